@@ -1,0 +1,60 @@
+"""Settings: one place for the index home, the model, the backend and the data path.
+
+Every value has a default, can be set by an environment variable, and can be overridden by a
+CLI option. Nothing here imports anything heavy.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+# The project root is where the package sits; `index/` and `seeds/` live beside it.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Offline by construction: there is no network at run time, and a hub lookup only wastes
+# ~80 s before failing. Set before transformers / huggingface_hub are ever imported.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+FUSIONS = ("rrf", "weighted")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration. Build with :func:`load_settings`; change with ``with_``."""
+
+    index_dir: Path
+    model: str = DEFAULT_MODEL
+    backend: str = "embedded"  # "embedded" (Whoosh + NumPy) or "milvus"
+    milvus_uri: str = "http://127.0.0.1:19530"
+    milvus_collection: str = "minsearch"
+    data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
+    # Fusion defaults, chosen by benchmarks/RESULTS.md (see README "Ranking").
+    fusion: str = "rrf"
+    rrf_k: int = 60
+    alpha: float = 0.5  # weighted fusion: share of the semantic score
+    candidates: int = 100  # per view, before fusion
+    boilerplate_weight: float = 0.35
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment (``MINSEARCH_*``), then explicit overrides (None = unset)."""
+    env = os.environ
+    s = Settings(
+        index_dir=Path(env.get("MINSEARCH_INDEX") or PROJECT_ROOT / "index"),
+        model=env.get("MINSEARCH_MODEL", DEFAULT_MODEL),
+        backend=env.get("MINSEARCH_BACKEND", "embedded"),
+        milvus_uri=env.get("MINSEARCH_MILVUS_URI", "http://127.0.0.1:19530"),
+        milvus_collection=env.get("MINSEARCH_MILVUS_COLLECTION", "minsearch"),
+        data_dir=Path(env.get("MINSEARCH_DATA") or PROJECT_ROOT.parent / "shared" / "data"),
+        fusion=env.get("MINSEARCH_FUSION", "rrf"),
+    )
+    overrides = {k: (Path(v) if k in ("index_dir", "data_dir") and v is not None else v) for k, v in overrides.items()}
+    return s.with_(**overrides)

@@ -1,0 +1,234 @@
+"""Cutting a Document into agenda items and paragraph Chunks.
+
+A chunk is one paragraph: a block of text between blank (or whitespace-only, often
+non-breaking-space) lines, a bullet, or a numbered resolution. Headings ("Agenda item",
+"Minutes:", "Resolved:", "Supporting documents:") are not chunks; they become metadata:
+the agenda item ``title`` and the ``section`` of each paragraph.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from ..model import Chunk, Document
+
+# Any whitespace, including the non-breaking spaces minutes are full of.
+_WS = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+_BULLET = re.compile(r"^[\s\u00a0]*(?:[·•▪◦●\-–*]|o(?=[\s\u00a0]{2}))[\s\u00a0]+")
+_NUMBERED = re.compile(r"^[\s\u00a0]*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])[\s\u00a0]+\S")
+
+# Heading lines, matched on the whole (normalised) paragraph.
+_AGENDA_ITEM = re.compile(r"^(?:.*\s[-–]\s)?agenda item$", re.I)
+_MINUTES = re.compile(r"^minutes\s*:?$", re.I)
+_RESOLVED = re.compile(r"^(?:it\s+was\s+)?resolved\s*(?:[:–—-]\s*)?$|^(?:and\s+)?resolved\s+(?:that|unanimously)\s*:?$", re.I)
+_SUPPORTING = re.compile(r"^supporting\s+documents?\s*:?", re.I)
+_CONTACTS = re.compile(r"^contacts?\s*:$", re.I)
+_RESOLVED_INLINE = re.compile(r"^(?:\d+[.)]?\s+)?(?:it\s+was\s+)?resolved\b\s*[:–—-]?\s*", re.I)
+_RESOLUTION_THAT = re.compile(r"^(?:\d+[.)]?\s+)?That\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z])")
+
+# Paragraphs that are procedural, not discussion: indexed (people search for names) but ranked down.
+_BOILERPLATE = re.compile(
+    r"^(?:apologies(?:\s+for\s+absence)?|present\b|members\s+present|also\s+present|in\s+attendance|"
+    r"officials?\s+in\s+attendance|declarations?\s+of\s+interests?|there\s+were\s+no\s+(?:apologies|declarations)|"
+    r"no\s+(?:apologies|declarations)|the\s+meeting\s+(?:closed|ended|commenced)|supporting\s+documents?|"
+    r"contacts?\s*:|chair(?:man|person)?\s*:|meeting\s+closed)",
+    re.I,
+)
+
+
+@dataclass
+class _Para:
+    start: int
+    end: int
+    raw: str
+
+    @property
+    def text(self) -> str:
+        return normalise(self.raw)
+
+
+def normalise(raw: str) -> str:
+    """Collapse all whitespace (nbsp included) to single spaces and drop bullet glyphs."""
+    return _WS.sub(" ", _BULLET.sub("", raw)).strip()
+
+
+def paragraphs(text: str) -> list[_Para]:
+    """Paragraph spans: blank-line blocks, further split at bullet and numbered lines."""
+    out: list[_Para] = []
+    block: list[tuple[int, int]] = []  # line spans of the current block
+
+    def flush() -> None:
+        if not block:
+            return
+        cur_start = block[0][0]
+        cur_end = block[0][1]
+        for s, e in block[1:]:
+            line = text[s:e]
+            if _BULLET.match(line) or _NUMBERED.match(line):
+                out.append(_Para(cur_start, cur_end, text[cur_start:cur_end]))
+                cur_start = s
+            cur_end = e
+        out.append(_Para(cur_start, cur_end, text[cur_start:cur_end]))
+        block.clear()
+
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        body = line.rstrip("\r\n")
+        if not _WS.sub("", body):
+            flush()
+        else:
+            block.append((start, start + len(body)))
+    flush()
+    return [p for p in out if p.text]
+
+
+def is_boilerplate(text: str) -> bool:
+    return bool(_BOILERPLATE.match(text))
+
+
+@dataclass
+class _Item:
+    title: str
+    paras: list[_Para]
+    has_minutes_heading: bool
+
+
+def _split_seed_items(paras: list[_Para], default_title: str) -> list[_Item]:
+    """ModernGov agenda-item pages: "Agenda item" then the title line, repeated per item."""
+    items: list[_Item] = []
+    i = 0
+    current: Optional[_Item] = None
+    while i < len(paras):
+        t = paras[i].text
+        if _AGENDA_ITEM.match(t):
+            # "Agendas, Meetings and Minutes - Agenda item" is the page title: same marker.
+            j = i + 1
+            while j < len(paras) and _AGENDA_ITEM.match(paras[j].text):
+                j += 1
+            title = paras[j].text if j < len(paras) else default_title
+            current = _Item(title=title, paras=[], has_minutes_heading=False)
+            items.append(current)
+            i = j + 1
+            continue
+        if current is None:
+            current = _Item(title=default_title, paras=[], has_minutes_heading=False)
+            items.append(current)
+        current.paras.append(paras[i])
+        if _MINUTES.match(t):
+            current.has_minutes_heading = True
+        i += 1
+    return items
+
+
+def _numbered_items(text: str, paras: list[_Para], default_title: str) -> Optional[list[_Item]]:
+    """Numbered agenda items of real minutes (``1.``, ``(Item 5)``, ``Minute No. 12/2024``).
+
+    Supplied by :mod:`minsearch.ingest.structure` when present; None means "no numbering found".
+    """
+    try:
+        from .structure import split_numbered_items
+    except ImportError:
+        return None
+    spans = split_numbered_items(text, paras)
+    if not spans:
+        return None
+    return [_Item(title=title or default_title, paras=ps, has_minutes_heading=False) for title, ps in spans]
+
+
+def chunk_document(doc: Document) -> list[Chunk]:
+    """Chunks for every paragraph of ``doc``, with agenda item title and section as metadata."""
+    paras = _document_paragraphs(doc)
+    default_title = doc.title or _first_line_title(paras) or doc.doc_id
+    if any(_AGENDA_ITEM.match(p.text) for p in paras[:5]):
+        items = _split_seed_items(paras, default_title)
+    else:
+        items = _numbered_items(doc.text, paras, default_title) or [_Item(default_title, paras, False)]
+    chunks: list[Chunk] = []
+    number = 0
+    for item_no, item in enumerate(items, start=1):
+        for section, para in _sections(item):
+            number += 1
+            text = para.text
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{doc.doc_id}#p{number}",
+                    doc_id=doc.doc_id,
+                    source=doc.source,
+                    title=item.title,
+                    section=section,
+                    paragraph=number,
+                    start=para.start,
+                    end=para.end,
+                    text=text,
+                    item=item_no,
+                    council=doc.council,
+                    committee=doc.committee,
+                    date=doc.date,
+                    url=doc.url,
+                    boilerplate=section in ("documents", "contacts") or is_boilerplate(text),
+                )
+            )
+    return chunks
+
+
+def _document_paragraphs(doc: Document) -> list[_Para]:
+    if doc.format == "pdf" or _looks_line_broken(doc.text):
+        try:
+            from .structure import rebuild_paragraphs
+        except ImportError:
+            return paragraphs(doc.text)
+        return rebuild_paragraphs(doc.text)
+    return paragraphs(doc.text)
+
+
+def _looks_line_broken(text: str) -> bool:
+    """PDF extractions put every visual line in its own block; the seed format does not."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 40:
+        return False
+    short = sum(1 for ln in lines if len(ln) < 100 and not ln.rstrip().endswith((".", ":", ";")))
+    return short / len(lines) > 0.6
+
+
+def _first_line_title(paras: list[_Para]) -> str:
+    for p in paras[:3]:
+        t = p.text
+        if 3 <= len(t) <= 120 and not _AGENDA_ITEM.match(t):
+            return t
+    return ""
+
+
+def _sections(item: _Item) -> Iterator[tuple[str, _Para]]:
+    """(section, paragraph) for the content paragraphs of one item; headings are consumed."""
+    section = "description" if item.has_minutes_heading else "minutes"
+    first = True
+    for para in item.paras:
+        t = para.text
+        if _MINUTES.match(t):
+            section = "minutes"
+            continue
+        if _RESOLVED.match(t):
+            section = "resolved"
+            continue
+        if _SUPPORTING.match(t):
+            section = "documents"
+            rest = _SUPPORTING.sub("", t).strip()
+            if not rest:
+                continue
+        elif _CONTACTS.match(t):
+            section = "contacts"
+            continue
+        if first and t.startswith("[") and t.endswith("]"):
+            # The bracketed line under the title says what the item was for.
+            yield "description", para
+            if not item.has_minutes_heading:
+                section = "minutes"
+            first = False
+            continue
+        first = False
+        if section == "minutes" and (_RESOLVED_INLINE.match(t) and len(t) > 12 or _RESOLUTION_THAT.match(t)):
+            yield "resolved", para
+            continue
+        yield section, para

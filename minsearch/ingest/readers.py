@@ -1,0 +1,244 @@
+"""Reading sources: files and folders -> Documents, with the format detected by content.
+
+Every problem with one file becomes a :class:`Skipped` with a one-line reason; the run goes on.
+Supported formats: plain text (the seed format), HTML, PDF and JSON Lines records.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Union
+
+from ..model import Document, MinsearchError
+from .metadata import is_sidecar, normalise_date, sidecar_metadata
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # one minutes file; larger is almost surely not minutes
+MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
+MAX_RECORD_CHARS = 5 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".htm", ".html", ".xhtml", ".pdf", ".jsonl", ".ndjson", ".json", ""}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A source that was not indexed, and why (one line, for the summary)."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+class SkipFile(Exception):
+    """Raised by a reader: this file cannot be indexed; the message is the reason."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    root: Path  # the argument it was found under; doc ids are relative to it
+
+
+def iter_source_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[SourceFile, Skipped]]:
+    """Files under ``paths`` in a stable order; folders are walked, symlink loops are reported."""
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists() and not p.is_symlink():
+            yield Skipped(str(p), "no such file or folder")
+            continue
+        if p.is_symlink() and not p.exists():
+            yield Skipped(str(p), "broken symbolic link")
+            continue
+        if p.is_file():
+            yield SourceFile(p, p.parent)
+            continue
+        seen: set[tuple[int, int]] = set()
+        yield from _walk(p, p, seen)
+
+
+def _walk(folder: Path, root: Path, seen: set) -> Iterator[Union[SourceFile, Skipped]]:
+    try:
+        st = folder.stat()
+    except OSError as e:
+        yield Skipped(str(folder), f"cannot read folder ({e.strerror})")
+        return
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        yield Skipped(str(folder), "symbolic link loop (folder already visited)")
+        return
+    seen.add(key)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as e:
+        yield Skipped(str(folder), f"cannot list folder ({e.strerror})")
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir():
+                yield from _walk(path, root, seen)
+            elif entry.is_file():
+                if not is_sidecar(path):
+                    yield SourceFile(path, root)
+            elif entry.is_symlink():
+                yield Skipped(str(path), "broken symbolic link")
+        except OSError as e:
+            yield Skipped(str(path), f"cannot read ({e.strerror or e})")
+
+
+def detect_format(head: bytes, path: Path) -> str:
+    """``pdf``, ``html``, ``jsonl``, ``text`` or ``binary``, from the first bytes (the name only breaks ties)."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    sample = head[:8192]
+    if b"\x00" in sample:
+        return "binary"
+    if sample:
+        controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+        if controls / len(sample) > 0.05:
+            return "binary"
+    stripped = sample.lstrip().lower()
+    if stripped.startswith((b"<!doctype html", b"<html", b"<?xml")) or re.search(
+        rb"<(html|body|div|p|table|h1|h2|head)[\s>]", stripped[:4096]
+    ):
+        if stripped.startswith(b"<") or path.suffix.lower() in (".htm", ".html", ".xhtml"):
+            return "html"
+    if stripped.startswith(b"{"):
+        first = sample.lstrip().split(b"\n", 1)[0]
+        try:
+            if isinstance(json.loads(first.decode("utf-8")), dict):
+                return "jsonl"
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            if path.suffix.lower() in (".jsonl", ".ndjson"):
+                return "jsonl"
+    return "text"
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1: the encodings minutes come in."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def doc_id_for(path: Path, root: Path) -> str:
+    """A stable id: the path under the indexed folder, without extension, with ``/`` separators."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        rel = Path(path.name)
+    stem = rel.with_suffix("") if rel.suffix.lower() in TEXT_SUFFIXES else rel
+    return re.sub(r"[^\w.\-/]+", "_", stem.as_posix()).strip("_") or "doc"
+
+
+def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Document]:
+    """All Documents in one file (a JSONL file holds many). Raises SkipFile with the reason."""
+    path = src.path
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise SkipFile(f"cannot read ({e.strerror})") from e
+    if size == 0:
+        raise SkipFile("empty file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError as e:
+        raise SkipFile(f"cannot read ({e.strerror})") from e
+    fmt = detect_format(head, path)
+    if fmt == "binary":
+        raise SkipFile("binary file, not minutes text")
+    limit = MAX_JSONL_BYTES if fmt == "jsonl" else MAX_FILE_BYTES
+    if size > limit:
+        raise SkipFile(f"too large ({size / 1e6:.1f} MB; the limit for {fmt} is {limit / 1e6:.0f} MB)")
+    try:
+        meta = sidecar_metadata(path, manifest_cache)
+    except MinsearchError as e:
+        raise SkipFile(str(e).split(": ", 1)[-1]) from e
+    if fmt == "jsonl":
+        return list(read_jsonl(path))
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise SkipFile(f"cannot read ({e.strerror})") from e
+    if fmt == "pdf":
+        from .pdf import pdf_text  # pypdf only when a PDF is met
+
+        text = pdf_text(data)
+    elif fmt == "html":
+        from .html import html_text
+
+        text = html_text(decode_text(data))
+    else:
+        text = decode_text(data)
+    if not text.strip():
+        raise SkipFile("no text")
+    doc = Document(
+        doc_id=meta.get("doc_id") or doc_id_for(path, src.root),
+        source=str(path),
+        text=text,
+        title=meta.get("title", ""),
+        council=meta.get("council", ""),
+        committee=meta.get("committee", ""),
+        date=meta.get("date", ""),
+        url=meta.get("url", ""),
+        format=fmt,
+    )
+    return [doc]
+
+
+def read_jsonl(path: Path) -> Iterator[Document]:
+    """JSON Lines records ``{"id", "text", "title", "council", "committee", "date", "url"}``.
+
+    A bad line is an error for the whole file (a half-read feed would silently drop minutes).
+    """
+    seen: set[str] = set()
+    try:
+        fh = open(path, "rb")
+    except OSError as e:
+        raise SkipFile(f"cannot read ({e.strerror})") from e
+    with fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                rec = json.loads(decode_text(raw))
+            except json.JSONDecodeError as e:
+                raise SkipFile(f"line {lineno}: not JSON ({e.msg})") from e
+            if not isinstance(rec, dict):
+                raise SkipFile(f"line {lineno}: a record must be a JSON object")
+            rid, text = rec.get("id"), rec.get("text")
+            if rid in (None, "") or not isinstance(text, str):
+                raise SkipFile(f"line {lineno}: a record needs \"id\" and a \"text\" string")
+            rid = str(rid)
+            if rid in seen:
+                raise SkipFile(f"line {lineno}: duplicate id {rid!r}")
+            seen.add(rid)
+            if len(text) > MAX_RECORD_CHARS or not text.strip():
+                continue
+            date = normalise_date(str(rec.get("date") or "")) or ""
+            yield Document(
+                doc_id=rid,
+                source=f"{path}#{lineno}",
+                text=text,
+                title=str(rec.get("title") or ""),
+                council=str(rec.get("council") or ""),
+                committee=str(rec.get("committee") or ""),
+                date=date,
+                url=str(rec.get("url") or ""),
+                format="jsonl",
+            )

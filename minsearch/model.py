@@ -1,0 +1,159 @@
+"""The few types every step shares: Document, Chunk, Filters, Query, Hit.
+
+Data flows one way: sources -> Document -> Chunk -> stores -> ranker -> Hit -> front ends.
+Everything here is plain data, cheap to import (no NumPy, no Whoosh, no torch).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+Mode = Literal["hybrid", "keyword", "semantic"]
+MODES: tuple[str, ...] = ("hybrid", "keyword", "semantic")
+Sort = Literal["relevance", "date"]
+SORTS: tuple[str, ...] = ("relevance", "date")
+
+
+@dataclass
+class Document:
+    """One source document (a minutes file, an HTML page, a JSONL record) as text plus metadata.
+
+    ``doc_id`` is stable across runs: it comes from a manifest, a record's ``id`` or the file
+    name, never from the order of reading.  ``content_hash`` covers the text *and* the metadata,
+    so editing a manifest re-indexes the document.
+    """
+
+    doc_id: str
+    source: str
+    text: str
+    title: str = ""
+    council: str = ""
+    committee: str = ""
+    date: str = ""  # ISO yyyy-mm-dd, or "" when unknown
+    url: str = ""
+    format: str = "text"
+
+    @property
+    def content_hash(self) -> str:
+        h = hashlib.sha1()
+        for part in (self.text, self.title, self.council, self.committee, self.date, self.url, self.format):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass
+class Chunk:
+    """One paragraph of one agenda item: the unit that is indexed, ranked and shown.
+
+    Headings are not chunks; they live here as metadata (``title``, ``section``).
+    ``start``/``end`` are character offsets of ``text`` in the document's text.
+    """
+
+    chunk_id: str
+    doc_id: str
+    source: str
+    title: str
+    section: str  # "minutes", "resolved", "description", ...
+    paragraph: int  # 1-based position within the document
+    start: int
+    end: int
+    text: str
+    item: int = 1  # 1-based agenda item number within the document
+    council: str = ""
+    committee: str = ""
+    date: str = ""
+    url: str = ""
+    boilerplate: bool = False  # apologies, attendance lists: indexed, but ranked down
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Chunk":
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata restrictions applied to both views *before* fusion."""
+
+    council: Optional[str] = None
+    committee: Optional[str] = None
+    since: Optional[str] = None  # ISO date, inclusive
+    until: Optional[str] = None  # ISO date, inclusive
+    doc_id: Optional[str] = None
+    exclude_doc_id: Optional[str] = None
+
+    def is_empty(self) -> bool:
+        return not any(dataclasses.astuple(self))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search request as every front end states it."""
+
+    text: str
+    mode: str = "hybrid"
+    limit: int = 10
+    offset: int = 0
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"
+    fusion: Optional[str] = None  # None: the configured default ("rrf" or "weighted")
+
+
+@dataclass
+class Hit:
+    """One ranked result: the chunk, its fused score, and how each view saw it."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+    keyword_rank: Optional[int] = None
+    semantic_rank: Optional[int] = None
+    highlights: list[str] = field(default_factory=list)  # matched terms, for snippets
+
+    def to_json(self) -> dict:
+        """The hit shape shared by ``minsearch query --json`` and ``/api/search``."""
+        c = self.chunk
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 6),
+            "text": c.text,
+            "chunk_id": c.chunk_id,
+            "doc_id": c.doc_id,
+            "source": c.source,
+            "title": c.title,
+            "section": c.section,
+            "paragraph": c.paragraph,
+            "council": c.council or None,
+            "committee": c.committee or None,
+            "date": c.date or None,
+        }
+
+
+@dataclass
+class SearchResult:
+    """Hits for one query, plus what the front ends need to explain them."""
+
+    query: Query
+    hits: list[Hit]
+    total: int  # candidates after filters (an estimate for large result sets)
+    notices: list[str] = field(default_factory=list)  # e.g. "syntax error: searched plain words"
+    terms: list[str] = field(default_factory=list)  # query words for highlighting
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query.text,
+            "mode": self.query.mode,
+            "total": self.total,
+            "notices": self.notices,
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+class MinsearchError(Exception):
+    """A user-facing error: the message is one line that names the file or parameter."""
