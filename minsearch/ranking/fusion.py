@@ -1,0 +1,83 @@
+"""Fusing the keyword and semantic lists: the only place that decides the order of results.
+
+* Reciprocal rank fusion (Cormack et al., 2009): ``sum 1 / (k + rank)``; ignores raw scores, so
+  BM25's unbounded scale and cosine's narrow one need no calibration.
+* Weighted score fusion: each list min-max normalised to [0, 1] over its candidates, then
+  ``alpha * semantic + (1 - alpha) * keyword``; a chunk missing from a list scores 0 there.
+
+Both then multiply boilerplate paragraphs (apologies, attendance, contacts) by a weight < 1,
+so procedure never outranks discussion.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+Ranked = Sequence[tuple[str, float]]  # (chunk_id, score), best first
+
+
+@dataclass(frozen=True)
+class Fused:
+    chunk_id: str
+    score: float
+    keyword_rank: Optional[int]
+    semantic_rank: Optional[int]
+
+
+def rrf(keyword: Ranked, semantic: Ranked, k: int = 60) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for ranked in (keyword, semantic):
+        for rank, (cid, _s) in enumerate(ranked, start=1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def _minmax(ranked: Ranked) -> dict[str, float]:
+    if not ranked:
+        return {}
+    vals = [s for _c, s in ranked]
+    lo, hi = min(vals), max(vals)
+    if hi - lo < 1e-12:
+        return {c: 1.0 for c, _s in ranked}
+    return {c: (s - lo) / (hi - lo) for c, s in ranked}
+
+
+def weighted(keyword: Ranked, semantic: Ranked, alpha: float = 0.5) -> dict[str, float]:
+    kn, sn = _minmax(keyword), _minmax(semantic)
+    return {c: alpha * sn.get(c, 0.0) + (1 - alpha) * kn.get(c, 0.0) for c in kn.keys() | sn.keys()}
+
+
+def fuse(
+    keyword: Ranked,
+    semantic: Ranked,
+    method: str = "rrf",
+    *,
+    k: int = 60,
+    alpha: float = 0.5,
+    demote: frozenset[str] = frozenset(),
+    demote_weight: float = 1.0,
+) -> list[Fused]:
+    """One list, best first. With only one non-empty input, its own order is kept."""
+    if method == "rrf":
+        scores = rrf(keyword, semantic, k)
+    elif method == "weighted":
+        scores = weighted(keyword, semantic, alpha)
+    else:
+        raise ValueError(f"fusion: unknown method {method!r} (rrf or weighted)")
+    if demote:
+        scores = {c: s * demote_weight if c in demote else s for c, s in scores.items()}
+    krank = {c: r for r, (c, _s) in enumerate(keyword, start=1)}
+    srank = {c: r for r, (c, _s) in enumerate(semantic, start=1)}
+    # Ties (common in RRF) go to the better keyword rank, then the better semantic rank, then id.
+    order = sorted(scores, key=lambda c: (-scores[c], krank.get(c, 1 << 30), srank.get(c, 1 << 30), c))
+    return [Fused(c, scores[c], krank.get(c), srank.get(c)) for c in order]
+
+
+def single(ranked: Ranked, demote: frozenset[str] = frozenset(), demote_weight: float = 1.0,
+           view: str = "keyword") -> list[Fused]:
+    """One view on its own (keyword or semantic mode), with the same boilerplate rule."""
+    scored = [(c, s * demote_weight if c in demote and s > 0 else s, r) for r, (c, s) in enumerate(ranked, 1)]
+    scored.sort(key=lambda t: (-t[1], t[2]))
+    if view == "keyword":
+        return [Fused(c, s, r, None) for c, s, r in scored]
+    return [Fused(c, s, None, r) for c, s, r in scored]

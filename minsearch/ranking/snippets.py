@@ -1,0 +1,89 @@
+"""Snippets: the part of a paragraph to show, with the query's words marked.
+
+Words are matched the way the keyword index matched them: stemmed for ordinary query words
+("checks" marks "check"), exactly for quoted ones. The result is a list of (text, is_match)
+segments, so each front end escapes and marks them its own way (terminal bold, HTML <mark>).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from whoosh.lang.porter import stem
+
+Segments = list[tuple[str, bool]]
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (stripped of surrounding spaces)."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        if e - s > 1:
+            spans.append((s, e))
+    return spans or [(0, len(text))]
+
+
+class TermMatcher:
+    """Does a word of the text match the query? Built from the index's (field, term) pairs."""
+
+    def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
+        self.stems: set[str] = set()
+        self.exact: set[str] = set()
+        for fieldname, term in terms:
+            (self.exact if fieldname == "exact" else self.stems).add(term.lower())
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.exact)
+
+    def matches(self, word: str) -> bool:
+        w = word.lower()
+        return w in self.exact or stem(w) in self.stems
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in _WORD.finditer(text) if self.matches(m.group())]
+
+
+def snippet(text: str, matcher: TermMatcher, max_chars: int = 320,
+            focus: Optional[tuple[int, int]] = None) -> Segments:
+    """Up to ``max_chars`` of ``text`` around the first match (or ``focus``), matches marked."""
+    hits = matcher.spans(text) if matcher else []
+    if len(text) <= max_chars:
+        lo, hi = 0, len(text)
+    else:
+        if focus is not None:
+            centre = focus[0]
+        elif hits:
+            centre = hits[0][0]
+        else:
+            centre = 0
+        lo = max(0, centre - max_chars // 4)
+        hi = min(len(text), lo + max_chars)
+        lo = max(0, hi - max_chars)
+        if lo > 0:
+            sp = text.find(" ", lo)
+            lo = sp + 1 if 0 <= sp < centre else lo
+        if hi < len(text):
+            sp = text.rfind(" ", lo, hi)
+            hi = sp if sp > lo else hi
+    segments: Segments = []
+    if lo > 0:
+        segments.append(("… ", False))
+    pos = lo
+    for s, e in hits:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        if s > pos:
+            segments.append((text[pos:s], False))
+        segments.append((text[s:e], True))
+        pos = e
+    if pos < hi:
+        segments.append((text[pos:hi], False))
+    if hi < len(text):
+        segments.append((" …", False))
+    return segments

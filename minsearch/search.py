@@ -1,0 +1,224 @@
+"""The Searcher: the one facade the CLI and the web page call. Front ends hold no search logic.
+
+It validates a :class:`~minsearch.model.Query`, asks the store's two views for candidates under
+the same filters, fuses them (:mod:`minsearch.ranking.fusion`), pages and builds snippets.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from datetime import date
+from typing import Optional
+
+import numpy as np
+
+from .config import FUSIONS, Settings, load_settings
+from .model import MODES, SORTS, Chunk, Filters, Hit, MinsearchError, Query, SearchResult
+from .ranking.fusion import Fused, fuse, single
+from .ranking.snippets import TermMatcher, sentence_spans, snippet
+from .store import open_store
+from .store.base import Facets, IndexInfo, Store
+
+MAX_QUERY_CHARS = 500
+MAX_LIMIT = 100
+_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|\b\w+:(?=\S)|[()"*?\[\]{}^~]')
+
+
+def semantic_text(text: str) -> str:
+    """The words of a query, without Whoosh syntax, for the encoder."""
+    return re.sub(r"\s+", " ", _SYNTAX.sub(" ", text)).strip() or text
+
+
+def check_date(value: Optional[str], name: str) -> Optional[str]:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise MinsearchError(f"{name}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+class Searcher:
+    """Searches one index (embedded or Milvus). Thread-safe; reuse one per process."""
+
+    def __init__(self, settings: Optional[Settings] = None, store: Optional[Store] = None) -> None:
+        self.settings = settings or load_settings()
+        self.store = store or open_store(self.settings)
+        self._encoder = None
+        self._encoder_lock = threading.Lock()
+
+    # -- the query encoder, loaded on first semantic use --------------------------------------
+    def encode(self, texts: list[str]) -> np.ndarray:
+        with self._encoder_lock:
+            if self._encoder is None:
+                self._encoder = self._load_encoder()
+        return self._encoder.encode(texts)
+
+    def _load_encoder(self):
+        from .encode import QueryEncoder
+        from .store.layout import IndexLayout
+
+        folder = IndexLayout(self.settings.index_dir).encoder_dir(self.store.model)
+        if (folder / "model.onnx").is_file():
+            return QueryEncoder(folder, self.store.model)
+        from .encode import DocumentEncoder  # slow path: torch (~8 s), same vectors
+
+        return DocumentEncoder(self.store.model)
+
+    # -- validation -------------------------------------------------------------------------------
+    def validate(self, q: Query) -> tuple[Query, list[str]]:
+        notices: list[str] = []
+        text = " ".join(q.text.split())
+        if not text:
+            raise MinsearchError("query: empty; type some words to search for")
+        if len(text) > MAX_QUERY_CHARS:
+            cut = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
+            notices.append(f"Your query was cut to its first {len(cut)} characters.")
+            text = cut
+        if q.mode not in MODES:
+            raise MinsearchError(f"--mode: {q.mode!r} is not one of {', '.join(MODES)}")
+        if q.sort not in SORTS:
+            raise MinsearchError(f"--sort: {q.sort!r} is not one of {', '.join(SORTS)}")
+        if q.fusion is not None and q.fusion not in FUSIONS:
+            raise MinsearchError(f"--fusion: {q.fusion!r} is not one of {', '.join(FUSIONS)}")
+        if not 1 <= q.limit <= MAX_LIMIT:
+            raise MinsearchError(f"--limit: must be between 1 and {MAX_LIMIT}, not {q.limit}")
+        if q.offset < 0:
+            raise MinsearchError(f"offset: must not be negative, not {q.offset}")
+        f = q.filters
+        since, until = check_date(f.since, "--since"), check_date(f.until, "--until")
+        if since and until and since > until:
+            raise MinsearchError(f"--since {since} is after --until {until}")
+        filters = Filters(council=(f.council or "").strip() or None, committee=(f.committee or "").strip() or None,
+                          since=since, until=until, doc_id=f.doc_id, exclude_doc_id=f.exclude_doc_id)
+        return Query(text=text, mode=q.mode, limit=q.limit, offset=q.offset, filters=filters, sort=q.sort,
+                     fusion=q.fusion), notices
+
+    # -- searching --------------------------------------------------------------------------------
+    def search(self, q: Query, *, strict: bool = True, snippets: bool = True) -> SearchResult:
+        """Ranked hits for ``q``. ``strict=False`` turns query syntax errors into a plain-words search."""
+        q, notices = self.validate(q)
+        self.store.refresh()
+        s = self.settings
+        n = max(s.candidates, q.offset + q.limit)
+        keyword: list[tuple[str, float]] = []
+        semantic: list[tuple[str, float]] = []
+        terms: list[tuple[str, str]] = []
+        if q.mode in ("keyword", "hybrid"):
+            kr = self.store.keyword_search(q.text, q.filters, n, strict=strict)
+            keyword, terms = kr.hits, kr.terms
+            notices.extend(kr.notices)
+        if q.mode in ("semantic", "hybrid"):
+            vec = self.encode([semantic_text(q.text)])[0]
+            semantic = self.store.vector_search(vec, q.filters, n)
+        if q.mode == "hybrid" and '"' in q.text:
+            # A quoted word or phrase is a demand for exactly that text: meaning may reorder
+            # the exact matches, but must not add paragraphs without them.
+            matched = {c for c, _ in keyword}
+            semantic = [(c, sc) for c, sc in semantic if c in matched]
+        demote = self.store.boilerplate_ids([c for c, _ in keyword] + [c for c, _ in semantic])
+        if q.mode == "hybrid":
+            fused = fuse(keyword, semantic, q.fusion or s.fusion, k=s.rrf_k, alpha=s.alpha,
+                         demote=demote, demote_weight=s.boilerplate_weight)
+        elif q.mode == "keyword":
+            fused = single(keyword, demote, s.boilerplate_weight, view="keyword")
+        else:
+            fused = single(semantic, demote, s.boilerplate_weight, view="semantic")
+        return self._result(q, fused, terms, notices, snippets)
+
+    def more_like_this(self, chunk_id: str, limit: int = 10, offset: int = 0,
+                       filters: Optional[Filters] = None, snippets: bool = True) -> SearchResult:
+        """Paragraphs closest in meaning to ``chunk_id``, from other meetings."""
+        self.store.refresh()
+        found = self.store.chunks([chunk_id]).get(chunk_id)
+        vec = self.store.chunk_vector(chunk_id)
+        if found is None or vec is None:
+            raise MinsearchError(f"chunk {chunk_id!r}: not in the index")
+        f = filters or Filters()
+        f = Filters(council=f.council, committee=f.committee, since=f.since, until=f.until,
+                    exclude_doc_id=found.doc_id)
+        n = max(self.settings.candidates, offset + limit)
+        semantic = self.store.vector_search(vec, f, n)
+        demote = self.store.boilerplate_ids([c for c, _ in semantic])
+        fused = single(semantic, demote, self.settings.boilerplate_weight, view="semantic")
+        q = Query(text=found.text[:200], mode="semantic", limit=limit, offset=offset, filters=f)
+        return self._result(q, fused, [], [], snippets)
+
+    def _result(self, q: Query, fused: list[Fused], terms: list[tuple[str, str]], notices: list[str],
+                snippets: bool) -> SearchResult:
+        if q.sort == "date":
+            chunks_all = self.store.chunks([f.chunk_id for f in fused])
+            fused = sorted(fused, key=lambda f: (chunks_all[f.chunk_id].date if f.chunk_id in chunks_all else ""),
+                           reverse=True)
+            page = fused[q.offset : q.offset + q.limit]
+            chunks = {f.chunk_id: chunks_all[f.chunk_id] for f in page if f.chunk_id in chunks_all}
+        else:
+            page = fused[q.offset : q.offset + q.limit]
+            chunks = self.store.chunks([f.chunk_id for f in page])
+        hits = [
+            Hit(rank=q.offset + i + 1, score=f.score, chunk=chunks[f.chunk_id],
+                keyword_rank=f.keyword_rank, semantic_rank=f.semantic_rank)
+            for i, f in enumerate(page) if f.chunk_id in chunks
+        ]
+        words = sorted({t for _f, t in terms})
+        if snippets:
+            self._add_snippets(q, hits, TermMatcher(terms))
+        return SearchResult(query=q, hits=hits, total=len(fused), notices=notices, terms=words)
+
+    def _add_snippets(self, q: Query, hits: list[Hit], matcher: TermMatcher) -> None:
+        """Keyword matches are marked; a hit found only by meaning shows its best sentence."""
+        need_focus = [h for h in hits if not (matcher and matcher.spans(h.chunk.text))]
+        focus: dict[str, tuple[int, int]] = {}
+        if need_focus:
+            spans = [sentence_spans(h.chunk.text) for h in need_focus]
+            sentences = [h.chunk.text[s:e] for h, sp in zip(need_focus, spans) for s, e in sp]
+            vecs = self.encode([semantic_text(q.text)] + sentences)
+            qv, sv = vecs[0], vecs[1:]
+            pos = 0
+            for h, sp in zip(need_focus, spans):
+                sims = sv[pos : pos + len(sp)] @ qv
+                best = sp[int(np.argmax(sims))]
+                focus[h.chunk.chunk_id] = best
+                pos += len(sp)
+        for h in hits:
+            f = focus.get(h.chunk.chunk_id)
+            if f is not None:
+                text = h.chunk.text
+                # Mark the best sentence itself: it is what matched.
+                seg = snippet(text, TermMatcher([]), focus=f)
+                h.snippet = _mark_span(seg, text, f)
+            else:
+                h.snippet = snippet(h.chunk.text, matcher)
+
+    # -- browsing ---------------------------------------------------------------------------------
+    def document(self, doc_id: str) -> list[Chunk]:
+        """Every paragraph of a document, in order (for the document view)."""
+        self.store.refresh()
+        chunks = self.store.document_chunks(doc_id)
+        if not chunks:
+            raise MinsearchError(f"document {doc_id!r}: not in the index")
+        return chunks
+
+    def facets(self) -> Facets:
+        self.store.refresh()
+        return self.store.facets()
+
+    def info(self) -> IndexInfo:
+        self.store.refresh()
+        return self.store.info()
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _mark_span(segments: list[tuple[str, bool]], text: str, span: tuple[int, int]) -> list[tuple[str, bool]]:
+    """Re-cut plain snippet segments so the characters of ``span`` are marked."""
+    shown = "".join(s for s, _ in segments)
+    sentence = text[span[0] : span[1]].strip()
+    i = shown.find(sentence[:80])
+    if i < 0:
+        return segments
+    j = shown.find(sentence[-40:], i)
+    end = j + len(sentence[-40:]) if j >= 0 else min(len(shown), i + len(sentence))
+    out = [(shown[:i], False), (shown[i:end], True), (shown[end:], False)]
+    return [(t, m) for t, m in out if t]

@@ -1,0 +1,106 @@
+"""The Store protocol: what the indexer writes to and the Searcher reads from.
+
+Two implementations: :mod:`.embedded` (Whoosh + NumPy in generations, the default) and
+:mod:`.milvus` (a Milvus server or cluster). Both hold the same chunks and the same vectors,
+computed by minsearch, and answer the same filtered keyword and vector searches; fusion
+happens above them, in :mod:`minsearch.ranking`, so ranking is the same on either.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional, Protocol
+
+import numpy as np
+
+from ..model import Chunk, Filters
+from .keyword import KeywordResult
+
+
+@dataclass
+class DocRecord:
+    """What the index knows about one document, to decide what a re-index must redo."""
+
+    doc_id: str
+    hash: str
+    source: str
+    chunks: int
+    title: str = ""
+    council: str = ""
+    committee: str = ""
+    date: str = ""
+    indexed_at: str = ""
+
+
+@dataclass
+class DocUpdate:
+    """A new or changed document: its chunks, and its unit vectors with their chunk positions."""
+
+    record: DocRecord
+    chunks: list[Chunk]
+    vectors: np.ndarray  # (units, dim) float32, normalised
+    units: np.ndarray  # (units,) int: index into ``chunks``, non-decreasing
+
+
+@dataclass
+class Facets:
+    """Filter values present in the index, with chunk counts (for the page's dropdowns)."""
+
+    councils: dict[str, int] = field(default_factory=dict)
+    committees: dict[str, int] = field(default_factory=dict)
+    date_min: str = ""
+    date_max: str = ""
+
+
+@dataclass
+class IndexInfo:
+    backend: str
+    location: str
+    generation: str
+    documents: int
+    chunks: int
+    model: str
+    dim: int
+    size_bytes: int
+    last_indexed: str
+
+
+class Store(Protocol):
+    """Read side."""
+
+    model: str
+
+    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult: ...
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]: ...
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]: ...
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]: ...
+
+    def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]: ...
+
+    def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
+        """Those of ``chunk_ids`` that are procedure (apologies, attendance), ranked down."""
+        ...
+
+    def facets(self) -> Facets: ...
+
+    def info(self) -> IndexInfo: ...
+
+    def refresh(self) -> bool:
+        """Switch to a newer generation if one was published; True if it did."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class StoreWriter(Protocol):
+    """Write side: one writer at a time, changes published all at once."""
+
+    def documents(self) -> dict[str, DocRecord]: ...
+
+    def commit(
+        self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
+    ) -> IndexInfo: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,265 @@
+"""The embedded store: Whoosh + a NumPy matrix, in atomic generations (see :mod:`.layout`)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+import numpy as np
+
+from ..model import Chunk, Filters, MinsearchError
+from . import keyword
+from .base import DocRecord, DocUpdate, Facets, IndexInfo
+from .keyword import KeywordIndex, KeywordResult
+from .layout import FORMAT_VERSION, IndexLayout
+from .vectors import ChunkTable, VectorIndex
+
+
+class _Generation:
+    """One opened, immutable generation: both views and its metadata, always together."""
+
+    def __init__(self, layout: IndexLayout, name: str) -> None:
+        self.name = name
+        folder = layout.generation_dir(name)
+        self.meta = layout.read_meta(name)
+        self.keyword = KeywordIndex(folder / "whoosh")
+        self.vectors = VectorIndex.load(folder)
+        if self.vectors.dim != self.meta["dim"] or len(self.vectors.table) != self.meta["chunks"]:
+            raise MinsearchError(f"{folder}: vector matrix does not match its metadata")
+
+    def close(self) -> None:
+        self.keyword.close()
+
+
+class EmbeddedStore:
+    """Read side. ``refresh()`` (one stat) picks up a newly published generation."""
+
+    def __init__(self, home: Path, model: Optional[str] = None) -> None:
+        self.layout = IndexLayout(home)
+        self._expected_model = model
+        self._lock = threading.Lock()
+        self._stamp = self.layout.current_stamp()
+        self._gen = self._open()
+
+    def _open(self) -> _Generation:
+        name = self.layout.require_current()
+        gen = _Generation(self.layout, name)
+        if self._expected_model and gen.meta["model"] != self._expected_model:
+            gen.close()
+            raise MinsearchError(
+                f"{self.layout.home}: index was built with model {gen.meta['model']!r}, "
+                f"not {self._expected_model!r}; re-index or pass --model {gen.meta['model']}"
+            )
+        return gen
+
+    @property
+    def model(self) -> str:
+        return self._gen.meta["model"]
+
+    @property
+    def generation(self) -> str:
+        return self._gen.name
+
+    def encoder_dir(self) -> Path:
+        return self.layout.encoder_dir(self.model)
+
+    def refresh(self) -> bool:
+        stamp = self.layout.current_stamp()
+        if stamp == self._stamp:
+            return False
+        with self._lock:
+            if stamp == self._stamp:
+                return False
+            new = self._open()
+            old, self._gen, self._stamp = self._gen, new, stamp
+        # The old searcher's files stay readable (and are kept one generation) for in-flight requests.
+        old.close()
+        return True
+
+    def close(self) -> None:
+        self._gen.close()
+
+    # -- searching ------------------------------------------------------------------------------
+    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
+        return self._gen.keyword.search(text, filters, limit, strict=strict)
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
+        return self._gen.vectors.search(vector, filters, limit)
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+        return self._gen.keyword.chunks(chunk_ids)
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        return self._gen.keyword.document_chunks(doc_id)
+
+    def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
+        return self._gen.vectors.chunk_vector(chunk_id)
+
+    def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
+        return self._gen.vectors.boilerplate_ids(chunk_ids)
+
+    def facets(self) -> Facets:
+        f = self._gen.meta.get("facets", {})
+        return Facets(councils=f.get("councils", {}), committees=f.get("committees", {}),
+                      date_min=f.get("date_min", ""), date_max=f.get("date_max", ""))
+
+    def info(self) -> IndexInfo:
+        return index_info(self.layout, self.layout.generation_dir(self._gen.name), self._gen.meta)
+
+
+def index_info(layout: IndexLayout, folder: Path, meta: dict) -> IndexInfo:
+    """Counts, model and size on disk of one generation folder."""
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return IndexInfo(backend="embedded", location=str(layout.home), generation=meta["generation"],
+                     documents=meta["documents"], chunks=meta["chunks"], model=meta["model"],
+                     dim=meta["dim"], size_bytes=size, last_indexed=meta["created"])
+
+
+class EmbeddedWriter:
+    """Write side. Call only while holding :class:`~.layout.WriterLock`."""
+
+    def __init__(self, home: Path, model: str, dim: int) -> None:
+        self.layout = IndexLayout(home)
+        self.model = model
+        self.dim = dim
+        self.layout.home.mkdir(parents=True, exist_ok=True)
+        self.layout.clean()  # leftovers of a run that was killed
+        self._live = self.layout.current()
+        self._meta = self.layout.read_meta(self._live) if self._live else None
+        if self._meta and self._meta["model"] != model:
+            raise MinsearchError(
+                f"{home}: index was built with model {self._meta['model']!r}, not {model!r}; "
+                f"use a new --index folder to change model"
+            )
+
+    def documents(self) -> dict[str, DocRecord]:
+        if not self._live:
+            return {}
+        path = self.layout.generation_dir(self._live) / "docs.json"
+        data = json.loads(path.read_text())
+        return {k: DocRecord(**v) for k, v in data.items()}
+
+    def commit(
+        self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
+    ) -> IndexInfo:
+        """Write a new generation with ``upserts`` added and ``deletes`` removed, then publish it.
+
+        On any error the ``.tmp`` folder is removed and the live generation is untouched.
+        """
+        say = progress or (lambda _msg: None)
+        name = self.layout.next_generation()
+        tmp = self.layout.generations / f"{name}.tmp"
+        try:
+            tmp.mkdir(parents=True)
+            info = self._write(tmp, name, upserts, deletes, say)
+            say("publishing")
+            self.layout.publish(tmp, name)
+        except BaseException as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(e, OSError):
+                raise MinsearchError(
+                    f"{self.layout.home}: writing the new index failed ({e.strerror or e}); "
+                    f"the live index is untouched"
+                ) from e
+            raise
+        self._live, self._meta = name, self.layout.read_meta(name)
+        self.layout.clean()
+        return info
+
+    def _write(self, tmp: Path, name: str, upserts: list[DocUpdate], deletes: list[str],
+               say: Callable[[str], None]) -> IndexInfo:
+        replaced = set(deletes) | {u.record.doc_id for u in upserts}
+        old = self.layout.generation_dir(self._live) if self._live else None
+
+        # Keyword view: start from a copy of the live index, so unchanged documents cost nothing.
+        say("keyword index")
+        wdir = tmp / "whoosh"
+        if old is not None:
+            shutil.copytree(old / "whoosh", wdir)
+            ix = keyword.open_writable(wdir)
+        else:
+            ix = keyword.create(wdir)
+        writer = ix.writer(limitmb=256, procs=1)
+        try:
+            for doc_id in sorted(replaced):
+                writer.delete_by_term("doc_id", doc_id)
+            for u in upserts:
+                for c in u.chunks:
+                    writer.add_document(**keyword.chunk_fields(c))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        finally:
+            ix.close()
+
+        # Semantic view: keep the rows of untouched documents, append the new ones.
+        say("vectors")
+        if old is not None:
+            vectors = np.load(old / "vectors.npy", mmap_mode="r")
+            units = np.load(old / "units.npy")
+            table = ChunkTable.load(old / "chunks.npz")
+        else:
+            vectors = np.zeros((0, self.dim), dtype=np.float32)
+            units = np.zeros(0, dtype=np.int64)
+            table = ChunkTable.empty()
+        keep_chunk = ~np.isin(table.doc_id, np.array(sorted(replaced), dtype=str)) if replaced else np.ones(len(table), bool)
+        new_pos = np.cumsum(keep_chunk) - 1  # old chunk row -> new chunk row
+        keep_unit = keep_chunk[units] if len(units) else np.zeros(0, bool)
+        parts_v = [np.asarray(vectors[keep_unit])]
+        parts_u = [new_pos[units[keep_unit]]]
+        table = table.take(np.flatnonzero(keep_chunk))
+        for u in upserts:
+            if u.vectors.shape[1:] != (self.dim,):
+                raise MinsearchError(f"{u.record.source}: vectors of dimension {u.vectors.shape[1:]}, index has {self.dim}")
+            parts_v.append(u.vectors.astype(np.float32, copy=False))
+            parts_u.append(np.asarray(u.units, dtype=np.int64) + len(table))
+            table = ChunkTable.concat(table, ChunkTable.from_chunks(u.chunks))
+        all_v = np.concatenate(parts_v) if parts_v else np.zeros((0, self.dim), np.float32)
+        all_u = np.concatenate(parts_u).astype(np.int64)
+        with open(tmp / "vectors.npy", "wb") as fh:
+            np.save(fh, np.ascontiguousarray(all_v, dtype=np.float32))
+        with open(tmp / "units.npy", "wb") as fh:
+            np.save(fh, all_u)
+        table.save(tmp / "chunks.npz")
+
+        # Bookkeeping: documents, facets and metadata.
+        docs = {k: v for k, v in self.documents().items() if k not in replaced}
+        now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        for u in upserts:
+            rec = u.record
+            rec.indexed_at = rec.indexed_at or now
+            docs[rec.doc_id] = rec
+        (tmp / "docs.json").write_text(json.dumps({k: asdict(v) for k, v in sorted(docs.items())}))
+        meta = {
+            "format": FORMAT_VERSION, "generation": name, "model": self.model, "dim": self.dim,
+            "documents": len(docs), "chunks": int(len(table)), "units": int(len(all_u)),
+            "created": now, "facets": _facets(docs),
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+        return index_info(self.layout, tmp, meta)
+
+
+def _facets(docs: dict[str, DocRecord]) -> dict:
+    councils: Counter = Counter()
+    committees: Counter = Counter()
+    dates = []
+    for d in docs.values():
+        if d.council:
+            councils[d.council] += d.chunks
+        if d.committee:
+            committees[d.committee] += d.chunks
+        if d.date:
+            dates.append(d.date)
+    return {
+        "councils": dict(sorted(councils.items())),
+        "committees": dict(sorted(committees.items())),
+        "date_min": min(dates) if dates else "",
+        "date_max": max(dates) if dates else "",
+    }

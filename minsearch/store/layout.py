@@ -1,0 +1,216 @@
+"""The one place that knows how an embedded index sits on disk.
+
+    <index home>/
+      CURRENT                    name of the live generation (replaced atomically)
+      LOCK                       held (flock) by the one running writer; holds its pid
+      encoder/<model>/           ONNX query encoder + tokenizer, exported once by the indexer
+      generations/gen-000007/    one complete, immutable generation:
+          whoosh/                  keyword index
+          vectors.npy units.npy    embedding matrix and its unit -> chunk map
+          chunks.npz               per-chunk metadata arrays for filters
+          docs.json                what was indexed from which source, with content hashes
+          meta.json                format, model, dimension, counts, facets, time
+      generations/gen-000008.tmp a generation being written (never read; removed if abandoned)
+
+A reader reads CURRENT, then only that generation's folder, so it sees the old index or the new
+one, never a mix. A writer builds a ``.tmp`` folder, fsyncs it, renames it, then swaps CURRENT.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Optional
+
+from ..model import MinsearchError
+
+FORMAT_VERSION = 1
+_GEN = re.compile(r"^gen-(\d{6})$")
+
+
+class IndexLayout:
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+
+    # -- paths -------------------------------------------------------------------------------
+    @property
+    def current_file(self) -> Path:
+        return self.home / "CURRENT"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.home / "LOCK"
+
+    @property
+    def generations(self) -> Path:
+        return self.home / "generations"
+
+    def encoder_dir(self, model: str) -> Path:
+        return self.home / "encoder" / model
+
+    def generation_dir(self, name: str) -> Path:
+        return self.generations / name
+
+    # -- the live pointer ----------------------------------------------------------------------
+    def current(self) -> Optional[str]:
+        try:
+            name = self.current_file.read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name if _GEN.match(name) else None
+
+    def current_stamp(self) -> Optional[tuple[int, int]]:
+        """Cheap change detector for readers (inode, mtime): one stat per request."""
+        try:
+            st = self.current_file.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
+    def require_current(self) -> str:
+        name = self.current()
+        if name is None:
+            if self.home.is_dir() and any(self.home.iterdir()) and not (self.home / "generations").exists():
+                raise MinsearchError(f"{self.home}: not a minsearch index (no CURRENT file)")
+            raise MinsearchError(
+                f"{self.home}: no index here yet; build one with `minsearch index seeds/ --index {self.home}`"
+            )
+        if not (self.generation_dir(name) / "meta.json").is_file():
+            raise MinsearchError(f"{self.home}: live generation {name} is missing or incomplete")
+        return name
+
+    def read_meta(self, name: str) -> dict:
+        path = self.generation_dir(name) / "meta.json"
+        try:
+            meta = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError) as e:
+            raise MinsearchError(f"{path}: unreadable index metadata ({e})") from e
+        if meta.get("format") != FORMAT_VERSION:
+            raise MinsearchError(f"{path}: index format {meta.get('format')!r}, this minsearch reads {FORMAT_VERSION}")
+        return meta
+
+    def next_generation(self) -> str:
+        nums = [int(m.group(1)) for p in self._gens() if (m := _GEN.match(p.name))]
+        return f"gen-{(max(nums) + 1 if nums else 1):06d}"
+
+    def _gens(self) -> list[Path]:
+        if not self.generations.is_dir():
+            return []
+        return sorted(p for p in self.generations.iterdir() if p.is_dir())
+
+    def publish(self, tmp_dir: Path, name: str) -> None:
+        """Make a fully written generation live: fsync, rename, swap CURRENT atomically."""
+        _fsync_tree(tmp_dir)
+        final = self.generation_dir(name)
+        os.rename(tmp_dir, final)
+        _fsync_dir(self.generations)
+        tmp_ptr = self.home / f"CURRENT.tmp-{os.getpid()}"
+        with open(tmp_ptr, "w") as fh:
+            fh.write(name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_ptr, self.current_file)
+        _fsync_dir(self.home)
+
+    def clean(self, keep: int = 2) -> list[str]:
+        """Remove abandoned ``.tmp`` folders and generations older than the last ``keep``.
+
+        The previous generation is kept so a reader that opened it just before the switch can
+        finish its request. Only call while holding the writer lock.
+        """
+        removed = []
+        live = self.current()
+        gens = self._gens()
+        done = [p for p in gens if _GEN.match(p.name)]
+        for p in gens:
+            if not _GEN.match(p.name):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p.name)
+        for p in done[:-keep] if keep else done:
+            if p.name != live:
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p.name)
+        for p in self.home.glob("CURRENT.tmp-*"):
+            p.unlink(missing_ok=True)
+        return removed
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _dirs, files in os.walk(root):
+        for f in files:
+            fd = os.open(os.path.join(dirpath, f), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(dirpath))
+
+
+class IndexBusy(MinsearchError):
+    """Another writer holds the index."""
+
+
+class WriterLock:
+    """One writer per index home: an flock on ``LOCK``.
+
+    The kernel drops an flock when its process dies (even by SIGKILL), so a lock left by a dead
+    writer is never in force: the next writer takes it, and only the stale pid text remains.
+    """
+
+    def __init__(self, layout: IndexLayout, wait: float = 0.0) -> None:
+        self.layout = layout
+        self.wait = wait
+        self._fd: Optional[int] = None
+
+    def __enter__(self) -> "WriterLock":
+        self.layout.home.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES):
+                    os.close(fd)
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = _read_holder(fd)
+                    os.close(fd)
+                    raise IndexBusy(
+                        f"{self.layout.home}: another `minsearch index` is writing ({holder}); "
+                        f"wait for it or pass --wait SECONDS"
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    return text or "pid unknown"
