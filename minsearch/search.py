@@ -98,25 +98,25 @@ class Searcher:
     def search(self, q: Query, *, strict: bool = True, snippets: bool = True) -> SearchResult:
         """Ranked hits for ``q``. ``strict=False`` turns query syntax errors into a plain-words search."""
         q, notices = self.validate(q)
-        self.store.refresh()
+        view = self._view()
         s = self.settings
         n = max(s.candidates, q.offset + q.limit)
         keyword: list[tuple[str, float]] = []
         semantic: list[tuple[str, float]] = []
         terms: list[tuple[str, str]] = []
         if q.mode in ("keyword", "hybrid"):
-            kr = self.store.keyword_search(q.text, q.filters, n, strict=strict)
+            kr = view.keyword_search(q.text, q.filters, n, strict=strict)
             keyword, terms = kr.hits, kr.terms
             notices.extend(kr.notices)
         if q.mode in ("semantic", "hybrid"):
             vec = self.encode([semantic_text(q.text)])[0]
-            semantic = self.store.vector_search(vec, q.filters, n)
+            semantic = view.vector_search(vec, q.filters, n)
         if q.mode == "hybrid" and '"' in q.text:
             # A quoted word or phrase is a demand for exactly that text: meaning may reorder
             # the exact matches, but must not add paragraphs without them.
             matched = {c for c, _ in keyword}
             semantic = [(c, sc) for c, sc in semantic if c in matched]
-        demote = self.store.boilerplate_ids([c for c, _ in keyword] + [c for c, _ in semantic])
+        demote = view.boilerplate_ids([c for c, _ in keyword] + [c for c, _ in semantic])
         if q.mode == "hybrid":
             fused = fuse(keyword, semantic, q.fusion or s.fusion, k=s.rrf_k, alpha=s.alpha,
                          demote=demote, demote_weight=s.boilerplate_weight)
@@ -124,37 +124,43 @@ class Searcher:
             fused = single(keyword, demote, s.boilerplate_weight, view="keyword")
         else:
             fused = single(semantic, demote, s.boilerplate_weight, view="semantic")
-        return self._result(q, fused, terms, notices, snippets)
+        return self._result(view, q, fused, terms, notices, snippets)
+
+    def _view(self) -> Store:
+        """Pick up a newly published index, then pin it for the rest of the request."""
+        self.store.refresh()
+        snapshot = getattr(self.store, "snapshot", None)
+        return snapshot() if snapshot else self.store
 
     def more_like_this(self, chunk_id: str, limit: int = 10, offset: int = 0,
                        filters: Optional[Filters] = None, snippets: bool = True) -> SearchResult:
         """Paragraphs closest in meaning to ``chunk_id``, from other meetings."""
-        self.store.refresh()
-        found = self.store.chunks([chunk_id]).get(chunk_id)
-        vec = self.store.chunk_vector(chunk_id)
+        view = self._view()
+        found = view.chunks([chunk_id]).get(chunk_id)
+        vec = view.chunk_vector(chunk_id)
         if found is None or vec is None:
             raise MinsearchError(f"chunk {chunk_id!r}: not in the index")
         f = filters or Filters()
         f = Filters(council=f.council, committee=f.committee, since=f.since, until=f.until,
                     exclude_doc_id=found.doc_id)
         n = max(self.settings.candidates, offset + limit)
-        semantic = self.store.vector_search(vec, f, n)
-        demote = self.store.boilerplate_ids([c for c, _ in semantic])
+        semantic = view.vector_search(vec, f, n)
+        demote = view.boilerplate_ids([c for c, _ in semantic])
         fused = single(semantic, demote, self.settings.boilerplate_weight, view="semantic")
         q = Query(text=found.text[:200], mode="semantic", limit=limit, offset=offset, filters=f)
-        return self._result(q, fused, [], [], snippets)
+        return self._result(view, q, fused, [], [], snippets)
 
-    def _result(self, q: Query, fused: list[Fused], terms: list[tuple[str, str]], notices: list[str],
+    def _result(self, view: Store, q: Query, fused: list[Fused], terms: list[tuple[str, str]], notices: list[str],
                 snippets: bool) -> SearchResult:
         if q.sort == "date":
-            chunks_all = self.store.chunks([f.chunk_id for f in fused])
+            chunks_all = view.chunks([f.chunk_id for f in fused])
             fused = sorted(fused, key=lambda f: (chunks_all[f.chunk_id].date if f.chunk_id in chunks_all else ""),
                            reverse=True)
             page = fused[q.offset : q.offset + q.limit]
             chunks = {f.chunk_id: chunks_all[f.chunk_id] for f in page if f.chunk_id in chunks_all}
         else:
             page = fused[q.offset : q.offset + q.limit]
-            chunks = self.store.chunks([f.chunk_id for f in page])
+            chunks = view.chunks([f.chunk_id for f in page])
         hits = [
             Hit(rank=q.offset + i + 1, score=f.score, chunk=chunks[f.chunk_id],
                 keyword_rank=f.keyword_rank, semantic_rank=f.semantic_rank)
@@ -193,19 +199,16 @@ class Searcher:
     # -- browsing ---------------------------------------------------------------------------------
     def document(self, doc_id: str) -> list[Chunk]:
         """Every paragraph of a document, in order (for the document view)."""
-        self.store.refresh()
-        chunks = self.store.document_chunks(doc_id)
+        chunks = self._view().document_chunks(doc_id)
         if not chunks:
             raise MinsearchError(f"document {doc_id!r}: not in the index")
         return chunks
 
     def facets(self) -> Facets:
-        self.store.refresh()
-        return self.store.facets()
+        return self._view().facets()
 
     def info(self) -> IndexInfo:
-        self.store.refresh()
-        return self.store.info()
+        return self._view().info()
 
     def close(self) -> None:
         self.store.close()

@@ -38,14 +38,19 @@ class _Generation:
 
 
 class EmbeddedStore:
-    """Read side. ``refresh()`` (one stat) picks up a newly published generation."""
+    """Read side. ``refresh()`` (one stat) picks up a newly published generation.
+
+    A request should work on one :meth:`snapshot`, so that a switch by another thread in the
+    middle of it cannot mix two generations in one answer.
+    """
 
     def __init__(self, home: Path, model: Optional[str] = None) -> None:
         self.layout = IndexLayout(home)
         self._expected_model = model
         self._lock = threading.Lock()
         self._stamp = self.layout.current_stamp()
-        self._gen = self._open()
+        self._view = _View(self._open(), self.layout)
+        self._retired: Optional[_View] = None
 
     def _open(self) -> _Generation:
         name = self.layout.require_current()
@@ -60,14 +65,14 @@ class EmbeddedStore:
 
     @property
     def model(self) -> str:
-        return self._gen.meta["model"]
+        return self._view.model
 
     @property
     def generation(self) -> str:
-        return self._gen.name
+        return self._view.gen.name
 
-    def encoder_dir(self) -> Path:
-        return self.layout.encoder_dir(self.model)
+    def snapshot(self) -> "_View":
+        return self._view
 
     def refresh(self) -> bool:
         stamp = self.layout.current_stamp()
@@ -76,41 +81,80 @@ class EmbeddedStore:
         with self._lock:
             if stamp == self._stamp:
                 return False
-            new = self._open()
-            old, self._gen, self._stamp = self._gen, new, stamp
-        # The old searcher's files stay readable (and are kept one generation) for in-flight requests.
-        old.close()
+            new = _View(self._open(), self.layout)
+            # The replaced view may still serve a request in flight: close it one switch later.
+            if self._retired is not None:
+                self._retired.gen.close()
+            self._retired, self._view, self._stamp = self._view, new, stamp
         return True
 
     def close(self) -> None:
-        self._gen.close()
+        self._view.gen.close()
+        if self._retired is not None:
+            self._retired.gen.close()
 
-    # -- searching ------------------------------------------------------------------------------
+    # The read methods of the live view, for callers that make a single call.
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
-        return self._gen.keyword.search(text, filters, limit, strict=strict)
+        return self._view.keyword_search(text, filters, limit, strict)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
-        return self._gen.vectors.search(vector, filters, limit)
+        return self._view.vector_search(vector, filters, limit)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
-        return self._gen.keyword.chunks(chunk_ids)
+        return self._view.chunks(chunk_ids)
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
-        return self._gen.keyword.document_chunks(doc_id)
+        return self._view.document_chunks(doc_id)
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
-        return self._gen.vectors.chunk_vector(chunk_id)
+        return self._view.chunk_vector(chunk_id)
 
     def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
-        return self._gen.vectors.boilerplate_ids(chunk_ids)
+        return self._view.boilerplate_ids(chunk_ids)
 
     def facets(self) -> Facets:
-        f = self._gen.meta.get("facets", {})
+        return self._view.facets()
+
+    def info(self) -> IndexInfo:
+        return self._view.info()
+
+
+class _View:
+    """All reads of one request, against one generation."""
+
+    def __init__(self, gen: _Generation, layout: IndexLayout) -> None:
+        self.gen = gen
+        self.layout = layout
+
+    @property
+    def model(self) -> str:
+        return self.gen.meta["model"]
+
+    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
+        return self.gen.keyword.search(text, filters, limit, strict=strict)
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
+        return self.gen.vectors.search(vector, filters, limit)
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+        return self.gen.keyword.chunks(chunk_ids)
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        return self.gen.keyword.document_chunks(doc_id)
+
+    def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
+        return self.gen.vectors.chunk_vector(chunk_id)
+
+    def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
+        return self.gen.vectors.boilerplate_ids(chunk_ids)
+
+    def facets(self) -> Facets:
+        f = self.gen.meta.get("facets", {})
         return Facets(councils=f.get("councils", {}), committees=f.get("committees", {}),
                       date_min=f.get("date_min", ""), date_max=f.get("date_max", ""))
 
     def info(self) -> IndexInfo:
-        return index_info(self.layout, self.layout.generation_dir(self._gen.name), self._gen.meta)
+        return index_info(self.layout, self.layout.generation_dir(self.gen.name), self.gen.meta)
 
 
 def index_info(layout: IndexLayout, folder: Path, meta: dict) -> IndexInfo:

@@ -1,0 +1,106 @@
+"""The command line as an analyst uses it: output, JSON shape, errors and exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from minsearch.app.cli import main
+
+HIT_KEYS = {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section", "paragraph",
+            "council", "committee", "date"}
+
+
+@pytest.fixture
+def cli(seeds_index, monkeypatch):
+    monkeypatch.setenv("MINSEARCH_INDEX", str(seeds_index))
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def test_human_output_shows_title_place_and_emphasised_snippet(cli):
+    r = cli("query", "dental checks", "--limit", "2")
+    assert r.exit_code == 0, r.output
+    assert "Performance Monitoring Information" in r.output
+    assert "Wolverhampton · Corporate Parenting Board" in r.output
+    assert "**Dental** **checks**" in r.output
+
+
+def test_json_is_one_object_with_the_documented_hit_shape(cli):
+    r = cli("query", "dental checks", "--json", "--mode", "keyword", "--limit", "3")
+    out = json.loads(r.output)
+    assert out["query"] == "dental checks" and out["mode"] == "keyword"
+    assert len(out["hits"]) == 3 and set(out["hits"][0]) == HIT_KEYS
+    assert out["hits"][0]["text"].startswith("Dental checks were showing")
+
+
+def test_filters_from_the_command_line(cli):
+    r = cli("query", "dental", "--json", "--council", "Kirklees")
+    assert {h["council"] for h in json.loads(r.output)["hits"]} == {"Kirklees"}
+
+
+def test_queries_file_gives_one_json_line_per_query(cli, tmp_path):
+    f = tmp_path / "q.txt"
+    f.write_text("dental checks\n\nfoster carers quitting\ndate:[foo to bar]\n")
+    r = cli("query", "--queries-file", str(f), "--limit", "2")
+    lines = [json.loads(x) for x in r.output.splitlines()]
+    assert [x["query"] for x in lines] == ["dental checks", "foster carers quitting", "date:[foo to bar]"]
+    assert len(lines[0]["hits"]) == 2 and "error" in lines[2]
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["query", ""], 2, "empty"),
+    (["query", "date:[foo to bar]"], 1, "query syntax"),
+    (["query", "x", "--since", "yesterday"], 1, "--since"),
+    (["query", "x", "--index", "/nonexistent/minsearch"], 1, "no index here yet"),
+])
+def test_errors_are_one_line_with_exit_codes(cli, args, code, message):
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == code
+    assert message in r.output and "Traceback" not in r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def test_foreign_folder_is_refused(tmp_path):
+    (tmp_path / "something.txt").write_text("not an index")
+    r = CliRunner().invoke(main, ["query", "x", "--index", str(tmp_path)])
+    assert r.exit_code == 1 and "not a minsearch index" in r.output
+
+
+def test_status_reports_the_live_generation(cli):
+    r = cli("status", "--json")
+    info = json.loads(r.output)
+    assert info["documents"] == 5 and info["chunks"] > 50 and info["model"] == "all-MiniLM-L6-v2"
+    assert info["generation"].startswith("gen-") and "Kirklees" in info["councils"]
+
+
+def test_index_reports_skipped_files_and_strict_refuses(tmp_path, doc_encoder):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("Agenda item\n\nBudget\n\nMinutes:\n\nThe budget was agreed.\n")
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    home = tmp_path / "ix"
+    r = CliRunner().invoke(main, ["index", str(folder), "--index", str(home), "--strict"])
+    assert r.exit_code == 1 and "--strict" in r.output and not (home / "CURRENT").exists()
+    r = CliRunner().invoke(main, ["index", str(folder), "--index", str(home), "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output.strip().splitlines()[-1])
+    assert summary["added"] == 1 and summary["documents"] == 1
+    reasons = {s["source"].rsplit("/", 1)[-1]: s["reason"] for s in summary["skipped"]}
+    assert reasons == {"empty.txt": "empty file", "binary.txt": "binary file, not minutes text"}
+
+
+@pytest.mark.slow
+def test_cold_keyword_query_does_not_load_torch(seeds_index):
+    code = ("import sys, runpy; sys.argv=['minsearch','query','dental','--mode','keyword','--index',%r];"
+            "import minsearch.app.cli as c\ntry: c.main()\nexcept SystemExit: pass\n"
+            "assert 'torch' not in sys.modules and 'onnxruntime' not in sys.modules, 'heavy import'" % str(seeds_index))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    code = code.replace("'keyword'", "'hybrid'").replace(" and 'onnxruntime' not in sys.modules", "")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr

@@ -1,0 +1,202 @@
+"""Re-indexing as a publisher does it every week: incremental, atomic, crash-safe, one writer."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from minsearch.config import load_settings
+from minsearch.indexer import index_paths
+from minsearch.model import MinsearchError, Query
+from minsearch.search import Searcher
+from minsearch.store.layout import IndexBusy, IndexLayout, WriterLock
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+NEW_MEETING = """Agenda item
+
+Unaccompanied Asylum Seeking Children
+
+Minutes:
+
+The Board received an update on placements for unaccompanied asylum seeking children (UASC) and the
+national transfer scheme, including the zebrafinch pilot for supported lodgings.
+
+Resolved:
+
+1. That the update on the zebrafinch pilot be noted.
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "minutes"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def run(corpus_or_paths, home: Path, encoder, **kw):
+    paths = corpus_or_paths if isinstance(corpus_or_paths, list) else [corpus_or_paths]
+    return index_paths(paths, load_settings(index_dir=home), encoder=encoder, **kw)
+
+
+def answers(home: Path, queries=("dental checks", "zebrafinch", "foster carers quitting")) -> list:
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        return [s.search(Query(q, limit=5), snippets=False).to_json() for q in queries]
+    finally:
+        s.close()
+
+
+def test_add_change_delete_and_noop(corpus, index_copy, doc_encoder):
+    home = index_copy  # the seeds index: same documents as ``corpus``
+    before = IndexLayout(home).current()
+
+    noop = run(corpus, home, doc_encoder)
+    assert (noop.added, noop.changed, noop.removed, noop.unchanged) == ([], [], [], 5)
+    assert not noop.published and IndexLayout(home).current() == before
+
+    (corpus / "005_new.txt").write_text(NEW_MEETING)
+    added = run(corpus, home, doc_encoder)
+    assert added.added == ["005_new"] and added.unchanged == 5 and added.published
+    assert added.new_chunks == 2  # only the new meeting was chunked and embedded
+    hits = answers(home, ["zebrafinch"])[0]["hits"]
+    assert hits and hits[0]["doc_id"] == "005_new"
+
+    (corpus / "005_new.txt").write_text(NEW_MEETING.replace("zebrafinch", "kingfisher"))
+    changed = run(corpus, home, doc_encoder)
+    assert changed.changed == ["005_new"] and changed.new_chunks == 2
+    assert answers(home, ["zebrafinch"])[0]["hits"] == [] or all(
+        "zebrafinch" not in h["text"] for h in answers(home, ["zebrafinch"])[0]["hits"])
+    assert answers(home, ['"kingfisher"'])[0]["hits"][0]["doc_id"] == "005_new"
+
+    (corpus / "005_new.txt").unlink()
+    kept = run(corpus, home, doc_encoder)
+    assert kept.kept_missing == ["005_new"] and not kept.published
+    pruned = run(corpus, home, doc_encoder, prune=True)
+    assert pruned.removed == ["005_new"] and pruned.documents == 5
+    assert answers(home, ['"kingfisher"'])[0]["hits"] == []
+
+
+def test_manifest_change_reindexes_the_document(corpus, index_copy, doc_encoder):
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    manifest["004_9cb78d4272562d1a.txt"]["date"] = "2018-03-14"
+    (corpus / "manifest.json").write_text(json.dumps(manifest))
+    s = run(corpus, index_copy, doc_encoder)
+    assert s.changed == ["004_9cb78d4272562d1a"]
+    searcher = Searcher(load_settings(index_dir=index_copy))
+    from minsearch.model import Filters
+
+    r = searcher.search(Query("placements", filters=Filters(since="2018-01-01", until="2018-12-31")))
+    assert r.hits and {h.chunk.doc_id for h in r.hits} == {"004_9cb78d4272562d1a"}
+    assert searcher.facets().date_min == "2018-03-14"
+
+
+def test_old_generations_are_cleaned_up(corpus, index_copy, doc_encoder):
+    for i in range(4):
+        (corpus / f"extra{i}.txt").write_text(NEW_MEETING.replace("zebrafinch", f"bird{i}"))
+        run(corpus, index_copy, doc_encoder)
+    gens = sorted(p.name for p in (index_copy / "generations").iterdir())
+    assert len(gens) == 2 and IndexLayout(index_copy).current() == gens[-1]
+
+
+def test_a_second_writer_is_refused_with_the_holders_pid(corpus, index_copy, doc_encoder):
+    with WriterLock(IndexLayout(index_copy)):
+        with pytest.raises(IndexBusy, match=f"pid {os.getpid()}"):
+            run(corpus, index_copy, doc_encoder)
+
+
+def test_stale_lock_of_a_dead_writer_is_cleared(corpus, index_copy, doc_encoder):
+    (index_copy / "LOCK").write_text("pid 999999 since 2020-01-01 00:00:00\n")
+    (index_copy / "generations" / "gen-000099.tmp").mkdir()  # what a killed writer leaves
+    (corpus / "005_new.txt").write_text(NEW_MEETING)
+    s = run(corpus, index_copy, doc_encoder)
+    assert s.published and not (index_copy / "generations" / "gen-000099.tmp").exists()
+
+
+def test_write_error_leaves_the_live_index_untouched(corpus, index_copy, doc_encoder, monkeypatch):
+    before = answers(index_copy)
+    (corpus / "005_new.txt").write_text(NEW_MEETING)
+    import numpy as np
+
+    def disk_full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "save", disk_full)
+    with pytest.raises(MinsearchError, match="No space left on device.*untouched"):
+        run(corpus, index_copy, doc_encoder)
+    monkeypatch.undo()
+    assert answers(index_copy) == before
+    assert not any(p.name.endswith(".tmp") for p in (index_copy / "generations").iterdir())
+
+
+def test_searches_during_generation_switches_never_fail_or_mix(corpus, index_copy, doc_encoder):
+    searcher = Searcher(load_settings(index_dir=index_copy))
+    errors: list[BaseException] = []
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            try:
+                r = searcher.search(Query("zebrafinch", mode="keyword", limit=20), snippets=False)
+                # Each generation i adds one document mentioning the word: a response must be
+                # the whole of one generation, so its hits are exactly extra0..extra{n-1}.
+                docs = sorted({h.chunk.doc_id for h in r.hits})
+                n = len(docs)
+                assert docs == sorted(f"extra{i}" for i in range(n)), docs
+                seen.add(n)
+                searcher.search(Query("dental checks", limit=5))
+            except BaseException as e:  # noqa: BLE001
+                errors.append(e)
+                return
+
+    t = threading.Thread(target=loop)
+    t.start()
+    try:
+        for i in range(3):
+            (corpus / f"extra{i}.txt").write_text(NEW_MEETING.replace("zebrafinch", f"zebrafinch{i} zebrafinch"))
+            run(corpus, index_copy, doc_encoder)
+    finally:
+        stop.set()
+        t.join()
+    assert not errors, errors[0]
+    assert len(seen) >= 2  # the loop really saw the index change under it
+    searcher.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_at", ["embedding:", "keyword index", "vectors", "publishing"])
+def test_sigkill_during_indexing_keeps_the_previous_index(corpus, index_copy, kill_at):
+    before = answers(index_copy)
+    live = IndexLayout(index_copy).current()
+    (corpus / "005_new.txt").write_text(NEW_MEETING)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "minsearch.app.cli", "index", str(corpus), "--index", str(index_copy)],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )
+    killed = False
+    for line in proc.stderr:
+        if kill_at in line:
+            proc.send_signal(signal.SIGKILL)
+            killed = True
+            break
+    proc.wait(timeout=120)
+    assert killed, f"never reached {kill_at!r}"
+    assert IndexLayout(index_copy).current() == live
+    assert answers(index_copy) == before
+    # The next run completes and cleans up after the killed one.
+    done = subprocess.run(
+        [sys.executable, "-m", "minsearch.app.cli", "index", str(corpus), "--index", str(index_copy), "--json"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == 1
+    assert answers(index_copy, ["zebrafinch"])[0]["hits"][0]["doc_id"] == "005_new"
+    assert not any(p.name.endswith(".tmp") for p in (index_copy / "generations").iterdir())
