@@ -38,7 +38,7 @@ class Settings:
     rrf_k: int = 60
     alpha: float = 0.5  # weighted fusion: share of the semantic score
     candidates: int = 100  # per view, before fusion
-    boilerplate_weight: float = 0.35
+    boilerplate_penalty: int = 10  # places a procedural paragraph is moved down each list
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

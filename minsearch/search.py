@@ -119,11 +119,11 @@ class Searcher:
         demote = view.boilerplate_ids([c for c, _ in keyword] + [c for c, _ in semantic])
         if q.mode == "hybrid":
             fused = fuse(keyword, semantic, q.fusion or s.fusion, k=s.rrf_k, alpha=s.alpha,
-                         demote=demote, demote_weight=s.boilerplate_weight)
+                         demote=demote, penalty=s.boilerplate_penalty)
         elif q.mode == "keyword":
-            fused = single(keyword, demote, s.boilerplate_weight, view="keyword")
+            fused = single(keyword, demote, s.boilerplate_penalty, view="keyword")
         else:
-            fused = single(semantic, demote, s.boilerplate_weight, view="semantic")
+            fused = single(semantic, demote, s.boilerplate_penalty, view="semantic")
         return self._result(view, q, fused, terms, notices, snippets)
 
     def _view(self) -> Store:
@@ -146,7 +146,7 @@ class Searcher:
         n = max(self.settings.candidates, offset + limit)
         semantic = view.vector_search(vec, f, n)
         demote = view.boilerplate_ids([c for c, _ in semantic])
-        fused = single(semantic, demote, self.settings.boilerplate_weight, view="semantic")
+        fused = single(semantic, demote, self.settings.boilerplate_penalty, view="semantic")
         q = Query(text=found.text[:200], mode="semantic", limit=limit, offset=offset, filters=f)
         return self._result(view, q, fused, [], [], snippets)
 

@@ -230,6 +230,29 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
         click.echo(_format_hit(hit, color))
 
 
+# -- import ----------------------------------------------------------------------------------------
+@main.command("import")
+@click.argument("corpus", type=click.Choice(["limerick", "london-ontario", "cleveland", "kent"]))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--data", "data_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the shared corpora. Default: $MINSEARCH_DATA, else ../shared/data.")
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="Only the first N documents.")
+def import_cmd(corpus: str, out: Path, data_dir: Optional[Path], limit: Optional[int]) -> None:
+    """Turn a shared corpus into a JSON Lines file that `minsearch index` reads.
+
+    \b
+    Example:
+      minsearch import limerick /tmp/limerick.jsonl && minsearch index /tmp/limerick.jsonl
+    """
+    from ..ingest.corpora import import_corpus
+
+    try:
+        n = import_corpus(corpus, out, data_dir=data_dir or load_settings().data_dir, limit=limit)
+    except (MinsearchError, OSError) as e:
+        _fail(str(e))
+    click.echo(f"wrote {n} records to {out}")
+
+
 # -- status ----------------------------------------------------------------------------------------
 @main.command("status")
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
@@ -259,6 +282,33 @@ def status_cmd(index: Optional[str], as_json: bool, backend: Optional[str], milv
     click.echo(f"last indexed: {info.last_indexed}")
     if facets.councils:
         click.echo(f"councils:     {', '.join(facets.councils)}")
+
+
+# -- serve -----------------------------------------------------------------------------------------
+@main.command("serve")
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default serves this machine only; 0.0.0.0 serves the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Requests served at the same time.")
+@_backend_options
+def serve_cmd(index: Optional[str], host: str, port: int, threads: int, backend: Optional[str],
+              milvus_uri: Optional[str]) -> None:
+    """Serve the search page and JSON API (waitress) on http://HOST:PORT/.
+
+    \b
+    Pages:  /  (search)   /doc/ID  (an agenda item)   /similar?chunk=ID  (more like this)
+    API:    /api/search?q=...&mode=...&council=...&page=...   /api/health
+    One line per request is logged to stderr. Stop with Ctrl-C.
+    """
+    from .serve import serve
+
+    try:
+        serve(_settings(index, backend, milvus_uri), host=host, port=port, threads=threads)
+    except MinsearchError as e:
+        _fail(str(e))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,12 @@ _SUPPORTING = re.compile(r"^supporting\s+documents?\s*:?", re.I)
 _CONTACTS = re.compile(r"^contacts?\s*:$", re.I)
 _RESOLVED_INLINE = re.compile(r"^(?:\d+[.)]?\s+)?(?:it\s+was\s+)?resolved\b\s*[:–—-]?\s*", re.I)
 _RESOLUTION_THAT = re.compile(r"^(?:\d+[.)]?\s+)?That\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z])")
+# Motions: "Proposed by X; Seconded by Y; And Resolved: ..." (Irish/UK), "Moved by X / Seconded by Y"
+# (eScribe), "Mr X proposed, and Mr Y seconded the motion that ..." (ModernGov printed minutes).
+_MOTION = re.compile(
+    r"^(?:\(?\d{1,3}[.)]\)?\s+)?(?:(?:proposed|moved)\s+by\b|[^.;:]{2,80}?\bproposed,?\s+(?:and\s+)?[^.;:]{2,160}?\bseconded\b)",
+    re.I,
+)
 
 # Paragraphs that are procedural, not discussion: indexed (people search for names) but ranked down.
 _BOILERPLATE = re.compile(
@@ -186,10 +192,15 @@ def _document_paragraphs(doc: Document) -> list[_Para]:
 def _looks_line_broken(text: str) -> bool:
     """PDF extractions put every visual line in its own block; the seed format does not."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    if len(lines) < 40:
+    if len(lines) < 12:
         return False
     short = sum(1 for ln in lines if len(ln) < 100 and not ln.rstrip().endswith((".", ":", ";")))
-    return short / len(lines) > 0.6
+    if len(lines) >= 40:
+        return short / len(lines) > 0.6
+    # Shorter texts: only the unmistakable PDF-to-Markdown shape (a page rule or page number
+    # line, and most lines cut off mid-sentence).
+    marker = re.search(r"(?m)^[ \t]*(?:-{3,}[ \t]*(?:\d{1,4})?|\d{1,4})[ \t]*$|\f", text)
+    return bool(marker) and short / len(lines) > 0.5
 
 
 def _first_line_title(paras: list[_Para]) -> str:
@@ -204,6 +215,7 @@ def _sections(item: _Item) -> Iterator[tuple[str, _Para]]:
     """(section, paragraph) for the content paragraphs of one item; headings are consumed."""
     section = "description" if item.has_minutes_heading else "minutes"
     first = True
+    resolving_list = False
     for para in item.paras:
         t = para.text
         if _MINUTES.match(t):
@@ -228,7 +240,14 @@ def _sections(item: _Item) -> Iterator[tuple[str, _Para]]:
             first = False
             continue
         first = False
-        if section == "minutes" and (_RESOLVED_INLINE.match(t) and len(t) > 12 or _RESOLUTION_THAT.match(t)):
+        if section == "minutes" and resolving_list and (_NUMBERED.match(para.raw) or _BULLET.match(para.raw)):
+            yield "resolved", para  # the (a), (b) ... points of "RESOLVED that Cabinet:"
+            continue
+        resolving_list = False
+        if section == "minutes" and (
+            _RESOLVED_INLINE.match(t) and len(t) > 12 or _RESOLUTION_THAT.match(t) or _MOTION.match(t)
+        ):
+            resolving_list = t.endswith(":")
             yield "resolved", para
             continue
         yield section, para

@@ -118,3 +118,134 @@ def _iso(y: int, mo: Optional[int], d: int) -> Optional[str]:
         return date(y, mo, d).isoformat()
     except ValueError:
         return None
+
+
+# --- guessing from the document itself (used only where no manifest or record field says) -----
+
+_COMMITTEE_WORDS = (
+    r"(?:Cabinet|Council|Committee|Sub-Committee|Subcommittee|Panel|Board|Forum|Commission|Executive|"
+    r"Assembly|Partnership|Group|Authority|Cabinet\s+Member\s+Decisions?)"
+)
+_SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "at", "to", "a", "an", "&"}
+_FILE_NAME = re.compile(r"^(?P<a>.*?)[\s_.-]*(?P<date>\d{4}-\d{2}-\d{2})[\s_.-]*(?P<b>.*)$")
+_HEADER_END = re.compile(r"^\s*(?:\*\*)?\s*(?:members\s+)?present\b|^\s*\(?item\s+1\)?\s*$|^\s*(?:\*\*)?1\.", re.I | re.M)
+_HELD = re.compile(r"\bheld\b(?:[^.]|\.(?=\d)|\b[A-Z]\.){0,240}", re.I)
+_MEETING_OF = re.compile(
+    r"\b(?:minutes\s+(?:of\s+(?:proceedings\s+)?)?(?:at\s+|of\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?meeting\s+of|"
+    r"meeting\s+of)\s+(?:the\s+)?(?P<body>[^.\n]{3,140}?)\s+(?:held|on|at|in|which|,|$)",
+    re.I | re.M,
+)
+_COUNCIL_NAME = re.compile(
+    r"^(?:[A-Z][\w'’.-]*\s+){1,5}?(?:(?:City|County|Borough|District|Town|Parish|Metropolitan(?:\s+Borough)?|"
+    r"Unitary|Regional)\s+)*(?:and\s+County\s+|and\s+City\s+)?Council$",
+    re.I,
+)
+_DMY_LOOSE = re.compile(
+    r"\b(\d{1,2})\s*(?:st|nd|rd|th|™|[\"“”'’])?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b", re.I
+)
+
+
+def smart_title(text: str) -> str:
+    """``CORPORATE PARENTING PANEL`` -> ``Corporate Parenting Panel`` (mixed case is kept)."""
+    text = re.sub(r"\s+", " ", text).strip(" –—-:,.")
+    if any(c.islower() for c in text):
+        return text
+    words = []
+    for i, w in enumerate(text.split(" ")):
+        lw = w.lower()
+        if i and lw in _SMALL_WORDS:
+            words.append(lw)
+        else:
+            words.append("-".join(p[:1].upper() + p[1:] for p in lw.split("-")))
+    return " ".join(words)
+
+
+def metadata_from_name(name: str) -> dict:
+    """``cabinet_2025-01-09.txt`` -> committee ``Cabinet``, date ``2025-01-09``."""
+    stem = re.sub(r"\.(?:txt|text|md|html?|xhtml|pdf|jsonl|ndjson|json)$", "", Path(name).name, flags=re.I)
+    out: dict = {}
+    m = _FILE_NAME.match(stem)
+    if not m:
+        return out
+    iso = normalise_date(m.group("date"))
+    if iso:
+        out["date"] = iso
+    words = (m.group("a") or m.group("b") or "").strip(" _.-")
+    words = re.sub(r"[_-]+", " ", words).strip()
+    if words and re.fullmatch(r"[A-Za-z][A-Za-z &']{2,80}", words) and not re.fullmatch(r"(?i)minutes?|agenda|doc(?:ument)?", words):
+        words = re.sub(r"(?i)\s*\bminutes?\b\s*", " ", words).strip()
+        if words:
+            out["committee"] = smart_title(words.upper()) if words.islower() else words
+    return out
+
+
+def _date_in(text: str) -> Optional[str]:
+    for m in _DMY_LOOSE.finditer(text):
+        mo = _MONTHS.get(m.group(2).lower())
+        iso = _iso(int(m.group(3)), mo, int(m.group(1))) if mo else None
+        if iso:
+            return iso
+    return find_date(text)
+
+
+def metadata_from_text(text: str) -> dict:
+    """Council, committee and meeting date stated at the head of a minutes document.
+
+    Only the header (up to the attendance list or the first item) is read, and only where the
+    text says what it is: "MINUTES of a meeting of the Cabinet held ... on 9 January 2025",
+    "CORPORATE PARENTING PANEL – 29 October 2024", "KENT COUNTY COUNCIL".
+    """
+    head = text[:3000]
+    m = _HEADER_END.search(head)
+    if m and m.start() > 40:
+        head = head[: m.start()]
+    head = re.sub(r"\*\*|__", "", head)
+    flat = re.sub(r"\s+", " ", head)
+    out: dict = {}
+    # The date: in the "held ... on <date>" sentence, else in a short heading line.
+    for hm in _HELD.finditer(flat):
+        iso = _date_in(hm.group(0))
+        if iso:
+            out["date"] = iso
+            break
+    lines = [ln.strip(" \t\u00a0#*") for ln in head.splitlines() if ln.strip(" \t\u00a0#*")]
+    if "date" not in out:
+        for ln in lines[:12]:
+            if len(ln) <= 90:
+                iso = _date_in(ln)
+                if iso and not ln.endswith(".") and re.search(
+                    r"(?i:minutes|meeting|committee|council|panel|board|cabinet)|[A-Z]{4}", ln
+                ):
+                    out["date"] = iso
+                    break
+    # The council: a heading line that is a council's name.
+    for ln in lines[:8]:
+        cand = re.split(r"\s+[–—-]\s+|\s*[–—]\s*", ln)[0].strip()
+        if _COUNCIL_NAME.match(cand) and len(cand.split()) >= 2 and not re.match(r"(?i)^(?:the\s+)?(?:county|city|borough|district|town|parish|full)\s+council$", cand):
+            out["council"] = smart_title(cand)
+            break
+    # The committee: "meeting of the X held", or a heading line "X PANEL – date".
+    mo = _MEETING_OF.search(flat)
+    if mo:
+        body = mo.group("body").strip()
+        body = re.split(r"\s+(?:held|on|at|in)\s+", body, maxsplit=1)[0]
+        if _COUNCIL_NAME.match(body) and len(body.split()) >= 3 and not re.match(r"(?i)(?:county|city|borough|district)\s+council$", body):
+            out.setdefault("council", smart_title(body))
+        elif 2 <= len(body) <= 100:
+            out["committee"] = smart_title(body)
+    if "committee" not in out:
+        for ln in lines[:8]:
+            cand = re.split(r"\s*[–—]\s*|\s+-\s+", ln)[0].strip()
+            if re.search(rf"(?i)\b{_COMMITTEE_WORDS}$", cand) and len(cand) <= 80 and not _date_in(cand):
+                if out.get("council") and smart_title(cand) == out["council"]:
+                    continue
+                out["committee"] = smart_title(cand)
+                break
+    return out
+
+
+def guess_metadata(text: str, name: str = "") -> dict:
+    """What the file name and then the text say; the file name wins (a publisher chose it)."""
+    out = metadata_from_text(text)
+    out.update(metadata_from_name(name) if name else {})
+    return out

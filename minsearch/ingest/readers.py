@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Union
 
 from ..model import Document, MinsearchError
-from .metadata import is_sidecar, normalise_date, sidecar_metadata
+from .metadata import guess_metadata, is_sidecar, normalise_date, sidecar_metadata
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one minutes file; larger is almost surely not minutes
 MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
@@ -93,8 +93,10 @@ def _walk(folder: Path, root: Path, seen: set) -> Iterator[Union[SourceFile, Ski
 
 def detect_format(head: bytes, path: Path) -> str:
     """``pdf``, ``html``, ``jsonl``, ``text`` or ``binary``, from the first bytes (the name only breaks ties)."""
-    if head.startswith(b"%PDF-"):
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 with a byte-order mark (decode_text reads it)
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     sample = head[:8192]
@@ -125,6 +127,11 @@ def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252, else Latin-1: the encodings minutes come in."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -187,6 +194,9 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
         text = decode_text(data)
     if not text.strip():
         raise SkipFile("no text")
+    # What the manifest does not say is guessed from the file name and the text's own header.
+    for key, value in guess_metadata(text, path.name).items():
+        meta.setdefault(key, value)
     doc = Document(
         doc_id=meta.get("doc_id") or doc_id_for(path, src.root),
         source=str(path),
@@ -231,13 +241,20 @@ def read_jsonl(path: Path) -> Iterator[Document]:
             if len(text) > MAX_RECORD_CHARS or not text.strip():
                 continue
             date = normalise_date(str(rec.get("date") or "")) or ""
+            council = str(rec.get("council") or "")
+            committee = str(rec.get("committee") or "")
+            if not (date and council and committee):  # record fields win; the text fills gaps
+                guess = guess_metadata(text)
+                date = date or guess.get("date", "")
+                council = council or guess.get("council", "")
+                committee = committee or guess.get("committee", "")
             yield Document(
                 doc_id=rid,
                 source=f"{path}#{lineno}",
                 text=text,
                 title=str(rec.get("title") or ""),
-                council=str(rec.get("council") or ""),
-                committee=str(rec.get("committee") or ""),
+                council=council,
+                committee=committee,
                 date=date,
                 url=str(rec.get("url") or ""),
                 format="jsonl",

@@ -5,8 +5,11 @@
 * Weighted score fusion: each list min-max normalised to [0, 1] over its candidates, then
   ``alpha * semantic + (1 - alpha) * keyword``; a chunk missing from a list scores 0 there.
 
-Both then multiply boilerplate paragraphs (apologies, attendance, contacts) by a weight < 1,
-so procedure never outranks discussion.
+Procedure (apologies, attendance lists, contacts) is demoted in each view before fusion: a
+boilerplate paragraph is moved ``penalty`` places down its list, so it can only outrank a
+paragraph of discussion that the view found far less relevant. (A score weight does not do
+this for cosine similarity, whose range is narrow: a short list of names is "closer" to a
+name query than the paragraph where that person actually spoke.)
 """
 from __future__ import annotations
 
@@ -47,6 +50,14 @@ def weighted(keyword: Ranked, semantic: Ranked, alpha: float = 0.5) -> dict[str,
     return {c: alpha * sn.get(c, 0.0) + (1 - alpha) * kn.get(c, 0.0) for c in kn.keys() | sn.keys()}
 
 
+def demoted(ranked: Ranked, demote: frozenset[str], penalty: int) -> list[tuple[str, float]]:
+    """``ranked`` with each chunk in ``demote`` moved ``penalty`` places down (scores kept)."""
+    if not demote or penalty <= 0:
+        return list(ranked)
+    keyed = [(i + (penalty + 0.5 if c in demote else 0), c, sc) for i, (c, sc) in enumerate(ranked)]
+    return [(c, sc) for _k, c, sc in sorted(keyed)]
+
+
 def fuse(
     keyword: Ranked,
     semantic: Ranked,
@@ -55,17 +66,20 @@ def fuse(
     k: int = 60,
     alpha: float = 0.5,
     demote: frozenset[str] = frozenset(),
-    demote_weight: float = 1.0,
+    penalty: int = 10,
 ) -> list[Fused]:
-    """One list, best first. With only one non-empty input, its own order is kept."""
+    """One list, best first."""
+    keyword, semantic = demoted(keyword, demote, penalty), demoted(semantic, demote, penalty)
     if method == "rrf":
         scores = rrf(keyword, semantic, k)
     elif method == "weighted":
         scores = weighted(keyword, semantic, alpha)
     else:
         raise ValueError(f"fusion: unknown method {method!r} (rrf or weighted)")
-    if demote:
-        scores = {c: s * demote_weight if c in demote else s for c, s in scores.items()}
+    if method == "weighted" and demote:
+        # Score fusion ignores positions, so demote on the fused score as well.
+        top = max(scores.values(), default=0.0)
+        scores = {c: s - 0.5 * top if c in demote else s for c, s in scores.items()}
     krank = {c: r for r, (c, _s) in enumerate(keyword, start=1)}
     srank = {c: r for r, (c, _s) in enumerate(semantic, start=1)}
     # Ties (common in RRF) go to the better keyword rank, then the better semantic rank, then id.
@@ -73,11 +87,11 @@ def fuse(
     return [Fused(c, scores[c], krank.get(c), srank.get(c)) for c in order]
 
 
-def single(ranked: Ranked, demote: frozenset[str] = frozenset(), demote_weight: float = 1.0,
+def single(ranked: Ranked, demote: frozenset[str] = frozenset(), penalty: int = 10,
            view: str = "keyword") -> list[Fused]:
     """One view on its own (keyword or semantic mode), with the same boilerplate rule."""
-    scored = [(c, s * demote_weight if c in demote and s > 0 else s, r) for r, (c, s) in enumerate(ranked, 1)]
-    scored.sort(key=lambda t: (-t[1], t[2]))
+    rank = {c: r for r, (c, _s) in enumerate(ranked, start=1)}
+    out = demoted(ranked, demote, penalty)
     if view == "keyword":
-        return [Fused(c, s, r, None) for c, s, r in scored]
-    return [Fused(c, s, None, r) for c, s, r in scored]
+        return [Fused(c, s, rank[c], None) for c, s in out]
+    return [Fused(c, s, None, rank[c]) for c, s in out]

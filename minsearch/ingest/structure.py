@@ -1,0 +1,389 @@
+"""The structure of real minutes: paragraphs rebuilt from PDF lines, and numbered agenda items.
+
+Two hooks for :mod:`minsearch.ingest.chunker`:
+
+* :func:`rebuild_paragraphs` turns text in which every visual line is its own line (or its own
+  blank-line block, as in the Limerick Markdown) back into paragraphs: lines are joined until a
+  sentence ends or a heading, number, bullet or motion starts. Page numbers, ``---`` page rules,
+  form feeds, "Scanned page" notes and signature rules are dropped.
+* :func:`split_numbered_items` cuts the paragraphs into agenda items where the text numbers them:
+  ``76. Apologies`` + ``(Item 1)`` (Kent ModernGov printed minutes), ``**2.**`` + ``Disposal of
+  Land`` (Limerick), ``Minute No. 12/2024``.
+
+Spans are real character offsets into the document text.  A rebuilt paragraph's ``raw`` is the
+text of its kept lines (page furniture between them left out), so ``_Para.text`` reads cleanly
+while ``start``/``end`` still cover the paragraph in the document.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .chunker import _BULLET, _Para
+
+# --- lines that are page furniture, not content ------------------------------------------
+_PAGE_RULE = re.compile(r"^\s*(?:-{3,}|_{3,}|\*{3,})\s*(?:(?:page\s+)?\d{1,4})?\s*$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:\*\*)?\s*(?:[-–]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*[-–])?\s*(?:\*\*)?\s*$", re.I
+)
+_JUNK = re.compile(
+    r"^\s*(?:\*?<small>.*</small>\*?|\[original file\]\(.*\)|\(image omitted\)|[\\_*\s]{3,}|page\s+\d+\s+of\s+\d+)\s*$",
+    re.I,
+)
+
+# --- lines that start something ------------------------------------------------------------
+_ITEM_MARK = re.compile(r"^\s*\(\s*item\s+(\d{1,3}[a-z]?)\s*\)\s*$", re.I)
+_NUM_LABEL = re.compile(r"^\s*\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\)?\s*$")  # "1." "(a)" alone
+_NUM_START = re.compile(r"^\s*\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\)?(?:\s|$)")
+_MOTION_START = re.compile(r"^\s*(?:proposed\s+by|moved\s+by)\b", re.I)
+_MOTION_CONT = re.compile(r"^\s*(?:seconded\s+by|and\s+(?:it\s+was\s+)?resolved|resolved\s*[:–—-]?\s*$|carried\b)", re.I)
+_RESOLVED_START = re.compile(r"^\s*(?:it\s+was\s+)?resolved\b", re.I)
+_LABEL = re.compile(r"^\s*[A-Z][A-Z ,&/()'’-]{2,40}:")  # PRESENT:, IN ATTENDANCE:, REPLY:
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+_MINUTE_NO = re.compile(r"^\s*minute\s+(?:no\.?\s*)?\d+(?:/\d{2,4})?\b", re.I)
+
+_BULLET_ONLY = re.compile(r"^\s*[·•▪◦●\uf0b7\uf0a7\-–*]\s*$")
+_LABEL_ONLY = re.compile(
+    r"^\s*(?:[A-Z][A-Z ,&/()'’-]{1,38}\s*:|(?:[A-Z][a-z]+\s*){1,3}:|(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?)\s*$",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s*$")
+_SOFT_END = re.compile(r"[:;][\"'”’)\]]*\s*$")
+_LEADS_ON = re.compile(r"^(?:of|at|in|on|and|held|for|the|to|by|with)\b", re.I)
+_CONTINUES = re.compile(
+    r"(?:[,\-–&/(]|\b(?:and|or|of|the|at|in|on|to|for|by|with|a|an|held|that|from|as|is|was|were|be))\s*$", re.I
+)
+_ABBREV_END = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Cllr|Cmhlr|Co|No|Nos|St|Rev|Prof|Sr|Jr|Ltd|etc|approx|Cllrs|vs|viz|i\.e|e\.g)\.|"
+    r"(?:^|[\s(])[A-Z]\.)\s*$"
+)
+_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
+
+MAX_PARA_CHARS = 2500
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    body: str  # the line as shown (emphasis removed, stripped)
+    gap: bool  # blank lines or page furniture between this line and the previous content line
+    page: bool  # a page break between this line and the previous content line
+    bold: bool  # the whole line was **bold** in the source (a Markdown heading)
+    page_no: int = 0
+    loose: bool = False  # its page has a blank line after almost every line (gaps mean little)
+
+
+def _content_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    gap = page = False
+    page_no = 0
+    pos = 0
+    for seg in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(seg)
+        body = seg.rstrip("\r\n\x0c\x0b\x1c\x1d\x1e\x85\u2028\u2029")
+        if seg.endswith(("\x0c",)) or "\x0c" in body:
+            page = gap = True
+            body = body.replace("\x0c", " ")
+        stripped = body.strip()
+        if not stripped:
+            gap = True
+            continue
+        if _PAGE_RULE.match(stripped) or _PAGE_NUMBER.match(stripped):
+            gap = page = True
+            continue
+        if _JUNK.match(stripped):
+            gap = True
+            continue
+        lead = len(body) - len(body.lstrip())
+        s = start + lead
+        e = start + len(body.rstrip())
+        bold = stripped.startswith("**") and stripped.endswith("**") and len(stripped) > 4
+        shown = _EMPHASIS.sub("", stripped).strip()
+        shown = re.sub(r"^[\uf0b7\uf0a7](?=\s|$)", "•", shown)  # Symbol-font bullets
+        if not shown:
+            gap = True
+            continue
+        if page:
+            page_no += 1
+        lines.append(_Line(s, e, shown, gap, page, bold, page_no))
+        gap = page = False
+    # Per page: PDF-to-Markdown conversions put a blank line after nearly every visual line on
+    # text pages, but not on OCR pages; where that happens a blank line is no paragraph break.
+    by_page: dict[int, list[_Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page_no, []).append(ln)
+    for group in by_page.values():
+        gaps = sum(1 for ln in group[1:] if ln.gap and not ln.page)
+        loose = len(group) >= 6 and gaps / max(1, len(group) - 1) > 0.6
+        for ln in group:
+            ln.loose = loose
+    return lines
+
+
+def _is_heading(line: _Line, width: float) -> bool:
+    b = line.body
+    if _MD_HEADING.match(b) or _ITEM_MARK.match(b):
+        return True
+    if len(b) > 90 or _SENTENCE_END.search(b) or _CONTINUES.search(b):
+        return False
+    if line.bold:
+        return True
+    return _all_caps(b) and len(b) < 0.7 * width
+
+
+def _starts_structure(b: str) -> bool:
+    return bool(
+        _NUM_START.match(b)
+        or _BULLET.match(b)
+        or _MOTION_START.match(b)
+        or _RESOLVED_START.match(b)
+        or _LABEL.match(b)
+        or _MD_HEADING.match(b)
+        or _MINUTE_NO.match(b)
+    )
+
+
+def _typical_width(lines: list[_Line]) -> float:
+    lengths = sorted(len(ln.body) for ln in lines)
+    if not lengths:
+        return 80.0
+    return max(40.0, float(lengths[int(len(lengths) * 0.8)]))
+
+
+def rebuild_paragraphs(text: str) -> list[_Para]:
+    """Paragraph spans for line-broken (PDF-extracted) text; see the module docstring."""
+    lines = _content_lines(text)
+    width = _typical_width(lines)
+    paras: list[_Para] = []
+    cur: list[_Line] = []
+    cur_len = 0
+    in_motion = False  # inside "Proposed by ... Seconded by ... And Resolved: 'That ...'"
+    quote_open = False
+
+    def flush() -> None:
+        nonlocal cur, cur_len, in_motion, quote_open
+        if cur:
+            parts: list[str] = [cur[0].body]
+            for prev, ln in zip(cur, cur[1:]):
+                if re.search(r"[A-Za-z]-$", prev.body) and ln.body[:1].islower():
+                    parts[-1] = parts[-1] + ln.body  # a word broken at the line end
+                else:
+                    parts.append(ln.body)
+            paras.append(_Para(cur[0].start, cur[-1].end, "\n".join(parts)))
+        cur, cur_len, in_motion, quote_open = [], 0, False, False
+
+    for ln in lines:
+        if cur and _boundary(cur, ln, width, in_motion, quote_open, cur_len):
+            flush()
+        if not cur:
+            in_motion = bool(_MOTION_START.match(ln.body))
+        cur.append(ln)
+        cur_len += len(ln.body) + 1
+        if in_motion:
+            opens, closes = ln.body.count("“"), ln.body.count("”")
+            if opens > closes:
+                quote_open = True
+            elif closes > opens:
+                quote_open = False
+    flush()
+    return [p for p in paras if p.text]
+
+
+def _boundary(cur: list[_Line], b: _Line, width: float, in_motion: bool, quote_open: bool, cur_len: int) -> bool:
+    """True when line ``b`` starts a new paragraph after the lines in ``cur``."""
+    a = cur[-1]
+    A, B = a.body, b.body
+    if _ITEM_MARK.match(A):
+        return True  # "(Item 5)" closes the item's heading
+    if _ITEM_MARK.match(B):
+        return False  # ... and belongs to the title lines before it
+    if (_NUM_LABEL.match(A) or _BULLET_ONLY.match(A)) and len(cur) == 1:
+        return False  # "**2.**" or "•" alone: the item title or paragraph follows
+    if len(cur) == 1 and _LABEL_ONLY.match(A) and not (_NUM_START.match(B) or _BULLET.match(B) or _ITEM_MARK.match(B)):
+        return False  # "MEMBERS PRESENT:", "REPLY:", "For (15)": the label and what it labels
+    if cur_len > MAX_PARA_CHARS:
+        return True
+    if in_motion:
+        if _MOTION_CONT.match(B):
+            return False
+        if _SOFT_END.search(A) and re.search(r"resolved\s*[:–—-]?$", A, re.I):
+            return False  # "And Resolved:" then the resolution itself
+        if quote_open and cur_len < MAX_PARA_CHARS:
+            return False
+        if not b.gap and not b.loose:
+            return False  # a motion written as one block (Moved / Seconded / text / vote)
+    if B[:1].islower() and not _NUM_START.match(B) and not _BULLET.match(B):
+        return False
+    if _LEADS_ON.match(B) and _all_caps(A) and not _SENTENCE_END.search(A) and not _LABEL.match(B):
+        return False  # "MINUTES" / "OF PROCEEDINGS" / "AT MEETING" ...
+    if _all_caps(A) and _all_caps(B) and not _SENTENCE_END.search(A) and sum(len(x.body) for x in cur) >= 40:
+        return False  # a long capitalised heading sentence wrapped over lines
+    if _CONTINUES.search(A) and not _NUM_START.match(B) and not _LABEL.match(B):
+        return False
+    if _starts_structure(B) or _is_heading(b, width):
+        return True
+    if _is_heading(a, width):
+        return True
+    if _SENTENCE_END.search(A):
+        if _ABBREV_END.search(A):
+            return False
+        return b.gap or len(A) < 0.75 * width
+    if _SOFT_END.search(A):
+        return b.gap
+    # No punctuation at the end of A: a title line ends here if it was set apart (and short,
+    # where blank lines follow every line anyway).
+    return b.gap and not b.page and B[:1].isupper() and (len(A) < 0.6 * width or not b.loose)
+
+
+def _all_caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+# --- agenda items ------------------------------------------------------------------------------
+_ITEM_IN_PARA = re.compile(r"\(\s*item\s+(\d{1,3}[a-z]?)\s*\)", re.I)
+_LEAD_NUMBER = re.compile(r"^\s*(?:\*\*)?\(?(\d{1,3})[.)]\)?(?:\*\*)?\s*")
+_MINUTE_HEAD = re.compile(
+    r"^\s*minute\s+(?:no\.?\s*)?(\d+)(?:\s*/\s*(\d{2,4}))?\s*[:.–—-]?\s*(.*)$", re.I | re.S
+)
+_NUMBERED_HEAD = re.compile(r"^\s*(?:\*\*)?(\d{1,3})[.)](?:\*\*)?\s+(.+)$", re.S)
+_NOT_A_TITLE = re.compile(r"^(?:it\s+was\s+|and\s+)?resolved\b|^(?:proposed|moved|seconded)\b|^that\b", re.I)
+
+
+def _clean(t: str) -> str:
+    return _EMPHASIS.sub("", t).strip()
+
+
+def split_numbered_items(text: str, paras: list[_Para]) -> Optional[list[tuple[str, list[_Para]]]]:
+    """Agenda items as (title, paragraphs); None when the text does not number its items.
+
+    Heading paragraphs become titles and are not returned as content.  The paragraphs before
+    the first item (attendance, apologies) come first, with the title "".
+    """
+    if not paras:
+        return None
+    for finder in (_items_by_marker, _items_by_minute_no, _items_by_number):
+        heads = finder(text, paras)
+        if heads and len(heads) >= 2:
+            return _assemble(paras, heads)
+    return None
+
+
+# A "head" is (index of first heading para, number of heading paras, title, replacement paras)
+_Head = tuple[int, int, str, list[_Para]]
+
+
+def _items_by_marker(text: str, paras: list[_Para]) -> list[_Head]:
+    heads: list[_Head] = []
+    for i, p in enumerate(paras):
+        t = _clean(p.text)
+        m = _ITEM_IN_PARA.search(t)
+        if not m or m.start() > 300:
+            continue
+        before, after = t[: m.start()].strip(), t[m.end():].strip()
+        first, count = i, 1
+        if not before and i > 0 and len(paras[i - 1].text) <= 200 and not (heads and heads[-1][0] + heads[-1][1] > i - 1):
+            first, count, before = i - 1, 2, _clean(paras[i - 1].text)
+        rest: list[_Para] = []
+        if after:
+            rest = [_tail_para(text, p)]
+        title = _LEAD_NUMBER.sub("", before).strip(" –—-:") or f"Item {m.group(1)}"
+        heads.append((first, count, title, rest))
+    return heads
+
+
+def _tail_para(text: str, p: _Para) -> _Para:
+    """The part of ``p`` after a heading that was run into it (kept as content)."""
+    raw = p.raw
+    m = _ITEM_IN_PARA.search(raw)
+    if m is None:
+        return p
+    start = p.start + m.end() if text[p.start:p.end] == raw else p.start
+    while start < p.end and text[start].isspace():
+        start += 1
+    return _Para(start, p.end, raw[m.end():])
+
+
+def _items_by_minute_no(text: str, paras: list[_Para]) -> list[_Head]:
+    heads: list[_Head] = []
+    for i, p in enumerate(paras):
+        m = _MINUTE_HEAD.match(_clean(p.text))
+        if not m:
+            continue
+        title = m.group(3).strip()
+        count = 1
+        if not title and i + 1 < len(paras) and len(paras[i + 1].text) <= 150:
+            title, count = _clean(paras[i + 1].text), 2
+        if len(title) > 200:  # "Minute No. 12 – The Committee considered ...": a heading run on
+            title = title[:80].rsplit(" ", 1)[0] + "…"
+        num = m.group(1) + (f"/{m.group(2)}" if m.group(2) else "")
+        heads.append((i, count, title or f"Minute {num}", []))
+    return heads
+
+
+def _title_like(t: str) -> bool:
+    if not t or len(t) > 160 or len(t.split()) > 22:
+        return False
+    if _NOT_A_TITLE.match(t) or t.endswith((":", ";", ",")):
+        return False
+    if t.endswith(".") and (len(t) > 80 or t.count(". ") >= 1):
+        return False
+    return t[:1].isupper() or t[:1].isdigit() or t[:1] in "“\"'‘("
+
+
+def _items_by_number(text: str, paras: list[_Para]) -> list[_Head]:
+    cands: list[tuple[int, int, int, str]] = []  # (number, index, count, title)
+    for i, p in enumerate(paras):
+        t = _clean(p.text)
+        m = _NUMBERED_HEAD.match(t)
+        if m and _title_like(m.group(2).strip()):
+            cands.append((int(m.group(1)), i, 1, m.group(2).strip().rstrip(".")))
+            continue
+        m = re.fullmatch(r"\(?(\d{1,3})[.)]\)?", t)
+        if m and i + 1 < len(paras):
+            nxt = _clean(paras[i + 1].text)
+            if _title_like(nxt) and not _NUMBERED_HEAD.match(nxt):
+                cands.append((int(m.group(1)), i, 2, nxt.rstrip(".")))
+    # Numbered lists (1. ... 2. ... one after the other) are not agenda items: drop candidates
+    # that sit right next to their predecessor or successor.
+    dense: set[int] = set()
+    for (n1, i1, c1, _), (n2, i2, _c2, _t2) in zip(cands, cands[1:]):
+        if n2 == n1 + 1 and i2 == i1 + c1:
+            dense.update((i1, i2))
+    cands = [c for c in cands if c[1] not in dense]
+    if len(cands) < 2:
+        return []
+    # The longest run of consecutive numbers (1, 2, 3 ... or 76, 77, 78 ...) in reading order.
+    # A numbered list inside an item (1. ... 2. ... with nothing between) scores little: real
+    # items have content between their headings.
+    best: list[float] = [1.0] * len(cands)
+    prev: list[int] = [-1] * len(cands)
+    for j in range(len(cands)):
+        for i in range(j):
+            step = cands[j][0] - cands[i][0]
+            if 1 <= step <= 2 and cands[j][1] > cands[i][1]:
+                body = cands[j][1] - (cands[i][1] + cands[i][2])
+                score = best[i] + (1.0 if body >= 1 else 0.1) - (0.5 if step == 2 else 0.0)
+                if score > best[j]:
+                    best[j], prev[j] = score, i
+    end = max(range(len(cands)), key=lambda k: (best[k], -k))
+    chain: list[int] = []
+    while end != -1:
+        chain.append(end)
+        end = prev[end]
+    chain.reverse()
+    return [(cands[k][1], cands[k][2], cands[k][3], []) for k in chain]
+
+
+def _assemble(paras: list[_Para], heads: list[_Head]) -> list[tuple[str, list[_Para]]]:
+    out: list[tuple[str, list[_Para]]] = []
+    preamble = paras[: heads[0][0]]
+    if preamble:
+        out.append(("", preamble))
+    for n, (idx, count, title, rest) in enumerate(heads):
+        stop = heads[n + 1][0] if n + 1 < len(heads) else len(paras)
+        body = list(rest) + paras[idx + count: stop]
+        out.append((title, body))
+    return out

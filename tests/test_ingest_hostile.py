@@ -1,0 +1,181 @@
+"""Hostile and broken input: each file is skipped with a one-line reason, and the run goes on."""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from minsearch.ingest import readers
+from minsearch.ingest.chunker import chunk_document
+from minsearch.ingest.readers import SkipFile, Skipped, SourceFile, iter_source_files, read_source
+
+from test_ingest_formats import MINUTES_PAGES, make_pdf
+
+
+def read_all(folder: Path):
+    """What an indexing run sees: documents, and (source, reason) for every skip."""
+    docs, skipped = [], []
+    for item in iter_source_files([folder]):
+        if isinstance(item, Skipped):
+            skipped.append((Path(item.source).name, item.reason))
+            continue
+        try:
+            docs += read_source(item)
+        except SkipFile as e:
+            skipped.append((item.path.name, str(e)))
+    return docs, dict(skipped)
+
+
+def one_line(reason: str) -> bool:
+    return bool(reason) and "\n" not in reason and "Traceback" not in reason and len(reason) < 200
+
+
+def test_a_folder_of_bad_files_is_skipped_file_by_file(tmp_path):
+    (tmp_path / "good.txt").write_text("Real minutes.\n\nA second paragraph.\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text("   \n\n\u00a0\n", encoding="utf-8")
+    (tmp_path / "image.txt").write_bytes(bytes(range(256)) * 40)
+    pdf = make_pdf(MINUTES_PAGES)
+    (tmp_path / "truncated.pdf").write_bytes(pdf[: len(pdf) // 2])
+    (tmp_path / "garbage.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(3000) + b"\n%%EOF\n")
+    docs, skipped = read_all(tmp_path)
+    assert [d.doc_id for d in docs] == ["good"]
+    assert skipped["empty.txt"] == "empty file"
+    assert skipped["blank.txt"] == "no text"
+    assert skipped["image.txt"] == "binary file, not minutes text"
+    assert skipped["truncated.pdf"].startswith("truncated PDF")
+    assert skipped["garbage.pdf"].startswith(("corrupt PDF", "no text layer"))
+    assert all(one_line(r) for r in skipped.values())
+
+
+def test_encrypted_pdf_is_skipped(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(make_pdf(MINUTES_PAGES))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    p = tmp_path / "locked.pdf"
+    p.write_bytes(buf.getvalue())
+    with pytest.raises(SkipFile) as e:
+        read_source(SourceFile(p, tmp_path))
+    assert str(e.value).startswith("encrypted PDF") and one_line(str(e.value))
+
+
+def test_pdf_with_only_an_owner_password_is_read(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(make_pdf(MINUTES_PAGES))).pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    p = tmp_path / "restricted.pdf"
+    p.write_bytes(buf.getvalue())
+    doc = read_source(SourceFile(p, tmp_path))[0]
+    assert "Riverside car park" in doc.text
+
+
+@pytest.mark.parametrize(
+    "encoding, text",
+    [
+        ("cp1252", "The budget of \u00a3250,000 was agreed \u2013 the Chair\u2019s \u201cfinal\u201d word.\n\nCaf\u00e9 licence noted.\n"),
+        ("latin-1", "The fee of \u00a3120 for the caf\u00e9 was agreed.\n\nNa\u00efve plans were rejected.\n"),
+        ("utf-16", "The budget of \u00a3250,000 was agreed.\n\nNoted.\n"),
+    ],
+)
+def test_non_utf8_text_is_decoded(tmp_path, encoding, text):
+    p = tmp_path / "minutes.txt"
+    p.write_bytes(text.encode(encoding))
+    doc = read_source(SourceFile(p, tmp_path))[0]
+    assert doc.text.replace("\r\n", "\n") == text
+    assert [c.text for c in chunk_document(doc)] == [t for t in text.strip().split("\n\n")]
+
+
+def test_latin1_bytes_that_cp1252_cannot_decode(tmp_path):
+    p = tmp_path / "minutes.txt"
+    p.write_bytes("Item \u00a3 one\n".encode("latin-1") + b"ctrl \x81 char\n")
+    doc = read_source(SourceFile(p, tmp_path))[0]
+    assert doc.text.startswith("Item \u00a3 one")
+
+
+def test_50_mb_file_is_skipped_without_reading_it(tmp_path, monkeypatch):
+    p = tmp_path / "huge.txt"
+    with open(p, "wb") as fh:
+        fh.write(b"Minutes of a very long meeting.\n" * 300)
+        fh.seek(50 * 1024 * 1024)
+        fh.write(b"\n")  # sparse: fast to make, 50 MB in size
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the whole file was read"))
+    with pytest.raises(SkipFile, match=r"too large \(52\.4 MB; the limit for text is 21 MB\)"):
+        read_source(SourceFile(p, tmp_path))
+
+
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ("<html><body><p>Unclosed paragraph <b>bold <i>both</p><div>Next block", ["Unclosed paragraph bold both", "Next block"]),
+        ("<p>Text before a stray end tag</span></td></p><p>and after</p>", ["Text before a stray end tag", "and after"]),
+        ("<html><body><nav><ul><li>Menu never closed<p>Real minutes text here.</p>", ["Real minutes text here."]),
+        ("<html><body><script>var x = '<p>not text</p>';</script><p>After the script</p>", ["After the script"]),
+        ("<div><p>Entities &amp; refs &#163;5 &pound;6 &nbsp;ok", ["Entities & refs \u00a35 \u00a36 ok"]),
+    ],
+)
+def test_malformed_html_still_gives_its_text(tmp_path, html, expected):
+    p = tmp_path / "page.html"
+    p.write_text(html, encoding="utf-8")
+    doc = read_source(SourceFile(p, tmp_path))[0]
+    texts = [c.text for c in chunk_document(doc)]
+    for e in expected:
+        assert any(e in t for t in texts), (e, texts)
+    assert not any("not text" in t for t in texts)
+
+
+def test_symlink_loop_is_reported_and_the_walk_goes_on(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "minutes.txt").write_text("Minutes.\n", encoding="utf-8")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "self").symlink_to(tmp_path / "self")
+    items = list(iter_source_files([tmp_path]))
+    files = [i.path.name for i in items if not isinstance(i, Skipped)]
+    skips = {Path(i.source).name: i.reason for i in items if isinstance(i, Skipped)}
+    assert files == ["minutes.txt"]
+    assert skips["loop"] == "symbolic link loop (folder already visited)"
+    assert "symbolic link" in skips["self"] and one_line(skips["self"])
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read files with mode 000")
+def test_unreadable_file_is_skipped(tmp_path):
+    p = tmp_path / "secret.txt"
+    p.write_text("Minutes.\n", encoding="utf-8")
+    p.chmod(0)
+    try:
+        with pytest.raises(SkipFile, match=r"^cannot read \(Permission denied\)$"):
+            read_source(SourceFile(p, tmp_path))
+    finally:
+        p.chmod(0o644)
+
+
+def test_same_content_under_two_names_has_the_same_hash(tmp_path):
+    # The indexer drops duplicates by Document.content_hash (text + metadata, not the name).
+    for name in ("minutes-a.txt", "copy of minutes.txt"):
+        (tmp_path / name).write_text("MINUTES of the Audit Committee.\n\nAccounts approved.\n", encoding="utf-8")
+    docs, skipped = read_all(tmp_path)
+    assert not skipped and len(docs) == 2
+    assert docs[0].doc_id != docs[1].doc_id
+    assert docs[0].content_hash == docs[1].content_hash
+
+
+def test_jsonl_with_a_bad_line_is_skipped_whole(tmp_path):
+    p = tmp_path / "feed.jsonl"
+    p.write_text('{"id": "a", "text": "ok"}\n{"id": "b", "text": \n', encoding="utf-8")
+    with pytest.raises(SkipFile, match=r"^line 2: not JSON"):
+        read_source(SourceFile(p, tmp_path))
+
+
+def test_limits_are_the_documented_ones():
+    assert readers.MAX_FILE_BYTES == 20 * 1024 * 1024

@@ -1,0 +1,307 @@
+"""Structure of real minutes: agenda items, rebuilt paragraphs, resolutions, text metadata.
+
+Behaviour only: what chunk_document(read_source(...)) gives for small, realistic texts.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from minsearch.config import load_settings
+from minsearch.ingest.chunker import chunk_document
+from minsearch.ingest.readers import SourceFile, read_source
+from minsearch.model import Document
+
+
+def chunks_of(text: str, fmt: str = "pdf", **meta):
+    return chunk_document(Document(doc_id="d", source="d", text=text, format=fmt, **meta))
+
+
+KENT_STYLE = """1 
+KENT COUNTY COUNCIL 
+ 
+CABINET 
+ 
+MINUTES of a meeting of the Cabinet held in the Council Chamber, Sessions 
+House, County Hall, Maidstone on Thursday, 9 January 2025. 
+ 
+PRESENT: Mr R W Gough (Chairman), Mr N Baker and Mrs C Bell 
+ 
+76. Apologies  
+(Item 1) 
+ 
+No apologies were received. 
+ 
+77. Provisional Local Government Finance Settlement 2025-26  
+(Item 2) 
+ 
+1. Mr Shipton introduced the report that set out the detail in the Provisional 
+Local Government Finance Settlement which was published on 18th December 
+2024. The provisional settlement was open for consultation until 15th January. 
+ 
+2. Further to comments and questions from Members it was noted: 
+ 
+\u2022 That the allocation of the Recovery Grant seemed to heavily favour those 
+councils that were under intense short-term financial pressures, and the 
+long-term methodology was due further review.  
+ 
+2 
+\u2022 The risk of not moving towards the devolution agenda would see Kent and 
+Medway further disadvantaged through reduced powers and 
+ 
+3 
+funding.  
+ 
+3. RESOLVED that Cabinet: 
+ 
+(a) note the provisional settlement; and 
+ 
+(b) delegate finalising the response to the Corporate Director. 
+ 
+Chairman\u2019s Announcements 
+(Item 3) 
+The Chairman welcomed the new Director of Education. 
+"""
+
+
+def test_item_markers_split_items_with_real_titles():
+    chunks = chunks_of(KENT_STYLE)
+    titles = []
+    for c in chunks:
+        if c.title not in titles:
+            titles.append(c.title)
+    assert titles[1:] == ["Apologies", "Provisional Local Government Finance Settlement 2025-26",
+                          "Chairman\u2019s Announcements"]
+    assert [c.item for c in chunks if c.title == "Apologies"] == [2]
+
+
+def test_pdf_lines_rebuilt_into_paragraphs_page_numbers_dropped():
+    chunks = chunks_of(KENT_STYLE)
+    texts = [c.text for c in chunks]
+    assert (
+        "1. Mr Shipton introduced the report that set out the detail in the Provisional Local Government "
+        "Finance Settlement which was published on 18th December 2024. The provisional settlement was open "
+        "for consultation until 15th January." in texts
+    )
+    # A bullet that runs over two page breaks comes back whole, without the page numbers.
+    assert (
+        "The risk of not moving towards the devolution agenda would see Kent and Medway further "
+        "disadvantaged through reduced powers and funding." in texts
+    )
+    assert "2" not in texts and "3" not in texts
+    assert all(len(c.text) > 10 for c in chunks if c.item > 1)
+
+
+def test_resolved_blocks_and_their_points_are_resolved_section():
+    chunks = chunks_of(KENT_STYLE)
+    sec = {c.text: c.section for c in chunks}
+    assert sec["3. RESOLVED that Cabinet:"] == "resolved"
+    assert sec["(a) note the provisional settlement; and"] == "resolved"
+    assert sec["(b) delegate finalising the response to the Corporate Director."] == "resolved"
+    assert sec["No apologies were received."] == "minutes"
+
+
+LIMERICK_STYLE = """[Original file](https://example.ie/minutes.pdf)
+
+---
+MINUTES OF PROCEEDINGS AT MEETING OF LIMERICK CITY AND COUNTY COUNCIL HELD IN
+
+THE COUNCIL CHAMBER, DOORADOYLE, LIMERICK, ON MONDAY, 26TH NOVEMBER, 2018, AT
+
+3.00 P.M.
+
+PRESENT IN THE CHAIR: Councillor J. Collins,
+
+Mayor.
+
+**1.**
+
+**Adoption of Minutes**
+
+Circulated, copies of draft Minutes of the Meeting of the Council held on 24th September,
+
+2018.
+
+Proposed by Councillor Leddin;
+
+Seconded by Councillor Sheahan (J);
+
+And Resolved:
+
+\u201cThat, the draft Minutes, as circulated, be taken as read and adopted and signed.\u201d
+---
+2
+
+Cllr K. Sheahan referred to a previous notice of motion in relation to extending an invitation
+
+to visit Limerick. Cllr Sheahan emphasised the importance of retaining our relationship
+
+with the USA.
+
+**2.**
+
+**Disposal of Land**
+
+Circulated, copy of Statutory Notice dated 1st October, 2018, concerning disposal of
+
+land at Cloughadreen, Old Pallas, Co. Limerick.
+
+Members noted the report.
+
+3.
+
+Conferences
+
+Members noted the list of conferences for the coming quarter.
+"""
+
+
+def test_markdown_with_blank_line_after_every_line(tmp_path):
+    p = tmp_path / "limerick.md"
+    p.write_text(LIMERICK_STYLE, encoding="utf-8")
+    doc = read_source(SourceFile(p, tmp_path))[0]
+    assert doc.date == "2018-11-26" and doc.council == "Limerick City and County Council"
+    chunks = chunk_document(doc)
+    titles = {c.title for c in chunks}
+    assert {"Adoption of Minutes", "Disposal of Land", "Conferences"} <= titles
+    texts = {c.text: c for c in chunks}
+    motion = texts[
+        "Proposed by Councillor Leddin; Seconded by Councillor Sheahan (J); And Resolved: \u201cThat, the draft "
+        "Minutes, as circulated, be taken as read and adopted and signed.\u201d"
+    ]
+    assert motion.section == "resolved"
+    assert (
+        "Cllr K. Sheahan referred to a previous notice of motion in relation to extending an invitation to "
+        "visit Limerick. Cllr Sheahan emphasised the importance of retaining our relationship with the USA."
+        in texts
+    )
+    assert texts["Members noted the report."].section == "minutes"
+    assert not any(t.startswith(("[Original", "---", "**")) for t in texts)
+
+
+def test_minute_numbers_split_items():
+    text = "\n\n".join([
+        "Licensing Sub-Committee",
+        "Minute No. 12/2024 Premises licence, The Red Lion",
+        "The Sub-Committee heard from the applicant and two residents.",
+        "RESOLVED that the licence be granted with conditions.",
+        "Minute No. 13/2024 Street trading consent, Market Square",
+        "The application was withdrawn before the hearing.",
+    ])
+    chunks = chunks_of(text, fmt="text")
+    by_title = {}
+    for c in chunks:
+        by_title.setdefault(c.title, []).append(c)
+    assert set(by_title) >= {"Premises licence, The Red Lion", "Street trading consent, Market Square"}
+    assert [c.section for c in by_title["Premises licence, The Red Lion"]] == ["minutes", "resolved"]
+
+
+def test_plain_numbered_items_and_numbered_lists_inside_them():
+    text = "\n\n".join([
+        "Minutes of the Parish Council meeting",
+        "1. Apologies for Absence",
+        "Apologies were received from Cllr Hart.",
+        "2. Village Hall Roof",
+        "The clerk reported three quotes had been received:",
+        "1. Smith Roofing, four thousand pounds.",
+        "2. Jones and Sons, five thousand pounds.",
+        "3. Bell Builders, six thousand pounds.",
+        "It was proposed by Cllr Hart, and Cllr Lee seconded, that the lowest quote be accepted.",
+        "3. Any Other Business",
+        "There was none.",
+    ])
+    chunks = chunks_of(text, fmt="text")
+    titles = []
+    for c in chunks:
+        if c.title not in titles:
+            titles.append(c.title)
+    assert titles == ["Minutes of the Parish Council meeting", "Apologies for Absence", "Village Hall Roof",
+                      "Any Other Business"]
+    motion = [c for c in chunks if "lowest quote" in c.text][0]
+    assert motion.section == "resolved"
+
+
+def test_moved_seconded_block_is_one_resolved_chunk():
+    text = "\n\n".join([
+        "2. Consent Items\n(Item 2)",
+        "Moved by S. Trosow\nSeconded by H. McAlister\nThat Items 2.1 and 2.3 BE APPROVED.\nMotion Passed (4 to 0)",
+        "3. Adjournment\n(Item 3)",
+        "The meeting adjourned at 4:05 PM.",
+    ])
+    chunks = chunks_of(text, fmt="text")
+    resolved = [c for c in chunks if c.section == "resolved"]
+    assert len(resolved) == 1 and resolved[0].title == "Consent Items"
+    assert resolved[0].text.startswith("Moved by S. Trosow Seconded by H. McAlister That Items")
+
+
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("corporate-parenting-panel_2024-10-29.txt", "x", {"committee": "Corporate Parenting Panel", "date": "2024-10-29"}),
+        ("notes.txt", "1\n\nCORPORATE PARENTING PANEL\u2013 29 October 2024\n\nMINUTES of the meeting held in the Darent Room.",
+         {"committee": "Corporate Parenting Panel", "date": "2024-10-29"}),
+        ("notes.txt", "MINUTES OF THE MEETING OF THE HIGHWAYS COMMITTEE HELD ON 12 March 2024\n\nPRESENT: x",
+         {"committee": "Highways Committee", "date": "2024-03-12"}),
+        ("notes.txt", "MINUTES OF PROCEEDINGS AT MEETING OF THE MUNICIPAL DISTRICT OF ADARE-RATHKEALE HELD AT "
+         "RATHKEALE ON WEDNESDAY, 4TH NOVEMBER, 2015, AT 10.30 A.M.\n\nPRESENT IN THE CHAIR: x",
+         {"committee": "Municipal District of Adare-Rathkeale", "date": "2015-11-04"}),
+    ],
+)
+def test_metadata_from_file_name_and_header(tmp_path, name, text, expected):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    doc = read_source(SourceFile(p, tmp_path))[0]
+    assert {k: getattr(doc, k) for k in expected} == expected
+
+
+def test_date_later_in_the_body_is_not_taken_as_meeting_date(tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text("Agenda item\n\nBudget\n\nMinutes:\n\nThe report of 3 February 2021 was noted.\n", encoding="utf-8")
+    assert read_source(SourceFile(p, tmp_path))[0].date == ""
+
+
+KENT_DIR = load_settings().data_dir / "kent-cc-minutes-sample"
+
+
+@pytest.mark.skipif(not KENT_DIR.is_dir(), reason=f"shared Kent sample not found at {KENT_DIR}")
+def test_whole_kent_sample():
+    from minsearch.ingest.readers import iter_source_files
+
+    index = {json.loads(l)["file"]: json.loads(l) for l in (KENT_DIR / "index.jsonl").read_text().splitlines() if l}
+    docs = []
+    for sf in iter_source_files([KENT_DIR]):
+        if sf.path.suffix != ".txt":
+            continue
+        docs += read_source(sf)
+    assert len(docs) == 8
+    total_items = total_resolved = 0
+    for doc in docs:
+        meta = index[Path(doc.source).name]
+        assert doc.date == meta["meeting_date"] and doc.date[:4] in ("2024", "2025")
+        assert doc.committee == meta["committee"]
+        if Path(doc.source).name.startswith("cabinet"):
+            assert doc.committee == "Cabinet"
+        if not Path(doc.source).name.startswith("corporate"):  # the panel's minutes do not name the council
+            assert doc.council == "Kent County Council"
+        chunks = chunk_document(doc)
+        titles = {c.title for c in chunks}
+        items = {c.item for c in chunks}
+        # Every "(Item N)" became an item (one more for the attendance preamble).
+        assert len(items) >= meta["item_markers"] * 0.8, (doc.doc_id, len(items), meta["item_markers"])
+        assert not any("(Item" in t for t in titles)
+        assert all(len(t) < 200 and (t[:1].isupper() or t[:1].isdigit()) for t in titles), titles
+        resolved = [c for c in chunks if c.section == "resolved"]
+        assert resolved and all(c.text for c in resolved)
+        total_items += len(items)
+        total_resolved += sum(1 for c in resolved if "RESOLVED" in c.text)
+        lengths = sorted(len(c.text) for c in chunks)
+        assert lengths[len(lengths) // 2] > 80  # paragraphs, not PDF lines
+        assert lengths[-1] <= 2600  # ... and not whole pages
+    assert total_items >= 78
+    assert total_resolved >= 45
+    cab = [d for d in docs if d.doc_id == "cabinet_2025-01-09"][0]
+    titles = [c.title for c in chunk_document(cab)]
+    assert "Provisional Local Government Finance Settlement 2025-26" in titles
+    assert "Corporate Risk Register" in titles

@@ -1,0 +1,63 @@
+"""Fusion and ranking rules, on hand-made lists and on a small real index."""
+from __future__ import annotations
+
+import pytest
+
+from minsearch.config import load_settings
+from minsearch.indexer import index_paths
+from minsearch.model import Query
+from minsearch.ranking.fusion import fuse, rrf, weighted
+from minsearch.search import Searcher, semantic_text
+
+
+def test_rrf_rewards_agreement_between_the_views():
+    kw = [("a", 9.0), ("b", 5.0)]
+    sem = [("c", 0.9), ("b", 0.8), ("d", 0.7)]
+    order = [f.chunk_id for f in fuse(kw, sem, "rrf", k=60)]
+    assert order[0] == "b"  # 2nd in both beats 1st in one
+    assert rrf(kw, sem, 60)["b"] == pytest.approx(2 / 62)
+
+
+def test_weighted_fusion_normalises_each_list():
+    kw = [("a", 100.0), ("b", 50.0), ("c", 0.0)]
+    sem = [("b", 0.9), ("a", 0.1)]
+    scores = weighted(kw, sem, alpha=0.5)
+    assert scores["a"] == pytest.approx(0.5) and scores["b"] == pytest.approx(0.75)
+    assert scores["c"] == 0.0
+
+
+def test_boilerplate_is_demoted_and_ranks_are_reported():
+    fused = fuse([("apologies", 9.0), ("talk", 8.0)], [("apologies", 0.9), ("talk", 0.8)], "rrf",
+                 demote=frozenset({"apologies"}), penalty=10)
+    assert [f.chunk_id for f in fused] == ["talk", "apologies"]
+    assert fused[0].keyword_rank == 1 and fused[0].semantic_rank == 1  # ranks after demotion
+
+
+def test_semantic_text_strips_query_syntax():
+    assert semantic_text('title:budget AND "dental checks" NOT (fees)') == "budget dental checks fees"
+
+
+@pytest.fixture(scope="module")
+def procedure_index(tmp_path_factory, doc_encoder):
+    folder = tmp_path_factory.mktemp("proc")
+    (folder / "m.txt").write_text(
+        "Agenda item\n\nApologies\n\nMinutes:\n\n"
+        "Apologies for absence were received from Councillor Priya Okafor and Councillor Dental.\n\n"
+        "Present: Councillor Priya Okafor (Chair), Councillor Smith.\n\n"
+        "Agenda item\n\nHealth of Children in Care\n\nMinutes:\n\n"
+        "Councillor Priya Okafor asked why dental checks for children in care had fallen, and the "
+        "Designated Nurse explained the backlog in NHS dentistry.\n"
+    )
+    home = tmp_path_factory.mktemp("proc-ix")
+    index_paths([folder], load_settings(index_dir=home), encoder=doc_encoder)
+    s = Searcher(load_settings(index_dir=home))
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_procedure_never_outranks_discussion(procedure_index, mode):
+    r = procedure_index.search(Query("Priya Okafor", mode=mode))
+    assert r.hits[0].chunk.title == "Health of Children in Care"
+    assert r.hits[0].chunk.boilerplate is False
+    assert any(h.chunk.boilerplate for h in r.hits[1:])
