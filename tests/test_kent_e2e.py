@@ -1,0 +1,48 @@
+"""End to end on real minutes: the whole Kent County Council sample from the shared data."""
+from __future__ import annotations
+
+import pytest
+
+from minsearch.config import load_settings
+from minsearch.indexer import index_paths
+from minsearch.model import Filters, Query
+from minsearch.search import Searcher
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def kent(tmp_path_factory, doc_encoder):
+    folder = load_settings().data_dir / "kent-cc-minutes-sample"
+    if not folder.is_dir():
+        pytest.skip(f"shared data not found at {folder} (set MINSEARCH_DATA)")
+    home = tmp_path_factory.mktemp("kent-ix")
+    minutes = sorted(folder.glob("*.txt"))  # the folder also holds SOURCE.md and index.jsonl
+    summary = index_paths(minutes, load_settings(index_dir=home), encoder=doc_encoder)
+    assert summary.documents == 8 and not summary.skipped, summary.skipped
+    s = Searcher(load_settings(index_dir=home))
+    yield s
+    s.close()
+
+
+def test_an_agenda_item_is_found_with_its_meeting(kent):
+    r = kent.search(Query("provisional local government finance settlement", limit=5))
+    top = r.hits[0].chunk
+    assert "Finance Settlement" in top.title
+    assert top.doc_id == "cabinet_2025-01-09" and top.date == "2025-01-09" and top.committee == "Cabinet"
+
+
+def test_resolutions_are_found_and_marked(kent):
+    r = kent.search(Query('"RESOLVED that Cabinet note the provisional settlement"', mode="keyword"))
+    assert r.hits and r.hits[0].chunk.section == "resolved"
+
+
+def test_paraphrase_finds_key_performance_indicators(kent):
+    r = kent.search(Query("how many targets were missed last quarter", mode="hybrid", limit=10))
+    assert any("Quarterly Performance Report" in h.chunk.title for h in r.hits[:5])
+
+
+def test_committee_and_date_filters_on_real_minutes(kent):
+    r = kent.search(Query("children in care", limit=20,
+                          filters=Filters(committee="Corporate Parenting Panel", since="2024-12-01")))
+    assert r.hits and {h.chunk.doc_id for h in r.hits} == {"corporate-parenting-panel_2024-12-10"}
