@@ -211,10 +211,14 @@ class QueryEncoder:
     def dim(self) -> int:
         return self.spec.dim
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        out = []
-        for s in range(0, len(texts), batch_size):
-            encs = self._tok.encode_batch(list(texts[s : s + batch_size]))
+    def encode(self, texts: Sequence[str], batch_size: int = 32,
+               progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
+        """Normalised float32 vectors, one row per text (batched by length to limit padding)."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i])) if len(texts) > batch_size else list(range(len(texts)))
+        for s in range(0, len(order), batch_size):
+            idx = order[s : s + batch_size]
+            encs = self._tok.encode_batch([texts[i] for i in idx])
             length = max(len(e.ids) for e in encs)
             ids = np.zeros((len(encs), length), dtype=np.int64)
             mask = np.zeros((len(encs), length), dtype=np.int64)
@@ -225,8 +229,10 @@ class QueryEncoder:
                 hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
                                                   "token_type_ids": np.zeros_like(ids)})[0]
             pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-            out.append(_normalise(pooled))
-        return np.concatenate(out) if out else np.zeros((0, self.dim), dtype=np.float32)
+            out[idx] = _normalise(pooled)
+            if progress:
+                progress(len(idx))
+        return out
 
 
 def progress_stream() -> bool:

@@ -208,10 +208,7 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
         spans.append((len(all_texts), len(all_texts) + len(texts), np.asarray(owners, dtype=np.int64)))
         all_texts.extend(texts)
     if ray_address is None and enc is None:
-        from .encode import DocumentEncoder
-
-        progress.note(f"loading model {settings.model}")
-        enc = DocumentEncoder(settings.model)
+        enc = _local_encoder(settings, progress)
     progress.start("embedding", len(all_texts))
     if ray_address is not None:
         from .encode_ray import ray_encode
@@ -229,19 +226,30 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
     return updates, enc
 
 
-def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:
-    """The light ONNX query encoder lives in the index home; export it once per model."""
-    if settings.backend != "embedded":
-        folder = settings.index_dir / "encoder" / settings.model
-    else:
-        from .store.layout import IndexLayout
+def _local_encoder(settings: Settings, progress: Progress):
+    """The ONNX export of the model when the index has one (starts in 0.5 s, same vectors,
+    same speed), else sentence-transformers (torch: ~8 s to start). Weekly updates of a few
+    meetings are then dominated by their own embedding, not by start-up."""
+    from .encode import DocumentEncoder, QueryEncoder
+    from .store.layout import IndexLayout
 
-        folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
+    folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
+    if (folder / "model.onnx").is_file():
+        return QueryEncoder(folder, settings.model)
+    progress.note(f"loading model {settings.model}")
+    return DocumentEncoder(settings.model)
+
+
+def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:
+    """The light ONNX query encoder lives in the index home (for every backend); export it once."""
+    from .store.layout import IndexLayout
+
+    folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
     if (folder / "model.onnx").is_file():
         return
-    if enc is None:
-        from .encode import DocumentEncoder
+    from .encode import DocumentEncoder
 
+    if not isinstance(enc, DocumentEncoder):
         progress.note(f"loading model {settings.model}")
         enc = DocumentEncoder(settings.model)
     progress.note("exporting the query encoder (ONNX)")
