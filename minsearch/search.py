@@ -68,7 +68,8 @@ class Searcher:
     # -- validation -------------------------------------------------------------------------------
     def validate(self, q: Query) -> tuple[Query, list[str]]:
         notices: list[str] = []
-        text = " ".join(q.text.split())
+        # Lone surrogates (from a bad terminal or a hostile client) cannot be tokenised.
+        text = " ".join(q.text.encode("utf-8", "replace").decode("utf-8").split())
         if not text:
             raise MinsearchError("query: empty; type some words to search for")
         if len(text) > MAX_QUERY_CHARS:
@@ -176,7 +177,8 @@ class Searcher:
         need_focus = [h for h in hits if not (matcher and matcher.spans(h.chunk.text))]
         focus: dict[str, tuple[int, int]] = {}
         if need_focus:
-            spans = [sentence_spans(h.chunk.text) for h in need_focus]
+            # The first sentences are enough to choose from, and keep a page fast.
+            spans = [sentence_spans(h.chunk.text)[:8] for h in need_focus]
             sentences = [h.chunk.text[s:e] for h, sp in zip(need_focus, spans) for s, e in sp]
             vecs = self.encode([semantic_text(q.text)] + sentences)
             qv, sv = vecs[0], vecs[1:]
@@ -197,6 +199,13 @@ class Searcher:
                 h.snippet = snippet(h.chunk.text, matcher)
 
     # -- browsing ---------------------------------------------------------------------------------
+    def chunk(self, chunk_id: str) -> Chunk:
+        """One paragraph by id (for "more like this" and links)."""
+        found = self._view().chunks([chunk_id]).get(chunk_id)
+        if found is None:
+            raise MinsearchError(f"paragraph {chunk_id!r}: not in the index")
+        return found
+
     def document(self, doc_id: str) -> list[Chunk]:
         """Every paragraph of a document, in order (for the document view)."""
         chunks = self._view().document_chunks(doc_id)

@@ -123,3 +123,9 @@ def test_sort_by_date_and_json_shape(searcher):
     hit = r.to_json()["hits"][0]
     assert set(hit) == {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section",
                         "paragraph", "council", "committee", "date"}
+
+
+def test_hostile_text_in_a_query_is_searched_not_crashed_on(searcher):
+    r = searcher.search(Query("\ud800 dental <script>alert(1)</script>", limit=3))
+    assert r.hits
+    assert searcher.chunk(r.hits[0].chunk.chunk_id).text == r.hits[0].chunk.text

@@ -1,0 +1,404 @@
+"""The search page and JSON API through Flask's test client, on the seeds index."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from html import unescape
+
+import pytest
+
+from minsearch.config import load_settings
+from minsearch.model import Chunk, Hit, MinsearchError, Query, SearchResult
+from minsearch.store.base import Facets, IndexInfo
+
+DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7ec9477#p19",
+          "002_85a858a1c7ec9477#p20", "002_85a858a1c7ec9477#p23"}
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def app(seeds_index):
+    from minsearch.app.web import create_app
+
+    app = create_app(load_settings(index_dir=seeds_index))
+    yield app
+    app.extensions["minsearch.searcher"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def doc_links(html: str) -> list[str]:
+    """(doc_id, hit) of every result title link, in order."""
+    return re.findall(r'<h3 id="h-\d+"><a href="/doc/([^"?]+)\?hit=(\d+)#p\d+"', html)
+
+
+def result_councils(html: str) -> list[str]:
+    return re.findall(r'<ul class="meta">\s*<li>([^<]+)</li>', html)
+
+
+# -- the search page ------------------------------------------------------------------------------
+def test_empty_query_shows_the_form_and_search_tips(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    html = text(r)
+    assert "Search tips" in html and "results" not in html.split("Search tips")[0].lower().split("</form>")[-1]
+    for name in ("q", "council", "committee", "since", "until", "sort"):
+        assert f'<label for="{name}"' in html, name  # every input has a label
+    assert html.count('type="radio" name="mode"') == 3
+    assert '<option value="Kirklees">' in html and '<option value="Corporate Parenting Board">' in html
+    assert 'href="#main"' in html and 'id="main"' in html  # skip link
+    assert "5 meeting documents" in html and "108 paragraphs" in html
+    assert "<script" not in html  # works without JavaScript; nothing to load from the internet
+    assert "http://" not in html.replace('http://www.w3.org', '') and "https://" not in html
+    assert client.get("/?q=+++").status_code == 200
+
+
+def test_search_shows_results_with_highlights_and_links(client):
+    r = client.get("/?q=dental+checks")
+    assert r.status_code == 200
+    html = text(r)
+    assert re.search(r"<h2 id=\"count\" class=\"count\">\s*\d+ results", html)
+    first = doc_links(html)[:3]
+    assert {f"{d}#p{p}" for d, p in first} <= DENTAL
+    assert "<mark>Dental</mark> <mark>checks</mark>" in html
+    assert 'href="/doc/000_87bfe40191ebd6ef?hit=8#p8"' in html
+    assert 'href="/similar?chunk=000_87bfe40191ebd6ef%23p8"' in html
+    assert "Corporate Parenting Board" in html and "Wolverhampton" in html
+    assert '<span class="section section-minutes">Minutes</span>' in html
+    assert 'value="dental checks"' in html  # the box keeps the query
+    assert "<title>dental checks – Minutes search</title>" in html
+
+
+def test_page_uses_the_same_ranking_as_the_searcher(client, searcher):
+    for mode in ("hybrid", "keyword", "semantic"):
+        html = text(client.get(f"/?q=dental+checks&mode={mode}"))
+        want = [h.chunk.chunk_id for h in searcher.search(Query("dental checks", mode=mode), strict=False).hits]
+        assert [f"{d}#p{p}" for d, p in doc_links(html)] == want, mode
+        assert f'value="{mode}" checked' in html
+
+
+def test_semantic_only_hits_mark_their_best_sentence(client):
+    html = text(client.get("/?q=children+seeing+the+dentist&mode=semantic"))
+    marks = re.findall(r"<mark[^>]*>(.*?)</mark>", html)
+    assert marks and "dent" in marks[0].lower()
+
+
+def test_council_filter_shows_only_that_council(client):
+    html = text(client.get("/?q=dental+checks&council=Kirklees"))
+    councils = result_councils(html)
+    assert councils and set(councils) == {"Kirklees"}
+    assert '<option value="Kirklees" selected>' in html
+    assert "Clear filters" in html
+    # case-insensitive like the CLI, and the select list still shows the choice
+    html = text(client.get("/?q=dental&council=kirklees"))
+    assert set(result_councils(html)) == {"Kirklees"}
+    assert '<option value="Kirklees" selected>' in html
+
+
+def test_committee_filter_and_unknown_filter_values(client):
+    html = text(client.get("/?q=dental&committee=Children+and+Families+Overview+and+Scrutiny+Panel&mode=keyword"))
+    assert "Worcestershire" in html and "Wolverhampton" not in result_councils(html)
+    r = client.get("/?q=dental&council=Atlantis")
+    assert r.status_code == 200
+    html = text(r)
+    assert "No paragraphs match" in html and "Search without the filters" in html
+    assert '<option value="Atlantis" selected>' in html  # the form shows what was searched
+
+
+def test_sort_by_date_and_dates_in_the_url(client):
+    r = client.get("/?q=dental&sort=date&since=2000-01-01&until=2100-12-31")
+    assert r.status_code == 200
+    html = text(r)
+    assert '<option value="date" selected>' in html
+    assert 'value="2000-01-01"' in html and 'value="2100-12-31"' in html
+
+
+def test_pagination(client):
+    html = text(client.get("/?q=dental+checks"))
+    assert 'aria-label="Result pages"' in html and 'rel="next"' in html
+    assert 'href="/?q=dental+checks&amp;page=2"' in html
+    p2 = text(client.get("/?q=dental+checks&page=2"))
+    assert '<ol class="hits" start="11">' in p2 and 'aria-current="page"><span class="vh">Page </span>2' in p2
+    assert set(doc_links(html)).isdisjoint(doc_links(p2))
+    for bad in ("abc", "-3", "0", "", "1e9", "99999999999999999999999"):
+        assert client.get(f"/?q=dental&page={bad}").status_code == 200, bad
+    html = text(client.get("/?q=dental&council=Kirklees&mode=keyword&page=50"))
+    assert "There are no results on page 50" in html
+
+
+# -- hostile and bad input ---------------------------------------------------------------------------
+def test_query_is_escaped(client):
+    r = client.get("/?q=" + HOSTILE)
+    assert r.status_code == 200
+    html = text(r)
+    assert HOSTILE not in html and "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_syntax_error_falls_back_to_plain_words_with_a_notice(client):
+    r = client.get("/?q=date:[foo+to+bar]+dental&mode=keyword")
+    assert r.status_code == 200
+    html = text(r)
+    assert "searched the plain words instead" in html
+    assert "<mark>" in html and doc_links(html)
+
+
+def test_very_long_query_is_cut_with_a_notice(client):
+    r = client.get("/?q=" + "dental+" * 400)
+    assert r.status_code == 200
+    assert "Your query was cut to its first" in text(r)
+
+
+@pytest.mark.parametrize("url, message", [
+    ("/?q=dental&since=2020-13-45", "since: &#39;2020-13-45&#39; is not a date"),
+    ("/?q=dental&until=yesterday", "until: &#39;yesterday&#39; is not a date"),
+    ("/?q=dental&since=2021-01-01&until=2020-01-01", "since 2021-01-01 is after until 2020-01-01"),
+    ("/?q=dental&mode=fuzzy", "mode: &#39;fuzzy&#39; is not one of"),
+    ("/?q=dental&sort=colour", "sort: &#39;colour&#39; is not one of"),
+])
+def test_bad_parameters_show_the_message_on_the_page(client, url, message):
+    r = client.get(url)
+    assert r.status_code == 400
+    html = text(r)
+    assert 'role="alert"' in html and message in html
+    assert "Traceback" not in html and "--" not in re.sub(r"<!--.*?-->", "", html.split('role="alert"')[1][:300])
+    assert '<form class="search"' in html  # the form is still there to fix the search
+
+
+@pytest.mark.parametrize("q", ["\x00", "%00dental", "%ED%A0%80", "%FF%FE", "(((", '"', "*", "AND",
+                               "title:", "dental^^^", "x" * 5000, "%F0%9F%A6%B7+teeth"])
+def test_odd_queries_never_fail(client, q):
+    r = client.get("/?q=" + q)
+    assert r.status_code in (200, 400), q
+    assert "Traceback" not in text(r)
+    assert client.get("/api/search?q=" + q).status_code in (200, 400)
+
+
+def test_unknown_document_is_a_friendly_404(client):
+    for url in ("/doc/nope", "/doc/../../etc/passwd", "/doc/seeds/000_87bfe40191ebd6ef.txt", "/doc/%3Cscript%3E"):
+        r = client.get(url)
+        assert r.status_code == 404, url
+        html = text(r)
+        assert "Not found" in html and "Search the minutes instead" in html and "<script>" not in html
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and "There is no page at this address" in text(r)
+
+
+# -- document view -----------------------------------------------------------------------------------
+def test_document_view_marks_the_hit_paragraph(client):
+    r = client.get("/doc/000_87bfe40191ebd6ef?hit=8")
+    assert r.status_code == 200
+    html = text(r)
+    assert '<div id="p8" class="para hit" aria-current="true">' in html
+    assert html.count('aria-current="true"') == 1 and html.count('class="para hit"') == 1
+    assert "Dental checks were showing as reduced" in html
+    for n in range(1, 13):
+        assert f'id="p{n}"' in html  # the whole agenda item, every paragraph anchored
+    assert re.search(r'<h2 class="section-heading section-minutes">Minutes</h2>', html)
+    assert re.search(r'<h2 class="section-heading section-resolved">Resolved</h2>', html)
+    assert html.index(">Minutes</h2>") < html.index(">Resolved</h2>")
+    assert "<h1>Performance Monitoring Information</h1>" in html
+    assert "Wolverhampton" in html and "Corporate Parenting Board" in html
+    assert 'href="#p8">highlighted below</a>' in html
+    assert 'href="/similar?chunk=000_87bfe40191ebd6ef%23p8"' in html
+
+
+def test_document_view_without_or_with_a_bad_hit(client):
+    for url in ("/doc/000_87bfe40191ebd6ef", "/doc/000_87bfe40191ebd6ef?hit=abc", "/doc/000_87bfe40191ebd6ef?hit=999"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert 'class="para hit"' not in text(r)
+
+
+def test_back_link_returns_to_the_search(client):
+    html = text(client.get("/doc/000_87bfe40191ebd6ef?hit=8",
+                           headers={"Referer": "http://localhost/?q=dental+checks&council=Wolverhampton"}))
+    assert 'href="/?q=dental+checks&amp;council=Wolverhampton">‹ Back to results' in html
+    html = text(client.get("/doc/000_87bfe40191ebd6ef?hit=8", headers={"Referer": "http://evil.example/?q=x"}))
+    assert "evil.example" not in html and "Back to results" not in html
+
+
+# -- more like this ------------------------------------------------------------------------------------
+def test_more_like_this_lists_similar_paragraphs_from_other_meetings(client):
+    for url in ("/similar?chunk=000_87bfe40191ebd6ef%23p8", "/similar/000_87bfe40191ebd6ef%23p8"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        html = text(r)
+        assert "Paragraphs like this one" in html
+        assert "Dental checks were showing as reduced" in html  # the paragraph itself, on top
+        links = doc_links(html)
+        assert links and all(d != "000_87bfe40191ebd6ef" for d, _ in links)
+        assert ("001_23af7a714eb52c01", "7") in links[:3]
+    r = client.get("/similar?chunk=nope%23p1")
+    assert r.status_code == 404 and "There is no paragraph" in text(r)
+    assert client.get("/similar").status_code == 404
+    assert client.get("/similar?chunk=000_87bfe40191ebd6ef%23p8&page=abc").status_code == 200
+
+
+# -- JSON API -------------------------------------------------------------------------------------------
+def test_api_search_has_the_cli_json_shape(client, seeds_index):
+    from click.testing import CliRunner
+
+    from minsearch.app.cli import main
+
+    r = client.get("/api/search?q=dental+checks&council=Kirklees")
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    body = r.get_json()
+    cli = CliRunner().invoke(main, ["query", "dental checks", "--council", "Kirklees", "--json",
+                                    "--index", str(seeds_index)])
+    assert cli.exit_code == 0, cli.output
+    want = json.loads(cli.output.strip().splitlines()[-1])
+    assert set(want) <= set(body) and body["page"] == 1
+    assert [h["chunk_id"] for h in body["hits"]] == [h["chunk_id"] for h in want["hits"]]
+    assert set(body["hits"][0]) == set(want["hits"][0])
+    assert {h["council"] for h in body["hits"]} == {"Kirklees"}
+    assert body["query"] == "dental checks" and body["mode"] == "hybrid" and body["total"] >= len(body["hits"])
+
+
+def test_api_search_pages_and_modes(client):
+    p1 = client.get("/api/search?q=dental&mode=keyword").get_json()
+    p2 = client.get("/api/search?q=dental&mode=keyword&page=2&limit=3").get_json()
+    assert p1["mode"] == "keyword" and p2["page"] == 2 and len(p2["hits"]) <= 3
+    assert p2["hits"][0]["rank"] == 4
+    body = client.get("/api/search?q=date:[foo+to+bar]+dental&mode=keyword").get_json()
+    assert any("plain words" in n for n in body["notices"])
+
+
+@pytest.mark.parametrize("url, fragment", [
+    ("/api/search", "query: empty"),
+    ("/api/search?q=dental&since=bad", "since: 'bad' is not a date"),
+    ("/api/search?q=dental&mode=fuzzy", "mode: 'fuzzy'"),
+    ("/api/search?q=dental&page=abc", "page: 'abc' is not a whole number"),
+    ("/api/search?q=dental&page=0", "page: must be between"),
+    ("/api/search?q=dental&limit=1000", "limit:"),
+])
+def test_api_errors_are_json_400(client, url, fragment):
+    r = client.get(url)
+    assert r.status_code == 400 and r.mimetype == "application/json"
+    assert fragment in r.get_json()["error"]
+
+
+def test_api_health(client):
+    r = client.get("/api/health")
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["status"] == "ok" and body["generation"].startswith("gen-")
+    assert body["chunks"] == 108 and body["documents"] == 5 and body["model"] == "all-MiniLM-L6-v2"
+    assert "location" not in body
+    r = client.get("/api/nope")
+    assert r.status_code == 404 and "error" in r.get_json()
+
+
+# -- plumbing ----------------------------------------------------------------------------------------------
+def test_static_files_and_security_headers(client):
+    r = client.get("/static/style.css")
+    assert r.status_code == 200 and "focus-visible" in text(r)
+    assert "@import" not in text(r) and "url(http" not in text(r)  # no assets from the internet
+    r = client.get("/")
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.post("/?q=dental").status_code == 405
+
+
+class StubSearcher:
+    """A Searcher stand-in with hostile text and a slashed doc id (what a real index could hold)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.chunks = [
+            Chunk(chunk_id=f"council/a/b#p{i}", doc_id="council/a/b", source="x.txt", title=f"Item {HOSTILE}",
+                  section=s, paragraph=i, start=0, end=1, text=f"Paragraph {i} {HOSTILE} <b>bold</b> & more",
+                  council="<i>Evil</i> Council", committee="Board", date="2021-03-04")
+            for i, s in ((1, "minutes"), (2, "minutes"), (3, "resolved"))
+        ]
+
+    def search(self, q, strict=True, snippets=True):
+        if self.fail:
+            raise RuntimeError("boom: secret internals")
+        hit = Hit(rank=1, score=1.0, chunk=self.chunks[1], keyword_rank=1,
+                  snippet=[("Paragraph 2 ", False), (HOSTILE, True), (" & more", False)])
+        return SearchResult(query=q, hits=[hit], total=1, notices=[f"note {HOSTILE}"])
+
+    def more_like_this(self, chunk_id, limit=10, offset=0, filters=None, snippets=True):
+        return self.search(Query(text="x"))
+
+    def document(self, doc_id):
+        if doc_id != "council/a/b":
+            raise MinsearchError("no such document")
+        return list(self.chunks)
+
+    def facets(self):
+        return Facets(councils={"<i>Evil</i> Council": 3}, committees={"Board": 3})
+
+    def info(self):
+        return IndexInfo("embedded", "/secret/path", "gen-000009", 1, 3, "m", 384, 10, "2021-03-04T00:00:00")
+
+    def close(self):
+        pass
+
+
+def test_minutes_text_and_metadata_are_escaped_and_slashed_ids_work():
+    from minsearch.app.web import create_app
+
+    client = create_app(searcher=StubSearcher()).test_client()
+    html = text(client.get("/?q=anything"))
+    assert "<script>" not in html and "<i>Evil</i>" not in html and "<b>bold" not in html
+    assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;</mark>" in html
+    assert "note &lt;script&gt;" in html
+    assert 'href="/doc/council/a/b?hit=2#p2"' in html
+    assert "4 March 2021" in html and 'datetime="2021-03-04"' in html
+    r = client.get("/doc/council/a/b?hit=2")
+    assert r.status_code == 200
+    html = text(r)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<div id="p2" class="para hit" aria-current="true">' in html
+    assert unescape(html).count(HOSTILE) >= 3
+
+
+def test_unexpected_errors_are_a_friendly_500_and_logged(caplog):
+    from minsearch.app.web import create_app
+
+    client = create_app(searcher=StubSearcher(fail=True)).test_client()
+    with caplog.at_level(logging.ERROR, logger="minsearch.web"):
+        r = client.get("/?q=dental")
+    assert r.status_code == 500
+    html = text(r)
+    assert "Something went wrong" in html and "boom" not in html and "Traceback" not in html
+    assert any("boom" in str(rec.exc_info[1]) for rec in caplog.records if rec.exc_info)
+    r = client.get("/api/search?q=dental")
+    assert r.status_code == 500 and "boom" not in r.get_json()["error"]
+
+
+def test_request_log_writes_one_line_per_request(app, caplog):
+    from werkzeug.test import Client
+
+    from minsearch.app.serve import RequestLog
+
+    c = Client(RequestLog(app))
+    with caplog.at_level(logging.INFO, logger="minsearch.access"):
+        c.get("/api/health")
+        c.get("/doc/nope?hit=1")
+    lines = [r.getMessage() for r in caplog.records if r.name == "minsearch.access"]
+    assert len(lines) == 2
+    assert re.fullmatch(r"GET /api/health 200 \d+\.\dms", lines[0]), lines[0]
+    assert re.fullmatch(r"GET /doc/nope\?hit=1 404 \d+\.\dms", lines[1]), lines[1]
+
+
+def test_serve_command_is_registered():
+    from click.testing import CliRunner
+
+    from minsearch.app.cli import main
+    from minsearch.app.serve import is_loopback
+
+    r = CliRunner().invoke(main, ["serve", "--help"])
+    assert r.exit_code == 0 and "--port" in r.output and "127.0.0.1" in r.output
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0")
