@@ -21,8 +21,9 @@ BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milv
 MILVUS_HELP = "Milvus server URI for --backend milvus ($MINSEARCH_MILVUS_URI; default http://127.0.0.1:19530)."
 
 
-def _settings(index: Optional[str], backend: Optional[str] = None, milvus_uri: Optional[str] = None) -> Settings:
-    return load_settings(index_dir=index, backend=backend, milvus_uri=milvus_uri)
+def _settings(index: Optional[str], backend: Optional[str] = None, milvus_uri: Optional[str] = None,
+              milvus_collection: Optional[str] = None) -> Settings:
+    return load_settings(index_dir=index, backend=backend, milvus_uri=milvus_uri, milvus_collection=milvus_collection)
 
 
 def _fail(message: str, code: int = 1) -> None:

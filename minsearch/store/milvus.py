@@ -1,0 +1,683 @@
+"""The Milvus store: the same chunks, vectors and filtered searches, on a Milvus server or cluster.
+
+Three collections per index (``settings.milvus_collection`` = ``NAME``):
+
+``NAME`` (one row per embedding *unit*)
+    ``id`` = ``chunk_id~n`` is the primary key; every unit row repeats its chunk's fields
+    (chunk_id, doc_id, title, section, paragraph, item, start, end, council, committee,
+    council_key, committee_key, date, url, source, boilerplate) so any row can be filtered alone.
+    ``dense`` holds the unit's normalised vector (FLAT index, metric IP). Only unit 0 carries the
+    paragraph in ``text`` (``is_primary`` = true); the other units have ``text = ""``. ``text`` is
+    analysed (english analyzer) and a BM25 Function turns it into the ``sparse`` field, so a chunk
+    is counted once by keyword search however many windows it was embedded as. Vector search
+    uses ``group_by_field="chunk_id"``: a chunk scores as its best unit, as in :mod:`.vectors`.
+``NAME_docs``
+    one row per document (the :class:`~.base.DocRecord`), from which ``documents()``, the
+    counts of ``info()`` and the facets are computed.
+``NAME_meta``
+    key/value rows: ``index`` (model, dim, generation counter, last commit time) and ``writer``
+    (the advisory writer lease, see :func:`milvus_writer`).
+
+Milvus requires a vector field in every collection: the two small ones carry a 2-dim dummy.
+
+Keyword queries: Milvus's BM25 searches plain words. The Whoosh query language is still parsed
+(the same errors, the same ``strict`` fallback, the same highlight terms); the BM25 candidates
+are then checked in Python against the structure of the query (AND, NOT, quoted words and
+phrases, ``field:value``), so those queries give the same *set* of hits as the embedded store
+over the candidate pool. Parts that cannot be checked (date ranges inside the query) are
+dropped with a notice. Titles are not part of the BM25 field (Whoosh gives them 0.3 weight).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import time
+import uuid
+from contextlib import contextmanager
+from collections import Counter
+from dataclasses import asdict
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+import numpy as np
+
+from ..config import Settings
+from ..model import Chunk, Filters, MinsearchError
+from .base import DocRecord, DocUpdate, Facets, IndexInfo
+from .keyword import KeywordResult, label_key
+
+# Byte limits of the VARCHAR fields (Milvus counts bytes); longer values are cut on a character boundary.
+_LIMITS = {
+    "id": 1100, "chunk_id": 1024, "doc_id": 1000, "title": 8192, "section": 256, "text": 65535,
+    "council": 1024, "committee": 1024, "council_key": 1024, "committee_key": 1024, "date": 32,
+    "url": 8192, "source": 8192, "hash": 128, "indexed_at": 64, "key": 128, "value": 65535,
+}
+_SCALARS = ("chunk_id", "doc_id", "title", "section", "paragraph", "item", "start", "end", "text",
+            "council", "committee", "date", "url", "source", "boilerplate")
+_DOC_FIELDS = ("doc_id", "hash", "source", "chunks", "title", "council", "committee", "date", "indexed_at")
+_DUMMY = [1.0, 0.0]
+_BATCH = 512  # rows per insert / ids per "in [...]" expression
+_MAX_TOPK = 16384  # Milvus's limit on limit (+ offset)
+LEASE_SECONDS = 600.0  # an unrenewed writer lease from a dead writer on another machine expires after this
+
+
+def _cut(value: str, name: str) -> str:
+    limit = _LIMITS[name]
+    b = value.encode("utf-8", "surrogatepass")
+    if len(b) <= limit:
+        return value
+    return b[:limit].decode("utf-8", "ignore")
+
+
+def quote(value: str) -> str:
+    """A Milvus expression string literal."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def filter_expr(f: Filters) -> str:
+    """The :class:`Filters` as a Milvus boolean expression ("" when there are none).
+
+    Same semantics as :meth:`.vectors.ChunkTable.mask`: labels compare by :func:`label_key`,
+    dates are ISO strings and a chunk without a date fails any date bound.
+    """
+    parts: list[str] = []
+    if f.council:
+        parts.append(f"council_key == {quote(label_key(f.council))}")
+    if f.committee:
+        parts.append(f"committee_key == {quote(label_key(f.committee))}")
+    if f.since:
+        parts.append(f'(date != "" and date >= {quote(f.since)})')
+    if f.until:
+        parts.append(f'(date != "" and date <= {quote(f.until)})')
+    if f.doc_id:
+        parts.append(f"doc_id == {quote(f.doc_id)}")
+    if f.exclude_doc_id:
+        parts.append(f"doc_id != {quote(f.exclude_doc_id)}")
+    return " and ".join(parts)
+
+
+def _and(*exprs: str) -> str:
+    return " and ".join(f"({e})" for e in exprs if e)
+
+
+def _in(field: str, values: list[str]) -> str:
+    return f"{field} in [{', '.join(quote(v) for v in values)}]"
+
+
+def connect(uri: str):
+    from pymilvus import MilvusClient
+
+    try:
+        # A private connection alias: pymilvus shares one connection per URI by default, and
+        # closing any client on it would cut off the others (a writer closing under a searcher).
+        return MilvusClient(uri=uri, timeout=5, alias=f"minsearch-{uuid.uuid4().hex}")
+    except Exception as e:
+        raise MinsearchError(f"--milvus-uri {uri}: cannot connect to Milvus ({_reason(e)})") from None
+
+
+def _reason(e: Exception) -> str:
+    msg = getattr(e, "message", None) or str(e)
+    return re.sub(r"\s+", " ", msg).strip()[:300]
+
+
+def _names(collection: str) -> tuple[str, str, str]:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", collection):
+        raise MinsearchError(
+            f"--milvus-collection: {collection!r} is not a Milvus collection name (letters, digits, _)"
+        )
+    return collection, f"{collection}_docs", f"{collection}_meta"
+
+
+def _query_all(client, collection: str, expr: str, fields: list[str], batch: int = 1000) -> list[dict]:
+    """Every row matching ``expr``; past Milvus's 16384-row limit on one query, by iterator."""
+    rows = client.query(collection, filter=expr, output_fields=fields, limit=_MAX_TOPK)
+    if len(rows) < _MAX_TOPK:
+        return [dict(r) for r in rows]
+    import logging
+
+    logging.getLogger("pymilvus").setLevel(logging.ERROR)  # the iterator warns about client-side timestamps
+    it = client.query_iterator(collection, batch_size=batch, filter=expr, output_fields=fields)
+    out: list[dict] = []
+    try:
+        while True:
+            part = it.next()
+            if not part:
+                break
+            out.extend(dict(r) for r in part)
+    finally:
+        it.close()
+    return out
+
+
+def _chunk_of(row: dict) -> Chunk:
+    return Chunk(
+        chunk_id=row["chunk_id"], doc_id=row["doc_id"], source=row.get("source", ""), title=row.get("title", ""),
+        section=row.get("section", ""), paragraph=int(row.get("paragraph", 0)), start=int(row.get("start", 0)),
+        end=int(row.get("end", 0)), text=row.get("text", ""), item=int(row.get("item", 1)),
+        council=row.get("council", ""), committee=row.get("committee", ""), date=row.get("date", ""),
+        url=row.get("url", ""), boilerplate=bool(row.get("boilerplate", False)),
+    )
+
+
+def _facets(docs: Iterable[DocRecord]) -> Facets:
+    councils: Counter = Counter()
+    committees: Counter = Counter()
+    dates: list[str] = []
+    for d in docs:
+        if d.council:
+            councils[d.council] += d.chunks
+        if d.committee:
+            committees[d.committee] += d.chunks
+        if d.date:
+            dates.append(d.date)
+    return Facets(councils=dict(sorted(councils.items())), committees=dict(sorted(committees.items())),
+                  date_min=min(dates) if dates else "", date_max=max(dates) if dates else "")
+
+
+# -- keyword queries: Whoosh syntax checked over BM25 candidates ----------------------------------
+_WORD = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"\b(?:NOT|ANDNOT)\s+(\w+:)?(\"[^\"]*\"|\w+)")
+_OPS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b|\b\w+:(?=\S)")
+
+
+def bm25_words(text: str) -> str:
+    """The plain words of a query for Milvus's BM25: no operators, no field names, no NOT words."""
+    t = _NOT_WORD.sub(" ", text)
+    t = _OPS.sub(" ", t)
+    return " ".join(_WORD.findall(t))
+
+
+class _Doc:
+    """The tokens of one chunk, per field, as the Whoosh analysers would produce them."""
+
+    def __init__(self, c: Chunk) -> None:
+        from whoosh.lang.porter import stem
+
+        text_words = [w.lower() for w in _WORD.findall(c.text)]
+        title_words = [w.lower() for w in _WORD.findall(c.title)]
+        self.tokens = {
+            "text": [stem(w) for w in text_words],
+            "title": [stem(w) for w in title_words],
+            "exact": title_words + text_words,
+            "council": [w.lower() for w in _WORD.findall(c.council)],
+            "committee": [w.lower() for w in _WORD.findall(c.committee)],
+            "section": [c.section],
+            "doc_id": [c.doc_id],
+        }
+
+
+class _Checker:
+    """Evaluates a parsed Whoosh query against one chunk; notes the parts it cannot check."""
+
+    def __init__(self) -> None:
+        self.unchecked: set[str] = set()
+
+    def plain(self, q) -> bool:
+        """True when the query is only OR-ed words of the default fields (BM25 alone decides)."""
+        from whoosh import query
+
+        if isinstance(q, (query.Or, query.DisjunctionMax)):
+            return all(self.plain(s) for s in q.subqueries)
+        return isinstance(q, query.Term) and q.fieldname in ("text", "title")
+
+    def match(self, q, d: _Doc) -> bool:
+        from whoosh import query
+
+        if isinstance(q, query.Not):
+            return not self.match(q.query, d)
+        if isinstance(q, query.AndNot):
+            return self.match(q.a, d) and not self.match(q.b, d)
+        if isinstance(q, query.AndMaybe):
+            return self.match(q.a, d)
+        if isinstance(q, query.Require):
+            return self.match(q.a, d) and self.match(q.b, d)
+        if isinstance(q, query.And):
+            return all(self.match(s, d) for s in q.subqueries)
+        if isinstance(q, (query.Or, query.DisjunctionMax)):
+            return any(self.match(s, d) for s in q.subqueries)
+        if isinstance(q, query.Every):
+            return True
+        if q is query.NullQuery:
+            return False
+        field = getattr(q, "fieldname", None)
+        toks = d.tokens.get(field) if field else None
+        if isinstance(q, query.Term) and toks is not None:
+            t = q.text.decode() if isinstance(q.text, bytes) else str(q.text)
+            return t.lower() in toks
+        if isinstance(q, query.Phrase) and toks is not None:
+            words = [w.decode() if isinstance(w, bytes) else str(w) for w in q.words]
+            n = len(words)
+            return any(toks[i : i + n] == words for i in range(len(toks) - n + 1))
+        if isinstance(q, (query.Prefix, query.Wildcard)) and toks is not None:
+            t = q.text.decode() if isinstance(q.text, bytes) else str(q.text)
+            pattern = t + "*" if isinstance(q, query.Prefix) else t
+            return any(fnmatchcase(w, pattern) for w in toks)
+        self.unchecked.add(field or q.__class__.__name__)
+        return True
+
+
+class MilvusStore:
+    """Read side over a Milvus server. Each call asks Milvus; there are no local generations."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.uri = settings.milvus_uri
+        self._chunks, self._docs, self._meta = _names(settings.milvus_collection)
+        self._client = connect(self.uri)
+        names = (self._chunks, self._docs, self._meta)
+        if not all(self._call("opening", self._client.has_collection, n) for n in names):
+            self.close()
+            raise MinsearchError(
+                f"--milvus-uri {self.uri}: no minsearch index in collection {self._chunks!r} "
+                f"(run `minsearch index --backend milvus` first)"
+            )
+        for name in names:
+            self._call("loading", self._client.load_collection, name)
+        meta = self._call("opening", self._index_meta)
+        self.model: str = meta.get("model", settings.model)
+        self.dim: int = int(meta.get("dim", 0))
+
+    def _index_meta(self) -> dict:
+        rows = self._client.query(self._meta, filter='key == "index"', output_fields=["value"])
+        return json.loads(rows[0]["value"]) if rows else {}
+
+    def _call(self, what: str, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except MinsearchError:
+            raise
+        except Exception as e:
+            raise MinsearchError(f"Milvus {self.uri} ({self._chunks}): {what} failed ({_reason(e)})") from None
+
+    # -- searching ------------------------------------------------------------------------------
+    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
+        from . import keyword
+
+        q, notices = keyword.parse(text, keyword.schema(), strict=strict)
+        terms = sorted({(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
+                        for f, t in q.iter_all_terms() if f in ("text", "title", "exact")})
+        words = bm25_words(text)
+        if not words:
+            return KeywordResult(hits=[], total=0, terms=terms, notices=notices)
+        checker = _Checker()
+        plain = checker.plain(q)
+        leaves = [q] if q.is_leaf() else list(q.leaves())
+        if any(leaf.__class__.__name__ in ("Prefix", "Wildcard", "FuzzyTerm", "Regex") for leaf in leaves):
+            notices.append("The Milvus backend matches whole words only: wildcards and fuzzy terms "
+                           "find only paragraphs that also contain the other words of your query.")
+        # A structured query is checked over a larger BM25 pool, so the check has enough to keep.
+        pool = min(_MAX_TOPK, limit if plain else max(limit * 5, 500))
+        expr = _and("is_primary == true", filter_expr(filters))
+        res = self._call("keyword search", self._client.search, self._chunks, data=[words], anns_field="sparse",
+                         limit=pool, filter=expr, output_fields=["chunk_id"],
+                         search_params={"metric_type": "BM25"})
+        hits = [(r["entity"]["chunk_id"], float(r["distance"])) for r in res[0]] if res else []
+        if not plain and hits:
+            found = self.chunks([c for c, _ in hits])
+            hits = [(c, s) for c, s in hits if c in found and checker.match(q, _Doc(found[c]))]
+            if checker.unchecked:
+                notices.append("The Milvus backend could not apply the "
+                               f"{', '.join(sorted(checker.unchecked))} part of your query; it was ignored.")
+        hits = hits[:limit]
+        return KeywordResult(hits=hits, total=len(hits), terms=terms, notices=notices)
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
+        vec = np.asarray(vector, dtype=np.float32).ravel().tolist()
+        res = self._call("vector search", self._client.search, self._chunks, data=[vec], anns_field="dense",
+                         limit=min(limit, _MAX_TOPK), filter=filter_expr(filters), output_fields=["chunk_id"],
+                         search_params={"metric_type": "IP"}, group_by_field="chunk_id")
+        out = [(r["entity"]["chunk_id"], float(r["distance"])) for r in res[0]] if res else []
+        out.sort(key=lambda x: -x[1])
+        return out
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+        ids = list(dict.fromkeys(chunk_ids))
+        out: dict[str, Chunk] = {}
+        for s in range(0, len(ids), _BATCH):
+            part = ids[s : s + _BATCH]
+            rows = self._call("reading chunks", self._client.query, self._chunks,
+                              filter=_and(_in("chunk_id", part), "is_primary == true"),
+                              output_fields=list(_SCALARS), limit=len(part))
+            for r in rows:
+                out[r["chunk_id"]] = _chunk_of(r)
+        return {c: out[c] for c in ids if c in out}
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        rows = self._call("reading a document", _query_all, self._client, self._chunks,
+                          _and(f"doc_id == {quote(doc_id)}", "is_primary == true"), list(_SCALARS))
+        return sorted((_chunk_of(r) for r in rows), key=lambda c: c.paragraph)
+
+    def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
+        """The mean of a chunk's unit vectors, normalised (for "more like this")."""
+        rows = self._call("reading a vector", self._client.query, self._chunks,
+                          filter=f"chunk_id == {quote(chunk_id)}", output_fields=["dense"], limit=_MAX_TOPK)
+        if not rows:
+            return None
+        v = np.asarray([r["dense"] for r in rows], dtype=np.float32).mean(axis=0)
+        return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
+
+    def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
+        ids = list(dict.fromkeys(chunk_ids))
+        out: set[str] = set()
+        for s in range(0, len(ids), _BATCH):
+            part = ids[s : s + _BATCH]
+            rows = self._call("reading flags", self._client.query, self._chunks,
+                              filter=_and(_in("chunk_id", part), "is_primary == true", "boilerplate == true"),
+                              output_fields=["chunk_id"], limit=len(part))
+            out.update(r["chunk_id"] for r in rows)
+        return frozenset(out)
+
+    def _doc_records(self) -> list[DocRecord]:
+        rows = self._call("reading documents", _query_all, self._client, self._docs, 'doc_id != ""',
+                          list(_DOC_FIELDS))
+        return [DocRecord(**{k: r[k] for k in _DOC_FIELDS}) for r in rows]
+
+    def facets(self) -> Facets:
+        return _facets(self._doc_records())
+
+    def info(self) -> IndexInfo:
+        docs = self._doc_records()
+        meta = self._index_meta()
+        return IndexInfo(backend="milvus", location=self.uri, generation=str(meta.get("generation", "")),
+                         documents=len(docs), chunks=sum(d.chunks for d in docs), model=meta.get("model", self.model),
+                         dim=int(meta.get("dim", self.dim)), size_bytes=0, last_indexed=meta.get("updated", ""))
+
+    def refresh(self) -> bool:
+        """Milvus serves the latest committed rows to every query: nothing to switch."""
+        return False
+
+    def close(self) -> None:
+        try:
+            self._client.close()
+        except Exception:
+            pass
+
+
+# -- the write side --------------------------------------------------------------------------------
+def _create_collections(client, names: tuple[str, str, str], dim: int) -> None:
+    from pymilvus import DataType, Function, FunctionType
+
+    chunks, docs, meta = names
+    if not client.has_collection(chunks):
+        s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+        s.add_field("id", DataType.VARCHAR, is_primary=True, max_length=_LIMITS["id"])
+        s.add_field("chunk_id", DataType.VARCHAR, max_length=_LIMITS["chunk_id"])
+        s.add_field("unit", DataType.INT64)
+        s.add_field("is_primary", DataType.BOOL)
+        s.add_field("doc_id", DataType.VARCHAR, max_length=_LIMITS["doc_id"])
+        s.add_field("title", DataType.VARCHAR, max_length=_LIMITS["title"])
+        s.add_field("section", DataType.VARCHAR, max_length=_LIMITS["section"])
+        s.add_field("paragraph", DataType.INT64)
+        s.add_field("item", DataType.INT64)
+        s.add_field("start", DataType.INT64)
+        s.add_field("end", DataType.INT64)
+        s.add_field("text", DataType.VARCHAR, max_length=_LIMITS["text"], enable_analyzer=True,
+                    analyzer_params={"type": "english"})
+        s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+        s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+        for name in ("council_key", "committee_key", "council", "committee", "date", "url", "source"):
+            s.add_field(name, DataType.VARCHAR, max_length=_LIMITS[name])
+        s.add_field("boilerplate", DataType.BOOL)
+        s.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
+                                input_field_names=["text"], output_field_names=["sparse"]))
+        ip = client.prepare_index_params()
+        ip.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+        ip.add_index(field_name="dense", index_type="FLAT", metric_type="IP")
+        client.create_collection(chunks, schema=s, index_params=ip, consistency_level="Strong")
+    if not client.has_collection(docs):
+        s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+        s.add_field("doc_id", DataType.VARCHAR, is_primary=True, max_length=_LIMITS["doc_id"])
+        for name in ("hash", "source", "title", "council", "committee", "date", "indexed_at"):
+            s.add_field(name, DataType.VARCHAR, max_length=_LIMITS[name])
+        s.add_field("chunks", DataType.INT64)
+        s.add_field("v", DataType.FLOAT_VECTOR, dim=2)
+        ip = client.prepare_index_params()
+        ip.add_index(field_name="v", index_type="FLAT", metric_type="IP")
+        client.create_collection(docs, schema=s, index_params=ip, consistency_level="Strong")
+    if not client.has_collection(meta):
+        s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+        s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=_LIMITS["key"])
+        s.add_field("value", DataType.VARCHAR, max_length=_LIMITS["value"])
+        s.add_field("v", DataType.FLOAT_VECTOR, dim=2)
+        ip = client.prepare_index_params()
+        ip.add_index(field_name="v", index_type="FLAT", metric_type="IP")
+        client.create_collection(meta, schema=s, index_params=ip, consistency_level="Strong")
+    for name in names:
+        client.load_collection(name)
+
+
+def _unit_rows(u: DocUpdate) -> list[dict]:
+    rows = []
+    seen: Counter = Counter()
+    units = np.asarray(u.units, dtype=np.int64)
+    vectors = np.asarray(u.vectors, dtype=np.float32)
+    for r, ci in enumerate(units.tolist()):
+        c = u.chunks[ci]
+        n = seen[ci]
+        seen[ci] += 1
+        rows.append({
+            "id": _cut(f"{c.chunk_id}~{n}", "id"), "chunk_id": _cut(c.chunk_id, "chunk_id"), "unit": n,
+            "is_primary": n == 0, "doc_id": _cut(c.doc_id, "doc_id"), "title": _cut(c.title, "title"),
+            "section": _cut(c.section, "section"), "paragraph": int(c.paragraph), "item": int(c.item),
+            "start": int(c.start), "end": int(c.end), "text": _cut(c.text, "text") if n == 0 else "",
+            "dense": vectors[r].tolist(), "council_key": _cut(label_key(c.council), "council_key"),
+            "committee_key": _cut(label_key(c.committee), "committee_key"), "council": _cut(c.council, "council"),
+            "committee": _cut(c.committee, "committee"), "date": _cut(c.date or "", "date"),
+            "url": _cut(c.url or "", "url"), "source": _cut(c.source or "", "source"),
+            "boilerplate": bool(c.boilerplate),
+        })
+    missing = set(range(len(u.chunks))) - set(seen)
+    if missing:
+        raise MinsearchError(f"{u.record.source}: {len(missing)} chunk(s) have no vector")
+    return rows
+
+
+class MilvusWriter:
+    """Write side. Use through :func:`milvus_writer`, which holds the writer lock and lease."""
+
+    def __init__(self, settings: Settings, client, dim: int, lease: Optional["_Lease"] = None) -> None:
+        self.settings = settings
+        self.model = settings.model
+        self.dim = dim
+        self._client = client
+        self._names = _names(settings.milvus_collection)
+        self._chunks, self._docs, self._meta = self._names
+        self._lease = lease
+        _create_collections(client, self._names, dim)
+        meta = self._index_meta()
+        if meta and (meta.get("model") != self.model or int(meta.get("dim", dim)) != dim):
+            raise MinsearchError(
+                f"Milvus collection {self._chunks!r} was built with model {meta.get('model')!r} "
+                f"(dim {meta.get('dim')}), not {self.model!r}; use another --milvus-collection to change model"
+            )
+        self._live = str(meta.get("generation", "")) if meta else ""
+
+    def _index_meta(self) -> dict:
+        rows = self._client.query(self._meta, filter='key == "index"', output_fields=["value"])
+        return json.loads(rows[0]["value"]) if rows else {}
+
+    def documents(self) -> dict[str, DocRecord]:
+        rows = _query_all(self._client, self._docs, 'doc_id != ""', list(_DOC_FIELDS))
+        return {r["doc_id"]: DocRecord(**{k: r[k] for k in _DOC_FIELDS}) for r in rows}
+
+    def commit(
+        self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
+    ) -> IndexInfo:
+        """Apply the changes document by document.
+
+        Not atomic: readers see documents change one after another while this runs. The order
+        makes a crash harmless for the next run: a replaced document's record is removed before
+        its rows (so it is re-indexed next time) and written back only after its new rows; a
+        deleted document's rows are removed before its record (so ``--prune`` runs again).
+        """
+        say = progress or (lambda _msg: None)
+        c = self._client
+        for u in upserts:
+            if u.vectors.shape[1:] != (self.dim,):
+                raise MinsearchError(f"{u.record.source}: vectors of dimension {u.vectors.shape[1:]}, index has {self.dim}")
+        try:
+            upsert_ids = [u.record.doc_id for u in upserts]
+            say(f"removing old rows of {len(upsert_ids) + len(deletes)} document(s)")
+            for s in range(0, len(upsert_ids), _BATCH):
+                c.delete(self._docs, filter=_in("doc_id", upsert_ids[s : s + _BATCH]))
+            replaced = sorted(set(deletes) | set(upsert_ids))
+            for s in range(0, len(replaced), _BATCH):
+                c.delete(self._chunks, filter=_in("doc_id", replaced[s : s + _BATCH]))
+                self._renew()
+            for s in range(0, len(deletes), _BATCH):
+                c.delete(self._docs, filter=_in("doc_id", deletes[s : s + _BATCH]))
+            say(f"inserting {sum(len(u.units) for u in upserts)} unit rows")
+            rows: list[dict] = []
+            done: list[DocUpdate] = []
+            now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+            def flush_rows() -> None:
+                if rows:
+                    c.insert(self._chunks, rows)
+                    rows.clear()
+                if done:
+                    recs = []
+                    for d in done:
+                        d.record.indexed_at = d.record.indexed_at or now
+                        rec = {k: v for k, v in asdict(d.record).items()}
+                        for k in ("doc_id", "hash", "source", "title", "council", "committee", "date", "indexed_at"):
+                            rec[k] = _cut(str(rec[k] or ""), k)
+                        rec["chunks"] = int(rec["chunks"])
+                        rec["v"] = _DUMMY
+                        recs.append(rec)
+                    c.upsert(self._docs, recs)
+                    done.clear()
+                self._renew()
+
+            for u in upserts:
+                rows.extend(_unit_rows(u))
+                done.append(u)
+                if len(rows) >= _BATCH:
+                    flush_rows()
+            flush_rows()
+            meta = self._index_meta()
+            gen = int(meta.get("generation", 0) or 0) + 1
+            value = {"model": self.model, "dim": self.dim, "generation": gen, "updated": now}
+            c.upsert(self._meta, [{"key": "index", "value": json.dumps(value), "v": _DUMMY}])
+            say("flushing")
+            for name in self._names:
+                c.flush(name)
+        except MinsearchError:
+            raise
+        except Exception as e:
+            raise MinsearchError(
+                f"Milvus {self.settings.milvus_uri} ({self._chunks}): writing failed ({_reason(e)}); "
+                f"re-run the same `minsearch index` to finish"
+            ) from None
+        self._live = str(gen)
+        docs = self.documents()
+        return IndexInfo(backend="milvus", location=self.settings.milvus_uri, generation=str(gen),
+                         documents=len(docs), chunks=sum(d.chunks for d in docs.values()), model=self.model,
+                         dim=self.dim, size_bytes=0, last_indexed=now)
+
+    def _renew(self) -> None:
+        if self._lease is not None:
+            self._lease.renew()
+
+    def close(self) -> None:
+        pass
+
+
+class _LockHome:
+    """What :class:`~.layout.WriterLock` needs: a folder and a lock file in it."""
+
+    def __init__(self, home: Path, collection: str) -> None:
+        self.home = home
+        self.lock_file = home / f"milvus-{collection}.LOCK"
+
+
+class _Lease:
+    """An advisory writer lease, as a row of the meta collection, for writers on other machines.
+
+    Milvus has no compare-and-set, so two writers starting in the same instant on two machines
+    can both take it (the second read-back narrows that window to a few milliseconds). A writer
+    renews it while it commits; one that died stops renewing, and its lease expires after
+    :data:`LEASE_SECONDS`.
+    """
+
+    def __init__(self, client, meta: str, wait: float) -> None:
+        self.client = client
+        self.meta = meta
+        self.wait = wait
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{time.time_ns()}"
+        self._renewed = 0.0
+
+    def _current(self) -> Optional[dict]:
+        rows = self.client.query(self.meta, filter='key == "writer"', output_fields=["value"])
+        return json.loads(rows[0]["value"]) if rows else None
+
+    def _write(self) -> None:
+        value = {"holder": self.holder, "expires": time.time() + LEASE_SECONDS,
+                 "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+        self.client.upsert(self.meta, [{"key": "writer", "value": json.dumps(value), "v": _DUMMY}])
+        self._renewed = time.monotonic()
+
+    def acquire(self) -> None:
+        from .layout import IndexBusy
+
+        deadline = time.monotonic() + self.wait
+        while True:
+            cur = self._current()
+            if cur is None or cur.get("expires", 0) < time.time() or cur.get("holder") == self.holder:
+                self._write()
+                time.sleep(0.05)
+                cur = self._current()
+                if cur and cur.get("holder") == self.holder:
+                    return
+            if time.monotonic() >= deadline:
+                raise IndexBusy(
+                    f"Milvus collection {self.meta[:-5]!r}: another `minsearch index` is writing "
+                    f"({cur.get('holder', '?') if cur else '?'} since {cur.get('since', '?') if cur else '?'}); "
+                    f"wait for it or pass --wait SECONDS"
+                )
+            time.sleep(0.5)
+
+    def renew(self) -> None:
+        if time.monotonic() - self._renewed > LEASE_SECONDS / 10:
+            self._write()
+
+    def release(self) -> None:
+        try:
+            cur = self._current()
+            if cur and cur.get("holder") == self.holder:
+                self.client.delete(self.meta, filter='key == "writer"')
+                self.client.flush(self.meta)
+        except Exception:
+            pass  # the lease expires by itself
+
+
+@contextmanager
+def milvus_writer(settings: Settings, dim: int, wait: float = 0.0) -> Iterator[MilvusWriter]:
+    """A writer on ``settings.milvus_collection``, one at a time.
+
+    Two locks: an flock on ``<index_dir>/milvus-<collection>.LOCK`` (exact, for writers on this
+    machine: the index folder also holds the query encoder) and a lease row in ``<collection>_meta``
+    (advisory, for writers on other machines; see :class:`_Lease`).
+    """
+    from .layout import WriterLock
+
+    names = _names(settings.milvus_collection)
+    home = Path(settings.index_dir)
+    with WriterLock(_LockHome(home, names[0]), wait=wait):  # type: ignore[arg-type]
+        client = connect(settings.milvus_uri)
+        try:
+            _create_collections(client, names, dim)
+            lease = _Lease(client, names[2], wait)
+            lease.acquire()
+            try:
+                yield MilvusWriter(settings, client, dim, lease)
+            finally:
+                lease.release()
+        finally:
+            try:
+                client.close()
+            except Exception:
+                pass

@@ -1,0 +1,280 @@
+"""The Milvus backend against a real Milvus server (the C++ core shipped by milvus-lite).
+
+The same queries and filters as tests/test_search_seeds.py, on seeds/ indexed into Milvus by the
+real indexer; plus incremental re-indexing, --prune, the writer lock and parity with the
+embedded store on the Whoosh query syntax.
+"""
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pymilvus")
+pytest.importorskip("milvus_lite", reason="milvus-lite (and setuptools<81) not installed")
+
+from minsearch.config import load_settings  # noqa: E402
+from minsearch.indexer import index_paths  # noqa: E402
+from minsearch.model import Filters, MinsearchError, Query  # noqa: E402
+from minsearch.search import Searcher  # noqa: E402
+
+from milvus_server import MilvusServer  # noqa: E402  (tests/ is on sys.path: no package)
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7ec9477#p19",
+          "002_85a858a1c7ec9477#p20", "002_85a858a1c7ec9477#p23"}
+
+
+def ids(result):
+    return [h.chunk.chunk_id for h in result.hits]
+
+
+def milvus_settings(server, home: Path, collection: str | None = None):
+    return load_settings(index_dir=home, backend="milvus", milvus_uri=server.uri,
+                         milvus_collection=collection or f"t_{uuid.uuid4().hex[:12]}")
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it is asked to embed."""
+
+    def __init__(self, enc) -> None:
+        self.enc = enc
+        self.texts: list[str] = []
+
+    def encode(self, texts, **kw):
+        self.texts.extend(texts)
+        return self.enc.encode(texts, **kw)
+
+    def export_onnx(self, dest):
+        return self.enc.export_onnx(dest)
+
+
+@pytest.fixture(scope="module")
+def milvus(tmp_path_factory):
+    with MilvusServer(tmp_path_factory.mktemp("milvus")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def milvus_index(milvus, tmp_path_factory, doc_encoder):
+    settings = milvus_settings(milvus, tmp_path_factory.mktemp("milvus-home"), "seeds")
+    summary = index_paths([SEEDS], settings, encoder=doc_encoder)
+    assert summary.documents == 5 and not summary.skipped and summary.published
+    return settings
+
+
+@pytest.fixture(scope="module")
+def msearcher(milvus_index):
+    s = Searcher(milvus_index)
+    yield s
+    s.close()
+
+
+# -- the seeds queries ---------------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_dental_checks_finds_dental_paragraphs_first(msearcher, mode):
+    r = msearcher.search(Query("dental checks", mode=mode, limit=3))
+    assert set(ids(r)) <= DENTAL, ids(r)
+    assert ids(r)[0] in {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7"}
+
+
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_paraphrase_without_shared_words_finds_dental_paragraphs(msearcher, mode):
+    r = msearcher.search(Query("children seeing the dentist", mode=mode, limit=5))
+    assert len(set(ids(r)[:3]) & DENTAL) >= 2, ids(r)
+
+
+def test_council_filter_applies_to_both_views(msearcher):
+    for mode in ("keyword", "semantic", "hybrid"):
+        r = msearcher.search(Query("dental checks", mode=mode, limit=10, filters=Filters(council="kirklees")))
+        assert r.hits and all(h.chunk.council == "Kirklees" for h in r.hits), mode
+        assert ids(r)[0].startswith("002_")
+
+
+def test_committee_filter(msearcher):
+    r = msearcher.search(Query("school exclusions", limit=10,
+                               filters=Filters(committee="Children, Young People and Families Scrutiny Panel")))
+    assert r.hits and {h.chunk.doc_id for h in r.hits} == {"003_bbc4287e823e4516"}
+
+
+def test_unknown_council_and_date_filters(msearcher):
+    assert msearcher.search(Query("dental", filters=Filters(council="Atlantis"))).hits == []
+    # No seed has a date: a date bound excludes undated chunks, as in the embedded store.
+    assert msearcher.search(Query("dental", filters=Filters(since="2000-01-01"))).hits == []
+
+
+def test_snippet_marks_matched_words(msearcher):
+    r = msearcher.search(Query("dental checks", mode="keyword", limit=1))
+    marked = [t.lower() for t, m in r.hits[0].snippet if m]
+    assert "dental" in marked and "checks" in marked
+
+
+def test_more_like_this_comes_from_other_meetings(msearcher):
+    r = msearcher.more_like_this("000_87bfe40191ebd6ef#p8", limit=5)
+    assert r.hits and all(h.chunk.doc_id != "000_87bfe40191ebd6ef" for h in r.hits)
+    assert set(ids(r)[:3]) & DENTAL
+
+
+def test_document_view_lists_paragraphs_in_order(msearcher):
+    chunks = msearcher.document("002_85a858a1c7ec9477")
+    assert [c.paragraph for c in chunks] == list(range(1, len(chunks) + 1))
+    with pytest.raises(MinsearchError):
+        msearcher.document("nope")
+
+
+def test_sort_by_date_and_json_shape(msearcher):
+    r = msearcher.search(Query("dental", sort="date"))
+    hit = r.to_json()["hits"][0]
+    assert set(hit) == {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section",
+                        "paragraph", "council", "committee", "date"}
+
+
+def test_info_and_facets(msearcher, milvus):
+    info = msearcher.info()
+    assert (info.backend, info.location, info.documents, info.dim) == ("milvus", milvus.uri, 5, 384)
+    assert info.chunks == 108 and info.model == "all-MiniLM-L6-v2"
+    f = msearcher.facets()
+    assert set(f.councils) == {"Kirklees", "Wolverhampton", "Worcestershire"}
+    assert sum(f.councils.values()) == info.chunks
+    assert msearcher.store.refresh() is False
+
+
+# -- the same answers as the embedded store ----------------------------------------------------
+def test_same_chunks_and_vectors_as_embedded(msearcher, searcher):
+    a, b = msearcher.store, searcher.store
+    some = ["000_87bfe40191ebd6ef#p8", "002_85a858a1c7ec9477#p19", "003_bbc4287e823e4516#p2", "missing#p1"]
+    assert a.chunks(some) == b.chunks(some)
+    for cid in some[:3]:
+        assert float(a.chunk_vector(cid) @ b.chunk_vector(cid)) > 0.9999
+    assert a.chunk_vector("missing#p1") is None
+    every = [c.chunk_id for d in ("000_87bfe40191ebd6ef", "004_9cb78d4272562d1a") for c in b.document_chunks(d)]
+    assert a.boilerplate_ids(every) == b.boilerplate_ids(every)
+    assert a.facets() == b.facets()
+
+
+def test_vector_search_equals_embedded(msearcher, searcher):
+    q = searcher.encode(["foster carers and placement stability"])[0]
+    for f in (Filters(), Filters(council="Wolverhampton"), Filters(exclude_doc_id="003_bbc4287e823e4516")):
+        a = msearcher.store.vector_search(q, f, 20)
+        b = searcher.store.vector_search(q, f, 20)
+        assert [c for c, _ in a] == [c for c, _ in b]
+        assert np.allclose([s for _, s in a], [s for _, s in b], atol=1e-4)
+
+
+@pytest.mark.parametrize("text", ['"dental registrations"', "dental NOT registrations", '"checked"', "checked",
+                                  "title:highlight AND dental", '"children in care"'])
+def test_whoosh_syntax_gives_the_embedded_hit_set(msearcher, searcher, text):
+    a = msearcher.search(Query(text, mode="keyword", limit=100), snippets=False)
+    b = searcher.search(Query(text, mode="keyword", limit=100), snippets=False)
+    assert set(ids(a)) == set(ids(b)), text
+    assert a.terms == b.terms
+
+
+def test_field_only_alternative_is_not_a_candidate_source(msearcher, searcher):
+    # "council:kirklees dental" is an OR in Whoosh: every Kirklees paragraph matches. BM25 in
+    # Milvus retrieves by words only, so the Milvus backend returns the paragraphs with "dental".
+    a = set(ids(msearcher.search(Query("council:kirklees dental", mode="keyword", limit=100), snippets=False)))
+    b = set(ids(searcher.search(Query("council:kirklees dental", mode="keyword", limit=100), snippets=False)))
+    assert a and a <= b and DENTAL <= a
+
+
+def test_syntax_error_is_an_error_or_a_plain_words_fallback(msearcher):
+    with pytest.raises(MinsearchError):
+        msearcher.search(Query("date:[foo to bar]", mode="keyword"))
+    r = msearcher.search(Query("date:[foo to bar] dental", mode="keyword"), strict=False)
+    assert r.notices and r.hits
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path):
+    from minsearch.store import open_store
+    from milvus_server import free_port
+
+    s = load_settings(index_dir=tmp_path, backend="milvus", milvus_uri=f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(MinsearchError, match="cannot connect"):
+        open_store(s)
+
+
+def test_missing_collection_is_a_clear_error(milvus, tmp_path):
+    with pytest.raises(MinsearchError, match="minsearch index"):
+        Searcher(milvus_settings(milvus, tmp_path, "never_indexed"))
+
+
+# -- writing ----------------------------------------------------------------------------------------
+def test_incremental_reindex_and_prune(milvus, tmp_path, doc_encoder):
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    settings = milvus_settings(milvus, tmp_path / "home")
+    first = index_paths([src], settings, encoder=doc_encoder)
+    assert first.documents == 5 and first.chunks == 108
+
+    again = CountingEncoder(doc_encoder)
+    nothing = index_paths([src], settings, encoder=again)
+    assert nothing.unchanged == 5 and not nothing.published and again.texts == []
+
+    doc = src / "004_9cb78d4272562d1a.txt"
+    doc.write_text(doc.read_text() + "\n\nThe panel noted a new orthodontic waiting list pilot.\n")
+    enc = CountingEncoder(doc_encoder)
+    changed = index_paths([src], settings, encoder=enc)
+    assert changed.changed == ["004_9cb78d4272562d1a"] and changed.unchanged == 4 and changed.published
+    # Only that document was chunked and embedded (a unit per paragraph, more for long ones).
+    assert changed.new_chunks <= len(enc.texts)
+    assert changed.new_chunks < first.chunks // 4 and len(enc.texts) < first.chunks // 3
+    assert any("orthodontic" in t for t in enc.texts)
+    s = Searcher(settings)
+    try:
+        r = s.search(Query("orthodontic waiting list", mode="keyword", limit=3))
+        assert r.hits and r.hits[0].chunk.doc_id == "004_9cb78d4272562d1a"
+        assert s.info().chunks == changed.chunks > first.chunks
+        before = len(s.document("004_9cb78d4272562d1a"))
+
+        doc.unlink()
+        kept = index_paths([src], settings, encoder=doc_encoder)
+        assert kept.kept_missing == ["004_9cb78d4272562d1a"] and not kept.published
+        assert len(s.document("004_9cb78d4272562d1a")) == before
+        pruned = index_paths([src], settings, encoder=doc_encoder, prune=True)
+        assert pruned.removed == ["004_9cb78d4272562d1a"] and pruned.documents == 4
+        with pytest.raises(MinsearchError):
+            s.document("004_9cb78d4272562d1a")
+        r = s.search(Query("orthodontic waiting list", limit=20))
+        assert all(h.chunk.doc_id != "004_9cb78d4272562d1a" for h in r.hits)
+        assert "Worcestershire" not in s.facets().councils
+        assert s.info().documents == 4
+    finally:
+        s.close()
+    # The query encoder for the Milvus backend lives in the local index folder.
+    assert (settings.index_dir / "encoder" / settings.model / "model.onnx").is_file()
+
+
+def test_one_writer_at_a_time(milvus, tmp_path):
+    from minsearch.store.layout import IndexBusy
+    from minsearch.store.milvus import milvus_writer
+
+    settings = milvus_settings(milvus, tmp_path)
+    with milvus_writer(settings, 384) as w:
+        assert w.documents() == {}
+        with pytest.raises(IndexBusy):
+            with milvus_writer(settings, 384):
+                pass
+        # A writer on another machine (another index folder, same collection) meets the lease row.
+        with pytest.raises(IndexBusy, match="another `minsearch index`"):
+            with milvus_writer(settings.with_(index_dir=tmp_path / "elsewhere"), 384):
+                pass
+    with milvus_writer(settings, 384) as w:  # released
+        assert w.documents() == {}
+
+
+def test_model_mismatch_is_refused(milvus, tmp_path):
+    from minsearch.store.milvus import milvus_writer
+
+    settings = milvus_settings(milvus, tmp_path)
+    with milvus_writer(settings, 384) as w:
+        w.commit([], [])
+    with pytest.raises(MinsearchError, match="dim"):
+        with milvus_writer(settings, 768):
+            pass

@@ -1,0 +1,82 @@
+"""Distributed batch embedding on a real local Ray cluster (2 CPUs, loopback only)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ray.data", reason="ray[data] not installed")
+
+pytestmark = pytest.mark.slow
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = set(), [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
+
+
+def _listening(pids: set[int]) -> list[str]:
+    """Local addresses of the TCP sockets in LISTEN state owned by ``pids`` (hex, as in /proc)."""
+    inodes: set[str] = set()
+    for pid in pids:
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+        except OSError:
+            continue
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            parts = line.split()
+            if parts[3] == "0A" and parts[9] in inodes:
+                found.append(parts[1].split(":")[0])
+    return found
+
+
+LOOPBACK = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
+
+
+def test_ray_encode_equals_single_process_and_listens_on_loopback(doc_encoder):
+    from minsearch.encode_ray import ray_encode
+
+    texts = [f"Item {i}: the panel discussed " + " ".join(["dental checks for children in care",
+             "foster carer recruitment", "school exclusions", "budget monitoring"][i % 4].split() * (1 + i % 9))
+             for i in range(50)]
+    texts[7] = "x"
+    texts[13] = "a very long paragraph " * 200  # truncated by the model like the single-process run
+    seen = []
+    listeners: list[str] = []
+
+    def progress(n: int) -> None:
+        if not listeners:
+            listeners.extend(_listening(_descendants(os.getpid())) or ["none"])
+        seen.append(n)
+
+    vectors = ray_encode(texts, "all-MiniLM-L6-v2", address=None, progress=progress, batch_size=16)
+    expected = doc_encoder.encode(texts)
+    assert vectors.shape == expected.shape == (50, 384)
+    assert np.all(np.sum(vectors * expected, axis=1) > 0.999)  # same order, same vectors
+    assert sum(seen) == 50
+    assert listeners and listeners != ["none"]
+    assert set(listeners) <= LOOPBACK, listeners  # nothing of the cluster listens beyond 127.0.0.1
+
+    import ray
+
+    assert not ray.is_initialized()  # the local cluster it started is gone
