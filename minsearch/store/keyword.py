@@ -196,7 +196,7 @@ class KeywordIndex:
         hits = [(r["chunk_id"], float(r.score)) for r in res]
         terms = sorted({(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
                         for f, t in q.iter_all_terms() if f in ("text", "title", "exact")})
-        return KeywordResult(hits=hits, total=len(res), terms=terms, notices=notices)
+        return KeywordResult(hits=hits, total=res.estimated_length(), terms=terms, notices=notices)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         out: dict[str, Chunk] = {}
