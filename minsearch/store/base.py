@@ -7,6 +7,7 @@ happens above them, in :mod:`minsearch.ranking`, so ranking is the same on eithe
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Protocol
 
@@ -49,6 +50,22 @@ class Facets:
     committees: dict[str, int] = field(default_factory=dict)
     date_min: str = ""
     date_max: str = ""
+
+
+def facets_of(docs: Iterable[DocRecord]) -> Facets:
+    """Councils and committees (with chunk counts) and the date range of ``docs``."""
+    councils: Counter = Counter()
+    committees: Counter = Counter()
+    dates: list[str] = []
+    for d in docs:
+        if d.council:
+            councils[d.council] += d.chunks
+        if d.committee:
+            committees[d.committee] += d.chunks
+        if d.date:
+            dates.append(d.date)
+    return Facets(councils=dict(sorted(councils.items())), committees=dict(sorted(committees.items())),
+                  date_min=min(dates) if dates else "", date_max=max(dates) if dates else "")
 
 
 @dataclass

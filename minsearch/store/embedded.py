@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 import time
-from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -15,7 +13,7 @@ import numpy as np
 
 from ..model import Chunk, Filters, MinsearchError
 from . import keyword
-from .base import DocRecord, DocUpdate, Facets, IndexInfo
+from .base import DocRecord, DocUpdate, Facets, IndexInfo, facets_of
 from .keyword import KeywordIndex, KeywordResult
 from .layout import FORMAT_VERSION, IndexLayout
 from .vectors import ChunkTable, VectorIndex
@@ -284,26 +282,7 @@ class EmbeddedWriter:
         meta = {
             "format": FORMAT_VERSION, "generation": name, "model": self.model, "dim": self.dim,
             "documents": len(docs), "chunks": int(len(table)), "units": int(len(all_u)),
-            "created": now, "facets": _facets(docs),
+            "created": now, "facets": asdict(facets_of(docs.values())),
         }
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
         return index_info(self.layout, tmp, meta)
-
-
-def _facets(docs: dict[str, DocRecord]) -> dict:
-    councils: Counter = Counter()
-    committees: Counter = Counter()
-    dates = []
-    for d in docs.values():
-        if d.council:
-            councils[d.council] += d.chunks
-        if d.committee:
-            committees[d.committee] += d.chunks
-        if d.date:
-            dates.append(d.date)
-    return {
-        "councils": dict(sorted(councils.items())),
-        "committees": dict(sorted(committees.items())),
-        "date_min": min(dates) if dates else "",
-        "date_max": max(dates) if dates else "",
-    }

@@ -46,7 +46,7 @@ import numpy as np
 
 from ..config import Settings
 from ..model import Chunk, Filters, MinsearchError
-from .base import DocRecord, DocUpdate, Facets, IndexInfo
+from .base import DocRecord, DocUpdate, Facets, IndexInfo, facets_of
 from .keyword import KeywordResult, label_key
 
 # Byte limits of the VARCHAR fields (Milvus counts bytes); longer values are cut on a character boundary.
@@ -160,21 +160,6 @@ def _chunk_of(row: dict) -> Chunk:
         council=row.get("council", ""), committee=row.get("committee", ""), date=row.get("date", ""),
         url=row.get("url", ""), boilerplate=bool(row.get("boilerplate", False)),
     )
-
-
-def _facets(docs: Iterable[DocRecord]) -> Facets:
-    councils: Counter = Counter()
-    committees: Counter = Counter()
-    dates: list[str] = []
-    for d in docs:
-        if d.council:
-            councils[d.council] += d.chunks
-        if d.committee:
-            committees[d.committee] += d.chunks
-        if d.date:
-            dates.append(d.date)
-    return Facets(councils=dict(sorted(councils.items())), committees=dict(sorted(committees.items())),
-                  date_min=min(dates) if dates else "", date_max=max(dates) if dates else "")
 
 
 # -- keyword queries: Whoosh syntax checked over BM25 candidates ----------------------------------
@@ -376,7 +361,7 @@ class MilvusStore:
         return [DocRecord(**{k: r[k] for k in _DOC_FIELDS}) for r in rows]
 
     def facets(self) -> Facets:
-        return _facets(self._doc_records())
+        return facets_of(self._doc_records())
 
     def info(self) -> IndexInfo:
         docs = self._doc_records()
