@@ -1,0 +1,200 @@
+"""Shared helpers: the cache of built indexes, query preparation, chunk -> document ranking."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Iterable, Optional
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+CACHE = BENCH_DIR / ".cache"
+PLOTS = BENCH_DIR / "plots"
+SEEDS = ROOT / "seeds"
+
+_OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
+
+
+def plain_query(text: str) -> str:
+    """A query as plain words: Whoosh syntax characters (``? : " ( ) * [ ] ~ ^ +`` ...) become spaces
+    and the upper-case operators AND/OR/NOT/TO are lower-cased, so every query is an OR of its words."""
+    words = re.findall(r"\w+", text)
+    out = " ".join(words)
+    return _OPERATORS.sub(lambda m: m.group(1).lower(), out) or text.strip()
+
+
+def file_hash(path: Path, extra: str = "") -> str:
+    h = hashlib.sha1(extra.encode())
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:12]
+
+
+def write_jsonl(records: Iterable[dict], out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+            n += 1
+    os.replace(tmp, out)
+    return n
+
+
+class LogProgress:
+    """index_paths progress as a few plain log lines per phase."""
+
+    def __init__(self, log=print) -> None:
+        self.log, self.phase, self.total, self.done, self.next, self.t0 = log, "", 0, 0, 0, 0.0
+
+    def start(self, phase: str, total: int) -> None:
+        self.phase, self.total, self.done, self.t0 = phase, total, 0, time.perf_counter()
+        self.next = max(1, total // 10)
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if self.total > 500 and self.done >= self.next:
+            rate = self.done / max(1e-9, time.perf_counter() - self.t0)
+            self.log(f"    {self.phase}: {self.done}/{self.total} ({rate:.1f}/s)")
+            self.next = self.done + max(1, self.total // 10)
+
+    def note(self, message: str) -> None:
+        pass
+
+
+class NotCached(Exception):
+    """An index that is not built yet, and building it was not allowed (or is in progress)."""
+
+
+def cached_index(name: str, sources: list[Path], key: str, encoder=None, log=print,
+                 build: bool = True) -> tuple[Path, dict]:
+    """Index ``sources`` into ``.cache/<name>-<key>/index`` once; later calls reuse it.
+
+    Returns (index home, build summary JSON). The summary of the original build (with its timings)
+    is kept in ``summary.json`` beside the index.
+    """
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+
+    folder = CACHE / f"{name}-{key}"
+    home, done = folder / "index", folder / "summary.json"
+    if done.is_file():
+        return home, json.loads(done.read_text())
+    if not build:
+        raise NotCached(f"{folder.name} is not built (run benchmarks.build_limerick, or without --cached-only)")
+    if folder.exists():
+        if _locked(home):
+            raise NotCached(f"{folder.name} is being built by another process")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    log(f"  building index {folder.name} ...")
+    model = load_settings().model
+    onnx_cache = CACHE / "onnx" / model
+    enc_dir = home / "encoder" / model  # minsearch.store.layout.IndexLayout.encoder_dir
+    if (onnx_cache / "model.onnx").is_file():
+        # The ONNX query encoder is the same for every index of one model: reuse the first export
+        # rather than paying torch.onnx.export (tens of seconds) per benchmark index.
+        shutil.copytree(onnx_cache, enc_dir)
+    t = time.perf_counter()
+    summary = index_paths(sources, load_settings(index_dir=home), encoder=encoder, progress=LogProgress(log))
+    out = summary.to_json()
+    out["wall_seconds"] = time.perf_counter() - t
+    out["sources"] = [str(s) for s in sources]
+    if not (onnx_cache / "model.onnx").is_file() and (enc_dir / "model.onnx").is_file():
+        shutil.copytree(enc_dir, onnx_cache, dirs_exist_ok=True)
+    done.write_text(json.dumps(out, indent=1))
+    log(f"  built {folder.name}: {summary.documents} docs, {summary.chunks} chunks in {out['wall_seconds']:.1f}s")
+    return home, out
+
+
+def _locked(home: Path) -> bool:
+    """True when another process holds the index's writer lock (a build in progress)."""
+    import fcntl
+
+    lock = home / "LOCK"
+    if not lock.exists():
+        return False
+    try:
+        with open(lock, "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        return True
+    return False
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+# -- Limerick (and other shared corpora) ---------------------------------------------------------
+def corpus_jsonl(name: str, data_dir: Path, limit: Optional[int] = None, log=print) -> tuple[Path, str]:
+    import_corpus = None
+    """The corpus as a minsearch JSONL file, via ``minsearch.ingest.corpora.import_corpus`` when it
+    exists; otherwise (Limerick/Cleveland only) a plain converter here. Returns (path, converter)."""
+    tag = f"{name}-{limit or 'all'}"
+    try:
+        from minsearch.ingest.corpora import import_corpus
+        have = True
+    except ImportError:
+        have = False
+    if have:
+        out = CACHE / "corpora" / f"{tag}.import_corpus.jsonl"
+        if not out.is_file():
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_suffix(".tmp.jsonl")
+            import_corpus(name, tmp, data_dir=data_dir, limit=limit)
+            os.replace(tmp, out)
+        return out, "minsearch.ingest.corpora.import_corpus"
+    out = CACHE / "corpora" / f"{tag}.fallback.jsonl"
+    if not out.is_file():
+        log(f"  minsearch.ingest.corpora.import_corpus not available: using the benchmark's plain converter for {name}")
+        write_jsonl(_fallback_records(name, data_dir, limit), out)
+    return out, "benchmarks.common fallback converter (import_corpus not available)"
+
+
+def _fallback_records(name: str, data_dir: Path, limit: Optional[int]):
+    if name == "limerick":
+        path = data_dir / "limerick-council-minutes" / "minutes.jsonl.gz"
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if limit is not None and i >= limit:
+                    return
+                r = json.loads(line)
+                yield {"id": r["id"], "text": r["text"], "title": r.get("doc_title", ""),
+                       "council": "Limerick City and County Council", "committee": r.get("meeting_title", ""),
+                       "date": r.get("meeting_date", ""), "url": r.get("source_pdf_url", "")}
+    elif name == "cleveland":
+        path = data_dir / "cleveland-city-record" / "city-record-2017-2018.jsonl.gz"
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if limit is not None and i >= limit:
+                    return
+                r = json.loads(line)
+                yield {"id": r["id"], "text": r["text"], "title": f"The City Record {r.get('issue_date', '')}",
+                       "council": "City of Cleveland", "committee": "City Council",
+                       "date": r.get("issue_date", ""), "url": ""}
+    else:
+        raise ValueError(f"no fallback converter for corpus {name!r}")
+
+
+def corpus_size(name: str, data_dir: Path) -> int:
+    """Number of records in a shared corpus (for 10% / 30% subsets)."""
+    files = {"limerick": "limerick-council-minutes/minutes.jsonl.gz",
+             "cleveland": "cleveland-city-record/city-record-2017-2018.jsonl.gz"}
+    with gzip.open(data_dir / files[name], "rt", encoding="utf-8") as fh:
+        return sum(1 for _ in fh)

@@ -1,0 +1,210 @@
+"""Quality: nDCG@10, recall@100 and MRR@10 of keyword, semantic and hybrid (every fusion setting)
+on the judged IR sets, and on our own judged set over real minutes (benchmarks/judged/minutes.jsonl).
+
+Each set is indexed with ``minsearch.indexer.index_paths`` (cached under .cache/) and queried with
+``Searcher.search(Query(text, mode, limit=100), strict=False, snippets=False)``. Chunk hits map back
+to documents: a document ranks at its best chunk (first occurrence kept).
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+from statistics import mean
+from typing import Callable, Optional
+
+from . import datasets
+from .common import CACHE, SEEDS, NotCached, cached_index, corpus_jsonl, file_hash, plain_query
+from .metrics import dedupe, evaluate, mrr_at_k, ndcg_at_k
+
+# (label, mode, settings overrides); "hybrid (default)" is whatever minsearch.config defaults to.
+RRF_KS = (10, 30, 60, 100)
+ALPHAS = (0.3, 0.5, 0.7)
+
+
+def variants(smoke: bool = False) -> list[tuple[str, str, dict]]:
+    out = [("keyword", "keyword", {}), ("semantic", "semantic", {}), ("hybrid (default)", "hybrid", {})]
+    if smoke:
+        return out
+    out += [(f"hybrid rrf k={k}", "hybrid", {"fusion": "rrf", "rrf_k": k}) for k in RRF_KS]
+    out += [(f"hybrid weighted alpha={a}", "hybrid", {"fusion": "weighted", "alpha": a}) for a in ALPHAS]
+    return out
+
+
+def searchers(home: Path, smoke: bool = False):
+    """One Searcher per variant, all over one opened store (the store is read-only here)."""
+    from minsearch.config import load_settings
+    from minsearch.search import Searcher
+
+    base = load_settings(index_dir=home)
+    first = Searcher(base)
+    out = []
+    for label, mode, over in variants(smoke):
+        s = Searcher(base.with_(**over), store=first.store) if over else first
+        s._encoder = first._encoder  # share the query encoder once loaded
+        out.append((label, mode, s))
+    return out, first
+
+
+def run_queries(searcher, queries: dict[str, str], mode: str, limit: int = 100,
+                prepare: Callable[[str], str] = plain_query) -> tuple[dict, dict, list]:
+    """{qid: [chunk hits (chunk_id, doc_id, text)]} plus per-query notices and latencies (ms)."""
+    from minsearch.model import MinsearchError, Query
+
+    runs, notes, lat = {}, {}, []
+    for qid, text in queries.items():
+        t = time.perf_counter()
+        try:
+            res = searcher.search(Query(text=prepare(text), mode=mode, limit=limit), strict=False, snippets=False)
+            runs[qid] = [(h.chunk.chunk_id, h.chunk.doc_id, h.chunk.text) for h in res.hits]
+            if res.notices:
+                notes[qid] = res.notices
+        except MinsearchError as e:
+            runs[qid] = []
+            notes[qid] = [str(e)]
+        lat.append((time.perf_counter() - t) * 1000)
+    return runs, notes, lat
+
+
+def eval_ir_set(jset: "datasets.JudgedSet", encoder, smoke: bool = False, log=print, tag: str = "") -> dict:
+    path = jset.to_jsonl(tag)
+    home, summary = cached_index(f"set-{jset.name}{tag}", [path], file_hash(path), encoder, log)
+    per_variant, first = searchers(home, smoke)
+    # Shared encoder: load once on the first searcher, hand it to the others.
+    first.encode(["warm up"])
+    for _l, _m, s in per_variant:
+        s._encoder = first._encoder
+    results = {}
+    cut_queries = 0
+    for label, mode, s in per_variant:
+        runs, notes, lat = run_queries(s, jset.queries, mode)
+        cut_queries = max(cut_queries, sum(1 for n in notes.values() if any("cut" in x for x in n)))
+        doc_runs = {q: dedupe([d for _c, d, _t in hits]) for q, hits in runs.items()}
+        m = evaluate(doc_runs, jset.qrels)
+        m["ms_per_query"] = mean(lat) if lat else float("nan")
+        results[label] = m
+        log(f"    {jset.name:12s} {label:28s} nDCG@10 {m['ndcg@10']:.4f}  R@100 {m['recall@100']:.4f}  "
+            f"MRR@10 {m['mrr@10']:.4f}")
+    first.close()
+    return {"set": jset.name, "notes": jset.notes, "docs": len(jset.docs), "queries": len(jset.queries),
+            "indexed_docs": summary["documents"], "chunks": summary["chunks"],
+            "skipped_docs": len(summary.get("skipped", [])), "queries_cut_to_500_chars": cut_queries,
+            "index": str(home), "results": results}
+
+
+# -- our judged set over real minutes ------------------------------------------------------------
+def _norm(s: str) -> str:
+    return " ".join(s.split()).casefold()
+
+
+def minutes_index(corpus: str, data: Path, encoder, log=print, build_limerick: bool = True) -> tuple[Optional[Path], str]:
+    """The index for one corpus of the minutes judged set, or (None, reason)."""
+    if corpus == "seeds":
+        if not SEEDS.is_dir():
+            return None, f"{SEEDS} not found"
+        key = file_hash(SEEDS / "manifest.json", "".join(sorted(p.name for p in SEEDS.iterdir())))
+        home, _s = cached_index("minutes-seeds", [SEEDS], key, encoder, log)
+        return home, "seeds/"
+    if corpus == "kent":
+        folder = data / "kent-cc-minutes-sample"
+        files = sorted(folder.glob("*.txt"))
+        if not files:
+            return None, f"no .txt files in {folder}"
+        key = file_hash(files[0], "".join(f"{f.name}:{f.stat().st_size}" for f in files))
+        home, _s = cached_index("minutes-kent", files, key, encoder, log)
+        return home, f"{len(files)} Kent .txt files (doc id = file stem)"
+    if corpus == "limerick":
+        path, conv = corpus_jsonl("limerick", data, None, log)
+        try:
+            home, _s = cached_index("limerick-100pct", [path], file_hash(path), encoder, log, build=build_limerick)
+        except NotCached as e:
+            return None, str(e)
+        return home, conv
+    return None, f"unknown corpus {corpus!r}"
+
+
+def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=print,
+                 build_limerick: bool = True) -> dict:
+    """Chunk-level evaluation: each judged (doc_id, fragment, grade) is one relevant item; a chunk
+    covers it when the doc ids match and the chunk's normalised text contains the fragment.
+    nDCG@10 / MRR@10 credit each item once, at the first chunk covering it (gain = grade);
+    recall@100 is the share of items covered by the top 100 chunks."""
+    if not judged.is_file():
+        return {"skipped": f"{judged} not present"}
+    rows = [json.loads(l) for l in judged.read_text(encoding="utf-8").splitlines() if l.strip()]
+    if smoke:
+        rows = rows[:5]
+    by_corpus: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_corpus[r.get("corpus", "seeds")].append(r)
+    out: dict = {"queries": len(rows), "corpora": {}, "kinds": {}}
+    per_query: list[tuple[str, str, str, dict]] = []  # (corpus, kind, variant, metrics)
+    for corpus, qs in by_corpus.items():
+        home, why = minutes_index(corpus, data, encoder, log, build_limerick)
+        if home is None:
+            log(f"    minutes/{corpus}: skipped ({why})")
+            out["corpora"][corpus] = {"skipped": why, "queries": len(qs)}
+            continue
+        per_variant, first = searchers(home, smoke)
+        res_c = {}
+        for label, mode, s in per_variant:
+            s._encoder = first._encoder
+            # Our own queries are written for minsearch: searched as typed (strict=False).
+            runs, _notes, _lat = run_queries(s, {r["qid"]: r["query"] for r in qs}, mode, prepare=str.strip)
+            ms = []
+            for r in qs:
+                items = [(i, x["doc_id"], _norm(x["fragment"]), float(x.get("grade", 1)))
+                         for i, x in enumerate(r["relevant"])]
+                labels, covered = [], set()
+                for cid, doc, text in runs.get(r["qid"], []):
+                    t = _norm(text)
+                    hit = [it for it in items if it[1] == doc and it[2] in t and it[0] not in covered]
+                    if hit:
+                        best = max(hit, key=lambda it: it[3])
+                        labels.append(f"item{best[0]}")
+                        covered.update(it[0] for it in hit)
+                    else:
+                        labels.append(cid)
+                gains = {f"item{i}": g for i, _d, _f, g in items}
+                top100_cov = set()
+                for cid, doc, text in runs.get(r["qid"], [])[:100]:
+                    t = _norm(text)
+                    top100_cov.update(it[0] for it in items if it[1] == doc and it[2] in t)
+                rel = [it for it in items if it[3] > 0]
+                m = {"ndcg@10": ndcg_at_k(labels, gains, 10), "mrr@10": mrr_at_k(labels, gains, 10),
+                     "recall@100": (len({it[0] for it in rel} & top100_cov) / len(rel)) if rel else 0.0}
+                ms.append(m)
+                per_query.append((corpus, r.get("kind", "?"), label, m))
+            res_c[label] = {k: mean(m[k] for m in ms) for k in ("ndcg@10", "recall@100", "mrr@10")}
+            log(f"    minutes/{corpus:9s} {label:28s} nDCG@10 {res_c[label]['ndcg@10']:.4f}  "
+                f"R@100 {res_c[label]['recall@100']:.4f}  MRR@10 {res_c[label]['mrr@10']:.4f}")
+        first.close()
+        out["corpora"][corpus] = {"queries": len(qs), "index_source": why, "results": res_c}
+    kinds: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for _c, kind, label, m in per_query:
+        kinds[kind][label].append(m)
+    out["kinds"] = {k: {lab: {**{x: mean(m[x] for m in ms) for x in ("ndcg@10", "recall@100", "mrr@10")},
+                              "queries": len(ms)} for lab, ms in v.items()} for k, v in kinds.items()}
+    return out
+
+
+def run(data: Path, encoder, smoke: bool = False, log=print, build_limerick: bool = True,
+        only_minutes: bool = False) -> dict:
+    out: dict = {"sets": [], "skipped": {}, "minutes": None}
+    for name, loader in ([] if only_minutes else datasets.LOADERS.items()):
+        if not (data / datasets.FOLDERS[name]).is_dir():
+            out["skipped"][name] = f"{data / datasets.FOLDERS[name]} not found"
+            log(f"  quality: {name} skipped (not in data dir)")
+            continue
+        jset = loader(data)
+        tag = ""
+        if smoke:
+            jset, tag = jset.subset(200, 5), "-smoke"
+        log(f"  quality: {name} ({len(jset.docs)} docs, {len(jset.queries)} queries)")
+        out["sets"].append(eval_ir_set(jset, encoder, smoke, log, tag))
+    judged = Path(__file__).resolve().parent / "judged" / "minutes.jsonl"
+    log("  quality: judged minutes set")
+    out["minutes"] = eval_minutes(judged, data, encoder, smoke, log, build_limerick)
+    return out

@@ -1,0 +1,81 @@
+"""CI smoke for benchmarks/: metrics on hand examples, and the quality + speed code on a tiny subset."""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from benchmarks import metrics
+
+DATA = Path(os.environ.get("MINSEARCH_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+
+
+def test_metrics_hand_example():
+    gains = {"a": 3, "b": 2, "c": 1, "z": 0}
+    ranked = ["b", "x", "a", "c"]
+    dcg = 2 / math.log2(2) + 0 + 3 / math.log2(4) + 1 / math.log2(5)
+    idcg = 3 / math.log2(2) + 2 / math.log2(3) + 1 / math.log2(4)
+    assert metrics.ndcg_at_k(ranked, gains, 10) == pytest.approx(dcg / idcg)
+    assert metrics.ndcg_at_k(["a", "b", "c"], gains, 10) == pytest.approx(1.0)
+    assert metrics.ndcg_at_k(["x", "y"], gains, 10) == 0.0
+    assert metrics.ndcg_at_k(["x", "a"], gains, 1) == 0.0
+    assert metrics.mrr_at_k(ranked, gains, 10) == 1.0
+    assert metrics.mrr_at_k(["x", "z", "c"], gains, 10) == pytest.approx(1 / 3)
+    assert metrics.mrr_at_k(["x", "z", "c"], gains, 2) == 0.0
+    assert metrics.recall_at_k(ranked, gains, 100) == 1.0
+    assert metrics.recall_at_k(["a", "x"], gains, 100) == pytest.approx(1 / 3)
+    assert metrics.recall_at_k(["x", "a"], gains, 1) == 0.0
+    assert metrics.dedupe(["a", "b", "a", "c", "b"]) == ["a", "b", "c"]
+    ev = metrics.evaluate({"q1": ["a"], "q2": []}, {"q1": {"a": 1}, "q2": {"b": 1}, "q3": {"c": 0}})
+    assert ev["queries"] == 2 and ev["ndcg@10"] == pytest.approx(0.5) and ev["mrr@10"] == pytest.approx(0.5)
+
+
+def test_plain_query_strips_whoosh_syntax():
+    from benchmarks.common import plain_query
+
+    assert plain_query('what is "information science"? (title:x) AND NOT y*') == \
+        "what is information science title x and not y"
+
+
+def test_loaders_parse_the_sets():
+    from benchmarks import datasets
+
+    if not (DATA / "ir-cranfield").is_dir() or not (DATA / "ir-msmarco-5k-subset").is_dir():
+        pytest.skip(f"data dir {DATA} has no IR sets")
+    cran = datasets.cranfield(DATA)
+    assert len(cran.docs) == 1400 and len(cran.queries) == 225
+    assert cran.qrels["1"]["184"] == 2.0  # "1 184 2" -> gain 4 - 2
+    ms = datasets.msmarco(DATA)  # no header line: the first pair must be kept
+    assert ms.qrels["19335"]["1720389"] == 1.0
+    db = datasets.dbpedia(DATA)  # header line skipped
+    assert "query-id" not in db.qrels
+
+
+@pytest.mark.slow
+def test_quality_and_speed_on_a_tiny_subset(doc_encoder, seeds_index, tmp_path, monkeypatch):
+    if not (DATA / "ir-cisi").is_dir():
+        pytest.skip(f"data dir {DATA} has no CISI set")
+    import shutil
+
+    from benchmarks import common, datasets, quality, speed
+
+    monkeypatch.setattr(common, "CACHE", tmp_path)
+    monkeypatch.setattr(datasets, "CACHE", tmp_path)
+    # Reuse the seeds index's ONNX query encoder instead of exporting one more (the slow part).
+    exported = seeds_index / "encoder" / "all-MiniLM-L6-v2"
+    if (exported / "model.onnx").is_file():
+        shutil.copytree(exported, tmp_path / "onnx" / "all-MiniLM-L6-v2")
+    jset = datasets.cisi(DATA).subset(200, 5)
+    assert len(jset.docs) == 200 and len(jset.queries) == 5
+    res = quality.eval_ir_set(jset, doc_encoder, smoke=True, log=lambda m: None, tag="-ci")
+    assert set(res["results"]) == {"keyword", "semantic", "hybrid (default)"}
+    for r in res["results"].values():
+        for k in ("ndcg@10", "recall@100", "mrr@10"):
+            assert 0.0 <= r[k] <= 1.0
+    # Relevant docs were put in the subset: retrieval finds at least some of them.
+    assert res["results"]["keyword"]["recall@100"] > 0.2
+    lat = speed.warm_latency(Path(res["index"]), ["library automation"], modes=("hybrid",),
+                             snippets_opts=(False,), reps=1, log=lambda m: None)
+    assert lat["hybrid"]["n"] == 1 and lat["hybrid"]["p50_ms"] > 0
