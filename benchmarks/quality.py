@@ -125,6 +125,33 @@ def minutes_index(corpus: str, data: Path, encoder, log=print, build_limerick: b
     return None, f"unknown corpus {corpus!r}"
 
 
+def _limerick_id_map(data: Path) -> dict[str, str]:
+    """Raw Limerick record ids ("meetings/.../X.md", as in the judged file) -> the ids
+    ``import_corpus`` gives the same records ("limerick/.../X"), matched by position in the raw file."""
+    import gzip
+
+    raw = data / "limerick-council-minutes" / "minutes.jsonl.gz"
+    try:
+        path, _conv = corpus_jsonl("limerick", data, None, log=lambda m: None)
+    except Exception:
+        return {}
+    if not raw.is_file() or not path.is_file():
+        return {}
+    imported = {}
+    for line in open(path, encoding="utf-8"):
+        if line.strip():
+            rid = json.loads(line)["id"]
+            imported[rid.split("~")[0]] = imported.get(rid.split("~")[0], rid)
+    out = {}
+    with gzip.open(raw, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rid = json.loads(line)["id"]
+            key = "limerick/" + re.sub(r"\.md$", "", " ".join(rid.split()).removeprefix("meetings/"))
+            if key in imported:
+                out[rid] = imported[key]
+    return out
+
+
 def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=print,
                  build_limerick: bool = True) -> dict:
     """Chunk-level evaluation: each judged (doc_id, fragment, grade) is one relevant item; a chunk
@@ -140,6 +167,7 @@ def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=pri
     for r in rows:
         by_corpus[r.get("corpus", "seeds")].append(r)
     out: dict = {"queries": len(rows), "corpora": {}, "kinds": {}}
+    id_maps = {"limerick": _limerick_id_map(data)}
     per_query: list[tuple[str, str, str, dict]] = []  # (corpus, kind, variant, metrics)
     for corpus, qs in by_corpus.items():
         home, why = minutes_index(corpus, data, encoder, log, build_limerick)
@@ -154,8 +182,9 @@ def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=pri
             # Our own queries are written for minsearch: searched as typed (strict=False).
             runs, _notes, _lat = run_queries(s, {r["qid"]: r["query"] for r in qs}, mode, prepare=str.strip)
             ms = []
+            idmap = id_maps.get(corpus) or {}
             for r in qs:
-                items = [(i, x["doc_id"], _norm(x["fragment"]), float(x.get("grade", 1)))
+                items = [(i, idmap.get(x["doc_id"], x["doc_id"]), _norm(x["fragment"]), float(x.get("grade", 1)))
                          for i, x in enumerate(r["relevant"])]
                 labels, covered = [], set()
                 for cid, doc, text in runs.get(r["qid"], []):
@@ -181,7 +210,10 @@ def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=pri
             log(f"    minutes/{corpus:9s} {label:28s} nDCG@10 {res_c[label]['ndcg@10']:.4f}  "
                 f"R@100 {res_c[label]['recall@100']:.4f}  MRR@10 {res_c[label]['mrr@10']:.4f}")
         first.close()
-        out["corpora"][corpus] = {"queries": len(qs), "index_source": why, "results": res_c}
+        judged_ids = {x["doc_id"] for r in qs for x in r["relevant"]}
+        mapped = sum(1 for d in judged_ids if d in idmap)
+        out["corpora"][corpus] = {"queries": len(qs), "index_source": why, "results": res_c,
+                                  "judged_doc_ids": len(judged_ids), "ids_mapped_to_import_corpus": mapped}
     kinds: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for _c, kind, label, m in per_query:
         kinds[kind][label].append(m)

@@ -83,7 +83,7 @@ def main(argv=None) -> int:
         log("== quality")
         t = time.perf_counter()
         res["quality"] = quality.run(data, enc, a.smoke, log, build_limerick=not a.cached_only)
-        res["section_dates"]["quality"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s)"
+        res["section_dates"]["quality"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
         save()
     if "minutes" in only and "quality" not in only:
         from . import quality
@@ -92,7 +92,7 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         part = quality.run(data, enc, a.smoke, log, build_limerick=not a.cached_only, only_minutes=True)
         res.setdefault("quality", {"sets": [], "skipped": {}})["minutes"] = part["minutes"]
-        res["section_dates"]["quality/minutes"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s)"
+        res["section_dates"]["quality/minutes"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
         save()
     if "speed" in only:
         from . import speed
@@ -104,7 +104,7 @@ def main(argv=None) -> int:
         res["speed"] = speed.run(data, enc, a.smoke, log, seeds_home=seeds_home,
                                  growth=tuple(float(x) for x in a.growth.split(",") if x.strip()),
                                  build=not a.cached_only)
-        res["section_dates"]["speed"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s)"
+        res["section_dates"]["speed"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
         save()
     if "baseline" in only:
         from . import baseline
@@ -115,7 +115,7 @@ def main(argv=None) -> int:
             res["baseline"] = {"skipped": "needs the quality section's indexes (run --only quality first)"}
         else:
             res["baseline"] = baseline.run(res.get("quality") or {}, res.get("speed") or {}, data, log, a.smoke)
-        res["section_dates"]["baseline"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s)"
+        res["section_dates"]["baseline"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
         save()
     from .report import markdown, plots
 

@@ -178,8 +178,9 @@ def size_on_disk(home: Path) -> dict:
     parts: dict[str, int] = {}
     for f in home.rglob("*"):
         if f.is_file() and not f.is_symlink():
-            key = "whoosh" if "whoosh" in f.parts else ("encoder (ONNX)" if "encoder" in f.parts else
-                                                        ("vectors" if f.suffix == ".npy" else "other"))
+            key = ("whoosh" if "whoosh" in f.parts else "encoder (ONNX)" if "encoder" in f.parts else
+                   "vectors+units (.npy)" if f.suffix == ".npy" else "chunk table (chunks.npz)" if f.suffix == ".npz"
+                   else "other")
             parts[key] = parts.get(key, 0) + f.stat().st_size
     return {"total_mb": total / 1e6, **{f"{k}_mb": v / 1e6 for k, v in parts.items()}}
 
