@@ -14,7 +14,7 @@ from typing import Iterable, Optional, Protocol, Union
 import numpy as np
 
 from .config import Settings
-from .ingest.chunker import chunk_document
+from .ingest.chunker import CHUNKER_VERSION, chunk_document
 from .ingest.readers import Skipped, SkipFile, iter_source_files, read_source
 from .model import Chunk, Document, MinsearchError
 from .store import writer_session
@@ -110,6 +110,11 @@ def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress) -> _Scan
     return _Scan(docs, skipped)
 
 
+def _doc_hash(doc: Document) -> str:
+    """Content, metadata and the chunker's version: any of them changing redoes the document."""
+    return f"{doc.content_hash}-c{CHUNKER_VERSION}"
+
+
 def _text_hash(doc: Document) -> str:
     import hashlib
 
@@ -150,7 +155,7 @@ def index_paths(
             if rec is None:
                 summary.added.append(doc.doc_id)
                 todo.append(doc)
-            elif rec.hash != doc.content_hash:
+            elif rec.hash != _doc_hash(doc):
                 summary.changed.append(doc.doc_id)
                 todo.append(doc)
             else:
@@ -219,7 +224,7 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     updates = []
     for (doc, chunks), (s, e, owners) in zip(chunked, spans):
-        rec = DocRecord(doc_id=doc.doc_id, hash=doc.content_hash, source=doc.source, chunks=len(chunks),
+        rec = DocRecord(doc_id=doc.doc_id, hash=_doc_hash(doc), source=doc.source, chunks=len(chunks),
                         title=doc.title or chunks[0].title, council=doc.council, committee=doc.committee,
                         date=doc.date, indexed_at=now)
         updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=owners))

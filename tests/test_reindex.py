@@ -200,3 +200,25 @@ def test_sigkill_during_indexing_keeps_the_previous_index(corpus, index_copy, ki
     assert json.loads(done.stdout)["added"] == 1
     assert answers(index_copy, ["zebrafinch"])[0]["hits"][0]["doc_id"] == "005_new"
     assert not any(p.name.endswith(".tmp") for p in (index_copy / "generations").iterdir())
+
+
+def test_a_new_chunker_version_rechunks_everything(corpus, index_copy, doc_encoder, monkeypatch):
+    import minsearch.indexer as indexer
+
+    monkeypatch.setattr(indexer, "CHUNKER_VERSION", 99)
+    s = run(corpus, index_copy, doc_encoder)
+    assert len(s.changed) == 5 and s.unchanged == 0
+    assert run(corpus, index_copy, doc_encoder).unchanged == 5
+
+
+def test_pdf_width_lines_without_page_markers_are_joined_into_paragraphs():
+    from minsearch.ingest.chunker import chunk_document
+    from minsearch.model import Document
+
+    para = ("It was noted that a total of five written submissions had been received\n\n"
+            "during the period of public consultation and that the scheme would cost\n\n"
+            "in the region of one million euro, with the bridge alone costing more.\n\n")
+    doc = Document(doc_id="lim", source="lim.md", text=para * 20, format="jsonl")
+    chunks = chunk_document(doc)
+    assert len(chunks) == 20
+    assert chunks[0].text.endswith("with the bridge alone costing more.")

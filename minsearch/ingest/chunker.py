@@ -13,6 +13,9 @@ from typing import Iterator, Optional
 
 from ..model import Chunk, Document
 
+# Bump when chunking changes what a document becomes: the indexer then re-chunks every document.
+CHUNKER_VERSION = 2
+
 # Any whitespace, including the non-breaking spaces minutes are full of.
 _WS = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _BULLET = re.compile(r"^[\s\u00a0]*(?:[·•▪◦●\-–*]|o(?=[\s\u00a0]{2}))[\s\u00a0]+")
@@ -195,8 +198,11 @@ def _looks_line_broken(text: str) -> bool:
     if len(lines) < 12:
         return False
     short = sum(1 for ln in lines if len(ln) < 100 and not ln.rstrip().endswith((".", ":", ";")))
+    # A sentence cut at the page width: a line without a closing mark, then one in lower case.
+    cut = sum(1 for a, b in zip(lines, lines[1:])
+              if not a.rstrip().endswith((".", ":", ";", "?", "!", '"', "”")) and b.lstrip()[:1].islower())
     if len(lines) >= 40:
-        return short / len(lines) > 0.6
+        return short / len(lines) > 0.6 or (cut / len(lines) > 0.15 and sorted(map(len, lines))[len(lines) // 2] < 120)
     # Shorter texts: only the unmistakable PDF-to-Markdown shape (a page rule or page number
     # line, and most lines cut off mid-sentence).
     marker = re.search(r"(?m)^[ \t]*(?:-{3,}[ \t]*(?:\d{1,4})?|\d{1,4})[ \t]*$|\f", text)
