@@ -251,18 +251,20 @@ class EmbeddedWriter:
             vectors = np.zeros((0, self.dim), dtype=np.float32)
             units = np.zeros(0, dtype=np.int64)
             table = ChunkTable.empty()
-        keep_chunk = ~np.isin(table.doc_id, np.array(sorted(replaced), dtype=str)) if replaced else np.ones(len(table), bool)
+        keep_chunk = ~table.doc_id.isin(sorted(replaced)) if replaced else np.ones(len(table), bool)
         new_pos = np.cumsum(keep_chunk) - 1  # old chunk row -> new chunk row
         keep_unit = keep_chunk[units] if len(units) else np.zeros(0, bool)
         parts_v = [np.asarray(vectors[keep_unit])]
         parts_u = [new_pos[units[keep_unit]]]
         table = table.take(np.flatnonzero(keep_chunk))
+        offset = len(table)
         for u in upserts:
             if u.vectors.shape[1:] != (self.dim,):
                 raise MinsearchError(f"{u.record.source}: vectors of dimension {u.vectors.shape[1:]}, index has {self.dim}")
             parts_v.append(u.vectors.astype(np.float32, copy=False))
-            parts_u.append(np.asarray(u.units, dtype=np.int64) + len(table))
-            table = ChunkTable.concat(table, ChunkTable.from_chunks(u.chunks))
+            parts_u.append(np.asarray(u.units, dtype=np.int64) + offset)
+            offset += len(u.chunks)
+        table = ChunkTable.concat(table, ChunkTable.from_chunks([c for u in upserts for c in u.chunks]))
         all_v = np.concatenate(parts_v) if parts_v else np.zeros((0, self.dim), np.float32)
         all_u = np.concatenate(parts_u).astype(np.int64)
         with open(tmp / "vectors.npy", "wb") as fh:
