@@ -46,6 +46,7 @@ class Searcher:
         self.store = store or open_store(self.settings)
         self._encoder = None
         self._encoder_lock = threading.Lock()
+        self._executor = None
 
     # -- the query encoder, loaded on first semantic use --------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -105,13 +106,27 @@ class Searcher:
         keyword: list[tuple[str, float]] = []
         semantic: list[tuple[str, float]] = []
         terms: list[tuple[str, str]] = []
+        pending = None
+        if q.mode in ("semantic", "hybrid"):
+            def semantic_view() -> list[tuple[str, float]]:
+                return view.vector_search(self.encode([semantic_text(q.text)])[0], q.filters, n)
+
+            # ONNX Runtime and NumPy release the GIL: in hybrid mode the semantic view runs on
+            # the second core while Whoosh (pure Python) scores the keyword view.
+            pending = self._pool().submit(semantic_view) if q.mode == "hybrid" else None
+            if pending is None:
+                semantic = semantic_view()
         if q.mode in ("keyword", "hybrid"):
-            kr = view.keyword_search(q.text, q.filters, n, strict=strict)
+            try:
+                kr = view.keyword_search(q.text, q.filters, n, strict=strict)
+            except BaseException:
+                if pending is not None:
+                    pending.cancel()
+                raise
             keyword, terms = kr.hits, kr.terms
             notices.extend(kr.notices)
-        if q.mode in ("semantic", "hybrid"):
-            vec = self.encode([semantic_text(q.text)])[0]
-            semantic = view.vector_search(vec, q.filters, n)
+        if pending is not None:
+            semantic = pending.result()
         if q.mode == "hybrid" and '"' in q.text:
             # A quoted word or phrase is a demand for exactly that text: meaning may reorder
             # the exact matches, but must not add paragraphs without them.
@@ -126,6 +141,14 @@ class Searcher:
         else:
             fused = single(semantic, demote, s.boilerplate_penalty, view="semantic")
         return self._result(view, q, fused, terms, notices, snippets)
+
+    def _pool(self):
+        with self._encoder_lock:
+            if self._executor is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="minsearch-semantic")
+        return self._executor
 
     def _view(self) -> Store:
         """Pick up a newly published index, then pin it for the rest of the request."""
@@ -220,6 +243,8 @@ class Searcher:
         return self._view().info()
 
     def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
         self.store.close()
 
 
