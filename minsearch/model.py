@@ -141,7 +141,8 @@ class SearchResult:
 
     query: Query
     hits: list[Hit]
-    total: int  # candidates after filters (an estimate for large result sets)
+    total: int  # ranked candidates after filters (at most the candidate pool per view)
+    more: bool = False  # True when the pool was full: there are more matches than ``total``
     notices: list[str] = field(default_factory=list)  # e.g. "syntax error: searched plain words"
     terms: list[str] = field(default_factory=list)  # query words for highlighting
 
@@ -150,6 +151,7 @@ class SearchResult:
             "query": self.query.text,
             "mode": self.query.mode,
             "total": self.total,
+            "more": self.more,
             "notices": self.notices,
             "hits": [h.to_json() for h in self.hits],
         }

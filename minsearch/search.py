@@ -193,7 +193,9 @@ class Searcher:
         words = sorted({t for _f, t in terms})
         if snippets:
             self._add_snippets(q, hits, TermMatcher(terms))
-        return SearchResult(query=q, hits=hits, total=len(fused), notices=notices, terms=words)
+        # Meaning ranks every paragraph, and a full keyword pool means more matches exist.
+        more = len(fused) >= self.settings.candidates
+        return SearchResult(query=q, hits=hits, total=len(fused), more=more, notices=notices, terms=words)
 
     def _add_snippets(self, q: Query, hits: list[Hit], matcher: TermMatcher) -> None:
         """Keyword matches are marked; a hit found only by meaning shows its best sentence."""

@@ -129,3 +129,10 @@ def test_hostile_text_in_a_query_is_searched_not_crashed_on(searcher):
     r = searcher.search(Query("\ud800 dental <script>alert(1)</script>", limit=3))
     assert r.hits
     assert searcher.chunk(r.hits[0].chunk.chunk_id).text == r.hits[0].chunk.text
+
+
+def test_result_count_says_when_there_are_more(searcher):
+    exact = searcher.search(Query('"dental registrations"', mode="keyword"))
+    assert exact.total == len(exact.hits) and not exact.more
+    broad = searcher.search(Query("children", mode="semantic", limit=10))
+    assert broad.more and broad.total == 100

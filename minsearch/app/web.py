@@ -236,12 +236,9 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
                                first=(page - 1) * PER_PAGE + 1)
 
     def _chunk_by_id(chunk_id: str):
-        """The paragraph itself, for the heading of "More like this" (via the document it is in)."""
-        doc_id = chunk_id.rpartition("#")[0]
-        if not doc_id:
-            return None
+        """The paragraph itself, for the heading of "More like this"."""
         try:
-            return next((c for c in searcher.document(doc_id) if c.chunk_id == chunk_id), None)
+            return searcher.chunk(chunk_id)
         except MinsearchError:
             return None
 
