@@ -21,7 +21,7 @@ from .metrics import dedupe, evaluate, mrr_at_k, ndcg_at_k
 
 # (label, mode, settings overrides); "hybrid (default)" is whatever minsearch.config defaults to.
 RRF_KS = (10, 30, 60, 100)
-ALPHAS = (0.3, 0.5, 0.7)
+ALPHAS = (0.3, 0.5, 0.7, 0.8)
 
 
 def variants(smoke: bool = False) -> list[tuple[str, str, dict]]:

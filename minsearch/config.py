@@ -34,9 +34,9 @@ class Settings:
     milvus_collection: str = "minsearch"
     data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
     # Fusion defaults, chosen by benchmarks/RESULTS.md (see README "Ranking").
-    fusion: str = "rrf"
+    fusion: str = "weighted"
     rrf_k: int = 60
-    alpha: float = 0.5  # weighted fusion: share of the semantic score
+    alpha: float = 0.8  # weighted fusion: share of the semantic score
     candidates: int = 100  # per view, before fusion
     boilerplate_penalty: int = 10  # places a procedural paragraph is moved down each list
 
@@ -54,7 +54,7 @@ def load_settings(**overrides) -> Settings:
         milvus_uri=env.get("MINSEARCH_MILVUS_URI", "http://127.0.0.1:19530"),
         milvus_collection=env.get("MINSEARCH_MILVUS_COLLECTION", "minsearch"),
         data_dir=Path(env.get("MINSEARCH_DATA") or PROJECT_ROOT.parent / "shared" / "data"),
-        fusion=env.get("MINSEARCH_FUSION", "rrf"),
+        fusion=env.get("MINSEARCH_FUSION", "weighted"),
     )
     overrides = {k: (Path(v) if k in ("index_dir", "data_dir") and v is not None else v) for k, v in overrides.items()}
     return s.with_(**overrides)

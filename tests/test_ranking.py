@@ -61,3 +61,10 @@ def test_procedure_never_outranks_discussion(procedure_index, mode):
     assert r.hits[0].chunk.title == "Health of Children in Care"
     assert r.hits[0].chunk.boilerplate is False
     assert any(h.chunk.boilerplate for h in r.hits[1:])
+
+
+def test_weighted_fusion_demotes_procedure_by_places_too():
+    kw = [("apologies", 9.0), ("talk", 8.0), ("other", 1.0)]
+    sem = [("apologies", 0.9), ("talk", 0.5), ("other", 0.1)]
+    order = [f.chunk_id for f in fuse(kw, sem, "weighted", alpha=0.8, demote=frozenset({"apologies"}), penalty=1)]
+    assert order == ["talk", "apologies", "other"]

@@ -169,7 +169,7 @@ def _format_hit(hit, color: bool) -> str:
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
               help="Order of hits: best match first, or newest meeting first (among the matches).")
 @click.option("--fusion", type=click.Choice(FUSIONS), default=None,
-              help="Hybrid fusion method (default from settings: reciprocal rank fusion).")
+              help="Hybrid fusion: weighted scores (default, semantic share 0.8) or reciprocal rank fusion ($MINSEARCH_FUSION).")
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per query: {query, mode, hits: [{rank, score, text, chunk_id, ...}]}.")
 @click.option("--queries-file", type=click.File("r", encoding="utf-8"), metavar="FILE",

@@ -69,21 +69,20 @@ def fuse(
     penalty: int = 10,
 ) -> list[Fused]:
     """One list, best first."""
-    keyword, semantic = demoted(keyword, demote, penalty), demoted(semantic, demote, penalty)
     if method == "rrf":
+        keyword, semantic = demoted(keyword, demote, penalty), demoted(semantic, demote, penalty)
         scores = rrf(keyword, semantic, k)
     elif method == "weighted":
         scores = weighted(keyword, semantic, alpha)
     else:
         raise ValueError(f"fusion: unknown method {method!r} (rrf or weighted)")
-    if method == "weighted" and demote:
-        # Score fusion ignores positions, so demote on the fused score as well.
-        top = max(scores.values(), default=0.0)
-        scores = {c: s - 0.5 * top if c in demote else s for c, s in scores.items()}
     krank = {c: r for r, (c, _s) in enumerate(keyword, start=1)}
     srank = {c: r for r, (c, _s) in enumerate(semantic, start=1)}
     # Ties (common in RRF) go to the better keyword rank, then the better semantic rank, then id.
     order = sorted(scores, key=lambda c: (-scores[c], krank.get(c, 1 << 30), srank.get(c, 1 << 30), c))
+    if method == "weighted":
+        # Scores ignore positions, so the same rule applies to the fused list instead.
+        order = [c for c, _s in demoted([(c, scores[c]) for c in order], demote, penalty)]
     return [Fused(c, scores[c], krank.get(c), srank.get(c)) for c in order]
 
 
