@@ -9,6 +9,7 @@ from pathlib import Path
 from statistics import mean
 
 from .common import PLOTS
+from .quality import ALPHAS
 
 PACKAGES = ["minsearch", "torch", "sentence-transformers", "transformers", "onnxruntime", "tokenizers", "numpy",
             "whoosh-reloaded", "matplotlib", "langchain", "langchain-classic", "langchain-community",
@@ -134,7 +135,7 @@ def plots(res: dict) -> list[str]:
         plt.close(fig)
         made.append("plots/quality_ndcg10.png")
         ks = [k for k in (10, 30, 60, 100) if f"hybrid rrf k={k}" in sets[0]["results"]]
-        alphas = [a for a in (0.3, 0.5, 0.7) if f"hybrid weighted alpha={a}" in sets[0]["results"]]
+        alphas = [a for a in ALPHAS if f"hybrid weighted alpha={a}" in sets[0]["results"]]
         if ks or alphas:
             fig, axes = plt.subplots(1, 2, figsize=(11, 4))
             for s in sets:
