@@ -11,7 +11,6 @@ import re
 import time
 import warnings
 from pathlib import Path
-from statistics import mean
 from typing import Iterable
 
 from .common import plain_query

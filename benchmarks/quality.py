@@ -16,7 +16,7 @@ from statistics import mean
 from typing import Callable, Optional
 
 from . import datasets
-from .common import CACHE, SEEDS, NotCached, cached_index, corpus_jsonl, file_hash, plain_query
+from .common import SEEDS, NotCached, cached_index, corpus_jsonl, file_hash, plain_query
 from .metrics import dedupe, evaluate, mrr_at_k, ndcg_at_k
 
 # (label, mode, settings overrides); "hybrid (default)" is whatever minsearch.config defaults to.

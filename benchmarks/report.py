@@ -5,7 +5,6 @@ import math
 import os
 import platform
 from importlib import metadata
-from pathlib import Path
 from statistics import mean
 
 from .common import PLOTS

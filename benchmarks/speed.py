@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
 import socket
 import statistics
@@ -16,7 +15,7 @@ import urllib.request
 from pathlib import Path
 from typing import Optional
 
-from .common import CACHE, ROOT, NotCached, cached_index, corpus_jsonl, corpus_size, dir_size, file_hash, plain_query
+from .common import CACHE, NotCached, cached_index, corpus_jsonl, corpus_size, dir_size, file_hash, plain_query
 
 # Realistic questions to a council-minutes search (used for latency only, not for quality).
 LATENCY_QUERIES = [

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,8 +232,3 @@ class QueryEncoder:
             if progress:
                 progress(len(idx))
         return out
-
-
-def progress_stream() -> bool:
-    """True when progress bars make sense (an interactive terminal)."""
-    return sys.stderr.isatty()
