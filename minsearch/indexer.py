@@ -196,7 +196,7 @@ def index_paths(
         docs_now = writer.documents()
         summary.documents = len(docs_now)
         summary.chunks = sum(d.chunks for d in docs_now.values())
-        summary.generation = info.generation if info else (getattr(writer, "_live", "") or "")
+        summary.generation = info.generation if info else writer.live
     summary.seconds["total"] = time.perf_counter() - t0
     return summary
 

@@ -114,6 +114,8 @@ class Store(Protocol):
 class StoreWriter(Protocol):
     """Write side: one writer at a time, changes published all at once."""
 
+    live: str  # the generation readers see now ("" before the first commit)
+
     def documents(self) -> dict[str, DocRecord]: ...
 
     def commit(

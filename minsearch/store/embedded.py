@@ -172,8 +172,8 @@ class EmbeddedWriter:
         self.dim = dim
         self.layout.home.mkdir(parents=True, exist_ok=True)
         self.layout.clean()  # leftovers of a run that was killed
-        self._live = self.layout.current()
-        self._meta = self.layout.read_meta(self._live) if self._live else None
+        self.live = self.layout.current()
+        self._meta = self.layout.read_meta(self.live) if self.live else None
         if self._meta and self._meta["model"] != model:
             raise MinsearchError(
                 f"{home}: index was built with model {self._meta['model']!r}, not {model!r}; "
@@ -181,9 +181,9 @@ class EmbeddedWriter:
             )
 
     def documents(self) -> dict[str, DocRecord]:
-        if not self._live:
+        if not self.live:
             return {}
-        path = self.layout.generation_dir(self._live) / "docs.json"
+        path = self.layout.generation_dir(self.live) / "docs.json"
         data = json.loads(path.read_text())
         return {k: DocRecord(**v) for k, v in data.items()}
 
@@ -210,14 +210,14 @@ class EmbeddedWriter:
                     f"the live index is untouched"
                 ) from e
             raise
-        self._live, self._meta = name, self.layout.read_meta(name)
+        self.live, self._meta = name, self.layout.read_meta(name)
         self.layout.clean()
         return info
 
     def _write(self, tmp: Path, name: str, upserts: list[DocUpdate], deletes: list[str],
                say: Callable[[str], None]) -> IndexInfo:
         replaced = set(deletes) | {u.record.doc_id for u in upserts}
-        old = self.layout.generation_dir(self._live) if self._live else None
+        old = self.layout.generation_dir(self.live) if self.live else None
 
         # Keyword view: start from a copy of the live index, so unchanged documents cost nothing.
         say("keyword index")

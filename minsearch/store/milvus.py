@@ -478,7 +478,7 @@ class MilvusWriter:
                 f"Milvus collection {self._chunks!r} was built with model {meta.get('model')!r} "
                 f"(dim {meta.get('dim')}), not {self.model!r}; use another --milvus-collection to change model"
             )
-        self._live = str(meta.get("generation", "")) if meta else ""
+        self.live = str(meta.get("generation", "")) if meta else ""
 
     def _index_meta(self) -> dict:
         rows = self._client.query(self._meta, filter='key == "index"', output_fields=["value"])
@@ -557,7 +557,7 @@ class MilvusWriter:
                 f"Milvus {self.settings.milvus_uri} ({self._chunks}): writing failed ({_reason(e)}); "
                 f"re-run the same `minsearch index` to finish"
             ) from None
-        self._live = str(gen)
+        self.live = str(gen)
         docs = self.documents()
         return IndexInfo(backend="milvus", location=self.settings.milvus_uri, generation=str(gen),
                          documents=len(docs), chunks=sum(d.chunks for d in docs.values()), model=self.model,
