@@ -136,3 +136,34 @@ def test_result_count_says_when_there_are_more(searcher):
     assert exact.total == len(exact.hits) and not exact.more
     broad = searcher.search(Query("children", mode="semantic", limit=10))
     assert broad.more and broad.total == 100
+
+
+def test_concurrent_searches_give_the_same_answers(searcher):
+    """The page serves several requests at once from one Searcher (waitress threads)."""
+    import random
+    import threading
+
+    texts = ["dental checks", '"missing episodes"', "foster AND carers", "PEPs", "health assessments",
+             "care leavers NOT housing", "title:fostering", "children running away from home"]
+    expected = {t: [h.chunk.chunk_id for h in searcher.search(Query(text=t, mode="keyword", limit=20)).hits]
+                for t in texts}
+    wrong: list[str] = []
+
+    def worker(seed: int) -> None:
+        rnd = random.Random(seed)
+        for _ in range(300):
+            t = rnd.choice(texts)
+            try:
+                got = [h.chunk.chunk_id for h in searcher.search(Query(text=t, mode="keyword", limit=20)).hits]
+            except Exception as e:  # noqa: BLE001 - any error here is the failure we test for
+                wrong.append(f"{t}: {e!r}")
+                continue
+            if got != expected[t]:
+                wrong.append(f"{t}: different hits")
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not wrong, wrong[:5]

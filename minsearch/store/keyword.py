@@ -8,6 +8,7 @@ positions and makes ``"with child"`` match any "child" (see FIELD-NOTES).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter import stem
 
 from ..model import Chunk, Filters, MinsearchError
+from .keyword_scoring import PostingScorer, UnsupportedPostings, plain_terms
 
 STEMMED = StemmingAnalyzer(stoplist=None)
 UNSTEMMED = StandardAnalyzer(stoplist=None, minsize=1)
@@ -26,6 +28,7 @@ LABEL = StandardAnalyzer(stoplist=None, minsize=1)
 # Fields a user can name in a query (``title:budget``); the rest are internal.
 QUERY_FIELDS = ("text", "title", "exact", "council", "committee", "section", "date", "doc_id")
 MAX_QUERY_CHARS = 1000
+WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 
 
 def schema() -> fields.Schema:
@@ -204,43 +207,88 @@ def filter_query(f: Filters) -> Optional[query.Query]:
 
 
 class KeywordIndex:
-    """A read view of one generation's Whoosh index."""
+    """A read view of one generation's Whoosh index. Thread-safe.
+
+    Whoosh's file objects read by seek-then-read on one shared handle, so two threads reading
+    the same searcher at once can get each other's bytes (seen as zlib errors under four
+    concurrent page requests). Every read therefore holds ``_lock``; the semantic view, which
+    does not touch Whoosh, still runs alongside.
+    """
 
     def __init__(self, folder: Path) -> None:
         try:
             self._ix = index.open_dir(str(folder))
         except Exception as e:
             raise MinsearchError(f"{folder}: not a minsearch keyword index ({e.__class__.__name__})") from e
-        self._searcher = self._ix.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        self._searcher = self._ix.searcher(weighting=WEIGHTING)
+        # Index.schema re-reads the table of contents from disk on every call (~6 ms).
+        self._schema = self._ix.schema
+        self._scorable = {name for name, f in self._schema.items() if f.scorable}
+        self._chunk_ids: dict[int, str] = {}  # doc number -> chunk id, filled as hits are seen
+        self._postings: Optional[PostingScorer] = None  # built on the first plain-words query
+        self._lock = threading.Lock()
 
     def close(self) -> None:
-        self._searcher.close()
+        with self._lock:
+            self._searcher.close()
 
     @property
     def schema(self) -> fields.Schema:
-        return self._ix.schema
+        return self._schema
 
     def doc_count(self) -> int:
-        return self._searcher.doc_count()
+        with self._lock:
+            return self._searcher.doc_count()
 
     def search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
-        q, notices = parse(text, self._ix.schema, strict=strict)
-        res = self._searcher.search(q, limit=limit, filter=filter_query(filters))
-        hits = [(r["chunk_id"], float(r.score)) for r in res]
+        q, notices = parse(text, self._schema, strict=strict)
         terms = sorted({(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
                         for f, t in q.iter_all_terms() if f in ("text", "title", "exact")})
+        with self._lock:
+            return self._search(q, filter_query(filters), limit, terms, notices)
+
+    def _search(self, q: query.Query, fq: Optional[query.Query], limit: int, terms: list[tuple[str, str]],
+                notices: list[str]) -> KeywordResult:
+        words = plain_terms(q, self._scorable)
+        if words is not None:
+            try:
+                found = self._plain_search(words, fq, limit)
+            except UnsupportedPostings:
+                found = None
+            if found is not None:
+                hits, total = found
+                return KeywordResult(hits=hits, total=total, terms=terms, notices=notices)
+        res = self._searcher.search(q, limit=limit, filter=fq)
+        hits = [(r["chunk_id"], float(r.score)) for r in res]
         return KeywordResult(hits=hits, total=res.estimated_length(), terms=terms, notices=notices)
+
+    def _plain_search(self, words: list[tuple[str, str]], fq: Optional[query.Query],
+                      limit: int) -> tuple[list[tuple[str, float]], int]:
+        """An OR of words, scored with :class:`PostingScorer`: same scores, far less Python."""
+        if self._postings is None:
+            self._postings = PostingScorer(self._searcher, WEIGHTING)
+        allowed = self._postings.mask(self._searcher.docs_for_query(fq)) if fq is not None else None
+        best, total = self._postings.top(words, limit, allowed)
+        return [(self._chunk_id(d), score) for d, score in best], total
+
+    def _chunk_id(self, docnum: int) -> str:
+        found = self._chunk_ids.get(docnum)
+        if found is None:
+            found = self._chunk_ids[docnum] = self._searcher.stored_fields(docnum)["chunk_id"]
+        return found
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         out: dict[str, Chunk] = {}
-        for cid in chunk_ids:
-            d = self._searcher.document(chunk_id=cid)
-            if d is not None:
-                out[cid] = chunk_from_stored(d)
+        with self._lock:
+            for cid in chunk_ids:
+                d = self._searcher.document(chunk_id=cid)
+                if d is not None:
+                    out[cid] = chunk_from_stored(d)
         return out
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
-        found = [chunk_from_stored(d) for d in self._searcher.documents(doc_id=doc_id)]
+        with self._lock:
+            found = [chunk_from_stored(d) for d in self._searcher.documents(doc_id=doc_id)]
         return sorted(found, key=lambda c: c.paragraph)
 
 

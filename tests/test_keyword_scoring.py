@@ -1,0 +1,111 @@
+"""The NumPy scorer for plain word queries must give exactly what Whoosh's own search gives."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from minsearch.model import Chunk, Filters
+from minsearch.store import keyword
+from minsearch.store.keyword import KeywordIndex, filter_query, parse
+from minsearch.store.keyword_scoring import plain_terms
+
+WORDS = ("housing dental checks children care foster carers budget road repairs library school "
+         "planning permission flooding grant council committee report the of and").split()
+
+
+def _whoosh(ki: KeywordIndex, text: str, filters: Filters, limit: int) -> list[tuple[str, float]]:
+    """Whoosh's own collector, bypassing the fast path."""
+    q, _ = parse(text, ki.schema)
+    res = ki._searcher.search(q, limit=limit, filter=filter_query(filters))
+    return [(r["chunk_id"], float(r.score)) for r in res]
+
+
+def _assert_same(fast: list[tuple[str, float]], slow: list[tuple[str, float]]) -> None:
+    """Same paragraphs in the same order (ties by document number, as Whoosh), same scores."""
+    assert [c for c, _ in fast] == [c for c, _ in slow]
+    assert [s for _, s in fast] == pytest.approx([s for _, s in slow], rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def segmented_index(tmp_path_factory):
+    """Three segments, deletions in two of them, titles and several councils and dates."""
+    rnd = random.Random(7)
+    folder = tmp_path_factory.mktemp("kw") / "whoosh"
+    ix = keyword.create(folder)
+    n = 0
+    for batch in range(3):
+        w = ix.writer()
+        for _ in range(400):
+            n += 1
+            text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(3, 60)))
+            w.add_document(**keyword.chunk_fields(Chunk(
+                chunk_id=f"c{n}", doc_id=f"d{n // 7}", source="x.txt", title=" ".join(rnd.sample(WORDS, 3)),
+                section="", paragraph=n % 7, start=0, end=len(text), text=text,
+                council=rnd.choice(["Kent", "Limerick"]), committee="Panel",
+                date=f"2024-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}")))
+        w.commit(merge=False)
+        if batch:
+            w = ix.writer()
+            for k in rnd.sample(range(1, n), 60):
+                w.delete_by_term("chunk_id", f"c{k}")
+            w.commit(merge=False)
+    assert len(ix._segments()) == 3 and any(s.has_deletions() for s in ix._segments())
+    ki = KeywordIndex(folder)
+    yield ki
+    ki.close()
+
+
+@pytest.mark.parametrize("text", [
+    "dental", "dental checks", "foster carers quitting", "the of and", "housing OR budget",
+    "Dental Checks For Children In Care", "library library school", "title:budget", "zzznotaword dental",
+])
+@pytest.mark.parametrize("limit", [1, 10, 100])
+def test_plain_queries_score_exactly_as_whoosh(segmented_index, text, limit):
+    ki = segmented_index
+    q, _ = parse(text, ki.schema)
+    words = plain_terms(q, {"text", "title", "exact"})
+    assert words is not None
+    fast, total = ki._plain_search(words, None, limit)  # raises rather than falling back
+    _assert_same(fast, _whoosh(ki, text, Filters(), limit))
+    assert ki.search(text, Filters(), limit).hits == fast
+    assert fast and total >= len(fast), text
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(council="kent"), Filters(since="2024-03-01", until="2024-06-30"),
+    Filters(council="Limerick", committee="panel", since="2024-05-01"),
+])
+def test_filters_are_applied_exactly_as_whoosh(segmented_index, filters):
+    ki = segmented_index
+    q, _ = parse("dental budget road", ki.schema)
+    fast, _total = ki._plain_search(plain_terms(q, {"text", "title"}), filter_query(filters), 50)
+    _assert_same(fast, _whoosh(ki, "dental budget road", filters, 50))
+    assert fast
+
+
+def test_deleted_paragraphs_never_come_back(segmented_index):
+    live = {d["chunk_id"] for d in segmented_index._searcher.all_stored_fields()}
+    hits = segmented_index.search("the", Filters(), 100).hits
+    assert hits and {c for c, _ in hits} <= live
+
+
+@pytest.mark.parametrize("text", ['"dental checks"', "dental AND checks", "dental NOT budget", "dent*",
+                                  "title:budget^2 road"])
+def test_other_queries_are_left_to_whoosh(segmented_index, text):
+    q, _ = parse(text, segmented_index.schema)
+    assert plain_terms(q, {"text", "title", "exact"}) is None
+    assert segmented_index.search(text, Filters(), 10).hits == _whoosh(segmented_index, text, Filters(), 10)
+
+
+def test_seeds_index_gives_whoosh_results(seeds_index):
+    from minsearch.store.layout import IndexLayout
+
+    layout = IndexLayout(seeds_index)
+    ki = KeywordIndex(layout.generation_dir(layout.require_current()) / "whoosh")
+    try:
+        for text in ["dental checks", "foster carers quitting", "missing episodes", "personal education plans",
+                     "what did the panel say about children in care", "LAC", "care leavers EET"]:
+            _assert_same(ki.search(text, Filters(), 100).hits, _whoosh(ki, text, Filters(), 100))
+    finally:
+        ki.close()
