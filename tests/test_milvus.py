@@ -6,6 +6,7 @@ embedded store on the Whoosh query syntax.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
 from pathlib import Path
@@ -278,3 +279,130 @@ def test_model_mismatch_is_refused(milvus, tmp_path):
     with pytest.raises(MinsearchError, match="dim"):
         with milvus_writer(settings, 768):
             pass
+
+
+def test_cli_names_the_collection(milvus, milvus_index, tmp_path):
+    """`--milvus-collection` picks the index on the server, for query and status alike."""
+    import json
+
+    from click.testing import CliRunner
+
+    from minsearch.app.cli import main
+
+    base = ["--backend", "milvus", "--milvus-uri", milvus.uri, "--index", str(milvus_index.index_dir)]
+    r = CliRunner().invoke(main, ["query", "dental checks", "--json", "--mode", "keyword",
+                                  "--milvus-collection", "seeds", *base])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["hits"][0]["chunk_id"] in DENTAL
+    r = CliRunner().invoke(main, ["status", "--milvus-collection", "seeds", *base])
+    assert r.exit_code == 0 and "milvus" in r.output
+    r = CliRunner().invoke(main, ["query", "dental", "--milvus-collection", "never_indexed", *base])
+    assert r.exit_code != 0 and "never_indexed" in r.output and "Traceback" not in r.output
+
+
+def test_collection_of_an_older_layout_is_refused(milvus, tmp_path):
+    """An index written by a minsearch with another collection layout must be re-indexed, and says so."""
+    import json
+
+    from minsearch.store.milvus import _DUMMY, milvus_writer
+
+    settings = milvus_settings(milvus, tmp_path)
+    with milvus_writer(settings, 384) as w:
+        w.commit([], [])
+        w._client.upsert(w._meta, [{"key": "index", "v": _DUMMY, "value": json.dumps(
+            {"model": settings.model, "dim": 384, "generation": 1})}])  # no "schema": layout 1
+    with pytest.raises(MinsearchError, match="layout 1.*re-index"):
+        Searcher(settings)
+    with pytest.raises(MinsearchError, match="layout 1"):
+        with milvus_writer(settings, 384):
+            pass
+
+
+def test_quotes_in_ids_and_council_names(milvus, tmp_path, doc_encoder):
+    """Ids and council names with quotes index, filter, change and prune like any other."""
+    feed = tmp_path / "feed.jsonl"
+    doc_id = "Children's \"Panel\" 2024\\03"
+
+    def write(extra: str = "") -> None:
+        rec = {"id": doc_id, "title": "Dental checks", "date": "2024-03-05",
+               "council": "King's Lynn \"West\" Council", "committee": "Children's Panel",
+               "text": "Dental checks\n\nThe panel reviewed dental checks for children in care.\n\n"
+                       "Members asked for a report on waiting times." + extra}
+        other = {"id": "plain-2024", "title": "Parks", "date": "2024-03-06", "council": "Kent",
+                 "committee": "Panel", "text": "Parks\n\nThe committee discussed park benches."}
+        feed.write_text(json.dumps(rec) + "\n" + json.dumps(other) + "\n")
+
+    write()
+    settings = milvus_settings(milvus, tmp_path / "home")
+    first = index_paths([feed], settings, encoder=doc_encoder)
+    assert first.documents == 2 and not first.skipped
+    s = Searcher(settings)
+    try:
+        f = Filters(council="king's lynn \"west\" council", committee="Children's Panel")
+        r = s.search(Query("dental checks", mode="hybrid", limit=5, filters=f))
+        assert r.hits and {h.chunk.doc_id for h in r.hits} == {doc_id}
+        assert len(s.document(doc_id)) >= 2
+        assert all(h.chunk.doc_id != doc_id for h in s.more_like_this(r.hits[0].chunk.chunk_id).hits)
+        assert s.search(Query("dental", limit=5, filters=Filters(doc_id=doc_id))).hits
+        write("\n\nOrthodontic waiting lists were noted.")
+        changed = index_paths([feed], settings, encoder=doc_encoder)
+        assert changed.changed == [doc_id] and changed.unchanged == 1
+        assert any("Orthodontic" in c.text for c in s.document(doc_id))
+        feed.write_text(feed.read_text().splitlines()[1] + "\n")
+        pruned = index_paths([feed], settings, encoder=doc_encoder, prune=True)
+        assert pruned.removed == [doc_id] and pruned.documents == 1
+        assert all(h.chunk.doc_id != doc_id for h in s.search(Query("dental checks", mode="keyword", limit=5)).hits)
+    finally:
+        s.close()
+
+
+def test_readers_never_see_a_changed_document_missing(milvus, tmp_path, doc_encoder, monkeypatch):
+    """Between writing a document's new rows and deleting its old ones, searches see it once."""
+    from minsearch.store import milvus as mstore
+
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    settings = milvus_settings(milvus, tmp_path / "home")
+    index_paths([src], settings, encoder=doc_encoder)
+    target = "000_87bfe40191ebd6ef"
+    doc = src / f"{target}.txt"
+    doc.write_text(doc.read_text() + "\n\nThe panel noted a new orthodontic waiting list pilot.\n")
+    s = Searcher(settings)
+    seen: list[str] = []
+
+    def check() -> None:
+        r = s.search(Query("dental checks for children in care", mode="hybrid", limit=50))
+        got = [h.chunk.chunk_id for h in r.hits]
+        assert len(got) == len(set(got)), "a paragraph was returned twice"
+        assert any(h.chunk.doc_id == target for h in r.hits), "the changed document disappeared"
+        paras = s.document(target)
+        assert len({c.paragraph for c in paras}) == len(paras), "two versions of the document mixed"
+        assert any("orthodontic" in c.text for c in paras)  # the new version already
+        seen.append("checked")
+
+    class Client:
+        def __init__(self, inner) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def delete(self, collection, **kw):
+            if not seen and not collection.endswith(("_docs", "_meta")):
+                check()
+            return self.inner.delete(collection, **kw)
+
+    init = mstore.MilvusWriter.__init__
+
+    def patched(self, *a, **kw):
+        init(self, *a, **kw)
+        self._client = Client(self._client)
+
+    monkeypatch.setattr(mstore.MilvusWriter, "__init__", patched)
+    try:
+        changed = index_paths([src], settings, encoder=doc_encoder)
+        assert changed.changed == [target] and seen == ["checked"]
+        after = s.document(target)
+        assert len({c.paragraph for c in after}) == len(after) and any("orthodontic" in c.text for c in after)
+    finally:
+        s.close()

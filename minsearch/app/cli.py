@@ -19,6 +19,8 @@ from ..model import MODES, SORTS, MinsearchError
 INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index beside the package."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
 MILVUS_HELP = "Milvus server URI for --backend milvus ($MINSEARCH_MILVUS_URI; default http://127.0.0.1:19530)."
+COLLECTION_HELP = ("Milvus collection name for --backend milvus; one index per name "
+                   "($MINSEARCH_MILVUS_COLLECTION; default minsearch).")
 
 
 def _settings(index: Optional[str], backend: Optional[str] = None, milvus_uri: Optional[str] = None,
@@ -32,6 +34,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _backend_options(f):
+    f = click.option("--milvus-collection", metavar="NAME", help=COLLECTION_HELP)(f)
     f = click.option("--milvus-uri", metavar="URI", help=MILVUS_HELP)(f)
     f = click.option("--backend", type=click.Choice(["embedded", "milvus"]), help=BACKEND_HELP)(f)
     return f
@@ -107,7 +110,8 @@ class _Progress:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @_backend_options
 def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, strict: bool, wait: float,
-              ray_address: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str]) -> None:
+              ray_address: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str],
+              milvus_collection: Optional[str]) -> None:
     """Index minutes from PATHS (files or folders), or update an existing index.
 
     Text, HTML, PDF and JSON Lines files are recognised by their content. Only new and
@@ -117,7 +121,7 @@ def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, strict
     """
     from ..indexer import index_paths
 
-    settings = _settings(index, backend, milvus_uri)
+    settings = _settings(index, backend, milvus_uri, milvus_collection)
     try:
         summary = index_paths(paths, settings, prune=prune, strict=strict, wait=wait,
                               progress=_Progress(), ray_address=ray_address)
@@ -178,7 +182,7 @@ def _format_hit(hit, color: bool) -> str:
 def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, council: Optional[str],
               committee: Optional[str], since: Optional[str], until: Optional[str], sort: str,
               fusion: Optional[str], as_json: bool, queries_file, backend: Optional[str],
-              milvus_uri: Optional[str]) -> None:
+              milvus_uri: Optional[str], milvus_collection: Optional[str]) -> None:
     """Search the index for TEXT.
 
     \b
@@ -197,7 +201,7 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
     if queries_file is not None and text:
         _fail("give either TEXT or --queries-file, not both", 2)
     try:
-        searcher = Searcher(_settings(index, backend, milvus_uri))
+        searcher = Searcher(_settings(index, backend, milvus_uri, milvus_collection))
         filters = Filters(council=council, committee=committee, since=since, until=until)
 
         def run(q_text: str):
@@ -259,14 +263,15 @@ def import_cmd(corpus: str, out: Path, data_dir: Optional[Path], limit: Optional
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
 @_backend_options
-def status_cmd(index: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str]) -> None:
+def status_cmd(index: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str],
+              milvus_collection: Optional[str]) -> None:
     """Show the live index: generation, documents, chunks, model, size on disk, last indexed."""
     from dataclasses import asdict
 
     from ..store import open_store
 
     try:
-        store = open_store(_settings(index, backend, milvus_uri))
+        store = open_store(_settings(index, backend, milvus_uri, milvus_collection))
         info = store.info()
         facets = store.facets()
     except MinsearchError as e:
@@ -296,7 +301,7 @@ def status_cmd(index: Optional[str], as_json: bool, backend: Optional[str], milv
               help="Requests served at the same time.")
 @_backend_options
 def serve_cmd(index: Optional[str], host: str, port: int, threads: int, backend: Optional[str],
-              milvus_uri: Optional[str]) -> None:
+              milvus_uri: Optional[str], milvus_collection: Optional[str]) -> None:
     """Serve the search page and JSON API (waitress) on http://HOST:PORT/.
 
     \b
@@ -307,7 +312,7 @@ def serve_cmd(index: Optional[str], host: str, port: int, threads: int, backend:
     from .serve import serve
 
     try:
-        serve(_settings(index, backend, milvus_uri), host=host, port=port, threads=threads)
+        serve(_settings(index, backend, milvus_uri, milvus_collection), host=host, port=port, threads=threads)
     except MinsearchError as e:
         _fail(str(e))
 

@@ -3,16 +3,20 @@
 Three collections per index (``settings.milvus_collection`` = ``NAME``):
 
 ``NAME`` (one row per embedding *unit*)
-    ``id`` = ``chunk_id~n`` is the primary key; every unit row repeats its chunk's fields
+    ``id`` = ``key(chunk_id)~n~gen`` is the primary key (``gen``: the commit that wrote it); every unit row repeats its chunk's fields
     (chunk_id, doc_id, title, section, paragraph, item, start, end, council, committee,
     council_key, committee_key, date, url, source, boilerplate) so any row can be filtered alone.
+    Filters never put a user's string into an expression: documents, chunks, councils and
+    committees are matched by ``*_key`` fields holding a SHA-1 of the value (see :func:`key`).
     ``dense`` holds the unit's normalised vector (FLAT index, metric IP). Only unit 0 carries the
-    paragraph in ``text`` (``is_primary`` = true); the other units have ``text = ""``. ``text`` is
-    analysed (english analyzer) and a BM25 Function turns it into the ``sparse`` field, so a chunk
-    is counted once by keyword search however many windows it was embedded as. Vector search
+    paragraph in ``text`` (``is_primary`` = true); the other units have ``text = ""``. ``words``
+    (agenda item title + paragraph, the two fields the embedded store's BM25F searches) is
+    analysed (english analyzer) and a BM25 Function turns it into the ``sparse`` field; it is
+    empty on the other units, so a chunk is counted once by keyword search however many windows
+    it was embedded as. Vector search
     uses ``group_by_field="chunk_id"``: a chunk scores as its best unit, as in :mod:`.vectors`.
 ``NAME_docs``
-    one row per document (the :class:`~.base.DocRecord`), from which ``documents()``, the
+    one row per document, primary key ``doc_key`` (the :class:`~.base.DocRecord`), from which ``documents()``, the
     counts of ``info()`` and the facets are computed.
 ``NAME_meta``
     key/value rows: ``index`` (model, dim, generation counter, last commit time) and ``writer``
@@ -25,10 +29,12 @@ Keyword queries: Milvus's BM25 searches plain words. The Whoosh query language i
 are then checked in Python against the structure of the query (AND, NOT, quoted words and
 phrases, ``field:value``), so those queries give the same *set* of hits as the embedded store
 over the candidate pool. Parts that cannot be checked (date ranges inside the query) are
-dropped with a notice. Titles are not part of the BM25 field (Whoosh gives them 0.3 weight).
+dropped with a notice. Milvus's BM25 is one field, so a title word weighs as much as a paragraph
+word (Whoosh's BM25F gives titles 0.3 of the weight, in their own field).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -51,11 +57,14 @@ from .keyword import KeywordResult, label_key
 
 # Byte limits of the VARCHAR fields (Milvus counts bytes); longer values are cut on a character boundary.
 _LIMITS = {
-    "id": 1100, "chunk_id": 1024, "doc_id": 1000, "title": 8192, "section": 256, "text": 65535,
-    "council": 1024, "committee": 1024, "council_key": 1024, "committee_key": 1024, "date": 32,
-    "url": 8192, "source": 8192, "hash": 128, "indexed_at": 64, "key": 128, "value": 65535,
+    "id": 64, "chunk_id": 1024, "doc_id": 1000, "title": 8192, "section": 256, "text": 65535,
+    "council": 1024, "committee": 1024, "council_key": 40, "committee_key": 40, "date": 32,
+    "doc_key": 40, "chunk_key": 40,
+    "url": 8192, "source": 8192, "hash": 128, "indexed_at": 64, "key": 128, "value": 65535, "words": 65535,
 }
-_SCALARS = ("chunk_id", "doc_id", "title", "section", "paragraph", "item", "start", "end", "text",
+# Version of the collections' layout, kept in the index meta row. 2: BM25 over title + text ("words").
+SCHEMA_VERSION = 2
+_SCALARS = ("chunk_id", "gen", "doc_id", "title", "section", "paragraph", "item", "start", "end", "text",
             "council", "committee", "date", "url", "source", "boilerplate")
 _DOC_FIELDS = ("doc_id", "hash", "source", "chunks", "title", "council", "committee", "date", "indexed_at")
 _DUMMY = [1.0, 0.0]
@@ -72,6 +81,16 @@ def _cut(value: str, name: str) -> str:
     return b[:limit].decode("utf-8", "ignore")
 
 
+def key(value: str) -> str:
+    """What filters compare instead of an id or a label: its SHA-1, 40 hex digits.
+
+    Ids and names can hold any character ("Children's Panel.txt", "King's Lynn"), and the
+    Milvus Lite server turns expressions into SQL without escaping a single quote: matching
+    on a digest keeps every user string out of the expression text.
+    """
+    return hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def quote(value: str) -> str:
     """A Milvus expression string literal."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -85,17 +104,17 @@ def filter_expr(f: Filters) -> str:
     """
     parts: list[str] = []
     if f.council:
-        parts.append(f"council_key == {quote(label_key(f.council))}")
+        parts.append(f"council_key == {quote(key(label_key(f.council)))}")
     if f.committee:
-        parts.append(f"committee_key == {quote(label_key(f.committee))}")
+        parts.append(f"committee_key == {quote(key(label_key(f.committee)))}")
     if f.since:
         parts.append(f'(date != "" and date >= {quote(f.since)})')
     if f.until:
         parts.append(f'(date != "" and date <= {quote(f.until)})')
     if f.doc_id:
-        parts.append(f"doc_id == {quote(f.doc_id)}")
+        parts.append(f"doc_key == {quote(key(f.doc_id))}")
     if f.exclude_doc_id:
-        parts.append(f"doc_id != {quote(f.exclude_doc_id)}")
+        parts.append(f"doc_key != {quote(key(f.exclude_doc_id))}")
     return " and ".join(parts)
 
 
@@ -103,8 +122,9 @@ def _and(*exprs: str) -> str:
     return " and ".join(f"({e})" for e in exprs if e)
 
 
-def _in(field: str, values: list[str]) -> str:
-    return f"{field} in [{', '.join(quote(v) for v in values)}]"
+def _in_keys(field: str, values: list[str]) -> str:
+    """``field in [...]`` over the :func:`key` of each value."""
+    return f"{field} in [{', '.join(quote(key(v)) for v in values)}]"
 
 
 def connect(uri: str):
@@ -131,6 +151,14 @@ def _names(collection: str) -> tuple[str, str, str]:
     return collection, f"{collection}_docs", f"{collection}_meta"
 
 
+def _check_schema(meta: dict, collection: str) -> None:
+    if meta and int(meta.get("schema", 1)) != SCHEMA_VERSION:
+        raise MinsearchError(
+            f"Milvus collection {collection!r} has layout {meta.get('schema', 1)}, this minsearch needs "
+            f"{SCHEMA_VERSION}; index into a new --milvus-collection (or drop the old collections) and re-index"
+        )
+
+
 def _query_all(client, collection: str, expr: str, fields: list[str], batch: int = 1000) -> list[dict]:
     """Every row matching ``expr``; past Milvus's 16384-row limit on one query, by iterator."""
     rows = client.query(collection, filter=expr, output_fields=fields, limit=_MAX_TOPK)
@@ -149,6 +177,16 @@ def _query_all(client, collection: str, expr: str, fields: list[str], batch: int
             out.extend(dict(r) for r in part)
     finally:
         it.close()
+    return out
+
+
+def _first_per_chunk(hits: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    seen: set[str] = set()
+    out = []
+    for c, sc in hits:
+        if c not in seen:
+            seen.add(c)
+            out.append((c, sc))
     return out
 
 
@@ -262,6 +300,7 @@ class MilvusStore:
         for name in names:
             self._call("loading", self._client.load_collection, name)
         meta = self._call("opening", self._index_meta)
+        _check_schema(meta, self._chunks)
         self.model: str = meta.get("model", settings.model)
         self.dim: int = int(meta.get("dim", 0))
 
@@ -300,6 +339,7 @@ class MilvusStore:
                          limit=pool, filter=expr, output_fields=["chunk_id"],
                          search_params={"metric_type": "BM25"})
         hits = [(r["entity"]["chunk_id"], float(r["distance"])) for r in res[0]] if res else []
+        hits = _first_per_chunk(hits)  # a commit in progress can leave two versions of a paragraph
         if not plain and hits:
             found = self.chunks([c for c, _ in hits])
             hits = [(c, s) for c, s in hits if c in found and checker.match(q, _Doc(found[c]))]
@@ -324,24 +364,32 @@ class MilvusStore:
         for s in range(0, len(ids), _BATCH):
             part = ids[s : s + _BATCH]
             rows = self._call("reading chunks", self._client.query, self._chunks,
-                              filter=_and(_in("chunk_id", part), "is_primary == true"),
+                              filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
                               output_fields=list(_SCALARS), limit=len(part))
-            for r in rows:
-                out[r["chunk_id"]] = _chunk_of(r)
+            newest: dict[str, int] = {}
+            for r in rows:  # while a commit runs, a paragraph can have rows of two generations
+                if r["gen"] >= newest.get(r["chunk_id"], -1):
+                    newest[r["chunk_id"]] = r["gen"]
+                    out[r["chunk_id"]] = _chunk_of(r)
         return {c: out[c] for c in ids if c in out}
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         rows = self._call("reading a document", _query_all, self._client, self._chunks,
-                          _and(f"doc_id == {quote(doc_id)}", "is_primary == true"), list(_SCALARS))
+                          _and(f"doc_key == {quote(key(doc_id))}", "is_primary == true"), list(_SCALARS))
+        if rows:  # the newest version only, while a commit is replacing the document
+            gen = max(r["gen"] for r in rows)
+            rows = [r for r in rows if r["gen"] == gen]
         return sorted((_chunk_of(r) for r in rows), key=lambda c: c.paragraph)
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         """The mean of a chunk's unit vectors, normalised (for "more like this")."""
         rows = self._call("reading a vector", self._client.query, self._chunks,
-                          filter=f"chunk_id == {quote(chunk_id)}", output_fields=["dense"], limit=_MAX_TOPK)
+                          filter=f"chunk_key == {quote(key(chunk_id))}", output_fields=["dense", "gen"],
+                          limit=_MAX_TOPK)
         if not rows:
             return None
-        v = np.asarray([r["dense"] for r in rows], dtype=np.float32).mean(axis=0)
+        gen = max(r["gen"] for r in rows)
+        v = np.asarray([r["dense"] for r in rows if r["gen"] == gen], dtype=np.float32).mean(axis=0)
         return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
 
     def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
@@ -350,7 +398,7 @@ class MilvusStore:
         for s in range(0, len(ids), _BATCH):
             part = ids[s : s + _BATCH]
             rows = self._call("reading flags", self._client.query, self._chunks,
-                              filter=_and(_in("chunk_id", part), "is_primary == true", "boilerplate == true"),
+                              filter=_and(_in_keys("chunk_key", part), "is_primary == true", "boilerplate == true"),
                               output_fields=["chunk_id"], limit=len(part))
             out.update(r["chunk_id"] for r in rows)
         return frozenset(out)
@@ -390,7 +438,10 @@ def _create_collections(client, names: tuple[str, str, str], dim: int) -> None:
         s = client.create_schema(auto_id=False, enable_dynamic_field=False)
         s.add_field("id", DataType.VARCHAR, is_primary=True, max_length=_LIMITS["id"])
         s.add_field("chunk_id", DataType.VARCHAR, max_length=_LIMITS["chunk_id"])
+        s.add_field("chunk_key", DataType.VARCHAR, max_length=_LIMITS["chunk_key"])
+        s.add_field("doc_key", DataType.VARCHAR, max_length=_LIMITS["doc_key"])
         s.add_field("unit", DataType.INT64)
+        s.add_field("gen", DataType.INT64)
         s.add_field("is_primary", DataType.BOOL)
         s.add_field("doc_id", DataType.VARCHAR, max_length=_LIMITS["doc_id"])
         s.add_field("title", DataType.VARCHAR, max_length=_LIMITS["title"])
@@ -399,22 +450,24 @@ def _create_collections(client, names: tuple[str, str, str], dim: int) -> None:
         s.add_field("item", DataType.INT64)
         s.add_field("start", DataType.INT64)
         s.add_field("end", DataType.INT64)
-        s.add_field("text", DataType.VARCHAR, max_length=_LIMITS["text"], enable_analyzer=True,
+        s.add_field("text", DataType.VARCHAR, max_length=_LIMITS["text"])
+        s.add_field("words", DataType.VARCHAR, max_length=_LIMITS["words"], enable_analyzer=True,
                     analyzer_params={"type": "english"})
         s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
         for name in ("council_key", "committee_key", "council", "committee", "date", "url", "source"):
             s.add_field(name, DataType.VARCHAR, max_length=_LIMITS[name])
         s.add_field("boilerplate", DataType.BOOL)
-        s.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
-                                input_field_names=["text"], output_field_names=["sparse"]))
+        s.add_function(Function(name="words_bm25", function_type=FunctionType.BM25,
+                                input_field_names=["words"], output_field_names=["sparse"]))
         ip = client.prepare_index_params()
         ip.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         ip.add_index(field_name="dense", index_type="FLAT", metric_type="IP")
         client.create_collection(chunks, schema=s, index_params=ip, consistency_level="Strong")
     if not client.has_collection(docs):
         s = client.create_schema(auto_id=False, enable_dynamic_field=False)
-        s.add_field("doc_id", DataType.VARCHAR, is_primary=True, max_length=_LIMITS["doc_id"])
+        s.add_field("doc_key", DataType.VARCHAR, is_primary=True, max_length=_LIMITS["doc_key"])
+        s.add_field("doc_id", DataType.VARCHAR, max_length=_LIMITS["doc_id"])
         for name in ("hash", "source", "title", "council", "committee", "date", "indexed_at"):
             s.add_field(name, DataType.VARCHAR, max_length=_LIMITS[name])
         s.add_field("chunks", DataType.INT64)
@@ -434,7 +487,7 @@ def _create_collections(client, names: tuple[str, str, str], dim: int) -> None:
         client.load_collection(name)
 
 
-def _unit_rows(u: DocUpdate) -> list[dict]:
+def _unit_rows(u: DocUpdate, gen: int) -> list[dict]:
     rows = []
     seen: Counter = Counter()
     units = np.asarray(u.units, dtype=np.int64)
@@ -444,12 +497,14 @@ def _unit_rows(u: DocUpdate) -> list[dict]:
         n = seen[ci]
         seen[ci] += 1
         rows.append({
-            "id": _cut(f"{c.chunk_id}~{n}", "id"), "chunk_id": _cut(c.chunk_id, "chunk_id"), "unit": n,
+            "id": f"{key(c.chunk_id)}~{n}~{gen}", "chunk_id": _cut(c.chunk_id, "chunk_id"), "unit": n, "gen": gen,
+            "chunk_key": key(c.chunk_id), "doc_key": key(c.doc_id),
             "is_primary": n == 0, "doc_id": _cut(c.doc_id, "doc_id"), "title": _cut(c.title, "title"),
             "section": _cut(c.section, "section"), "paragraph": int(c.paragraph), "item": int(c.item),
             "start": int(c.start), "end": int(c.end), "text": _cut(c.text, "text") if n == 0 else "",
-            "dense": vectors[r].tolist(), "council_key": _cut(label_key(c.council), "council_key"),
-            "committee_key": _cut(label_key(c.committee), "committee_key"), "council": _cut(c.council, "council"),
+            "words": _cut(f"{c.title}\n{c.text}", "words") if n == 0 else "",
+            "dense": vectors[r].tolist(), "council_key": key(label_key(c.council)),
+            "committee_key": key(label_key(c.committee)), "council": _cut(c.council, "council"),
             "committee": _cut(c.committee, "committee"), "date": _cut(c.date or "", "date"),
             "url": _cut(c.url or "", "url"), "source": _cut(c.source or "", "source"),
             "boilerplate": bool(c.boilerplate),
@@ -473,6 +528,8 @@ class MilvusWriter:
         self._lease = lease
         _create_collections(client, self._names, dim)
         meta = self._index_meta()
+        if meta:
+            _check_schema(meta, self._chunks)
         if meta and (meta.get("model") != self.model or int(meta.get("dim", dim)) != dim):
             raise MinsearchError(
                 f"Milvus collection {self._chunks!r} was built with model {meta.get('model')!r} "
@@ -491,12 +548,15 @@ class MilvusWriter:
     def commit(
         self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
     ) -> IndexInfo:
-        """Apply the changes document by document.
+        """Apply the changes: new rows first, then remove what they replace.
 
-        Not atomic: readers see documents change one after another while this runs. The order
-        makes a crash harmless for the next run: a replaced document's record is removed before
-        its rows (so it is re-indexed next time) and written back only after its new rows; a
-        deleted document's rows are removed before its record (so ``--prune`` runs again).
+        Milvus has no transactions, so this is not one atomic switch, but a reader never finds a
+        changed document missing: its new rows (tagged with the new generation) are written
+        before its older rows are deleted, and in between the read side collapses the two
+        versions of a paragraph to one (:meth:`MilvusStore.chunks` prefers the newer). Documents
+        change one after another. A crash is repaired by the next run: the document records are
+        written last, so a document whose record is old is simply re-indexed, and that run
+        deletes every row of another generation.
         """
         say = progress or (lambda _msg: None)
         c = self._client
@@ -504,48 +564,42 @@ class MilvusWriter:
             if u.vectors.shape[1:] != (self.dim,):
                 raise MinsearchError(f"{u.record.source}: vectors of dimension {u.vectors.shape[1:]}, index has {self.dim}")
         try:
+            gen = int(self._index_meta().get("generation", 0) or 0) + 1
+            now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+            say(f"inserting {sum(len(u.units) for u in upserts)} unit rows")
+            rows: list[dict] = []
+            for u in upserts:
+                rows.extend(_unit_rows(u, gen))
+                if len(rows) >= _BATCH:
+                    c.insert(self._chunks, rows)
+                    rows = []
+                    self._renew()
+            if rows:
+                c.insert(self._chunks, rows)
             upsert_ids = [u.record.doc_id for u in upserts]
             say(f"removing old rows of {len(upsert_ids) + len(deletes)} document(s)")
             for s in range(0, len(upsert_ids), _BATCH):
-                c.delete(self._docs, filter=_in("doc_id", upsert_ids[s : s + _BATCH]))
-            replaced = sorted(set(deletes) | set(upsert_ids))
-            for s in range(0, len(replaced), _BATCH):
-                c.delete(self._chunks, filter=_in("doc_id", replaced[s : s + _BATCH]))
+                c.delete(self._chunks, filter=_and(_in_keys("doc_key", upsert_ids[s : s + _BATCH]), f"gen != {gen}"))
                 self._renew()
             for s in range(0, len(deletes), _BATCH):
-                c.delete(self._docs, filter=_in("doc_id", deletes[s : s + _BATCH]))
-            say(f"inserting {sum(len(u.units) for u in upserts)} unit rows")
-            rows: list[dict] = []
-            done: list[DocUpdate] = []
-            now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-
-            def flush_rows() -> None:
-                if rows:
-                    c.insert(self._chunks, rows)
-                    rows.clear()
-                if done:
-                    recs = []
-                    for d in done:
-                        d.record.indexed_at = d.record.indexed_at or now
-                        rec = {k: v for k, v in asdict(d.record).items()}
-                        for k in ("doc_id", "hash", "source", "title", "council", "committee", "date", "indexed_at"):
-                            rec[k] = _cut(str(rec[k] or ""), k)
-                        rec["chunks"] = int(rec["chunks"])
-                        rec["v"] = _DUMMY
-                        recs.append(rec)
-                    c.upsert(self._docs, recs)
-                    done.clear()
+                c.delete(self._chunks, filter=_in_keys("doc_key", deletes[s : s + _BATCH]))
+                c.delete(self._docs, filter=_in_keys("doc_key", deletes[s : s + _BATCH]))
                 self._renew()
-
+            recs = []
             for u in upserts:
-                rows.extend(_unit_rows(u))
-                done.append(u)
-                if len(rows) >= _BATCH:
-                    flush_rows()
-            flush_rows()
-            meta = self._index_meta()
-            gen = int(meta.get("generation", 0) or 0) + 1
-            value = {"model": self.model, "dim": self.dim, "generation": gen, "updated": now}
+                u.record.indexed_at = u.record.indexed_at or now
+                rec = dict(asdict(u.record))
+                for k in ("doc_id", "hash", "source", "title", "council", "committee", "date", "indexed_at"):
+                    rec[k] = _cut(str(rec[k] or ""), k)
+                rec["chunks"] = int(rec["chunks"])
+                rec["doc_key"] = key(u.record.doc_id)
+                rec["v"] = _DUMMY
+                recs.append(rec)
+            for s in range(0, len(recs), _BATCH):
+                c.upsert(self._docs, recs[s : s + _BATCH])
+                self._renew()
+            value = {"model": self.model, "dim": self.dim, "generation": gen, "updated": now,
+                     "schema": SCHEMA_VERSION}
             c.upsert(self._meta, [{"key": "index", "value": json.dumps(value), "v": _DUMMY}])
             say("flushing")
             for name in self._names:
