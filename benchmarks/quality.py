@@ -33,12 +33,16 @@ def variants(smoke: bool = False) -> list[tuple[str, str, dict]]:
     return out
 
 
-def searchers(home: Path, smoke: bool = False):
-    """One Searcher per variant, all over one opened store (the store is read-only here)."""
+def searchers(home: Path, smoke: bool = False, settings=None):
+    """One Searcher per variant, all over one opened store (the store is read-only here).
+
+    ``smoke``: only the three modes with the default fusion. ``settings``: search another store
+    than the embedded index at ``home`` (its Milvus copy).
+    """
     from minsearch.config import load_settings
     from minsearch.search import Searcher
 
-    base = load_settings(index_dir=home)
+    base = settings or load_settings(index_dir=home)
     first = Searcher(base)
     out = []
     for label, mode, over in variants(smoke):
@@ -68,10 +72,13 @@ def run_queries(searcher, queries: dict[str, str], mode: str, limit: int = 100,
     return runs, notes, lat
 
 
-def eval_ir_set(jset: "datasets.JudgedSet", encoder, smoke: bool = False, log=print, tag: str = "") -> dict:
+def eval_ir_set(jset: "datasets.JudgedSet", encoder, smoke: bool = False, log=print, tag: str = "",
+                settings_for: Optional[Callable] = None) -> dict:
+    """``settings_for(home, name)``: search another store built from the cached index (Milvus)."""
     path = jset.to_jsonl(tag)
     home, summary = cached_index(f"set-{jset.name}{tag}", [path], file_hash(path), encoder, log)
-    per_variant, first = searchers(home, smoke)
+    other = settings_for(home, f"set_{jset.name.replace('-', '_')}{tag.replace('-', '_')}") if settings_for else None
+    per_variant, first = searchers(home, smoke or other is not None, other)
     # Shared encoder: load once on the first searcher, hand it to the others.
     first.encode(["warm up"])
     for _l, _m, s in per_variant:
@@ -153,7 +160,8 @@ def _limerick_id_map(data: Path) -> dict[str, str]:
 
 
 def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=print,
-                 build_limerick: bool = True) -> dict:
+                 build_limerick: bool = True, settings_for: Optional[Callable] = None,
+                 corpora: Optional[set[str]] = None, default_only: bool = False) -> dict:
     """Chunk-level evaluation: each judged (doc_id, fragment, grade) is one relevant item; a chunk
     covers it when the doc ids match and the chunk's normalised text contains the fragment.
     nDCG@10 / MRR@10 credit each item once, at the first chunk covering it (gain = grade);
@@ -170,12 +178,15 @@ def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=pri
     id_maps = {"limerick": _limerick_id_map(data)}
     per_query: list[tuple[str, str, str, dict]] = []  # (corpus, kind, variant, metrics)
     for corpus, qs in by_corpus.items():
+        if corpora is not None and corpus not in corpora:
+            continue
         home, why = minutes_index(corpus, data, encoder, log, build_limerick)
         if home is None:
             log(f"    minutes/{corpus}: skipped ({why})")
             out["corpora"][corpus] = {"skipped": why, "queries": len(qs)}
             continue
-        per_variant, first = searchers(home, smoke)
+        other = settings_for(home, f"minutes_{corpus}") if settings_for else None
+        per_variant, first = searchers(home, smoke or default_only or other is not None, other)
         res_c = {}
         for label, mode, s in per_variant:
             s._encoder = first._encoder
