@@ -87,7 +87,6 @@ def milvus_copy(home: Path, settings, log) -> float:
 def parity(data: Path, log, limerick: bool = False) -> list[str]:
     """nDCG@10 / recall@100 / MRR@10 per judged set, embedded vs Milvus (a copy of the same index)."""
     import shutil
-    import tempfile
 
     sys.path.insert(0, str(ROOT / "tests"))
     from milvus_server import MilvusServer
@@ -151,10 +150,11 @@ def parity(data: Path, log, limerick: bool = False) -> list[str]:
                        f"{sum(d <= 0.02 for d in ds)}/{len(ds)} sets (largest difference {max(ds):.4f}).")
     out += ["", "Milvus copy times (s): " + ", ".join(f"{k} {v:.1f}" for k, v in copies.items()) + ".", "",
             "Why keyword results differ: Milvus's BM25 runs over one analysed field (agenda item title + "
-            "paragraph, english analyzer: Snowball stemming, stopwords removed, Milvus's IDF), where the "
-            "embedded store's Whoosh BM25F scores text and title as two fields (title at 0.3 weight, Porter "
-            "stemming, its own IDF). Unit rows without text (the extra windows of long paragraphs) also count "
-            "in Milvus's collection statistics. Semantic search is the same exact inner-product search "
+            "paragraph; standard tokenizer, lower case, Snowball English stemmer, stopwords kept and left "
+            "out of queries as in the embedded store) with Milvus's BM25 statistics, where the embedded "
+            "store's Whoosh BM25F scores text and title as two fields (title at 0.3 weight, Porter stemming, Whoosh's IDF, lengths "
+            "stored in one byte). Unit rows without text (the extra windows of long paragraphs) also count in "
+            "Milvus's collection statistics. Semantic search is the same exact inner-product search "
             "over the same vectors."]
     return out
 

@@ -11,7 +11,7 @@ Three collections per index (``settings.milvus_collection`` = ``NAME``):
     ``dense`` holds the unit's normalised vector (FLAT index, metric IP). Only unit 0 carries the
     paragraph in ``text`` (``is_primary`` = true); the other units have ``text = ""``. ``words``
     (agenda item title + paragraph, the two fields the embedded store's BM25F searches) is
-    analysed (english analyzer) and a BM25 Function turns it into the ``sparse`` field; it is
+    analysed (:data:`ANALYZER`) and a BM25 Function turns it into the ``sparse`` field; it is
     empty on the other units, so a chunk is counted once by keyword search however many windows
     it was embedded as. Vector search
     uses ``group_by_field="chunk_id"``: a chunk scores as its best unit, as in :mod:`.vectors`.
@@ -53,7 +53,7 @@ import numpy as np
 from ..config import Settings
 from ..model import Chunk, Filters, MinsearchError
 from .base import DocRecord, DocUpdate, Facets, IndexInfo, facets_of
-from .keyword import KeywordResult, label_key
+from .keyword import STOPWORDS, KeywordResult, label_key
 
 # Byte limits of the VARCHAR fields (Milvus counts bytes); longer values are cut on a character boundary.
 _LIMITS = {
@@ -64,6 +64,11 @@ _LIMITS = {
 }
 # Version of the collections' layout, kept in the index meta row. 2: BM25 over title + text ("words").
 SCHEMA_VERSION = 2
+# As the embedded store's text field: lower-cased, English-stemmed, stopwords kept (phrases need
+# them); loose stopwords are left out of queries instead (:func:`bm25_words`). Milvus's "english"
+# analyzer drops stopwords from the index and was further from the embedded store's rankings
+# (benchmarks/results/scale_out.md).
+ANALYZER = {"tokenizer": "standard", "filter": ["lowercase", {"type": "stemmer", "language": "english"}]}
 _SCALARS = ("chunk_id", "gen", "doc_id", "title", "section", "paragraph", "item", "start", "end", "text",
             "council", "committee", "date", "url", "source", "boilerplate")
 _DOC_FIELDS = ("doc_id", "hash", "source", "chunks", "title", "council", "committee", "date", "indexed_at")
@@ -207,10 +212,13 @@ _OPS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b|\b\w+:(?=\S)")
 
 
 def bm25_words(text: str) -> str:
-    """The plain words of a query for Milvus's BM25: no operators, no field names, no NOT words."""
+    """The plain words of a query for Milvus's BM25: no operators, no field names, no NOT words,
+    and, as in the embedded store, no loose stopwords unless the query has nothing else."""
     t = _NOT_WORD.sub(" ", text)
     t = _OPS.sub(" ", t)
-    return " ".join(_WORD.findall(t))
+    words = _WORD.findall(t)
+    kept = [w for w in words if w.lower() not in STOPWORDS]
+    return " ".join(kept or words)
 
 
 class _Doc:
@@ -452,7 +460,7 @@ def _create_collections(client, names: tuple[str, str, str], dim: int) -> None:
         s.add_field("end", DataType.INT64)
         s.add_field("text", DataType.VARCHAR, max_length=_LIMITS["text"])
         s.add_field("words", DataType.VARCHAR, max_length=_LIMITS["words"], enable_analyzer=True,
-                    analyzer_params={"type": "english"})
+                    analyzer_params=ANALYZER)
         s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
         for name in ("council_key", "committee_key", "council", "committee", "date", "url", "source"):
