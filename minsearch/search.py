@@ -107,9 +107,11 @@ class Searcher:
         semantic: list[tuple[str, float]] = []
         terms: list[tuple[str, str]] = []
         pending = None
+        qvec: list[np.ndarray] = []  # the query's vector, reused to pick semantic snippets
         if q.mode in ("semantic", "hybrid"):
             def semantic_view() -> list[tuple[str, float]]:
-                return view.vector_search(self.encode([semantic_text(q.text)])[0], q.filters, n)
+                qvec.append(self.encode([semantic_text(q.text)])[0])
+                return view.vector_search(qvec[0], q.filters, n)
 
             # ONNX Runtime and NumPy release the GIL: in hybrid mode the semantic view runs on
             # the second core while Whoosh (pure Python) scores the keyword view.
@@ -140,7 +142,7 @@ class Searcher:
             fused = single(keyword, demote, s.boilerplate_penalty, view="keyword")
         else:
             fused = single(semantic, demote, s.boilerplate_penalty, view="semantic")
-        return self._result(view, q, fused, terms, notices, snippets)
+        return self._result(view, q, fused, terms, notices, snippets, qvec[0] if qvec else None)
 
     def _pool(self):
         with self._encoder_lock:
@@ -172,10 +174,10 @@ class Searcher:
         demote = view.boilerplate_ids([c for c, _ in semantic])
         fused = single(semantic, demote, self.settings.boilerplate_penalty, view="semantic")
         q = Query(text=found.text[:200], mode="semantic", limit=limit, offset=offset, filters=f)
-        return self._result(view, q, fused, [], [], snippets)
+        return self._result(view, q, fused, [], [], snippets, vec)
 
     def _result(self, view: Store, q: Query, fused: list[Fused], terms: list[tuple[str, str]], notices: list[str],
-                snippets: bool) -> SearchResult:
+                snippets: bool, qvec: Optional[np.ndarray] = None) -> SearchResult:
         if q.sort == "date":
             chunks_all = view.chunks([f.chunk_id for f in fused])
             fused = sorted(fused, key=lambda f: (chunks_all[f.chunk_id].date if f.chunk_id in chunks_all else ""),
@@ -192,26 +194,35 @@ class Searcher:
         ]
         words = sorted({t for _f, t in terms})
         if snippets:
-            self._add_snippets(q, hits, TermMatcher(terms))
+            self._add_snippets(q, hits, TermMatcher(terms), qvec)
         # Meaning ranks every paragraph, and a full keyword pool means more matches exist.
         more = len(fused) >= self.settings.candidates
         return SearchResult(query=q, hits=hits, total=len(fused), more=more, notices=notices, terms=words)
 
-    def _add_snippets(self, q: Query, hits: list[Hit], matcher: TermMatcher) -> None:
+    def _add_snippets(self, q: Query, hits: list[Hit], matcher: TermMatcher,
+                      qvec: Optional[np.ndarray] = None) -> None:
         """Keyword matches are marked; a hit found only by meaning shows its best sentence."""
         need_focus = [h for h in hits if not (matcher and matcher.spans(h.chunk.text))]
         focus: dict[str, tuple[int, int]] = {}
-        if need_focus:
-            # The first sentences are enough to choose from, and keep a page fast.
-            spans = [sentence_spans(h.chunk.text)[:8] for h in need_focus]
-            sentences = [h.chunk.text[s:e] for h, sp in zip(need_focus, spans) for s, e in sp]
-            vecs = self.encode([semantic_text(q.text)] + sentences)
-            qv, sv = vecs[0], vecs[1:]
+        # The first sentences are enough to choose from, and keep a page fast; a paragraph of
+        # one sentence needs no choosing (most minutes paragraphs are one or two sentences).
+        spans = {h.chunk.chunk_id: sentence_spans(h.chunk.text)[:8] for h in need_focus}
+        for cid, sp in spans.items():
+            if len(sp) == 1:
+                focus[cid] = sp[0]
+        choose = [h for h in need_focus if len(spans[h.chunk.chunk_id]) > 1]
+        if choose:
+            sentences = [h.chunk.text[s:e] for h in choose for s, e in spans[h.chunk.chunk_id]]
+            if qvec is None:
+                vecs = self.encode([semantic_text(q.text)] + sentences)
+                qvec, sv = vecs[0], vecs[1:]
+            else:
+                sv = self.encode(sentences)
             pos = 0
-            for h, sp in zip(need_focus, spans):
-                sims = sv[pos : pos + len(sp)] @ qv
-                best = sp[int(np.argmax(sims))]
-                focus[h.chunk.chunk_id] = best
+            for h in choose:
+                sp = spans[h.chunk.chunk_id]
+                sims = sv[pos : pos + len(sp)] @ qvec
+                focus[h.chunk.chunk_id] = sp[int(np.argmax(sims))]
                 pos += len(sp)
         for h in hits:
             f = focus.get(h.chunk.chunk_id)
