@@ -12,7 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
-from .common import CACHE, LogProgress, cached_index, corpus_jsonl, corpus_size, file_hash
+from .common import LogProgress, cache_slot, cached_index, corpus_jsonl, corpus_size, file_hash
 
 
 def build_fraction(data: Path, frac: float, encoder=None, log=print, name: str = "limerick", build: bool = True):
@@ -33,18 +33,13 @@ def cleveland_index(data: Path, log=print, build: bool = True) -> tuple[Path, di
     from minsearch.config import load_settings
     from minsearch.indexer import index_paths
 
-    from .common import NotCached
-
     lim_home, lim_summary, _j, _c = build_fraction(data, 1.0, None, log=log, build=build)
     cle_jsonl, _conv = corpus_jsonl("cleveland", data, None, log=log)
-    folder = CACHE / f"limerick-cleveland-{file_hash(cle_jsonl, lim_home.parent.name)}"
-    home, done = folder / "index", folder / "summary.json"
-    if done.is_file():
-        return home, json.loads(done.read_text())
-    if not build:
-        raise NotCached(f"{folder.name} is not built (run benchmarks.build_limerick --cleveland)")
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder, home, cached = cache_slot(f"limerick-cleveland-{file_hash(cle_jsonl, lim_home.parent.name)}", build,
+                                      "run benchmarks.build_limerick --cleveland")
+    if cached is not None:
+        return home, cached
+    done = folder / "summary.json"
     log(f"  copying {lim_home} and adding Cleveland ...")
     shutil.copytree(lim_home, home, symlinks=True)
     t = time.perf_counter()

@@ -77,6 +77,26 @@ class NotCached(Exception):
     """An index that is not built yet, and building it was not allowed (or is in progress)."""
 
 
+def cache_slot(name: str, build: bool, hint: str) -> tuple[Path, Path, Optional[dict]]:
+    """(folder, index home, build summary if already built) of one cached benchmark index.
+
+    When it is not built: raises :class:`NotCached` unless ``build``; otherwise clears what a
+    stopped build left and returns an empty folder to build into.
+    """
+    folder = CACHE / name
+    home, done = folder / "index", folder / "summary.json"
+    if done.is_file():
+        return folder, home, json.loads(done.read_text())
+    if not build:
+        raise NotCached(f"{folder.name} is not built ({hint})")
+    if folder.exists():
+        if _locked(home):
+            raise NotCached(f"{folder.name} is being built by another process")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder, home, None
+
+
 def cached_index(name: str, sources: list[Path], key: str, encoder=None, log=print,
                  build: bool = True) -> tuple[Path, dict]:
     """Index ``sources`` into ``.cache/<name>-<key>/index`` once; later calls reuse it.
@@ -87,17 +107,10 @@ def cached_index(name: str, sources: list[Path], key: str, encoder=None, log=pri
     from minsearch.config import load_settings
     from minsearch.indexer import index_paths
 
-    folder = CACHE / f"{name}-{key}"
-    home, done = folder / "index", folder / "summary.json"
-    if done.is_file():
-        return home, json.loads(done.read_text())
-    if not build:
-        raise NotCached(f"{folder.name} is not built (run benchmarks.build_limerick, or without --cached-only)")
-    if folder.exists():
-        if _locked(home):
-            raise NotCached(f"{folder.name} is being built by another process")
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    folder, home, cached = cache_slot(f"{name}-{key}", build, "run benchmarks.build_limerick, or without --cached-only")
+    if cached is not None:
+        return home, cached
+    done = folder / "summary.json"
     log(f"  building index {folder.name} ...")
     model = load_settings().model
     onnx_cache = CACHE / "onnx" / model

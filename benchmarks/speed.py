@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -120,42 +119,24 @@ def cold_cli(home: Path, runs: int = 5, log=print) -> dict:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve_memory(home: Path, queries: list[str], log=print) -> dict:
     """Peak RSS (VmHWM) of `minsearch serve` after a few /api/search requests."""
-    help_ = subprocess.run(minsearch_exe() + ["serve", "--help"], capture_output=True, text=True)
-    if help_.returncode != 0:
-        return {"skipped": "`minsearch serve` is not available"}
-    port = _free_port()
-    errlog = CACHE / "serve.log"
-    errfh = open(errlog, "w")
-    proc = subprocess.Popen(minsearch_exe() + ["serve", "--index", str(home), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=errfh, text=True)
-    base = f"http://127.0.0.1:{port}"
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from serve_process import ServeProcess, ServerDidNotStart
+
     try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                urllib.request.urlopen(base + "/api/health", timeout=2).read()
-                break
-            except Exception:
-                if proc.poll() is not None or time.time() > deadline:
-                    err = errlog.read_text()[-300:] if proc.poll() is not None else "timeout"
-                    return {"skipped": f"server did not start ({err.strip()})"}
-                time.sleep(0.3)
+        srv = ServeProcess(home, CACHE / "serve.log", timeout=90, command=minsearch_exe()).__enter__()
+    except ServerDidNotStart as e:
+        return {"skipped": str(e).strip().splitlines()[-1][:300]}
+    try:
         lat = []
         for q in queries[:10]:
             for mode in ("hybrid", "keyword", "semantic"):
                 t = time.perf_counter()
-                urllib.request.urlopen(f"{base}/api/search?" + urllib.parse.urlencode({"q": q, "mode": mode}),
+                urllib.request.urlopen(f"{srv.base}/api/search?" + urllib.parse.urlencode({"q": q, "mode": mode}),
                                        timeout=60).read()
                 lat.append((time.perf_counter() - t) * 1000)
-        status = Path(f"/proc/{proc.pid}/status").read_text()
+        status = Path(f"/proc/{srv.pid}/status").read_text()
         fields = {l.split(":")[0]: l.split(":")[1].strip() for l in status.splitlines() if ":" in l}
         hwm_kb = int(fields["VmHWM"].split()[0])
         rss_kb = int(fields["VmRSS"].split()[0])
@@ -164,12 +145,7 @@ def serve_memory(home: Path, queries: list[str], log=print) -> dict:
         log(f"    serve: peak RSS {out['vm_hwm_mb']:.0f} MB after {len(lat)} requests")
         return out
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        errfh.close()
+        srv.__exit__(None, None, None)
 
 
 def size_on_disk(home: Path) -> dict:

@@ -6,16 +6,12 @@ only when MINSEARCH_UPDATE_SCREENSHOT=1: a test run must not change the checkout
 """
 from __future__ import annotations
 
-import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from serve_process import ServeProcess, ServerDidNotStart  # tests/ is on sys.path: no package
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,41 +24,15 @@ DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7e
           "002_85a858a1c7ec9477#p20", "002_85a858a1c7ec9477#p23"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(seeds_index, tmp_path_factory):
-    port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with open(log, "w") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "minsearch.app.cli", "serve", "--index", str(seeds_index),
-                                 "--port", str(port)], stdout=err, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/api/health", timeout=2) as r:
-                    health = json.load(r)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"minsearch serve did not start:\n{log.read_text()}")
-                time.sleep(0.2)
-        assert health["chunks"] == 108
-        yield base, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        with ServeProcess(seeds_index, log, timeout=30) as srv:
+            assert srv.health["chunks"] == 108
+            yield srv.base, log
+    except ServerDidNotStart as e:
+        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="module")

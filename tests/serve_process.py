@@ -1,0 +1,76 @@
+"""Run `minsearch serve` in a child process on a free loopback port, until /api/health answers.
+
+Used by the browser tests and by the benchmarks' memory measurement (which puts tests/ on
+sys.path, as for milvus_server.py).
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerDidNotStart(RuntimeError):
+    pass
+
+
+class ServeProcess:
+    """``with ServeProcess(index_dir, log_path) as srv:`` ... ``srv.base``, ``srv.pid``, ``srv.health``."""
+
+    def __init__(self, index_dir: Path, log_path: Path, timeout: float = 60.0,
+                 command: Optional[list[str]] = None) -> None:
+        self.index_dir = Path(index_dir)
+        self.log_path = Path(log_path)
+        self.timeout = timeout
+        self.command = command or [sys.executable, "-m", "minsearch.app.cli"]
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc: Optional[subprocess.Popen] = None
+        self.health: dict = {}
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def __enter__(self) -> "ServeProcess":
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with open(self.log_path, "w") as err:
+            self.proc = subprocess.Popen(self.command + ["serve", "--index", str(self.index_dir), "--port",
+                                                         str(self.port)],
+                                         stdout=err, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/api/health", timeout=2) as r:
+                    self.health = json.load(r)
+                return self
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__(None, None, None)
+                    raise ServerDidNotStart(f"minsearch serve did not start:\n{self.log_path.read_text()[-2000:]}")
+                time.sleep(0.2)
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
