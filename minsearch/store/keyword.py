@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Optional
@@ -29,6 +30,7 @@ LABEL = StandardAnalyzer(stoplist=None, minsize=1)
 QUERY_FIELDS = ("text", "title", "exact", "council", "committee", "section", "date", "doc_id")
 MAX_QUERY_CHARS = 1000
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
+RECENT_CHUNKS = 4096  # paragraphs kept decoded per open index (a few MB)
 
 
 def schema() -> fields.Schema:
@@ -227,6 +229,9 @@ class KeywordIndex:
         self._chunk_ids: dict[int, str] = {}  # doc number -> chunk id, filled as hits are seen
         self._postings: Optional[PostingScorer] = None  # built on the first plain-words query
         self._lock = threading.Lock()
+        # Paragraphs recently shown: pages, "more like this" and repeated searches ask for the same
+        # ones again, and reading one from Whoosh (a lookup and a zlib'd pickle) costs ~30 µs.
+        self._recent: OrderedDict[str, Chunk] = OrderedDict()
 
     def close(self) -> None:
         with self._lock:
@@ -279,12 +284,21 @@ class KeywordIndex:
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         out: dict[str, Chunk] = {}
+        recent = self._recent
         with self._lock:
             for cid in chunk_ids:
-                # document_number() reads one posting; document() runs a query per id (10x slower).
-                n = self._searcher.document_number(chunk_id=cid)
-                if n is not None:
-                    out[cid] = chunk_from_stored(self._searcher.stored_fields(n))
+                found = recent.get(cid)
+                if found is None:
+                    # document_number() reads one posting; document() runs a query per id.
+                    n = self._searcher.document_number(chunk_id=cid)
+                    if n is None:
+                        continue
+                    found = recent[cid] = chunk_from_stored(self._searcher.stored_fields(n))
+                    if len(recent) > RECENT_CHUNKS:
+                        recent.popitem(last=False)
+                else:
+                    recent.move_to_end(cid)
+                out[cid] = replace(found)  # a copy: callers may not change the cached one
         return out
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
