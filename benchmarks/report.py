@@ -437,7 +437,8 @@ def markdown(res: dict, plot_files: list[str]) -> str:
                          f(r["latency_ratio_p50_baseline_over_minsearch"], 2)])
         L += [_table(["set", "chunks", "minsearch nDCG@10", "baseline nDCG@10", "nDCG ratio (ms/bl)",
                       "minsearch p50/p95 ms", "baseline p50/p95 ms", "p50 ratio (bl/ms)"], rows), "",
-              "Latency here is limit=100 with no snippets for both (the quality setting), warm.", ""]
+              "Latency here is limit=100 with no snippets for both (the quality setting), warm: both systems are open "
+              "side by side and each query is timed on both in turn, alternating which goes first.", ""]
     scale_out = Path(__file__).resolve().parent / "results" / "scale_out.md"
     if scale_out.is_file():
         # Measured by its own command (a Milvus server and a Ray cluster): included as written.

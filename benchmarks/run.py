@@ -84,6 +84,7 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         res["quality"] = quality.run(data, enc, a.smoke, log, build_limerick=not a.cached_only)
         res["section_dates"]["quality"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
+        res["section_dates"].pop("quality/minutes", None)  # re-measured as part of quality
         save()
     if "minutes" in only and "quality" not in only:
         from . import quality
