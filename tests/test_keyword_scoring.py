@@ -109,3 +109,15 @@ def test_seeds_index_gives_whoosh_results(seeds_index):
             _assert_same(ki.search(text, Filters(), 100).hits, _whoosh(ki, text, Filters(), 100))
     finally:
         ki.close()
+
+
+def test_an_empty_index_answers_with_nothing(tmp_path):
+    """After every document is pruned, a search finds nothing rather than failing (IDF of 0 docs)."""
+    ix = keyword.create(tmp_path / "whoosh")
+    ix.writer().commit()
+    ki = KeywordIndex(tmp_path / "whoosh")
+    try:
+        assert ki.search("dental checks", Filters(), 100).hits == []
+        assert ki.search("dental", Filters(council="Kent", since="2024-01-01"), 10).hits == []
+    finally:
+        ki.close()

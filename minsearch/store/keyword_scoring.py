@@ -142,14 +142,15 @@ class PostingScorer:
         matched = np.zeros(self.doc_count_all, dtype=bool)
         s = self._searcher
         for fieldname, text in terms:
+            found = [(si, seg, *self._postings(seg.reader, fieldname, text)) for si, seg in enumerate(self._segments)]
+            found = [f for f in found if len(f[2])]
+            if not found:  # as in Whoosh, a term that matches nothing is not scored (its IDF is undefined)
+                continue
             idf = s.idf(fieldname, text)
             avgfl = s.avg_field_length(fieldname) or 1
             B = self._field_B.get(fieldname, self._B)
             K1 = self._K1
-            for si, seg in enumerate(self._segments):
-                ids, tf = self._postings(seg.reader, fieldname, text)
-                if not len(ids):
-                    continue
+            for si, seg, ids, tf in found:
                 fl = self._field_lengths(si, fieldname)[ids]
                 part = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
                 if seg.live is not None:
