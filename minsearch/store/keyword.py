@@ -257,12 +257,10 @@ class KeywordIndex:
         words = plain_terms(q, self._scorable)
         if words is not None:
             try:
-                found = self._plain_search(words, fq, limit)
-            except UnsupportedPostings:
-                found = None
-            if found is not None:
-                hits, total = found
+                hits, total = self._plain_search(words, fq, limit)
                 return KeywordResult(hits=hits, total=total, terms=terms, notices=notices)
+            except UnsupportedPostings:
+                pass  # postings in a layout keyword_scoring does not read: Whoosh scores them
         res = self._searcher.search(q, limit=limit, filter=fq)
         hits = [(r["chunk_id"], float(r.score)) for r in res]
         return KeywordResult(hits=hits, total=res.estimated_length(), terms=terms, notices=notices)
