@@ -156,53 +156,17 @@ def dir_size(path: Path) -> int:
 
 # -- Limerick (and other shared corpora) ---------------------------------------------------------
 def corpus_jsonl(name: str, data_dir: Path, limit: Optional[int] = None, log=print) -> tuple[Path, str]:
-    import_corpus = None
-    """The corpus as a minsearch JSONL file, via ``minsearch.ingest.corpora.import_corpus`` when it
-    exists; otherwise (Limerick/Cleveland only) a plain converter here. Returns (path, converter)."""
-    tag = f"{name}-{limit or 'all'}"
-    try:
-        from minsearch.ingest.corpora import import_corpus
-        have = True
-    except ImportError:
-        have = False
-    if have:
-        out = CACHE / "corpora" / f"{tag}.import_corpus.jsonl"
-        if not out.is_file():
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = out.with_suffix(".tmp.jsonl")
-            import_corpus(name, tmp, data_dir=data_dir, limit=limit)
-            os.replace(tmp, out)
-        return out, "minsearch.ingest.corpora.import_corpus"
-    out = CACHE / "corpora" / f"{tag}.fallback.jsonl"
+    """The corpus as a minsearch JSONL file (cached), written by the same importer users run
+    (``minsearch import``). Returns (path, converter)."""
+    from minsearch.ingest.corpora import import_corpus
+
+    out = CACHE / "corpora" / f"{name}-{limit or 'all'}.import_corpus.jsonl"
     if not out.is_file():
-        log(f"  minsearch.ingest.corpora.import_corpus not available: using the benchmark's plain converter for {name}")
-        write_jsonl(_fallback_records(name, data_dir, limit), out)
-    return out, "benchmarks.common fallback converter (import_corpus not available)"
-
-
-def _fallback_records(name: str, data_dir: Path, limit: Optional[int]):
-    if name == "limerick":
-        path = data_dir / "limerick-council-minutes" / "minutes.jsonl.gz"
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for i, line in enumerate(fh):
-                if limit is not None and i >= limit:
-                    return
-                r = json.loads(line)
-                yield {"id": r["id"], "text": r["text"], "title": r.get("doc_title", ""),
-                       "council": "Limerick City and County Council", "committee": r.get("meeting_title", ""),
-                       "date": r.get("meeting_date", ""), "url": r.get("source_pdf_url", "")}
-    elif name == "cleveland":
-        path = data_dir / "cleveland-city-record" / "city-record-2017-2018.jsonl.gz"
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for i, line in enumerate(fh):
-                if limit is not None and i >= limit:
-                    return
-                r = json.loads(line)
-                yield {"id": r["id"], "text": r["text"], "title": f"The City Record {r.get('issue_date', '')}",
-                       "council": "City of Cleveland", "committee": "City Council",
-                       "date": r.get("issue_date", ""), "url": ""}
-    else:
-        raise ValueError(f"no fallback converter for corpus {name!r}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".tmp.jsonl")
+        import_corpus(name, tmp, data_dir=data_dir, limit=limit)
+        os.replace(tmp, out)
+    return out, "minsearch.ingest.corpora.import_corpus"
 
 
 def corpus_size(name: str, data_dir: Path) -> int:
