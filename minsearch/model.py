@@ -66,7 +66,15 @@ class Chunk:
     committee: str = ""
     date: str = ""
     url: str = ""
-    boilerplate: bool = False  # apologies, attendance lists: indexed, but ranked down
+    # "substance" (what was said and decided), "procedure" (attendance, votes, movers, chair
+    # changes: indexed, never ranked above substance) or "heading" (a label for what follows);
+    # see minsearch.ingest.kinds.
+    kind: str = "substance"
+
+    @property
+    def boilerplate(self) -> bool:
+        """Procedure or heading: indexed (people search for names), but ranked below substance."""
+        return self.kind != "substance"
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -74,7 +82,23 @@ class Chunk:
     @classmethod
     def from_dict(cls, d: dict) -> "Chunk":
         names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
+        out = {k: v for k, v in d.items() if k in names}
+        if "kind" not in d and d.get("boilerplate"):
+            out["kind"] = "procedure"  # written before chunks had kinds
+        return cls(**out)
+
+
+@dataclass(frozen=True)
+class ChunkMeta:
+    """What ranking needs to know of a candidate without reading its text (see ChunkTable)."""
+
+    chunk_id: str
+    doc_id: str
+    date: str
+    kind: str  # substance / procedure / heading
+    exact: int  # fingerprints of the wording (minsearch.ingest.fingerprint)
+    sketch: bytes
+    words: int
 
 
 @dataclass(frozen=True)
@@ -107,7 +131,7 @@ class Query:
 
 @dataclass
 class Hit:
-    """One ranked result: the chunk, its fused score, and how each view saw it."""
+    """One ranked result: the chunk, its fused score, how each view saw it, and its repeats."""
 
     rank: int
     score: float
@@ -115,6 +139,7 @@ class Hit:
     keyword_rank: Optional[int] = None
     semantic_rank: Optional[int] = None
     snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_match) segments
+    also: list[Chunk] = field(default_factory=list)  # the same text printed elsewhere (collapsed)
 
     def to_json(self) -> dict:
         """The hit shape shared by ``minsearch query --json`` and ``/api/search``."""
@@ -128,23 +153,31 @@ class Hit:
             "source": c.source,
             "title": c.title,
             "section": c.section,
+            "kind": c.kind,
             "paragraph": c.paragraph,
             "council": c.council or None,
             "committee": c.committee or None,
             "date": c.date or None,
+            "also": [
+                {"chunk_id": a.chunk_id, "doc_id": a.doc_id, "paragraph": a.paragraph, "title": a.title,
+                 "council": a.council or None, "committee": a.committee or None, "date": a.date or None}
+                for a in self.also
+            ],
         }
 
 
 @dataclass
 class SearchResult:
-    """Hits for one query, plus what the front ends need to explain them."""
+    """Matches for one query, plus what the front ends need to explain them."""
 
     query: Query
     hits: list[Hit]
-    total: int  # ranked candidates after filters (at most the candidate pool per view)
-    more: bool = False  # True when the pool was full: there are more matches than ``total``
+    total: int  # matching paragraphs (repeats counted once) among the candidates ranked
+    more: bool = False  # True when the views counted more matches than were ranked: "total+"
     notices: list[str] = field(default_factory=list)  # e.g. "syntax error: searched plain words"
     terms: list[str] = field(default_factory=list)  # query words for highlighting
+    closest: list[Hit] = field(default_factory=list)  # no confident match: the nearest paragraphs
+    expansions: list[str] = field(default_factory=list)  # glossary terms also searched
 
     def to_json(self) -> dict:
         return {
@@ -153,7 +186,9 @@ class SearchResult:
             "total": self.total,
             "more": self.more,
             "notices": self.notices,
+            "also_searched": self.expansions,
             "hits": [h.to_json() for h in self.hits],
+            "closest": [h.to_json() for h in self.closest],
         }
 
 

@@ -93,8 +93,12 @@ def test_london_ontario_items_and_motions(tmp_path):
     doc = read_source(SourceFile(out, tmp_path))[0]
     chunks = chunk_document(doc)
     bike = [c for c in chunks if c.title == "Bike Lanes on Dundas Street"]
-    assert bike[0].section == "resolved"
-    assert bike[0].text.startswith("Moved by S. Lewis Seconded by J. Morgan That the bike lanes BE APPROVED.")
+    # The motion block: movers, the motion itself, the tally; only the motion is substance.
+    assert [(c.text, c.section, c.kind) for c in bike[:3]] == [
+        ("Moved by S. Lewis Seconded by J. Morgan", "resolved", "procedure"),
+        ("That the bike lanes BE APPROVED.", "resolved", "substance"),
+        ("Yeas: J. Morgan, S. Lewis Motion Passed (2 to 0)", "minutes", "procedure"),
+    ]
     assert bike[-1].section == "documents"
     assert any(c.title == "Disclosures of Pecuniary Interest" for c in chunks)
 

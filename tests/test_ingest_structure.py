@@ -167,11 +167,10 @@ def test_markdown_with_blank_line_after_every_line(tmp_path):
     titles = {c.title for c in chunks}
     assert {"Adoption of Minutes", "Disposal of Land", "Conferences"} <= titles
     texts = {c.text: c for c in chunks}
-    motion = texts[
-        "Proposed by Councillor Leddin; Seconded by Councillor Sheahan (J); And Resolved: \u201cThat, the draft "
-        "Minutes, as circulated, be taken as read and adopted and signed.\u201d"
-    ]
-    assert motion.section == "resolved"
+    movers = texts["Proposed by Councillor Leddin; Seconded by Councillor Sheahan (J);"]
+    motion = texts["And Resolved: \u201cThat, the draft Minutes, as circulated, be taken as read and adopted and signed.\u201d"]
+    assert movers.section == motion.section == "resolved"
+    assert movers.kind == motion.kind == "procedure"  # adopting the minutes is the meeting's own business
     assert (
         "Cllr K. Sheahan referred to a previous notice of motion in relation to extending an invitation to "
         "visit Limerick. Cllr Sheahan emphasised the importance of retaining our relationship with the USA."

@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..model import Chunk, Document
+from .kinds import classify, split_procedure_lines
 
 # Bump when chunking changes what a document becomes: the indexer then re-chunks every document.
-CHUNKER_VERSION = 2
+# 3: paragraphs have a kind (substance / procedure / heading); motion blocks are split into
+#    mover lines, motion text and vote tally; paragraphs without a word are dropped.
+# 4: reference numbers on their own ("Ord. No. 1444-16.") are substance, not headings.
+CHUNKER_VERSION = 4
 
+_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # Any whitespace, including the non-breaking spaces minutes are full of.
 _WS = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _BULLET = re.compile(r"^[\s\u00a0]*(?:[·•▪◦●\-–*]|o(?=[\s\u00a0]{2}))[\s\u00a0]+")
@@ -27,7 +32,7 @@ _MINUTES = re.compile(r"^minutes\s*:?$", re.I)
 _RESOLVED = re.compile(r"^(?:it\s+was\s+)?resolved\s*(?:[:–—-]\s*)?$|^(?:and\s+)?resolved\s+(?:that|unanimously)\s*:?$", re.I)
 _SUPPORTING = re.compile(r"^supporting\s+documents?\s*:?", re.I)
 _CONTACTS = re.compile(r"^contacts?\s*:$", re.I)
-_RESOLVED_INLINE = re.compile(r"^(?:\d+[.)]?\s+)?(?:it\s+was\s+)?resolved\b\s*[:–—-]?\s*", re.I)
+_RESOLVED_INLINE = re.compile(r"^(?:\d+[.)]?\s+)?(?:and\s+)?(?:it\s+was\s+)?resolved\b\s*[:–—-]?\s*", re.I)
 _RESOLUTION_THAT = re.compile(r"^(?:\d+[.)]?\s+)?That\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z])")
 # Motions: "Proposed by X; Seconded by Y; And Resolved: ..." (Irish/UK), "Moved by X / Seconded by Y"
 # (eScribe), "Mr X proposed, and Mr Y seconded the motion that ..." (ModernGov printed minutes).
@@ -36,21 +41,12 @@ _MOTION = re.compile(
     re.I,
 )
 
-# Paragraphs that are procedural, not discussion: indexed (people search for names) but ranked down.
-_BOILERPLATE = re.compile(
-    r"^(?:apologies(?:\s+for\s+absence)?|present\b|members\s+present|also\s+present|in\s+attendance|"
-    r"officials?\s+in\s+attendance|declarations?\s+of\s+interests?|there\s+were\s+no\s+(?:apologies|declarations)|"
-    r"no\s+(?:apologies|declarations)|the\s+meeting\s+(?:closed|ended|commenced)|supporting\s+documents?|"
-    r"contacts?\s*:|chair(?:man|person)?\s*:|meeting\s+closed)",
-    re.I,
-)
-
-
 @dataclass
 class _Para:
     start: int
     end: int
     raw: str
+    kind: Optional[str] = None  # known from its place in a motion block; else classified by its text
 
     @property
     def text(self) -> str:
@@ -91,10 +87,6 @@ def paragraphs(text: str) -> list[_Para]:
             block.append((start, start + len(body)))
     flush()
     return [p for p in out if p.text]
-
-
-def is_boilerplate(text: str) -> bool:
-    return bool(_BOILERPLATE.match(text))
 
 
 @dataclass
@@ -157,9 +149,16 @@ def chunk_document(doc: Document) -> list[Chunk]:
     chunks: list[Chunk] = []
     number = 0
     for item_no, item in enumerate(items, start=1):
+        item.paras = [part for para in item.paras for part in _split_motion(doc.text, para)]
         for section, para in _sections(item):
-            number += 1
             text = para.text
+            if not _HAS_WORD.search(text):
+                continue  # ".", "—": no word to search or show (PDF column debris)
+            number += 1
+            if section in ("documents", "contacts"):
+                kind = "procedure"
+            else:
+                kind = para.kind or classify(text, item.title)
             chunks.append(
                 Chunk(
                     chunk_id=f"{doc.doc_id}#p{number}",
@@ -176,10 +175,34 @@ def chunk_document(doc: Document) -> list[Chunk]:
                     committee=doc.committee,
                     date=doc.date,
                     url=doc.url,
-                    boilerplate=section in ("documents", "contacts") or is_boilerplate(text),
+                    kind=kind,
                 )
             )
     return chunks
+
+
+def _split_motion(text: str, para: _Para) -> list[_Para]:
+    """A motion block as its mover lines, its motion text and its vote tally (see
+    :func:`~.kinds.split_procedure_lines`); other paragraphs unchanged."""
+    parts = split_procedure_lines(para.raw)
+    if len(parts) == 1:
+        para.kind = parts[0][2]
+        return [para]
+    lines = para.raw.split("\n")
+    out: list[_Para] = []
+    pos = para.start
+    for first, stop, kind in parts:
+        raw = "\n".join(lines[first:stop])
+        # Offsets: where the part's first and last lines are in the document (a rebuilt PDF
+        # paragraph's lines are cleaned copies, so fall back to the paragraph's own span).
+        head, tail = lines[first].strip()[:40], lines[stop - 1].strip()[-40:]
+        s = text.find(head, pos, para.end) if head else -1
+        e = text.find(tail, max(s, pos), para.end) if tail and s >= 0 else -1
+        start = s if s >= 0 else para.start
+        end = e + len(tail) if e >= 0 else para.end
+        out.append(_Para(start, max(end, start + 1), raw, kind))
+        pos = max(pos, start)
+    return out
 
 
 def _document_paragraphs(doc: Document) -> list[_Para]:

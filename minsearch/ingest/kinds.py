@@ -1,0 +1,404 @@
+"""What a paragraph *is*, from its shape: substance, procedure or heading.
+
+Minutes mix what was said and decided (substance) with the machinery of the meeting
+(procedure: who was present, who moved and seconded, how the vote went, who took the chair,
+declarations, sign-offs) and with lines that only label what follows (headings: meeting titles,
+"UNRESTRICTED ITEMS", "Additional Votes:"). Procedure is what a search should not lead with:
+"Yeas: H. McAlister, J. Pribil ... Motion Passed (4 to 0)" is close in meaning to nothing, yet
+embedded beside an agenda item title it looks like the topic itself.
+
+The rules read the *shape* of a paragraph, not one council's phrases: a label followed by a list
+of names, a line that is mostly names, a vote tally, a moved/seconded clause with nothing else,
+a motion whose words are all meeting vocabulary (adjourn, agenda, minutes, delegation status),
+a change of chair, a time stamp of the meeting opening or closing, an empty marker ("None."),
+a short label ending in a colon, a line in capitals. Checked on every minutes corpus in
+``../shared/data`` (Kent ModernGov, Limerick, London Ontario eScribe, Cleveland City Record) and
+the seeds; see ``tests/test_kinds.py``.
+
+:func:`split_procedure_lines` cuts a multi-line motion block ("Moved by X / Seconded by Y / That
+... / Yeas: ... / Motion Passed (5 to 0)") into its procedural head, its substance and its
+procedural tail, so that the motion's words are ranked on their own.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal, Optional
+
+Kind = Literal["substance", "procedure", "heading"]
+KINDS: tuple[str, ...] = ("substance", "procedure", "heading")
+
+# A leading enumerator: "1.", "(a)", "4)", "(24)", "iii)", "3(e)".
+_ENUM = re.compile(r"^\s*(?:\(?(?:\d{1,3}[a-z]?|[a-zA-Z]|[ivxIVX]{1,5})[.)]\)?|\d{1,3}\([a-z]\))\s+")
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+
+# --- people ------------------------------------------------------------------------------------
+# Honorifics and roles that precede names in attendance and vote lists, in UK, Irish, Canadian
+# and US minutes. Only used to recognise a *list of names*, never on its own.
+_HONORIFIC = re.compile(
+    r"^(?:mr|mrs|ms|miss|mx|dr|sir|dame|lord|lady|prof|professor|rev|revd|cllr|cllrs|clir|cmhlr|councillors?|"
+    r"councilmembers?|councilman|councilwoman|council\s+members?|alderm[ae]n|aldermen|members?|mayor|"
+    r"deputy\s+mayor|deputy|vice|acting|interim|chair(?:man|woman|person)?|vice[-\s]chair|director|directors|"
+    r"commissioners?|trustees?|supervisors?|president|an\s+cathaoirleach|cathaoirleach|leas[-\s]chathaoirleach)\.?$",
+    re.I,
+)
+_INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$|^\([A-Z]{1,2}\)$")
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:O['’]|Mc|Mac|Ó|Ní|Nic|de|van|von|der|le|la|di|da)[\w'’\-]*)$")
+_LIST_SPLIT = re.compile(r"\s*(?:[,;]|\band\b|&)\s*")
+_LIST_NOISE = re.compile(r"\((?:chair|vice[-\s]?chair|chairman|chairperson|\d+|[A-Z]{1,2})\)|\bM\.C\.C\.|\bMCC\b|\bOBE\b|\bMBE\b|\bCBE\b", re.I)
+
+
+def _name_item(item: str) -> bool:
+    """One element of a list that is a person's name ("Mr R Love OBE", "S. Lewis", "Keller")."""
+    item = _LIST_NOISE.sub(" ", item).strip(" .:()-–")
+    words = item.split()
+    if not words or len(words) > 6:
+        return False
+    # "Acting Director Cosgrove", "Deputy Mayor S. Lewis": take titles off the front
+    while len(words) > 1 and _HONORIFIC.match(words[0]):
+        words = words[1:]
+    if len(words) > 1 and _HONORIFIC.match(" ".join(words[:2])):
+        words = words[2:]
+    if not words:
+        return False
+    if any(ch.isdigit() for w in words for ch in w):
+        return False
+    return all(_INITIAL.match(w) or _NAME_WORD.match(w) or _HONORIFIC.match(w) for w in words)
+
+
+def names_share(text: str) -> float:
+    """The share of comma/and-separated items of ``text`` that are people's names (0..1)."""
+    items = [i for i in _LIST_SPLIT.split(text) if i.strip(" .")]
+    if len(items) < 2:
+        return 0.0
+    return sum(1 for i in items if _name_item(i)) / len(items)
+
+
+# --- procedure -----------------------------------------------------------------------------------
+# "PRESENT:", "Members present:", "Regrets:", "REMOTE ATTENDANCE:", "Apologies for absence:",
+# "Present in the Chair:", "Roll call:", "Absent:", "In attendance:", "Also present:".
+_ATTENDANCE_LABEL = re.compile(
+    r"^(?:(?:members?|councillors?|councilmembers?|officers?|officials?|staff|others?|directors?)\s+)?"
+    r"(?:also\s+)?(?:present(?:\s+in\s+the\s+chair)?|in\s+the\s+chair|in\s+attendance|absent|absence|regrets|"
+    r"remote(?:ly)?\s+attend(?:ance|ing)|attendance|apologies(?:\s+for\s+absence)?(?:\s+and\s+substitut\w+)?|"
+    r"substitut\w+|roll\s*call|excused)\s*(?:\(\d+\))?\s*[:.\-–—]\s*",
+    re.I,
+)
+# Sentences reporting attendance: "Apologies were received from ...", "X were in attendance virtually."
+_ATTENDANCE_SENTENCE = re.compile(
+    r"^(?:(?:no\s+)?apologies\s+(?:for\s+absence\s+)?(?:were|was)\s+(?:received|reported|noted|tendered)|"
+    r"there\s+were\s+no\s+apologies|no\s+apologies|the\s+\w+(?:\s+\w+){0,3}\s+reported\s+apologies|"
+    r"apologies\s+(?:were\s+)?(?:received|reported)\s+from)\b|\bwere\s+(?:in\s+attendance|present)(?:\s+\w+)?\.?$|"
+    r"\b(?:was|were)\s+(?:absent|excused)\.?$",
+    re.I,
+)
+# Vote tallies and results: "Yeas: ...", "Nays: None.", "For (15)", "Against (4) Mr ...",
+# "Abstain (2)", "Motion Passed (9 to 3)", "Carried.", "Amendment lost.", "Recorded vote".
+_TALLY_START = re.compile(
+    r"^(?:yeas?|nays?|ayes?|noes|for|against|abstain(?:ed|ing|s)?|abstentions?|recused|absent|not\s+voting|"
+    r"in\s+favou?r|opposed|conflict)\s*(?:\(\s*\d+\s*\))?\s*(?:[:\-–—]|\b(?=\s*(?:\(|\d|none\b|nil\b|[A-Z])))",
+    re.I,
+)
+_RESULT_TAIL = (r"(?:\s+(?:unanimously|as\s+amended|without\s+dissent|nem\.?\s*con\.?|on\s+a\s+(?:show\s+of\s+hands|"
+                r"recorded\s+vote|division)|by\s+\d+\s+votes?\s+to\s+\d+|\(\s*\d+\s+to\s+\d+\s*\)|\(\s*\d+\s*[-–]\s*\d+\s*\)))*"
+                r"\s*[.;,]?$")
+_RESULT = re.compile(
+    r"^(?:the\s+)?(?:main\s+|substantive\s+|original\s+|amended\s+)?(?:motion|amendment|recommendation|resolution|question)?"
+    r"\s*(?:(?:was|is)\s+)?(?:declared\s+)?(?:passed|carried|failed|lost|defeated|fell|adopted|agreed|withdrawn)" + _RESULT_TAIL
+    + r"|^(?:the\s+)?(?:motion|amendment|question)\s+(?:was\s+)?put(?:\s+to\s+the\s+vote)?" + _RESULT_TAIL
+    + r"|^(?:the\s+)?[\w\s]{0,30}\bdeclared\s+the\s+(?:motion|amendment|resolution)\s+(?:carried|lost|passed|defeated)" + _RESULT_TAIL,
+    re.I,
+)
+_COUNT = re.compile(r"\(\s*\d+\s+to\s+\d+\s*\)|\b\d+\s+(?:votes?\s+)?(?:for|in\s+favou?r)\b.{0,20}\b\d+\s+against\b", re.I)
+_VOTE_TAKEN = re.compile(
+    r"^(?:a\s+)?(?:recorded\s+|roll[-\s]call\s+|show\s+of\s+hands\s+)?vote\s+(?:was\s+)?(?:taken|held|called)|"
+    r"^on\s+(?:a|being\s+put\s+to\s+the)\s+(?:recorded\s+)?(?:vote|division|show\s+of\s+hands)|^the\s+result\s+of\s+the\s+vote|"
+    r"^(?:additional|recorded)\s+votes?\s*:?$|^voting\s*:",
+    re.I,
+)
+# Moved / seconded / proposed clauses, with the names they carry.
+_MOVER = re.compile(
+    r"(?:^|(?<=[\s;,.]))(?:(?:it\s+was\s+|was\s+|this\s+(?:motion|proposal|amendment)\s+was\s+|the\s+(?:motion|proposal|amendment|recommendation)s?\s+(?:was|were)\s+)?"
+    r"(?:moved|motioned|proposed|seconded|motion\s+made)(?:\s+by)?|on\s+the\s+(?:proposal|motion)\s+of|"
+    r"(?:and\s+)?(?:the\s+)?(?:motion|amendment)\s+(?:was\s+)?seconded)\b\s*:?",
+    re.I,
+)
+_MOVER_LINE = re.compile(r"^\s*(?:(?:it\s+was\s+)?(?:moved|motioned|proposed|seconded)\s+by\b|motion\s+made\s+by\b)", re.I)
+_MOVER_VERB = re.compile(r"\b(?:proposed|seconded|moved)\b(?:\s+the\s+(?:motion|amendment|proposal))?", re.I)
+# Chair changes: "At 4:10 PM, Deputy Mayor S. Lewis places Councillor E. Peloza in the Chair".
+_CHAIR = re.compile(
+    r"\b(?:takes?|took|assumes?|assumed|resumes?|resumed|vacates?|vacated|leaves?|left|returns?\s+to|returned\s+to|"
+    r"re-?took|in)\s+the\s+chair\b|\bplaces?\s+.{2,60}\s+in\s+the\s+chair\b",
+    re.I,
+)
+# The meeting's own clock: called to order, adjourned, recessed, resumed, closed.
+_CLOCK = re.compile(
+    r"^(?:the\s+)?(?:meeting|committee|council|board|panel|session)?\s*(?:was\s+|is\s+)?"
+    r"(?:called\s+to\s+order|adjourn(?:ed|s)|recess(?:ed|es)|reconvene[ds]?|resume[ds]|close[ds]|ended|concluded|"
+    r"commenced|started|began|opened)\b.{0,160}$|"
+    r"^(?:meeting|the\s+meeting)\s+(?:closed|adjourned|ended|concluded)\b|^at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b",
+    re.I,
+)
+_EMPTY = re.compile(
+    r"^(?:none|nil|n/?a|not\s+applicable|no\s+(?:items?|business|reports?|matters?|questions?|motions?|"
+    r"(?:declarations?|disclosures?)(?:\s+of\s+(?:pecuniary\s+)?interests?)?(?:\s+(?:were|was)\s+(?:made|received|declared|disclosed))?)|"
+    r"there\s+(?:was|were)\s+(?:none|no\s+\w+(?:\s+\w+){0,4})|none\s+(?:declared|received|disclosed))[.!]?$",
+    re.I,
+)
+_DECLARATION = re.compile(
+    r"\b(?:declared?|disclosed?|declaring|disclosing|registered)\s+(?:an?\s+|their\s+|his\s+|her\s+|no\s+)?"
+    r"(?:(?:other\s+)?(?:significant|disclosable|pecuniary|prejudicial|personal|non-?pecuniary|registrable|conflict\s+of)\s+)*"
+    r"(?:interests?|conflicts?)\b|\bno\s+(?:pecuniary\s+)?interests?\s+(?:were|was)\s+(?:disclosed|declared)|"
+    r"^declarations?\s+of\s+(?:members['’]?\s+)?interests?|^disclosures?\s+of\s+(?:pecuniary\s+)?interests?",
+    re.I,
+)
+_SIGNOFF = re.compile(
+    r"^(?:signed|sinithe|sighnithe|dated|date|confirmed|chair(?:man|person)?|cathaoirleach|mayor|clerk|"
+    r"meetings?\s+administrator|secretary|an\s+r[uú]na[ií]\s+contae)\s*[:.\-–]?\s*(?:\(?chair(?:man|person)?\)?)?\s*$",
+    re.I,
+)
+
+# Words of meeting procedure: a motion made only of these is about the meeting, not a topic.
+# Universal vocabulary of standing orders (adjourn, agenda, minutes, delegation status, closed
+# session, suspend the rules), not any one council's phrasing.
+_PROCEDURE_WORDS = frozenset("""
+a an the that this these those it its be is are was were been being to of for and or as at by from in on with exception
+be approved approve approves approval adopted adopt adopts adoption received receive receives noted note notes
+confirmed confirm confirms signed sign read taken circulated correct record true accurate previous last next
+meeting meetings minutes agenda agendas item items business order orders standing rules rule suspend suspended
+suspension waive waived adjourn adjourned adjournment recess recessed reconvene reconvened resume resumed close
+closed closing open opened opening session sessions camera private public participation exclude excluded press
+delegation delegations delegate delegates status request requests requested heard speak speaking address
+added add deferred defer deferral list lists consent motion motions amendment amendments vote votes voting
+time extend extended extension beyond pm am hour hours minutes following matter matters hereby
+chair vice chairs chairman chairperson committee council board panel members member councillor councillors
+mayor clerk report reports nos no number numbers
+agreed agree agrees unanimously generally duly resolved it being carried lost defeated failed substantive main
+original amended amend further debate paragraph put question elected elect election nominated nomination
+yeas nays ayes noes yea nay full messrs
+nominations other under constitution resolve conclude concluded
+first second third reading readings bill bills enacted enact passed
+""".split())
+
+
+def _content_words(text: str) -> list[str]:
+    return [w.lower().strip("'’-") for w in _WORD.findall(text)]
+
+
+_NAME = (
+    r"(?:(?:His|Her|Their)\s+Worship\s+)?(?:(?:Cllrs?|Clir|Cmhlr|Councillors?|Councilmembers?|Councilman|Councilwoman|"
+    r"Alderman|Mr|Mrs|Ms|Miss|Dr|Sir|Deputy\s+Mayor|Mayor|Deputy|Professor|Prof)\.?\s+)*"
+    r"(?:(?:[A-Z]\.\s*){1,3}|[A-Z]\s+)?(?:O['’]|Mc|Mac|Ó\s|Ní\s|Mac\s)?[A-ZÀ-ÖØ-Þ][\w'’\-]+"
+    r"(?:\s+(?!(?:That|The|And|Seconded|Moved|Motion|Proposed|To|It|BE|Be|Carried|Yeas|Nays)\b)[A-ZÀ-ÖØ-Þ][\w'’\-]+)?"
+    r"(?:\s*\([A-Z]{1,2}\))?"
+)
+_NAMES = rf"{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})*"
+_MOVER_CLAUSE = re.compile(
+    rf"(?:(?i:it\s+was\s+|was\s+|(?:this|the)\s+(?:motion|proposal|amendment|recommendation)s?\s+(?:was|were)\s+))?"
+    rf"(?i:moved|motioned|proposed|seconded|motion\s+made)(?:(?i:\s+by)\s*:?|\s*:)\s*{_NAMES}"
+    rf"|(?i:on\s+the\s+(?:proposal|motion)\s+of)\s+{_NAMES}"
+    rf"|{_NAMES}\s+(?i:(?:duly\s+)?(?:proposed|seconded|moved))(?i:\s+the\s+(?:motion|amendment|proposal))?"
+    rf"|(?i:(?:the\s+)?(?:motion|amendment|proposal)\s+(?:was\s+)?(?:proposed|seconded|moved))(?i:\s+by)\s*:?\s*{_NAMES}"
+)
+
+
+def _strip_movers(text: str) -> str:
+    """``text`` without its moved/seconded clauses and the names they carry."""
+    return _MOVER_CLAUSE.sub(" ", text)
+
+
+def is_procedural_motion(text: str) -> bool:
+    """A motion or resolution about the meeting itself (adjourn, adopt the minutes, hear a delegation)."""
+    words = [w for w in _content_words(_strip_movers(_ENUM.sub("", text)))]
+    if not words or len(words) > 45:
+        return False
+    known = sum(1 for w in words if w in _PROCEDURE_WORDS)
+    return known / len(words) >= 0.85
+
+
+_ABSENCE_WORDS = re.compile(
+    r"\bapologies\b|\battend(?:ed|ing)\s+(?:the\s+meeting\s+)?(?:virtually|remotely|online)\b|"
+    r"\bin\s+(?:remote\s+)?attendance\s+(?:virtually|remotely)\b",
+    re.I,
+)
+
+
+def _is_name_list(body: str, share: float = 0.7) -> bool:
+    body = body.strip()
+    if not body:
+        return True
+    if _EMPTY.match(body) or re.fullmatch(r"(?:none|nil)\.?", body, re.I):
+        return True
+    items = [i for i in _LIST_SPLIT.split(body) if i.strip(" .")]
+    if len(items) == 1:
+        return _name_item(items[0])
+    return names_share(body) >= share
+
+
+def _is_tally(t: str) -> bool:
+    """A vote tally: one or more "Yeas: ...", "For (15) ...", "Motion Passed (9 to 3)" parts."""
+    rest = t
+    if not (_TALLY_START.match(rest) or _RESULT.match(rest) or _COUNT.search(rest[:40])):
+        return False
+    # Each part after a tally label must be names, counts or a result.
+    parts = re.split(r"(?i)(?=\b(?:yeas?|nays?|ayes?|noes|for|against|abstain\w*|abstentions?|recused|absent|"
+                     r"not\s+voting|motion\s+(?:passed|carried|failed|lost|defeated)|carried|lost)\b\s*(?:\(\s*\d+\s*\))?\s*[:\-–—(]?)",
+                     rest)
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        p2 = _TALLY_START.sub("", p, count=1)
+        p2 = re.sub(r"(?i)^(?:motion\s+)?(?:passed|carried|failed|lost|defeated)(?:\s+unanimously)?\s*", "", p2)
+        p2 = _COUNT.sub(" ", p2).strip(" .;,:")
+        if p2 and not _is_name_list(p2) and not _RESULT.match(p2):
+            return False
+    return True
+
+
+def _is_attendance(t: str) -> bool:
+    m = _ATTENDANCE_LABEL.match(t)
+    if m:
+        body = t[m.end():]
+        # "PRESENT: D. Ferreira, H. McAlister ..." / "Absent: Mayor Jackson, Directors Dumas, and Nichols."
+        # may carry several labels in a row ("Present: ... Absent: ...").
+        parts = re.split(r"(?i)\b(?:also\s+present|present|absent|regrets|remote\s+attendance|in\s+attendance)\s*[:.\-–]", body)
+        return all(_is_name_list(p, 0.5) or len(p.split()) <= 2 for p in parts)
+    if _ATTENDANCE_SENTENCE.search(t) and len(t.split()) <= 80:
+        return True
+    # "Ms Grehan had given her formal apologies but was attending the meeting virtually."
+    return len(t.split()) <= 25 and bool(_ABSENCE_WORDS.search(t))
+
+
+def _is_mover_only(t: str) -> bool:
+    """"Moved by X Seconded by Y", "The motion was seconded by Councillor Keary.",
+    "Proposed by Councillor Collins (M); Seconded by Councillor Sheahan (J);"."""
+    if not (_MOVER.search(t) or _MOVER_VERB.search(t)):
+        return False
+    rest = _content_words(_strip_movers(t))
+    rest = [w for w in rest if w not in ("the", "motion", "amendment", "proposal", "and", "this", "was", "were",
+                                         "it", "by", "also", "duly", "unanimously", "agreed", "generally", "which")]
+    return len(rest) <= 1
+
+
+def classify(text: str, title: str = "") -> Kind:
+    """The kind of one paragraph (normalised text, whitespace collapsed), from its shape alone."""
+    t = _ENUM.sub("", text).strip()
+    if not t:
+        return "heading"
+    words = t.split()
+    n = len(words)
+    low = t.casefold()
+    # --- procedure ---
+    if _EMPTY.match(t):
+        return "procedure"
+    if _is_attendance(t) or _is_tally(t) or _RESULT.match(t):
+        return "procedure"
+    if n <= 60 and (_VOTE_TAKEN.match(t) or _DECLARATION.search(t)):
+        return "procedure"
+    if n <= 40 and _CHAIR.search(t) and not re.search(r"(?i)\bthat\b.{20,}", t):
+        return "procedure"
+    if n <= 30 and _CLOCK.match(t):
+        return "procedure"
+    if n <= 60 and _is_mover_only(t):
+        return "procedure"
+    if n <= 60 and (_MOVER.search(t) or low.startswith(("that", "motion to", "it was agreed", "resolved", "and resolved"))
+                    or _RESULT.search(t)) and is_procedural_motion(t):
+        return "procedure"
+    if n <= 12 and _SIGNOFF.match(t):
+        return "procedure"
+    if _bare_names(t):
+        return "procedure"  # "Councillors Keller, Loftus, Prendiville. (3)"
+    if n <= 12 and re.search(r"[^\W\d_]{4,}", t) and _only_procedure_words(t):
+        return "procedure"  # "Read second time.", "The report was noted.", "Agreed."
+    if 2 <= n <= 80:
+        sentences = [x for x in _SENTENCE_SPLIT.split(t) if x.strip()]
+        kinds = ["minor" if _minor(x) else classify(x) for x in sentences] if len(sentences) >= 2 else []
+        if "procedure" in kinds and all(k in ("minor", "procedure") for k in kinds):
+            return "procedure"  # "15. Nays 0. Read second time. Read third time in full. Passed."
+    # --- heading ---
+    if title and _same(t, title):
+        return "heading"
+    if n <= 30 and re.match(r"(?i)^(?:the\s+)?(?:\d+(?:st|nd|rd|th)\s+|(?:special|annual|ordinary|regular|inaugural|"
+                            r"adjourned|monthly|budget|virtual)\s+)*(?:meeting|minutes|proceedings)\s+of\b", t) \
+            and not re.search(r"(?i)\b(?:were|was)\s+(?:noted|approved|adopted|confirmed|received|agreed)\b", t):
+        return "heading"
+    if n <= 12 and _all_caps(t) and not t.rstrip().endswith((".", "?", "!")):
+        return "heading"
+    if n <= 5 and t.rstrip().endswith(":"):
+        return "heading"
+    if n <= 3 and not re.search(r"[^\W\d_]{4,}|\d", t):
+        return "heading"  # enumerators and marks on their own: "(a)", "ii.", "—" (a number or code stays searchable)
+    return "substance"
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9(])")
+
+
+def _minor(t: str) -> bool:
+    """A fragment with no word of four letters: "15.", "(a)", "."."""
+    return not re.search(r"[^\W\d_]{4,}", t)
+
+
+def _only_procedure_words(t: str) -> bool:
+    words = _content_words(t)
+    return bool(words) and all(w in _PROCEDURE_WORDS for w in words)
+
+
+def _bare_names(t: str) -> bool:
+    """A list of three or more people, marked as people (initials, titles) or one word each."""
+    items = [i for i in _LIST_SPLIT.split(_LIST_NOISE.sub(" ", t)) if i.strip(" .:")]
+    if len(items) < 3 or names_share(t) < 0.8:
+        return False
+    marked = sum(1 for i in items if any(_INITIAL.match(w) or _HONORIFIC.match(w) for w in i.split())
+                 or len(i.split()) == 1)
+    return marked >= len(items) / 2
+
+
+def _same(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return " ".join(_content_words(s))
+
+    na, nb = norm(a), norm(b)
+    return bool(na) and na == nb
+
+
+def _all_caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+# --- splitting motion blocks ---------------------------------------------------------------------
+# "And Resolved:" introduces the resolution that follows: it stays with it.
+_RESOLVES = re.compile(r"^(?:and\s+)?(?:it\s+was\s+)?resolved\b", re.I)
+
+def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
+    """Line ranges ``[(first, stop, kind), ...]`` of a multi-line paragraph that should be chunks of their own.
+
+    A paragraph whose lines are "Moved by X" / "Seconded by Y" / motion text / "Yeas: ..." /
+    "Motion Passed (4 to 0)" becomes up to three parts: the procedural lines before the motion
+    (movers, "Additional Votes:", a change of chair), the motion, and the procedural lines after
+    it (tallies, results). ``kind`` is "procedure" for those parts, and None for the rest, which
+    is classified on its own. One part ``(0, n, None)`` when there is nothing to split off, and
+    ``(0, n, "procedure")`` when every line is procedure.
+    """
+    lines = [ln.strip() for ln in raw.split("\n")]
+    n = len(lines)
+    if n < 2:
+        return [(0, n, None)]
+    proc = [not ln or (len(ln.split()) <= 80 and not _RESOLVES.match(ln)
+                       and (classify(ln) == "procedure" or _VOTE_TAKEN.match(ln) is not None))
+            for ln in lines]
+    if all(proc):
+        return [(0, n, "procedure")]
+    i = 0
+    while i < n and proc[i]:
+        i += 1
+    k = n
+    while k > i and proc[k - 1]:
+        k -= 1
+    # The tail must begin where a tally or result begins, not in the middle of a wrapped name list.
+    while k < n and not (_TALLY_START.match(_ENUM.sub("", lines[k])) or _RESULT.match(lines[k])
+                         or _VOTE_TAKEN.match(lines[k]) or _is_attendance(lines[k])):
+        k += 1
+    parts: list[tuple[int, int, Optional[Kind]]] = [(0, i, "procedure"), (i, k, None), (k, n, "procedure")]
+    return [p for p in parts if p[1] > p[0]]

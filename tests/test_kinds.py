@@ -1,0 +1,124 @@
+"""Paragraph kinds by shape, on lines taken from every minutes corpus in ../shared/data and the seeds."""
+from __future__ import annotations
+
+import pytest
+
+from minsearch.ingest.chunker import chunk_document
+from minsearch.ingest.kinds import classify, split_procedure_lines
+from minsearch.model import Document
+
+PROCEDURE = [
+    # London Ontario (eScribe)
+    "PRESENT: D. Ferreira, H. McAlister, J. Pribil, S. Trosow",
+    "REMOTE ATTENDANCE: E. Skalski, B. Somers, P. Yeoman",
+    "Yeas: H. McAlister, J. Pribil, S. Trosow, D. Ferreira Motion Passed (4 to 0)",
+    "Yeas: S. Lewis, S. Lehman, P. Cuddy Nays: S. Hillier, E. Peloza Motion Passed (3 to 2)",
+    "Moved by S. Trosow Seconded by H. McAlister",
+    "Motion made by S. Franke",
+    "At 4:10 PM, Deputy Mayor S. Lewis, places Councillor E. Peloza in the Chair.",
+    "At 4:15 PM, Deputy Mayor S. Lewis resumes the Chair.",
+    "None.",
+    "The meeting was called to order at 1:01 PM.",
+    "The meeting adjourned at 1:39 PM.",
+    "That it BE NOTED that no pecuniary interests were disclosed.",
+    "Additional Votes: Moved by E. Peloza Seconded by S. Hillier Motion to open the public participation meeting.",
+    "That the meeting BE ADJOURNED.",
+    # Kent (ModernGov printed minutes)
+    "Against (3) Mr Marsh, Mr Rayner, Mr Robey",
+    "Abstain (2) Mr Lehmann, Mr Sole Motion carried.",
+    "Apologies were received from Mr R Love OBE, Ms K Leonard, and Ms A Farmer.",
+    "There were no declarations of interest.",
+    "(2) Ms Meade declared an interest that she was a carer.",
+    "Substantive motion carried.",
+    "Ms Grehan had given her formal apologies but was attending the meeting virtually.",
+    # Limerick
+    "Proposed by Councillor Collins (M); Seconded by Councillor Sheahan (J);",
+    "The Motion was seconded by Councillor Keary.",
+    "The motion was proposed by Councillor Quinlivan and seconded by Cmhlr. Ó Ceallaigh.",
+    "Councillors Keller, Loftus, Prendiville. (3)",
+    "PRESENT IN THE CHAIR: Councillor K. Sheahan, An Cathaoirleach.",
+    "A vote was taken which resulted as follows:",
+    "The County Secretary declared the Motion carried.",
+    "Sinithe:",
+    # Cleveland City Record
+    "Yeas: Directors Langhenry, Davis, Interim Director Szabo, Directors Cox, Gordon, McGrath. Nays: None.",
+    "Absent: Mayor Jackson and Director Dumas.",
+    "Motioned by Mr. Bradley and seconded by Mr. Maschke.",
+    "15. Nays 0. Read second time. Read third time in full. Adopted. Yeas",
+    "The rules were suspended.",
+]
+
+SUBSTANCE = [
+    "Dental checks were showing as reduced from last year and, again, the backlog in NHS dentistry was a factor.",
+    "That the resignation of Terryanne Daniel from the Hyde Park Business Improvement Association Board BE ACCEPTED.",
+    "It was proposed by Councillor O'Hanlon and seconded by Councillor Hourigan that the wearing of robes at "
+    "ceremonial occasions would be allowable if Members wished to do so.",
+    "Proposed by Councillor Foley; Seconded by Councillor Galvin; And Resolved: “That, the Abbeyfeale Local Area "
+    "Plan 2014-2020 be made in accordance with the Chief Executive’s recommendations”.",
+    "Storm and Bad Weather Preparedness",
+    "Kent Fostering.",
+    "b) the Civic Administration BE DIRECTED to report back with an overview of the roll out plan for warming centres.",
+    "The members welcomed the new facility and thanked Barry Murphy for his update.",
+    "An emergency resolution objecting to the transfer of ownership of a C1 and C2 Liquor Permit to 4677 West 130th Street.",
+    "Ms Chandler said that placements for children in care had become harder to find and more expensive.",
+    "Housing Grants 122,387",
+    "Ord. No. 1444-16.",  # a reference number on its own stays searchable as substance
+    "F05",
+]
+
+HEADING = [
+    "2nd Meeting of the Community and Protective Services Committee",
+    "MINUTES of a meeting of the County Council held in the Council Chamber, Sessions House, County Hall, "
+    "Maidstone on Thursday, 13 March 2025.",
+    "UNRESTRICTED ITEMS",
+    "This Council believes that:",
+    "(a)",
+]
+
+
+@pytest.mark.parametrize("text", PROCEDURE)
+def test_procedure_is_recognised_by_its_shape(text):
+    assert classify(text) == "procedure"
+
+
+@pytest.mark.parametrize("text", SUBSTANCE)
+def test_substance_is_not_mistaken_for_procedure(text):
+    assert classify(text) == "substance"
+
+
+@pytest.mark.parametrize("text", HEADING)
+def test_headings(text):
+    assert classify(text) == "heading"
+
+
+def test_a_paragraph_repeating_its_item_title_is_a_heading():
+    assert classify("Waste Collection Contract", title="Waste collection contract") == "heading"
+
+
+def test_motion_block_splits_into_movers_motion_and_tally():
+    raw = ("Moved by S. Trosow\nSeconded by H. McAlister\nThat the 6th Report of the Accessibility Community "
+           "Advisory Committee BE RECEIVED.\nYeas: H. McAlister, J. Pribil, S. Trosow\nAbsent: J. Pribil\n"
+           "Motion Passed (3 to 0)")
+    assert split_procedure_lines(raw) == [(0, 2, "procedure"), (2, 3, None), (3, 6, "procedure")]
+    assert split_procedure_lines("Yeas: A. B, C. D\nMotion Passed (2 to 0)") == [(0, 2, "procedure")]
+    assert split_procedure_lines("One line of text.") == [(0, 1, None)]
+
+
+def test_chunker_gives_each_part_of_a_motion_its_kind_and_section():
+    text = "\n\n".join([
+        "3. Homeless Encampments Strategy\n(Item 3)",
+        "Moved by S. Lewis\nSeconded by E. Peloza\nThat the Civic Administration BE DIRECTED to report back on "
+        "the encampment strategy and winter response.\nYeas: S. Lewis, E. Peloza, P. Cuddy\nMotion Passed (3 to 0)",
+        "4. Adjournment\n(Item 4)",
+        "The meeting adjourned at 4:05 PM.",
+    ])
+    chunks = chunk_document(Document(doc_id="m", source="m.txt", text=text))
+    motion = [c for c in chunks if "encampment strategy" in c.text]
+    assert len(motion) == 1 and motion[0].kind == "substance" and motion[0].section == "resolved"
+    assert motion[0].text.startswith("That the Civic Administration")
+    movers = [c for c in chunks if c.text.startswith("Moved by S. Lewis")]
+    assert movers and movers[0].kind == "procedure"
+    tally = [c for c in chunks if c.text.startswith("Yeas:")]
+    assert tally and tally[0].kind == "procedure" and tally[0].title == "Homeless Encampments Strategy"
+    for c in chunks:  # offsets still point at the paragraph in the source
+        assert c.text.split()[0] in text[c.start:c.end]
