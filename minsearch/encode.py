@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 MAX_PIECES = 256  # all-MiniLM-L6-v2's window, [CLS] and [SEP] included
 WINDOW_OVERLAP = 48  # word pieces shared by consecutive windows
 TITLE_PIECES = 32  # at most this much of the agenda item title is prepended as context
+# How the agenda item title gives a paragraph context when it is embedded (embedding_units);
+# chosen on the judged minutes sets (benchmarks/RESULTS.md, "Titles").
+TITLE_MODE = "prefix"
 
 
 @dataclass(frozen=True)
@@ -73,12 +76,22 @@ def load_tokenizer(spec: ModelSpec) -> "Tokenizer":
     return tok
 
 
-def embedding_units(chunks: Sequence[Chunk], tokenizer: "Tokenizer") -> tuple[list[str], list[int]]:
+def embedding_units(chunks: Sequence[Chunk], tokenizer: "Tokenizer",
+                    title_mode: str = TITLE_MODE) -> tuple[list[str], list[int]]:
     """The texts to embed and, for each, the index of its chunk.
 
-    Each text is ``"<agenda item title>: <paragraph>"``; a paragraph longer than the model's
-    window becomes several overlapping windows, each with the title.
+    ``title_mode`` says how the agenda item title gives context: "prefix" embeds
+    ``"<title>: <paragraph>"``; "none" the paragraph alone; "long:N" prefixes the title only to
+    paragraphs of at least N words (a short paragraph would be mostly its title). A paragraph
+    longer than the model's window becomes several overlapping windows.
     """
+    min_words = 0
+    if title_mode == "none":
+        min_words = 1 << 30
+    elif title_mode.startswith("long:"):
+        min_words = int(title_mode.split(":", 1)[1])
+    elif title_mode != "prefix":
+        raise ValueError(f"title_mode: unknown {title_mode!r}")
     texts: list[str] = []
     owners: list[int] = []
     titles: dict[str, tuple[str, int]] = {}
@@ -92,6 +105,8 @@ def embedding_units(chunks: Sequence[Chunk], tokenizer: "Tokenizer") -> tuple[li
             else:
                 titles[chunk.title] = (chunk.title, len(t_enc.ids))
         title, t_len = titles[chunk.title]
+        if len(chunk.text.split()) < min_words:
+            title, t_len = "", 0
         prefix = f"{title}: " if title else ""
         budget = MAX_PIECES - 2 - t_len - 1
         offsets = enc.offsets

@@ -111,8 +111,11 @@ def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress) -> _Scan
 
 
 def _doc_hash(doc: Document) -> str:
-    """Content, metadata and the chunker's version: any of them changing redoes the document."""
-    return f"{doc.content_hash}-c{CHUNKER_VERSION}"
+    """Content, metadata, the chunker's version and what is embedded: any of them changing
+    redoes the document."""
+    from .encode import TITLE_MODE
+
+    return f"{doc.content_hash}-c{CHUNKER_VERSION}-t{TITLE_MODE}"
 
 
 def _text_hash(doc: Document) -> str:

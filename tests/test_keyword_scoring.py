@@ -7,7 +7,7 @@ import pytest
 
 from minsearch.model import Chunk, Filters
 from minsearch.store import keyword
-from minsearch.store.keyword import KeywordIndex, filter_query, parse
+from minsearch.store.keyword import SCORED_FIELDS, KeywordIndex, filter_query, parse, plan_query
 from minsearch.store.keyword_scoring import plain_terms
 
 WORDS = ("housing dental checks children care foster carers budget road repairs library school "
@@ -19,6 +19,15 @@ def _whoosh(ki: KeywordIndex, text: str, filters: Filters, limit: int) -> list[t
     q, _ = parse(text, ki.schema)
     res = ki._searcher.search(q, limit=limit, filter=filter_query(filters))
     return [(r["chunk_id"], float(r.score)) for r in res]
+
+
+def _fast(ki: KeywordIndex, text: str, filters: Filters, limit: int) -> tuple[list[tuple[str, float]], int]:
+    """The NumPy path only: raises rather than falling back to Whoosh."""
+    q, _ = parse(text, ki.schema)
+    plan = plan_query(q, SCORED_FIELDS)
+    assert plan is not None
+    res = ki._concept_search(plan, filter_query(filters), limit, 0.0, [], [])
+    return res.hits, res.total
 
 
 def _assert_same(fast: list[tuple[str, float]], slow: list[tuple[str, float]]) -> None:
@@ -66,7 +75,7 @@ def test_plain_queries_score_exactly_as_whoosh(segmented_index, text, limit):
     q, _ = parse(text, ki.schema)
     words = plain_terms(q, {"text", "title", "exact"})
     assert words is not None
-    fast, total = ki._plain_search(words, None, limit)  # raises rather than falling back
+    fast, total = _fast(ki, text, Filters(), limit)
     _assert_same(fast, _whoosh(ki, text, Filters(), limit))
     assert ki.search(text, Filters(), limit).hits == fast
     assert fast and total >= len(fast), text
@@ -78,8 +87,7 @@ def test_plain_queries_score_exactly_as_whoosh(segmented_index, text, limit):
 ])
 def test_filters_are_applied_exactly_as_whoosh(segmented_index, filters):
     ki = segmented_index
-    q, _ = parse("dental budget road", ki.schema)
-    fast, _total = ki._plain_search(plain_terms(q, {"text", "title"}), filter_query(filters), 50)
+    fast, _total = _fast(ki, "dental budget road", filters, 50)
     _assert_same(fast, _whoosh(ki, "dental budget road", filters, 50))
     assert fast
 

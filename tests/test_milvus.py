@@ -132,8 +132,8 @@ def test_document_view_lists_paragraphs_in_order(msearcher):
 def test_sort_by_date_and_json_shape(msearcher):
     r = msearcher.search(Query("dental", sort="date"))
     hit = r.to_json()["hits"][0]
-    assert set(hit) == {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section",
-                        "paragraph", "council", "committee", "date"}
+    assert set(hit) == {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section", "kind",
+                        "paragraph", "council", "committee", "date", "also"}
 
 
 def test_info_and_facets(msearcher, milvus):
@@ -154,16 +154,20 @@ def test_same_chunks_and_vectors_as_embedded(msearcher, searcher):
     for cid in some[:3]:
         assert float(a.chunk_vector(cid) @ b.chunk_vector(cid)) > 0.9999
     assert a.chunk_vector("missing#p1") is None
-    every = [c.chunk_id for d in ("000_87bfe40191ebd6ef", "004_9cb78d4272562d1a") for c in b.document_chunks(d)]
-    assert a.boilerplate_ids(every) == b.boilerplate_ids(every)
+    every = [c.chunk_id for d in ("000_87bfe40191ebd6ef", "002_85a858a1c7ec9477", "004_9cb78d4272562d1a")
+             for c in b.document_chunks(d)]
+    assert a.chunk_meta(every) == b.chunk_meta(every)
+    assert {m.kind for m in b.chunk_meta(every).values()} >= {"substance", "procedure"}
+    q = np.asarray(a.chunk_vector(some[0]))
+    assert a.vector_scores(q, some) == pytest.approx(b.vector_scores(q, some), abs=1e-4)
     assert a.facets() == b.facets()
 
 
 def test_vector_search_equals_embedded(msearcher, searcher):
     q = searcher.encode(["foster carers and placement stability"])[0]
     for f in (Filters(), Filters(council="Wolverhampton"), Filters(exclude_doc_id="003_bbc4287e823e4516")):
-        a = msearcher.store.vector_search(q, f, 20)
-        b = searcher.store.vector_search(q, f, 20)
+        a = msearcher.store.vector_search(q, f, 20).hits
+        b = searcher.store.vector_search(q, f, 20).hits
         assert [c for c, _ in a] == [c for c, _ in b]
         assert np.allclose([s for _, s in a], [s for _, s in b], atol=1e-4)
 

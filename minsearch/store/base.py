@@ -13,8 +13,34 @@ from typing import Callable, Iterable, Optional, Protocol
 
 import numpy as np
 
-from ..model import Chunk, Filters
-from .keyword import KeywordResult
+from ..model import Chunk, ChunkMeta, Filters
+
+
+@dataclass
+class KeywordResult:
+    """The keyword view's answer: best hits, how well each covers the query, what was searched."""
+
+    hits: list[tuple[str, float]]  # (chunk_id, BM25F score), best first
+    total: int  # paragraphs matching any word of the query
+    terms: list[tuple[str, str]] = field(default_factory=list)  # (field, term) for highlighting
+    notices: list[str] = field(default_factory=list)
+    # Share (0..1) of the query's weight (IDF of its words) that each hit contains: a paragraph
+    # with only the commonest word of a long query covers little of it.
+    coverage: dict[str, float] = field(default_factory=dict)
+    # The same from the paragraph's own words only (not its agenda item's title): a vote tally
+    # under "Homeless Encampments" contains none of the query.
+    coverage_text: dict[str, float] = field(default_factory=dict)
+    # How many paragraphs cover at least ``min_coverage`` of the query (all of them, not the top).
+    covered: int = 0
+    expansions: list[str] = field(default_factory=list)  # glossary terms also searched ("looked after children")
+
+
+@dataclass
+class VectorResult:
+    """The semantic view's answer: best hits and how many paragraphs clear the relevance floor."""
+
+    hits: list[tuple[str, float]]  # (chunk_id, cosine), best first
+    above_floor: int
 
 
 @dataclass
@@ -86,9 +112,11 @@ class Store(Protocol):
 
     model: str
 
-    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult: ...
+    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True,
+                       min_coverage: float = 0.0) -> KeywordResult: ...
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]: ...
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
+                      floor: Optional[float] = None) -> VectorResult: ...
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]: ...
 
@@ -96,8 +124,12 @@ class Store(Protocol):
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]: ...
 
-    def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
-        """Those of ``chunk_ids`` that are procedure (apologies, attendance), ranked down."""
+    def vector_scores(self, vector: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
+        """Cosine similarity of ``vector`` to each of ``chunk_ids`` (its best unit), found or not."""
+        ...
+
+    def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
+        """Kind, date, document and wording fingerprints of each chunk (no text read)."""
         ...
 
     def facets(self) -> Facets: ...
@@ -106,6 +138,10 @@ class Store(Protocol):
 
     def refresh(self) -> bool:
         """Switch to a newer generation if one was published; True if it did."""
+        ...
+
+    def snapshot(self) -> "Store":
+        """A view pinned to the current generation, for all the reads of one request."""
         ...
 
     def close(self) -> None: ...

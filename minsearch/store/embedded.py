@@ -11,10 +11,11 @@ from typing import Callable, Iterable, Optional
 
 import numpy as np
 
-from ..model import Chunk, Filters, MinsearchError
+from ..glossary import Expansion
+from ..model import Chunk, ChunkMeta, Filters, MinsearchError
 from . import keyword
-from .base import DocRecord, DocUpdate, Facets, IndexInfo, facets_of
-from .keyword import KeywordIndex, KeywordResult
+from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, VectorResult, facets_of
+from .keyword import KeywordIndex
 from .layout import FORMAT_VERSION, IndexLayout
 from .vectors import ChunkTable, VectorIndex
 
@@ -92,11 +93,13 @@ class EmbeddedStore:
             self._retired.gen.close()
 
     # The read methods of the live view, for callers that make a single call.
-    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
-        return self._view.keyword_search(text, filters, limit, strict)
+    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
+                       expansions: tuple[Expansion, ...] = ()) -> KeywordResult:
+        return self._view.keyword_search(text, filters, limit, strict, min_coverage, expansions)
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
-        return self._view.vector_search(vector, filters, limit)
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
+                      floor: Optional[float] = None) -> VectorResult:
+        return self._view.vector_search(vector, filters, limit, floor)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         return self._view.chunks(chunk_ids)
@@ -107,8 +110,11 @@ class EmbeddedStore:
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         return self._view.chunk_vector(chunk_id)
 
-    def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
-        return self._view.boilerplate_ids(chunk_ids)
+    def vector_scores(self, vector: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
+        return self._view.vector_scores(vector, chunk_ids)
+
+    def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
+        return self._view.chunk_meta(chunk_ids)
 
     def facets(self) -> Facets:
         return self._view.facets()
@@ -128,11 +134,14 @@ class _View:
     def model(self) -> str:
         return self.gen.meta["model"]
 
-    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
-        return self.gen.keyword.search(text, filters, limit, strict=strict)
+    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
+                       expansions: tuple[Expansion, ...] = ()) -> KeywordResult:
+        return self.gen.keyword.search(text, filters, limit, strict=strict, min_coverage=min_coverage,
+                                       expansions=expansions)
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
-        return self.gen.vectors.search(vector, filters, limit)
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
+                      floor: Optional[float] = None) -> VectorResult:
+        return self.gen.vectors.search(vector, filters, limit, floor)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         return self.gen.keyword.chunks(chunk_ids)
@@ -143,8 +152,17 @@ class _View:
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         return self.gen.vectors.chunk_vector(chunk_id)
 
-    def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
-        return self.gen.vectors.boilerplate_ids(chunk_ids)
+    def vector_scores(self, vector: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
+        return self.gen.vectors.scores_of(vector, chunk_ids)
+
+    def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
+        return self.gen.vectors.chunk_meta(chunk_ids)
+
+    def snapshot(self) -> "_View":
+        return self
+
+    def refresh(self) -> bool:
+        return False
 
     def facets(self) -> Facets:
         f = self.gen.meta.get("facets", {})
@@ -173,7 +191,10 @@ class EmbeddedWriter:
         self.layout.home.mkdir(parents=True, exist_ok=True)
         self.layout.clean()  # leftovers of a run that was killed
         self.live = self.layout.current()
-        self._meta = self.layout.read_meta(self.live) if self.live else None
+        # A generation in an older format is not extended: every document is indexed afresh
+        # (its chunks would lack what this version stores) into the next generation.
+        self._base = self.live if self.live and self.layout.is_current_format(self.live) else None
+        self._meta = self.layout.read_meta(self._base) if self._base else None
         if self._meta and self._meta["model"] != model:
             raise MinsearchError(
                 f"{home}: index was built with model {self._meta['model']!r}, not {model!r}; "
@@ -181,9 +202,9 @@ class EmbeddedWriter:
             )
 
     def documents(self) -> dict[str, DocRecord]:
-        if not self.live:
+        if not self._base:
             return {}
-        path = self.layout.generation_dir(self.live) / "docs.json"
+        path = self.layout.generation_dir(self._base) / "docs.json"
         data = json.loads(path.read_text())
         return {k: DocRecord(**v) for k, v in data.items()}
 
@@ -210,14 +231,15 @@ class EmbeddedWriter:
                     f"the live index is untouched"
                 ) from e
             raise
-        self.live, self._meta = name, self.layout.read_meta(name)
+        self.live = self._base = name
+        self._meta = self.layout.read_meta(name)
         self.layout.clean()
         return info
 
     def _write(self, tmp: Path, name: str, upserts: list[DocUpdate], deletes: list[str],
                say: Callable[[str], None]) -> IndexInfo:
         replaced = set(deletes) | {u.record.doc_id for u in upserts}
-        old = self.layout.generation_dir(self.live) if self.live else None
+        old = self.layout.generation_dir(self._base) if self._base else None
 
         # Keyword view: start from a copy of the live index, so unchanged documents cost nothing.
         say("keyword index")

@@ -7,6 +7,7 @@ positions and makes ``"with child"`` match any "child" (see FIELD-NOTES).
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -15,17 +16,35 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Optional
 
+import numpy as np
 from whoosh import fields, index, qparser, query, scoring
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import Filter, StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter import stem
 
+from ..glossary import Expansion
 from ..model import Chunk, Filters, MinsearchError
-from .keyword_scoring import PostingScorer, UnsupportedPostings, plain_terms
+from .base import KeywordResult
+from .keyword_scoring import PostingScorer, UnsupportedPostings
 
-STEMMED = StemmingAnalyzer(stoplist=None)
-UNSTEMMED = StandardAnalyzer(stoplist=None, minsize=1)
+class WholeAmounts(Filter):
+    """"820.00" is also "820": minutes print sums with pence or cents ("$233,820.00"), people type
+    them without ("$233,820"). The whole part is added at the same position, so phrases still work."""
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        for t in tokens:
+            yield t
+            if _ZERO_CENTS.fullmatch(t.text):
+                t.text = t.text.split(".", 1)[0]
+                yield t
+
+
+_ZERO_CENTS = re.compile(r"\d+\.0+")
+STEMMED = StemmingAnalyzer(stoplist=None) | WholeAmounts()
+UNSTEMMED = StandardAnalyzer(stoplist=None, minsize=1) | WholeAmounts()
 LABEL = StandardAnalyzer(stoplist=None, minsize=1)
 
+# Fields scored by BM25F (the ones a query's words and phrases are searched in).
+SCORED_FIELDS = frozenset({"text", "title", "exact"})
 # Fields a user can name in a query (``title:budget``); the rest are internal.
 QUERY_FIELDS = ("text", "title", "exact", "council", "committee", "section", "date", "doc_id")
 MAX_QUERY_CHARS = 1000
@@ -53,7 +72,7 @@ def schema() -> fields.Schema:
         date=fields.DATETIME(),
         date_str=fields.STORED(),
         url=fields.STORED(),
-        boilerplate=fields.BOOLEAN(stored=True),
+        kind=fields.ID(stored=True),
     )
 
 
@@ -68,7 +87,7 @@ def chunk_fields(c: Chunk) -> dict:
         paragraph=c.paragraph, item=c.item, start=c.start, end=c.end, text=c.text,
         exact=f"{c.title}\n{c.text}", council=c.council, committee=c.committee,
         council_key=label_key(c.council), committee_key=label_key(c.committee),
-        date_str=c.date, url=c.url, boilerplate=c.boilerplate,
+        date_str=c.date, url=c.url, kind=c.kind,
     )
     if c.date:
         doc["date"] = datetime.fromisoformat(c.date)
@@ -81,7 +100,7 @@ def chunk_from_stored(d: dict) -> Chunk:
         section=d.get("section", ""), paragraph=d.get("paragraph", 0), start=d.get("start", 0),
         end=d.get("end", 0), text=d.get("text", ""), item=d.get("item", 1), council=d.get("council", ""),
         committee=d.get("committee", ""), date=d.get("date_str", ""), url=d.get("url", ""),
-        boilerplate=bool(d.get("boilerplate", False)),
+        kind=d.get("kind") or "substance",
     )
 
 
@@ -89,14 +108,8 @@ class QuerySyntaxError(MinsearchError):
     """The query does not parse in the Whoosh query language."""
 
 
-@dataclass
-class KeywordResult:
-    hits: list[tuple[str, float]]  # (chunk_id, BM25F score), best first
-    total: int
-    terms: list[tuple[str, str]] = field(default_factory=list)  # (field, term) for highlighting
-    notices: list[str] = field(default_factory=list)
-
-
+_RANGE = re.compile(r"\S*[\[{][^\]}]*[\]}]?")
+_FIELD_PREFIX = re.compile(r"\b\w+:(?=\S)")
 # A quoted string not already bound to a field ("x" but not title:"x") searches the unstemmed field.
 _BARE_QUOTE = re.compile(r'(?<![\w:])"([^"]+)"')
 
@@ -123,7 +136,10 @@ def parse(text: str, sch: fields.Schema, strict: bool = True) -> tuple[query.Que
     except Exception as e:  # Whoosh raises bare Exception for bad dates and ranges
         if strict:
             raise QuerySyntaxError(f"query syntax: {e} (quote the words to search them literally)") from None
-        words = " ".join(re.findall(r"\w+", text))
+        # The words the user meant to find, without the broken syntax: a range such as
+        # "date:[foo to bar]" is dropped whole (its bounds are not search words), field names go.
+        kept = _FIELD_PREFIX.sub(" ", _RANGE.sub(" ", text))
+        words = " ".join(re.findall(r"\w+", kept)) or " ".join(re.findall(r"\w+", text))
         if not words:
             raise QuerySyntaxError("query has no words to search") from None
         plain = qparser.MultifieldParser(["text", "title"], sch, group=qparser.OrGroup)
@@ -245,34 +261,89 @@ class KeywordIndex:
         with self._lock:
             return self._searcher.doc_count()
 
-    def search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
+    def search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
+               expansions: tuple[Expansion, ...] = ()) -> KeywordResult:
+        """The best ``limit`` paragraphs for ``text`` (Whoosh query language), with coverage.
+
+        ``expansions`` (glossary groups the query names) are searched beside the words they
+        stand for, in a query of plain words and phrases; explicit syntax (AND, NOT, fields) is
+        searched as written. ``min_coverage``: what ``covered`` counts (see
+        :class:`~.base.KeywordResult`).
+        """
         q, notices = parse(text, self._schema, strict=strict)
-        terms = sorted({(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
-                        for f, t in q.iter_all_terms() if f in ("text", "title", "exact")})
+        plan = plan_query(q, self._scorable, expansions)
+        found = {(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
+                 for f, t in q.iter_all_terms() if f in ("text", "title", "exact")}
+        terms = sorted(found | (plan.extra_terms if plan is not None else set()))
+        fq = filter_query(filters)
         with self._lock:
-            return self._search(q, filter_query(filters), limit, terms, notices)
+            if plan is not None:
+                try:
+                    return self._concept_search(plan, fq, limit, min_coverage, terms, notices)
+                except UnsupportedPostings:
+                    pass  # postings in a layout keyword_scoring does not read: Whoosh scores them
+            res = self._searcher.search(q, limit=limit, filter=fq)
+            hits = [(r["chunk_id"], float(r.score)) for r in res]
+            total = res.estimated_length()
+        # Explicit syntax is a demand every hit meets: each covers the query.
+        return KeywordResult(hits=hits, total=total, terms=terms, notices=notices,
+                             coverage={c: 1.0 for c, _s in hits}, coverage_text={c: 1.0 for c, _s in hits},
+                             covered=total)
 
-    def _search(self, q: query.Query, fq: Optional[query.Query], limit: int, terms: list[tuple[str, str]],
-                notices: list[str]) -> KeywordResult:
-        words = plain_terms(q, self._scorable)
-        if words is not None:
-            try:
-                hits, total = self._plain_search(words, fq, limit)
-                return KeywordResult(hits=hits, total=total, terms=terms, notices=notices)
-            except UnsupportedPostings:
-                pass  # postings in a layout keyword_scoring does not read: Whoosh scores them
-        res = self._searcher.search(q, limit=limit, filter=fq)
-        hits = [(r["chunk_id"], float(r.score)) for r in res]
-        return KeywordResult(hits=hits, total=res.estimated_length(), terms=terms, notices=notices)
-
-    def _plain_search(self, words: list[tuple[str, str]], fq: Optional[query.Query],
-                      limit: int) -> tuple[list[tuple[str, float]], int]:
-        """An OR of words, scored with :class:`PostingScorer`: same scores, far less Python."""
+    def _concept_search(self, plan: "Plan", fq: Optional[query.Query], limit: int, min_coverage: float,
+                        terms: list[tuple[str, str]], notices: list[str]) -> KeywordResult:
+        """Plain words, phrases and glossary alternates, scored as Whoosh scores an OR of them
+        (the sum of each part's BM25F), with each paragraph's coverage of the query."""
         if self._postings is None:
             self._postings = PostingScorer(self._searcher, WEIGHTING)
-        allowed = self._postings.mask(self._searcher.docs_for_query(fq)) if fq is not None else None
-        best, total = self._postings.top(words, limit, allowed)
-        return [(self._chunk_id(d), score) for d, score in best], total
+        scorer = self._postings
+        per_term: dict[tuple[str, str], np.ndarray] = {}
+        total, matched = scorer.scores(plan.plain, per_term)
+        other: list[np.ndarray] = []
+        for oq in plan.other:
+            mask = np.zeros(scorer.doc_count_all, dtype=bool)
+            for hit in self._searcher.search(oq, limit=None):
+                total[hit.docnum] += float(hit.score)
+                mask[hit.docnum] = True
+            other.append(mask)
+            matched |= mask
+        weights = np.array([self._concept_weight(c) for c in plan.concepts], dtype=np.float64)
+        covered_weight = np.zeros(scorer.doc_count_all, dtype=np.float64)
+        covered_text = np.zeros(scorer.doc_count_all, dtype=np.float64)
+        for c, w in zip(plan.concepts, weights):
+            mask = np.zeros(scorer.doc_count_all, dtype=bool)
+            own = np.zeros(scorer.doc_count_all, dtype=bool)  # in the paragraph's own words
+            for leaf in c.terms:
+                hit_mask = per_term.get(leaf)
+                if hit_mask is not None:
+                    mask |= hit_mask
+                    if leaf[0] != "title":
+                        own |= hit_mask
+            for i in c.others:
+                mask |= other[i]
+                own |= other[i]  # phrases are searched in the paragraph's text
+            covered_weight[mask] += w
+            covered_text[own] += w
+        total_weight = weights.sum()
+        coverage = covered_weight / total_weight if total_weight > 0 else matched.astype(np.float64)
+        coverage_text = covered_text / total_weight if total_weight > 0 else matched.astype(np.float64)
+        allowed = scorer.mask(self._searcher.docs_for_query(fq)) if fq is not None else None
+        best, count = scorer.best(total, matched, limit, allowed)
+        ok = matched & (coverage >= min_coverage - 1e-9)
+        if allowed is not None:
+            ok &= allowed
+        hits = [(self._chunk_id(d), score) for d, score in best]
+        cov = {cid: float(coverage[d]) for (cid, _s), (d, _x) in zip(hits, best)}
+        own = {cid: float(coverage_text[d]) for (cid, _s), (d, _x) in zip(hits, best)}
+        return KeywordResult(hits=hits, total=count, terms=terms, notices=notices, coverage=cov, coverage_text=own,
+                             covered=int(np.count_nonzero(ok)), expansions=[e.label() for e in plan.used])
+
+    def _concept_weight(self, c: "Concept") -> float:
+        """How much a part of the query weighs in coverage: the IDF of its rarest word (a word
+        the index has never seen weighs most)."""
+        n = max(self._searcher.doc_count_all(), 1)  # an empty index has no IDF (log 0)
+        idfs = [math.log(n / (self._searcher.doc_frequency(f, t) + 1)) + 1 for f, t in c.weight_terms]
+        return max(idfs) if idfs else 1.0
 
     def _chunk_id(self, docnum: int) -> str:
         found = self._chunk_ids.get(docnum)
@@ -312,3 +383,78 @@ def create(folder: Path) -> index.Index:
 
 def open_writable(folder: Path) -> index.Index:
     return index.open_dir(str(folder))
+
+
+# -- query plans: plain words, phrases and glossary alternates -------------------------------------
+@dataclass
+class Concept:
+    """One part of a query for coverage: a word (in any field), or a phrase."""
+
+    terms: list[tuple[str, str]] = field(default_factory=list)  # plain leaves that satisfy it
+    others: list[int] = field(default_factory=list)  # indexes into Plan.other that satisfy it
+    weight_terms: list[tuple[str, str]] = field(default_factory=list)  # whose IDF gives its weight
+
+
+@dataclass
+class Plan:
+    plain: list[tuple[str, str]]  # (field, term) leaves scored a posting block at a time
+    other: list[query.Query]  # phrases, scored by Whoosh and added
+    concepts: list[Concept]
+    used: list[Expansion]
+    extra_terms: set[tuple[str, str]]  # glossary terms, for highlighting
+
+
+def plan_query(q: query.Query, scorable: set[str], expansions: tuple[Expansion, ...] = ()) -> Optional[Plan]:
+    """How to score ``q`` as a sum of parts, or None when it needs Whoosh (AND, NOT, wildcards, ranges)."""
+    if type(q) is query.Or and q.boost == 1.0 and getattr(q, "scale", None) is None:
+        children = list(q.subqueries)
+    else:
+        children = [q]
+    plain: list[tuple[str, str]] = []
+    other: list[query.Query] = []
+    concepts: dict[object, Concept] = {}
+    for child in children:
+        if child.boost != 1.0:
+            return None
+        if isinstance(child, query.Term) and child.fieldname in scorable and isinstance(child.text, str):
+            leaf = (child.fieldname, child.text)
+            key = child.text if child.fieldname in ("text", "title") else leaf
+            c = concepts.setdefault(key, Concept())
+            if leaf not in plain:
+                plain.append(leaf)
+            c.terms.append(leaf)
+            weight = ("text", child.text) if child.fieldname in ("text", "title") else leaf
+            if weight not in c.weight_terms:
+                c.weight_terms.append(weight)
+        elif isinstance(child, query.Phrase) and child.fieldname in scorable:
+            other.append(child)
+            concepts[("phrase", len(other) - 1)] = Concept(
+                others=[len(other) - 1], weight_terms=[(child.fieldname, w) for w in child.words])
+        else:
+            return None
+    used: list[Expansion] = []
+    extra: set[tuple[str, str]] = set()
+    # Glossary alternates only widen a query of plain words: quotes and fields are demands.
+    if expansions and not other and all(f in ("text", "title") for f, _t in plain):
+        for e in expansions:
+            targets = [concepts[t.text] for w in e.words for t in STEMMED(w) if t.text in concepts]
+            if not targets:
+                continue
+            used.append(e)
+            for alt in e.alternates:
+                stems = [t.text for t in STEMMED(alt)]
+                if not stems:
+                    continue
+                if len(stems) == 1:
+                    leaves = [("text", stems[0]), ("title", stems[0])]
+                    for leaf in leaves:
+                        if leaf not in plain:
+                            plain.append(leaf)
+                    for c in targets:
+                        c.terms.extend(leaves)
+                else:
+                    other.append(query.Phrase("text", stems))
+                    for c in targets:
+                        c.others.append(len(other) - 1)
+                extra.update(("text", s) for s in stems)
+    return Plan(plain, other, list(concepts.values()), used, extra)

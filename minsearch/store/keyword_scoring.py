@@ -136,12 +136,19 @@ class PostingScorer:
         return np.concatenate(id_parts), np.concatenate(w_parts)
 
     # -- scoring ---------------------------------------------------------------------------------
-    def scores(self, terms: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Summed BM25F score of every document, and which documents matched any term."""
+    def scores(self, terms: list[tuple[str, str]],
+               per_term: Optional[dict[tuple[str, str], np.ndarray]] = None) -> tuple[np.ndarray, np.ndarray]:
+        """Summed BM25F score of every document, and which documents matched any term.
+
+        ``per_term``: filled with a boolean mask of the documents each term matched.
+        """
         total = np.zeros(self.doc_count_all, dtype=np.float64)
         matched = np.zeros(self.doc_count_all, dtype=bool)
         s = self._searcher
         for fieldname, text in terms:
+            mine = None
+            if per_term is not None:
+                mine = per_term[(fieldname, text)] = np.zeros(self.doc_count_all, dtype=bool)
             found = [(si, seg, *self._postings(seg.reader, fieldname, text)) for si, seg in enumerate(self._segments)]
             found = [f for f in found if len(f[2])]
             if not found:  # as in Whoosh, a term that matches nothing is not scored (its IDF is undefined)
@@ -158,6 +165,8 @@ class PostingScorer:
                     ids, part = ids[keep], part[keep]
                 total[ids + seg.offset] += part
                 matched[ids + seg.offset] = True
+                if mine is not None:
+                    mine[ids + seg.offset] = True
         return total, matched
 
     def top(self, terms: list[tuple[str, str]], limit: int,
@@ -167,6 +176,13 @@ class PostingScorer:
         ``allowed``: a boolean mask of documents the filters let through.
         """
         total, matched = self.scores(terms)
+        return self.best(total, matched, limit, allowed)
+
+    @staticmethod
+    def best(total: np.ndarray, matched: np.ndarray, limit: int,
+             allowed: Optional[np.ndarray] = None) -> tuple[list[tuple[int, float]], int]:
+        """The best ``limit`` (docnum, score) of ``matched`` documents by ``total``, and their count."""
+        matched = matched.copy()
         if allowed is not None:
             matched &= allowed
         idx = np.flatnonzero(matched)

@@ -29,7 +29,10 @@ from typing import Optional
 
 from ..model import MinsearchError
 
-FORMAT_VERSION = 1
+# 2: chunks carry a kind (substance / procedure / heading) and wording fingerprints; Whoosh
+#    stores "kind" and indexes "820.00" also as "820". An older generation is not read; the
+#    next `minsearch index` rebuilds it.
+FORMAT_VERSION = 2
 _GEN = re.compile(r"^gen-(\d{6})$")
 
 
@@ -91,8 +94,18 @@ class IndexLayout:
         except (OSError, json.JSONDecodeError) as e:
             raise MinsearchError(f"{path}: unreadable index metadata ({e})") from e
         if meta.get("format") != FORMAT_VERSION:
-            raise MinsearchError(f"{path}: index format {meta.get('format')!r}, this minsearch reads {FORMAT_VERSION}")
+            raise MinsearchError(
+                f"{path}: index format {meta.get('format')!r} was written by another version of minsearch "
+                f"(this one reads {FORMAT_VERSION}); run `minsearch index PATHS --index {self.home}` to rebuild it"
+            )
         return meta
+
+    def is_current_format(self, name: str) -> bool:
+        """True if generation ``name`` was written in this minsearch's format."""
+        try:
+            return json.loads((self.generation_dir(name) / "meta.json").read_text()).get("format") == FORMAT_VERSION
+        except (OSError, ValueError):
+            return False
 
     def next_generation(self) -> str:
         nums = [int(m.group(1)) for p in self._gens() if (m := _GEN.match(p.name))]

@@ -5,7 +5,8 @@ Three collections per index (``settings.milvus_collection`` = ``NAME``):
 ``NAME`` (one row per embedding *unit*)
     ``id`` = ``key(chunk_id)~n~gen`` is the primary key (``gen``: the commit that wrote it); every unit row repeats its chunk's fields
     (chunk_id, doc_id, title, section, paragraph, item, start, end, council, committee,
-    council_key, committee_key, date, url, source, boilerplate) so any row can be filtered alone.
+    council_key, committee_key, date, url, source, kind, exact, sketch, nwords) so any row can be
+    filtered alone.
     Filters never put a user's string into an expression: documents, chunks, councils and
     committees are matched by ``*_key`` fields holding a SHA-1 of the value (see :func:`key`).
     ``dense`` holds the unit's normalised vector (FLAT index, metric IP). Only unit 0 carries the
@@ -51,9 +52,11 @@ from typing import Callable, Iterable, Iterator, Optional
 import numpy as np
 
 from ..config import Settings
-from ..model import Chunk, Filters, MinsearchError
-from .base import DocRecord, DocUpdate, Facets, IndexInfo, facets_of
-from .keyword import STOPWORDS, KeywordResult, label_key
+from ..glossary import Expansion
+from ..ingest.fingerprint import fingerprint
+from ..model import Chunk, ChunkMeta, Filters, MinsearchError
+from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, VectorResult, facets_of
+from .keyword import STOPWORDS, label_key
 
 # Byte limits of the VARCHAR fields (Milvus counts bytes); longer values are cut on a character boundary.
 _LIMITS = {
@@ -61,16 +64,20 @@ _LIMITS = {
     "council": 1024, "committee": 1024, "council_key": 40, "committee_key": 40, "date": 32,
     "doc_key": 40, "chunk_key": 40,
     "url": 8192, "source": 8192, "hash": 128, "indexed_at": 64, "key": 128, "value": 65535, "words": 65535,
+    "kind": 16, "sketch": 512,
 }
 # Version of the collections' layout, kept in the index meta row. 2: BM25 over title + text ("words").
-SCHEMA_VERSION = 2
+# 3: a paragraph's kind and wording fingerprints (as the embedded store's ChunkTable); "words" is
+#    also indexed for TEXT_MATCH, which gives the document frequencies that weigh coverage.
+SCHEMA_VERSION = 3
 # As the embedded store's text field: lower-cased, English-stemmed, stopwords kept (phrases need
 # them); loose stopwords are left out of queries instead (:func:`bm25_words`). Milvus's "english"
 # analyzer drops stopwords from the index and was further from the embedded store's rankings
 # (benchmarks/results/scale_out.md).
 ANALYZER = {"tokenizer": "standard", "filter": ["lowercase", {"type": "stemmer", "language": "english"}]}
 _SCALARS = ("chunk_id", "gen", "doc_id", "title", "section", "paragraph", "item", "start", "end", "text",
-            "council", "committee", "date", "url", "source", "boilerplate")
+            "council", "committee", "date", "url", "source", "kind")
+_META_FIELDS = ("chunk_id", "gen", "doc_id", "date", "kind", "exact", "sketch", "nwords")
 _DOC_FIELDS = ("doc_id", "hash", "source", "chunks", "title", "council", "committee", "date", "indexed_at")
 _DUMMY = [1.0, 0.0]
 _BATCH = 512  # rows per insert / ids per "in [...]" expression
@@ -201,7 +208,7 @@ def _chunk_of(row: dict) -> Chunk:
         section=row.get("section", ""), paragraph=int(row.get("paragraph", 0)), start=int(row.get("start", 0)),
         end=int(row.get("end", 0)), text=row.get("text", ""), item=int(row.get("item", 1)),
         council=row.get("council", ""), committee=row.get("committee", ""), date=row.get("date", ""),
-        url=row.get("url", ""), boilerplate=bool(row.get("boilerplate", False)),
+        url=row.get("url", ""), kind=row.get("kind") or "substance",
     )
 
 
@@ -311,6 +318,8 @@ class MilvusStore:
         _check_schema(meta, self._chunks)
         self.model: str = meta.get("model", settings.model)
         self.dim: int = int(meta.get("dim", 0))
+        self._idfs: dict[str, float] = {}
+        self._n_paragraphs: Optional[int] = None
 
     def _index_meta(self) -> dict:
         rows = self._client.query(self._meta, filter='key == "index"', output_fields=["value"])
@@ -325,13 +334,19 @@ class MilvusStore:
             raise MinsearchError(f"Milvus {self.uri} ({self._chunks}): {what} failed ({_reason(e)})") from None
 
     # -- searching ------------------------------------------------------------------------------
-    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
+    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
+                       expansions: tuple[Expansion, ...] = ()) -> KeywordResult:
         from . import keyword
 
         q, notices = keyword.parse(text, keyword.schema(), strict=strict)
         terms = sorted({(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
                         for f, t in q.iter_all_terms() if f in ("text", "title", "exact")})
+        plan = keyword.plan_query(q, keyword.SCORED_FIELDS, expansions)
         words = bm25_words(text)
+        if plan is not None and plan.used:
+            # Glossary alternates widen the BM25 pool as they widen the embedded store's query.
+            words = " ".join([words] + [a for e in plan.used for a in e.alternates])
+            terms = sorted(set(terms) | plan.extra_terms)
         if not words:
             return KeywordResult(hits=[], total=0, terms=terms, notices=notices)
         checker = _Checker()
@@ -348,23 +363,75 @@ class MilvusStore:
                          search_params={"metric_type": "BM25"})
         hits = [(r["entity"]["chunk_id"], float(r["distance"])) for r in res[0]] if res else []
         hits = _first_per_chunk(hits)  # a commit in progress can leave two versions of a paragraph
+        found = self.chunks([c for c, _ in hits]) if hits else {}
         if not plain and hits:
-            found = self.chunks([c for c, _ in hits])
             hits = [(c, s) for c, s in hits if c in found and checker.match(q, _Doc(found[c]))]
             if checker.unchecked:
                 notices.append("The Milvus backend could not apply the "
                                f"{', '.join(sorted(checker.unchecked))} part of your query; it was ignored.")
+        full = len(hits) >= pool
         hits = hits[:limit]
-        return KeywordResult(hits=hits, total=len(hits), terms=terms, notices=notices)
+        if plan is None:  # explicit syntax: every hit meets the demand
+            coverage = own = {c: 1.0 for c, _s in hits}
+        else:
+            docs = {c: _Doc(found[c]) for c, _s in hits if c in found}
+            coverage, own = self._coverage(plan, docs), self._coverage(plan, docs, own_words=True)
+        covered = sum(1 for c, _s in hits if coverage.get(c, 0.0) >= min_coverage - 1e-9)
+        # Milvus counts nothing beyond the pool: a full pool means "at least this many".
+        return KeywordResult(hits=hits, total=len(hits) + int(full), terms=terms, notices=notices,
+                             coverage=coverage, coverage_text=own, covered=covered + int(full),
+                             expansions=[e.label() for e in plan.used] if plan is not None else [])
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
+    def _coverage(self, plan, docs: dict[str, "_Doc"], own_words: bool = False) -> dict[str, float]:
+        """The share of the query's weight each paragraph contains, as the embedded store counts it
+        (``own_words``: not counting its agenda item's title)."""
+        weights = [max((self._idf(t) for _f, t in c.weight_terms), default=1.0) for c in plan.concepts]
+        total = sum(weights) or 1.0
+        checker = _Checker()
+        out: dict[str, float] = {}
+        for cid, d in docs.items():
+            got = 0.0
+            for c, w in zip(plan.concepts, weights):
+                if any(t in d.tokens.get(f, ()) for f, t in c.terms if not (own_words and f == "title")) \
+                        or any(checker.match(plan.other[i], d) for i in c.others):
+                    got += w
+            out[cid] = got / total
+        return out
+
+    def _idf(self, term: str) -> float:
+        """Whoosh's IDF of a stemmed word, from a TEXT_MATCH count over the paragraphs."""
+        import math
+
+        if term not in self._idfs:
+            n = self._paragraphs()
+            try:
+                safe = re.sub(r"[^\w]", " ", term).strip()
+                rows = self._client.query(self._chunks, filter=_and("is_primary == true", f"TEXT_MATCH(words, {quote(safe)})"),
+                                          output_fields=["count(*)"]) if safe else []
+                df = int(rows[0]["count(*)"]) if rows else 0
+            except Exception:
+                df = 0
+            self._idfs[term] = math.log(max(n, 1) / (df + 1)) + 1
+        return self._idfs[term]
+
+    def _paragraphs(self) -> int:
+        if self._n_paragraphs is None:
+            rows = self._call("counting", self._client.query, self._chunks, filter="is_primary == true",
+                              output_fields=["count(*)"])
+            self._n_paragraphs = int(rows[0]["count(*)"]) if rows else 0
+        return self._n_paragraphs
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
+                      floor: Optional[float] = None) -> VectorResult:
         vec = np.asarray(vector, dtype=np.float32).ravel().tolist()
         res = self._call("vector search", self._client.search, self._chunks, data=[vec], anns_field="dense",
                          limit=min(limit, _MAX_TOPK), filter=filter_expr(filters), output_fields=["chunk_id"],
                          search_params={"metric_type": "IP"}, group_by_field="chunk_id")
         out = [(r["entity"]["chunk_id"], float(r["distance"])) for r in res[0]] if res else []
         out.sort(key=lambda x: -x[1])
-        return out
+        above = len(out) if floor is None else sum(1 for _c, sc in out if sc >= floor)
+        # Counted within the pool: a pool that is all above the floor means "at least this many".
+        return VectorResult(out, above + int(above == len(out) and len(out) >= limit))
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         ids = list(dict.fromkeys(chunk_ids))
@@ -400,16 +467,43 @@ class MilvusStore:
         v = np.asarray([r["dense"] for r in rows if r["gen"] == gen], dtype=np.float32).mean(axis=0)
         return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
 
-    def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
+    def vector_scores(self, vector: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
         ids = list(dict.fromkeys(chunk_ids))
-        out: set[str] = set()
+        q = np.asarray(vector, dtype=np.float32).ravel()
+        best: dict[str, tuple[int, float]] = {}  # chunk -> (generation, best unit score)
         for s in range(0, len(ids), _BATCH):
             part = ids[s : s + _BATCH]
-            rows = self._call("reading flags", self._client.query, self._chunks,
-                              filter=_and(_in_keys("chunk_key", part), "is_primary == true", "boilerplate == true"),
-                              output_fields=["chunk_id"], limit=len(part))
-            out.update(r["chunk_id"] for r in rows)
-        return frozenset(out)
+            rows = self._call("reading vectors", self._client.query, self._chunks,
+                              filter=_in_keys("chunk_key", part), output_fields=["chunk_id", "dense", "gen"],
+                              limit=_MAX_TOPK)
+            for r in rows:
+                score = float(np.asarray(r["dense"], dtype=np.float32) @ q)
+                gen, old = best.get(r["chunk_id"], (-1, -2.0))
+                if r["gen"] > gen or (r["gen"] == gen and score > old):
+                    best[r["chunk_id"]] = (r["gen"], score)
+        return {c: v for c, (_g, v) in best.items()}
+
+    def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
+        ids = list(dict.fromkeys(chunk_ids))
+        out: dict[str, ChunkMeta] = {}
+        newest: dict[str, int] = {}
+        for s in range(0, len(ids), _BATCH):
+            part = ids[s : s + _BATCH]
+            rows = self._call("reading chunk kinds", self._client.query, self._chunks,
+                              filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
+                              output_fields=list(_META_FIELDS), limit=len(part) * 2)
+            for r in rows:  # while a commit runs, a paragraph can have rows of two generations
+                if r["gen"] >= newest.get(r["chunk_id"], -1):
+                    newest[r["chunk_id"]] = r["gen"]
+                    out[r["chunk_id"]] = ChunkMeta(
+                        chunk_id=r["chunk_id"], doc_id=r["doc_id"], date=r.get("date", ""),
+                        kind=r.get("kind") or "substance", exact=int(r["exact"]) & ((1 << 64) - 1),
+                        sketch=bytes.fromhex(r.get("sketch") or ""), words=int(r.get("nwords", 0)))
+        return out
+
+    def snapshot(self) -> "MilvusStore":
+        """Milvus serves every query from its latest committed rows: the store is its own view."""
+        return self
 
     def _doc_records(self) -> list[DocRecord]:
         rows = self._call("reading documents", _query_all, self._client, self._docs, 'doc_id != ""',
@@ -460,12 +554,15 @@ def _create_collections(client, names: tuple[str, str, str], dim: int) -> None:
         s.add_field("end", DataType.INT64)
         s.add_field("text", DataType.VARCHAR, max_length=_LIMITS["text"])
         s.add_field("words", DataType.VARCHAR, max_length=_LIMITS["words"], enable_analyzer=True,
-                    analyzer_params=ANALYZER)
+                    enable_match=True, analyzer_params=ANALYZER)
         s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
         for name in ("council_key", "committee_key", "council", "committee", "date", "url", "source"):
             s.add_field(name, DataType.VARCHAR, max_length=_LIMITS[name])
-        s.add_field("boilerplate", DataType.BOOL)
+        s.add_field("kind", DataType.VARCHAR, max_length=_LIMITS["kind"])
+        s.add_field("exact", DataType.INT64)
+        s.add_field("sketch", DataType.VARCHAR, max_length=_LIMITS["sketch"])
+        s.add_field("nwords", DataType.INT64)
         s.add_function(Function(name="words_bm25", function_type=FunctionType.BM25,
                                 input_field_names=["words"], output_field_names=["sparse"]))
         ip = client.prepare_index_params()
@@ -500,10 +597,12 @@ def _unit_rows(u: DocUpdate, gen: int) -> list[dict]:
     seen: Counter = Counter()
     units = np.asarray(u.units, dtype=np.int64)
     vectors = np.asarray(u.vectors, dtype=np.float32)
+    prints = [fingerprint(c.text) for c in u.chunks]
     for r, ci in enumerate(units.tolist()):
         c = u.chunks[ci]
         n = seen[ci]
         seen[ci] += 1
+        fp = prints[ci]
         rows.append({
             "id": f"{key(c.chunk_id)}~{n}~{gen}", "chunk_id": _cut(c.chunk_id, "chunk_id"), "unit": n, "gen": gen,
             "chunk_key": key(c.chunk_id), "doc_key": key(c.doc_id),
@@ -515,7 +614,8 @@ def _unit_rows(u: DocUpdate, gen: int) -> list[dict]:
             "committee_key": key(label_key(c.committee)), "council": _cut(c.council, "council"),
             "committee": _cut(c.committee, "committee"), "date": _cut(c.date or "", "date"),
             "url": _cut(c.url or "", "url"), "source": _cut(c.source or "", "source"),
-            "boilerplate": bool(c.boilerplate),
+            "kind": c.kind, "exact": fp.exact - (1 << 64) if fp.exact >= 1 << 63 else fp.exact,
+            "sketch": fp.sketch.hex(), "nwords": fp.words,
         })
     missing = set(range(len(u.chunks))) - set(seen)
     if missing:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 import numpy as np
 
-from ..model import Chunk, Filters
+from ..ingest.fingerprint import SKETCH, fingerprint
+from ..ingest.kinds import KINDS
+from ..model import Chunk, ChunkMeta, Filters
+from .base import VectorResult
 from .keyword import label_key
 
 LABEL_FIELDS = ("doc_id", "council", "committee", "date")  # few distinct values: stored as codes
+ARRAY_FIELDS = ("kind", "exact", "sketch", "words")
 
 
 @dataclass
@@ -66,26 +70,41 @@ class Labels:
         return Labels(values, codes)
 
 
+KIND_CODES = {k: i for i, k in enumerate(KINDS)}  # substance 0, procedure 1, heading 2
+
+
 @dataclass
 class ChunkTable:
-    """Per-chunk metadata, row-aligned with the chunk ranges of the vector matrix."""
+    """Per-chunk metadata, row-aligned with the chunk ranges of the vector matrix.
+
+    Besides the filter columns it holds what ranking needs for every candidate without reading
+    the paragraph: its kind (:mod:`minsearch.ingest.kinds`) and the fingerprints of its wording
+    (:mod:`minsearch.ingest.fingerprint`), 141 bytes a chunk.
+    """
 
     chunk_id: np.ndarray  # UTF-8 bytes (np.bytes_), decoded on the way out
     doc_id: Labels
     council: Labels  # label_key() of the council
     committee: Labels
     date: Labels  # ISO strings, "" when unknown
-    boilerplate: np.ndarray
+    kind: np.ndarray  # int8 codes of KINDS
+    exact: np.ndarray  # uint64
+    sketch: np.ndarray  # (chunks, SKETCH) uint32 MinHash of the wording
+    words: np.ndarray  # uint32
 
     @classmethod
     def from_chunks(cls, chunks: list[Chunk]) -> "ChunkTable":
+        prints = [fingerprint(c.text) for c in chunks]
         return cls(
             chunk_id=np.array([c.chunk_id.encode("utf-8") for c in chunks], dtype=bytes),
             doc_id=Labels.of([c.doc_id for c in chunks]),
             council=Labels.of([label_key(c.council) for c in chunks]),
             committee=Labels.of([label_key(c.committee) for c in chunks]),
             date=Labels.of([c.date for c in chunks]),
-            boilerplate=np.array([c.boilerplate for c in chunks], dtype=bool),
+            kind=np.array([KIND_CODES.get(c.kind, 0) for c in chunks], dtype=np.int8),
+            exact=np.array([p.exact for p in prints], dtype=np.uint64),
+            sketch=np.frombuffer(b"".join(p.sketch for p in prints), dtype="<u4").reshape(len(prints), SKETCH),
+            words=np.array([p.words for p in prints], dtype=np.uint32),
         )
 
     @classmethod
@@ -100,7 +119,7 @@ class ChunkTable:
 
     def take(self, rows: np.ndarray) -> "ChunkTable":
         return ChunkTable(self.chunk_id[rows], *(getattr(self, f).take(rows) for f in LABEL_FIELDS),
-                          self.boilerplate[rows])
+                          *(getattr(self, f)[rows] for f in ARRAY_FIELDS))
 
     @staticmethod
     def concat(a: "ChunkTable", b: "ChunkTable") -> "ChunkTable":
@@ -108,11 +127,11 @@ class ChunkTable:
         return ChunkTable(
             np.concatenate([a.chunk_id.astype(f"S{width}"), b.chunk_id.astype(f"S{width}")]),
             *(Labels.concat(getattr(a, f), getattr(b, f)) for f in LABEL_FIELDS),
-            np.concatenate([a.boilerplate, b.boilerplate]),
+            *(np.concatenate([getattr(a, f), getattr(b, f)]) for f in ARRAY_FIELDS),
         )
 
     def save(self, path: Path) -> None:
-        arrays = {"chunk_id": self.chunk_id, "boilerplate": self.boilerplate}
+        arrays = {"chunk_id": self.chunk_id, **{f: getattr(self, f) for f in ARRAY_FIELDS}}
         for f in LABEL_FIELDS:
             col = getattr(self, f)
             arrays[f"{f}_values"], arrays[f"{f}_codes"] = col.values, col.codes
@@ -122,11 +141,8 @@ class ChunkTable:
     @classmethod
     def load(cls, path: Path) -> "ChunkTable":
         with np.load(path, allow_pickle=False) as z:
-            if "doc_id_codes" not in z:  # the first layout: one unicode array per field
-                ids = np.array([s.encode("utf-8") for s in z["chunk_id"].tolist()], dtype=bytes)
-                return cls(ids, *(Labels.of(z[f].tolist()) for f in LABEL_FIELDS), z["boilerplate"])
             return cls(z["chunk_id"], *(Labels(z[f"{f}_values"], z[f"{f}_codes"]) for f in LABEL_FIELDS),
-                       z["boilerplate"])
+                       *(z[f] for f in ARRAY_FIELDS))
 
     def mask(self, f: Filters) -> Optional[np.ndarray]:
         """Rows passing the filters, or None when there are no filters."""
@@ -150,6 +166,12 @@ class ChunkTable:
         if f.exclude_doc_id:
             m &= ~self.doc_id.equals(f.exclude_doc_id)
         return m
+
+    def meta(self, row: int, chunk_id: str) -> ChunkMeta:
+        return ChunkMeta(chunk_id=chunk_id, doc_id=self.doc_id[row], date=self.date[row],
+                         kind=KINDS[int(self.kind[row])], exact=int(self.exact[row]),
+                         sketch=self.sketch[row].astype("<u4").tobytes(),
+                         words=int(self.words[row]))
 
 
 class VectorIndex:
@@ -178,9 +200,13 @@ class VectorIndex:
             self._row_of = {cid: i for i, cid in enumerate(self.table.chunk_ids())}
         return self._row_of.get(chunk_id)
 
-    def boilerplate_ids(self, chunk_ids) -> frozenset[str]:
-        flags = self.table.boilerplate
-        return frozenset(c for c in chunk_ids if (r := self.row_of(c)) is not None and flags[r])
+    def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
+        out: dict[str, ChunkMeta] = {}
+        for c in chunk_ids:
+            r = self.row_of(c)
+            if r is not None and c not in out:
+                out[c] = self.table.meta(r, c)
+        return out
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         """The mean of a chunk's unit vectors, normalised (for "more like this")."""
@@ -192,10 +218,25 @@ class VectorIndex:
         v = np.asarray(self.vectors[start:end]).mean(axis=0)
         return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
 
-    def search(self, qvec: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
-        """Top ``limit`` chunks by cosine similarity among those passing ``filters``."""
+    def scores_of(self, qvec: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
+        """Cosine of ``qvec`` to each known chunk of ``chunk_ids`` (its best unit)."""
+        out: dict[str, float] = {}
+        q = qvec.astype(np.float32)
+        n_units = len(self.units)
+        for cid in chunk_ids:
+            row = self.row_of(cid)
+            if row is None or cid in out:
+                continue
+            start = self._starts[row]
+            end = self._starts[row + 1] if row + 1 < len(self._starts) else n_units
+            out[cid] = float(np.max(np.asarray(self.vectors[start:end]) @ q))
+        return out
+
+    def search(self, qvec: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None) -> VectorResult:
+        """Top ``limit`` chunks by cosine similarity among those passing ``filters``, and how many
+        chunks in all score at least ``floor`` (the relevance floor of a semantic match)."""
         if len(self.table) == 0:
-            return []
+            return VectorResult([], 0)
         unit_scores = np.asarray(self.vectors) @ qvec.astype(np.float32)
         scores = np.maximum.reduceat(unit_scores, self._starts)
         mask = self.table.mask(filters)
@@ -205,4 +246,6 @@ class VectorIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         ids = self.table.chunk_id
-        return [(ids[i].decode("utf-8"), float(scores[i])) for i in top if np.isfinite(scores[i])]
+        hits = [(ids[i].decode("utf-8"), float(scores[i])) for i in top if np.isfinite(scores[i])]
+        above = int(np.count_nonzero(scores >= floor)) if floor is not None else len(hits)
+        return VectorResult(hits, above)

@@ -1,0 +1,141 @@
+"""The vocabulary of minutes: acronyms and the words they stand for, searched together.
+
+Minutes write "EHCP", "LAC", "S106"; people ask for "education health and care plans" or
+"children in care", and the other way round. A :class:`Glossary` holds groups of equivalent
+terms (``minsearch/data/glossary.tsv``, extended per index by ``<index home>/glossary.tsv``);
+:meth:`Glossary.expand` finds the groups a query names and returns the *other* members, which
+the keyword view searches as well and the page shows ("also searched: ...").
+
+Matching is by word stems, so "plans" finds the group of "plan"; an acronym that is also an
+everyday word ("SEND", "PEP") only counts when typed in capitals.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from whoosh.lang.porter import stem
+
+from .model import MinsearchError
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_FILE_NAME = "glossary.tsv"
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """One glossary group named by a query: what the query said, and what else to search."""
+
+    matched: str  # the query's own words ("EHCP")
+    words: tuple[str, ...]  # the query words this group stands for (lower case), for coverage
+    alternates: tuple[str, ...]  # the group's other terms, each searched as a word or phrase
+
+    def label(self) -> str:
+        return f"{self.matched} → {', '.join(self.alternates[:3])}"
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str  # as written in the glossary
+    stems: tuple[str, ...]
+    acronym: bool
+    upper_only: bool
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w.casefold().replace("’", "'")) for w in _WORD.findall(text))
+
+
+class Glossary:
+    """Groups of equivalent terms, searchable by the stems of a query's words."""
+
+    def __init__(self, groups: list[list[_Term]]) -> None:
+        self._groups = groups
+        self._by_first: dict[str, list[tuple[_Term, int]]] = {}
+        for gi, group in enumerate(groups):
+            for term in group:
+                if term.stems:
+                    self._by_first.setdefault(term.stems[0], []).append((term, gi))
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    @classmethod
+    def parse(cls, text: str, source: str = _FILE_NAME) -> "Glossary":
+        groups: list[list[_Term]] = []
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 2 or not cols[0].strip() and not cols[1].strip():
+                raise MinsearchError(f"{source}: line {lineno}: expected 'ACRONYMS<TAB>EXPANSIONS[<TAB>upper]'")
+            upper = len(cols) > 2 and "upper" in cols[2].lower()
+            terms = [_Term(a.strip(), _stems(a), True, upper) for a in cols[0].split("|") if a.strip()]
+            terms += [_Term(e.strip(), _stems(e), False, False) for e in cols[1].split("|") if e.strip()]
+            groups.append([t for t in terms if t.stems])
+        return cls(groups)
+
+    def merged(self, other: "Glossary") -> "Glossary":
+        return Glossary(self._groups + other._groups)
+
+    def expand(self, query: str) -> list[Expansion]:
+        """The glossary groups ``query`` names, longest match first, each with its other terms."""
+        tokens = [(m.group(), stem(m.group().casefold().replace("’", "'"))) for m in _WORD.finditer(query)]
+        out: list[Expansion] = []
+        seen_groups: set[int] = set()
+        i = 0
+        while i < len(tokens):
+            best: Optional[tuple[int, _Term, int]] = None  # (length, term, group)
+            for term, gi in self._by_first.get(tokens[i][1], []):
+                n = len(term.stems)
+                if tuple(s for _w, s in tokens[i : i + n]) != term.stems:
+                    continue
+                if term.acronym and term.upper_only and tokens[i][0] != tokens[i][0].upper():
+                    continue
+                if best is None or n > best[0]:
+                    best = (n, term, gi)
+            if best is None:
+                i += 1
+                continue
+            n, term, gi = best
+            if gi not in seen_groups:
+                seen_groups.add(gi)
+                said = " ".join(w for w, _s in tokens[i : i + n])
+                others = tuple(dict.fromkeys(t.text for g in self._group_family(gi) for t in g
+                                             if t.stems != term.stems))
+                if others:
+                    out.append(Expansion(said, tuple(w.casefold() for w, _s in tokens[i : i + n]), others))
+            i += n
+        return out
+
+    def _group_family(self, gi: int) -> list[list[_Term]]:
+        """A group and any other group sharing one of its terms (a file in the index home may add
+        members to a shipped group by repeating one of them)."""
+        mine = {t.stems for t in self._groups[gi]}
+        return [g for g in self._groups if any(t.stems in mine for t in g)]
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Glossary:
+    """The glossary that ships with minsearch."""
+    text = resources.files("minsearch").joinpath("data", _FILE_NAME).read_text(encoding="utf-8")
+    return Glossary.parse(text, f"minsearch/data/{_FILE_NAME}")
+
+
+def load_glossary(index_home: Optional[Path] = None) -> Glossary:
+    """The shipped glossary, extended by ``<index home>/glossary.tsv`` when there is one."""
+    base = shipped()
+    if index_home is None:
+        return base
+    extra = Path(index_home) / _FILE_NAME
+    if not extra.is_file():
+        return base
+    try:
+        text = extra.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise MinsearchError(f"{extra}: cannot read the glossary ({e})") from e
+    return base.merged(Glossary.parse(text, str(extra)))
