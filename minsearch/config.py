@@ -33,12 +33,20 @@ class Settings:
     milvus_uri: str = "http://127.0.0.1:19530"
     milvus_collection: str = "minsearch"
     data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
-    # Fusion defaults, chosen by benchmarks/RESULTS.md (see README "Ranking").
+    # Ranking defaults, chosen by leave-one-corpus-out in benchmarks/RESULTS.md (README "Ranking");
+    # what each one does: minsearch.ranking.rank.RankParams.
     fusion: str = "weighted"
     rrf_k: int = 60
-    alpha: float = 0.8  # weighted fusion: share of the semantic score
-    candidates: int = 100  # per view, before fusion
-    boilerplate_penalty: int = 10  # places a procedural paragraph is moved down each list
+    alpha: float = 0.8  # weighted fusion: share of the semantic score ...
+    exact_boost: float = 0.5  # ... less this for queries with numbers, codes, acronyms, names, quotes
+    semantic_floor: float = 0.2  # cosine a paragraph found by meaning alone needs to count as a match ...
+    relative_floor: float = 0.15  # ... and within this of the query's best cosine
+    min_coverage: float = 0.3  # share of the query a keyword hit must contain to count as a match
+    confident_floor: float = 0.4  # the query has matches only if some paragraph is this close in meaning ...
+    confident_coverage: float = 0.5  # ... or contains this share of the query
+    procedure_penalty: int = 10  # places procedure moves down when a query is about procedure
+    duplicate_jaccard: float = 0.8  # share of word pairs two paragraphs share to be the same text
+    candidates: int = 200  # per view, before fusion; matches are counted and dated among these
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

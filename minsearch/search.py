@@ -7,20 +7,42 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Optional
 
 import numpy as np
 
 from .config import FUSIONS, Settings, load_settings
-from .model import MODES, SORTS, Chunk, Filters, Hit, MinsearchError, Query, SearchResult
-from .ranking.fusion import Fused, fuse, single
+from .glossary import Glossary, load_glossary
+from .model import MODES, SORTS, Chunk, ChunkMeta, Filters, Hit, MinsearchError, Query, SearchResult
+from .ranking.rank import RankParams, Ranked, about_procedure, exact_query, params_from, rank
 from .ranking.snippets import TermMatcher, sentence_spans, snippet
 from .store import open_store
-from .store.base import Facets, IndexInfo, Store
+from .store.base import Facets, IndexInfo, KeywordResult, Store, VectorResult
 
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
+CLOSEST = 5  # low-confidence paragraphs shown when nothing matches
+
+
+@dataclass
+class Candidates:
+    """What the two views found for one query, before ranking."""
+
+    keyword: Optional[KeywordResult] = None
+    semantic: Optional[VectorResult] = None
+    meta: dict[str, ChunkMeta] = field(default_factory=dict)
+    qvec: Optional[np.ndarray] = None  # the query's vector, reused to pick semantic snippets
+    cosines: dict[str, float] = field(default_factory=dict)  # meaning of keyword candidates
+
+    @property
+    def keyword_hits(self) -> list[tuple[str, float]]:
+        return self.keyword.hits if self.keyword is not None else []
+
+    @property
+    def semantic_hits(self) -> list[tuple[str, float]]:
+        return self.semantic.hits if self.semantic is not None else []
 _SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|\b\w+:(?=\S)|[()"*?\[\]{}^~]')
 
 
@@ -44,6 +66,7 @@ class Searcher:
     def __init__(self, settings: Optional[Settings] = None, store: Optional[Store] = None) -> None:
         self.settings = settings or load_settings()
         self.store = store or open_store(self.settings)
+        self.glossary: Glossary = load_glossary(self.settings.index_dir)
         self._encoder = None
         self._encoder_lock = threading.Lock()
         self._executor = None
@@ -97,52 +120,82 @@ class Searcher:
                      fusion=q.fusion), notices
 
     # -- searching --------------------------------------------------------------------------------
-    def search(self, q: Query, *, strict: bool = True, snippets: bool = True) -> SearchResult:
-        """Ranked hits for ``q``. ``strict=False`` turns query syntax errors into a plain-words search."""
-        q, notices = self.validate(q)
-        view = self._view()
+    def rank_params(self, fusion: Optional[str] = None) -> RankParams:
+        return params_from(self.settings, fusion)
+
+    def candidates(self, q: Query, view: Store, *, strict: bool = True) -> Candidates:
+        """Both views' candidates for a validated query, under its filters (no ranking yet)."""
         s = self.settings
+        # The same pool for both orders, so "newest first" lists the same matches, and counts them
+        # the same, as "best match".
         n = max(s.candidates, q.offset + q.limit)
-        keyword: list[tuple[str, float]] = []
-        semantic: list[tuple[str, float]] = []
-        terms: list[tuple[str, str]] = []
+        expansions = tuple(self.glossary.expand(q.text)) if q.mode != "semantic" else ()
+        out = Candidates()
         pending = None
-        qvec: list[np.ndarray] = []  # the query's vector, reused to pick semantic snippets
         if q.mode in ("semantic", "hybrid"):
-            def semantic_view() -> list[tuple[str, float]]:
-                qvec.append(self.encode([semantic_text(q.text)])[0])
-                return view.vector_search(qvec[0], q.filters, n)
+            def semantic_view() -> VectorResult:
+                out.qvec = self.encode([semantic_text(q.text)])[0]
+                return view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor)
 
             # ONNX Runtime and NumPy release the GIL: in hybrid mode the semantic view runs on
             # the second core while Whoosh (pure Python) scores the keyword view.
-            pending = self._pool().submit(semantic_view) if q.mode == "hybrid" else None
-            if pending is None:
-                semantic = semantic_view()
+            if q.mode == "hybrid":
+                pending = self._pool().submit(semantic_view)
+            else:
+                out.semantic = semantic_view()
         if q.mode in ("keyword", "hybrid"):
             try:
-                kr = view.keyword_search(q.text, q.filters, n, strict=strict)
+                out.keyword = view.keyword_search(q.text, q.filters, n, strict=strict, min_coverage=s.min_coverage,
+                                                  expansions=expansions)
             except BaseException:
                 if pending is not None:
                     pending.cancel()
                 raise
-            keyword, terms = kr.hits, kr.terms
-            notices.extend(kr.notices)
         if pending is not None:
-            semantic = pending.result()
-        if q.mode == "hybrid" and '"' in q.text:
+            out.semantic = pending.result()
+        if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
             # A quoted word or phrase is a demand for exactly that text: meaning may reorder
             # the exact matches, but must not add paragraphs without them.
-            matched = {c for c, _ in keyword}
-            semantic = [(c, sc) for c, sc in semantic if c in matched]
-        demote = view.boilerplate_ids([c for c, _ in keyword] + [c for c, _ in semantic])
-        if q.mode == "hybrid":
-            fused = fuse(keyword, semantic, q.fusion or s.fusion, k=s.rrf_k, alpha=s.alpha,
-                         demote=demote, penalty=s.boilerplate_penalty)
-        elif q.mode == "keyword":
-            fused = single(keyword, demote, s.boilerplate_penalty, view="keyword")
-        else:
-            fused = single(semantic, demote, s.boilerplate_penalty, view="semantic")
-        return self._result(view, q, fused, terms, notices, snippets, qvec[0] if qvec else None)
+            matched = {c for c, _ in out.keyword.hits}
+            out.semantic = VectorResult([(c, sc) for c, sc in out.semantic.hits if c in matched],
+                                        min(out.semantic.above_floor, len(matched)))
+        ids = [c for c, _ in out.keyword_hits] + [c for c, _ in out.semantic_hits]
+        out.meta = view.chunk_meta(ids)
+        if q.mode == "hybrid" and out.qvec is not None:
+            # Meaning decides matches among the keyword candidates too, not only among its own top.
+            have = {c for c, _ in out.semantic_hits}
+            out.cosines = view.vector_scores(out.qvec, [c for c, _ in out.keyword_hits if c not in have])
+        return out
+
+    def search(self, q: Query, *, strict: bool = True, snippets: bool = True) -> SearchResult:
+        """Matching paragraphs for ``q``, best first (or newest first), repeats collapsed.
+
+        ``strict=False`` turns query syntax errors into a plain-words search.
+        """
+        q, notices = self.validate(q)
+        view = self._view()
+        c = self.candidates(q, view, strict=strict)
+        params = self.rank_params(q.fusion)
+        kw = c.keyword
+        ranking = rank(q.mode, c.keyword_hits, kw.coverage if kw else {}, c.semantic_hits, c.meta, params,
+                       coverage_text=kw.coverage_text if kw else None, cosines=c.cosines,
+                       procedural=about_procedure(q.text, c.keyword_hits, c.meta), exact=exact_query(q.text),
+                       sort=q.sort)
+        if kw is not None:
+            notices.extend(kw.notices)
+        # The views counted every paragraph that matches, not only the candidates ranked here.
+        kw_in_pool = sum(1 for cid, _s in c.keyword_hits if kw and kw.coverage.get(cid, 0) >= params.min_coverage)
+        sem_in_pool = sum(1 for _c, sc in c.semantic_hits if sc >= params.semantic_floor)
+        more = bool((kw and q.mode != "semantic" and kw.covered > kw_in_pool)
+                    or (c.semantic and q.mode != "keyword" and c.semantic.above_floor > sem_in_pool))
+        terms = kw.terms if kw else []
+        result = self._result(view, q, ranking.matches, terms, notices, snippets, c.qvec, more=more)
+        if not result.hits and q.offset == 0:
+            result.closest = self._hits(view, ranking.closest[:CLOSEST], 0)
+            if snippets:
+                self._add_snippets(q, result.closest, TermMatcher(terms), c.qvec)
+        result.expansions = list(kw.expansions) if kw else []
+        return result
 
     def _pool(self):
         with self._encoder_lock:
@@ -155,8 +208,7 @@ class Searcher:
     def _view(self) -> Store:
         """Pick up a newly published index, then pin it for the rest of the request."""
         self.store.refresh()
-        snapshot = getattr(self.store, "snapshot", None)
-        return snapshot() if snapshot else self.store
+        return self.store.snapshot()
 
     def more_like_this(self, chunk_id: str, limit: int = 10, offset: int = 0,
                        filters: Optional[Filters] = None, snippets: bool = True) -> SearchResult:
@@ -170,34 +222,30 @@ class Searcher:
         f = Filters(council=f.council, committee=f.committee, since=f.since, until=f.until,
                     exclude_doc_id=found.doc_id)
         n = max(self.settings.candidates, offset + limit)
-        semantic = view.vector_search(vec, f, n)
-        demote = view.boilerplate_ids([c for c, _ in semantic])
-        fused = single(semantic, demote, self.settings.boilerplate_penalty, view="semantic")
+        semantic = view.vector_search(vec, f, n).hits
+        meta = view.chunk_meta([c for c, _ in semantic])
+        # Every neighbour is shown (it is a browse, not a search): no relevance floor.
+        params = replace(self.rank_params(), semantic_floor=-1.0)
+        ranking = rank("semantic", [], {}, semantic, meta, params, procedural=False)
         q = Query(text=found.text[:200], mode="semantic", limit=limit, offset=offset, filters=f)
-        return self._result(view, q, fused, [], [], snippets, vec)
+        return self._result(view, q, ranking.matches, [], [], snippets, vec)
 
-    def _result(self, view: Store, q: Query, fused: list[Fused], terms: list[tuple[str, str]], notices: list[str],
-                snippets: bool, qvec: Optional[np.ndarray] = None) -> SearchResult:
-        if q.sort == "date":
-            chunks_all = view.chunks([f.chunk_id for f in fused])
-            fused = sorted(fused, key=lambda f: (chunks_all[f.chunk_id].date if f.chunk_id in chunks_all else ""),
-                           reverse=True)
-            page = fused[q.offset : q.offset + q.limit]
-            chunks = {f.chunk_id: chunks_all[f.chunk_id] for f in page if f.chunk_id in chunks_all}
-        else:
-            page = fused[q.offset : q.offset + q.limit]
-            chunks = view.chunks([f.chunk_id for f in page])
-        hits = [
-            Hit(rank=q.offset + i + 1, score=f.score, chunk=chunks[f.chunk_id],
-                keyword_rank=f.keyword_rank, semantic_rank=f.semantic_rank)
-            for i, f in enumerate(page) if f.chunk_id in chunks
+    def _hits(self, view: Store, ranked: list[Ranked], first: int) -> list[Hit]:
+        ids = [r.chunk_id for r in ranked] + [a for r in ranked for a in r.also]
+        chunks = view.chunks(ids)
+        return [
+            Hit(rank=first + i + 1, score=r.score, chunk=chunks[r.chunk_id], keyword_rank=r.keyword_rank,
+                semantic_rank=r.semantic_rank, also=[chunks[a] for a in r.also if a in chunks])
+            for i, r in enumerate(ranked) if r.chunk_id in chunks
         ]
+
+    def _result(self, view: Store, q: Query, ranked: list[Ranked], terms: list[tuple[str, str]], notices: list[str],
+                snippets: bool, qvec: Optional[np.ndarray] = None, more: bool = False) -> SearchResult:
+        hits = self._hits(view, ranked[q.offset : q.offset + q.limit], q.offset)
         words = sorted({t for _f, t in terms})
         if snippets:
             self._add_snippets(q, hits, TermMatcher(terms), qvec)
-        # Meaning ranks every paragraph, and a full keyword pool means more matches exist.
-        more = len(fused) >= self.settings.candidates
-        return SearchResult(query=q, hits=hits, total=len(fused), more=more, notices=notices, terms=words)
+        return SearchResult(query=q, hits=hits, total=len(ranked), more=more, notices=notices, terms=words)
 
     def _add_snippets(self, q: Query, hits: list[Hit], matcher: TermMatcher,
                       qvec: Optional[np.ndarray] = None) -> None:

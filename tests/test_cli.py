@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from minsearch.app.cli import main
 
-HIT_KEYS = {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section", "paragraph",
-            "council", "committee", "date"}
+HIT_KEYS = {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section", "kind", "paragraph",
+            "council", "committee", "date", "also"}
 
 
 @pytest.fixture
@@ -30,10 +30,11 @@ def test_human_output_shows_title_place_and_emphasised_snippet(cli):
 
 
 def test_json_is_one_object_with_the_documented_hit_shape(cli):
-    r = cli("query", "dental checks", "--json", "--mode", "keyword", "--limit", "3")
+    r = cli("query", "dental checks", "--json", "--mode", "keyword", "--limit", "2")
     out = json.loads(r.output)
     assert out["query"] == "dental checks" and out["mode"] == "keyword"
-    assert len(out["hits"]) == 3 and set(out["hits"][0]) == HIT_KEYS
+    assert len(out["hits"]) == 2 and set(out["hits"][0]) == HIT_KEYS
+    assert out["total"] >= 2 and set(out) >= {"total", "more", "hits", "closest", "also_searched"}
     assert out["hits"][0]["text"].startswith("Dental checks were showing")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from minsearch.config import load_settings
+from minsearch.search import Searcher
 from minsearch.model import Filters, MinsearchError, Query
 
 DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7ec9477#p19",
@@ -121,8 +123,10 @@ def test_document_view_lists_paragraphs_in_order(searcher):
 def test_sort_by_date_and_json_shape(searcher):
     r = searcher.search(Query("dental", sort="date"))
     hit = r.to_json()["hits"][0]
-    assert set(hit) == {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section",
-                        "paragraph", "council", "committee", "date"}
+    assert set(hit) == {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section", "kind",
+                        "paragraph", "council", "committee", "date", "also"}
+    dates = [h.chunk.date for h in r.hits]
+    assert dates == sorted(dates, reverse=True)
 
 
 def test_hostile_text_in_a_query_is_searched_not_crashed_on(searcher):
@@ -131,11 +135,21 @@ def test_hostile_text_in_a_query_is_searched_not_crashed_on(searcher):
     assert searcher.chunk(r.hits[0].chunk.chunk_id).text == r.hits[0].chunk.text
 
 
-def test_result_count_says_when_there_are_more(searcher):
+def test_result_count_says_when_there_are_more(searcher, seeds_index):
     exact = searcher.search(Query('"dental registrations"', mode="keyword"))
     assert exact.total == len(exact.hits) and not exact.more
+    # The count is of matches, not of the candidates meaning ranked (it ranks every paragraph).
     broad = searcher.search(Query("children", mode="semantic", limit=10))
-    assert broad.more and broad.total == 100
+    every = searcher.search(Query("children", mode="semantic", limit=100))
+    assert broad.total == every.total == len(every.hits) < searcher.info().chunks
+    assert not broad.more
+    # With fewer candidates than matches, the count says there are more ("20+").
+    small = Searcher(load_settings(index_dir=seeds_index, candidates=20))
+    try:
+        r = small.search(Query("children", mode="semantic", limit=10))
+        assert r.more and 0 < r.total <= 20  # repeats among the 20 count once
+    finally:
+        small.close()
 
 
 def test_concurrent_searches_give_the_same_answers(searcher):

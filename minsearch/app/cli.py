@@ -155,9 +155,14 @@ def _format_hit(hit, color: bool) -> str:
         (click.style(t, bold=True, fg="yellow") if color else f"**{t}**") if m else t for t, m in hit.snippet
     )
     head = f"{hit.rank:>2}. [{hit.score:.4f}] {c.title}"
+    also = ""
+    if hit.also:
+        places = "; ".join(" · ".join(x for x in (a.committee or a.council, a.date) if x) or a.doc_id for a in hit.also[:5])
+        more = f" and {len(hit.also) - 5} more" if len(hit.also) > 5 else ""
+        also = f"    also in: {places}{more}\n"
     return (f"{click.style(head, bold=True) if color else head}\n"
             f"    {where} · {c.section} ¶{c.paragraph} · {c.doc_id}\n"
-            f"    {snippet}\n")
+            f"    {snippet}\n{also}")
 
 
 @main.command("query")
@@ -228,9 +233,17 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
     color = sys.stdout.isatty()
     for n in result.notices:
         click.echo(f"note: {n}", err=True)
+    for e in result.expansions:
+        click.echo(f"note: also searched {e}", err=True)
     if not result.hits:
-        click.echo("No matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
+        click.echo("No confident matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
+        if result.closest:
+            click.echo("\nClosest paragraphs, low confidence:\n")
+            for hit in result.closest:
+                click.echo(_format_hit(hit, color))
         return
+    n = f"{result.total:,}{'+' if result.more else ''}"
+    click.echo(f"{n} matching paragraph{'' if result.total == 1 and not result.more else 's'}\n")
     for hit in result.hits:
         click.echo(_format_hit(hit, color))
 

@@ -13,19 +13,37 @@ from whoosh.lang.porter import stem
 
 Segments = list[tuple[str, bool]]
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SENTENCE = re.compile(r"[^.!?;]+(?:[.!?;]+|$)")
+# A sentence ends at . ! ? (and closing quotes or brackets) followed by space and a capital, a
+# digit or an opening quote or bracket; decimals ("£5.6m") never have the space.
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ])")
+# ... but not after an initial ("S. Lewis"), a title or a common abbreviation ("No. 4", "e.g. the").
+_NOT_AN_END = re.compile(
+    r"(?:^|[\s(\[\"'“‘])(?:[A-Za-z]|Mr|Mrs|Ms|Mx|Dr|Cllr|Cllrs|Clir|Cmhlr|Councillor|Prof|Rev|Revd|Sr|Jr|St|Mt|"
+    r"No|Nos|no|nos|Co|Ltd|Inc|Corp|Bros|approx|Approx|etc|vs|viz|cf|al|Fig|fig|para|Para|paras|Sec|sec|"
+    r"Ave|Rd|Cres|Dept|Gov|Govt|Hon|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|a\.m|p\.m|"
+    r"[A-Z]\.[A-Z]|[A-Z]\.[A-Z]\.[A-Z])$"
+)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text`` (stripped of surrounding spaces)."""
     spans = []
-    for m in _SENTENCE.finditer(text):
-        s, e = m.span()
+    start = 0
+    for m in _END.finditer(text):
+        if _NOT_AN_END.search(text[max(0, m.start() - 12) : m.start()]):
+            continue
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
         while s < e and text[s].isspace():
             s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
         if e - s > 1:
-            spans.append((s, e))
-    return spans or [(0, len(text))]
+            out.append((s, e))
+    return out or [(0, len(text))]
 
 
 class TermMatcher:

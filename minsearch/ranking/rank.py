@@ -1,0 +1,190 @@
+"""From the two views' candidates to the list a user reads: matches, in order, without repeats.
+
+The only place that decides what counts as a match and in what order matches come:
+
+1. **Fusion** of the keyword and semantic lists (:mod:`.fusion`), with more weight on the keyword
+   view when the query asks for something exact (a number, a code, a name, a quoted phrase).
+2. **Matches.** First the query: it has a confident answer when some candidate contains most of
+   it (``confident_coverage``: the IDF-weighted share of the query's words, glossary alternates
+   counting for the words they stand for) or is close in meaning (``confident_floor``). A query
+   without one ("purple elephant trombone") has no matches, only "closest, low confidence".
+   Then each candidate: a match when it contains ``min_coverage`` of the query or its meaning
+   clears ``semantic_floor``. Procedure and headings must contain the query in their own words
+   (a vote tally under the "Homeless Encampments" item is not about encampments). Counts count
+   matches.
+3. **Procedure last.** Attendance, votes, movers and headings (:mod:`minsearch.ingest.kinds`)
+   never come before substance, unless the query is about procedure (a name, "how did X vote",
+   "who seconded"): then they are only moved down a few places.
+4. **Repeats collapse** into their best-placed copy, which lists the others (``also``).
+5. **Order**: by relevance, or newest meeting first among the matches.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..config import Settings
+from ..model import ChunkMeta
+from .duplicates import Neighbours, collapse, repeats
+from .fusion import Fused, fuse, single
+
+
+@dataclass(frozen=True)
+class RankParams:
+    """The knobs of ranking; defaults are chosen in benchmarks/RESULTS.md (leave-one-corpus-out)."""
+
+    fusion: str = "weighted"  # "rrf" or "weighted"
+    rrf_k: int = 60
+    alpha: float = 0.8  # weighted fusion: share of the semantic score
+    exact_boost: float = 0.5  # RRF weight added to the keyword list (weighted: alpha removed) for exact queries
+    semantic_floor: float = 0.2  # cosine a paragraph found by meaning alone needs to be a match ...
+    relative_floor: float = 0.15  # ... and within this of the query's best cosine (the higher of the two)
+    min_coverage: float = 0.3  # share of the query's weight a keyword hit needs to be a match
+    confident_floor: float = 0.4  # cosine some paragraph needs for the query to have any match ...
+    confident_coverage: float = 0.5  # ... or the share of the query some paragraph must contain
+    procedure_penalty: int = 10  # places procedure moves down when the query is about procedure
+    own_words: bool = True  # procedure and headings match only through their own words
+    duplicate_jaccard: float = 0.8  # share of word pairs two paragraphs must share to be one text
+
+
+def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
+    """The ranking knobs of ``settings`` (``fusion`` overrides the configured method)."""
+    s = settings
+    return RankParams(fusion=fusion or s.fusion, rrf_k=s.rrf_k, alpha=s.alpha, exact_boost=s.exact_boost,
+                      semantic_floor=s.semantic_floor, relative_floor=s.relative_floor, min_coverage=s.min_coverage,
+                      confident_floor=s.confident_floor, confident_coverage=s.confident_coverage,
+                      procedure_penalty=s.procedure_penalty, duplicate_jaccard=s.duplicate_jaccard)
+
+
+@dataclass
+class Ranked:
+    chunk_id: str
+    score: float
+    keyword_rank: Optional[int] = None
+    semantic_rank: Optional[int] = None
+    also: list[str] = field(default_factory=list)  # the same text elsewhere (chunk ids)
+
+
+@dataclass
+class Ranking:
+    matches: list[Ranked]
+    closest: list[Ranked]  # best candidates that are not matches (shown only when nothing matches)
+
+
+# Words that make a query about the meeting's machinery rather than a topic.
+_PROCEDURE_QUERY = re.compile(
+    r"\b(?:vot(?:e|ed|es|ing)|yeas?|nays?|ayes?|noes|second(?:ed|er)|mov(?:ed|er)|proposer|abstain(?:ed|s)?|"
+    r"abstentions?|recus(?:e|ed|al)|absent|absences?|apologies|attend(?:ed|ance)|present|quorum|"
+    r"declar(?:ed|ation|ations)|disclos(?:ed|ure)|pecuniary|conflicts?\s+of\s+interest|roll\s*call|"
+    r"chair(?:ed|ing)?|adjourn(?:ed|ment)?|in\s+camera|closed\s+session)\b",
+    re.I,
+)
+def about_procedure(text: str, keyword: list[tuple[str, float]], meta: dict[str, ChunkMeta]) -> bool:
+    """Is the query about procedure: its words say so, or most of its best keyword matches are
+    procedure (a councillor's name appears mostly in attendance and vote lists)?"""
+    if _PROCEDURE_QUERY.search(text):
+        return True
+    top = [meta[c].kind for c, _s in keyword[:10] if c in meta]
+    return len(top) >= 3 and sum(k != "substance" for k in top) / len(top) >= 0.5
+
+
+def exact_query(text: str) -> bool:
+    """Does the query name something exact: a number, a code, an acronym, a quote, a proper name?"""
+    words = text.split()
+    rest = " ".join(words[1:]) if words and not words[0][:1].isdigit() else text
+    return bool(re.search(r"\d|\"|\b[A-Z]{2,}\b", text)) or bool(re.search(r"\b[A-Z][a-z]", rest))
+
+
+def rank(
+    mode: str,
+    keyword: list[tuple[str, float]],
+    coverage: dict[str, float],
+    semantic: list[tuple[str, float]],
+    meta: dict[str, ChunkMeta],
+    params: RankParams,
+    *,
+    coverage_text: Optional[dict[str, float]] = None,
+    cosines: Optional[dict[str, float]] = None,
+    procedural: bool = False,
+    exact: bool = False,
+    sort: str = "relevance",
+    neighbours: Optional[Neighbours] = None,
+) -> Ranking:
+    """Matches in order (and the closest non-matches) for one query; see the module docstring.
+
+    ``coverage`` / ``coverage_text``: each keyword candidate's share of the query, with and
+    without its item title. ``cosines``: meaning scores of candidates the semantic list does not
+    hold (for deciding matches only; fusion uses the lists as the views ranked them).
+    """
+    if mode == "hybrid":
+        fused = _fuse(keyword, semantic, params, exact)
+    elif mode == "keyword":
+        fused = single(keyword, view="keyword")
+    else:
+        fused = single(semantic, view="semantic")
+    cos = {**(cosines or {}), **dict(semantic)} if mode != "keyword" else {}
+    cov = {c: coverage.get(c, 0.0) for c, _s in keyword} if mode != "semantic" else {}
+    own = coverage_text if coverage_text is not None else coverage
+    eps = 1e-9
+    best_cos = max(cos.values(), default=-1.0)
+    floor = max(params.semantic_floor, best_cos - params.relative_floor)
+    confident = (any(v >= params.confident_coverage - eps for v in cov.values())
+                 or best_cos >= params.confident_floor)
+
+    def is_match(c: str) -> bool:
+        if not confident:
+            return False
+        if params.own_words and not procedural and _kind(meta, c) != "substance":
+            return mode != "semantic" and own.get(c, 0.0) >= params.min_coverage - eps and c in cov
+        return cov.get(c, 0.0) >= params.min_coverage - eps or cos.get(c, -1.0) >= floor
+
+    matches = [f for f in fused if is_match(f.chunk_id)]
+    others = [f for f in fused if not is_match(f.chunk_id)]
+    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty)
+    others = _procedure_last(others, meta, False, 0)
+    if sort == "date":
+        tier = {f.chunk_id: (0 if procedural or _kind(meta, f.chunk_id) == "substance" else 1) for f in matches}
+        matches = sorted(matches, key=lambda f: (tier[f.chunk_id], _negdate(meta, f.chunk_id)))
+    if neighbours is None:
+        neighbours = repeats([f.chunk_id for f in matches] + [f.chunk_id for f in others[:30]], meta,
+                             params.duplicate_jaccard)
+    by_id = {f.chunk_id: f for f in matches}
+    out = [Ranked(cid, by_id[cid].score, by_id[cid].keyword_rank, by_id[cid].semantic_rank, also)
+           for cid, also in collapse([f.chunk_id for f in matches], meta, neighbours=neighbours)]
+    seen = {c for r in out for c in [r.chunk_id, *r.also]}
+    closest_ids = collapse([f.chunk_id for f in others[:30] if f.chunk_id not in seen], meta, neighbours=neighbours)
+    by_other = {f.chunk_id: f for f in others}
+    closest = [Ranked(cid, by_other[cid].score, by_other[cid].keyword_rank, by_other[cid].semantic_rank, also)
+               for cid, also in closest_ids[:10]]
+    return Ranking(out, closest)
+
+
+def _fuse(keyword: list[tuple[str, float]], semantic: list[tuple[str, float]], params: RankParams,
+          exact: bool) -> list[Fused]:
+    if params.fusion == "rrf":
+        return fuse(keyword, semantic, "rrf", k=params.rrf_k, keyword_weight=1.0 + (params.exact_boost if exact else 0.0))
+    alpha = params.alpha - (params.exact_boost if exact else 0.0)
+    return fuse(keyword, semantic, "weighted", alpha=min(1.0, max(0.0, alpha)))
+
+
+def _kind(meta: dict[str, ChunkMeta], cid: str) -> str:
+    m = meta.get(cid)
+    return m.kind if m is not None else "substance"
+
+
+def _negdate(meta: dict[str, ChunkMeta], cid: str) -> str:
+    """A key that sorts newer ISO dates first (and undated last)."""
+    m = meta.get(cid)
+    d = m.date if m is not None and m.date else "0000-00-00"
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in d)
+
+
+def _procedure_last(fused: list[Fused], meta: dict[str, ChunkMeta], procedural: bool, penalty: int) -> list[Fused]:
+    """Substance before procedure and headings; for a query about procedure, procedure is only
+    moved ``penalty`` places down (a name in a vote list still counts)."""
+    if not procedural:
+        return ([f for f in fused if _kind(meta, f.chunk_id) == "substance"]
+                + [f for f in fused if _kind(meta, f.chunk_id) != "substance"])
+    keyed = [(i + (penalty + 0.5 if _kind(meta, f.chunk_id) != "substance" else 0), i) for i, f in enumerate(fused)]
+    return [fused[i] for _k, i in sorted(keyed)]
