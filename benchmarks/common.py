@@ -107,7 +107,8 @@ def cached_index(name: str, sources: list[Path], key: str, encoder=None, log=pri
     from minsearch.config import load_settings
     from minsearch.indexer import index_paths
 
-    folder, home, cached = cache_slot(f"{name}-{key}", build, "run benchmarks.build_limerick, or without --cached-only")
+    folder, home, cached = cache_slot(f"{name}-{key}-{recipe()}", build,
+                                      "run benchmarks.build_limerick, or without --cached-only")
     if cached is not None:
         return home, cached
     done = folder / "summary.json"
@@ -129,6 +130,16 @@ def cached_index(name: str, sources: list[Path], key: str, encoder=None, log=pri
     done.write_text(json.dumps(out, indent=1))
     log(f"  built {folder.name}: {summary.documents} docs, {summary.chunks} chunks in {out['wall_seconds']:.1f}s")
     return home, out
+
+
+def recipe() -> str:
+    """What a built index depends on besides its sources: index format, chunker, embedding text.
+    Part of every cached index's folder name, so a change in any of them builds a new one."""
+    from minsearch.encode import TITLE_MODE
+    from minsearch.ingest.chunker import CHUNKER_VERSION
+    from minsearch.store.layout import FORMAT_VERSION
+
+    return f"f{FORMAT_VERSION}c{CHUNKER_VERSION}t{TITLE_MODE.replace(':', '')}"
 
 
 def _locked(home: Path) -> bool:

@@ -129,7 +129,24 @@ def minutes_index(corpus: str, data: Path, encoder, log=print, build_limerick: b
         except NotCached as e:
             return None, str(e)
         return home, conv
+    if corpus in JUDGED_IMPORTS:
+        limit = JUDGED_IMPORTS[corpus]
+        if not (data / datasets_folder(corpus)).is_dir():
+            return None, f"{data / datasets_folder(corpus)} not found"
+        path, conv = corpus_jsonl(corpus, data, limit, log)
+        home, _s = cached_index(f"minutes-{corpus}", [path], file_hash(path), encoder, log)
+        return home, f"{conv} ({'all records' if limit is None else f'first {limit} records'})"
     return None, f"unknown corpus {corpus!r}"
+
+
+# Judged corpora indexed from `minsearch import` output: corpus -> records taken (None: all).
+JUDGED_IMPORTS = {"london-ontario": None, "cleveland": 12}
+
+
+def datasets_folder(corpus: str) -> str:
+    from minsearch.ingest.corpora import FOLDERS
+
+    return FOLDERS[corpus]
 
 
 def _limerick_id_map(data: Path) -> dict[str, str]:

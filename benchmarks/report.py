@@ -319,6 +319,10 @@ def markdown(res: dict, plot_files: list[str]) -> str:
                              [[k, str(next(iter(v.values()))["queries"])] + [f(v[l]["ndcg@10"]) if l in v else "n/a"
                                                                              for l in labs]
                               for k, v in sorted(kinds.items())]), ""]
+    ranking = Path(__file__).resolve().parent / "results" / "ranking.md"
+    if ranking.is_file():
+        # Measured by its own command (python -m benchmarks.tuning): included as written.
+        L += [ranking.read_text().strip(), ""]
     sp = res.get("speed")
     L += ["## Speed and size", ""]
     if not sp:

@@ -11,6 +11,10 @@ Document sources:
   seeds     <seeds-dir>/<doc_id>.txt          (default: <repo>/seeds)
   kent      <data-dir>/kent-cc-minutes-sample/<doc_id>.txt
   limerick  <data-dir>/limerick-council-minutes/minutes.jsonl.gz, record whose "id" == doc_id
+  london-ontario, cleveland
+            the record whose "id" == doc_id in what `minsearch import london-ontario` and
+            `minsearch import cleveland --limit 12` write (the meeting rebuilt as text, or the
+            first 12 weekly issues of 2017)
 
 Usage:
   python benchmarks/judged/check_judged.py [--data-dir DIR] [--seeds-dir DIR] [--file PATH] [-v]
@@ -31,8 +35,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-KINDS = {"plain", "paraphrase", "acronym", "name", "number", "phrase", "question"}
-CORPORA = {"seeds", "kent", "limerick"}
+KINDS = {"plain", "paraphrase", "acronym", "name", "number", "phrase", "question", "address", "procedure"}
+CORPORA = {"seeds", "kent", "limerick", "london-ontario", "cleveland"}
+IMPORTED = {"london-ontario": None, "cleveland": 12}  # corpus -> records taken by the importer
 _WS = re.compile(r"[\s\u00a0]+")
 
 
@@ -45,6 +50,7 @@ class Docs:
         self.data_dir = data_dir
         self.seeds_dir = seeds_dir
         self._lim: dict[str, str] | None = None
+        self._imported: dict[str, dict[str, str]] = {}
         self._cache: dict[tuple[str, str], tuple[str, list[str]]] = {}
 
     def _limerick(self) -> dict[str, str]:
@@ -68,6 +74,14 @@ class Docs:
                 text = path.read_text(encoding="utf-8")
             elif corpus == "limerick":
                 text = self._limerick()[doc_id]
+            elif corpus in IMPORTED:
+                if corpus not in self._imported:
+                    sys.path.insert(0, str(REPO))
+                    from minsearch.ingest.corpora import iter_corpus
+
+                    self._imported[corpus] = {r["id"]: r["text"]
+                                              for r in iter_corpus(corpus, self.data_dir, IMPORTED[corpus])}
+                text = self._imported[corpus][doc_id]
             else:
                 raise KeyError(corpus)
             lines = [norm(l) for l in text.split("\n")]
@@ -165,11 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     kinds = sorted(KINDS)
     print(f"\n{len(records)} queries, {sum(n_rel.values())} verified judgments "
           f"(grade 2: {n_grade[2]}, grade 1: {n_grade[1]})")
-    print(f"{'corpus':<10}" + "".join(f"{k:>11}" for k in kinds) + f"{'total':>8}{'judged':>8}")
+    print(f"{'corpus':<15}" + "".join(f"{k:>11}" for k in kinds) + f"{'total':>8}{'judged':>8}")
     for c in sorted(CORPORA):
-        print(f"{c:<10}" + "".join(f"{per_cell[(c, k)]:>11}" for k in kinds)
+        print(f"{c:<15}" + "".join(f"{per_cell[(c, k)]:>11}" for k in kinds)
               + f"{per_corpus[c]:>8}{n_rel[c]:>8}")
-    print(f"{'all':<10}" + "".join(f"{per_kind[k]:>11}" for k in kinds)
+    print(f"{'all':<15}" + "".join(f"{per_kind[k]:>11}" for k in kinds)
           + f"{sum(per_corpus.values()):>8}{sum(n_rel.values()):>8}")
     if errors:
         print(f"\nFAILED: {len(errors)} error(s)")
