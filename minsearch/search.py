@@ -69,8 +69,9 @@ class Searcher:
     # -- validation -------------------------------------------------------------------------------
     def validate(self, q: Query) -> tuple[Query, list[str]]:
         notices: list[str] = []
-        # Lone surrogates (from a bad terminal or a hostile client) cannot be tokenised.
-        text = " ".join(q.text.encode("utf-8", "replace").decode("utf-8").split())
+        # Lone surrogates (from a bad terminal or a hostile client) cannot be tokenised; they become
+        # U+FFFD, not "?", which is a wildcard.
+        text = " ".join(q.text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").split())
         if not text:
             raise MinsearchError("query: empty; type some words to search for")
         if len(text) > MAX_QUERY_CHARS:
