@@ -159,3 +159,8 @@ class SearchResult:
 
 class MinsearchError(Exception):
     """A user-facing error: the message is one line that names the file or parameter."""
+
+
+class IndexUnavailable(MinsearchError):
+    """The index is missing, being replaced by a broken generation, or damaged: no request can be
+    answered until it is rebuilt (the page answers 503). The message names the file."""

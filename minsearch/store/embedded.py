@@ -5,13 +5,14 @@ import json
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import numpy as np
 
-from ..model import Chunk, Filters, MinsearchError
+from ..model import Chunk, Filters, IndexUnavailable, MinsearchError
 from . import keyword
 from .base import DocRecord, DocUpdate, Facets, IndexInfo, facets_of
 from .keyword import KeywordIndex, KeywordResult
@@ -38,20 +39,26 @@ class _Generation:
 class EmbeddedStore:
     """Read side. ``refresh()`` (one stat) picks up a newly published generation.
 
-    A request should work on one :meth:`snapshot`, so that a switch by another thread in the
-    middle of it cannot mix two generations in one answer.
+    A request works on one generation, pinned with :meth:`pinned`, so that a switch by another
+    thread in the middle of it cannot mix two generations in one answer. A generation is closed
+    when it is no longer live and its last reader is done (reference counting), never under a
+    request; nothing waits for a slow request: a switch only swaps which generation new requests
+    get, and one thread opens a newly published generation while the others keep reading the
+    live one.
     """
 
     def __init__(self, home: Path, model: Optional[str] = None) -> None:
         self.layout = IndexLayout(home)
         self._expected_model = model
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # bookkeeping only (live view, reader counts): never held while waiting
+        self._opening = threading.Lock()  # held by the one thread opening a newly published generation
         self._stamp = self.layout.current_stamp()
-        self._view = _View(self._open(), self.layout)
-        self._retired: Optional[_View] = None
+        self._view = _View(self._open(self.layout.require_current()), self.layout)
+        self._views: list[_View] = [self._view]  # open: the live one, and retired ones still read
+        self._broken: Optional[tuple[object, str]] = None  # (stamp, message) of a generation that failed to open
+        self._closed = False
 
-    def _open(self) -> _Generation:
-        name = self.layout.require_current()
+    def _open(self, name: str) -> _Generation:
         gen = _Generation(self.layout, name)
         if self._expected_model and gen.meta["model"] != self._expected_model:
             gen.close()
@@ -69,52 +76,118 @@ class EmbeddedStore:
     def generation(self) -> str:
         return self._view.gen.name
 
+    def open_generations(self) -> list[str]:
+        """Generations open now: the live one, and retired ones whose readers are not done."""
+        with self._lock:
+            return [v.gen.name for v in self._views]
+
     def snapshot(self) -> "_View":
+        """The live view, unpinned: it may be closed after two switches. Prefer :meth:`pinned`."""
         return self._view
 
+    @contextmanager
+    def pinned(self) -> Iterator["_View"]:
+        """The live view, kept open until the block ends (however many switches happen meanwhile)."""
+        with self._lock:
+            if self._closed:
+                raise MinsearchError(f"{self.layout.home}: the index is closed")
+            view = self._view
+            view.users += 1
+        try:
+            yield view
+        finally:
+            with self._lock:
+                view.users -= 1
+                done = view.users == 0 and (view is not self._view or self._closed) and self._retire(view)
+            if done:
+                view.gen.close()
+
+    def _retire(self, view: "_View") -> bool:
+        """Forget ``view`` (call holding ``_lock``); True if the caller must close it."""
+        if view in self._views:
+            self._views.remove(view)
+            return True
+        return False
+
     def refresh(self) -> bool:
+        """Switch to a newly published generation; True if it did.
+
+        Raises :class:`~minsearch.model.IndexUnavailable` when the index was deleted or the new
+        generation cannot be opened (every request then fails the same way until it is fixed).
+        """
         stamp = self.layout.current_stamp()
         if stamp == self._stamp:
             return False
-        with self._lock:
+        if self._broken is not None and self._broken[0] == stamp:
+            raise IndexUnavailable(self._broken[1])
+        if not self._opening.acquire(blocking=False):
+            return False  # another request is opening it; this one reads the live generation
+        try:
+            stamp = self.layout.current_stamp()
             if stamp == self._stamp:
                 return False
-            new = _View(self._open(), self.layout)
-            # The replaced view may still serve a request in flight: close it one switch later.
-            if self._retired is not None:
-                self._retired.gen.close()
-            self._retired, self._view, self._stamp = self._view, new, stamp
-        return True
+            try:
+                name = self.layout.require_current()
+                if name == self._view.gen.name:  # CURRENT rewritten with the same name
+                    self._stamp = stamp
+                    return False
+                new = _View(self._open(name), self.layout)
+            except MinsearchError as e:
+                self._broken = (stamp, str(e))
+                raise IndexUnavailable(str(e)) from e
+            self._broken = None
+            with self._lock:
+                old, self._view, self._stamp = self._view, new, stamp
+                self._views.append(new)
+                done = old.users == 0 and self._retire(old)
+            if done:
+                old.gen.close()
+            return True
+        finally:
+            self._opening.release()
 
     def close(self) -> None:
-        self._view.gen.close()
-        if self._retired is not None:
-            self._retired.gen.close()
+        """Close every generation no request is reading; the others close when their last reader is done."""
+        with self._lock:
+            self._closed = True
+            idle = [v for v in self._views if v.users == 0]
+            for v in idle:
+                self._retire(v)
+        for v in idle:
+            v.gen.close()
 
     # The read methods of the live view, for callers that make a single call.
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True) -> KeywordResult:
-        return self._view.keyword_search(text, filters, limit, strict)
+        with self.pinned() as v:
+            return v.keyword_search(text, filters, limit, strict)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
-        return self._view.vector_search(vector, filters, limit)
+        with self.pinned() as v:
+            return v.vector_search(vector, filters, limit)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
-        return self._view.chunks(chunk_ids)
+        with self.pinned() as v:
+            return v.chunks(chunk_ids)
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
-        return self._view.document_chunks(doc_id)
+        with self.pinned() as v:
+            return v.document_chunks(doc_id)
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
-        return self._view.chunk_vector(chunk_id)
+        with self.pinned() as v:
+            return v.chunk_vector(chunk_id)
 
     def boilerplate_ids(self, chunk_ids: Iterable[str]) -> frozenset[str]:
-        return self._view.boilerplate_ids(chunk_ids)
+        with self.pinned() as v:
+            return v.boilerplate_ids(chunk_ids)
 
     def facets(self) -> Facets:
-        return self._view.facets()
+        with self.pinned() as v:
+            return v.facets()
 
     def info(self) -> IndexInfo:
-        return self._view.info()
+        with self.pinned() as v:
+            return v.info()
 
 
 class _View:
@@ -123,6 +196,7 @@ class _View:
     def __init__(self, gen: _Generation, layout: IndexLayout) -> None:
         self.gen = gen
         self.layout = layout
+        self.users = 0  # requests reading it now (guarded by EmbeddedStore._lock)
 
     @property
     def model(self) -> str:
