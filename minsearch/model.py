@@ -34,6 +34,13 @@ class Document:
     date: str = ""  # ISO yyyy-mm-dd, or "" when unknown
     url: str = ""
     format: str = "text"
+    # Where the document was read from, to tell documents with the same id apart (see
+    # minsearch.indexer.assign_ids): the indexed folder it was found under and the file itself
+    # (both resolved, absolute), and whether the id was given (a JSON Lines record's ``id``, a
+    # manifest's ``doc_id``) rather than made from the path under the folder.
+    root: str = ""
+    path: str = ""
+    id_given: bool = False
 
     @property
     def content_hash(self) -> str:

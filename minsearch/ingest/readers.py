@@ -10,7 +10,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Iterable, Iterator, Optional, Union
 
 from ..model import Document, MinsearchError
 from .metadata import guess_metadata, is_sidecar, normalise_date, sidecar_metadata
@@ -40,6 +40,10 @@ class SkipFile(Exception):
 class SourceFile:
     path: Path
     root: Path  # the argument it was found under; doc ids are relative to it
+
+    def origin(self) -> tuple[str, str]:
+        """(root folder, file), resolved: what tells two files with the same relative path apart."""
+        return str(self.root.resolve()), str(self.path.resolve())
 
 
 def iter_source_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[SourceFile, Skipped]]:
@@ -177,7 +181,7 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     except MinsearchError as e:
         raise SkipFile(str(e).split(": ", 1)[-1]) from e
     if fmt == "jsonl":
-        return list(read_jsonl(path))
+        return list(read_jsonl(path, src))
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -197,9 +201,13 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     # What the manifest does not say is guessed from the file name and the text's own header.
     for key, value in guess_metadata(text, path.name).items():
         meta.setdefault(key, value)
+    root, resolved = src.origin()
     doc = Document(
         doc_id=meta.get("doc_id") or doc_id_for(path, src.root),
         source=str(path),
+        root=root,
+        path=resolved,
+        id_given=bool(meta.get("doc_id")),
         text=text,
         title=meta.get("title", ""),
         council=meta.get("council", ""),
@@ -211,11 +219,12 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     return [doc]
 
 
-def read_jsonl(path: Path) -> Iterator[Document]:
+def read_jsonl(path: Path, src: Optional[SourceFile] = None) -> Iterator[Document]:
     """JSON Lines records ``{"id", "text", "title", "council", "committee", "date", "url"}``.
 
     A bad line is an error for the whole file (a half-read feed would silently drop minutes).
     """
+    root, resolved = (src or SourceFile(path, path.parent)).origin()
     seen: set[str] = set()
     try:
         fh = open(path, "rb")
@@ -258,4 +267,7 @@ def read_jsonl(path: Path) -> Iterator[Document]:
                 date=date,
                 url=str(rec.get("url") or ""),
                 format="jsonl",
+                root=root,
+                path=resolved,
+                id_given=True,
             )

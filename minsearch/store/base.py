@@ -30,6 +30,11 @@ class DocRecord:
     committee: str = ""
     date: str = ""
     indexed_at: str = ""
+    # Where it was read from (see Document): "" in an index written before these were recorded,
+    # and always with the Milvus backend, which keeps the fields above only.
+    root: str = ""
+    path: str = ""
+    id_given: bool = False
 
 
 @dataclass

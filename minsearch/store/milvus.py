@@ -596,7 +596,8 @@ class MilvusWriter:
             recs = []
             for u in upserts:
                 u.record.indexed_at = u.record.indexed_at or now
-                rec = dict(asdict(u.record))
+                # The collection keeps the fields it was made with: not where a file was read from.
+                rec = {k: v for k, v in asdict(u.record).items() if k in _DOC_FIELDS}
                 for k in ("doc_id", "hash", "source", "title", "council", "committee", "date", "indexed_at"):
                     rec[k] = _cut(str(rec[k] or ""), k)
                 rec["chunks"] = int(rec["chunks"])
