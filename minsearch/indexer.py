@@ -17,7 +17,7 @@ import numpy as np
 
 from .config import Settings
 from .ingest.chunker import CHUNKER_VERSION, chunk_document
-from .ingest.readers import Skipped, SkipFile, iter_source_files, read_source
+from .ingest.readers import Skipped, SkipFile, check_paths, iter_source_files, read_source
 from .model import Chunk, Document, MinsearchError
 from .store import writer_session
 from .store.base import DocRecord, DocUpdate
@@ -229,13 +229,20 @@ def index_paths(
     settings: Settings,
     *,
     prune: bool = False,
+    force: bool = False,
     strict: bool = False,
     wait: float = 0.0,
     progress: Optional[Progress] = None,
     ray_address: Optional[str] = None,
     encoder=None,
 ) -> IndexSummary:
-    """Bring the index at ``settings`` up to date with ``paths``; see the module docstring."""
+    """Bring the index at ``settings`` up to date with ``paths``; see the module docstring.
+
+    ``prune`` removes indexed documents not found under ``paths``, but not all of them when
+    ``paths`` yield no document at all (an empty or wrong folder), unless ``force``.
+    """
+    paths = list(paths)
+    check_paths(paths)
     progress = progress or _Silent()
     summary = IndexSummary()
     t0 = time.perf_counter()
@@ -264,6 +271,10 @@ def index_paths(
             else:
                 summary.unchanged += 1
         missing = sorted(set(known) - seen)
+        if prune and missing and not scan.docs and not force:
+            raise MinsearchError(
+                f"--prune: {', '.join(map(str, paths))} gave no documents, so pruning would remove all "
+                f"{len(missing)} indexed documents; check the paths, or pass --force to empty the index")
         if prune:
             summary.removed = missing
         else:

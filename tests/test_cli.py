@@ -104,3 +104,47 @@ def test_cold_keyword_query_does_not_load_torch(seeds_index):
     code = code.replace("'keyword'", "'hybrid'").replace(" and 'onnxruntime' not in sys.modules", "")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+# -- careless use (issue 15) ----------------------------------------------------------------------------
+@pytest.fixture
+def no_model(monkeypatch):
+    """Fail the test if the embedding model is loaded."""
+    import minsearch.encode as encode
+
+    def refuse(*a, **k):
+        raise AssertionError("the embedding model was loaded")
+
+    monkeypatch.setattr(encode.DocumentEncoder, "__init__", refuse)
+    monkeypatch.setattr(encode.QueryEncoder, "__init__", refuse)
+
+
+def _status(home) -> dict:
+    r = CliRunner().invoke(main, ["status", "--json", "--index", str(home)])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+@pytest.mark.parametrize("extra", [[], ["--prune"], ["--prune", "--force"]])
+def test_a_missing_path_is_an_error_before_anything_loads(index_copy, tmp_path, no_model, extra):
+    before = _status(index_copy)
+    r = CliRunner().invoke(main, ["index", str(tmp_path / "seedz"), "--index", str(index_copy)] + extra)
+    assert r.exit_code == 1, r.output
+    assert r.output.strip() == f"minsearch: error: {tmp_path / 'seedz'}: no such file or folder"
+    assert _status(index_copy) == before
+
+
+def test_prune_refuses_to_empty_the_index_unless_forced(index_copy, tmp_path, no_model):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.bin").write_bytes(b"\x00\x01" * 50)  # a skipped file: still no document
+    before = _status(index_copy)
+    r = CliRunner().invoke(main, ["index", str(empty), "--prune", "--index", str(index_copy)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    [error] = [line for line in r.output.splitlines() if line.startswith("minsearch: error:")]  # after progress lines
+    assert "--prune" in error and "no documents" in error and "all 5" in error and "--force" in error
+    assert _status(index_copy) == before
+    r = CliRunner().invoke(main, ["index", str(empty), "--prune", "--force", "--json", "--index", str(index_copy)])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output.strip().splitlines()[-1])
+    assert summary["removed"] == 5 and summary["documents"] == 0

@@ -102,6 +102,8 @@ class _Progress:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
 @click.option("--prune", is_flag=True, help="Remove indexed documents whose files are no longer under PATHS.")
+@click.option("--force", is_flag=True,
+              help="With --prune: remove them even if PATHS give no document at all (which empties the index).")
 @click.option("--strict", is_flag=True, help="Fail (and change nothing) if any file has to be skipped.")
 @click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
               help="If another indexer holds the index, wait this long for it instead of exiting.")
@@ -109,7 +111,7 @@ class _Progress:
               help="Compute embeddings on a Ray cluster (ADDRESS, or a local one if omitted).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @_backend_options
-def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, strict: bool, wait: float,
+def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, force: bool, strict: bool, wait: float,
               ray_address: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str],
               milvus_collection: Optional[str]) -> None:
     """Index minutes from PATHS (files or folders), or update an existing index.
@@ -123,7 +125,7 @@ def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, strict
 
     settings = _settings(index, backend, milvus_uri, milvus_collection)
     try:
-        summary = index_paths(paths, settings, prune=prune, strict=strict, wait=wait,
+        summary = index_paths(paths, settings, prune=prune, force=force, strict=strict, wait=wait,
                               progress=_Progress(), ray_address=ray_address)
     except MinsearchError as e:
         _fail(str(e))

@@ -46,6 +46,14 @@ class SourceFile:
         return str(self.root.resolve()), str(self.path.resolve())
 
 
+def check_paths(paths: Iterable[Union[str, Path]]) -> None:
+    """A path that does not exist is a typo, not an empty corpus: raise before anything is read."""
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists() and not p.is_symlink():
+            raise MinsearchError(f"{p}: no such file or folder")
+
+
 def iter_source_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[SourceFile, Skipped]]:
     """Files under ``paths`` in a stable order; folders are walked, symlink loops are reported."""
     for raw in paths:
