@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 MAX_PIECES = 256  # all-MiniLM-L6-v2's window, [CLS] and [SEP] included
 WINDOW_OVERLAP = 48  # word pieces shared by consecutive windows
 TITLE_PIECES = 32  # at most this much of the agenda item title is prepended as context
+# Bounds on the windows of long paragraphs (issue 15): one 5 MB line was ~4,000 windows, 487 s
+# and 1.1 GB. A paragraph is embedded as at most 32 windows (~5,000 words; the rest is still
+# found by keyword), and a document gets at most 2,000 windows beyond one per paragraph.
+MAX_WINDOWS_PER_PARAGRAPH = 32
+MAX_EXTRA_WINDOWS_PER_DOCUMENT = 2000
+_MAX_WINDOW_CHARS = 16  # generous characters per word piece: text past what the windows can use is not tokenised
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,9 @@ def embedding_units(chunks: Sequence[Chunk], tokenizer: "Tokenizer") -> tuple[li
     texts: list[str] = []
     owners: list[int] = []
     titles: dict[str, tuple[str, int]] = {}
-    bodies = tokenizer.encode_batch([c.text for c in chunks], add_special_tokens=False)
+    extra = MAX_EXTRA_WINDOWS_PER_DOCUMENT
+    cut = MAX_WINDOWS_PER_PARAGRAPH * MAX_PIECES * _MAX_WINDOW_CHARS
+    bodies = tokenizer.encode_batch([c.text[:cut] for c in chunks], add_special_tokens=False)
     for i, (chunk, enc) in enumerate(zip(chunks, bodies)):
         if chunk.title not in titles:
             t_enc = tokenizer.encode(chunk.title, add_special_tokens=False)
@@ -100,12 +108,13 @@ def embedding_units(chunks: Sequence[Chunk], tokenizer: "Tokenizer") -> tuple[li
             owners.append(i)
             continue
         step = budget - WINDOW_OVERLAP
-        for s in range(0, len(offsets), step):
+        for n, s in enumerate(range(0, len(offsets), step)):
             e = min(s + budget, len(offsets))
             texts.append(prefix + chunk.text[offsets[s][0] : offsets[e - 1][1]])
             owners.append(i)
-            if e == len(offsets):
+            if e == len(offsets) or n + 1 >= MAX_WINDOWS_PER_PARAGRAPH or extra <= 0:
                 break
+            extra -= 1
     return texts, owners
 
 

@@ -179,3 +179,67 @@ def test_jsonl_with_a_bad_line_is_skipped_whole(tmp_path):
 
 def test_limits_are_the_documented_ones():
     assert readers.MAX_FILE_BYTES == 20 * 1024 * 1024
+
+
+# -- reading is linear, and bounded (issue 15) -------------------------------------------------------
+def _timed(fn, *args):
+    import time
+
+    t = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t
+
+
+@pytest.mark.parametrize("junk", [
+    "<a " * 20000,  # 60 KB of unclosed start tags: 72 s and 1 GB before
+    "</a " * 15000,  # unclosed end tags
+    "<div>" * 20000 + "</span>" * 40000,  # stray end tags under a deep stack
+    "<p>Minutes text</p>" + "<!--" * 15000,  # unclosed comments
+])
+def test_hostile_html_is_read_in_linear_time(junk):
+    from minsearch.ingest.html import html_text
+
+    text, seconds = _timed(html_text, junk + "<p>The budget was agreed.</p>")
+    assert seconds < 3.0, seconds  # ~0.1 s here; quadratic parsing took minutes
+    big, seconds_big = _timed(html_text, junk * 4)
+    assert seconds_big < 4 * seconds + 3.0, (seconds, seconds_big)
+
+
+def test_html_keeps_its_text_around_junk():
+    from minsearch.ingest.html import html_text
+
+    text = html_text("<p>Before the junk.</p>" + "<a " * 3000 + "</p><p>After the junk.</p>")
+    assert "Before the junk." in text
+    text = html_text("<div><p>Kept.</p>" + "</span>" * 3000 + "<p>Also kept.</p></div>")
+    assert "Kept." in text and "Also kept." in text
+
+
+def test_html_over_its_time_budget_is_skipped_with_a_reason(tmp_path, monkeypatch):
+    from minsearch.ingest import html
+
+    monkeypatch.setattr(html, "HTML_BUDGET", 0.0)
+    p = tmp_path / "page.html"
+    p.write_text("<html><body>" + "<p>Minutes paragraph.</p>" * 20000 + "</body></html>", encoding="utf-8")
+    with pytest.raises(SkipFile) as e:
+        read_source(SourceFile(p, tmp_path))
+    assert "HTML" in str(e.value) and "s to read" in str(e.value) and one_line(str(e.value))
+
+
+def test_a_5_mb_line_gives_a_bounded_number_of_windows(tmp_path):
+    from minsearch import encode
+    from minsearch.encode import embedding_units, load_tokenizer, model_spec
+
+    words = "the council agreed the budget for roads housing children care school planning report".split()
+    line = " ".join(words[i % len(words)] for i in range(900_000))  # ~5 MB, no line break
+    p = tmp_path / "one-line.txt"
+    p.write_text(line, encoding="utf-8")
+    [doc] = read_source(SourceFile(p, tmp_path))
+    (chunks, units), seconds = _timed(lambda: (lambda c: (c, embedding_units(c, load_tokenizer(
+        model_spec("all-MiniLM-L6-v2")))))(chunk_document(doc)))
+    texts, owners = units
+    assert len(chunks) == 1 and len(texts) <= encode.MAX_WINDOWS_PER_PARAGRAPH
+    assert seconds < 20, seconds  # 487 s end to end before, ~4,000 windows to embed
+    many = [c for c in chunk_document(doc.__class__(doc_id="d", source="d", text="\n\n".join([line[:60_000]] * 200)))]
+    texts, owners = embedding_units(many, load_tokenizer(model_spec("all-MiniLM-L6-v2")))
+    assert len(texts) <= len(many) + encode.MAX_EXTRA_WINDOWS_PER_DOCUMENT
+    assert sorted(set(owners)) == list(range(len(many)))  # every paragraph keeps at least one window
