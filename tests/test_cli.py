@@ -148,3 +148,13 @@ def test_prune_refuses_to_empty_the_index_unless_forced(index_copy, tmp_path, no
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output.strip().splitlines()[-1])
     assert summary["removed"] == 5 and summary["documents"] == 0
+
+
+@pytest.mark.parametrize("args", [["--until", "9999-12-31"], ["--since", "0001-01-01"],
+                                  ["--since", "0001-01-01", "--until", "9999-12-31"]])
+@pytest.mark.parametrize("mode", ["keyword", "hybrid", "semantic"])
+def test_extreme_dates_are_dates(cli, args, mode):
+    r = CliRunner().invoke(main, ["query", "dental", "--mode", mode, "--json"] + args)
+    assert r.exit_code == 0, r.output  # an OverflowError traceback before
+    sane = [a.replace("9999-12-31", "2100-12-31").replace("0001-01-01", "1900-01-01") for a in args]
+    assert json.loads(r.output) == json.loads(cli("query", "dental", "--mode", mode, "--json", *sane).output)

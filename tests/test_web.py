@@ -402,3 +402,16 @@ def test_serve_command_is_registered():
     assert r.exit_code == 0 and "--port" in r.output and "127.0.0.1" in r.output
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0")
+
+
+@pytest.mark.parametrize("dates, same_as", [("until=9999-12-31", "until=2100-12-31"),
+                                             ("since=0001-01-01", "since=1900-01-01"),
+                                             ("since=0001-01-01&until=9999-12-31", "since=1900-01-01&until=2100-12-31")])
+def test_extreme_dates_are_searched(client, dates, same_as):
+    r = client.get(f"/?q=dental&{dates}")
+    assert r.status_code == 200 and "Something went wrong" not in text(r)
+    assert doc_links(text(r)) == doc_links(text(client.get(f"/?q=dental&{same_as}")))
+    for mode in ("keyword", "hybrid"):
+        r = client.get(f"/api/search?q=dental&mode={mode}&{dates}")
+        assert r.status_code == 200
+        assert r.get_json()["hits"] == client.get(f"/api/search?q=dental&mode={mode}&{same_as}").get_json()["hits"]

@@ -14,7 +14,8 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime
+from datetime import time as dtime
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -347,7 +348,8 @@ def filter_query(f: Filters) -> Optional[query.Query]:
         parts.append(query.Term("committee_key", label_key(f.committee)))
     if f.since or f.until:
         start = datetime.fromisoformat(f.since) if f.since else None
-        end = datetime.fromisoformat(f.until) + timedelta(days=1) - timedelta(microseconds=1) if f.until else None
+        # The last moment of the day (adding a day to 9999-12-31 overflowed).
+        end = datetime.combine(date.fromisoformat(f.until), dtime.max) if f.until else None
         parts.append(query.DateRange("date", start, end))
     if f.doc_id:
         parts.append(query.Term("doc_id", f.doc_id))
