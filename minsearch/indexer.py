@@ -77,14 +77,14 @@ class _Scan:
 
 
 def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress,
-                 known: Optional[dict[str, DocRecord]] = None) -> _Scan:
+                 known: Optional[dict[str, DocRecord]] = None, follow_symlinks: bool = False) -> _Scan:
     """Read every source and give each document an id no other folder's document has
     (:func:`assign_id`); duplicates (same id, or same content under two names) are skipped."""
     known = known or {}
     found: list[Document] = []
     skipped: list[Skipped] = []
     manifests: dict = {}
-    files = list(iter_source_files(paths))
+    files = list(iter_source_files(paths, follow_symlinks=follow_symlinks))
     progress.start("reading", len(files))
     for item in files:
         progress.advance()
@@ -231,6 +231,7 @@ def index_paths(
     prune: bool = False,
     force: bool = False,
     strict: bool = False,
+    follow_symlinks: bool = False,
     wait: float = 0.0,
     progress: Optional[Progress] = None,
     ray_address: Optional[str] = None,
@@ -252,7 +253,7 @@ def index_paths(
     with writer_session(settings, spec.dim, wait=wait) as writer:
         t = time.perf_counter()
         known = writer.documents()
-        scan = scan_sources(paths, progress, known)
+        scan = scan_sources(paths, progress, known, follow_symlinks)
         summary.skipped = scan.skipped
         if strict and scan.skipped:
             first = scan.skipped[0]

@@ -105,15 +105,17 @@ class _Progress:
 @click.option("--force", is_flag=True,
               help="With --prune: remove them even if PATHS give no document at all (which empties the index).")
 @click.option("--strict", is_flag=True, help="Fail (and change nothing) if any file has to be skipped.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links that point outside PATHS (by default they are skipped and listed).")
 @click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
               help="If another indexer holds the index, wait this long for it instead of exiting.")
 @click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
               help="Compute embeddings on a Ray cluster (ADDRESS, or a local one if omitted).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @_backend_options
-def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, force: bool, strict: bool, wait: float,
-              ray_address: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str],
-              milvus_collection: Optional[str]) -> None:
+def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, force: bool, strict: bool,
+              follow_symlinks: bool, wait: float, ray_address: Optional[str], as_json: bool,
+              backend: Optional[str], milvus_uri: Optional[str], milvus_collection: Optional[str]) -> None:
     """Index minutes from PATHS (files or folders), or update an existing index.
 
     Text, HTML, PDF and JSON Lines files are recognised by their content. Only new and
@@ -125,7 +127,8 @@ def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, force:
 
     settings = _settings(index, backend, milvus_uri, milvus_collection)
     try:
-        summary = index_paths(paths, settings, prune=prune, force=force, strict=strict, wait=wait,
+        summary = index_paths(paths, settings, prune=prune, force=force, strict=strict,
+                              follow_symlinks=follow_symlinks, wait=wait,
                               progress=_Progress(), ray_address=ray_address)
     except MinsearchError as e:
         _fail(str(e))

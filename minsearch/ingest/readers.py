@@ -5,9 +5,11 @@ Supported formats: plain text (the seed format), HTML, PDF and JSON Lines record
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
@@ -54,24 +56,62 @@ def check_paths(paths: Iterable[Union[str, Path]]) -> None:
             raise MinsearchError(f"{p}: no such file or folder")
 
 
-def iter_source_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[SourceFile, Skipped]]:
-    """Files under ``paths`` in a stable order; folders are walked, symlink loops are reported."""
-    for raw in paths:
-        p = Path(raw)
+def iter_source_files(paths: Iterable[Union[str, Path]],
+                      follow_symlinks: bool = False) -> Iterator[Union[SourceFile, Skipped]]:
+    """Files under ``paths`` in a stable order; folders are walked, and what is not read is reported.
+
+    Symbolic links are followed when they point within the folders (or files) given, or anywhere
+    with ``follow_symlinks``; named pipes, devices and sockets are never opened.
+    """
+    paths = [Path(raw) for raw in paths]
+    roots = [_resolved(p) for p in paths if p.exists()]
+    for p in paths:
         if not p.exists() and not p.is_symlink():
             yield Skipped(str(p), "no such file or folder")
             continue
-        if p.is_symlink() and not p.exists():
-            yield Skipped(str(p), "broken symbolic link")
+        try:
+            st = p.stat()
+        except OSError as e:
+            yield Skipped(str(p), _link_problem(e) if p.is_symlink() else f"cannot read ({e.strerror})")
             continue
-        if p.is_file():
+        if stat.S_ISDIR(st.st_mode):
+            seen: set[tuple[int, int]] = set()
+            yield from _walk(p, p, seen, roots, follow_symlinks)
+        elif stat.S_ISREG(st.st_mode):
             yield SourceFile(p, p.parent)
-            continue
-        seen: set[tuple[int, int]] = set()
-        yield from _walk(p, p, seen)
+        else:
+            yield Skipped(str(p), f"{_special_kind(st.st_mode)}, not a file or folder")
 
 
-def _walk(folder: Path, root: Path, seen: set) -> Iterator[Union[SourceFile, Skipped]]:
+def _resolved(p: Path) -> Path:
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):
+        return p.absolute()
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _link_problem(e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop (it points back to itself)"
+    if e.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "broken symbolic link"
+    return f"symbolic link that cannot be followed ({e.strerror})"
+
+
+def _walk(folder: Path, root: Path, seen: set, roots: list[Path],
+          follow_symlinks: bool) -> Iterator[Union[SourceFile, Skipped]]:
     try:
         st = folder.stat()
     except OSError as e:
@@ -92,13 +132,33 @@ def _walk(folder: Path, root: Path, seen: set) -> Iterator[Union[SourceFile, Ski
         if entry.name.startswith("."):
             continue
         try:
-            if entry.is_dir():
-                yield from _walk(path, root, seen)
-            elif entry.is_file():
+            if entry.is_symlink():
+                try:
+                    target_st = os.stat(entry.path)
+                except OSError as e:
+                    yield Skipped(str(path), _link_problem(e))
+                    continue
+                target = _resolved(path)
+                if not (stat.S_ISDIR(target_st.st_mode) or stat.S_ISREG(target_st.st_mode)):
+                    kind = _special_kind(target_st.st_mode)
+                    yield Skipped(str(path), f"symbolic link to {kind} ({target}), not a file")
+                    continue
+                if not follow_symlinks and not any(target == r or target.is_relative_to(r) for r in roots):
+                    # A link to /etc/passwd (or a file only root may read) must not be indexed and served.
+                    yield Skipped(str(path), f"symbolic link to {target}, outside the folders being indexed "
+                                             f"(pass --follow-symlinks to index it)")
+                    continue
+                if stat.S_ISDIR(target_st.st_mode):
+                    yield from _walk(path, root, seen, roots, follow_symlinks)
+                elif not is_sidecar(path):
+                    yield SourceFile(path, root)
+            elif entry.is_dir(follow_symlinks=False):
+                yield from _walk(path, root, seen, roots, follow_symlinks)
+            elif entry.is_file(follow_symlinks=False):
                 if not is_sidecar(path):
                     yield SourceFile(path, root)
-            elif entry.is_symlink():
-                yield Skipped(str(path), "broken symbolic link")
+            else:
+                yield Skipped(str(path), f"{_special_kind(entry.stat(follow_symlinks=False).st_mode)}, not a file")
         except OSError as e:
             yield Skipped(str(path), f"cannot read ({e.strerror or e})")
 
@@ -168,9 +228,12 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     """All Documents in one file (a JSONL file holds many). Raises SkipFile with the reason."""
     path = src.path
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as e:
         raise SkipFile(f"cannot read ({e.strerror})") from e
+    if not stat.S_ISREG(st.st_mode):  # opening a named pipe would wait forever
+        raise SkipFile(f"{_special_kind(st.st_mode)}, not a file")
+    size = st.st_size
     if size == 0:
         raise SkipFile("empty file")
     try:
