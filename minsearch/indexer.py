@@ -17,7 +17,7 @@ import numpy as np
 
 from .config import Settings
 from .ingest.chunker import CHUNKER_VERSION, chunk_document
-from .ingest.readers import Skipped, SkipFile, check_paths, iter_source_files, read_source
+from .ingest.readers import Skipped, SkipFile, SourceFile, check_paths, iter_source_files, read_source
 from .model import Chunk, Document, MinsearchError
 from .store import writer_session
 from .store.base import DocRecord, DocUpdate
@@ -81,7 +81,7 @@ def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress,
     """Read every source and give each document an id no other folder's document has
     (:func:`assign_id`); duplicates (same id, or same content under two names) are skipped."""
     known = known or {}
-    found: list[Document] = []
+    found: list[tuple[SourceFile, Document]] = []
     skipped: list[Skipped] = []
     manifests: dict = {}
     files = list(iter_source_files(paths, follow_symlinks=follow_symlinks))
@@ -92,27 +92,28 @@ def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress,
             skipped.append(item)
             continue
         try:
-            found.extend(read_source(item, manifests))
+            found.extend((item, doc) for doc in read_source(item, manifests))
         except SkipFile as e:
             skipped.append(Skipped(str(item.path), str(e)))
         except Exception as e:  # a reader bug must cost one file, not the run
             skipped.append(Skipped(str(item.path), f"could not be read ({e.__class__.__name__}: {e})"))
-    aliases = folder_aliases(found, known)
+    aliases = folder_aliases([doc for _item, doc in found], known)
     docs: list[Document] = []
     by_id: dict[str, Document] = {}
     by_hash: dict[str, str] = {}
-    for doc in found:
+    for item, doc in found:
+        given = str(item.path) + (f"#{doc.source.rsplit('#', 1)[1]}" if doc.format == "jsonl" else "")
         doc_id, refused = assign_id(doc, by_id, known, aliases)
         if doc_id is None:
-            skipped.append(Skipped(doc.source, refused))
+            skipped.append(Skipped(given, refused))
             continue
         doc.doc_id = doc_id
         if doc.doc_id in by_id:
-            skipped.append(Skipped(doc.source, f"duplicate document id {doc.doc_id!r} (also {by_id[doc.doc_id].source})"))
+            skipped.append(Skipped(given, f"duplicate document id {doc.doc_id!r} (also {by_id[doc.doc_id].source})"))
             continue
         h = _text_hash(doc)
         if h in by_hash:
-            skipped.append(Skipped(doc.source, f"same text as {by_hash[h]} (duplicate, not indexed twice)"))
+            skipped.append(Skipped(given, f"same text as {by_hash[h]} (duplicate, not indexed twice)"))
             continue
         by_id[doc.doc_id] = doc
         by_hash[h] = doc.source
@@ -166,8 +167,8 @@ def assign_id(doc: Document, taken: dict[str, Document], known: dict[str, DocRec
     if doc.id_given:
         rec = known.get(doc.doc_id)
         if rec is not None and not _same_document(doc, rec, aliases):
-            return None, (f"document id {doc.doc_id!r} is already used by {rec.source} (indexed from the folder "
-                          f"{rec.root}); give this record another id")
+            return None, (f"document id {doc.doc_id!r} is already used by {rec.path or rec.source} (a file's path "
+                          f"id); give this record another id")
         return doc.doc_id, ""
     candidates = [doc.doc_id]
     name = Path(doc.root).name
@@ -180,7 +181,8 @@ def assign_id(doc: Document, taken: dict[str, Document], known: dict[str, DocRec
     for cid in candidates:
         if cid not in known and (cid not in taken or _same_document(doc, taken[cid], aliases)):
             return cid, ""  # (a same-folder twin in this run is reported as a duplicate)
-    holders = "; ".join(f"{cid!r} by {o.source}" for cid in candidates if (o := known.get(cid) or taken.get(cid)))
+    holders = "; ".join(f"{cid!r} by {o.path or o.source}" for cid in candidates
+                        if (o := known.get(cid) or taken.get(cid)))
     return None, (f"document id already used by another folder's document ({holders}); rename this folder "
                   f"or give the file a doc_id in manifest.json")
 
@@ -196,8 +198,10 @@ def _same_document(doc: Document, other: Origin, aliases: dict[str, str]) -> boo
         return True
     if other.path and other.path == doc.path:
         return True
-    if legacy and _resolved(re.sub(r"#\d+$", "", other.source)) == doc.path:
-        return True  # only the source path as it was given is known (relative to that run's folder)
+    if legacy:  # only the source path is known: as it was given then, or under its folder's parent (Milvus)
+        src = re.sub(r"#\d+$", "", other.source)
+        if doc.path in (_resolved(src), _resolved(str(Path(doc.root).parent / src))):
+            return True
     return isinstance(other, DocRecord) and _same_content(other, doc)  # the same minutes
 
 

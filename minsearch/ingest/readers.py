@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
-from ..model import Document, MinsearchError
+from ..model import Document, MinsearchError, printable
 from .metadata import guess_metadata, is_sidecar, normalise_date, sidecar_metadata
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one minutes file; larger is almost surely not minutes
@@ -46,6 +46,17 @@ class SourceFile:
     def origin(self) -> tuple[str, str]:
         """(root folder, file), resolved: what tells two files with the same relative path apart."""
         return str(self.root.resolve()), str(self.path.resolve())
+
+    def shown(self) -> str:
+        """The file's path under the folder it was indexed from, that folder's name first
+        (``seeds/000_87bfe40191ebd6ef.txt``): what is stored as the source, and shown. Never an
+        absolute path, so the page does not disclose where the server keeps its files."""
+        try:
+            rel = self.path.relative_to(self.root)
+        except ValueError:
+            rel = Path(self.path.name)
+        name = self.root.resolve().name
+        return printable(f"{name}/{rel.as_posix()}" if name else rel.as_posix())
 
 
 def check_paths(paths: Iterable[Union[str, Path]]) -> None:
@@ -112,6 +123,22 @@ def _link_problem(e: OSError) -> str:
 
 def _walk(folder: Path, root: Path, seen: set, roots: list[Path],
           follow_symlinks: bool) -> Iterator[Union[SourceFile, Skipped]]:
+    """Depth first, in name order, with a stack of its own: folders nested 1,000 deep made the
+    recursive walk raise RecursionError and abort the whole run."""
+    stack: list[Iterator[Union[SourceFile, Skipped, Path]]] = [_folder_entries(folder, seen, roots, follow_symlinks, root)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, Path):
+            stack.append(_folder_entries(item, seen, roots, follow_symlinks, root))
+        else:
+            yield item
+
+
+def _folder_entries(folder: Path, seen: set, roots: list[Path], follow_symlinks: bool,
+                    root: Path) -> Iterator[Union[SourceFile, Skipped, Path]]:
+    """What one folder holds: files to read, things skipped, and sub-folders (as Paths) to walk."""
     try:
         st = folder.stat()
     except OSError as e:
@@ -149,11 +176,11 @@ def _walk(folder: Path, root: Path, seen: set, roots: list[Path],
                                              f"(pass --follow-symlinks to index it)")
                     continue
                 if stat.S_ISDIR(target_st.st_mode):
-                    yield from _walk(path, root, seen, roots, follow_symlinks)
+                    yield path
                 elif not is_sidecar(path):
                     yield SourceFile(path, root)
             elif entry.is_dir(follow_symlinks=False):
-                yield from _walk(path, root, seen, roots, follow_symlinks)
+                yield path
             elif entry.is_file(follow_symlinks=False):
                 if not is_sidecar(path):
                     yield SourceFile(path, root)
@@ -251,6 +278,8 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
         meta = sidecar_metadata(path, manifest_cache)
     except MinsearchError as e:
         raise SkipFile(str(e).split(": ", 1)[-1]) from e
+    if meta.get("doc_id") and (problem := id_problem(meta["doc_id"])):
+        raise SkipFile(f"manifest doc_id {printable(meta['doc_id'])[:60]!r} {problem}")
     if fmt == "jsonl":
         return list(read_jsonl(path, src))
     try:
@@ -275,7 +304,7 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     root, resolved = src.origin()
     doc = Document(
         doc_id=meta.get("doc_id") or doc_id_for(path, src.root),
-        source=str(path),
+        source=src.shown(),
         root=root,
         path=resolved,
         id_given=bool(meta.get("doc_id")),
@@ -290,12 +319,36 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     return [doc]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def id_problem(rid: str) -> Optional[str]:
+    """Why ``rid`` cannot be a document id, or None. An id is one line of text: it is shown on
+    one line, and in links (which the page builds for any id, see minsearch.app.web.doc_href)."""
+    if not rid.strip():
+        return "is blank"
+    if _CONTROL.search(rid):
+        return "has control characters (a line break, a tab); an id must be one line"
+    if _SURROGATE.search(rid):
+        return "has a broken \\u escape"
+    return None
+
+
+def _text(value) -> str:
+    """A string field of a record; lone surrogates (a broken ``\\ud800`` escape in the JSON,
+    which no encoder or tokenizer accepts) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", str(value))
+
+
 def read_jsonl(path: Path, src: Optional[SourceFile] = None) -> Iterator[Document]:
     """JSON Lines records ``{"id", "text", "title", "council", "committee", "date", "url"}``.
 
     A bad line is an error for the whole file (a half-read feed would silently drop minutes).
     """
-    root, resolved = (src or SourceFile(path, path.parent)).origin()
+    src = src or SourceFile(path, path.parent)
+    root, resolved = src.origin()
+    shown = src.shown()
     seen: set[str] = set()
     try:
         fh = open(path, "rb")
@@ -315,14 +368,18 @@ def read_jsonl(path: Path, src: Optional[SourceFile] = None) -> Iterator[Documen
             if rid in (None, "") or not isinstance(text, str):
                 raise SkipFile(f"line {lineno}: a record needs \"id\" and a \"text\" string")
             rid = str(rid)
+            problem = id_problem(rid)
+            if problem:
+                raise SkipFile(f"line {lineno}: id {printable(rid)[:60]!r} {problem}")
+            text = _text(text)
             if rid in seen:
                 raise SkipFile(f"line {lineno}: duplicate id {rid!r}")
             seen.add(rid)
             if len(text) > MAX_RECORD_CHARS or not text.strip():
                 continue
-            date = normalise_date(str(rec.get("date") or "")) or ""
-            council = str(rec.get("council") or "")
-            committee = str(rec.get("committee") or "")
+            date = normalise_date(_text(rec.get("date") or "")) or ""
+            council = _text(rec.get("council") or "")
+            committee = _text(rec.get("committee") or "")
             if not (date and council and committee):  # record fields win; the text fills gaps
                 guess = guess_metadata(text)
                 date = date or guess.get("date", "")
@@ -330,13 +387,13 @@ def read_jsonl(path: Path, src: Optional[SourceFile] = None) -> Iterator[Documen
                 committee = committee or guess.get("committee", "")
             yield Document(
                 doc_id=rid,
-                source=f"{path}#{lineno}",
+                source=f"{shown}#{lineno}",
                 text=text,
-                title=str(rec.get("title") or ""),
+                title=_text(rec.get("title") or ""),
                 council=council,
                 committee=committee,
                 date=date,
-                url=str(rec.get("url") or ""),
+                url=_text(rec.get("url") or ""),
                 format="jsonl",
                 root=root,
                 path=resolved,
