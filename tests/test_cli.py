@@ -158,3 +158,98 @@ def test_extreme_dates_are_dates(cli, args, mode):
     assert r.exit_code == 0, r.output  # an OverflowError traceback before
     sane = [a.replace("9999-12-31", "2100-12-31").replace("0001-01-01", "1900-01-01") for a in args]
     assert json.loads(r.output) == json.loads(cli("query", "dental", "--mode", mode, "--json", *sane).output)
+
+
+# -- one line, never a traceback (issue 15 #12) ------------------------------------------------------------
+def _live(home):
+    return home / "generations" / (home / "CURRENT").read_text().strip()
+
+
+def _garble(path):
+    path.write_bytes(b"\x93NUMPY garbage" + bytes(range(256)) * 3)
+
+
+CORRUPTIONS = {
+    "truncated vectors.npy": ("vectors.npy", lambda p: p.write_bytes(p.read_bytes()[:2000])),
+    "corrupt chunks.npz": ("chunks.npz", _garble),
+    "corrupt units.npy": ("units.npy", _garble),
+    "truncated units.npy": ("units.npy", lambda p: p.write_bytes(p.read_bytes()[:140])),
+    "deleted Whoosh segment": ("whoosh", lambda p: next(p.glob("*.seg")).unlink()),
+    "corrupt meta.json": ("meta.json", lambda p: p.write_text("{not json")),
+}
+
+
+def _one_line_error(r, *fragments):
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output
+    [error] = [line for line in r.output.splitlines() if line.startswith("minsearch: error:")]
+    for f in fragments:
+        assert f in error, (f, error)
+    return error
+
+
+@pytest.mark.parametrize("what", sorted(CORRUPTIONS))
+def test_a_corrupt_index_file_is_one_line_that_says_to_rebuild(index_copy, what):
+    name, damage = CORRUPTIONS[what]
+    damage(_live(index_copy) / name)
+    for args in (["query", "dental", "--mode", "keyword"], ["query", "dental"], ["status"]):
+        r = CliRunner().invoke(main, args + ["--index", str(index_copy)])
+        _one_line_error(r, name, "rebuild")
+
+
+@pytest.mark.parametrize("what", ["corrupt docs.json", "truncated vectors.npy", "deleted Whoosh segment"])
+def test_indexing_into_a_corrupt_index_is_one_line(index_copy, tmp_path, no_model, what):
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "minutes.txt").write_text("Agenda item\n\nBudget\n\nMinutes:\n\nThe budget was agreed.\n")
+    if what == "corrupt docs.json":
+        (_live(index_copy) / "docs.json").write_text("{oops")
+        name = "docs.json"
+    else:
+        name, damage = CORRUPTIONS[what]
+        damage(_live(index_copy) / name)
+    r = CliRunner().invoke(main, ["index", str(new), "--index", str(index_copy)])
+    _one_line_error(r, name, "rebuild")
+
+
+def test_index_pointing_at_a_file_is_one_line(tmp_path):
+    f = tmp_path / "index.txt"
+    f.write_text("not a folder")
+    for args in (["query", "dental"], ["status"], ["index", str(tmp_path)], ["serve", "--port", "0"]):
+        r = CliRunner().invoke(main, args + ["--index", str(f)])
+        _one_line_error(r, str(f), "not a folder")
+
+
+def test_serve_on_an_address_that_is_not_one_is_one_line(seeds_index):
+    for host in ("999.1.1.1", "no such host.invalid"):
+        r = CliRunner().invoke(main, ["serve", "--host", host, "--port", "0", "--index", str(seeds_index)])
+        _one_line_error(r, "--host", host)
+
+
+def test_deeply_nested_folders_are_walked_without_a_recursion_error(tmp_path):
+    from minsearch.ingest.readers import Skipped, iter_source_files
+
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    leaf = folder
+    for _ in range(1100):  # (os.makedirs recurses too)
+        leaf = leaf / "d"
+        leaf.mkdir()
+    (leaf / "minutes.txt").write_text("Minutes.\n")
+    (folder / "top.txt").write_text("Minutes.\n")
+    try:
+        items = list(iter_source_files([folder]))
+        files = [i.path.name for i in items if not isinstance(i, Skipped)]
+        assert "top.txt" in files and "minutes.txt" in files, [str(i)[:100] for i in items if isinstance(i, Skipped)]
+    finally:  # bottom up: shutil.rmtree (and so pytest's clean-up) recurses as deep as the folders
+        (leaf / "minutes.txt").unlink()
+        while leaf != folder:
+            leaf.rmdir()
+            leaf = leaf.parent
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "-inf"])
+def test_wait_is_a_finite_number_of_seconds(tmp_path, value):
+    r = CliRunner().invoke(main, ["index", str(tmp_path), "--wait", value, "--index", str(tmp_path / "ix")])
+    assert r.exit_code == 2 and "--wait" in r.output and "Traceback" not in r.output
+    assert "finite" in r.output

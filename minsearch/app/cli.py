@@ -6,6 +6,7 @@ Heavy modules (NumPy, Whoosh, ONNX Runtime, torch) are imported inside commands,
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -54,6 +55,13 @@ def main() -> None:
 
 
 # -- index ----------------------------------------------------------------------------------------
+def _seconds(ctx, param, value: float) -> float:
+    """A finite number of seconds, 0 or more (``nan`` compared false with every deadline: it waited forever)."""
+    if not math.isfinite(value) or value < 0:
+        raise click.BadParameter(f"must be a finite number of seconds, 0 or more, not {value}")
+    return value
+
+
 class _Progress:
     """A bar per phase on a terminal; a few plain lines per phase in logs."""
 
@@ -107,7 +115,7 @@ class _Progress:
 @click.option("--strict", is_flag=True, help="Fail (and change nothing) if any file has to be skipped.")
 @click.option("--follow-symlinks", is_flag=True,
               help="Follow symbolic links that point outside PATHS (by default they are skipped and listed).")
-@click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
+@click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS", callback=_seconds,
               help="If another indexer holds the index, wait this long for it instead of exiting.")
 @click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
               help="Compute embeddings on a Ray cluster (ADDRESS, or a local one if omitted).")

@@ -12,11 +12,11 @@ from typing import Callable, Iterable, Iterator, Optional
 
 import numpy as np
 
-from ..model import Chunk, Filters, IndexUnavailable, MinsearchError
+from ..model import Chunk, Filters, IndexUnavailable, MinsearchError, os_error_text
 from . import keyword
 from .base import DocRecord, DocUpdate, Facets, IndexInfo, facets_of
 from .keyword import KeywordIndex, KeywordResult
-from .layout import FORMAT_VERSION, IndexLayout
+from .layout import DAMAGE, FORMAT_VERSION, IndexLayout, damaged
 from .vectors import ChunkTable, VectorIndex
 
 
@@ -28,9 +28,13 @@ class _Generation:
         folder = layout.generation_dir(name)
         self.meta = layout.read_meta(name)
         self.keyword = KeywordIndex(folder / "whoosh")
-        self.vectors = VectorIndex.load(folder)
-        if self.vectors.dim != self.meta["dim"] or len(self.vectors.table) != self.meta["chunks"]:
-            raise MinsearchError(f"{folder}: vector matrix does not match its metadata")
+        try:
+            self.vectors = VectorIndex.load(folder)
+            if self.vectors.dim != self.meta["dim"] or len(self.vectors.table) != self.meta["chunks"]:
+                raise damaged(folder / "vectors.npy", ValueError("the vector matrix does not match meta.json"))
+        except BaseException:
+            self.keyword.close()
+            raise
 
     def close(self) -> None:
         self.keyword.close()
@@ -248,6 +252,8 @@ class EmbeddedWriter:
         self.layout.clean()  # leftovers of a run that was killed
         self.live = self.layout.current()
         self._meta = self.layout.read_meta(self.live) if self.live else None
+        if self.live:  # a damaged live index is a one-line error now, not after the embedding
+            _Generation(self.layout, self.live).close()
         if self._meta and self._meta["model"] != model:
             raise MinsearchError(
                 f"{home}: index was built with model {self._meta['model']!r}, not {model!r}; "
@@ -258,8 +264,11 @@ class EmbeddedWriter:
         if not self.live:
             return {}
         path = self.layout.generation_dir(self.live) / "docs.json"
-        data = json.loads(path.read_text())
-        return {k: DocRecord(**v) for k, v in data.items()}
+        try:
+            data = json.loads(path.read_text())
+            return {k: DocRecord(**v) for k, v in data.items()}
+        except (*DAMAGE, json.JSONDecodeError, AttributeError) as e:
+            raise damaged(path, e) from e
 
     def commit(
         self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
@@ -280,7 +289,7 @@ class EmbeddedWriter:
             shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(e, OSError):
                 raise MinsearchError(
-                    f"{self.layout.home}: writing the new index failed ({e.strerror or e}); "
+                    f"{self.layout.home}: writing the new index failed ({os_error_text(e)}); "
                     f"the live index is untouched"
                 ) from e
             raise
@@ -318,9 +327,8 @@ class EmbeddedWriter:
         # Semantic view: keep the rows of untouched documents, append the new ones.
         say("vectors")
         if old is not None:
-            vectors = np.load(old / "vectors.npy", mmap_mode="r")
-            units = np.load(old / "units.npy")
-            table = ChunkTable.load(old / "chunks.npz")
+            live = VectorIndex.load(old)
+            vectors, units, table = live.vectors, live.units, live.table
         else:
             vectors = np.zeros((0, self.dim), dtype=np.float32)
             units = np.zeros(0, dtype=np.int64)

@@ -386,8 +386,9 @@ class KeywordIndex:
             # Index.schema re-reads the table of contents from disk on every call (~6 ms).
             self._schema = self._ix.schema
         except Exception as e:
-            raise MinsearchError(f"{folder}: keyword index is damaged or incomplete ({e.__class__.__name__}); "
-                                 f"rebuild the index") from e
+            from .layout import damaged
+
+            raise damaged(Path(getattr(e, "filename", None) or folder), e) from e
         # For tools and tests that read Whoosh directly, one thread at a time.
         self._searcher = first.searcher
         self._scorable = {name for name, f in self._schema.items() if f.scorable}
