@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence
 import numpy as np
 
 from . import config  # noqa: F401  (sets HF_HUB_OFFLINE before any transformers import)
-from .model import Chunk, MinsearchError
+from .model import Chunk, MinsearchError, os_error_text
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -159,13 +159,28 @@ class DocumentEncoder:
         return out
 
     def export_onnx(self, dest: Path) -> None:
-        """Write the transformer as ONNX plus its tokenizer into ``dest`` (atomically)."""
+        """Write the transformer as ONNX plus its tokenizer into ``dest`` (atomically).
+
+        A failed export removes its temporary file (a full disk is one line, "disk full"), and
+        temporary files of exports whose process is gone (killed) are removed first.
+        """
+        dest.mkdir(parents=True, exist_ok=True)
+        remove_stale_exports(dest)
+        tmp = dest / f"model.onnx.tmp-{os.getpid()}"
+        try:
+            self._export(dest, tmp)
+        except BaseException as e:
+            tmp.unlink(missing_ok=True)
+            if isinstance(e, OSError):
+                raise MinsearchError(f"{dest}: exporting the query encoder failed ({os_error_text(e)}); "
+                                     f"the index is unchanged") from e
+            raise
+
+    def _export(self, dest: Path, tmp: Path) -> None:
         import shutil
 
         import torch
 
-        dest.mkdir(parents=True, exist_ok=True)
-        tmp = dest / f"model.onnx.tmp-{os.getpid()}"
         transformer = self._st[0].auto_model.eval()
 
         class _LastHidden(torch.nn.Module):
@@ -192,6 +207,31 @@ class DocumentEncoder:
         shutil.copyfile(self.spec.path() / "tokenizer.json", dest / "tokenizer.json")
         (dest / "encoder.json").write_text(json.dumps({"model": self.spec.name, "dim": self.spec.dim}))
         os.replace(tmp, dest / "model.onnx")
+
+
+def remove_stale_exports(dest: Path) -> list[Path]:
+    """Remove ``model.onnx.tmp-PID`` files in ``dest`` whose process no longer runs (an export
+    killed with -9 left them, ~90 MB each, forever). Returns what was removed."""
+    removed = []
+    for p in dest.glob("model.onnx.tmp-*"):
+        pid = p.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and _running(int(pid)):
+            continue
+        p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except OverflowError:
+        return False
+    return True
 
 
 class QueryEncoder:

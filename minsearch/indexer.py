@@ -368,7 +368,11 @@ def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:
     """The light ONNX query encoder lives in the index home (for every backend); export it once."""
     from .store.layout import IndexLayout
 
+    from .encode import remove_stale_exports
+
     folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
+    if folder.is_dir():
+        remove_stale_exports(folder)  # left by an export that was killed
     if (folder / "model.onnx").is_file():
         return
     from .encode import DocumentEncoder

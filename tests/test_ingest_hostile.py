@@ -112,7 +112,7 @@ def test_50_mb_file_is_skipped_without_reading_it(tmp_path, monkeypatch):
         fh.seek(50 * 1024 * 1024)
         fh.write(b"\n")  # sparse: fast to make, 50 MB in size
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the whole file was read"))
-    with pytest.raises(SkipFile, match=r"too large \(52\.4 MB; the limit for text is 21 MB\)"):
+    with pytest.raises(SkipFile, match=r"too large \(50\.0 MiB; the limit for text is 20 MiB\)"):
         read_source(SourceFile(p, tmp_path))
 
 

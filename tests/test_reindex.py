@@ -314,3 +314,66 @@ def test_cli_indexes_two_councils_without_losing_one(tmp_path, doc_encoder, monk
         r = CliRunner().invoke(main, ["index", str(folder), "--index", str(home)])
         assert r.exit_code == 0, r.output
     assert "added 1, changed 0" in r.output and "documents: 2" in r.output
+
+
+# -- the query encoder export (issue 15 #11) -------------------------------------------------------
+def test_a_failed_encoder_export_leaves_no_temp_file_and_says_disk_full(tmp_path, doc_encoder, monkeypatch):
+    import errno
+
+    import torch
+
+    dest = tmp_path / "encoder" / "all-MiniLM-L6-v2"
+    dest.mkdir(parents=True)
+    stale = dest / "model.onnx.tmp-999999999"  # what an export killed with -9 leaves
+    stale.write_bytes(b"x" * 1000)
+    mine = dest / f"model.onnx.tmp-{os.getppid()}"  # a live process's export in progress: not touched
+    mine.write_bytes(b"y")
+
+    def disk_fills(model, args, f, *a, **k):
+        Path(f).write_bytes(b"partial model")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(torch.onnx, "export", disk_fills)
+    with pytest.raises(MinsearchError) as e:
+        doc_encoder.export_onnx(dest)
+    assert "disk full" in str(e.value) and str(dest) in str(e.value) and "\n" not in str(e.value)
+    assert sorted(p.name for p in dest.iterdir()) == [mine.name]
+    assert not (dest / "model.onnx").exists()
+
+
+def test_stale_export_files_are_removed_by_the_next_run(corpus, index_copy, doc_encoder):
+    enc_dir = index_copy / "encoder" / "all-MiniLM-L6-v2"
+    (enc_dir / "model.onnx.tmp-999999999").write_bytes(b"x" * 1000)
+    (corpus / "005_new.txt").write_text(NEW_MEETING)
+    run(corpus, index_copy, doc_encoder)
+    assert not list(enc_dir.glob("model.onnx.tmp-*"))
+
+
+def test_a_full_disk_says_disk_full(corpus, index_copy, doc_encoder, monkeypatch, tmp_path):
+    import errno
+
+    import numpy as np
+    from click.testing import CliRunner
+
+    from minsearch.app.cli import main
+
+    def disk_full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    (corpus / "005_new.txt").write_text(NEW_MEETING)
+    monkeypatch.setattr(np, "save", disk_full)
+    with pytest.raises(MinsearchError, match=r"disk full.*the live index is untouched"):
+        run(corpus, index_copy, doc_encoder)
+    monkeypatch.undo()
+
+    import minsearch.ingest.corpora as corpora
+
+    def records(*a, **k):
+        yield {"id": "a", "text": "x"}
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(corpora, "iter_corpus", records)
+    out = tmp_path / "kent.jsonl"
+    r = CliRunner().invoke(main, ["import", "kent", str(out)])
+    assert r.exit_code == 1 and r.output.strip() == f"minsearch: error: {out}: disk full (No space left on device)"
+    assert not out.exists() and not list(tmp_path.glob("*.part"))

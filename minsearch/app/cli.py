@@ -15,7 +15,7 @@ from typing import Optional
 import click
 
 from ..config import FUSIONS, Settings, load_settings
-from ..model import MODES, SORTS, MinsearchError
+from ..model import MODES, SORTS, MinsearchError, os_error_text
 
 INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index beside the package."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
@@ -266,8 +266,10 @@ def import_cmd(corpus: str, out: Path, data_dir: Optional[Path], limit: Optional
 
     try:
         n = import_corpus(corpus, out, data_dir=data_dir or load_settings().data_dir, limit=limit)
-    except (MinsearchError, OSError) as e:
+    except MinsearchError as e:
         _fail(str(e))
+    except OSError as e:
+        _fail(f"{out}: {os_error_text(e)}")
     click.echo(f"wrote {n} records to {out}")
 
 

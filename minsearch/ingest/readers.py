@@ -273,7 +273,7 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
         raise SkipFile("binary file, not minutes text")
     limit = MAX_JSONL_BYTES if fmt == "jsonl" else MAX_FILE_BYTES
     if size > limit:
-        raise SkipFile(f"too large ({size / 1e6:.1f} MB; the limit for {fmt} is {limit / 1e6:.0f} MB)")
+        raise SkipFile(f"too large ({size / 2**20:.1f} MiB; the limit for {fmt} is {limit / 2**20:.0f} MiB)")
     try:
         meta = sidecar_metadata(path, manifest_cache)
     except MinsearchError as e:

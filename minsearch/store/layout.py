@@ -30,7 +30,7 @@ import zipfile
 from pathlib import Path
 from typing import Optional
 
-from ..model import IndexUnavailable, MinsearchError
+from ..model import IndexUnavailable, MinsearchError, os_error_text
 
 FORMAT_VERSION = 1
 _GEN = re.compile(r"^gen-(\d{6})$")
@@ -202,8 +202,12 @@ class WriterLock:
 
     def __enter__(self) -> "WriterLock":
         self.layout.check_home()
-        self.layout.home.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.layout.home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise MinsearchError(f"{self.layout.lock_file}: cannot create the index's lock file "
+                                 f"({os_error_text(e)})") from None
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -221,8 +225,11 @@ class WriterLock:
                         f"wait for it or pass --wait SECONDS"
                     ) from None
                 time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
+        try:  # who holds it, for the message of a second writer; a full disk need not stop this one here
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
+        except OSError:
+            pass
         self._fd = fd
         return self
 
