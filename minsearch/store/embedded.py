@@ -94,7 +94,7 @@ class EmbeddedStore:
         """The live view, kept open until the block ends (however many switches happen meanwhile)."""
         with self._lock:
             if self._closed:
-                raise MinsearchError(f"{self.layout.home}: the index is closed")
+                raise IndexUnavailable(f"{self.layout.home}: the index is closed")
             view = self._view
             view.users += 1
         try:

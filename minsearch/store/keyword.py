@@ -24,7 +24,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter import stem
 
-from ..model import Chunk, Filters, MinsearchError
+from ..model import Chunk, Filters, IndexUnavailable, MinsearchError
 from .keyword_scoring import PostingScorer, UnsupportedPostings, plain_terms
 
 STEMMED = StemmingAnalyzer(stoplist=None)
@@ -423,7 +423,7 @@ class KeywordIndex:
             with self._pool:
                 while True:
                     if self._closed:
-                        raise MinsearchError(f"{self.folder}: keyword index is closed")
+                        raise IndexUnavailable(f"{self.folder}: keyword index is closed")
                     if self._idle:
                         return self._idle.pop()
                     if self._can_grow and self._open < MAX_SEARCHERS:
