@@ -38,6 +38,12 @@ _GEN = re.compile(r"^gen-(\d{6})$")
 DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, zipfile.BadZipFile, pickle.UnpicklingError)
 
 
+def check_folder(home: Path) -> None:
+    """An --index that exists must be a folder."""
+    if home.exists() and not home.is_dir():
+        raise MinsearchError(f"{home}: --index must be a folder, and this is not a folder")
+
+
 def damaged(path: Path, e: BaseException) -> IndexUnavailable:
     """The one-line error for an index file that cannot be read: which file, and what to do."""
     reason = (e.strerror if isinstance(e, OSError) and e.strerror else str(e)) or e.__class__.__name__
@@ -70,9 +76,7 @@ class IndexLayout:
         return self.generations / name
 
     def check_home(self) -> None:
-        """An --index that exists must be a folder."""
-        if self.home.exists() and not self.home.is_dir():
-            raise MinsearchError(f"{self.home}: --index must be a folder, and this is not a folder")
+        check_folder(self.home)
 
     # -- the live pointer ----------------------------------------------------------------------
     def current(self) -> Optional[str]:
@@ -201,7 +205,7 @@ class WriterLock:
         self._fd: Optional[int] = None
 
     def __enter__(self) -> "WriterLock":
-        self.layout.check_home()
+        check_folder(self.layout.home)  # (the Milvus backend passes a stand-in with home and lock_file only)
         try:
             self.layout.home.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
