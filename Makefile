@@ -37,9 +37,11 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.run --data $(MINSEARCH_DATA)
+	$(BIN)/python -m benchmarks.load
 
 bench-smoke: setup
 	$(BIN)/python -m benchmarks.run --smoke --data $(MINSEARCH_DATA)
+	$(BIN)/python -m benchmarks.load --smoke
 
 serve: setup
 	$(BIN)/minsearch serve --index index

@@ -447,6 +447,10 @@ def markdown(res: dict, plot_files: list[str]) -> str:
     if scale_out.is_file():
         # Measured by its own command (a Milvus server and a Ray cluster): included as written.
         L += [scale_out.read_text().strip(), ""]
+    load = Path(__file__).resolve().parent / "results" / "load.md"
+    if load.is_file():
+        # Measured by its own command (benchmarks.load, a served index under load): included as written.
+        L += [load.read_text().strip(), ""]
     if plot_files:
         L += ["## Plots", ""] + [f"![{p}]({p})" for p in plot_files] + [""]
     return "\n".join(L)

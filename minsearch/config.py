@@ -41,7 +41,8 @@ class Settings:
     exact_boost: float = 0.5  # ... less this for queries with numbers, codes, acronyms, names, quotes
     semantic_floor: float = 0.2  # cosine a paragraph found by meaning alone needs to count as a match ...
     relative_floor: float = 0.15  # ... and within this of the query's best cosine
-    min_coverage: float = 0.3  # share of the query a keyword hit must contain to count as a match
+    min_coverage: float = 0.3  # share of the query a keyword hit must contain to count as a match ...
+    relative_coverage: float = 1.0  # ... or this share of the best hit's coverage, whichever is lower
     confident_floor: float = 0.4  # the query has matches only if some paragraph is this close in meaning ...
     confident_coverage: float = 0.5  # ... or contains this share of the query
     procedure_penalty: int = 10  # places procedure moves down when a query is about procedure

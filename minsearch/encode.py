@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Sequence
 import numpy as np
 
 from . import config  # noqa: F401  (sets HF_HUB_OFFLINE before any transformers import)
-from .model import Chunk, MinsearchError
+from .model import Chunk, MinsearchError, os_error_text
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -33,8 +33,14 @@ MAX_PIECES = 256  # all-MiniLM-L6-v2's window, [CLS] and [SEP] included
 WINDOW_OVERLAP = 48  # word pieces shared by consecutive windows
 TITLE_PIECES = 32  # at most this much of the agenda item title is prepended as context
 # How the agenda item title gives a paragraph context when it is embedded (embedding_units);
-# chosen on the judged minutes sets (benchmarks/RESULTS.md, "Titles").
+# chosen on the judged minutes sets (benchmarks/RESULTS.md, "Ranking").
 TITLE_MODE = "prefix"
+# Bounds on the windows of long paragraphs (issue 15): one 5 MB line was ~4,000 windows, 487 s
+# and 1.1 GB. A paragraph is embedded as at most 32 windows (~5,000 words; the rest is still
+# found by keyword), and a document gets at most 2,000 windows beyond one per paragraph.
+MAX_WINDOWS_PER_PARAGRAPH = 32
+MAX_EXTRA_WINDOWS_PER_DOCUMENT = 2000
+_MAX_WINDOW_CHARS = 16  # generous characters per word piece: text past what the windows can use is not tokenised
 
 
 @dataclass(frozen=True)
@@ -95,13 +101,15 @@ def embedding_units(chunks: Sequence[Chunk], tokenizer: "Tokenizer",
     texts: list[str] = []
     owners: list[int] = []
     titles: dict[str, tuple[str, int]] = {}
-    bodies = tokenizer.encode_batch([c.text for c in chunks], add_special_tokens=False)
+    extra = MAX_EXTRA_WINDOWS_PER_DOCUMENT
+    cut = MAX_WINDOWS_PER_PARAGRAPH * MAX_PIECES * _MAX_WINDOW_CHARS
+    bodies = tokenizer.encode_batch([c.text[:cut] for c in chunks], add_special_tokens=False)
     for i, (chunk, enc) in enumerate(zip(chunks, bodies)):
         if chunk.title not in titles:
             t_enc = tokenizer.encode(chunk.title, add_special_tokens=False)
             if len(t_enc.ids) > TITLE_PIECES:
-                cut = t_enc.offsets[TITLE_PIECES - 1][1]
-                titles[chunk.title] = (chunk.title[:cut], TITLE_PIECES)
+                end = t_enc.offsets[TITLE_PIECES - 1][1]
+                titles[chunk.title] = (chunk.title[:end], TITLE_PIECES)
             else:
                 titles[chunk.title] = (chunk.title, len(t_enc.ids))
         title, t_len = titles[chunk.title]
@@ -115,12 +123,13 @@ def embedding_units(chunks: Sequence[Chunk], tokenizer: "Tokenizer",
             owners.append(i)
             continue
         step = budget - WINDOW_OVERLAP
-        for s in range(0, len(offsets), step):
+        for n, s in enumerate(range(0, len(offsets), step)):
             e = min(s + budget, len(offsets))
             texts.append(prefix + chunk.text[offsets[s][0] : offsets[e - 1][1]])
             owners.append(i)
-            if e == len(offsets):
+            if e == len(offsets) or n + 1 >= MAX_WINDOWS_PER_PARAGRAPH or extra <= 0:
                 break
+            extra -= 1
     return texts, owners
 
 
@@ -165,13 +174,28 @@ class DocumentEncoder:
         return out
 
     def export_onnx(self, dest: Path) -> None:
-        """Write the transformer as ONNX plus its tokenizer into ``dest`` (atomically)."""
+        """Write the transformer as ONNX plus its tokenizer into ``dest`` (atomically).
+
+        A failed export removes its temporary file (a full disk is one line, "disk full"), and
+        temporary files of exports whose process is gone (killed) are removed first.
+        """
+        dest.mkdir(parents=True, exist_ok=True)
+        remove_stale_exports(dest)
+        tmp = dest / f"model.onnx.tmp-{os.getpid()}"
+        try:
+            self._export(dest, tmp)
+        except BaseException as e:
+            tmp.unlink(missing_ok=True)
+            if isinstance(e, OSError):
+                raise MinsearchError(f"{dest}: exporting the query encoder failed ({os_error_text(e)}); "
+                                     f"the index is unchanged") from e
+            raise
+
+    def _export(self, dest: Path, tmp: Path) -> None:
         import shutil
 
         import torch
 
-        dest.mkdir(parents=True, exist_ok=True)
-        tmp = dest / f"model.onnx.tmp-{os.getpid()}"
         transformer = self._st[0].auto_model.eval()
 
         class _LastHidden(torch.nn.Module):
@@ -198,6 +222,31 @@ class DocumentEncoder:
         shutil.copyfile(self.spec.path() / "tokenizer.json", dest / "tokenizer.json")
         (dest / "encoder.json").write_text(json.dumps({"model": self.spec.name, "dim": self.spec.dim}))
         os.replace(tmp, dest / "model.onnx")
+
+
+def remove_stale_exports(dest: Path) -> list[Path]:
+    """Remove ``model.onnx.tmp-PID`` files in ``dest`` whose process no longer runs (an export
+    killed with -9 left them, ~90 MB each, forever). Returns what was removed."""
+    removed = []
+    for p in dest.glob("model.onnx.tmp-*"):
+        pid = p.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and _running(int(pid)):
+            continue
+        p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except OverflowError:
+        return False
+    return True
 
 
 class QueryEncoder:

@@ -6,7 +6,9 @@ store. A run that changes nothing publishes nothing and never loads the embeddin
 """
 from __future__ import annotations
 
+import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Protocol, Union
@@ -15,7 +17,7 @@ import numpy as np
 
 from .config import Settings
 from .ingest.chunker import CHUNKER_VERSION, chunk_document
-from .ingest.readers import Skipped, SkipFile, iter_source_files, read_source
+from .ingest.readers import Skipped, SkipFile, SourceFile, check_paths, iter_source_files, read_source
 from .model import Chunk, Document, MinsearchError
 from .store import writer_session
 from .store.base import DocRecord, DocUpdate
@@ -74,14 +76,15 @@ class _Scan:
     skipped: list[Skipped]
 
 
-def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress) -> _Scan:
-    """Read every source; duplicates (same id, or same content under two names) are skipped."""
-    docs: list[Document] = []
+def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress,
+                 known: Optional[dict[str, DocRecord]] = None, follow_symlinks: bool = False) -> _Scan:
+    """Read every source and give each document an id no other folder's document has
+    (:func:`assign_id`); duplicates (same id, or same content under two names) are skipped."""
+    known = known or {}
+    found: list[tuple[SourceFile, Document]] = []
     skipped: list[Skipped] = []
-    by_id: dict[str, str] = {}
-    by_hash: dict[str, str] = {}
     manifests: dict = {}
-    files = list(iter_source_files(paths))
+    files = list(iter_source_files(paths, follow_symlinks=follow_symlinks))
     progress.start("reading", len(files))
     for item in files:
         progress.advance()
@@ -89,25 +92,129 @@ def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress) -> _Scan
             skipped.append(item)
             continue
         try:
-            found = read_source(item, manifests)
+            found.extend((item, doc) for doc in read_source(item, manifests))
         except SkipFile as e:
             skipped.append(Skipped(str(item.path), str(e)))
-            continue
         except Exception as e:  # a reader bug must cost one file, not the run
             skipped.append(Skipped(str(item.path), f"could not be read ({e.__class__.__name__}: {e})"))
+    aliases = folder_aliases([doc for _item, doc in found], known)
+    docs: list[Document] = []
+    by_id: dict[str, Document] = {}
+    by_hash: dict[str, str] = {}
+    for item, doc in found:
+        given = str(item.path) + (f"#{doc.source.rsplit('#', 1)[1]}" if doc.format == "jsonl" else "")
+        doc_id, refused = assign_id(doc, by_id, known, aliases)
+        if doc_id is None:
+            skipped.append(Skipped(given, refused))
             continue
-        for doc in found:
-            if doc.doc_id in by_id:
-                skipped.append(Skipped(doc.source, f"duplicate document id {doc.doc_id!r} (also {by_id[doc.doc_id]})"))
-                continue
-            h = _text_hash(doc)
-            if h in by_hash:
-                skipped.append(Skipped(doc.source, f"same text as {by_hash[h]} (duplicate, not indexed twice)"))
-                continue
-            by_id[doc.doc_id] = doc.source
-            by_hash[h] = doc.source
-            docs.append(doc)
+        doc.doc_id = doc_id
+        if doc.doc_id in by_id:
+            skipped.append(Skipped(given, f"duplicate document id {doc.doc_id!r} (also {by_id[doc.doc_id].source})"))
+            continue
+        h = _text_hash(doc)
+        if h in by_hash:
+            skipped.append(Skipped(given, f"same text as {by_hash[h]} (duplicate, not indexed twice)"))
+            continue
+        by_id[doc.doc_id] = doc
+        by_hash[h] = doc.source
+        docs.append(doc)
     return _Scan(docs, skipped)
+
+
+Origin = Union[Document, DocRecord]  # both say where a document was read from
+
+
+def folder_aliases(docs: list[Document], known: dict[str, DocRecord]) -> dict[str, str]:
+    """Indexed folders that folders of this run continue: moved, renamed or copied.
+
+    A folder continues an indexed folder when more than half of its files whose path ids that
+    folder's documents hold have the same content as those documents (a copy of ``seeds/`` with
+    one edited file: 4 of 5). Another council's folder with files of the same names but other
+    minutes does not. Documents indexed before folders were recorded count as one folder, "".
+    """
+    shared: dict[str, Counter] = {}
+    same: dict[str, Counter] = {}
+    for doc in docs:
+        rec = known.get(doc.doc_id)
+        if doc.id_given or rec is None or rec.id_given or rec.root == doc.root:
+            continue
+        shared.setdefault(doc.root, Counter())[rec.root] += 1
+        if _same_content(rec, doc):
+            same.setdefault(doc.root, Counter())[rec.root] += 1
+    aliases = {}
+    for root, counts in same.items():
+        other, n = counts.most_common(1)[0]
+        if n * 2 > shared[root][other]:
+            aliases[root] = other
+    return aliases
+
+
+def assign_id(doc: Document, taken: dict[str, Document], known: dict[str, DocRecord],
+              aliases: Optional[dict[str, str]] = None) -> tuple[Optional[str], str]:
+    """The id ``doc`` is indexed under, or (None, why it is refused).
+
+    An id made from the path under the indexed folder (``cabinet_2025-01-09``) is the
+    document's own if the index holds it for the same file, the same folder (or one this
+    folder continues, see :func:`folder_aliases`) or the same content. If another folder's
+    document holds it, the folder's name qualifies it (``councilB/cabinet_2025-01-09``), so two
+    councils' files of the same name are two documents, never an edit of one another; the id a
+    document has once stays its id, whichever folders a later run is given. When both forms are
+    other folders' documents, it cannot be told apart and is refused. Ids a publisher gave (JSON
+    Lines records, a manifest's ``doc_id``) are taken as given: the same id is the same
+    document; one that is already a file's path id is refused.
+    """
+    aliases = aliases or {}
+    if doc.id_given:
+        rec = known.get(doc.doc_id)
+        if rec is not None and not _same_document(doc, rec, aliases):
+            return None, (f"document id {doc.doc_id!r} is already used by {rec.path or rec.source} (a file's path "
+                          f"id); give this record another id")
+        return doc.doc_id, ""
+    candidates = [doc.doc_id]
+    name = Path(doc.root).name
+    if name:
+        candidates.append(f"{name}/{doc.doc_id}")
+    for cid in candidates:  # an id this document already has keeps it
+        rec = known.get(cid)
+        if rec is not None and _same_document(doc, rec, aliases):
+            return cid, ""
+    for cid in candidates:
+        if cid not in known and (cid not in taken or _same_document(doc, taken[cid], aliases)):
+            return cid, ""  # (a same-folder twin in this run is reported as a duplicate)
+    holders = "; ".join(f"{cid!r} by {o.path or o.source}" for cid in candidates
+                        if (o := known.get(cid) or taken.get(cid)))
+    return None, (f"document id already used by another folder's document ({holders}); rename this folder "
+                  f"or give the file a doc_id in manifest.json")
+
+
+def _same_document(doc: Document, other: Origin, aliases: dict[str, str]) -> bool:
+    """Whether ``other`` (an indexed record, or a document read earlier in this run) is ``doc`` itself."""
+    legacy = not other.root and not other.id_given  # indexed before origins were recorded, or Milvus
+    if doc.id_given:
+        return other.id_given or legacy
+    if other.id_given:
+        return False
+    if other.root == doc.root or (doc.root in aliases and aliases[doc.root] == other.root):
+        return True
+    if other.path and other.path == doc.path:
+        return True
+    if legacy:  # only the source path is known: as it was given then, or under its folder's parent (Milvus)
+        src = re.sub(r"#\d+$", "", other.source)
+        if doc.path in (_resolved(src), _resolved(str(Path(doc.root).parent / src))):
+            return True
+    return isinstance(other, DocRecord) and _same_content(other, doc)  # the same minutes
+
+
+def _same_content(rec: DocRecord, doc: Document) -> bool:
+    """Text and metadata as indexed (whichever chunker version indexed them)."""
+    return rec.hash.split("-c", 1)[0] == doc.content_hash
+
+
+def _resolved(path: str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):
+        return ""
 
 
 def _doc_hash(doc: Document) -> str:
@@ -129,13 +236,21 @@ def index_paths(
     settings: Settings,
     *,
     prune: bool = False,
+    force: bool = False,
     strict: bool = False,
+    follow_symlinks: bool = False,
     wait: float = 0.0,
     progress: Optional[Progress] = None,
     ray_address: Optional[str] = None,
     encoder=None,
 ) -> IndexSummary:
-    """Bring the index at ``settings`` up to date with ``paths``; see the module docstring."""
+    """Bring the index at ``settings`` up to date with ``paths``; see the module docstring.
+
+    ``prune`` removes indexed documents not found under ``paths``, but not all of them when
+    ``paths`` yield no document at all (an empty or wrong folder), unless ``force``.
+    """
+    paths = list(paths)
+    check_paths(paths)
     progress = progress or _Silent()
     summary = IndexSummary()
     t0 = time.perf_counter()
@@ -144,12 +259,12 @@ def index_paths(
     spec = model_spec(settings.model)
     with writer_session(settings, spec.dim, wait=wait) as writer:
         t = time.perf_counter()
-        scan = scan_sources(paths, progress)
+        known = writer.documents()
+        scan = scan_sources(paths, progress, known, follow_symlinks)
         summary.skipped = scan.skipped
         if strict and scan.skipped:
             first = scan.skipped[0]
             raise MinsearchError(f"--strict: {len(scan.skipped)} file(s) skipped, first {first}")
-        known = writer.documents()
         todo: list[Document] = []
         seen: set[str] = set()
         for doc in scan.docs:
@@ -164,6 +279,10 @@ def index_paths(
             else:
                 summary.unchanged += 1
         missing = sorted(set(known) - seen)
+        if prune and missing and not scan.docs and not force:
+            raise MinsearchError(
+                f"--prune: {', '.join(map(str, paths))} gave no documents, so pruning would remove all "
+                f"{len(missing)} indexed documents; check the paths, or pass --force to empty the index")
         if prune:
             summary.removed = missing
         else:
@@ -229,7 +348,7 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
     for (doc, chunks), (s, e, owners) in zip(chunked, spans):
         rec = DocRecord(doc_id=doc.doc_id, hash=_doc_hash(doc), source=doc.source, chunks=len(chunks),
                         title=doc.title or chunks[0].title, council=doc.council, committee=doc.committee,
-                        date=doc.date, indexed_at=now)
+                        date=doc.date, indexed_at=now, root=doc.root, path=doc.path, id_given=doc.id_given)
         updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=owners))
     return updates, enc
 
@@ -252,7 +371,11 @@ def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:
     """The light ONNX query encoder lives in the index home (for every backend); export it once."""
     from .store.layout import IndexLayout
 
+    from .encode import remove_stale_exports
+
     folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
+    if folder.is_dir():
+        remove_stale_exports(folder)  # left by an export that was killed
     if (folder / "model.onnx").is_file():
         return
     from .encode import DocumentEncoder

@@ -6,7 +6,10 @@ Everything here is plain data, cheap to import (no NumPy, no Whoosh, no torch).
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
+import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
@@ -34,6 +37,13 @@ class Document:
     date: str = ""  # ISO yyyy-mm-dd, or "" when unknown
     url: str = ""
     format: str = "text"
+    # Where the document was read from, to tell documents with the same id apart (see
+    # minsearch.indexer.assign_ids): the indexed folder it was found under and the file itself
+    # (both resolved, absolute), and whether the id was given (a JSON Lines record's ``id``, a
+    # manifest's ``doc_id``) rather than made from the path under the folder.
+    root: str = ""
+    path: str = ""
+    id_given: bool = False
 
     @property
     def content_hash(self) -> str:
@@ -150,7 +160,7 @@ class Hit:
             "text": c.text,
             "chunk_id": c.chunk_id,
             "doc_id": c.doc_id,
-            "source": c.source,
+            "source": shown_source(c.source, c.doc_id),
             "title": c.title,
             "section": c.section,
             "kind": c.kind,
@@ -194,3 +204,43 @@ class SearchResult:
 
 class MinsearchError(Exception):
     """A user-facing error: the message is one line that names the file or parameter."""
+
+
+class IndexUnavailable(MinsearchError):
+    """The index is missing, being replaced by a broken generation, or damaged: no request can be
+    answered until it is rebuilt (the page answers 503). The message names the file."""
+
+
+def printable(text: str) -> str:
+    """``text`` as it can be written anywhere (JSON, a terminal, a page).
+
+    A file name that is not UTF-8 reaches Python with its bytes as lone surrogates, which no
+    encoder accepts (a 500 on every /api/search that found the file): they become ``\\xNN``.
+    Other lone surrogates (from a ``\\ud800`` escape in JSON) become U+FFFD.
+    """
+    if text.isascii():
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return re.sub("[\ud800-\udfff]", "\ufffd", text)
+
+
+def shown_source(source: str, doc_id: str) -> str:
+    """Where a paragraph came from, as the page, the API and ``--json`` show it: the file's path
+    under the folder it was indexed from (``seeds/000_87bfe40191ebd6ef.txt``, ``feeds/kent.jsonl#12``).
+
+    Never an absolute server path: an index written before sources were stored that way (or a
+    source with ``..``) shows the document id instead.
+    """
+    path = source.split("#", 1)[0].replace("\\", "/")
+    if not path or posixpath.isabs(path) or path.startswith("~") or ".." in path.split("/") or re.match(r"[A-Za-z]:", path):
+        return printable(doc_id)
+    return printable(source)
+
+
+def os_error_text(e: OSError) -> str:
+    """One line for an OSError: "disk full" when it is, else the system's words for it."""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"disk full ({e.strerror})"
+    return e.strerror or str(e)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Optional
+from typing import Iterator, Optional
 
 import numpy as np
 
@@ -92,8 +93,9 @@ class Searcher:
     # -- validation -------------------------------------------------------------------------------
     def validate(self, q: Query) -> tuple[Query, list[str]]:
         notices: list[str] = []
-        # Lone surrogates (from a bad terminal or a hostile client) cannot be tokenised.
-        text = " ".join(q.text.encode("utf-8", "replace").decode("utf-8").split())
+        # Lone surrogates (from a bad terminal or a hostile client) cannot be tokenised; they become
+        # U+FFFD, not "?", which is a wildcard.
+        text = " ".join(q.text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").split())
         if not text:
             raise MinsearchError("query: empty; type some words to search for")
         if len(text) > MAX_QUERY_CHARS:
@@ -172,8 +174,11 @@ class Searcher:
 
         ``strict=False`` turns query syntax errors into a plain-words search.
         """
+        with self.pinned() as view:
+            return self._search(view, q, strict, snippets)
+
+    def _search(self, view: Store, q: Query, strict: bool, snippets: bool) -> SearchResult:
         q, notices = self.validate(q)
-        view = self._view()
         c = self.candidates(q, view, strict=strict)
         params = self.rank_params(q.fusion)
         kw = c.keyword
@@ -205,15 +210,22 @@ class Searcher:
                 self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="minsearch-semantic")
         return self._executor
 
-    def _view(self) -> Store:
-        """Pick up a newly published index, then pin it for the rest of the request."""
+    @contextmanager
+    def pinned(self) -> Iterator[Store]:
+        """Pick up a newly published index, then pin it until the block ends: one request reads
+        one generation, and that generation is not closed under it."""
         self.store.refresh()
-        return self.store.snapshot()
+        with self.store.pinned() as view:
+            yield view
 
     def more_like_this(self, chunk_id: str, limit: int = 10, offset: int = 0,
                        filters: Optional[Filters] = None, snippets: bool = True) -> SearchResult:
         """Paragraphs closest in meaning to ``chunk_id``, from other meetings."""
-        view = self._view()
+        with self.pinned() as view:
+            return self._more_like_this(view, chunk_id, limit, offset, filters, snippets)
+
+    def _more_like_this(self, view: Store, chunk_id: str, limit: int, offset: int, filters: Optional[Filters],
+                        snippets: bool) -> SearchResult:
         found = view.chunks([chunk_id]).get(chunk_id)
         vec = view.chunk_vector(chunk_id)
         if found is None or vec is None:
@@ -285,23 +297,27 @@ class Searcher:
     # -- browsing ---------------------------------------------------------------------------------
     def chunk(self, chunk_id: str) -> Chunk:
         """One paragraph by id (for "more like this" and links)."""
-        found = self._view().chunks([chunk_id]).get(chunk_id)
+        with self.pinned() as view:
+            found = view.chunks([chunk_id]).get(chunk_id)
         if found is None:
             raise MinsearchError(f"paragraph {chunk_id!r}: not in the index")
         return found
 
     def document(self, doc_id: str) -> list[Chunk]:
         """Every paragraph of a document, in order (for the document view)."""
-        chunks = self._view().document_chunks(doc_id)
+        with self.pinned() as view:
+            chunks = view.document_chunks(doc_id)
         if not chunks:
             raise MinsearchError(f"document {doc_id!r}: not in the index")
         return chunks
 
     def facets(self) -> Facets:
-        return self._view().facets()
+        with self.pinned() as view:
+            return view.facets()
 
     def info(self) -> IndexInfo:
-        return self._view().info()
+        with self.pinned() as view:
+            return view.info()
 
     def close(self) -> None:
         if self._executor is not None:

@@ -32,7 +32,8 @@ class ServeProcess:
     """``with ServeProcess(index_dir, log_path) as srv:`` ... ``srv.base``, ``srv.pid``, ``srv.health``."""
 
     def __init__(self, index_dir: Path, log_path: Path, timeout: float = 60.0,
-                 command: Optional[list[str]] = None) -> None:
+                 command: Optional[list[str]] = None, extra_args: Optional[list[str]] = None) -> None:
+        self.extra_args = list(extra_args or [])
         self.index_dir = Path(index_dir)
         self.log_path = Path(log_path)
         self.timeout = timeout
@@ -51,7 +52,7 @@ class ServeProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with open(self.log_path, "w") as err:
             self.proc = subprocess.Popen(self.command + ["serve", "--index", str(self.index_dir), "--port",
-                                                         str(self.port)],
+                                                         str(self.port)] + self.extra_args,
                                          stdout=err, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
         deadline = time.monotonic() + self.timeout
         while True:
@@ -74,3 +75,31 @@ class ServeProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+class ServeThread:
+    """A WSGI app under waitress on a free loopback port, in a thread of this process (so a test
+    can patch the code it serves): ``with ServeThread(app, threads=4) as srv:`` ... ``srv.base``."""
+
+    def __init__(self, app, threads: int = 4) -> None:
+        from waitress import create_server
+
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+        self.base = f"http://127.0.0.1:{self.server.effective_port}"
+        self._thread = None
+
+    def __enter__(self) -> "ServeThread":
+        import threading
+
+        self._thread = threading.Thread(target=self.server.run, name="waitress-loop", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from waitress import wasyncore
+
+        # Close every socket from the loop's own thread (a closed descriptor under a running
+        # poll() is an error), which ends the loop; then let the worker threads finish.
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        self._thread.join(10)
+        self.server.task_dispatcher.shutdown()

@@ -79,3 +79,31 @@ def test_quality_and_speed_on_a_tiny_subset(doc_encoder, seeds_index, tmp_path, 
     lat = speed.warm_latency(Path(res["index"]), ["library automation"], modes=("hybrid",),
                              snippets_opts=(False,), reps=1, log=lambda m: None)
     assert lat["hybrid"]["n"] == 1 and lat["hybrid"]["p50_ms"] > 0
+
+
+@pytest.mark.slow
+def test_load_smoke_on_the_seeds_index(seeds_index, tmp_path):
+    """The load benchmark's smoke run (levels 1 and 4, with and without a re-index), in well under a minute."""
+    import time
+
+    from benchmarks import load
+
+    t = time.perf_counter()
+    res = load.run(seeds_index, levels=[1, 4], requests=10, seconds=40, threads=4, reindex=True,
+                   work=tmp_path / "load", log=lambda m: None, label="seeds")
+    assert time.perf_counter() - t < 50
+    rows = res["rows"]
+    assert [(r["connections"], r["reindex"]) for r in rows] == [(1, False), (4, False), (1, True), (4, True)]
+    for r in rows:
+        assert r["errors"] == 0, r["error_examples"]
+        assert r["requests"] >= 10 and 0 < r["p50_ms"] <= r["p95_ms"] <= r["p99_ms"] and r["rss_mb"] > 0
+    assert all(r["publishes"] >= 1 and not r["publish_errors"] for r in rows if r["reindex"])
+    assert not res["server_log_errors"]
+    md = load.markdown(res)
+    assert "| connections | re-index | requests | errors |" in md and md.count("\n| 4 |") == 2
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# minsearch benchmarks\n\n## Speed\n\nx\n\n## Plots\n\n![p](p.png)\n")
+    load.splice_into_results(md, results)
+    load.splice_into_results(md, results)  # replaces its own section, once
+    text = results.read_text()
+    assert text.count("## Load:") == 1 and text.index("## Load:") < text.index("## Plots")

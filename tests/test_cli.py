@@ -105,3 +105,152 @@ def test_cold_keyword_query_does_not_load_torch(seeds_index):
     code = code.replace("'keyword'", "'hybrid'").replace(" and 'onnxruntime' not in sys.modules", "")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
+
+
+# -- careless use (issue 15) ----------------------------------------------------------------------------
+@pytest.fixture
+def no_model(monkeypatch):
+    """Fail the test if the embedding model is loaded."""
+    import minsearch.encode as encode
+
+    def refuse(*a, **k):
+        raise AssertionError("the embedding model was loaded")
+
+    monkeypatch.setattr(encode.DocumentEncoder, "__init__", refuse)
+    monkeypatch.setattr(encode.QueryEncoder, "__init__", refuse)
+
+
+def _status(home) -> dict:
+    r = CliRunner().invoke(main, ["status", "--json", "--index", str(home)])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+@pytest.mark.parametrize("extra", [[], ["--prune"], ["--prune", "--force"]])
+def test_a_missing_path_is_an_error_before_anything_loads(index_copy, tmp_path, no_model, extra):
+    before = _status(index_copy)
+    r = CliRunner().invoke(main, ["index", str(tmp_path / "seedz"), "--index", str(index_copy)] + extra)
+    assert r.exit_code == 1, r.output
+    assert r.output.strip() == f"minsearch: error: {tmp_path / 'seedz'}: no such file or folder"
+    assert _status(index_copy) == before
+
+
+def test_prune_refuses_to_empty_the_index_unless_forced(index_copy, tmp_path, no_model):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.bin").write_bytes(b"\x00\x01" * 50)  # a skipped file: still no document
+    before = _status(index_copy)
+    r = CliRunner().invoke(main, ["index", str(empty), "--prune", "--index", str(index_copy)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    [error] = [line for line in r.output.splitlines() if line.startswith("minsearch: error:")]  # after progress lines
+    assert "--prune" in error and "no documents" in error and "all 5" in error and "--force" in error
+    assert _status(index_copy) == before
+    r = CliRunner().invoke(main, ["index", str(empty), "--prune", "--force", "--json", "--index", str(index_copy)])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output.strip().splitlines()[-1])
+    assert summary["removed"] == 5 and summary["documents"] == 0
+
+
+@pytest.mark.parametrize("args", [["--until", "9999-12-31"], ["--since", "0001-01-01"],
+                                  ["--since", "0001-01-01", "--until", "9999-12-31"]])
+@pytest.mark.parametrize("mode", ["keyword", "hybrid", "semantic"])
+def test_extreme_dates_are_dates(cli, args, mode):
+    r = CliRunner().invoke(main, ["query", "dental", "--mode", mode, "--json"] + args)
+    assert r.exit_code == 0, r.output  # an OverflowError traceback before
+    sane = [a.replace("9999-12-31", "2100-12-31").replace("0001-01-01", "1900-01-01") for a in args]
+    assert json.loads(r.output) == json.loads(cli("query", "dental", "--mode", mode, "--json", *sane).output)
+
+
+# -- one line, never a traceback (issue 15 #12) ------------------------------------------------------------
+def _live(home):
+    return home / "generations" / (home / "CURRENT").read_text().strip()
+
+
+def _garble(path):
+    path.write_bytes(b"\x93NUMPY garbage" + bytes(range(256)) * 3)
+
+
+CORRUPTIONS = {
+    "truncated vectors.npy": ("vectors.npy", lambda p: p.write_bytes(p.read_bytes()[:2000])),
+    "corrupt chunks.npz": ("chunks.npz", _garble),
+    "corrupt units.npy": ("units.npy", _garble),
+    "truncated units.npy": ("units.npy", lambda p: p.write_bytes(p.read_bytes()[:140])),
+    "deleted Whoosh segment": ("whoosh", lambda p: next(p.glob("*.seg")).unlink()),
+    "corrupt meta.json": ("meta.json", lambda p: p.write_text("{not json")),
+}
+
+
+def _one_line_error(r, *fragments):
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output
+    [error] = [line for line in r.output.splitlines() if line.startswith("minsearch: error:")]
+    for f in fragments:
+        assert f in error, (f, error)
+    return error
+
+
+@pytest.mark.parametrize("what", sorted(CORRUPTIONS))
+def test_a_corrupt_index_file_is_one_line_that_says_to_rebuild(index_copy, what):
+    name, damage = CORRUPTIONS[what]
+    damage(_live(index_copy) / name)
+    for args in (["query", "dental", "--mode", "keyword"], ["query", "dental"], ["status"]):
+        r = CliRunner().invoke(main, args + ["--index", str(index_copy)])
+        _one_line_error(r, name, "rebuild")
+
+
+@pytest.mark.parametrize("what", ["corrupt docs.json", "truncated vectors.npy", "deleted Whoosh segment"])
+def test_indexing_into_a_corrupt_index_is_one_line(index_copy, tmp_path, no_model, what):
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "minutes.txt").write_text("Agenda item\n\nBudget\n\nMinutes:\n\nThe budget was agreed.\n")
+    if what == "corrupt docs.json":
+        (_live(index_copy) / "docs.json").write_text("{oops")
+        name = "docs.json"
+    else:
+        name, damage = CORRUPTIONS[what]
+        damage(_live(index_copy) / name)
+    r = CliRunner().invoke(main, ["index", str(new), "--index", str(index_copy)])
+    _one_line_error(r, name, "rebuild")
+
+
+def test_index_pointing_at_a_file_is_one_line(tmp_path):
+    f = tmp_path / "index.txt"
+    f.write_text("not a folder")
+    for args in (["query", "dental"], ["status"], ["index", str(tmp_path)], ["serve", "--port", "0"]):
+        r = CliRunner().invoke(main, args + ["--index", str(f)])
+        _one_line_error(r, str(f), "not a folder")
+
+
+def test_serve_on_an_address_that_is_not_one_is_one_line(seeds_index):
+    for host in ("999.1.1.1", "no such host.invalid"):
+        r = CliRunner().invoke(main, ["serve", "--host", host, "--port", "0", "--index", str(seeds_index)])
+        _one_line_error(r, "--host", host)
+
+
+def test_deeply_nested_folders_are_walked_without_a_recursion_error(tmp_path):
+    from minsearch.ingest.readers import Skipped, iter_source_files
+
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    leaf = folder
+    for _ in range(1100):  # (os.makedirs recurses too)
+        leaf = leaf / "d"
+        leaf.mkdir()
+    (leaf / "minutes.txt").write_text("Minutes.\n")
+    (folder / "top.txt").write_text("Minutes.\n")
+    try:
+        items = list(iter_source_files([folder]))
+        files = [i.path.name for i in items if not isinstance(i, Skipped)]
+        assert "top.txt" in files and "minutes.txt" in files, [str(i)[:100] for i in items if isinstance(i, Skipped)]
+    finally:  # bottom up: shutil.rmtree (and so pytest's clean-up) recurses as deep as the folders
+        (leaf / "minutes.txt").unlink()
+        while leaf != folder:
+            leaf.rmdir()
+            leaf = leaf.parent
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "-inf"])
+def test_wait_is_a_finite_number_of_seconds(tmp_path, value):
+    r = CliRunner().invoke(main, ["index", str(tmp_path), "--wait", value, "--index", str(tmp_path / "ix")])
+    assert r.exit_code == 2 and "--wait" in r.output and "Traceback" not in r.output
+    assert "finite" in r.output

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def test_50_mb_file_is_skipped_without_reading_it(tmp_path, monkeypatch):
         fh.seek(50 * 1024 * 1024)
         fh.write(b"\n")  # sparse: fast to make, 50 MB in size
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the whole file was read"))
-    with pytest.raises(SkipFile, match=r"too large \(52\.4 MB; the limit for text is 21 MB\)"):
+    with pytest.raises(SkipFile, match=r"too large \(50\.0 MiB; the limit for text is 20 MiB\)"):
         read_source(SourceFile(p, tmp_path))
 
 
@@ -179,3 +180,150 @@ def test_jsonl_with_a_bad_line_is_skipped_whole(tmp_path):
 
 def test_limits_are_the_documented_ones():
     assert readers.MAX_FILE_BYTES == 20 * 1024 * 1024
+
+
+# -- reading is linear, and bounded (issue 15) -------------------------------------------------------
+def _timed(fn, *args):
+    import time
+
+    t = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t
+
+
+@pytest.mark.parametrize("junk", [
+    "<a " * 20000,  # 60 KB of unclosed start tags: 72 s and 1 GB before
+    "</a " * 15000,  # unclosed end tags
+    "<div>" * 20000 + "</span>" * 40000,  # stray end tags under a deep stack
+    "<p>Minutes text</p>" + "<!--" * 15000,  # unclosed comments
+])
+def test_hostile_html_is_read_in_linear_time(junk):
+    from minsearch.ingest.html import html_text
+
+    text, seconds = _timed(html_text, junk + "<p>The budget was agreed.</p>")
+    assert seconds < 3.0, seconds  # ~0.1 s here; quadratic parsing took minutes
+    big, seconds_big = _timed(html_text, junk * 4)
+    assert seconds_big < 4 * seconds + 3.0, (seconds, seconds_big)
+
+
+def test_html_keeps_its_text_around_junk():
+    from minsearch.ingest.html import html_text
+
+    text = html_text("<p>Before the junk.</p>" + "<a " * 3000 + "</p><p>After the junk.</p>")
+    assert "Before the junk." in text
+    text = html_text("<div><p>Kept.</p>" + "</span>" * 3000 + "<p>Also kept.</p></div>")
+    assert "Kept." in text and "Also kept." in text
+
+
+def test_html_over_its_time_budget_is_skipped_with_a_reason(tmp_path, monkeypatch):
+    from minsearch.ingest import html
+
+    monkeypatch.setattr(html, "HTML_BUDGET", 0.0)
+    p = tmp_path / "page.html"
+    p.write_text("<html><body>" + "<p>Minutes paragraph.</p>" * 20000 + "</body></html>", encoding="utf-8")
+    with pytest.raises(SkipFile) as e:
+        read_source(SourceFile(p, tmp_path))
+    assert "HTML" in str(e.value) and "s to read" in str(e.value) and one_line(str(e.value))
+
+
+def test_a_5_mb_line_gives_a_bounded_number_of_windows(tmp_path):
+    from minsearch import encode
+    from minsearch.encode import embedding_units, load_tokenizer, model_spec
+
+    words = "the council agreed the budget for roads housing children care school planning report".split()
+    line = " ".join(words[i % len(words)] for i in range(900_000))  # ~5 MB, no line break
+    p = tmp_path / "one-line.txt"
+    p.write_text(line, encoding="utf-8")
+    [doc] = read_source(SourceFile(p, tmp_path))
+    (chunks, units), seconds = _timed(lambda: (lambda c: (c, embedding_units(c, load_tokenizer(
+        model_spec("all-MiniLM-L6-v2")))))(chunk_document(doc)))
+    texts, owners = units
+    assert len(chunks) == 1 and len(texts) <= encode.MAX_WINDOWS_PER_PARAGRAPH
+    assert seconds < 20, seconds  # 487 s end to end before, ~4,000 windows to embed
+    many = [c for c in chunk_document(doc.__class__(doc_id="d", source="d", text="\n\n".join([line[:60_000]] * 200)))]
+    texts, owners = embedding_units(many, load_tokenizer(model_spec("all-MiniLM-L6-v2")))
+    assert len(texts) <= len(many) + encode.MAX_EXTRA_WINDOWS_PER_DOCUMENT
+    assert sorted(set(owners)) == list(range(len(many)))  # every paragraph keeps at least one window
+
+
+# -- symbolic links and special files (issue 15) -------------------------------------------------------
+def _walk(paths, **kw):
+    items = list(iter_source_files(paths, **kw))
+    files = sorted(str(i.path) for i in items if not isinstance(i, Skipped))
+    skips = {i.source: i.reason for i in items if isinstance(i, Skipped)}
+    return files, skips
+
+
+def test_symlinks_out_of_the_indexed_folders_are_skipped_unless_followed(tmp_path):
+    root, other = tmp_path / "minutes", tmp_path / "private"
+    root.mkdir()
+    other.mkdir()
+    (other / "secret.txt").write_text("Not minutes: a private file.\n")
+    (other / "sub").mkdir()
+    (other / "sub" / "more.txt").write_text("More private text.\n")
+    (root / "ok.txt").write_text("Minutes.\n")
+    (root / "passwd.txt").symlink_to("/etc/passwd")
+    (root / "secret.txt").symlink_to(other / "secret.txt")
+    (root / "folder").symlink_to(other / "sub", target_is_directory=True)
+    (root / "inside.txt").symlink_to(root / "ok.txt")  # within the folder: followed as before
+    files, skips = _walk([root])
+    assert files == [str(root / "inside.txt"), str(root / "ok.txt")]
+    for name in ("passwd.txt", "secret.txt", "folder"):
+        reason = skips[str(root / name)]
+        assert "outside the folders being indexed" in reason and "--follow-symlinks" in reason and one_line(reason)
+    assert "/etc/passwd" in skips[str(root / "passwd.txt")]
+    # Within any of the folders given: followed.
+    files, skips = _walk([root, other])
+    assert str(root / "secret.txt") in files and str(root / "folder" / "more.txt") in files
+    assert list(skips) == [str(root / "passwd.txt")]
+    files, skips = _walk([root], follow_symlinks=True)
+    assert str(root / "passwd.txt") in files and str(root / "folder" / "more.txt") in files and not skips
+
+
+def test_fifos_and_devices_are_reported_as_what_they_are(tmp_path):
+    root = tmp_path / "minutes"
+    root.mkdir()
+    (root / "ok.txt").write_text("Minutes.\n")
+    os.mkfifo(root / "pipe.txt")
+    (root / "to-pipe.txt").symlink_to(root / "pipe.txt")
+    (root / "zero.txt").symlink_to("/dev/zero")
+    (root / "gone.txt").symlink_to(root / "nowhere.txt")
+    files, skips = _walk([root], follow_symlinks=True)
+    assert files == [str(root / "ok.txt")]
+    assert skips[str(root / "pipe.txt")] == "a named pipe (FIFO), not a file"
+    assert skips[str(root / "to-pipe.txt")] == f"symbolic link to a named pipe (FIFO) ({root / 'pipe.txt'}), not a file"
+    assert skips[str(root / "zero.txt")] == "symbolic link to a character device (/dev/zero), not a file"
+    assert skips[str(root / "gone.txt")] == "broken symbolic link"
+    files, skips = _walk([root / "pipe.txt", "/dev/zero"])
+    assert not files
+    assert skips == {str(root / "pipe.txt"): "a named pipe (FIFO), not a file or folder",
+                     "/dev/zero": "a character device, not a file or folder"}
+    with pytest.raises(SkipFile, match="named pipe"):  # never opened, even if asked to read it
+        read_source(SourceFile(root / "pipe.txt", root))
+
+
+def test_strict_and_the_cli_see_special_files_and_outside_links(tmp_path, doc_encoder, monkeypatch):
+    from click.testing import CliRunner
+
+    import minsearch.indexer as indexer
+    from minsearch.app.cli import main
+
+    monkeypatch.setattr(indexer, "_local_encoder", lambda settings, progress: doc_encoder)
+    monkeypatch.setattr(indexer, "_ensure_query_encoder", lambda settings, progress, enc: None)
+    root = tmp_path / "minutes"
+    root.mkdir()
+    (root / "ok.txt").write_text("Agenda item\n\nBudget\n\nMinutes:\n\nThe budget was agreed.\n")
+    os.mkfifo(root / "pipe")
+    (tmp_path / "outside.txt").write_text("Agenda item\n\nPrivate\n\nMinutes:\n\nA private note.\n")
+    (root / "link.txt").symlink_to(tmp_path / "outside.txt")
+    home = tmp_path / "index"
+    r = CliRunner().invoke(main, ["index", str(root), "--index", str(home), "--strict"])
+    assert r.exit_code == 1 and "--strict: 2 file(s) skipped" in r.output
+    r = CliRunner().invoke(main, ["index", str(root), "--index", str(home), "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output.strip().splitlines()[-1])
+    assert summary["documents"] == 1
+    assert {Path(s["source"]).name for s in summary["skipped"]} == {"pipe", "link.txt"}
+    r = CliRunner().invoke(main, ["index", str(root), "--index", str(home), "--json", "--follow-symlinks"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output.strip().splitlines()[-1])["added"] == 1

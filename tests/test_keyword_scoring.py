@@ -26,7 +26,8 @@ def _fast(ki: KeywordIndex, text: str, filters: Filters, limit: int) -> tuple[li
     q, _ = parse(text, ki.schema)
     plan = plan_query(q, SCORED_FIELDS)
     assert plan is not None
-    res = ki._concept_search(plan, filter_query(filters), limit, 0.0, [], [])
+    with ki._reader() as r:
+        res = ki._concept_search(r, plan, filter_query(filters), limit, 0.0, [], [])
     return res.hits, res.total
 
 
@@ -129,3 +130,23 @@ def test_an_empty_index_answers_with_nothing(tmp_path):
         assert ki.search("dental", Filters(council="Kent", since="2024-01-01"), 10).hits == []
     finally:
         ki.close()
+
+
+@pytest.mark.parametrize("filters, same_as", [
+    (Filters(until="9999-12-31"), Filters()),  # every paragraph here has a date
+    (Filters(since="0001-01-01"), Filters()),
+    (Filters(since="0001-01-01", until="9999-12-31"), Filters()),
+    (Filters(since="2024-05-01", until="9999-12-31"), Filters(since="2024-05-01", until="2100-12-31")),
+])
+def test_date_filters_at_the_ends_of_the_calendar(segmented_index, filters, same_as):
+    """One day after 9999-12-31 overflowed; the first day of year 1 matched nothing (issue 15)."""
+    got = segmented_index.search("dental budget", filters, 1000).hits
+    assert got and got == segmented_index.search("dental budget", same_as, 1000).hits
+
+
+def test_an_open_ended_date_range(segmented_index):
+    hits = segmented_index.search("dental", Filters(since="2024-05-01"), 1000).hits
+    dated = segmented_index.search("dental", Filters(since="2024-05-01", until="2100-12-31"), 1000).hits
+    assert hits and hits == dated
+    hits = segmented_index.search("dental", Filters(until="2024-04-30"), 1000).hits
+    assert hits and hits == segmented_index.search("dental", Filters(since="1900-01-01", until="2024-04-30"), 1000).hits

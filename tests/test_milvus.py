@@ -256,6 +256,23 @@ def test_incremental_reindex_and_prune(milvus, tmp_path, doc_encoder):
     assert (settings.index_dir / "encoder" / settings.model / "model.onnx").is_file()
 
 
+def test_two_folders_with_the_same_file_name_keep_both_documents(milvus, tmp_path, doc_encoder):
+    """The collection does not record folders: the file and its content tell them apart (issue 15)."""
+    text = "MINUTES of a meeting of the Cabinet held on 9 January 2025.\n\nAgenda item\n\nBudget\n\nMinutes:\n\n{}\n"
+    folders = []
+    for name, sentence in (("councilA", "The aardvark sanctuary budget was agreed."),
+                           ("councilB", "The bison reserve budget was deferred.")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "cabinet_2025-01-09.txt").write_text(text.format(sentence))
+        folders.append(tmp_path / name)
+    settings = milvus_settings(milvus, tmp_path / "home", "two_councils")
+    assert index_paths([folders[0]], settings, encoder=doc_encoder).added == ["cabinet_2025-01-09"]
+    second = index_paths([folders[1]], settings, encoder=doc_encoder)
+    assert second.added == ["councilB/cabinet_2025-01-09"] and not second.changed and second.documents == 2
+    again = index_paths(folders, settings, encoder=doc_encoder)
+    assert again.unchanged == 2 and not (again.added or again.changed)
+
+
 def test_one_writer_at_a_time(milvus, tmp_path):
     from minsearch.store.layout import IndexBusy
     from minsearch.store.milvus import milvus_writer

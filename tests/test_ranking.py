@@ -35,19 +35,22 @@ def _meta(kinds: dict[str, str]) -> dict[str, ChunkMeta]:
     return {c: ChunkMeta(c, f"doc-{c}", "", k, *fingerprint(f"paragraph {c} of the minutes")) for c, k in kinds.items()}
 
 
-OFF = RankParams(semantic_floor=-1.0, min_coverage=0.0)  # every candidate a match
+# Every candidate a match: these tests are about order, not floors.
+OFF = RankParams(semantic_floor=-1.0, relative_floor=1.0, min_coverage=0.0, confident_floor=-1.0,
+                 confident_coverage=0.0)
 
 
 def test_boilerplate_is_demoted_and_ranks_are_reported():
     meta = _meta({"apologies": "procedure", "talk": "substance"})
-    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0)], {}, [("apologies", 0.9), ("talk", 0.8)], meta, OFF)
+    full = {c: 1.0 for c in ("apologies", "talk", "x", "y", "other")}  # each contains the whole query
+    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0)], full, [("apologies", 0.9), ("talk", 0.8)], meta, OFF)
     assert [h.chunk_id for h in r.matches] == ["talk", "apologies"]
     assert r.matches[0].keyword_rank == 2 and r.matches[0].semantic_rank == 2  # each view's own ranks
     # A query about procedure (a name in the attendance list) only moves it a few places down.
-    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0)], {}, [("apologies", 0.9), ("talk", 0.8)], meta,
+    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0)], full, [("apologies", 0.9), ("talk", 0.8)], meta,
              replace(OFF, procedure_penalty=1), procedural=True)
     assert [h.chunk_id for h in r.matches] == ["talk", "apologies"]
-    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0), ("x", 1.0), ("y", 0.5)], {},
+    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0), ("x", 1.0), ("y", 0.5)], full,
              [("apologies", 0.9), ("talk", 0.8), ("x", 0.1), ("y", 0.0)], {**meta, **_meta({"x": "substance", "y": "substance"})},
              replace(OFF, procedure_penalty=1), procedural=True)
     assert [h.chunk_id for h in r.matches] == ["talk", "apologies", "x", "y"]
@@ -91,8 +94,9 @@ def test_weighted_fusion_demotes_procedure_by_places_too():
     sem = [("apologies", 0.9), ("talk", 0.5), ("other", 0.1)]
     assert [f.chunk_id for f in fuse(kw, sem, "weighted", alpha=0.8)] == ["apologies", "talk", "other"]
     meta = _meta({"apologies": "procedure", "talk": "substance", "other": "substance"})
-    order = [h.chunk_id for h in rank("hybrid", kw, {}, sem, meta, replace(OFF, fusion="weighted", alpha=0.8,
-                                                                          procedure_penalty=1), procedural=True).matches]
+    full = {c: 1.0 for c, _s in kw}
+    order = [h.chunk_id for h in rank("hybrid", kw, full, sem, meta, replace(OFF, fusion="weighted", alpha=0.8,
+                                                                            procedure_penalty=1), procedural=True).matches]
     assert order == ["talk", "apologies", "other"]
-    order = [h.chunk_id for h in rank("hybrid", kw, {}, sem, meta, replace(OFF, fusion="weighted")).matches]
+    order = [h.chunk_id for h in rank("hybrid", kw, full, sem, meta, replace(OFF, fusion="weighted")).matches]
     assert order == ["talk", "other", "apologies"]  # not about procedure: substance first

@@ -222,3 +222,158 @@ def test_pdf_width_lines_without_page_markers_are_joined_into_paragraphs():
     chunks = chunk_document(doc)
     assert len(chunks) == 20
     assert chunks[0].text.endswith("with the bridge alone costing more.")
+
+
+# -- one folder must not overwrite another (issue 15) ---------------------------------------------
+CABINET = "MINUTES of a meeting of the Cabinet held on 9 January 2025.\n\nAgenda item\n\nBudget\n\nMinutes:\n\n{}\n"
+
+
+def _council(root: Path, name: str, sentence: str) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "cabinet_2025-01-09.txt").write_text(CABINET.format(sentence))
+    return folder
+
+
+def _doc_for(home: Path, word: str) -> list[str]:
+    return sorted({h["doc_id"] for h in answers(home, [f'"{word}"'])[0]["hits"]})
+
+
+def test_the_same_file_name_in_two_folders_keeps_both_documents(tmp_path, doc_encoder):
+    a = _council(tmp_path, "councilA", "The aardvark sanctuary budget was agreed.")
+    b = _council(tmp_path, "councilB", "The bison reserve budget was deferred.")
+    home = tmp_path / "index"
+    first = run(a, home, doc_encoder)
+    assert first.added == ["cabinet_2025-01-09"]
+    second = run(b, home, doc_encoder)
+    assert second.changed == [] and second.added == ["councilB/cabinet_2025-01-09"], second
+    assert second.documents == 2
+    assert _doc_for(home, "aardvark") == ["cabinet_2025-01-09"]
+    assert _doc_for(home, "bison") == ["councilB/cabinet_2025-01-09"]
+    # Stable: each folder keeps its ids, in either order, alone or together.
+    for paths in ([b], [a], [b, a], [a, b]):
+        again = run(paths, home, doc_encoder)
+        assert not (again.added or again.changed or again.skipped), (paths, again)
+    (b / "cabinet_2025-01-09.txt").write_text(CABINET.format("The bison reserve budget was approved."))
+    edited = run(b, home, doc_encoder)
+    assert edited.changed == ["councilB/cabinet_2025-01-09"] and edited.added == []
+    assert _doc_for(home, "aardvark") == ["cabinet_2025-01-09"]
+
+
+def test_both_folders_in_one_run_and_a_collision_that_cannot_be_told_apart(tmp_path, doc_encoder):
+    a = _council(tmp_path, "councilA", "The aardvark sanctuary budget was agreed.")
+    b = _council(tmp_path, "councilB", "The bison reserve budget was deferred.")
+    home = tmp_path / "index"
+    both = run([a, b], home, doc_encoder)
+    assert sorted(both.added) == ["cabinet_2025-01-09", "councilB/cabinet_2025-01-09"] and not both.skipped
+    # A third folder, also called councilB, with the same file name: neither id is free, and it
+    # is not the same folder. It is refused with a message, and nothing indexed changes.
+    c = _council(tmp_path / "elsewhere", "councilB", "The cormorant colony budget was noted.")
+    third = run(c, home, doc_encoder)
+    assert not third.added and not third.changed and not third.published
+    [skip] = third.skipped
+    assert skip.source.endswith("elsewhere/councilB/cabinet_2025-01-09.txt")
+    assert "already used" in skip.reason and "councilA" in skip.reason and "doc_id" in skip.reason
+    assert "\n" not in skip.reason
+    assert _doc_for(home, "aardvark") == ["cabinet_2025-01-09"]
+    assert _doc_for(home, "bison") == ["councilB/cabinet_2025-01-09"]
+    with pytest.raises(MinsearchError, match="--strict"):
+        run(c, home, doc_encoder, strict=True)
+
+
+def test_an_index_from_before_roots_were_recorded(tmp_path, doc_encoder):
+    """docs.json written by an older minsearch has no root: the file itself tells them apart."""
+    a = _council(tmp_path, "councilA", "The aardvark sanctuary budget was agreed.")
+    b = _council(tmp_path, "councilB", "The bison reserve budget was deferred.")
+    home = tmp_path / "index"
+    run(a, home, doc_encoder)
+    docs = home / "generations" / IndexLayout(home).current() / "docs.json"
+    data = json.loads(docs.read_text())
+    for rec in data.values():
+        for key in ("root", "path", "id_given"):
+            rec.pop(key, None)
+    docs.write_text(json.dumps(data))
+    assert not run(a, home, doc_encoder).changed  # the same file: the same document
+    second = run(b, home, doc_encoder)
+    assert second.added == ["councilB/cabinet_2025-01-09"] and not second.changed
+
+
+def test_cli_indexes_two_councils_without_losing_one(tmp_path, doc_encoder, monkeypatch):
+    from click.testing import CliRunner
+
+    from minsearch.app.cli import main
+
+    a = _council(tmp_path, "councilA", "The aardvark sanctuary budget was agreed.")
+    b = _council(tmp_path, "councilB", "The bison reserve budget was deferred.")
+    home = tmp_path / "index"
+    import minsearch.indexer as indexer
+
+    monkeypatch.setattr(indexer, "_local_encoder", lambda settings, progress: doc_encoder)
+    monkeypatch.setattr(indexer, "_ensure_query_encoder", lambda settings, progress, enc: None)
+    for folder in (a, b):
+        r = CliRunner().invoke(main, ["index", str(folder), "--index", str(home)])
+        assert r.exit_code == 0, r.output
+    assert "added 1, changed 0" in r.output and "documents: 2" in r.output
+
+
+# -- the query encoder export (issue 15 #11) -------------------------------------------------------
+def test_a_failed_encoder_export_leaves_no_temp_file_and_says_disk_full(tmp_path, doc_encoder, monkeypatch):
+    import errno
+
+    import torch
+
+    dest = tmp_path / "encoder" / "all-MiniLM-L6-v2"
+    dest.mkdir(parents=True)
+    stale = dest / "model.onnx.tmp-999999999"  # what an export killed with -9 leaves
+    stale.write_bytes(b"x" * 1000)
+    mine = dest / f"model.onnx.tmp-{os.getppid()}"  # a live process's export in progress: not touched
+    mine.write_bytes(b"y")
+
+    def disk_fills(model, args, f, *a, **k):
+        Path(f).write_bytes(b"partial model")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(torch.onnx, "export", disk_fills)
+    with pytest.raises(MinsearchError) as e:
+        doc_encoder.export_onnx(dest)
+    assert "disk full" in str(e.value) and str(dest) in str(e.value) and "\n" not in str(e.value)
+    assert sorted(p.name for p in dest.iterdir()) == [mine.name]
+    assert not (dest / "model.onnx").exists()
+
+
+def test_stale_export_files_are_removed_by_the_next_run(corpus, index_copy, doc_encoder):
+    enc_dir = index_copy / "encoder" / "all-MiniLM-L6-v2"
+    (enc_dir / "model.onnx.tmp-999999999").write_bytes(b"x" * 1000)
+    (corpus / "005_new.txt").write_text(NEW_MEETING)
+    run(corpus, index_copy, doc_encoder)
+    assert not list(enc_dir.glob("model.onnx.tmp-*"))
+
+
+def test_a_full_disk_says_disk_full(corpus, index_copy, doc_encoder, monkeypatch, tmp_path):
+    import errno
+
+    import numpy as np
+    from click.testing import CliRunner
+
+    from minsearch.app.cli import main
+
+    def disk_full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    (corpus / "005_new.txt").write_text(NEW_MEETING)
+    monkeypatch.setattr(np, "save", disk_full)
+    with pytest.raises(MinsearchError, match=r"disk full.*the live index is untouched"):
+        run(corpus, index_copy, doc_encoder)
+    monkeypatch.undo()
+
+    import minsearch.ingest.corpora as corpora
+
+    def records(*a, **k):
+        yield {"id": "a", "text": "x"}
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(corpora, "iter_corpus", records)
+    out = tmp_path / "kent.jsonl"
+    r = CliRunner().invoke(main, ["import", "kent", str(out)])
+    assert r.exit_code == 1 and r.output.strip() == f"minsearch: error: {out}: disk full (No space left on device)"
+    assert not out.exists() and not list(tmp_path.glob("*.part"))

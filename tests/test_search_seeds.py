@@ -131,8 +131,9 @@ def test_sort_by_date_and_json_shape(searcher):
 
 def test_hostile_text_in_a_query_is_searched_not_crashed_on(searcher):
     r = searcher.search(Query("\ud800 dental <script>alert(1)</script>", limit=3))
-    assert r.hits
-    assert searcher.chunk(r.hits[0].chunk.chunk_id).text == r.hits[0].chunk.text
+    shown = r.hits or r.closest  # mostly markup: it may not count as a confident match, but it is searched
+    assert shown
+    assert searcher.chunk(shown[0].chunk.chunk_id).text == shown[0].chunk.text
 
 
 def test_result_count_says_when_there_are_more(searcher, seeds_index):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import urllib.parse
 from html import unescape
 
 import pytest
@@ -402,3 +403,149 @@ def test_serve_command_is_registered():
     assert r.exit_code == 0 and "--port" in r.output and "127.0.0.1" in r.output
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0")
+
+
+@pytest.mark.parametrize("dates, same_as", [("until=9999-12-31", "until=2100-12-31"),
+                                             ("since=0001-01-01", "since=1900-01-01"),
+                                             ("since=0001-01-01&until=9999-12-31", "since=1900-01-01&until=2100-12-31")])
+def test_extreme_dates_are_searched(client, dates, same_as):
+    r = client.get(f"/?q=dental&{dates}")
+    assert r.status_code == 200 and "Something went wrong" not in text(r)
+    assert doc_links(text(r)) == doc_links(text(client.get(f"/?q=dental&{same_as}")))
+    for mode in ("keyword", "hybrid"):
+        r = client.get(f"/api/search?q=dental&mode={mode}&{dates}")
+        assert r.status_code == 200
+        assert r.get_json()["hits"] == client.get(f"/api/search?q=dental&mode={mode}&{same_as}").get_json()["hits"]
+
+
+# -- what a careless publisher or a hostile index can hold (issue 15) -----------------------------------
+class OddSearcher(StubSearcher):
+    """Ids and URLs a JSON Lines feed can hold, and an absolute source from an older index."""
+
+    IDS = ["/abs/path", "../../etc/passwd", "a//b", "a/./b/", "x y?z#w%41", "plain/ok", "dot.", "-"]
+
+    def __init__(self, url: str = "", source: str = "/srv/secret/minutes/x.txt") -> None:
+        super().__init__()
+        self.docs = {
+            doc_id: [Chunk(chunk_id=f"{doc_id}#p1", doc_id=doc_id, source=source, title=f"Title {n}",
+                           section="minutes", paragraph=1, start=0, end=1, text=f"Text of document {n}.",
+                           url=url)]
+            for n, doc_id in enumerate(self.IDS)
+        }
+
+    def search(self, q, strict=True, snippets=True):
+        hits = [Hit(rank=i + 1, score=1.0, chunk=c[0], keyword_rank=i + 1) for i, c in enumerate(self.docs.values())]
+        return SearchResult(query=q, hits=hits, total=len(hits))
+
+    def document(self, doc_id):
+        if doc_id not in self.docs:
+            raise MinsearchError("no such document")
+        return list(self.docs[doc_id])
+
+    def chunk(self, chunk_id):
+        return next(c[0] for c in self.docs.values() if c[0].chunk_id == chunk_id)
+
+
+def test_every_hit_links_to_its_document_whatever_its_id():
+    from minsearch.app.web import create_app
+
+    client = create_app(searcher=OddSearcher()).test_client()
+    html = text(client.get("/?q=anything"))
+    links = re.findall(r'<h3 id="h-\d+"><a href="([^"]+)"', html)
+    assert len(links) == len(OddSearcher.IDS)
+    for n, link in enumerate(links):
+        r = client.get(unescape(link))
+        assert r.status_code == 200, (OddSearcher.IDS[n], link)
+        assert f"Text of document {n}." in text(r), (OddSearcher.IDS[n], link)
+    assert 'href="/doc/plain/ok?hit=1#p1"' in html  # ordinary ids keep their readable links
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "  JavaScript:alert(1)", "JAVASCRIPT:alert(1)",
+                                 "data:text/html,<script>alert(1)</script>", "\tjava\nscript:alert(1)",
+                                 "vbscript:msgbox(1)", "//evil.example/x", "/relative/path", "ftp://host/x"])
+def test_only_http_links_are_rendered_as_links(url):
+    from minsearch.app.web import create_app
+
+    client = create_app(searcher=OddSearcher(url=url)).test_client()
+    html = text(client.get("/doc/plain/ok"))
+    assert "Text of document 5." in html
+    assert "Original minutes" not in html and "script:" not in html.lower() and "data:text" not in html
+
+
+@pytest.mark.parametrize("url", ["https://council.example/minutes/1.pdf", " http://council.example/a?b=1&c=2 "])
+def test_http_links_are_rendered(url):
+    from minsearch.app.web import create_app
+
+    client = create_app(searcher=OddSearcher(url=url)).test_client()
+    html = text(client.get("/doc/plain/ok"))
+    assert f'href="{url.strip().replace("&", "&amp;")}"' in html and "Original minutes" in html
+
+
+def test_the_api_never_shows_an_absolute_server_path():
+    from minsearch.app.web import create_app
+
+    client = create_app(searcher=OddSearcher(source="/srv/secret/minutes/x.txt")).test_client()
+    body = client.get("/api/search?q=anything").get_json()
+    assert [h["source"] for h in body["hits"]] == [h["doc_id"] for h in body["hits"]]
+    for url in ("/?q=anything", "/api/search?q=anything", "/doc/plain/ok", "/api/health"):
+        assert "/srv/secret" not in text(client.get(url)), url
+
+
+def test_the_api_source_is_the_path_under_the_indexed_folder(client):
+    hits = client.get("/api/search?q=dental+checks").get_json()["hits"]
+    assert hits and all(h["source"] == f"seeds/{h['doc_id']}.txt" for h in hits)
+
+
+def test_the_page_echoes_only_what_was_searched(client):
+    long = "dental checks " + "x" * 700
+    html = text(client.get("/?q=" + urllib.parse.quote(long)))
+    searched = re.search(r'<input id="q" name="q" type="search" value="([^"]*)"', html).group(1)
+    assert len(searched) <= 500 and long.startswith(unescape(searched)) and "Your query was cut" in html
+    for link in re.findall(r'href="(/\?[^"]*page=\d[^"]*)"', html):
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(unescape(link)).query)["q"][0]
+        assert q == unescape(searched), link
+    assert "x" * 501 not in html
+
+
+@pytest.fixture
+def fragile(index_copy):
+    from minsearch.app.web import create_app
+
+    app = create_app(load_settings(index_dir=index_copy))
+    yield app.test_client(), index_copy
+    app.extensions["minsearch.searcher"].close()
+
+
+ROUTES = ["/", "/?q=dental", "/doc/000_87bfe40191ebd6ef", "/similar?chunk=000_87bfe40191ebd6ef%23p8",
+          "/api/search?q=dental", "/api/health", "/no/such/page"]
+
+
+@pytest.mark.parametrize("breakage", ["deleted", "missing generation", "truncated vectors"])
+def test_a_deleted_or_broken_index_answers_503_on_every_route(fragile, breakage):
+    import shutil
+
+    client, home = fragile
+    assert client.get("/api/health").status_code == 200
+    if breakage == "deleted":
+        shutil.rmtree(home)
+    elif breakage == "missing generation":
+        (home / "CURRENT.new").write_text("gen-000099\n")
+        (home / "CURRENT.new").replace(home / "CURRENT")
+    else:  # a new generation whose vector matrix was cut short
+        gens = home / "generations"
+        live = (home / "CURRENT").read_text().strip()
+        shutil.copytree(gens / live, gens / "gen-000099")
+        vec = gens / "gen-000099" / "vectors.npy"
+        vec.write_bytes(vec.read_bytes()[:1000])
+        (home / "CURRENT.new").write_text("gen-000099\n")
+        (home / "CURRENT.new").replace(home / "CURRENT")
+    for url in ROUTES:
+        r = client.get(url)
+        assert r.status_code == 503, (url, r.status_code)
+        body = text(r)
+        assert str(home) not in body and "generations" not in body and "Traceback" not in body, url
+        if url.startswith("/api/"):
+            assert "not available" in r.get_json()["error"]
+        else:
+            assert "not available" in body
+    assert client.get("/static/style.css").status_code == 200

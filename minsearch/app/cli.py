@@ -6,6 +6,7 @@ Heavy modules (NumPy, Whoosh, ONNX Runtime, torch) are imported inside commands,
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Optional
 import click
 
 from ..config import FUSIONS, Settings, load_settings
-from ..model import MODES, SORTS, MinsearchError
+from ..model import MODES, SORTS, MinsearchError, os_error_text
 
 INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index beside the package."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
@@ -54,6 +55,13 @@ def main() -> None:
 
 
 # -- index ----------------------------------------------------------------------------------------
+def _seconds(ctx, param, value: float) -> float:
+    """A finite number of seconds, 0 or more (``nan`` compared false with every deadline: it waited forever)."""
+    if not math.isfinite(value) or value < 0:
+        raise click.BadParameter(f"must be a finite number of seconds, 0 or more, not {value}")
+    return value
+
+
 class _Progress:
     """A bar per phase on a terminal; a few plain lines per phase in logs."""
 
@@ -102,16 +110,20 @@ class _Progress:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
 @click.option("--prune", is_flag=True, help="Remove indexed documents whose files are no longer under PATHS.")
+@click.option("--force", is_flag=True,
+              help="With --prune: remove them even if PATHS give no document at all (which empties the index).")
 @click.option("--strict", is_flag=True, help="Fail (and change nothing) if any file has to be skipped.")
-@click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links that point outside PATHS (by default they are skipped and listed).")
+@click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS", callback=_seconds,
               help="If another indexer holds the index, wait this long for it instead of exiting.")
 @click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
               help="Compute embeddings on a Ray cluster (ADDRESS, or a local one if omitted).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @_backend_options
-def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, strict: bool, wait: float,
-              ray_address: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str],
-              milvus_collection: Optional[str]) -> None:
+def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, force: bool, strict: bool,
+              follow_symlinks: bool, wait: float, ray_address: Optional[str], as_json: bool,
+              backend: Optional[str], milvus_uri: Optional[str], milvus_collection: Optional[str]) -> None:
     """Index minutes from PATHS (files or folders), or update an existing index.
 
     Text, HTML, PDF and JSON Lines files are recognised by their content. Only new and
@@ -123,7 +135,8 @@ def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, strict
 
     settings = _settings(index, backend, milvus_uri, milvus_collection)
     try:
-        summary = index_paths(paths, settings, prune=prune, strict=strict, wait=wait,
+        summary = index_paths(paths, settings, prune=prune, force=force, strict=strict,
+                              follow_symlinks=follow_symlinks, wait=wait,
                               progress=_Progress(), ray_address=ray_address)
     except MinsearchError as e:
         _fail(str(e))
@@ -266,8 +279,10 @@ def import_cmd(corpus: str, out: Path, data_dir: Optional[Path], limit: Optional
 
     try:
         n = import_corpus(corpus, out, data_dir=data_dir or load_settings().data_dir, limit=limit)
-    except (MinsearchError, OSError) as e:
+    except MinsearchError as e:
         _fail(str(e))
+    except OSError as e:
+        _fail(f"{out}: {os_error_text(e)}")
     click.echo(f"wrote {n} records to {out}")
 
 

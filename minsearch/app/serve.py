@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import signal
+import socket
 import sys
 import threading
 import time
@@ -71,6 +72,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_host(host: str, port: int) -> None:
+    """``--host`` must be an address (or a name that resolves to one), checked before the index
+    is opened: ``999.1.1.1`` was a traceback from waitress."""
+    try:
+        socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        raise MinsearchError(f"--host: {host!r} is not an address to listen on ({reason})") from None
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads: int = 4,
           ready: Optional[Callable[[str], None]] = None) -> None:
     """Serve until interrupted. Raises MinsearchError if there is no index or the port is taken."""
@@ -78,6 +89,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads
 
     from .web import create_app
 
+    check_host(host, port)
     _setup_logging()
     app = create_app(settings)
     searcher = app.extensions["minsearch.searcher"]
@@ -85,7 +97,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads
         server = create_server(RequestLog(app), host=host, port=port, threads=threads,
                                ident="minsearch", clear_untrusted_proxy_headers=True)
     except OSError as e:
+        searcher.close()
         raise MinsearchError(f"--port: cannot listen on {host}:{port} ({e.strerror or e})") from None
+    except ValueError as e:  # waitress: "Invalid host/port specified."
+        searcher.close()
+        raise MinsearchError(f"--host: cannot listen on {host}:{port} ({e})") from None
 
     def warm() -> None:  # load the query encoder now, not on the first visitor's search
         try:

@@ -18,11 +18,11 @@ from datetime import date
 from typing import Optional
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, Response, jsonify, render_template, request, url_for
+from flask import Flask, Response, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from ..config import PROJECT_ROOT, Settings, load_settings
-from ..model import MODES, SORTS, Filters, MinsearchError, Query, SearchResult
+from ..model import MODES, SORTS, Filters, IndexUnavailable, MinsearchError, Query, SearchResult, printable
 
 log = logging.getLogger("minsearch.web")
 
@@ -44,6 +44,35 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 _CLI_FLAG = re.compile(r"(?<![\w-])--(?=[a-z])")
+UNAVAILABLE = ("The search index is not available right now: it is being rebuilt, or it is damaged. "
+               "Please try again later.")
+# A doc id that is safe as /doc/<path>: segments of ordinary characters, none empty, "." or "..".
+_PATH_ID = re.compile(r"[\w\-. ,'()&+~@]+(?:/[\w\-. ,'()&+~@]+)*")
+
+
+def safe_link(url: str) -> Optional[str]:
+    """``url`` if it is an http(s) link to somewhere, else None: a stored ``javascript:`` or
+    ``data:`` URL (any case, with leading spaces or control characters) is never put in an href
+    (the CSP blocks it in Chromium, but not every browser enforces CSP)."""
+    cleaned = (url or "").strip()
+    if not cleaned or any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned):
+        return None
+    parts = urlsplit(cleaned)
+    return cleaned if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def doc_href(doc_id: str, **params) -> str:
+    """The address of a document's page, for any id a feed can hold.
+
+    Ordinary ids (``000_87bf...``, ``council/a/b``) read as a path; an id that a path cannot
+    carry (``/abs/path``, ``../../etc/passwd``, ``a//b``: browsers and Flask normalise them) goes
+    in the query string instead, ``/doc?id=...``.
+    """
+    anchor = params.pop("_anchor", None)
+    parts = doc_id.split("/")
+    if _PATH_ID.fullmatch(doc_id) and not any(p in (".", "..") or p != p.strip() for p in parts):
+        return url_for("document", doc_id=doc_id, _anchor=anchor, **params)
+    return url_for("document_by_query", id=doc_id, _anchor=anchor, **params)
 
 
 def user_message(e: Exception) -> str:
@@ -67,7 +96,8 @@ def _page_number(raw: Optional[str], *, strict: bool) -> int:
 
 
 def _form() -> dict:
-    """The search form's state, exactly as the URL gives it (for re-filling the form)."""
+    """The search form's state as the URL gives it (for re-filling the form; the query is
+    replaced by what was searched once a search ran, see ``search_page``)."""
     a = request.args
     mode = a.get("mode", "hybrid").strip() or "hybrid"
     sort = a.get("sort", "relevance").strip() or "relevance"
@@ -133,8 +163,11 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     def url_with(**changes) -> str:
-        """The current URL with some parameters changed (None or "" removes one)."""
+        """The current URL with some parameters changed (None or "" removes one); the query is
+        what was searched (the first 500 characters), not all that the URL brought."""
         args = {k: v for k, v in request.args.items()}
+        if g.get("searched") is not None:
+            args["q"] = g.searched
         args.update(changes)
         clean = {k: v for k, v in args.items() if v not in (None, "")}
         return request.path + ("?" + urlencode(clean) if clean else "")
@@ -142,18 +175,27 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
     app.jinja_env.globals["url_with"] = url_with
 
     def doc_url(chunk) -> str:
-        return url_for("document", doc_id=chunk.doc_id, hit=chunk.paragraph, _anchor=f"p{chunk.paragraph}")
+        return doc_href(chunk.doc_id, hit=chunk.paragraph, _anchor=f"p{chunk.paragraph}")
 
     def similar_url(chunk) -> str:
         return url_for("similar", chunk=chunk.chunk_id)
 
-    app.jinja_env.globals.update(doc_url=doc_url, similar_url=similar_url)
+    app.jinja_env.globals.update(doc_url=doc_url, similar_url=similar_url, doc_href=doc_href, safe_link=safe_link)
 
     def facets():
         try:
             return searcher.facets()
+        except IndexUnavailable:
+            raise
         except MinsearchError:
             return None
+
+    @app.before_request
+    def index_available():
+        """Every route but static files needs the index: a deleted or broken one is a 503."""
+        store = getattr(searcher, "store", None)
+        if request.endpoint != "static" and store is not None:
+            store.refresh()  # one stat; raises IndexUnavailable
 
     # -- pages --------------------------------------------------------------------------------------
     @app.get("/")
@@ -170,26 +212,41 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
         if not form["q"].strip():
             try:
                 ctx["info"] = searcher.info()
+            except IndexUnavailable:
+                raise
             except MinsearchError:
                 ctx["info"] = None
             return render_template("search.html", **ctx)
         try:
             result = searcher.search(_query(form, page), strict=False)
+        except IndexUnavailable:
+            raise
         except MinsearchError as e:
+            from ..search import MAX_QUERY_CHARS
+
+            form["q"] = form["q"][:MAX_QUERY_CHARS]  # not searched: echo no more than a search would use
             ctx["error"] = user_message(e)
             return render_template("search.html", **ctx), 400
+        form["q"] = g.searched = result.query.text
         pages = max(1, math.ceil(result.total / PER_PAGE))
         ctx.update(result=result, pages=pages, page_links=_pages(page, pages) if pages > 1 else [],
                    first=(page - 1) * PER_PAGE + 1)
         return render_template("search.html", **ctx)
 
+    @app.get("/doc")
+    def document_by_query():
+        """A document whose id a path cannot carry (see :func:`doc_href`)."""
+        return document(request.args.get("id", ""))
+
     @app.get("/doc/<path:doc_id>")
     def document(doc_id: str):
         try:
             chunks = searcher.document(doc_id)
+        except IndexUnavailable:
+            raise
         except MinsearchError:
-            return _not_found(f"There is no document {doc_id!r} in the index. It may have been removed "
-                              "since the link was made.")
+            return _not_found(f"There is no document {printable(doc_id)[:200]!r} in the index. It may have "
+                              "been removed since the link was made.")
         hit = _int_or_none(request.args.get("hit"))
         item = _int_or_none(request.args.get("item"))
         hit_chunk = next((c for c in chunks if c.paragraph == hit), None)
@@ -226,9 +283,11 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
             return _not_found("No paragraph was given to find similar ones for.")
         try:
             result = searcher.more_like_this(chunk_id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        except IndexUnavailable:
+            raise
         except MinsearchError:
-            return _not_found(f"There is no paragraph {chunk_id!r} in the index. It may have been removed "
-                              "since the link was made.")
+            return _not_found(f"There is no paragraph {printable(chunk_id)[:200]!r} in the index. It may have "
+                              "been removed since the link was made.")
         source = _chunk_by_id(chunk_id)
         pages = max(1, math.ceil(result.total / PER_PAGE))
         return render_template("similar.html", result=result, source=source, source_text=result.query.text,
@@ -239,6 +298,8 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
         """The paragraph itself, for the heading of "More like this"."""
         try:
             return searcher.chunk(chunk_id)
+        except IndexUnavailable:
+            raise
         except MinsearchError:
             return None
 
@@ -253,6 +314,8 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
             if limit is None or not 1 <= limit <= 100:
                 raise MinsearchError(f"limit: must be a whole number from 1 to 100, not {raw_limit[:20]!r}")
             result: SearchResult = searcher.search(_query(form, page, limit), strict=False, snippets=False)
+        except IndexUnavailable:
+            raise
         except MinsearchError as e:
             return _api_error(user_message(e), 400)
         return jsonify({**result.to_json(), "page": page, "per_page": limit,
@@ -260,10 +323,7 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
 
     @app.get("/api/health")
     def api_health():
-        try:
-            info = asdict(searcher.info())
-        except MinsearchError as e:
-            return _api_error(user_message(e), 503)
+        info = asdict(searcher.info())  # IndexUnavailable: 503 (index_unavailable)
         info.pop("location", None)  # where the index lives on disk is nobody's business
         return jsonify({"status": "ok", **info})
 
@@ -275,6 +335,15 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
         if request.path.startswith("/api/"):
             return _api_error(message, 404)
         return render_template("error.html", status=404, heading="Not found", message=message), 404
+
+    @app.errorhandler(IndexUnavailable)
+    def index_unavailable(e: IndexUnavailable):
+        # The server log says which file; the page does not name the server's folders.
+        log.error("index unavailable: %s", e)
+        if request.path.startswith("/api/"):
+            return _api_error(UNAVAILABLE, 503)
+        return render_template("error.html", status=503, heading="Search is not available",
+                               message=UNAVAILABLE), 503
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

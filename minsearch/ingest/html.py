@@ -9,7 +9,16 @@ parser is lenient, and whatever text there is comes out.
 from __future__ import annotations
 
 import re
+import time
+from collections import Counter
 from html.parser import HTMLParser
+
+from .readers import SkipFile
+
+# Seconds one page may take to read. Reading is linear (~1 s for 2 MB of markup here); the
+# budget only stops what would otherwise hold up a whole run.
+HTML_BUDGET = 30.0
+FEED_CHARS = 64 * 1024  # the parser is fed this much at a time, and the budget checked between
 
 _SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "form", "button", "select",
          "option", "iframe", "svg", "canvas", "object", "embed", "head", "title", "aside", "menu"}
@@ -34,6 +43,7 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.drop_chrome = drop_chrome
         self.stack: list[tuple[str, bool, bool]] = []  # (tag, skipping, content root)
+        self.open_tags: Counter = Counter()  # tags on the stack, so a stray end tag costs no scan
         self.skip = 0
         self.parts: list[str] = []  # all text
         self.content_parts: list[str] = []  # text inside a marked content root
@@ -78,6 +88,7 @@ class _Extractor(HTMLParser):
             or any(_CONTENT_IDS.match(x) and x.lower() in ("modgov", "mgcontent") for x in ids if x)
         )
         self.stack.append((tag, skipping, root))
+        self.open_tags[tag] += 1
         if skipping:
             self.skip += 1
         if root:
@@ -98,14 +109,14 @@ class _Extractor(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID:
             return
-        # Close up to the matching open tag; a stray end tag with no opener is ignored.
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                break
-        else:
+        # Close up to the matching open tag; a stray end tag with no opener is ignored. Each tag
+        # is popped once, so closing is linear (scanning the stack for every stray end tag under
+        # a deep stack was quadratic).
+        if not self.open_tags[tag]:
             return
-        while len(self.stack) > i:
+        while True:
             t, skipping, root = self.stack.pop()
+            self.open_tags[t] -= 1
             if skipping:
                 self.skip -= 1
             if root:
@@ -114,6 +125,8 @@ class _Extractor(HTMLParser):
                 self._emit("\n\n")
             elif not self.skip and t in _CELL:
                 self._emit(" ")
+            if t == tag:
+                break
 
     def handle_data(self, data: str) -> None:
         if self.skip:
@@ -134,14 +147,41 @@ def _tidy(parts: list[str]) -> str:
     return "\n\n".join(lines) + ("\n" if lines else "")
 
 
-def html_text(text: str) -> str:
-    """The readable text of an HTML page, one block per paragraph, blank lines between."""
-    parser = _Extractor(drop_chrome=True)
+def _parse(parser: _Extractor, text: str, deadline: float) -> None:
+    """Feed ``text`` a piece at a time, checking the deadline; then close without quadratic work.
+
+    ``HTMLParser.close()`` reads markup left unfinished at the end (``<a <a <a ...`` with no
+    ``>``, an unclosed ``<!--``) as text one ``<`` at a time, rescanning to the end each time:
+    60 KB took 72 s. Fed without closing, the parser stops at the first unfinished construct in
+    one scan; its ``<`` is then given back as text and the rest fed again (so text after an
+    unclosed comment is still read), a few times, and after that all of what is left is text.
+    """
     try:
-        parser.feed(text)
+        for start in range(0, len(text), FEED_CHARS):
+            parser.feed(text[start : start + FEED_CHARS])
+            if time.monotonic() > deadline:
+                raise SkipFile(f"HTML took more than {HTML_BUDGET:g} s to read (malformed markup?)")
+        for attempt in range(4):
+            leftover = parser.rawdata
+            if not leftover.startswith("<"):
+                break
+            parser.rawdata = ""
+            parser.feed(leftover.replace("<", "&lt;") if attempt == 3 else "&lt;" + leftover[1:])
         parser.close()
+    except SkipFile:
+        raise
     except Exception:  # html.parser is lenient; this is only a last guard against odd input
         pass
+
+
+def html_text(text: str) -> str:
+    """The readable text of an HTML page, one block per paragraph, blank lines between.
+
+    Raises SkipFile when reading takes longer than ``HTML_BUDGET`` seconds.
+    """
+    deadline = time.monotonic() + HTML_BUDGET
+    parser = _Extractor(drop_chrome=True)
+    _parse(parser, text, deadline)
     main = _tidy(parser.content_parts)
     if len(main.strip()) >= 20:
         return main
@@ -150,9 +190,5 @@ def html_text(text: str) -> str:
         return everything
     # All text was inside what looked like page chrome (e.g. an unclosed <nav>): keep it all.
     fallback = _Extractor(drop_chrome=False)
-    try:
-        fallback.feed(text)
-        fallback.close()
-    except Exception:
-        pass
+    _parse(fallback, text, deadline)
     return _tidy(fallback.parts)

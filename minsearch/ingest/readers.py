@@ -5,14 +5,16 @@ Supported formats: plain text (the seed format), HTML, PDF and JSON Lines record
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Iterable, Iterator, Optional, Union
 
-from ..model import Document, MinsearchError
+from ..model import Document, MinsearchError, printable
 from .metadata import guess_metadata, is_sidecar, normalise_date, sidecar_metadata
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one minutes file; larger is almost surely not minutes
@@ -41,25 +43,102 @@ class SourceFile:
     path: Path
     root: Path  # the argument it was found under; doc ids are relative to it
 
+    def origin(self) -> tuple[str, str]:
+        """(root folder, file), resolved: what tells two files with the same relative path apart."""
+        return str(self.root.resolve()), str(self.path.resolve())
 
-def iter_source_files(paths: Iterable[Union[str, Path]]) -> Iterator[Union[SourceFile, Skipped]]:
-    """Files under ``paths`` in a stable order; folders are walked, symlink loops are reported."""
+    def shown(self) -> str:
+        """The file's path under the folder it was indexed from, that folder's name first
+        (``seeds/000_87bfe40191ebd6ef.txt``): what is stored as the source, and shown. Never an
+        absolute path, so the page does not disclose where the server keeps its files."""
+        try:
+            rel = self.path.relative_to(self.root)
+        except ValueError:
+            rel = Path(self.path.name)
+        name = self.root.resolve().name
+        return printable(f"{name}/{rel.as_posix()}" if name else rel.as_posix())
+
+
+def check_paths(paths: Iterable[Union[str, Path]]) -> None:
+    """A path that does not exist is a typo, not an empty corpus: raise before anything is read."""
     for raw in paths:
         p = Path(raw)
         if not p.exists() and not p.is_symlink():
+            raise MinsearchError(f"{p}: no such file or folder")
+
+
+def iter_source_files(paths: Iterable[Union[str, Path]],
+                      follow_symlinks: bool = False) -> Iterator[Union[SourceFile, Skipped]]:
+    """Files under ``paths`` in a stable order; folders are walked, and what is not read is reported.
+
+    Symbolic links are followed when they point within the folders (or files) given, or anywhere
+    with ``follow_symlinks``; named pipes, devices and sockets are never opened.
+    """
+    paths = [Path(raw) for raw in paths]
+    roots = [_resolved(p) for p in paths if p.exists()]
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
             yield Skipped(str(p), "no such file or folder")
             continue
-        if p.is_symlink() and not p.exists():
-            yield Skipped(str(p), "broken symbolic link")
+        try:
+            st = p.stat()
+        except OSError as e:
+            yield Skipped(str(p), _link_problem(e) if p.is_symlink() else f"cannot read ({e.strerror})")
             continue
-        if p.is_file():
+        if stat.S_ISDIR(st.st_mode):
+            seen: set[tuple[int, int]] = set()
+            yield from _walk(p, p, seen, roots, follow_symlinks)
+        elif stat.S_ISREG(st.st_mode):
             yield SourceFile(p, p.parent)
-            continue
-        seen: set[tuple[int, int]] = set()
-        yield from _walk(p, p, seen)
+        else:
+            yield Skipped(str(p), f"{_special_kind(st.st_mode)}, not a file or folder")
 
 
-def _walk(folder: Path, root: Path, seen: set) -> Iterator[Union[SourceFile, Skipped]]:
+def _resolved(p: Path) -> Path:
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):
+        return p.absolute()
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _link_problem(e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop (it points back to itself)"
+    if e.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "broken symbolic link"
+    return f"symbolic link that cannot be followed ({e.strerror})"
+
+
+def _walk(folder: Path, root: Path, seen: set, roots: list[Path],
+          follow_symlinks: bool) -> Iterator[Union[SourceFile, Skipped]]:
+    """Depth first, in name order, with a stack of its own: folders nested 1,000 deep made the
+    recursive walk raise RecursionError and abort the whole run."""
+    stack: list[Iterator[Union[SourceFile, Skipped, Path]]] = [_folder_entries(folder, seen, roots, follow_symlinks, root)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, Path):
+            stack.append(_folder_entries(item, seen, roots, follow_symlinks, root))
+        else:
+            yield item
+
+
+def _folder_entries(folder: Path, seen: set, roots: list[Path], follow_symlinks: bool,
+                    root: Path) -> Iterator[Union[SourceFile, Skipped, Path]]:
+    """What one folder holds: files to read, things skipped, and sub-folders (as Paths) to walk."""
     try:
         st = folder.stat()
     except OSError as e:
@@ -80,13 +159,33 @@ def _walk(folder: Path, root: Path, seen: set) -> Iterator[Union[SourceFile, Ski
         if entry.name.startswith("."):
             continue
         try:
-            if entry.is_dir():
-                yield from _walk(path, root, seen)
-            elif entry.is_file():
+            if entry.is_symlink():
+                try:
+                    target_st = os.stat(entry.path)
+                except OSError as e:
+                    yield Skipped(str(path), _link_problem(e))
+                    continue
+                target = _resolved(path)
+                if not (stat.S_ISDIR(target_st.st_mode) or stat.S_ISREG(target_st.st_mode)):
+                    kind = _special_kind(target_st.st_mode)
+                    yield Skipped(str(path), f"symbolic link to {kind} ({target}), not a file")
+                    continue
+                if not follow_symlinks and not any(target == r or target.is_relative_to(r) for r in roots):
+                    # A link to /etc/passwd (or a file only root may read) must not be indexed and served.
+                    yield Skipped(str(path), f"symbolic link to {target}, outside the folders being indexed "
+                                             f"(pass --follow-symlinks to index it)")
+                    continue
+                if stat.S_ISDIR(target_st.st_mode):
+                    yield path
+                elif not is_sidecar(path):
+                    yield SourceFile(path, root)
+            elif entry.is_dir(follow_symlinks=False):
+                yield path
+            elif entry.is_file(follow_symlinks=False):
                 if not is_sidecar(path):
                     yield SourceFile(path, root)
-            elif entry.is_symlink():
-                yield Skipped(str(path), "broken symbolic link")
+            else:
+                yield Skipped(str(path), f"{_special_kind(entry.stat(follow_symlinks=False).st_mode)}, not a file")
         except OSError as e:
             yield Skipped(str(path), f"cannot read ({e.strerror or e})")
 
@@ -156,9 +255,12 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     """All Documents in one file (a JSONL file holds many). Raises SkipFile with the reason."""
     path = src.path
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as e:
         raise SkipFile(f"cannot read ({e.strerror})") from e
+    if not stat.S_ISREG(st.st_mode):  # opening a named pipe would wait forever
+        raise SkipFile(f"{_special_kind(st.st_mode)}, not a file")
+    size = st.st_size
     if size == 0:
         raise SkipFile("empty file")
     try:
@@ -171,13 +273,15 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
         raise SkipFile("binary file, not minutes text")
     limit = MAX_JSONL_BYTES if fmt == "jsonl" else MAX_FILE_BYTES
     if size > limit:
-        raise SkipFile(f"too large ({size / 1e6:.1f} MB; the limit for {fmt} is {limit / 1e6:.0f} MB)")
+        raise SkipFile(f"too large ({size / 2**20:.1f} MiB; the limit for {fmt} is {limit / 2**20:.0f} MiB)")
     try:
         meta = sidecar_metadata(path, manifest_cache)
     except MinsearchError as e:
         raise SkipFile(str(e).split(": ", 1)[-1]) from e
+    if meta.get("doc_id") and (problem := id_problem(meta["doc_id"])):
+        raise SkipFile(f"manifest doc_id {printable(meta['doc_id'])[:60]!r} {problem}")
     if fmt == "jsonl":
-        return list(read_jsonl(path))
+        return list(read_jsonl(path, src))
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -197,9 +301,13 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     # What the manifest does not say is guessed from the file name and the text's own header.
     for key, value in guess_metadata(text, path.name).items():
         meta.setdefault(key, value)
+    root, resolved = src.origin()
     doc = Document(
         doc_id=meta.get("doc_id") or doc_id_for(path, src.root),
-        source=str(path),
+        source=src.shown(),
+        root=root,
+        path=resolved,
+        id_given=bool(meta.get("doc_id")),
         text=text,
         title=meta.get("title", ""),
         council=meta.get("council", ""),
@@ -211,11 +319,36 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     return [doc]
 
 
-def read_jsonl(path: Path) -> Iterator[Document]:
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def id_problem(rid: str) -> Optional[str]:
+    """Why ``rid`` cannot be a document id, or None. An id is one line of text: it is shown on
+    one line, and in links (which the page builds for any id, see minsearch.app.web.doc_href)."""
+    if not rid.strip():
+        return "is blank"
+    if _CONTROL.search(rid):
+        return "has control characters (a line break, a tab); an id must be one line"
+    if _SURROGATE.search(rid):
+        return "has a broken \\u escape"
+    return None
+
+
+def _text(value) -> str:
+    """A string field of a record; lone surrogates (a broken ``\\ud800`` escape in the JSON,
+    which no encoder or tokenizer accepts) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", str(value))
+
+
+def read_jsonl(path: Path, src: Optional[SourceFile] = None) -> Iterator[Document]:
     """JSON Lines records ``{"id", "text", "title", "council", "committee", "date", "url"}``.
 
     A bad line is an error for the whole file (a half-read feed would silently drop minutes).
     """
+    src = src or SourceFile(path, path.parent)
+    root, resolved = src.origin()
+    shown = src.shown()
     seen: set[str] = set()
     try:
         fh = open(path, "rb")
@@ -235,14 +368,18 @@ def read_jsonl(path: Path) -> Iterator[Document]:
             if rid in (None, "") or not isinstance(text, str):
                 raise SkipFile(f"line {lineno}: a record needs \"id\" and a \"text\" string")
             rid = str(rid)
+            problem = id_problem(rid)
+            if problem:
+                raise SkipFile(f"line {lineno}: id {printable(rid)[:60]!r} {problem}")
+            text = _text(text)
             if rid in seen:
                 raise SkipFile(f"line {lineno}: duplicate id {rid!r}")
             seen.add(rid)
             if len(text) > MAX_RECORD_CHARS or not text.strip():
                 continue
-            date = normalise_date(str(rec.get("date") or "")) or ""
-            council = str(rec.get("council") or "")
-            committee = str(rec.get("committee") or "")
+            date = normalise_date(_text(rec.get("date") or "")) or ""
+            council = _text(rec.get("council") or "")
+            committee = _text(rec.get("committee") or "")
             if not (date and council and committee):  # record fields win; the text fills gaps
                 guess = guess_metadata(text)
                 date = date or guess.get("date", "")
@@ -250,12 +387,15 @@ def read_jsonl(path: Path) -> Iterator[Document]:
                 committee = committee or guess.get("committee", "")
             yield Document(
                 doc_id=rid,
-                source=f"{path}#{lineno}",
+                source=f"{shown}#{lineno}",
                 text=text,
-                title=str(rec.get("title") or ""),
+                title=_text(rec.get("title") or ""),
                 council=council,
                 committee=committee,
                 date=date,
-                url=str(rec.get("url") or ""),
+                url=_text(rec.get("url") or ""),
                 format="jsonl",
+                root=root,
+                path=resolved,
+                id_given=True,
             )

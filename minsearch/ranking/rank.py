@@ -40,7 +40,8 @@ class RankParams:
     exact_boost: float = 0.5  # RRF weight added to the keyword list (weighted: alpha removed) for exact queries
     semantic_floor: float = 0.2  # cosine a paragraph found by meaning alone needs to be a match ...
     relative_floor: float = 0.15  # ... and within this of the query's best cosine (the higher of the two)
-    min_coverage: float = 0.3  # share of the query's weight a keyword hit needs to be a match
+    min_coverage: float = 0.3  # share of the query's weight a keyword hit needs to be a match ...
+    relative_coverage: float = 1.0  # ... or this share of the best hit's coverage, whichever is lower
     confident_floor: float = 0.4  # cosine some paragraph needs for the query to have any match ...
     confident_coverage: float = 0.5  # ... or the share of the query some paragraph must contain
     procedure_penalty: int = 10  # places procedure moves down when the query is about procedure
@@ -53,6 +54,7 @@ def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
     s = settings
     return RankParams(fusion=fusion or s.fusion, rrf_k=s.rrf_k, alpha=s.alpha, exact_boost=s.exact_boost,
                       semantic_floor=s.semantic_floor, relative_floor=s.relative_floor, min_coverage=s.min_coverage,
+                      relative_coverage=s.relative_coverage,
                       confident_floor=s.confident_floor, confident_coverage=s.confident_coverage,
                       procedure_penalty=s.procedure_penalty, duplicate_jaccard=s.duplicate_jaccard)
 
@@ -129,6 +131,9 @@ def rank(
     eps = 1e-9
     best_cos = max(cos.values(), default=-1.0)
     floor = max(params.semantic_floor, best_cos - params.relative_floor)
+    # A long query (a question, a pasted paragraph) is rarely covered by a third of its weight:
+    # then a match needs a share of what the best candidate covers.
+    need = min(params.min_coverage, params.relative_coverage * max(cov.values(), default=0.0))
     confident = (any(v >= params.confident_coverage - eps for v in cov.values())
                  or best_cos >= params.confident_floor)
 
@@ -136,8 +141,8 @@ def rank(
         if not confident:
             return False
         if params.own_words and not procedural and _kind(meta, c) != "substance":
-            return mode != "semantic" and own.get(c, 0.0) >= params.min_coverage - eps and c in cov
-        return cov.get(c, 0.0) >= params.min_coverage - eps or cos.get(c, -1.0) >= floor
+            return mode != "semantic" and own.get(c, 0.0) >= need - eps and own.get(c, 0.0) > 0 and c in cov
+        return (c in cov and cov[c] >= need - eps and cov[c] > 0) or cos.get(c, -1.0) >= floor
 
     matches = [f for f in fused if is_match(f.chunk_id)]
     others = [f for f in fused if not is_match(f.chunk_id)]

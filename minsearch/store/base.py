@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional, Protocol
+from typing import Callable, ContextManager, Iterable, Optional, Protocol
 
 import numpy as np
 
@@ -56,6 +56,11 @@ class DocRecord:
     committee: str = ""
     date: str = ""
     indexed_at: str = ""
+    # Where it was read from (see Document): "" in an index written before these were recorded,
+    # and always with the Milvus backend, which keeps the fields above only.
+    root: str = ""
+    path: str = ""
+    id_given: bool = False
 
 
 @dataclass
@@ -140,8 +145,9 @@ class Store(Protocol):
         """Switch to a newer generation if one was published; True if it did."""
         ...
 
-    def snapshot(self) -> "Store":
-        """A view pinned to the current generation, for all the reads of one request."""
+    def pinned(self) -> ContextManager["Store"]:
+        """A view of the current generation for all the reads of one request, kept open (and not
+        closed under the request by a newer generation) until the block ends."""
         ...
 
     def close(self) -> None: ...

@@ -5,18 +5,19 @@ import json
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import numpy as np
 
 from ..glossary import Expansion
-from ..model import Chunk, ChunkMeta, Filters, MinsearchError
+from ..model import Chunk, ChunkMeta, Filters, IndexUnavailable, MinsearchError, os_error_text
 from . import keyword
 from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, VectorResult, facets_of
 from .keyword import KeywordIndex
-from .layout import FORMAT_VERSION, IndexLayout
+from .layout import DAMAGE, FORMAT_VERSION, IndexLayout, damaged
 from .vectors import ChunkTable, VectorIndex
 
 
@@ -28,9 +29,13 @@ class _Generation:
         folder = layout.generation_dir(name)
         self.meta = layout.read_meta(name)
         self.keyword = KeywordIndex(folder / "whoosh")
-        self.vectors = VectorIndex.load(folder)
-        if self.vectors.dim != self.meta["dim"] or len(self.vectors.table) != self.meta["chunks"]:
-            raise MinsearchError(f"{folder}: vector matrix does not match its metadata")
+        try:
+            self.vectors = VectorIndex.load(folder)
+            if self.vectors.dim != self.meta["dim"] or len(self.vectors.table) != self.meta["chunks"]:
+                raise damaged(folder / "vectors.npy", ValueError("the vector matrix does not match meta.json"))
+        except BaseException:
+            self.keyword.close()
+            raise
 
     def close(self) -> None:
         self.keyword.close()
@@ -39,20 +44,26 @@ class _Generation:
 class EmbeddedStore:
     """Read side. ``refresh()`` (one stat) picks up a newly published generation.
 
-    A request should work on one :meth:`snapshot`, so that a switch by another thread in the
-    middle of it cannot mix two generations in one answer.
+    A request works on one generation, pinned with :meth:`pinned`, so that a switch by another
+    thread in the middle of it cannot mix two generations in one answer. A generation is closed
+    when it is no longer live and its last reader is done (reference counting), never under a
+    request; nothing waits for a slow request: a switch only swaps which generation new requests
+    get, and one thread opens a newly published generation while the others keep reading the
+    live one.
     """
 
     def __init__(self, home: Path, model: Optional[str] = None) -> None:
         self.layout = IndexLayout(home)
         self._expected_model = model
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # bookkeeping only (live view, reader counts): never held while waiting
+        self._opening = threading.Lock()  # held by the one thread opening a newly published generation
         self._stamp = self.layout.current_stamp()
-        self._view = _View(self._open(), self.layout)
-        self._retired: Optional[_View] = None
+        self._view = _View(self._open(self.layout.require_current()), self.layout)
+        self._views: list[_View] = [self._view]  # open: the live one, and retired ones still read
+        self._broken: Optional[tuple[object, str]] = None  # (stamp, message) of a generation that failed to open
+        self._closed = False
 
-    def _open(self) -> _Generation:
-        name = self.layout.require_current()
+    def _open(self, name: str) -> _Generation:
         gen = _Generation(self.layout, name)
         if self._expected_model and gen.meta["model"] != self._expected_model:
             gen.close()
@@ -70,57 +81,120 @@ class EmbeddedStore:
     def generation(self) -> str:
         return self._view.gen.name
 
-    def snapshot(self) -> "_View":
-        return self._view
+    def open_generations(self) -> list[str]:
+        """Generations open now: the live one, and retired ones whose readers are not done."""
+        with self._lock:
+            return [v.gen.name for v in self._views]
+
+    @contextmanager
+    def pinned(self) -> Iterator["_View"]:
+        """The live view, kept open until the block ends (however many switches happen meanwhile)."""
+        with self._lock:
+            if self._closed:
+                raise IndexUnavailable(f"{self.layout.home}: the index is closed")
+            view = self._view
+            view.users += 1
+        try:
+            yield view
+        finally:
+            with self._lock:
+                view.users -= 1
+                done = view.users == 0 and (view is not self._view or self._closed) and self._retire(view)
+            if done:
+                view.gen.close()
+
+    def _retire(self, view: "_View") -> bool:
+        """Forget ``view`` (call holding ``_lock``); True if the caller must close it."""
+        if view in self._views:
+            self._views.remove(view)
+            return True
+        return False
 
     def refresh(self) -> bool:
+        """Switch to a newly published generation; True if it did.
+
+        Raises :class:`~minsearch.model.IndexUnavailable` when the index was deleted or the new
+        generation cannot be opened (every request then fails the same way until it is fixed).
+        """
         stamp = self.layout.current_stamp()
         if stamp == self._stamp:
             return False
-        with self._lock:
+        if self._broken is not None and self._broken[0] == stamp:
+            raise IndexUnavailable(self._broken[1])
+        if not self._opening.acquire(blocking=False):
+            return False  # another request is opening it; this one reads the live generation
+        try:
+            stamp = self.layout.current_stamp()
             if stamp == self._stamp:
                 return False
-            new = _View(self._open(), self.layout)
-            # The replaced view may still serve a request in flight: close it one switch later.
-            if self._retired is not None:
-                self._retired.gen.close()
-            self._retired, self._view, self._stamp = self._view, new, stamp
-        return True
+            try:
+                name = self.layout.require_current()
+                if name == self._view.gen.name:  # CURRENT rewritten with the same name
+                    self._stamp = stamp
+                    return False
+                new = _View(self._open(name), self.layout)
+            except MinsearchError as e:
+                self._broken = (stamp, str(e))
+                raise IndexUnavailable(str(e)) from e
+            self._broken = None
+            with self._lock:
+                old, self._view, self._stamp = self._view, new, stamp
+                self._views.append(new)
+                done = old.users == 0 and self._retire(old)
+            if done:
+                old.gen.close()
+            return True
+        finally:
+            self._opening.release()
 
     def close(self) -> None:
-        self._view.gen.close()
-        if self._retired is not None:
-            self._retired.gen.close()
+        """Close every generation no request is reading; the others close when their last reader is done."""
+        with self._lock:
+            self._closed = True
+            idle = [v for v in self._views if v.users == 0]
+            for v in idle:
+                self._retire(v)
+        for v in idle:
+            v.gen.close()
 
     # The read methods of the live view, for callers that make a single call.
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
                        expansions: tuple[Expansion, ...] = ()) -> KeywordResult:
-        return self._view.keyword_search(text, filters, limit, strict, min_coverage, expansions)
+        with self.pinned() as v:
+            return v.keyword_search(text, filters, limit, strict, min_coverage, expansions)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
                       floor: Optional[float] = None) -> VectorResult:
-        return self._view.vector_search(vector, filters, limit, floor)
+        with self.pinned() as v:
+            return v.vector_search(vector, filters, limit, floor)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
-        return self._view.chunks(chunk_ids)
+        with self.pinned() as v:
+            return v.chunks(chunk_ids)
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
-        return self._view.document_chunks(doc_id)
+        with self.pinned() as v:
+            return v.document_chunks(doc_id)
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
-        return self._view.chunk_vector(chunk_id)
+        with self.pinned() as v:
+            return v.chunk_vector(chunk_id)
 
     def vector_scores(self, vector: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
-        return self._view.vector_scores(vector, chunk_ids)
+        with self.pinned() as v:
+            return v.vector_scores(vector, chunk_ids)
 
     def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
-        return self._view.chunk_meta(chunk_ids)
+        with self.pinned() as v:
+            return v.chunk_meta(chunk_ids)
 
     def facets(self) -> Facets:
-        return self._view.facets()
+        with self.pinned() as v:
+            return v.facets()
 
     def info(self) -> IndexInfo:
-        return self._view.info()
+        with self.pinned() as v:
+            return v.info()
 
 
 class _View:
@@ -129,6 +203,7 @@ class _View:
     def __init__(self, gen: _Generation, layout: IndexLayout) -> None:
         self.gen = gen
         self.layout = layout
+        self.users = 0  # requests reading it now (guarded by EmbeddedStore._lock)
 
     @property
     def model(self) -> str:
@@ -158,11 +233,16 @@ class _View:
     def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
         return self.gen.vectors.chunk_meta(chunk_ids)
 
-    def snapshot(self) -> "_View":
-        return self
+    @contextmanager
+    def pinned(self) -> Iterator["_View"]:
+        """A view is already one generation: it pins itself."""
+        yield self
 
     def refresh(self) -> bool:
         return False
+
+    def close(self) -> None:
+        """Views are closed by the store that made them, when their last reader is done."""
 
     def facets(self) -> Facets:
         f = self.gen.meta.get("facets", {})
@@ -195,6 +275,8 @@ class EmbeddedWriter:
         # (its chunks would lack what this version stores) into the next generation.
         self._base = self.live if self.live and self.layout.is_current_format(self.live) else None
         self._meta = self.layout.read_meta(self._base) if self._base else None
+        if self._base:  # a damaged live index is a one-line error now, not after the embedding
+            _Generation(self.layout, self._base).close()
         if self._meta and self._meta["model"] != model:
             raise MinsearchError(
                 f"{home}: index was built with model {self._meta['model']!r}, not {model!r}; "
@@ -205,8 +287,11 @@ class EmbeddedWriter:
         if not self._base:
             return {}
         path = self.layout.generation_dir(self._base) / "docs.json"
-        data = json.loads(path.read_text())
-        return {k: DocRecord(**v) for k, v in data.items()}
+        try:
+            data = json.loads(path.read_text())
+            return {k: DocRecord(**v) for k, v in data.items()}
+        except (*DAMAGE, json.JSONDecodeError, AttributeError) as e:
+            raise damaged(path, e) from e
 
     def commit(
         self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
@@ -227,7 +312,7 @@ class EmbeddedWriter:
             shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(e, OSError):
                 raise MinsearchError(
-                    f"{self.layout.home}: writing the new index failed ({e.strerror or e}); "
+                    f"{self.layout.home}: writing the new index failed ({os_error_text(e)}); "
                     f"the live index is untouched"
                 ) from e
             raise
@@ -266,9 +351,8 @@ class EmbeddedWriter:
         # Semantic view: keep the rows of untouched documents, append the new ones.
         say("vectors")
         if old is not None:
-            vectors = np.load(old / "vectors.npy", mmap_mode="r")
-            units = np.load(old / "units.npy")
-            table = ChunkTable.load(old / "chunks.npz")
+            live = VectorIndex.load(old)
+            vectors, units, table = live.vectors, live.units, live.table
         else:
             vectors = np.zeros((0, self.dim), dtype=np.float32)
             units = np.zeros(0, dtype=np.int64)

@@ -20,20 +20,39 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import math
 import os
+import pickle
 import re
 import shutil
 import time
+import zipfile
 from pathlib import Path
 from typing import Optional
 
-from ..model import MinsearchError
+from ..model import IndexUnavailable, MinsearchError, os_error_text
 
 # 2: chunks carry a kind (substance / procedure / heading) and wording fingerprints; Whoosh
 #    stores "kind" and indexes "820.00" also as "820". An older generation is not read; the
 #    next `minsearch index` rebuilds it.
 FORMAT_VERSION = 2
 _GEN = re.compile(r"^gen-(\d{6})$")
+# What reading a damaged or cut-short index file raises (NumPy, zip, JSON, Whoosh's pickles).
+DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, zipfile.BadZipFile, pickle.UnpicklingError)
+
+
+def check_folder(home: Path) -> None:
+    """An --index that exists must be a folder."""
+    if home.exists() and not home.is_dir():
+        raise MinsearchError(f"{home}: --index must be a folder, and this is not a folder")
+
+
+def damaged(path: Path, e: BaseException) -> IndexUnavailable:
+    """The one-line error for an index file that cannot be read: which file, and what to do."""
+    reason = (e.strerror if isinstance(e, OSError) and e.strerror else str(e)) or e.__class__.__name__
+    reason = " ".join(reason.split())[:120]
+    return IndexUnavailable(f"{path}: damaged or incomplete index file ({e.__class__.__name__}: {reason}); "
+                            f"rebuild the index: run `minsearch index` on your folders into a new --index folder")
 
 
 class IndexLayout:
@@ -59,23 +78,29 @@ class IndexLayout:
     def generation_dir(self, name: str) -> Path:
         return self.generations / name
 
+    def check_home(self) -> None:
+        check_folder(self.home)
+
     # -- the live pointer ----------------------------------------------------------------------
     def current(self) -> Optional[str]:
         try:
             name = self.current_file.read_text().strip()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
+        except (OSError, UnicodeDecodeError) as e:
+            raise damaged(self.current_file, e) from e
         return name if _GEN.match(name) else None
 
     def current_stamp(self) -> Optional[tuple[int, int]]:
         """Cheap change detector for readers (inode, mtime): one stat per request."""
         try:
             st = self.current_file.stat()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         return (st.st_ino, st.st_mtime_ns)
 
     def require_current(self) -> str:
+        self.check_home()
         name = self.current()
         if name is None:
             if self.home.is_dir() and any(self.home.iterdir()) and not (self.home / "generations").exists():
@@ -91,8 +116,10 @@ class IndexLayout:
         path = self.generation_dir(name) / "meta.json"
         try:
             meta = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError) as e:
-            raise MinsearchError(f"{path}: unreadable index metadata ({e})") from e
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise damaged(path, e) from e
+        if not isinstance(meta, dict) or not all(k in meta for k in ("model", "dim", "chunks", "generation")):
+            raise damaged(path, ValueError("not the metadata of a minsearch generation"))
         if meta.get("format") != FORMAT_VERSION:
             raise MinsearchError(
                 f"{path}: index format {meta.get('format')!r} was written by another version of minsearch "
@@ -184,13 +211,20 @@ class WriterLock:
     """
 
     def __init__(self, layout: IndexLayout, wait: float = 0.0) -> None:
+        if not math.isfinite(wait) or wait < 0:  # nan compared false with every deadline: it waited forever
+            raise MinsearchError(f"--wait: must be a finite number of seconds, 0 or more, not {wait}")
         self.layout = layout
         self.wait = wait
         self._fd: Optional[int] = None
 
     def __enter__(self) -> "WriterLock":
-        self.layout.home.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        check_folder(self.layout.home)  # (the Milvus backend passes a stand-in with home and lock_file only)
+        try:
+            self.layout.home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise MinsearchError(f"{self.layout.lock_file}: cannot create the index's lock file "
+                                 f"({os_error_text(e)})") from None
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -208,8 +242,11 @@ class WriterLock:
                         f"wait for it or pass --wait SECONDS"
                     ) from None
                 time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
+        try:  # who holds it, for the message of a second writer; a full disk need not stop this one here
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
+        except OSError:
+            pass
         self._fd = fd
         return self
 

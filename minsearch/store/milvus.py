@@ -501,9 +501,10 @@ class MilvusStore:
                         sketch=bytes.fromhex(r.get("sketch") or ""), words=int(r.get("nwords", 0)))
         return out
 
-    def snapshot(self) -> "MilvusStore":
+    @contextmanager
+    def pinned(self) -> Iterator["MilvusStore"]:
         """Milvus serves every query from its latest committed rows: the store is its own view."""
-        return self
+        yield self
 
     def _doc_records(self) -> list[DocRecord]:
         rows = self._call("reading documents", _query_all, self._client, self._docs, 'doc_id != ""',
@@ -696,7 +697,8 @@ class MilvusWriter:
             recs = []
             for u in upserts:
                 u.record.indexed_at = u.record.indexed_at or now
-                rec = dict(asdict(u.record))
+                # The collection keeps the fields it was made with: not where a file was read from.
+                rec = {k: v for k, v in asdict(u.record).items() if k in _DOC_FIELDS}
                 for k in ("doc_id", "hash", "source", "title", "council", "committee", "date", "indexed_at"):
                     rec[k] = _cut(str(rec[k] or ""), k)
                 rec["chunks"] = int(rec["chunks"])

@@ -19,6 +19,7 @@ from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters
 from .base import VectorResult
 from .keyword import label_key
+from .layout import DAMAGE, damaged
 
 LABEL_FIELDS = ("doc_id", "council", "committee", "date")  # few distinct values: stored as codes
 ARRAY_FIELDS = ("kind", "exact", "sketch", "words")
@@ -140,9 +141,18 @@ class ChunkTable:
 
     @classmethod
     def load(cls, path: Path) -> "ChunkTable":
-        with np.load(path, allow_pickle=False) as z:
-            return cls(z["chunk_id"], *(Labels(z[f"{f}_values"], z[f"{f}_codes"]) for f in LABEL_FIELDS),
-                       *(z[f] for f in ARRAY_FIELDS))
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                table = cls(z["chunk_id"], *(Labels(z[f"{f}_values"], z[f"{f}_codes"]) for f in LABEL_FIELDS),
+                            *(z[f] for f in ARRAY_FIELDS))
+        except DAMAGE as e:  # KeyError among them: a column missing from the file
+            raise damaged(path, e) from e
+        n = len(table)
+        if any(len(getattr(table, f)) != n for f in LABEL_FIELDS + ARRAY_FIELDS) or any(
+                len(col.codes) and (col.codes.min() < 0 or col.codes.max() >= len(col.values))
+                for col in (getattr(table, f) for f in LABEL_FIELDS)):
+            raise damaged(path, ValueError("columns of different lengths or codes out of range"))
+        return table
 
     def mask(self, f: Filters) -> Optional[np.ndarray]:
         """Rows passing the filters, or None when there are no filters."""
@@ -174,6 +184,14 @@ class ChunkTable:
                          words=int(self.words[row]))
 
 
+def load_array(path: Path, mmap: bool = False) -> np.ndarray:
+    """One ``.npy`` file of an index; a damaged or cut-short one is a one-line error."""
+    try:
+        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except DAMAGE as e:
+        raise damaged(path, e) from e
+
+
 class VectorIndex:
     """Read view of one generation's matrix (memory-mapped: opening is instant)."""
 
@@ -187,9 +205,15 @@ class VectorIndex:
 
     @classmethod
     def load(cls, folder: Path) -> "VectorIndex":
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-        units = np.load(folder / "units.npy")
-        return cls(vectors, units, ChunkTable.load(folder / "chunks.npz"))
+        """The three files of one generation's semantic view, checked against each other."""
+        vectors = load_array(folder / "vectors.npy", mmap=True)
+        units = load_array(folder / "units.npy")
+        table = ChunkTable.load(folder / "chunks.npz")
+        if vectors.ndim != 2 or units.ndim != 1 or len(units) != len(vectors):
+            raise damaged(folder / "units.npy", ValueError(f"{len(units)} units for {len(vectors)} vectors"))
+        if len(units) and (units.min() < 0 or units.max() >= len(table) or np.any(np.diff(units) < 0)):
+            raise damaged(folder / "units.npy", ValueError("unit rows do not point to the chunks in order"))
+        return cls(vectors, units, table)
 
     @property
     def dim(self) -> int:
