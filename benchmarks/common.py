@@ -137,9 +137,10 @@ def recipe() -> str:
     Part of every cached index's folder name, so a change in any of them builds a new one."""
     from minsearch.encode import TITLE_MODE
     from minsearch.ingest.chunker import CHUNKER_VERSION
+    from minsearch.store.keyword import ANALYSIS_VERSION
     from minsearch.store.layout import FORMAT_VERSION
 
-    return f"f{FORMAT_VERSION}c{CHUNKER_VERSION}t{TITLE_MODE.replace(':', '')}"
+    return f"f{FORMAT_VERSION}c{CHUNKER_VERSION}a{ANALYSIS_VERSION}t{TITLE_MODE.replace(':', '')}"
 
 
 def _locked(home: Path) -> bool:

@@ -62,7 +62,9 @@ def run_queries(searcher, queries: dict[str, str], mode: str, limit: int = 100,
         t = time.perf_counter()
         try:
             res = searcher.search(Query(text=prepare(text), mode=mode, limit=limit), strict=False, snippets=False)
-            runs[qid] = [(h.chunk.chunk_id, h.chunk.doc_id, h.chunk.text) for h in res.hits]
+            # A hit shows its repeats ("also in"): what they say counts as shown.
+            runs[qid] = [(h.chunk.chunk_id, h.chunk.doc_id, h.chunk.text,
+                          [(a.doc_id, a.text) for a in h.also]) for h in res.hits]
             if res.notices:
                 notes[qid] = res.notices
         except MinsearchError as e:
@@ -88,7 +90,7 @@ def eval_ir_set(jset: "datasets.JudgedSet", encoder, smoke: bool = False, log=pr
     for label, mode, s in per_variant:
         runs, notes, lat = run_queries(s, jset.queries, mode)
         cut_queries = max(cut_queries, sum(1 for n in notes.values() if any("cut" in x for x in n)))
-        doc_runs = {q: dedupe([d for _c, d, _t in hits]) for q, hits in runs.items()}
+        doc_runs = {q: dedupe([d for _c, d, _t, _a in hits]) for q, hits in runs.items()}
         m = evaluate(doc_runs, jset.qrels)
         m["ms_per_query"] = mean(lat) if lat else float("nan")
         results[label] = m
@@ -215,9 +217,9 @@ def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=pri
                 items = [(i, idmap.get(x["doc_id"], x["doc_id"]), _norm(x["fragment"]), float(x.get("grade", 1)))
                          for i, x in enumerate(r["relevant"])]
                 labels, covered = [], set()
-                for cid, doc, text in runs.get(r["qid"], []):
-                    t = _norm(text)
-                    hit = [it for it in items if it[1] == doc and it[2] in t and it[0] not in covered]
+                for cid, doc, text, also in runs.get(r["qid"], []):
+                    shown = [(doc, _norm(text))] + [(d, _norm(t)) for d, t in also]
+                    hit = [it for it in items if it[0] not in covered and any(it[1] == d and it[2] in t for d, t in shown)]
                     if hit:
                         best = max(hit, key=lambda it: it[3])
                         labels.append(f"item{best[0]}")
@@ -226,9 +228,9 @@ def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=pri
                         labels.append(cid)
                 gains = {f"item{i}": g for i, _d, _f, g in items}
                 top100_cov = set()
-                for cid, doc, text in runs.get(r["qid"], [])[:100]:
-                    t = _norm(text)
-                    top100_cov.update(it[0] for it in items if it[1] == doc and it[2] in t)
+                for cid, doc, text, also in runs.get(r["qid"], [])[:100]:
+                    shown = [(doc, _norm(text))] + [(d, _norm(t)) for d, t in also]
+                    top100_cov.update(it[0] for it in items if any(it[1] == d and it[2] in t for d, t in shown))
                 rel = [it for it in items if it[3] > 0]
                 m = {"ndcg@10": ndcg_at_k(labels, gains, 10), "mrr@10": mrr_at_k(labels, gains, 10),
                      "recall@100": (len({it[0] for it in rel} & top100_cov) / len(rel)) if rel else 0.0}

@@ -33,6 +33,7 @@ class Expansion:
     matched: str  # the query's own words ("EHCP")
     words: tuple[str, ...]  # the query words this group stands for (lower case), for coverage
     alternates: tuple[str, ...]  # the group's other terms, each searched as a word or phrase
+    meanings: tuple[str, ...] = ()  # those of them that are words, not acronyms ("looked after children")
 
     def label(self) -> str:
         return f"{self.matched} → {', '.join(self.alternates[:3])}"
@@ -105,10 +106,12 @@ class Glossary:
             if gi not in seen_groups:
                 seen_groups.add(gi)
                 said = " ".join(w for w, _s in tokens[i : i + n])
-                others = tuple(dict.fromkeys(t.text for g in self._group_family(gi) for t in g
-                                             if t.stems != term.stems))
+                family = [t for g in self._group_family(gi) for t in g if t.stems != term.stems]
+                others = tuple(dict.fromkeys(t.text for t in family))
+                # spelling variants ("looked after" / "looked-after") said once
+                meanings = tuple({t.stems: t.text for t in reversed(family) if not t.acronym}.values())[::-1]
                 if others:
-                    out.append(Expansion(said, tuple(w.casefold() for w, _s in tokens[i : i + n]), others))
+                    out.append(Expansion(said, tuple(w.casefold() for w, _s in tokens[i : i + n]), others, meanings))
             i += n
         return out
 
@@ -117,6 +120,13 @@ class Glossary:
         members to a shipped group by repeating one of them)."""
         mine = {t.stems for t in self._groups[gi]}
         return [g for g in self._groups if any(t.stems in mine for t in g)]
+
+
+def with_meanings(text: str, expansions: list[Expansion]) -> str:
+    """``text`` followed by what its acronyms stand for, for the semantic view: MiniLM knows what
+    "looked after children" means, not "LAC" (chosen on the judged sets: benchmarks/RESULTS.md)."""
+    more = "; ".join(m for e in expansions for m in e.meanings[:2])
+    return f"{text} ({more})" if more else text
 
 
 @lru_cache(maxsize=1)

@@ -15,8 +15,8 @@ from typing import Iterator, Optional
 import numpy as np
 
 from .config import FUSIONS, Settings, load_settings
-from .glossary import Glossary, load_glossary
-from .model import MODES, SORTS, Chunk, ChunkMeta, Filters, Hit, MinsearchError, Query, SearchResult
+from .glossary import Glossary, load_glossary, with_meanings
+from .model import MODES, SORTS, Chunk, ChunkMeta, Filters, Hit, MinsearchError, Query, SearchResult, coverage_needed
 from .ranking.rank import RankParams, Ranked, about_procedure, exact_query, params_from, rank
 from .ranking.snippets import TermMatcher, sentence_spans, snippet
 from .store import open_store
@@ -36,6 +36,7 @@ class Candidates:
     meta: dict[str, ChunkMeta] = field(default_factory=dict)
     qvec: Optional[np.ndarray] = None  # the query's vector, reused to pick semantic snippets
     cosines: dict[str, float] = field(default_factory=dict)  # meaning of keyword candidates
+    expansions: list[str] = field(default_factory=list)  # glossary terms searched, as the user is told
 
     @property
     def keyword_hits(self) -> list[tuple[str, float]]:
@@ -131,12 +132,12 @@ class Searcher:
         # The same pool for both orders, so "newest first" lists the same matches, and counts them
         # the same, as "best match".
         n = max(s.candidates, q.offset + q.limit)
-        expansions = tuple(self.glossary.expand(q.text)) if q.mode != "semantic" else ()
+        expansions = tuple(self.glossary.expand(q.text))
         out = Candidates()
         pending = None
         if q.mode in ("semantic", "hybrid"):
             def semantic_view() -> VectorResult:
-                out.qvec = self.encode([semantic_text(q.text)])[0]
+                out.qvec = self.encode([with_meanings(semantic_text(q.text), list(expansions))])[0]
                 return view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor)
 
             # ONNX Runtime and NumPy release the GIL: in hybrid mode the semantic view runs on
@@ -148,13 +149,16 @@ class Searcher:
         if q.mode in ("keyword", "hybrid"):
             try:
                 out.keyword = view.keyword_search(q.text, q.filters, n, strict=strict, min_coverage=s.min_coverage,
-                                                  expansions=expansions)
+                                                  expansions=expansions, match_words=s.match_words)
+                out.expansions = out.keyword.expansions
             except BaseException:
                 if pending is not None:
                     pending.cancel()
                 raise
         if pending is not None:
             out.semantic = pending.result()
+        if q.mode == "semantic" and expansions:
+            out.expansions = [e.label() for e in expansions]
         if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
             # A quoted word or phrase is a demand for exactly that text: meaning may reorder
             # the exact matches, but must not add paragraphs without them.
@@ -183,15 +187,16 @@ class Searcher:
         params = self.rank_params(q.fusion)
         kw = c.keyword
         ranking = rank(q.mode, c.keyword_hits, kw.coverage if kw else {}, c.semantic_hits, c.meta, params,
-                       coverage_text=kw.coverage_text if kw else None, cosines=c.cosines,
+                       coverage_text=kw.coverage_text if kw else None, cosines=c.cosines, words=kw.words if kw else 0,
                        procedural=about_procedure(q.text, c.keyword_hits, c.meta), exact=exact_query(q.text),
                        sort=q.sort)
         if kw is not None:
             notices.extend(kw.notices)
         # The views counted every paragraph that matches, not only the candidates ranked here.
-        kw_in_pool = sum(1 for cid, _s in c.keyword_hits if kw and kw.coverage.get(cid, 0) >= params.min_coverage)
+        need = coverage_needed(params.min_coverage, params.match_words, kw.words) if kw else 1.0
+        kw_in_pool = sum(1 for cid, _s in c.keyword_hits if kw and kw.coverage.get(cid, 0) >= need - 1e-9)
         sem_in_pool = sum(1 for _c, sc in c.semantic_hits if sc >= params.semantic_floor)
-        more = bool((kw and q.mode != "semantic" and kw.covered > kw_in_pool)
+        more = bool(ranking.matches) and bool((kw and q.mode != "semantic" and kw.covered > kw_in_pool)
                     or (c.semantic and q.mode != "keyword" and c.semantic.above_floor > sem_in_pool))
         terms = kw.terms if kw else []
         result = self._result(view, q, ranking.matches, terms, notices, snippets, c.qvec, more=more)
@@ -199,7 +204,7 @@ class Searcher:
             result.closest = self._hits(view, ranking.closest[:CLOSEST], 0)
             if snippets:
                 self._add_snippets(q, result.closest, TermMatcher(terms), c.qvec)
-        result.expansions = list(kw.expansions) if kw else []
+        result.expansions = c.expansions
         return result
 
     def _pool(self):
@@ -238,7 +243,7 @@ class Searcher:
         meta = view.chunk_meta([c for c, _ in semantic])
         # Every neighbour is shown (it is a browse, not a search): no relevance floor.
         params = replace(self.rank_params(), semantic_floor=-1.0)
-        ranking = rank("semantic", [], {}, semantic, meta, params, procedural=False)
+        ranking = rank("semantic", [], {}, semantic, meta, params)
         q = Query(text=found.text[:200], mode="semantic", limit=limit, offset=offset, filters=f)
         return self._result(view, q, ranking.matches, [], [], snippets, vec)
 

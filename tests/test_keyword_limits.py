@@ -135,7 +135,9 @@ def test_a_pathological_query_stops_at_its_budget_and_does_not_block_other_searc
     base, vocab = served
     # Lift the bound on expansion, so that only the time budget can stop the query.
     monkeypatch.setattr(keyword, "MAX_EXPANSION", 10**9)
-    monkeypatch.setattr(keyword, "QUERY_BUDGET", 1.0)
+    # A 3 s budget leaves the plain searches (well under 1.5 s each) room to finish first even
+    # when CI's two cores are busy; at 1 s they once finished 14 ms after the slow query.
+    monkeypatch.setattr(keyword, "QUERY_BUDGET", 3.0)
     slow_q = urllib.parse.quote("text:[a to z] exact:[a to z]")
     slow: dict = {}
 
@@ -154,8 +156,8 @@ def test_a_pathological_query_stops_at_its_budget_and_does_not_block_other_searc
     t.join(60)
     status, body, seconds = slow["result"]
     assert status == 200, body
-    # Generous bounds (2 shared cores): the budget is 1 s; unbounded, this query takes ~10 s here.
-    assert seconds < 4.0, seconds
+    # Generous bounds (2 shared cores): the budget is 3 s; unbounded, this query takes ~10 s here.
+    assert seconds < 6.0, seconds
     assert any("stopped" in n for n in body["notices"]), body["notices"]
     for status, body, secs in plain:
         assert status == 200, body

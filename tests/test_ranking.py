@@ -11,7 +11,7 @@ from dataclasses import replace
 from minsearch.ingest.fingerprint import fingerprint
 from minsearch.model import ChunkMeta
 from minsearch.ranking.fusion import fuse, rrf, weighted
-from minsearch.ranking.rank import RankParams, rank
+from minsearch.ranking.rank import ASKED, NAMES, RankParams, about_procedure, exact_query, rank
 from minsearch.search import Searcher, semantic_text
 
 
@@ -48,12 +48,16 @@ def test_boilerplate_is_demoted_and_ranks_are_reported():
     assert r.matches[0].keyword_rank == 2 and r.matches[0].semantic_rank == 2  # each view's own ranks
     # A query about procedure (a name in the attendance list) only moves it a few places down.
     r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0)], full, [("apologies", 0.9), ("talk", 0.8)], meta,
-             replace(OFF, procedure_penalty=1), procedural=True)
+             replace(OFF, procedure_penalty=1), procedural=NAMES)
     assert [h.chunk_id for h in r.matches] == ["talk", "apologies"]
     r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0), ("x", 1.0), ("y", 0.5)], full,
              [("apologies", 0.9), ("talk", 0.8), ("x", 0.1), ("y", 0.0)], {**meta, **_meta({"x": "substance", "y": "substance"})},
-             replace(OFF, procedure_penalty=1), procedural=True)
+             replace(OFF, procedure_penalty=1), procedural=NAMES)
     assert [h.chunk_id for h in r.matches] == ["talk", "apologies", "x", "y"]
+    # A question that asks about procedure ("who sent apologies") ranks it like any paragraph.
+    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0)], full, [("apologies", 0.9), ("talk", 0.8)], meta, OFF,
+             procedural=ASKED)
+    assert [h.chunk_id for h in r.matches] == ["apologies", "talk"]
 
 
 def test_semantic_text_strips_query_syntax():
@@ -96,7 +100,64 @@ def test_weighted_fusion_demotes_procedure_by_places_too():
     meta = _meta({"apologies": "procedure", "talk": "substance", "other": "substance"})
     full = {c: 1.0 for c, _s in kw}
     order = [h.chunk_id for h in rank("hybrid", kw, full, sem, meta, replace(OFF, fusion="weighted", alpha=0.8,
-                                                                            procedure_penalty=1), procedural=True).matches]
+                                                                            procedure_penalty=1), procedural=NAMES).matches]
     assert order == ["talk", "apologies", "other"]
     order = [h.chunk_id for h in rank("hybrid", kw, full, sem, meta, replace(OFF, fusion="weighted")).matches]
     assert order == ["talk", "other", "apologies"]  # not about procedure: substance first
+
+
+# -- what counts as a match (minsearch.ranking.rank) -----------------------------------------------
+FLOORS = RankParams(semantic_floor=0.2, relative_floor=0.15, min_coverage=0.3, relative_coverage=1.0,
+                    confident_floor=0.4, confident_coverage=0.5)
+
+
+def test_a_query_without_a_confident_candidate_has_no_matches_only_closest():
+    meta = _meta({"a": "substance", "b": "substance"})
+    r = rank("hybrid", [("a", 3.0)], {"a": 0.33}, [("a", 0.35), ("b", 0.3)], meta, FLOORS)
+    assert r.matches == [] and [c.chunk_id for c in r.closest] == ["a", "b"]
+    # one candidate with half the query's weight, or close enough in meaning, makes it confident
+    assert rank("hybrid", [("a", 3.0)], {"a": 0.5}, [("a", 0.35)], meta, FLOORS).matches
+    assert rank("semantic", [], {}, [("a", 0.45)], meta, FLOORS).matches
+
+
+def test_meaning_must_be_near_the_best_and_words_must_cover_enough():
+    meta = _meta({c: "substance" for c in "abcd"})
+    sem = [("a", 0.7), ("b", 0.6), ("c", 0.5)]  # c is 0.2 below the best: not a match by meaning
+    r = rank("hybrid", [("d", 2.0), ("c", 1.0)], {"d": 0.6, "c": 0.1}, sem, meta, FLOORS)
+    assert {h.chunk_id for h in r.matches} == {"a", "b", "d"}
+    # a long query: a third of its weight is a lot; a share of the best candidate's coverage counts
+    long = replace(FLOORS, relative_coverage=0.5, confident_coverage=0.4)
+    r = rank("keyword", [("a", 5.0), ("b", 2.0), ("c", 1.0)], {"a": 0.4, "b": 0.21, "c": 0.1}, [], meta, long)
+    assert [h.chunk_id for h in r.matches] == ["a", "b"]
+
+
+def test_procedure_matches_through_its_own_words_only():
+    meta = _meta({"tally": "procedure", "motion": "substance"})
+    # the vote tally under the "Homeless Encampments" item contains the query only through its title
+    kw, cov, own = [("tally", 5.0), ("motion", 4.0)], {"tally": 1.0, "motion": 1.0}, {"tally": 0.0, "motion": 1.0}
+    r = rank("hybrid", kw, cov, [("tally", 0.8), ("motion", 0.7)], meta, FLOORS, coverage_text=own)
+    assert [h.chunk_id for h in r.matches] == ["motion"]
+    # a question about procedure shows it, a few places down
+    r = rank("hybrid", kw, cov, [("tally", 0.8), ("motion", 0.7)], meta, FLOORS, coverage_text=own, procedural=ASKED)
+    assert [h.chunk_id for h in r.matches] == ["tally", "motion"]
+
+
+def test_repeats_fold_into_the_best_copy():
+    text = "That the report on placement sufficiency for children in care be received and the strategy approved."
+    meta = {c: ChunkMeta(c, f"doc-{c}", "2025-01-0" + c[-1], "substance", *fingerprint(text)) for c in ("x1", "x2")}
+    meta["y3"] = ChunkMeta("y3", "doc-y", "", "substance", *fingerprint("Something else entirely, about roads."))
+    r = rank("semantic", [], {}, [("x2", 0.9), ("y3", 0.8), ("x1", 0.7)], meta, OFF)
+    assert [(h.chunk_id, h.also) for h in r.matches] == [("x2", ["x1"]), ("y3", [])]
+    r = rank("semantic", [], {}, [("x2", 0.9), ("y3", 0.8), ("x1", 0.7)], meta, OFF, sort="date")
+    assert [h.chunk_id for h in r.matches][0] == "x2"  # newest first (2025-01-02), its copy folded in
+
+
+def test_exact_queries_and_procedure_questions_are_recognised():
+    assert exact_query("SS-2025-112") and exact_query('"placement sufficiency"') and exact_query("EHCP reviews")
+    assert exact_query("dental checks in Kirklees") and not exact_query("Dental checks for children")
+    meta = _meta({"a": "procedure", "b": "procedure", "c": "substance"})
+    assert about_procedure("how did councillors vote on the budget", [], meta) == ASKED
+    assert about_procedure("did Councillor Rahman declare a conflict", [], meta) == ASKED
+    assert about_procedure("Peloza", [("a", 3), ("b", 2), ("c", 1)], meta) == NAMES  # mostly in vote lists
+    meta = _meta({"a": "substance", "b": "substance", "c": "procedure"})
+    assert not about_procedure("homeless encampments", [("a", 3), ("b", 2), ("c", 1)], meta)

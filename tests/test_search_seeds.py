@@ -140,15 +140,19 @@ def test_result_count_says_when_there_are_more(searcher, seeds_index):
     exact = searcher.search(Query('"dental registrations"', mode="keyword"))
     assert exact.total == len(exact.hits) and not exact.more
     # The count is of matches, not of the candidates meaning ranked (it ranks every paragraph).
-    broad = searcher.search(Query("children", mode="semantic", limit=10))
-    every = searcher.search(Query("children", mode="semantic", limit=100))
-    assert broad.total == every.total == len(every.hits) < searcher.info().chunks
+    # (A one-word query such as "children" is not close enough in meaning to anything to match.)
+    broad = searcher.search(Query("children in care", mode="semantic", limit=10))
+    every = searcher.search(Query("children in care", mode="semantic", limit=100))
+    assert 20 < broad.total == every.total == len(every.hits) < searcher.info().chunks
     assert not broad.more
     # With fewer candidates than matches, the count says there are more ("20+").
     small = Searcher(load_settings(index_dir=seeds_index, candidates=20))
     try:
-        r = small.search(Query("children", mode="semantic", limit=10))
+        r = small.search(Query("children in care", mode="semantic", limit=10))
         assert r.more and 0 < r.total <= 20  # repeats among the 20 count once
+        # Nothing matches: no "20+", however many paragraphs the semantic view ranked.
+        none = small.search(Query("purple elephant trombone", mode="semantic", limit=10))
+        assert none.total == 0 and not none.more and none.closest
     finally:
         small.close()
 

@@ -170,7 +170,9 @@ def _format_hit(hit, color: bool) -> str:
     head = f"{hit.rank:>2}. [{hit.score:.4f}] {c.title}"
     also = ""
     if hit.also:
-        places = "; ".join(" · ".join(x for x in (a.committee or a.council, a.date) if x) or a.doc_id for a in hit.also[:5])
+        places = "; ".join(("this meeting" if a.doc_id == c.doc_id else
+                            " · ".join(x for x in (a.committee or a.council, a.date) if x) or a.doc_id)
+                           + f" ¶{a.paragraph}" for a in hit.also[:5])
         more = f" and {len(hit.also) - 5} more" if len(hit.also) > 5 else ""
         also = f"    also in: {places}{more}\n"
     return (f"{click.style(head, bold=True) if color else head}\n"

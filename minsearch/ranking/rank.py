@@ -13,8 +13,9 @@ The only place that decides what counts as a match and in what order matches com
    (a vote tally under the "Homeless Encampments" item is not about encampments). Counts count
    matches.
 3. **Procedure last.** Attendance, votes, movers and headings (:mod:`minsearch.ingest.kinds`)
-   never come before substance, unless the query is about procedure (a name, "how did X vote",
-   "who seconded"): then they are only moved down a few places.
+   never come before substance, unless the query is about procedure: a question that asks about
+   it ("how did X vote", "who seconded", "was X absent") ranks it like any paragraph; a name that
+   appears mostly in attendance and vote lists moves it only a few places down.
 4. **Repeats collapse** into their best-placed copy, which lists the others (``also``).
 5. **Order**: by relevance, or newest meeting first among the matches.
 """
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..config import Settings
-from ..model import ChunkMeta
+from ..model import ChunkMeta, coverage_needed
 from .duplicates import Neighbours, collapse, repeats
 from .fusion import Fused, fuse, single
 
@@ -36,15 +37,19 @@ class RankParams:
 
     fusion: str = "weighted"  # "rrf" or "weighted"
     rrf_k: int = 60
-    alpha: float = 0.8  # weighted fusion: share of the semantic score
-    exact_boost: float = 0.5  # RRF weight added to the keyword list (weighted: alpha removed) for exact queries
-    semantic_floor: float = 0.2  # cosine a paragraph found by meaning alone needs to be a match ...
-    relative_floor: float = 0.15  # ... and within this of the query's best cosine (the higher of the two)
-    min_coverage: float = 0.3  # share of the query's weight a keyword hit needs to be a match ...
-    relative_coverage: float = 1.0  # ... or this share of the best hit's coverage, whichever is lower
-    confident_floor: float = 0.4  # cosine some paragraph needs for the query to have any match ...
-    confident_coverage: float = 0.5  # ... or the share of the query some paragraph must contain
-    procedure_penalty: int = 10  # places procedure moves down when the query is about procedure
+    alpha: float = 0.7  # weighted fusion: share of the semantic score
+    exact_boost: float = 0.4  # RRF weight added to the keyword list (weighted: alpha removed) for exact queries
+    semantic_floor: float = 0.1  # cosine a paragraph found by meaning alone needs to be a match ...
+    relative_floor: float = 0.3  # ... and within this of the query's best cosine (the higher of the two)
+    min_coverage: float = 0.4  # share of the query's weight a keyword hit needs to be a match ...
+    relative_coverage: float = 1.0  # ... or this share of the best hit's coverage, whichever is lower,
+    match_words: int = 2  # ... or, in a longer query, the weight of this many of its words
+    confident_floor: float = 0.5  # cosine some paragraph needs for the query to have any match ...
+    confident_coverage: float = 0.6  # ... or the share of the query some paragraph must contain,
+    confident_words: int = 3  # ... or, in a longer query, the weight of this many of its words;
+    joint_floor: float = 0.45  # or both views half-confident: a paragraph this close in meaning ...
+    joint_coverage: float = 0.4  # ... and one containing this share of the query
+    procedure_penalty: int = 10  # places procedure moves down for a name found mostly in procedure
     own_words: bool = True  # procedure and headings match only through their own words
     duplicate_jaccard: float = 0.8  # share of word pairs two paragraphs must share to be one text
 
@@ -54,8 +59,9 @@ def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
     s = settings
     return RankParams(fusion=fusion or s.fusion, rrf_k=s.rrf_k, alpha=s.alpha, exact_boost=s.exact_boost,
                       semantic_floor=s.semantic_floor, relative_floor=s.relative_floor, min_coverage=s.min_coverage,
-                      relative_coverage=s.relative_coverage,
+                      relative_coverage=s.relative_coverage, match_words=s.match_words,
                       confident_floor=s.confident_floor, confident_coverage=s.confident_coverage,
+                      confident_words=s.confident_words, joint_floor=s.joint_floor, joint_coverage=s.joint_coverage,
                       procedure_penalty=s.procedure_penalty, duplicate_jaccard=s.duplicate_jaccard)
 
 
@@ -78,17 +84,22 @@ class Ranking:
 _PROCEDURE_QUERY = re.compile(
     r"\b(?:vot(?:e|ed|es|ing)|yeas?|nays?|ayes?|noes|second(?:ed|er)|mov(?:ed|er)|proposer|abstain(?:ed|s)?|"
     r"abstentions?|recus(?:e|ed|al)|absent|absences?|apologies|attend(?:ed|ance)|present|quorum|"
-    r"declar(?:ed|ation|ations)|disclos(?:ed|ure)|pecuniary|conflicts?\s+of\s+interest|roll\s*call|"
+    r"declar(?:e|es|ed|ation|ations)|disclos(?:e|es|ed|ure)|pecuniary|conflicts?\s+of\s+interest|roll\s*call|"
     r"chair(?:ed|ing)?|adjourn(?:ed|ment)?|in\s+camera|closed\s+session)\b",
     re.I,
 )
-def about_procedure(text: str, keyword: list[tuple[str, float]], meta: dict[str, ChunkMeta]) -> bool:
-    """Is the query about procedure: its words say so, or most of its best keyword matches are
-    procedure (a councillor's name appears mostly in attendance and vote lists)?"""
+ASKED = "asked"  # the query's words ask about procedure
+NAMES = "names"  # its best keyword matches are mostly procedure (a member's name)
+def about_procedure(text: str, keyword: list[tuple[str, float]], meta: dict[str, ChunkMeta]) -> Optional[str]:
+    """Is the query about procedure? :data:`ASKED` when its words say so ("how did X vote"),
+    :data:`NAMES` when most of its best keyword matches are procedure (a councillor's name appears
+    mostly in attendance and vote lists), None otherwise."""
     if _PROCEDURE_QUERY.search(text):
-        return True
+        return ASKED
     top = [meta[c].kind for c, _s in keyword[:10] if c in meta]
-    return len(top) >= 3 and sum(k != "substance" for k in top) / len(top) >= 0.5
+    if len(top) >= 3 and sum(k != "substance" for k in top) / len(top) >= 0.5:
+        return NAMES
+    return None
 
 
 def exact_query(text: str) -> bool:
@@ -108,7 +119,8 @@ def rank(
     *,
     coverage_text: Optional[dict[str, float]] = None,
     cosines: Optional[dict[str, float]] = None,
-    procedural: bool = False,
+    words: int = 0,
+    procedural: Optional[str] = None,
     exact: bool = False,
     sort: str = "relevance",
     neighbours: Optional[Neighbours] = None,
@@ -117,7 +129,8 @@ def rank(
 
     ``coverage`` / ``coverage_text``: each keyword candidate's share of the query, with and
     without its item title. ``cosines``: meaning scores of candidates the semantic list does not
-    hold (for deciding matches only; fusion uses the lists as the views ranked them).
+    hold (for deciding matches only; fusion uses the lists as the views ranked them). ``words``:
+    how many parts the query's coverage is made of (a long question needs only a few present).
     """
     if mode == "hybrid":
         fused = _fuse(keyword, semantic, params, exact)
@@ -132,10 +145,13 @@ def rank(
     best_cos = max(cos.values(), default=-1.0)
     floor = max(params.semantic_floor, best_cos - params.relative_floor)
     # A long query (a question, a pasted paragraph) is rarely covered by a third of its weight:
-    # then a match needs a share of what the best candidate covers.
-    need = min(params.min_coverage, params.relative_coverage * max(cov.values(), default=0.0))
-    confident = (any(v >= params.confident_coverage - eps for v in cov.values())
-                 or best_cos >= params.confident_floor)
+    # then a match needs the weight of a few of its words, or a share of what the best candidate covers.
+    need = min(coverage_needed(params.min_coverage, params.match_words, words),
+               params.relative_coverage * max(cov.values(), default=0.0))
+    gate = coverage_needed(params.confident_coverage, params.confident_words, words)
+    best_cov = max(cov.values(), default=0.0)
+    confident = (best_cov >= gate - eps or best_cos >= params.confident_floor
+                 or (best_cos >= params.joint_floor and best_cov >= params.joint_coverage - eps))
 
     def is_match(c: str) -> bool:
         if not confident:
@@ -147,7 +163,7 @@ def rank(
     matches = [f for f in fused if is_match(f.chunk_id)]
     others = [f for f in fused if not is_match(f.chunk_id)]
     matches = _procedure_last(matches, meta, procedural, params.procedure_penalty)
-    others = _procedure_last(others, meta, False, 0)
+    others = _procedure_last(others, meta, None, 0)
     if sort == "date":
         tier = {f.chunk_id: (0 if procedural or _kind(meta, f.chunk_id) == "substance" else 1) for f in matches}
         matches = sorted(matches, key=lambda f: (tier[f.chunk_id], _negdate(meta, f.chunk_id)))
@@ -185,9 +201,13 @@ def _negdate(meta: dict[str, ChunkMeta], cid: str) -> str:
     return "".join(chr(0x10FFFF - ord(ch)) for ch in d)
 
 
-def _procedure_last(fused: list[Fused], meta: dict[str, ChunkMeta], procedural: bool, penalty: int) -> list[Fused]:
-    """Substance before procedure and headings; for a query about procedure, procedure is only
-    moved ``penalty`` places down (a name in a vote list still counts)."""
+def _procedure_last(fused: list[Fused], meta: dict[str, ChunkMeta], procedural: Optional[str],
+                    penalty: int) -> list[Fused]:
+    """Substance before procedure and headings. A query that asks about procedure keeps the fused
+    order; one about a name moves procedure ``penalty`` places down (a name in a vote list still
+    counts, after the paragraphs where the person spoke)."""
+    if procedural == ASKED:
+        return fused
     if not procedural:
         return ([f for f in fused if _kind(meta, f.chunk_id) == "substance"]
                 + [f for f in fused if _kind(meta, f.chunk_id) != "substance"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from whoosh.lang.porter import stem
+from ..store.keyword import safe_stem
 
 Segments = list[tuple[str, bool]]
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -60,7 +60,7 @@ class TermMatcher:
 
     def matches(self, word: str) -> bool:
         w = word.lower()
-        return w in self.exact or stem(w) in self.stems
+        return w in self.exact or safe_stem(w) in self.stems
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         return [m.span() for m in _WORD.finditer(text) if self.matches(m.group())]

@@ -13,6 +13,7 @@ from typing import Callable, ContextManager, Iterable, Optional, Protocol
 
 import numpy as np
 
+from ..glossary import Expansion
 from ..model import Chunk, ChunkMeta, Filters
 
 
@@ -33,6 +34,7 @@ class KeywordResult:
     # How many paragraphs cover at least ``min_coverage`` of the query (all of them, not the top).
     covered: int = 0
     expansions: list[str] = field(default_factory=list)  # glossary terms also searched ("looked after children")
+    words: int = 0  # parts of the query weighed for coverage (words, phrases); 0 for explicit syntax
 
 
 @dataclass
@@ -118,7 +120,8 @@ class Store(Protocol):
     model: str
 
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True,
-                       min_coverage: float = 0.0) -> KeywordResult: ...
+                       min_coverage: float = 0.0, expansions: tuple[Expansion, ...] = (),
+                       match_words: int = 0) -> KeywordResult: ...
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
                       floor: Optional[float] = None) -> VectorResult: ...

@@ -159,9 +159,9 @@ class EmbeddedStore:
 
     # The read methods of the live view, for callers that make a single call.
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
-                       expansions: tuple[Expansion, ...] = ()) -> KeywordResult:
+                       expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
         with self.pinned() as v:
-            return v.keyword_search(text, filters, limit, strict, min_coverage, expansions)
+            return v.keyword_search(text, filters, limit, strict, min_coverage, expansions, match_words)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
                       floor: Optional[float] = None) -> VectorResult:
@@ -210,9 +210,9 @@ class _View:
         return self.gen.meta["model"]
 
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
-                       expansions: tuple[Expansion, ...] = ()) -> KeywordResult:
+                       expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
         return self.gen.keyword.search(text, filters, limit, strict=strict, min_coverage=min_coverage,
-                                       expansions=expansions)
+                                       expansions=expansions, match_words=match_words)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
                       floor: Optional[float] = None) -> VectorResult:

@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date, datetime
 from datetime import time as dtime
 from pathlib import Path
@@ -22,12 +23,12 @@ from typing import Iterable, Iterator, Optional
 
 import numpy as np
 from whoosh import collectors, fields, index, qparser, query, scoring
-from whoosh.analysis import Filter, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StandardAnalyzer
 from whoosh.lang.porter import stem
 from whoosh.searching import Searcher as WhooshSearcher
 
 from ..glossary import Expansion
-from ..model import Chunk, Filters, IndexUnavailable, MinsearchError
+from ..model import Chunk, Filters, IndexUnavailable, MinsearchError, coverage_needed
 from .base import KeywordResult
 from .keyword_scoring import PostingScorer, UnsupportedPostings
 
@@ -44,10 +45,45 @@ class WholeAmounts(Filter):
 
 
 _ZERO_CENTS = re.compile(r"\d+\.0+")
-STEMMED = StemmingAnalyzer(stoplist=None) | WholeAmounts()
+
+
+# English function words and question words: loose in a query, they match nearly everything.
+_FUNCTION_WORDS = """a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing done down during each either few for from
+further had has have having he her here hers herself him himself his how i if in into is it its itself
+just may me might more most much must my myself no nor not now of off on once only or other our ours
+ourselves out over own please same say said says she should so some such tell than that the their
+theirs them themselves then there these they this those through to too under until up upon us very
+was we were what when where which while who whom whose why will with would you your yours yourself
+yourselves""".split()
+STOPWORDS = frozenset(_FUNCTION_WORDS) | frozenset(stem(w) for w in _FUNCTION_WORDS)  # (their stems too)
+
+
+class SafeStem(Filter):
+    """The Porter stem of each word, unless that would make a content word into a function word:
+    "AED" (defibrillators) stems to "a", "one" to "on", "using" to "us"; such a stem matches nearly
+    every paragraph and is left out of queries, so the word would be lost. The word stays whole."""
+
+    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+        for t in tokens:
+            if not t.stopped:
+                t.text = safe_stem(t.text)
+            yield t
+
+
+@lru_cache(maxsize=50000)
+def safe_stem(word: str) -> str:
+    s = stem(word)
+    return word if s in _FUNCTION_SET and word not in _FUNCTION_SET else s
+
+
+_FUNCTION_SET = frozenset(_FUNCTION_WORDS)
+STEMMED = RegexTokenizer(r"[\w\*]+(\.?[\w\*]+)*") | LowercaseFilter() | WholeAmounts() | SafeStem()
 UNSTEMMED = StandardAnalyzer(stoplist=None, minsize=1) | WholeAmounts()
 LABEL = StandardAnalyzer(stoplist=None, minsize=1)
 
+# Bump when the analysis of text changes (the tokens an index holds): benchmark caches key on it.
+ANALYSIS_VERSION = 2  # 2: whole amounts ("820.00" also "820"), no stem that is a function word
 # Fields scored by BM25F (the ones a query's words and phrases are searched in).
 SCORED_FIELDS = frozenset({"text", "title", "exact"})
 # Fields a user can name in a query (``title:budget``); the rest are internal.
@@ -88,6 +124,12 @@ def schema() -> fields.Schema:
         url=fields.STORED(),
         kind=fields.ID(stored=True),
     )
+
+
+@lru_cache(maxsize=1)
+def scored_fields() -> frozenset[str]:
+    """The fields of :func:`schema` that BM25F scores (a query's words may name any of them)."""
+    return frozenset(name for name, f in schema().items() if f.scorable)
 
 
 def label_key(value: str) -> str:
@@ -300,16 +342,6 @@ def bound_expansions(q: query.Query, reader, limit: int,
     return visit(q), notices
 
 
-# English function words and question words: loose in a query, they match nearly everything.
-_FUNCTION_WORDS = """a about above after again against all also am an and any are as at be because been before
-being below between both but by can could did do does doing done down during each either few for from
-further had has have having he her here hers herself him himself his how i if in into is it its itself
-just may me might more most much must my myself no nor not now of off on once only or other our ours
-ourselves out over own please same say said says she should so some such tell than that the their
-theirs them themselves then there these they this those through to too under until up upon us very
-was we were what when where which while who whom whose why will with would you your yours yourself
-yourselves""".split()
-STOPWORDS = frozenset(_FUNCTION_WORDS) | frozenset(stem(w) for w in _FUNCTION_WORDS)
 
 
 def _drop_loose_stopwords(q: query.Query) -> query.Query:
@@ -472,13 +504,13 @@ class KeywordIndex:
             return r.searcher.doc_count()
 
     def search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
-               expansions: tuple[Expansion, ...] = ()) -> KeywordResult:
+               expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
         """The best ``limit`` paragraphs for ``text`` (Whoosh query language), with coverage.
 
         ``expansions`` (glossary groups the query names) are searched beside the words they
         stand for, in a query of plain words and phrases; explicit syntax (AND, NOT, fields) is
-        searched as written. ``min_coverage``: what ``covered`` counts (see
-        :class:`~.base.KeywordResult`).
+        searched as written. ``min_coverage``, ``match_words``: what ``covered`` counts (see
+        :class:`~.base.KeywordResult` and :func:`~minsearch.model.coverage_needed`).
         """
         q, notices = parse(text, self._schema, strict=strict)
         plan = plan_query(q, self._scorable, expansions)
@@ -490,7 +522,9 @@ class KeywordIndex:
         with self._reader() as r:
             if plan is not None:
                 try:
-                    return self._concept_search(r, plan, fq, limit, min_coverage, terms, notices)
+                    return self._concept_search(r, plan, fq, limit,
+                                                coverage_needed(min_coverage, match_words, len(plan.concepts)),
+                                                terms, notices)
                 except UnsupportedPostings:
                     pass  # postings in a layout keyword_scoring does not read: Whoosh scores them
             q, bounded = bound_expansions(q, r.searcher.reader(), MAX_EXPANSION, deadline)
@@ -531,13 +565,29 @@ class KeywordIndex:
         per_term: dict[tuple[str, str], np.ndarray] = {}
         total, matched = scorer.scores(plan.plain, per_term)
         other: list[np.ndarray] = []
-        for oq in plan.other:  # phrases: selective, so Whoosh finds and scores all their matches fast
+        other_scores: list[np.ndarray] = []
+        for i, oq in enumerate(plan.other):  # phrases: selective, so Whoosh scores all their matches fast
             mask = np.zeros(scorer.doc_count_all, dtype=bool)
+            found = np.zeros(scorer.doc_count_all, dtype=np.float64)
             for hit in r.searcher.search(oq, limit=None):
-                total[hit.docnum] += float(hit.score)
+                found[hit.docnum] = float(hit.score)
                 mask[hit.docnum] = True
             other.append(mask)
-            matched |= mask
+            other_scores.append(found)
+            if i < plan.own_phrases():
+                total += found
+                matched |= mask
+        for g in plan.synonyms:
+            # A paragraph with the alternate scores as if it had the query's words (capped at the best
+            # score those words get), and one with both gets the better of the two, not their sum.
+            alt, alt_matched = scorer.scores(g.plain, per_term)
+            for i in g.others:
+                alt = alt + other_scores[i]
+                alt_matched |= other[i]
+            own = scorer.scores(g.words)[0]
+            cap = own.max() if own.any() else alt.max(initial=0.0)
+            total += np.maximum(0.0, np.minimum(alt, cap) - own)
+            matched |= alt_matched
         weights = np.array([self._concept_weight(r, c) for c in plan.concepts], dtype=np.float64)
         covered_weight = np.zeros(scorer.doc_count_all, dtype=np.float64)
         covered_text = np.zeros(scorer.doc_count_all, dtype=np.float64)
@@ -568,7 +618,7 @@ class KeywordIndex:
         own_cov = {cid: float(coverage_text[d]) for (cid, _s), (d, _x) in zip(hits, best)}
         return KeywordResult(hits=hits, total=count, terms=terms, notices=notices, coverage=cov,
                              coverage_text=own_cov, covered=int(np.count_nonzero(ok)),
-                             expansions=[e.label() for e in plan.used])
+                             expansions=[e.label() for e in plan.used], words=len(plan.concepts))
 
     def _concept_weight(self, r: _Reader, c: "Concept") -> float:
         """How much a part of the query weighs in coverage: the IDF of its rarest word (a word
@@ -638,12 +688,27 @@ class Concept:
 
 
 @dataclass
+class Synonyms:
+    """Glossary alternates of some of the query's words: a paragraph with an alternate scores as if
+    it had those words (the better of the two, never both added up)."""
+
+    words: list[tuple[str, str]]  # the query's own leaves this group stands for
+    plain: list[tuple[str, str]] = field(default_factory=list)  # one-word alternates
+    others: list[int] = field(default_factory=list)  # phrase alternates (indexes into Plan.other)
+
+
+@dataclass
 class Plan:
     plain: list[tuple[str, str]]  # (field, term) leaves scored a posting block at a time
-    other: list[query.Query]  # phrases, scored by Whoosh and added
+    other: list[query.Query]  # phrases, scored by Whoosh (the query's own, then glossary ones)
     concepts: list[Concept]
     used: list[Expansion]
     extra_terms: set[tuple[str, str]]  # glossary terms, for highlighting
+    synonyms: list[Synonyms] = field(default_factory=list)
+
+    def own_phrases(self) -> int:
+        """How many of ``other`` are the query's own (the rest are glossary alternates)."""
+        return len(self.other) - sum(len(g.others) for g in self.synonyms)
 
 
 def plan_query(q: query.Query, scorable: set[str], expansions: tuple[Expansion, ...] = ()) -> Optional[Plan]:
@@ -676,27 +741,30 @@ def plan_query(q: query.Query, scorable: set[str], expansions: tuple[Expansion, 
             return None
     used: list[Expansion] = []
     extra: set[tuple[str, str]] = set()
+    synonyms: list[Synonyms] = []
     # Glossary alternates only widen a query of plain words: quotes and fields are demands.
     if expansions and not other and all(f in ("text", "title") for f, _t in plain):
         for e in expansions:
-            targets = [concepts[t.text] for w in e.words for t in STEMMED(w) if t.text in concepts]
-            if not targets:
+            keys = [t.text for w in e.words for t in STEMMED(w) if t.text in concepts]
+            if not keys:
                 continue
             used.append(e)
+            targets = [concepts[k] for k in keys]
+            group = Synonyms(words=[leaf for c in targets for leaf in c.terms])
             for alt in e.alternates:
                 stems = [t.text for t in STEMMED(alt)]
-                if not stems:
+                if not stems or (len(stems) == 1 and stems[0] in concepts):
                     continue
                 if len(stems) == 1:
                     leaves = [("text", stems[0]), ("title", stems[0])]
-                    for leaf in leaves:
-                        if leaf not in plain:
-                            plain.append(leaf)
+                    group.plain.extend(leaf for leaf in leaves if leaf not in group.plain)
                     for c in targets:
                         c.terms.extend(leaves)
                 else:
                     other.append(query.Phrase("text", stems))
+                    group.others.append(len(other) - 1)
                     for c in targets:
                         c.others.append(len(other) - 1)
                 extra.update(("text", s) for s in stems)
-    return Plan(plain, other, list(concepts.values()), used, extra)
+            synonyms.append(group)
+    return Plan(plain, other, list(concepts.values()), used, extra, synonyms)

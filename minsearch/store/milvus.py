@@ -54,7 +54,7 @@ import numpy as np
 from ..config import Settings
 from ..glossary import Expansion
 from ..ingest.fingerprint import fingerprint
-from ..model import Chunk, ChunkMeta, Filters, MinsearchError
+from ..model import Chunk, ChunkMeta, Filters, MinsearchError, coverage_needed
 from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, VectorResult, facets_of
 from .keyword import STOPWORDS, label_key
 
@@ -232,7 +232,7 @@ class _Doc:
     """The tokens of one chunk, per field, as the Whoosh analysers would produce them."""
 
     def __init__(self, c: Chunk) -> None:
-        from whoosh.lang.porter import stem
+        from .keyword import safe_stem as stem
 
         text_words = [w.lower() for w in _WORD.findall(c.text)]
         title_words = [w.lower() for w in _WORD.findall(c.title)]
@@ -335,13 +335,13 @@ class MilvusStore:
 
     # -- searching ------------------------------------------------------------------------------
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
-                       expansions: tuple[Expansion, ...] = ()) -> KeywordResult:
+                       expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
         from . import keyword
 
         q, notices = keyword.parse(text, keyword.schema(), strict=strict)
         terms = sorted({(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
                         for f, t in q.iter_all_terms() if f in ("text", "title", "exact")})
-        plan = keyword.plan_query(q, keyword.SCORED_FIELDS, expansions)
+        plan = keyword.plan_query(q, keyword.scored_fields(), expansions)
         words = bm25_words(text)
         if plan is not None and plan.used:
             # Glossary alternates widen the BM25 pool as they widen the embedded store's query.
@@ -376,16 +376,21 @@ class MilvusStore:
         else:
             docs = {c: _Doc(found[c]) for c, _s in hits if c in found}
             coverage, own = self._coverage(plan, docs), self._coverage(plan, docs, own_words=True)
-        covered = sum(1 for c, _s in hits if coverage.get(c, 0.0) >= min_coverage - 1e-9)
+        need = coverage_needed(min_coverage, match_words, len(plan.concepts)) if plan is not None else min_coverage
+        covered = sum(1 for c, _s in hits if coverage.get(c, 0.0) >= need - 1e-9)
         # Milvus counts nothing beyond the pool: a full pool means "at least this many".
         return KeywordResult(hits=hits, total=len(hits) + int(full), terms=terms, notices=notices,
                              coverage=coverage, coverage_text=own, covered=covered + int(full),
-                             expansions=[e.label() for e in plan.used] if plan is not None else [])
+                             expansions=[e.label() for e in plan.used] if plan is not None else [],
+                             words=len(plan.concepts) if plan is not None else 0)
 
     def _coverage(self, plan, docs: dict[str, "_Doc"], own_words: bool = False) -> dict[str, float]:
         """The share of the query's weight each paragraph contains, as the embedded store counts it
         (``own_words``: not counting its agenda item's title)."""
-        weights = [max((self._idf(t) for _f, t in c.weight_terms), default=1.0) for c in plan.concepts]
+        # A word in a label field ("council:kirklees") is shared by many paragraphs, like a filter:
+        # it weighs the least (Milvus counts words in title and text only).
+        weights = [max((self._idf(t) if f in ("text", "title", "exact") else 1.0 for f, t in c.weight_terms),
+                       default=1.0) for c in plan.concepts]
         total = sum(weights) or 1.0
         checker = _Checker()
         out: dict[str, float] = {}
@@ -405,8 +410,10 @@ class MilvusStore:
         if term not in self._idfs:
             n = self._paragraphs()
             try:
-                safe = re.sub(r"[^\w]", " ", term).strip()
-                rows = self._client.query(self._chunks, filter=_and("is_primary == true", f"TEXT_MATCH(words, {quote(safe)})"),
+                # Only word characters reach the expression (a stemmed query word), in Milvus's
+                # single-quoted TEXT_MATCH form.
+                safe = " ".join(re.findall(r"\w+", term))
+                rows = self._client.query(self._chunks, filter=_and("is_primary == true", f"TEXT_MATCH(words, '{safe}')"),
                                           output_fields=["count(*)"]) if safe else []
                 df = int(rows[0]["count(*)"]) if rows else 0
             except Exception:
