@@ -509,10 +509,17 @@ def main(argv: Optional[list[str]] = None) -> None:
     data = {}
     from .common import CACHE, recipe
 
+    # The glossary (and how its words are matched) decides what the views were asked for.
+    from importlib import resources
+
+    import minsearch.glossary
+
+    glossary_text = [resources.files("minsearch").joinpath("data", "glossary.tsv").read_text(encoding="utf-8"),
+                     Path(minsearch.glossary.__file__).read_text(encoding="utf-8")]
     for corpus in args.corpora.split(","):
         # What the views found depends on the index recipe and the judged queries: kept between runs.
         key = hashlib.sha1(json.dumps([recipe(), [r for r in rows if r["corpus"] == corpus], nonsense,
-                                       POOL, TITLE_MODES]).encode()).hexdigest()[:12]
+                                       POOL, TITLE_MODES, glossary_text]).encode()).hexdigest()[:12]
         cached = CACHE / "tuning" / f"{corpus}-{key}.pickle"
         if cached.is_file():
             data[corpus] = pickle.loads(cached.read_bytes())

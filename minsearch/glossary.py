@@ -18,9 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-from whoosh.lang.porter import stem
-
 from .model import MinsearchError
+from .words import safe_stem
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _FILE_NAME = "glossary.tsv"
@@ -48,7 +47,14 @@ class _Term:
 
 
 def _stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(w.casefold().replace("’", "'")) for w in _WORD.findall(text))
+    return tuple(safe_stem(w.casefold().replace("’", "'")) for w in _WORD.findall(text))
+
+
+def _as_acronym(word: str, acronym: str) -> bool:
+    """``word`` is written as the acronym, plural or possessive included ("PEPs", "SEND's",
+    "ePEP"), not as the everyday word ("send", "pep")."""
+    core = re.sub(r"(?:['’]s|s)$", "", word) if len(word) > 2 else word
+    return core == core.upper() or core == acronym or word == acronym
 
 
 class Glossary:
@@ -85,7 +91,7 @@ class Glossary:
 
     def expand(self, query: str) -> list[Expansion]:
         """The glossary groups ``query`` names, longest match first, each with its other terms."""
-        tokens = [(m.group(), stem(m.group().casefold().replace("’", "'"))) for m in _WORD.finditer(query)]
+        tokens = [(m.group(), safe_stem(m.group().casefold().replace("’", "'"))) for m in _WORD.finditer(query)]
         out: list[Expansion] = []
         seen_groups: set[int] = set()
         i = 0
@@ -95,7 +101,7 @@ class Glossary:
                 n = len(term.stems)
                 if tuple(s for _w, s in tokens[i : i + n]) != term.stems:
                     continue
-                if term.acronym and term.upper_only and tokens[i][0] != tokens[i][0].upper():
+                if term.acronym and term.upper_only and not _as_acronym(tokens[i][0], term.text):
                     continue
                 if best is None or n > best[0]:
                     best = (n, term, gi)

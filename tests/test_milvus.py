@@ -94,8 +94,12 @@ def test_paraphrase_without_shared_words_finds_dental_paragraphs(msearcher, mode
 def test_council_filter_applies_to_both_views(msearcher):
     for mode in ("keyword", "semantic", "hybrid"):
         r = msearcher.search(Query("dental checks", mode=mode, limit=10, filters=Filters(council="kirklees")))
-        assert r.hits and all(h.chunk.council == "Kirklees" for h in r.hits), mode
-        assert ids(r)[0].startswith("002_")
+        # Kirklees says "dental" but not "checks": no paragraph is within the semantic view's
+        # confidence on its own, so there it answers with the closest paragraphs; filtered too.
+        shown = r.hits or r.closest
+        assert shown and all(h.chunk.council == "Kirklees" for h in r.hits + r.closest), mode
+        assert shown[0].chunk.chunk_id.startswith("002_"), mode
+        assert r.hits or mode == "semantic", mode
 
 
 def test_committee_filter(msearcher):

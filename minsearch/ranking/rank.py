@@ -150,7 +150,10 @@ def rank(
                params.relative_coverage * max(cov.values(), default=0.0))
     gate = coverage_needed(params.confident_coverage, params.confident_words, words)
     best_cov = max(cov.values(), default=0.0)
-    confident = (best_cov >= gate - eps or best_cos >= params.confident_floor
+    # Keyword mode asks for words: a paragraph that has enough of them is a match, shown with the
+    # words highlighted, however weak the best one. The gate is for meaning, which always finds
+    # a nearest paragraph ("purple elephant trombone" is 0.1-0.47 from something in every corpus).
+    confident = (mode == "keyword" or best_cov >= gate - eps or best_cos >= params.confident_floor
                  or (best_cos >= params.joint_floor and best_cov >= params.joint_coverage - eps))
 
     def is_match(c: str) -> bool:

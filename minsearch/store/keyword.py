@@ -24,11 +24,11 @@ from typing import Iterable, Iterator, Optional
 import numpy as np
 from whoosh import collectors, fields, index, qparser, query, scoring
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StandardAnalyzer
-from whoosh.lang.porter import stem
 from whoosh.searching import Searcher as WhooshSearcher
 
 from ..glossary import Expansion
 from ..model import Chunk, Filters, IndexUnavailable, MinsearchError, coverage_needed
+from ..words import STOPWORDS, safe_stem
 from .base import KeywordResult
 from .keyword_scoring import PostingScorer, UnsupportedPostings
 
@@ -47,16 +47,6 @@ class WholeAmounts(Filter):
 _ZERO_CENTS = re.compile(r"\d+\.0+")
 
 
-# English function words and question words: loose in a query, they match nearly everything.
-_FUNCTION_WORDS = """a about above after again against all also am an and any are as at be because been before
-being below between both but by can could did do does doing done down during each either few for from
-further had has have having he her here hers herself him himself his how i if in into is it its itself
-just may me might more most much must my myself no nor not now of off on once only or other our ours
-ourselves out over own please same say said says she should so some such tell than that the their
-theirs them themselves then there these they this those through to too under until up upon us very
-was we were what when where which while who whom whose why will with would you your yours yourself
-yourselves""".split()
-STOPWORDS = frozenset(_FUNCTION_WORDS) | frozenset(stem(w) for w in _FUNCTION_WORDS)  # (their stems too)
 
 
 class SafeStem(Filter):
@@ -71,13 +61,6 @@ class SafeStem(Filter):
             yield t
 
 
-@lru_cache(maxsize=50000)
-def safe_stem(word: str) -> str:
-    s = stem(word)
-    return word if s in _FUNCTION_SET and word not in _FUNCTION_SET else s
-
-
-_FUNCTION_SET = frozenset(_FUNCTION_WORDS)
 STEMMED = RegexTokenizer(r"[\w\*]+(\.?[\w\*]+)*") | LowercaseFilter() | WholeAmounts() | SafeStem()
 UNSTEMMED = StandardAnalyzer(stoplist=None, minsize=1) | WholeAmounts()
 LABEL = StandardAnalyzer(stoplist=None, minsize=1)

@@ -232,7 +232,7 @@ class _Doc:
     """The tokens of one chunk, per field, as the Whoosh analysers would produce them."""
 
     def __init__(self, c: Chunk) -> None:
-        from .keyword import safe_stem as stem
+        from ..words import safe_stem as stem
 
         text_words = [w.lower() for w in _WORD.findall(c.text)]
         title_words = [w.lower() for w in _WORD.findall(c.title)]
