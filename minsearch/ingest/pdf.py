@@ -10,7 +10,7 @@ import io
 import logging
 import warnings
 
-from .readers import SkipFile
+from .skip import SkipFile
 
 PAGE_BREAK = "\n\f\n"
 MAX_PAGES = 2000

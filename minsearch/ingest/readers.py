@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Optional, Union
 
 from ..model import Document, MinsearchError, printable
 from .metadata import guess_metadata, is_sidecar, normalise_date, sidecar_metadata
+from .skip import SkipFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one minutes file; larger is almost surely not minutes
 MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
@@ -32,10 +33,6 @@ class Skipped:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
-
-
-class SkipFile(Exception):
-    """Raised by a reader: this file cannot be indexed; the message is the reason."""
 
 
 @dataclass(frozen=True)
