@@ -126,7 +126,8 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
     from minsearch.encode import load_tokenizer, model_spec
     from minsearch.glossary import with_meanings
     from minsearch.model import Filters
-    from minsearch.search import Searcher, semantic_text
+    from minsearch.search import Searcher
+    from minsearch.store.query import semantic_text
 
     from .quality import _limerick_id_map, minutes_index
 
@@ -218,9 +219,9 @@ _WORDS: dict[str, int] = {}
 def query_words(text: str) -> int:
     """How many parts the keyword view weighs a query's coverage by (KeywordResult.words)."""
     if text not in _WORDS:
-        from minsearch.store.keyword import SCORED_FIELDS, parse, plan_query, schema
+        from minsearch.store.query import SCORED_FIELDS, parse, plan_query
 
-        plan = plan_query(parse(text, schema(), strict=False)[0], SCORED_FIELDS)
+        plan = plan_query(parse(text, strict=False)[0], SCORED_FIELDS)
         _WORDS[text] = len(plan.concepts) if plan is not None else 0
     return _WORDS[text]
 

@@ -21,6 +21,7 @@ from .ranking.rank import RankParams, Ranked, about_procedure, exact_query, para
 from .ranking.snippets import TermMatcher, sentence_spans, snippet
 from .store import open_store
 from .store.base import Facets, IndexInfo, KeywordResult, Store, VectorResult
+from .store.query import semantic_text
 
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
@@ -45,14 +46,6 @@ class Candidates:
     @property
     def semantic_hits(self) -> list[tuple[str, float]]:
         return self.semantic.hits if self.semantic is not None else []
-_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|\b\w+:(?=\S)|[()"*?\[\]{}^~]')
-
-
-def semantic_text(text: str) -> str:
-    """The words of a query, without Whoosh syntax, for the encoder."""
-    return re.sub(r"\s+", " ", _SYNTAX.sub(" ", text)).strip() or text
-
-
 def check_date(value: Optional[str], name: str) -> Optional[str]:
     if not value:
         return None

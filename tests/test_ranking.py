@@ -12,7 +12,8 @@ from minsearch.ingest.fingerprint import fingerprint
 from minsearch.model import ChunkMeta
 from minsearch.ranking.fusion import fuse, rrf, weighted
 from minsearch.ranking.rank import ASKED, NAMES, RankParams, about_procedure, exact_query, rank
-from minsearch.search import Searcher, semantic_text
+from minsearch.search import Searcher
+from minsearch.store.query import semantic_text
 
 
 def test_rrf_rewards_agreement_between_the_views():

@@ -56,7 +56,7 @@ from ..glossary import Expansion
 from ..ingest.fingerprint import fingerprint
 from ..model import Chunk, ChunkMeta, Filters, MinsearchError, coverage_needed
 from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, VectorResult, facets_of
-from .keyword import STOPWORDS, label_key
+from .query import bm25_words, highlight_terms, label_key, parse, plan_query, safe_stem, scored_fields
 
 # Byte limits of the VARCHAR fields (Milvus counts bytes); longer values are cut on a character boundary.
 _LIMITS = {
@@ -71,7 +71,7 @@ _LIMITS = {
 #    also indexed for TEXT_MATCH, which gives the document frequencies that weigh coverage.
 SCHEMA_VERSION = 3
 # As the embedded store's text field: lower-cased, English-stemmed, stopwords kept (phrases need
-# them); loose stopwords are left out of queries instead (:func:`bm25_words`). Milvus's "english"
+# them); loose stopwords are left out of queries instead (:func:`.query.bm25_words`). Milvus's "english"
 # analyzer drops stopwords from the index and was further from the embedded store's rankings
 # (benchmarks/results/scale_out.md).
 ANALYZER = {"tokenizer": "standard", "filter": ["lowercase", {"type": "stemmer", "language": "english"}]}
@@ -214,31 +214,17 @@ def _chunk_of(row: dict) -> Chunk:
 
 # -- keyword queries: Whoosh syntax checked over BM25 candidates ----------------------------------
 _WORD = re.compile(r"\w+")
-_NOT_WORD = re.compile(r"\b(?:NOT|ANDNOT)\s+(\w+:)?(\"[^\"]*\"|\w+)")
-_OPS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b|\b\w+:(?=\S)")
-
-
-def bm25_words(text: str) -> str:
-    """The plain words of a query for Milvus's BM25: no operators, no field names, no NOT words,
-    and, as in the embedded store, no loose stopwords unless the query has nothing else."""
-    t = _NOT_WORD.sub(" ", text)
-    t = _OPS.sub(" ", t)
-    words = _WORD.findall(t)
-    kept = [w for w in words if w.lower() not in STOPWORDS]
-    return " ".join(kept or words)
 
 
 class _Doc:
     """The tokens of one chunk, per field, as the Whoosh analysers would produce them."""
 
     def __init__(self, c: Chunk) -> None:
-        from .keyword import safe_stem as stem
-
         text_words = [w.lower() for w in _WORD.findall(c.text)]
         title_words = [w.lower() for w in _WORD.findall(c.title)]
         self.tokens = {
-            "text": [stem(w) for w in text_words],
-            "title": [stem(w) for w in title_words],
+            "text": [safe_stem(w) for w in text_words],
+            "title": [safe_stem(w) for w in title_words],
             "exact": title_words + text_words,
             "council": [w.lower() for w in _WORD.findall(c.council)],
             "committee": [w.lower() for w in _WORD.findall(c.committee)],
@@ -336,12 +322,9 @@ class MilvusStore:
     # -- searching ------------------------------------------------------------------------------
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
                        expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
-        from . import keyword
-
-        q, notices = keyword.parse(text, keyword.schema(), strict=strict)
-        terms = sorted({(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
-                        for f, t in q.iter_all_terms() if f in ("text", "title", "exact")})
-        plan = keyword.plan_query(q, keyword.scored_fields(), expansions)
+        q, notices = parse(text, strict=strict)
+        terms = sorted(highlight_terms(q))
+        plan = plan_query(q, scored_fields(), expansions)
         words = bm25_words(text)
         if plan is not None and plan.used:
             # Glossary alternates widen the BM25 pool as they widen the embedded store's query.

@@ -18,7 +18,7 @@ from ..ingest.fingerprint import SKETCH, fingerprint
 from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters
 from .base import VectorResult
-from .keyword import label_key
+from .query import label_key
 from .layout import DAMAGE, damaged
 
 LABEL_FIELDS = ("doc_id", "council", "committee", "date")  # few distinct values: stored as codes
