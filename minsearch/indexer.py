@@ -345,11 +345,11 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
         vectors = enc.encode(all_texts, progress=progress.advance)
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     updates = []
-    for (doc, chunks), (s, e, owners) in zip(chunked, spans):
+    for (doc, chunks), (s, e, units) in zip(chunked, spans):
         rec = DocRecord(doc_id=doc.doc_id, hash=_doc_hash(doc), source=doc.source, chunks=len(chunks),
                         title=doc.title or chunks[0].title, council=doc.council, committee=doc.committee,
                         date=doc.date, indexed_at=now, root=doc.root, path=doc.path, id_given=doc.id_given)
-        updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=owners))
+        updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=units))
     return updates, enc
 
 

@@ -94,7 +94,7 @@ def _synthetic_index(home: Path, docs: int = 2500, vocabulary: int = 30000, dim:
         v /= np.linalg.norm(v, axis=1, keepdims=True)
         rec = DocRecord(doc_id=f"d{d}", hash=str(d), source=f"d{d}.txt", chunks=10)
         updates.append(DocUpdate(record=rec, chunks=chunks, vectors=v, units=np.arange(10)))
-    with WriterLock(IndexLayout(home)):
+    with WriterLock(IndexLayout(home).lock_file):
         EmbeddedWriter(home, "all-MiniLM-L6-v2", dim).commit(updates, [])
     return vocab
 

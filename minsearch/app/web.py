@@ -22,7 +22,7 @@ from flask import Flask, Response, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from ..config import PROJECT_ROOT, Settings, load_settings
-from ..model import MODES, SORTS, Filters, IndexUnavailable, MinsearchError, Query, SearchResult, printable
+from ..model import MODES, SORTS, Chunk, Filters, IndexUnavailable, MinsearchError, Query, SearchResult, printable
 
 log = logging.getLogger("minsearch.web")
 
@@ -154,8 +154,8 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
         searcher = Searcher(settings or load_settings())
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "web" / "templates"),
                 static_folder=str(PROJECT_ROOT / "web" / "static"), static_url_path="/static")
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # (DefaultJSONProvider's; JSONProvider lacks them)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["minsearch.searcher"] = searcher
     app.jinja_env.globals.update(MODES=MODES, SORTS=SORTS, MODE_LABELS=MODE_LABELS, SORT_LABELS=SORT_LABELS,
                                  SECTION_LABELS=SECTION_LABELS, nice_date=_nice_date)
@@ -256,7 +256,7 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
         if item not in items:
             item = items[0] if len(items) == 1 else None
         shown = [c for c in chunks if item is None or c.item == item]
-        groups = []  # (item, title, [(section heading or None, chunk)])
+        groups: list[tuple[int, str, list[tuple[Optional[str], Chunk]]]] = []  # (item, title, [(heading, chunk)])
         for c in shown:
             if not groups or groups[-1][0] != c.item:
                 groups.append((c.item, c.title, []))

@@ -163,7 +163,7 @@ def _london_items(items: dict, out: list[str], counter: list[int]) -> None:
                 out.extend(_motion_block(c))
             else:
                 out.extend(_strings([c]))
-        atts = [a.get("title") for a in it.get("attachments") or [] if isinstance(a, dict) and a.get("title")]
+        atts = [str(a["title"]) for a in it.get("attachments") or [] if isinstance(a, dict) and a.get("title")]
         if atts:
             out.append("Supporting documents: " + "; ".join(_clean_space(a) for a in atts))
         _london_items(it.get("items") or {}, out, counter)

@@ -71,9 +71,9 @@ def iter_source_files(paths: Iterable[Union[str, Path]],
     Symbolic links are followed when they point within the folders (or files) given, or anywhere
     with ``follow_symlinks``; named pipes, devices and sockets are never opened.
     """
-    paths = [Path(raw) for raw in paths]
-    roots = [_resolved(p) for p in paths if p.exists()]
-    for p in paths:
+    given = [Path(raw) for raw in paths]
+    roots = [_resolved(p) for p in given if p.exists()]
+    for p in given:
         if not p.exists() and not p.is_symlink():
             yield Skipped(str(p), "no such file or folder")
             continue

@@ -725,14 +725,6 @@ class MilvusWriter:
         pass
 
 
-class _LockHome:
-    """What :class:`~.layout.WriterLock` needs: a folder and a lock file in it."""
-
-    def __init__(self, home: Path, collection: str) -> None:
-        self.home = home
-        self.lock_file = home / f"milvus-{collection}.LOCK"
-
-
 class _Lease:
     """An advisory writer lease, as a row of the meta collection, for writers on other machines.
 
@@ -805,7 +797,7 @@ def milvus_writer(settings: Settings, dim: int, wait: float = 0.0) -> Iterator[M
 
     names = _names(settings.milvus_collection)
     home = Path(settings.index_dir)
-    with WriterLock(_LockHome(home, names[0]), wait=wait):  # type: ignore[arg-type]
+    with WriterLock(home / f"milvus-{names[0]}.LOCK", wait=wait):
         client = connect(settings.milvus_uri)
         try:
             _create_collections(client, names, dim)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator, Optional
+from typing import AbstractSet, Iterator, Optional
 
 from whoosh import fields, qparser, query
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StandardAnalyzer
@@ -32,7 +32,7 @@ class WholeAmounts(Filter):
     """"820.00" is also "820": minutes print sums with pence or cents ("$233,820.00"), people type
     them without ("$233,820"). The whole part is added at the same position, so phrases still work."""
 
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+    def __call__(self, tokens):
         for t in tokens:
             yield t
             if _ZERO_CENTS.fullmatch(t.text):
@@ -60,7 +60,7 @@ class SafeStem(Filter):
     "AED" (defibrillators) stems to "a", "one" to "on", "using" to "us"; such a stem matches nearly
     every paragraph and is left out of queries, so the word would be lost. The word stays whole."""
 
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
+    def __call__(self, tokens):
         for t in tokens:
             if not t.stopped:
                 t.text = safe_stem(t.text)
@@ -282,7 +282,7 @@ class Plan:
         return len(self.other) - sum(len(g.others) for g in self.synonyms)
 
 
-def plan_query(q: query.Query, scorable: set[str], expansions: tuple[Expansion, ...] = ()) -> Optional[Plan]:
+def plan_query(q: query.Query, scorable: AbstractSet[str], expansions: tuple[Expansion, ...] = ()) -> Optional[Plan]:
     """How to score ``q`` as a sum of parts, or None when it needs Whoosh (AND, NOT, wildcards, ranges)."""
     if type(q) is query.Or and q.boost == 1.0 and getattr(q, "scale", None) is None:
         children = list(q.subqueries)
