@@ -5,7 +5,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import shutil
 import time
 from pathlib import Path
@@ -133,8 +132,8 @@ def recipe() -> str:
     Part of every cached index's folder name, so a change in any of them builds a new one."""
     from minsearch.encode import TITLE_MODE
     from minsearch.ingest.chunker import CHUNKER_VERSION
-    from minsearch.store.query import ANALYSIS_VERSION
     from minsearch.store.layout import FORMAT_VERSION
+    from minsearch.store.query import ANALYSIS_VERSION
 
     return f"f{FORMAT_VERSION}c{CHUNKER_VERSION}a{ANALYSIS_VERSION}t{TITLE_MODE.replace(':', '')}"
 

@@ -21,9 +21,7 @@ import hashlib
 import itertools
 import json
 import pickle
-import re
 import time
-from collections import defaultdict
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path

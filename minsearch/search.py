@@ -5,7 +5,6 @@ the same filters, fuses them (:mod:`minsearch.ranking.fusion`), pages and builds
 """
 from __future__ import annotations
 
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ import numpy as np
 from .config import FUSIONS, Settings, load_settings
 from .glossary import Glossary, load_glossary, with_meanings
 from .model import MODES, SORTS, Chunk, ChunkMeta, Filters, Hit, MinsearchError, Query, SearchResult, coverage_needed
-from .ranking.rank import RankParams, Ranked, about_procedure, exact_query, params_from, rank
+from .ranking.rank import Ranked, RankParams, about_procedure, exact_query, params_from, rank
 from .ranking.snippets import TermMatcher, sentence_spans, snippet
 from .store import open_store
 from .store.base import Facets, IndexInfo, KeywordResult, Store, StoreView, VectorResult

@@ -6,6 +6,7 @@ chunking fall back silently to a cruder split. So each module is imported first,
 interpreter, and the whole import graph (imports inside functions included) must have no cycle.
 The layering between subpackages is checked by ``lint-imports`` (``make lint``).
 """
+
 from __future__ import annotations
 
 import os
@@ -32,16 +33,22 @@ def _modules() -> list[str]:
 
 def _import_alone(module: str) -> tuple[str, int, str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    r = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, env=env,
-                       cwd=ROOT, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
     return module, r.returncode, r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""
 
 
 def test_the_package_has_the_modules_this_test_walks():
     mods = _modules()
     # A broken walk (wrong path) would make the next test pass over nothing.
-    assert {"minsearch.ingest.chunker", "minsearch.ingest.structure", "minsearch.store.base",
-            "minsearch.search", "minsearch.app.cli"} <= set(mods)
+    assert {
+        "minsearch.ingest.chunker",
+        "minsearch.ingest.structure",
+        "minsearch.store.base",
+        "minsearch.search",
+        "minsearch.app.cli",
+    } <= set(mods)
 
 
 def test_every_module_imports_first_in_a_fresh_interpreter():

@@ -17,12 +17,12 @@ import pytest
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite", reason="milvus-lite (and setuptools<81) not installed")
 
+from milvus_server import MilvusServer  # noqa: E402  (tests/ is on sys.path: no package)
+
 from minsearch.config import load_settings  # noqa: E402
 from minsearch.indexer import index_paths  # noqa: E402
 from minsearch.model import Filters, MinsearchError, Query  # noqa: E402
 from minsearch.search import Searcher  # noqa: E402
-
-from milvus_server import MilvusServer  # noqa: E402  (tests/ is on sys.path: no package)
 
 pytestmark = pytest.mark.slow
 
@@ -197,8 +197,9 @@ def test_syntax_error_is_an_error_or_a_plain_words_fallback(msearcher):
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path):
-    from minsearch.store import open_store
     from milvus_server import free_port
+
+    from minsearch.store import open_store
 
     s = load_settings(index_dir=tmp_path, backend="milvus", milvus_uri=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(MinsearchError, match="cannot connect"):

@@ -1,5 +1,6 @@
 """The query language (minsearch/store/query.py), which both stores answer: parsing, highlight
 terms and the plain words of a query."""
+
 from __future__ import annotations
 
 import pytest

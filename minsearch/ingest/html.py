@@ -170,7 +170,7 @@ def _parse(parser: _Extractor, text: str, deadline: float) -> None:
         parser.close()
     except SkipFile:
         raise
-    except Exception:  # html.parser is lenient; this is only a last guard against odd input
+    except Exception:  # noqa: BLE001 (html.parser is lenient; a last guard against odd input)
         pass
 
 

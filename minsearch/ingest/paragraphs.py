@@ -4,6 +4,7 @@ They live here, not in the chunker, so that the chunker can import :mod:`.struct
 (at the top, failing loudly) while :mod:`.structure` builds the same paragraphs: before, each
 imported the other, and a bad name made chunking fall back silently to a cruder split.
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Its own module so that the format readers (:mod:`.pdf`, :mod:`.html`) need not import
 :mod:`.readers`, which imports them.
 """
+
 from __future__ import annotations
 
 

@@ -45,7 +45,8 @@ _MINUTE_NO = re.compile(r"^\s*minute\s+(?:no\.?\s*)?\d+(?:/\d{2,4})?\b", re.I)
 
 _BULLET_ONLY = re.compile(r"^\s*[·•▪◦●\uf0b7\uf0a7\-–*]\s*$")
 _LABEL_ONLY = re.compile(
-    r"^\s*(?:[A-Z][A-Z ,&/()'’-]{1,38}\s*:|(?:[A-Z][a-z]+\s*){1,3}:|(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?)\s*$",
+    r"^\s*(?:[A-Z][A-Z ,&/()'’-]{1,38}\s*:|(?:[A-Z][a-z]+\s*){1,3}:"
+    r"|(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?)\s*$",
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s*$")

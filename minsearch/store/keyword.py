@@ -271,7 +271,7 @@ class KeywordIndex:
                     self._pool.wait()
             try:  # opening reads the table of contents and opens the segment files (a few ms)
                 return _Reader(self._ix.searcher(weighting=WEIGHTING))
-            except Exception:
+            except Exception:  # noqa: BLE001 (a retired generation's files may be gone: keep to the open searchers)
                 # A generation retired while this request was in flight may have had its folder
                 # removed by the writer: keep to the searchers already open.
                 with self._pool:

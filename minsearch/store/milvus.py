@@ -3,8 +3,8 @@
 Three collections per index (``settings.milvus_collection`` = ``NAME``):
 
 ``NAME`` (one row per embedding *unit*)
-    ``id`` = ``key(chunk_id)~n~gen`` is the primary key (``gen``: the commit that wrote it); every unit row repeats its chunk's fields
-    (chunk_id, doc_id, title, section, paragraph, item, start, end, council, committee,
+    ``id`` = ``key(chunk_id)~n~gen`` is the primary key (``gen``: the commit that wrote it); every
+    unit row repeats its chunk's fields (chunk_id, doc_id, title, section, paragraph, item, start, end, council, committee,
     council_key, committee_key, date, url, source, kind, exact, sketch, nwords) so any row can be
     filtered alone.
     Filters never put a user's string into an expression: documents, chunks, councils and
@@ -42,8 +42,8 @@ import re
 import socket
 import time
 import uuid
-from contextlib import contextmanager
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -146,7 +146,7 @@ def connect(uri: str):
         # A private connection alias: pymilvus shares one connection per URI by default, and
         # closing any client on it would cut off the others (a writer closing under a searcher).
         return MilvusClient(uri=uri, timeout=5, alias=f"minsearch-{uuid.uuid4().hex}")
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 (pymilvus raises many kinds; each is a one-line error)
         raise MinsearchError(f"--milvus-uri {uri}: cannot connect to Milvus ({_reason(e)})") from None
 
 
@@ -316,7 +316,7 @@ class MilvusStore:
             return fn(*args, **kwargs)
         except MinsearchError:
             raise
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 (pymilvus raises many kinds; each is a one-line error)
             raise MinsearchError(f"Milvus {self.uri} ({self._chunks}): {what} failed ({_reason(e)})") from None
 
     # -- searching ------------------------------------------------------------------------------
@@ -399,7 +399,7 @@ class MilvusStore:
                 rows = self._client.query(self._chunks, filter=_and("is_primary == true", f"TEXT_MATCH(words, '{safe}')"),
                                           output_fields=["count(*)"]) if safe else []
                 df = int(rows[0]["count(*)"]) if rows else 0
-            except Exception:
+            except Exception:  # noqa: BLE001 (a document frequency Milvus cannot count weighs as a rare word)
                 df = 0
             self._idfs[term] = math.log(max(n, 1) / (df + 1)) + 1
         return self._idfs[term]
@@ -518,7 +518,7 @@ class MilvusStore:
     def close(self) -> None:
         try:
             self._client.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 (closing a lost connection)
             pass
 
 
@@ -706,7 +706,7 @@ class MilvusWriter:
                 c.flush(name)
         except MinsearchError:
             raise
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 (pymilvus raises many kinds; each is a one-line error)
             raise MinsearchError(
                 f"Milvus {self.settings.milvus_uri} ({self._chunks}): writing failed ({_reason(e)}); "
                 f"re-run the same `minsearch index` to finish"
@@ -781,8 +781,8 @@ class _Lease:
             if cur and cur.get("holder") == self.holder:
                 self.client.delete(self.meta, filter='key == "writer"')
                 self.client.flush(self.meta)
-        except Exception:
-            pass  # the lease expires by itself
+        except Exception:  # noqa: BLE001 (the lease expires by itself)
+            pass
 
 
 @contextmanager
@@ -810,5 +810,5 @@ def milvus_writer(settings: Settings, dim: int, wait: float = 0.0) -> Iterator[M
         finally:
             try:
                 client.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 (closing a lost connection)
                 pass

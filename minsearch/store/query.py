@@ -12,6 +12,7 @@ Two analyses of the same text sit side by side: ``text`` (stemmed, for recall) a
 Neither drops stopwords, because ``StemmingAnalyzer()`` with its default stoplist renumbers
 positions and makes ``"with child"`` match any "child" (see FIELD-NOTES).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ from ..model import MinsearchError
 
 # -- analysis: the tokens of each field ------------------------------------------------------------
 class WholeAmounts(Filter):
-    """"820.00" is also "820": minutes print sums with pence or cents ("$233,820.00"), people type
+    """ "820.00" is also "820": minutes print sums with pence or cents ("$233,820.00"), people type
     them without ("$233,820"). The whole part is added at the same position, so phrases still work."""
 
     def __call__(self, tokens):
@@ -156,7 +157,7 @@ def parse(text: str, sch: Optional[fields.Schema] = None, strict: bool = True) -
         q = _drop_loose_stopwords(_lift_nots(parser.parse(rewritten)))
         _check(q)
         _refuse_leading_wildcards(q)
-    except Exception as e:  # Whoosh raises bare Exception for bad dates and ranges
+    except Exception as e:  # noqa: BLE001 (Whoosh raises bare Exception for bad dates and ranges)
         if strict:
             if isinstance(e, LeadingWildcard):
                 raise QuerySyntaxError(f"query: {e}") from None
@@ -192,8 +193,10 @@ def _refuse_leading_wildcards(q: query.Query) -> None:
         elif isinstance(leaf, (query.Wildcard, query.Prefix)) and (not leaf.text or leaf.text[0] in "*?"):
             pattern = leaf.text if isinstance(leaf, query.Wildcard) else leaf.text + "*"
         if pattern is not None:
-            raise LeadingWildcard(f"{pattern!r} starts with a wildcard, which would scan every word in the index; "
-                                  f"put at least one letter first (e.g. e*)")
+            raise LeadingWildcard(
+                f"{pattern!r} starts with a wildcard, which would scan every word in the index; "
+                f"put at least one letter first (e.g. e*)"
+            )
 
 
 def leaves(q: query.Query) -> Iterator[query.Query]:
@@ -214,9 +217,13 @@ def _drop_loose_stopwords(q: query.Query) -> query.Query:
     if isinstance(q, query.CompoundQuery):
         q.subqueries = [_drop_loose_stopwords(sub) for sub in q.subqueries]
         if isinstance(q, query.Or):
-            kept = [sub for sub in q.subqueries
-                    if not (isinstance(sub, query.Term) and sub.fieldname in ("text", "title")
-                            and str(sub.text) in STOPWORDS)]
+            kept = [
+                sub
+                for sub in q.subqueries
+                if not (
+                    isinstance(sub, query.Term) and sub.fieldname in ("text", "title") and str(sub.text) in STOPWORDS
+                )
+            ]
             if kept and len(kept) < len(q.subqueries):
                 q.subqueries = kept
     return q
@@ -307,7 +314,8 @@ def plan_query(q: query.Query, scorable: AbstractSet[str], expansions: tuple[Exp
         elif isinstance(child, query.Phrase) and child.fieldname in scorable:
             other.append(child)
             concepts[("phrase", len(other) - 1)] = Concept(
-                others=[len(other) - 1], weight_terms=[(child.fieldname, w) for w in child.words])
+                others=[len(other) - 1], weight_terms=[(child.fieldname, w) for w in child.words]
+            )
         else:
             return None
     used: list[Expansion] = []
@@ -347,8 +355,11 @@ HIGHLIGHT_FIELDS = ("text", "title", "exact")  # fields whose terms are marked i
 
 def highlight_terms(q: query.Query) -> set[tuple[str, str]]:
     """The (field, term) pairs of ``q`` that a snippet marks (its words and phrases, not labels)."""
-    return {(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
-            for f, t in q.iter_all_terms() if f in HIGHLIGHT_FIELDS}
+    return {
+        (f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
+        for f, t in q.iter_all_terms()
+        if f in HIGHLIGHT_FIELDS
+    }
 
 
 # The syntax of a query, as text: operators, field names and the special characters.

@@ -18,8 +18,8 @@ from ..ingest.fingerprint import SKETCH, fingerprint
 from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters
 from .base import VectorResult
-from .query import label_key
 from .layout import DAMAGE, damaged
+from .query import label_key
 
 LABEL_FIELDS = ("doc_id", "council", "committee", "date")  # few distinct values: stored as codes
 ARRAY_FIELDS = ("kind", "exact", "sketch", "words")
