@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh machine:
 #   make demo   set up, index seeds/ into index/, run an example query
-#   make test   set up, run the whole test suite (what CI runs, via .ci/run)
+#   make test   set up, run the whole test suite (what CI runs, via .ci/run, after make lint)
+#   make lint   ruff (lint and format check), mypy on minsearch/, import layering
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export MINSEARCH_DATA ?= $(abspath ../shared/data)
 
-.PHONY: setup demo test test-fast browser bench bench-smoke serve clean
+.PHONY: setup demo lint test test-fast browser bench bench-smoke serve clean
 
 setup: $(STAMP)
 
@@ -28,6 +29,12 @@ demo: setup
 # Debian's Chromium for the real-browser tests (Playwright drives it; no browser download).
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: setup browser
 	$(BIN)/python -m pytest -q

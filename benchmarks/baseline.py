@@ -51,7 +51,6 @@ class Baseline:
         from minsearch.search import Searcher
 
         self.searcher = Searcher(load_settings(index_dir=home))  # only for its store and query encoder
-        store = self.searcher.store
         enc = self.searcher
 
         class _Emb(Embeddings):
@@ -63,20 +62,21 @@ class Baseline:
 
         t = time.perf_counter()
         docs, pairs, metas = [], [], []
-        for d in doc_ids:
-            try:
-                chunks = store.document_chunks(d)
-            except Exception:
-                chunks = []
-            for c in chunks:
-                v = store.chunk_vector(c.chunk_id)
-                if v is None:
-                    continue
-                content = f"{c.title}\n{c.text}" if c.title else c.text
-                meta = {"doc_id": c.doc_id, "chunk_id": c.chunk_id}
-                docs.append(Document(page_content=content, metadata=meta))
-                pairs.append((content, np.asarray(v, dtype=np.float32).tolist()))
-                metas.append(meta)
+        with self.searcher.pinned() as store:
+            for d in doc_ids:
+                try:
+                    chunks = store.document_chunks(d)
+                except Exception:
+                    chunks = []
+                for c in chunks:
+                    v = store.chunk_vector(c.chunk_id)
+                    if v is None:
+                        continue
+                    content = f"{c.title}\n{c.text}" if c.title else c.text
+                    meta = {"doc_id": c.doc_id, "chunk_id": c.chunk_id}
+                    docs.append(Document(page_content=content, metadata=meta))
+                    pairs.append((content, np.asarray(v, dtype=np.float32).tolist()))
+                    metas.append(meta)
         self.chunks = len(docs)
         t_load = time.perf_counter() - t
         t = time.perf_counter()

@@ -5,7 +5,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import shutil
 import time
 from pathlib import Path
@@ -21,15 +20,11 @@ CACHE = BENCH_DIR / ".cache"
 PLOTS = BENCH_DIR / "plots"
 SEEDS = ROOT / "seeds"
 
-_OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
-
-
 def plain_query(text: str) -> str:
-    """A query as plain words: Whoosh syntax characters (``? : " ( ) * [ ] ~ ^ +`` ...) become spaces
-    and the upper-case operators AND/OR/NOT/TO are lower-cased, so every query is an OR of its words."""
-    words = re.findall(r"\w+", text)
-    out = " ".join(words)
-    return _OPERATORS.sub(lambda m: m.group(1).lower(), out) or text.strip()
+    """A query as plain words (every query an OR of its words); see :func:`minsearch.store.query.as_plain_words`."""
+    from minsearch.store.query import as_plain_words
+
+    return as_plain_words(text)
 
 
 def file_hash(path: Path, extra: str = "") -> str:
@@ -137,8 +132,8 @@ def recipe() -> str:
     Part of every cached index's folder name, so a change in any of them builds a new one."""
     from minsearch.encode import TITLE_MODE
     from minsearch.ingest.chunker import CHUNKER_VERSION
-    from minsearch.store.keyword import ANALYSIS_VERSION
     from minsearch.store.layout import FORMAT_VERSION
+    from minsearch.store.query import ANALYSIS_VERSION
 
     return f"f{FORMAT_VERSION}c{CHUNKER_VERSION}a{ANALYSIS_VERSION}t{TITLE_MODE.replace(':', '')}"
 

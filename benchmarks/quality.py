@@ -228,7 +228,7 @@ def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=pri
                         labels.append(cid)
                 gains = {f"item{i}": g for i, _d, _f, g in items}
                 top100_cov = set()
-                for cid, doc, text, also in runs.get(r["qid"], [])[:100]:
+                for _cid, doc, text, also in runs.get(r["qid"], [])[:100]:
                     shown = [(doc, _norm(text))] + [(d, _norm(t)) for d, t in also]
                     top100_cov.update(it[0] for it in items if any(it[1] == d and it[2] in t for d, t in shown))
                 rel = [it for it in items if it[3] > 0]

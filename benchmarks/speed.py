@@ -107,7 +107,7 @@ def cold_cli(home: Path, runs: int = 5, log=print) -> dict:
     out = {}
     for mode in ("keyword", "hybrid"):
         times = []
-        for i in range(runs):
+        for _ in range(runs):
             t = time.perf_counter()
             p = subprocess.run(minsearch_exe() + ["query", "dental checks", "--index", str(home), "--mode", mode,
                                                   "--limit", "10"], capture_output=True, text=True)

@@ -21,9 +21,7 @@ import hashlib
 import itertools
 import json
 import pickle
-import re
 import time
-from collections import defaultdict
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -126,7 +124,8 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
     from minsearch.encode import load_tokenizer, model_spec
     from minsearch.glossary import with_meanings
     from minsearch.model import Filters
-    from minsearch.search import Searcher, semantic_text
+    from minsearch.search import Searcher
+    from minsearch.store.query import semantic_text
 
     from .quality import _limerick_id_map, minutes_index
 
@@ -218,9 +217,9 @@ _WORDS: dict[str, int] = {}
 def query_words(text: str) -> int:
     """How many parts the keyword view weighs a query's coverage by (KeywordResult.words)."""
     if text not in _WORDS:
-        from minsearch.store.keyword import SCORED_FIELDS, parse, plan_query, schema
+        from minsearch.store.query import SCORED_FIELDS, parse, plan_query
 
-        plan = plan_query(parse(text, schema(), strict=False)[0], SCORED_FIELDS)
+        plan = plan_query(parse(text, strict=False)[0], SCORED_FIELDS)
         _WORDS[text] = len(plan.concepts) if plan is not None else 0
     return _WORDS[text]
 
@@ -507,12 +506,12 @@ def main(argv: Optional[list[str]] = None) -> None:
     nonsense = [q.strip() for q in NONSENSE.read_text().splitlines() if q.strip() and not q.startswith("#")]
     encoder = caching_encoder()
     data = {}
-    from .common import CACHE, recipe
-
     # The glossary (and how its words are matched) decides what the views were asked for.
     from importlib import resources
 
     import minsearch.glossary
+
+    from .common import CACHE, recipe
 
     glossary_text = [resources.files("minsearch").joinpath("data", "glossary.tsv").read_text(encoding="utf-8"),
                      Path(minsearch.glossary.__file__).read_text(encoding="utf-8")]

@@ -19,7 +19,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 import numpy as np
 
@@ -196,14 +196,15 @@ class DocumentEncoder:
 
         import torch
 
-        transformer = self._st[0].auto_model.eval()
+        first: Any = self._st[0]  # the Transformer module (typed by sentence-transformers as Tensor | Module)
+        transformer = first.auto_model.eval()
 
         class _LastHidden(torch.nn.Module):
             def __init__(self, m: torch.nn.Module) -> None:
                 super().__init__()
                 self.m = m
 
-            def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            def forward(self, input_ids, attention_mask, token_type_ids):
                 return self.m(input_ids=input_ids, attention_mask=attention_mask,
                               token_type_ids=token_type_ids).last_hidden_state
 

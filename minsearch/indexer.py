@@ -17,7 +17,7 @@ import numpy as np
 
 from .config import Settings
 from .ingest.chunker import CHUNKER_VERSION, chunk_document
-from .ingest.readers import Skipped, SkipFile, SourceFile, check_paths, iter_source_files, read_source
+from .ingest.readers import SkipFile, Skipped, SourceFile, check_paths, iter_source_files, read_source
 from .model import Chunk, Document, MinsearchError
 from .store import writer_session
 from .store.base import DocRecord, DocUpdate
@@ -95,7 +95,7 @@ def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress,
             found.extend((item, doc) for doc in read_source(item, manifests))
         except SkipFile as e:
             skipped.append(Skipped(str(item.path), str(e)))
-        except Exception as e:  # a reader bug must cost one file, not the run
+        except Exception as e:  # noqa: BLE001 (a reader bug must cost one file, not the run)
             skipped.append(Skipped(str(item.path), f"could not be read ({e.__class__.__name__}: {e})"))
     aliases = folder_aliases([doc for _item, doc in found], known)
     docs: list[Document] = []
@@ -345,11 +345,11 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
         vectors = enc.encode(all_texts, progress=progress.advance)
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     updates = []
-    for (doc, chunks), (s, e, owners) in zip(chunked, spans):
+    for (doc, chunks), (s, e, units) in zip(chunked, spans):
         rec = DocRecord(doc_id=doc.doc_id, hash=_doc_hash(doc), source=doc.source, chunks=len(chunks),
                         title=doc.title or chunks[0].title, council=doc.council, committee=doc.committee,
                         date=doc.date, indexed_at=now, root=doc.root, path=doc.path, id_given=doc.id_given)
-        updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=owners))
+        updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=units))
     return updates, enc
 
 
@@ -369,9 +369,8 @@ def _local_encoder(settings: Settings, progress: Progress):
 
 def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:
     """The light ONNX query encoder lives in the index home (for every backend); export it once."""
-    from .store.layout import IndexLayout
-
     from .encode import remove_stale_exports
+    from .store.layout import IndexLayout
 
     folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
     if folder.is_dir():

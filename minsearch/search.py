@@ -5,22 +5,23 @@ the same filters, fuses them (:mod:`minsearch.ranking.fusion`), pages and builds
 """
 from __future__ import annotations
 
-import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Protocol
 
 import numpy as np
 
 from .config import FUSIONS, Settings, load_settings
 from .glossary import Glossary, load_glossary, with_meanings
 from .model import MODES, SORTS, Chunk, ChunkMeta, Filters, Hit, MinsearchError, Query, SearchResult, coverage_needed
-from .ranking.rank import RankParams, Ranked, about_procedure, exact_query, params_from, rank
+from .ranking.rank import Ranked, RankParams, about_procedure, exact_query, params_from, rank
 from .ranking.snippets import TermMatcher, sentence_spans, snippet
 from .store import open_store
-from .store.base import Facets, IndexInfo, KeywordResult, Store, VectorResult
+from .store.base import Facets, IndexInfo, KeywordResult, Store, StoreView, VectorResult
+from .store.query import semantic_text
 
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
@@ -45,14 +46,6 @@ class Candidates:
     @property
     def semantic_hits(self) -> list[tuple[str, float]]:
         return self.semantic.hits if self.semantic is not None else []
-_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|\b\w+:(?=\S)|[()"*?\[\]{}^~]')
-
-
-def semantic_text(text: str) -> str:
-    """The words of a query, without Whoosh syntax, for the encoder."""
-    return re.sub(r"\s+", " ", _SYNTAX.sub(" ", text)).strip() or text
-
-
 def check_date(value: Optional[str], name: str) -> Optional[str]:
     if not value:
         return None
@@ -62,6 +55,12 @@ def check_date(value: Optional[str], name: str) -> Optional[str]:
         raise MinsearchError(f"{name}: {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
+class _Encoder(Protocol):
+    """What the searcher needs of a query encoder (ONNX Runtime, or torch when no export exists)."""
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
 class Searcher:
     """Searches one index (embedded or Milvus). Thread-safe; reuse one per process."""
 
@@ -69,9 +68,9 @@ class Searcher:
         self.settings = settings or load_settings()
         self.store = store or open_store(self.settings)
         self.glossary: Glossary = load_glossary(self.settings.index_dir)
-        self._encoder = None
+        self._encoder: Optional[_Encoder] = None
         self._encoder_lock = threading.Lock()
-        self._executor = None
+        self._executor: Optional[ThreadPoolExecutor] = None
 
     # -- the query encoder, loaded on first semantic use --------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -80,7 +79,7 @@ class Searcher:
                 self._encoder = self._load_encoder()
         return self._encoder.encode(texts)
 
-    def _load_encoder(self):
+    def _load_encoder(self) -> _Encoder:
         from .encode import QueryEncoder
         from .store.layout import IndexLayout
 
@@ -126,7 +125,7 @@ class Searcher:
     def rank_params(self, fusion: Optional[str] = None) -> RankParams:
         return params_from(self.settings, fusion)
 
-    def candidates(self, q: Query, view: Store, *, strict: bool = True) -> Candidates:
+    def candidates(self, q: Query, view: StoreView, *, strict: bool = True) -> Candidates:
         """Both views' candidates for a validated query, under its filters (no ranking yet)."""
         s = self.settings
         # The same pool for both orders, so "newest first" lists the same matches, and counts them
@@ -181,7 +180,7 @@ class Searcher:
         with self.pinned() as view:
             return self._search(view, q, strict, snippets)
 
-    def _search(self, view: Store, q: Query, strict: bool, snippets: bool) -> SearchResult:
+    def _search(self, view: StoreView, q: Query, strict: bool, snippets: bool) -> SearchResult:
         q, notices = self.validate(q)
         c = self.candidates(q, view, strict=strict)
         params = self.rank_params(q.fusion)
@@ -207,16 +206,14 @@ class Searcher:
         result.expansions = c.expansions
         return result
 
-    def _pool(self):
+    def _pool(self) -> ThreadPoolExecutor:
         with self._encoder_lock:
             if self._executor is None:
-                from concurrent.futures import ThreadPoolExecutor
-
                 self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="minsearch-semantic")
         return self._executor
 
     @contextmanager
-    def pinned(self) -> Iterator[Store]:
+    def pinned(self) -> Iterator[StoreView]:
         """Pick up a newly published index, then pin it until the block ends: one request reads
         one generation, and that generation is not closed under it."""
         self.store.refresh()
@@ -229,7 +226,7 @@ class Searcher:
         with self.pinned() as view:
             return self._more_like_this(view, chunk_id, limit, offset, filters, snippets)
 
-    def _more_like_this(self, view: Store, chunk_id: str, limit: int, offset: int, filters: Optional[Filters],
+    def _more_like_this(self, view: StoreView, chunk_id: str, limit: int, offset: int, filters: Optional[Filters],
                         snippets: bool) -> SearchResult:
         found = view.chunks([chunk_id]).get(chunk_id)
         vec = view.chunk_vector(chunk_id)
@@ -247,7 +244,7 @@ class Searcher:
         q = Query(text=found.text[:200], mode="semantic", limit=limit, offset=offset, filters=f)
         return self._result(view, q, ranking.matches, [], [], snippets, vec)
 
-    def _hits(self, view: Store, ranked: list[Ranked], first: int) -> list[Hit]:
+    def _hits(self, view: StoreView, ranked: list[Ranked], first: int) -> list[Hit]:
         ids = [r.chunk_id for r in ranked] + [a for r in ranked for a in r.also]
         chunks = view.chunks(ids)
         return [
@@ -256,7 +253,7 @@ class Searcher:
             for i, r in enumerate(ranked) if r.chunk_id in chunks
         ]
 
-    def _result(self, view: Store, q: Query, ranked: list[Ranked], terms: list[tuple[str, str]], notices: list[str],
+    def _result(self, view: StoreView, q: Query, ranked: list[Ranked], terms: list[tuple[str, str]], notices: list[str],
                 snippets: bool, qvec: Optional[np.ndarray] = None, more: bool = False) -> SearchResult:
         hits = self._hits(view, ranked[q.offset : q.offset + q.limit], q.offset)
         words = sorted({t for _f, t in terms})

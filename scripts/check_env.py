@@ -2,7 +2,8 @@
 import sys
 from importlib import metadata
 
-bad = sorted(d.metadata["Name"] for d in metadata.distributions() if d.metadata["Name"].lower().startswith(("nvidia-", "nvidia_")))
+bad = sorted(d.metadata["Name"] for d in metadata.distributions()
+             if d.metadata["Name"].lower().startswith(("nvidia-", "nvidia_")))
 torch_version = metadata.version("torch")
 if bad or "+cpu" not in torch_version and torch_version != "2.13.0":
     sys.exit(f"set-up error: CUDA packages were installed ({', '.join(bad) or 'torch ' + torch_version}); "

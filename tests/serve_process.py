@@ -63,7 +63,7 @@ class ServeProcess:
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.__exit__(None, None, None)
-                    raise ServerDidNotStart(f"minsearch serve did not start:\n{self.log_path.read_text()[-2000:]}")
+                    raise ServerDidNotStart(f"minsearch serve did not start:\n{self.log_path.read_text()[-2000:]}") from None
                 time.sleep(0.2)
 
     def __exit__(self, *exc) -> None:

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from serve_process import ServeProcess, ServerDidNotStart  # tests/ is on sys.path: no package
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -7,12 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from test_ingest_formats import MINUTES_PAGES, make_pdf
 
 from minsearch.ingest import readers
 from minsearch.ingest.chunker import chunk_document
 from minsearch.ingest.readers import SkipFile, Skipped, SourceFile, iter_source_files, read_source
-
-from test_ingest_formats import MINUTES_PAGES, make_pdf
 
 
 def read_all(folder: Path):

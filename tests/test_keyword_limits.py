@@ -18,6 +18,7 @@ from minsearch.app.cli import main
 from minsearch.config import load_settings
 from minsearch.model import Chunk, MinsearchError, Query
 from minsearch.store import keyword
+from minsearch.store.query import STEMMED
 
 
 @pytest.mark.parametrize("q", ["*e*", "?x", "text:*e*", "exact:*e* text:*e*", "dental *tal", "text:*", "*"])
@@ -59,7 +60,7 @@ def test_trailing_wildcards_and_ranges_expand_to_a_bounded_list(searcher, monkey
     hits = searcher.search(Query("text:c*", mode="keyword", limit=100), snippets=False).hits
     assert hits
     for h in hits:
-        stems = {t.text for t in keyword.STEMMED(h.chunk.text)}
+        stems = {t.text for t in STEMMED(h.chunk.text)}
         assert stems & set(first6), (first6, h.chunk.text[:80])
     monkeypatch.undo()
     r = searcher.search(Query("dent*", mode="keyword"), snippets=False)
@@ -93,7 +94,7 @@ def _synthetic_index(home: Path, docs: int = 2500, vocabulary: int = 30000, dim:
         v /= np.linalg.norm(v, axis=1, keepdims=True)
         rec = DocRecord(doc_id=f"d{d}", hash=str(d), source=f"d{d}.txt", chunks=10)
         updates.append(DocUpdate(record=rec, chunks=chunks, vectors=v, units=np.arange(10)))
-    with WriterLock(IndexLayout(home)):
+    with WriterLock(IndexLayout(home).lock_file):
         EmbeddedWriter(home, "all-MiniLM-L6-v2", dim).commit(updates, [])
     return vocab
 

@@ -7,8 +7,9 @@ import pytest
 
 from minsearch.model import Chunk, Filters
 from minsearch.store import keyword
-from minsearch.store.keyword import SCORED_FIELDS, KeywordIndex, filter_query, parse, plan_query
+from minsearch.store.keyword import KeywordIndex, filter_query
 from minsearch.store.keyword_scoring import plain_terms
+from minsearch.store.query import SCORED_FIELDS, parse, plan_query
 
 WORDS = ("housing dental checks children care foster carers budget road repairs library school "
          "planning permission flooding grant council committee report the of and").split()

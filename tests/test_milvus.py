@@ -17,12 +17,12 @@ import pytest
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite", reason="milvus-lite (and setuptools<81) not installed")
 
+from milvus_server import MilvusServer  # noqa: E402  (tests/ is on sys.path: no package)
+
 from minsearch.config import load_settings  # noqa: E402
 from minsearch.indexer import index_paths  # noqa: E402
 from minsearch.model import Filters, MinsearchError, Query  # noqa: E402
 from minsearch.search import Searcher  # noqa: E402
-
-from milvus_server import MilvusServer  # noqa: E402  (tests/ is on sys.path: no package)
 
 pytestmark = pytest.mark.slow
 
@@ -152,26 +152,26 @@ def test_info_and_facets(msearcher, milvus):
 
 # -- the same answers as the embedded store ----------------------------------------------------
 def test_same_chunks_and_vectors_as_embedded(msearcher, searcher):
-    a, b = msearcher.store, searcher.store
-    some = ["000_87bfe40191ebd6ef#p8", "002_85a858a1c7ec9477#p19", "003_bbc4287e823e4516#p2", "missing#p1"]
-    assert a.chunks(some) == b.chunks(some)
-    for cid in some[:3]:
-        assert float(a.chunk_vector(cid) @ b.chunk_vector(cid)) > 0.9999
-    assert a.chunk_vector("missing#p1") is None
-    every = [c.chunk_id for d in ("000_87bfe40191ebd6ef", "002_85a858a1c7ec9477", "004_9cb78d4272562d1a")
-             for c in b.document_chunks(d)]
-    assert a.chunk_meta(every) == b.chunk_meta(every)
-    assert {m.kind for m in b.chunk_meta(every).values()} >= {"substance", "procedure"}
-    q = np.asarray(a.chunk_vector(some[0]))
-    assert a.vector_scores(q, some) == pytest.approx(b.vector_scores(q, some), abs=1e-4)
-    assert a.facets() == b.facets()
+    with msearcher.pinned() as a, searcher.pinned() as b:
+        some = ["000_87bfe40191ebd6ef#p8", "002_85a858a1c7ec9477#p19", "003_bbc4287e823e4516#p2", "missing#p1"]
+        assert a.chunks(some) == b.chunks(some)
+        for cid in some[:3]:
+            assert float(a.chunk_vector(cid) @ b.chunk_vector(cid)) > 0.9999
+        assert a.chunk_vector("missing#p1") is None
+        every = [c.chunk_id for d in ("000_87bfe40191ebd6ef", "002_85a858a1c7ec9477", "004_9cb78d4272562d1a")
+                 for c in b.document_chunks(d)]
+        assert a.chunk_meta(every) == b.chunk_meta(every)
+        assert {m.kind for m in b.chunk_meta(every).values()} >= {"substance", "procedure"}
+        q = np.asarray(a.chunk_vector(some[0]))
+        assert a.vector_scores(q, some) == pytest.approx(b.vector_scores(q, some), abs=1e-4)
+        assert a.facets() == b.facets()
 
 
 def test_vector_search_equals_embedded(msearcher, searcher):
     q = searcher.encode(["foster carers and placement stability"])[0]
     for f in (Filters(), Filters(council="Wolverhampton"), Filters(exclude_doc_id="003_bbc4287e823e4516")):
-        a = msearcher.store.vector_search(q, f, 20).hits
-        b = searcher.store.vector_search(q, f, 20).hits
+        with msearcher.pinned() as ma, searcher.pinned() as ea:
+            a, b = ma.vector_search(q, f, 20).hits, ea.vector_search(q, f, 20).hits
         assert [c for c, _ in a] == [c for c, _ in b]
         assert np.allclose([s for _, s in a], [s for _, s in b], atol=1e-4)
 
@@ -201,8 +201,9 @@ def test_syntax_error_is_an_error_or_a_plain_words_fallback(msearcher):
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path):
-    from minsearch.store import open_store
     from milvus_server import free_port
+
+    from minsearch.store import open_store
 
     s = load_settings(index_dir=tmp_path, backend="milvus", milvus_uri=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(MinsearchError, match="cannot connect"):

@@ -1,18 +1,18 @@
 """Fusion and ranking rules, on hand-made lists and on a small real index."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from minsearch.config import load_settings
 from minsearch.indexer import index_paths
-from minsearch.model import Query
-from dataclasses import replace
-
 from minsearch.ingest.fingerprint import fingerprint
-from minsearch.model import ChunkMeta
+from minsearch.model import ChunkMeta, Query
 from minsearch.ranking.fusion import fuse, rrf, weighted
 from minsearch.ranking.rank import ASKED, NAMES, RankParams, about_procedure, exact_query, rank
-from minsearch.search import Searcher, semantic_text
+from minsearch.search import Searcher
+from minsearch.store.query import semantic_text
 
 
 def test_rrf_rewards_agreement_between_the_views():

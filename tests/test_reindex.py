@@ -107,7 +107,7 @@ def test_old_generations_are_cleaned_up(corpus, index_copy, doc_encoder):
 
 
 def test_a_second_writer_is_refused_with_the_holders_pid(corpus, index_copy, doc_encoder):
-    with WriterLock(IndexLayout(index_copy)):
+    with WriterLock(IndexLayout(index_copy).lock_file):
         with pytest.raises(IndexBusy, match=f"pid {os.getpid()}"):
             run(corpus, index_copy, doc_encoder)
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from minsearch.config import load_settings
-from minsearch.search import Searcher
 from minsearch.model import Filters, MinsearchError, Query
+from minsearch.search import Searcher
 
 DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7ec9477#p19",
           "002_85a858a1c7ec9477#p20", "002_85a858a1c7ec9477#p23"}

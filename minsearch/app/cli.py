@@ -10,9 +10,12 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 from ..config import FUSIONS, Settings, load_settings
 from ..model import MODES, SORTS, MinsearchError, os_error_text
@@ -67,7 +70,7 @@ class _Progress:
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
-        self._bar = None
+        self._bar: Optional[ProgressBar[int]] = None
         self._phase = ""
         self._total = 0
         self._done = 0
@@ -248,8 +251,8 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
     color = sys.stdout.isatty()
     for n in result.notices:
         click.echo(f"note: {n}", err=True)
-    for e in result.expansions:
-        click.echo(f"note: also searched {e}", err=True)
+    for also in result.expansions:
+        click.echo(f"note: also searched {also}", err=True)
     if not result.hits:
         click.echo("No confident matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
         if result.closest:
@@ -302,8 +305,8 @@ def status_cmd(index: Optional[str], as_json: bool, backend: Optional[str], milv
 
     try:
         store = open_store(_settings(index, backend, milvus_uri, milvus_collection))
-        info = store.info()
-        facets = store.facets()
+        with store.pinned() as view:
+            info, facets = view.info(), view.facets()
     except MinsearchError as e:
         _fail(str(e))
     if as_json:

@@ -22,7 +22,7 @@ from flask import Flask, Response, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from ..config import PROJECT_ROOT, Settings, load_settings
-from ..model import MODES, SORTS, Filters, IndexUnavailable, MinsearchError, Query, SearchResult, printable
+from ..model import MODES, SORTS, Chunk, Filters, IndexUnavailable, MinsearchError, Query, SearchResult, printable
 
 log = logging.getLogger("minsearch.web")
 
@@ -146,7 +146,7 @@ def _pages(page: int, pages: int) -> list[Optional[int]]:
     return out
 
 
-def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
+def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:  # noqa: C901 (every route is a closure here; the web work of issue 14 makes it a Blueprint)
     """The WSGI app. One :class:`Searcher` per app (thread-safe; it follows new index generations)."""
     if searcher is None:
         from ..search import Searcher
@@ -154,8 +154,8 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
         searcher = Searcher(settings or load_settings())
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "web" / "templates"),
                 static_folder=str(PROJECT_ROOT / "web" / "static"), static_url_path="/static")
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # (DefaultJSONProvider's; JSONProvider lacks them)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["minsearch.searcher"] = searcher
     app.jinja_env.globals.update(MODES=MODES, SORTS=SORTS, MODE_LABELS=MODE_LABELS, SORT_LABELS=SORT_LABELS,
                                  SECTION_LABELS=SECTION_LABELS, nice_date=_nice_date)
@@ -256,7 +256,7 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
         if item not in items:
             item = items[0] if len(items) == 1 else None
         shown = [c for c in chunks if item is None or c.item == item]
-        groups = []  # (item, title, [(section heading or None, chunk)])
+        groups: list[tuple[int, str, list[tuple[Optional[str], Chunk]]]] = []  # (item, title, [(heading, chunk)])
         for c in shown:
             if not groups or groups[-1][0] != c.item:
                 groups.append((c.item, c.title, []))
@@ -366,7 +366,7 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
             return render_template("error.html", status=500, heading="Something went wrong",
                                    message="The search page hit a problem it did not expect. It has been "
                                            "logged; please try again, or try a different search."), 500
-        except Exception:  # a broken template must not turn into a traceback either
+        except Exception:  # noqa: BLE001 (the last-resort error page: a broken template must not become a traceback)
             return Response("Something went wrong. Please try again.", 500, mimetype="text/plain")
 
     @app.after_request

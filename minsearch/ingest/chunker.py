@@ -13,6 +13,8 @@ from typing import Iterator, Optional
 
 from ..model import Chunk, Document
 from .kinds import classify, split_procedure_lines
+from .paragraphs import BULLET, WS, Para
+from .structure import rebuild_paragraphs, split_numbered_items
 
 # Bump when chunking changes what a document becomes: the indexer then re-chunks every document.
 # 3: paragraphs have a kind (substance / procedure / heading); motion blocks are split into
@@ -21,9 +23,6 @@ from .kinds import classify, split_procedure_lines
 CHUNKER_VERSION = 4
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
-# Any whitespace, including the non-breaking spaces minutes are full of.
-_WS = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
-_BULLET = re.compile(r"^[\s\u00a0]*(?:[·•▪◦●\-–*]|o(?=[\s\u00a0]{2}))[\s\u00a0]+")
 _NUMBERED = re.compile(r"^[\s\u00a0]*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])[\s\u00a0]+\S")
 
 # Heading lines, matched on the whole (normalised) paragraph.
@@ -41,26 +40,9 @@ _MOTION = re.compile(
     re.I,
 )
 
-@dataclass
-class _Para:
-    start: int
-    end: int
-    raw: str
-    kind: Optional[str] = None  # known from its place in a motion block; else classified by its text
-
-    @property
-    def text(self) -> str:
-        return normalise(self.raw)
-
-
-def normalise(raw: str) -> str:
-    """Collapse all whitespace (nbsp included) to single spaces and drop bullet glyphs."""
-    return _WS.sub(" ", _BULLET.sub("", raw)).strip()
-
-
-def paragraphs(text: str) -> list[_Para]:
+def paragraphs(text: str) -> list[Para]:
     """Paragraph spans: blank-line blocks, further split at bullet and numbered lines."""
-    out: list[_Para] = []
+    out: list[Para] = []
     block: list[tuple[int, int]] = []  # line spans of the current block
 
     def flush() -> None:
@@ -70,18 +52,18 @@ def paragraphs(text: str) -> list[_Para]:
         cur_end = block[0][1]
         for s, e in block[1:]:
             line = text[s:e]
-            if _BULLET.match(line) or _NUMBERED.match(line):
-                out.append(_Para(cur_start, cur_end, text[cur_start:cur_end]))
+            if BULLET.match(line) or _NUMBERED.match(line):
+                out.append(Para(cur_start, cur_end, text[cur_start:cur_end]))
                 cur_start = s
             cur_end = e
-        out.append(_Para(cur_start, cur_end, text[cur_start:cur_end]))
+        out.append(Para(cur_start, cur_end, text[cur_start:cur_end]))
         block.clear()
 
     pos = 0
     for line in text.splitlines(keepends=True):
         start, pos = pos, pos + len(line)
         body = line.rstrip("\r\n")
-        if not _WS.sub("", body):
+        if not WS.sub("", body):
             flush()
         else:
             block.append((start, start + len(body)))
@@ -92,11 +74,11 @@ def paragraphs(text: str) -> list[_Para]:
 @dataclass
 class _Item:
     title: str
-    paras: list[_Para]
+    paras: list[Para]
     has_minutes_heading: bool
 
 
-def _split_seed_items(paras: list[_Para], default_title: str) -> list[_Item]:
+def _split_seed_items(paras: list[Para], default_title: str) -> list[_Item]:
     """ModernGov agenda-item pages: "Agenda item" then the title line, repeated per item."""
     items: list[_Item] = []
     i = 0
@@ -123,15 +105,11 @@ def _split_seed_items(paras: list[_Para], default_title: str) -> list[_Item]:
     return items
 
 
-def _numbered_items(text: str, paras: list[_Para], default_title: str) -> Optional[list[_Item]]:
+def _numbered_items(text: str, paras: list[Para], default_title: str) -> Optional[list[_Item]]:
     """Numbered agenda items of real minutes (``1.``, ``(Item 5)``, ``Minute No. 12/2024``).
 
-    Supplied by :mod:`minsearch.ingest.structure` when present; None means "no numbering found".
+    Found by :mod:`minsearch.ingest.structure`; None means "no numbering found".
     """
-    try:
-        from .structure import split_numbered_items
-    except ImportError:
-        return None
     spans = split_numbered_items(text, paras)
     if not spans:
         return None
@@ -181,7 +159,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
     return chunks
 
 
-def _split_motion(text: str, para: _Para) -> list[_Para]:
+def _split_motion(text: str, para: Para) -> list[Para]:
     """A motion block as its mover lines, its motion text and its vote tally (see
     :func:`~.kinds.split_procedure_lines`); other paragraphs unchanged."""
     parts = split_procedure_lines(para.raw)
@@ -189,7 +167,7 @@ def _split_motion(text: str, para: _Para) -> list[_Para]:
         para.kind = parts[0][2]
         return [para]
     lines = para.raw.split("\n")
-    out: list[_Para] = []
+    out: list[Para] = []
     pos = para.start
     for first, stop, kind in parts:
         raw = "\n".join(lines[first:stop])
@@ -200,17 +178,13 @@ def _split_motion(text: str, para: _Para) -> list[_Para]:
         e = text.find(tail, max(s, pos), para.end) if tail and s >= 0 else -1
         start = s if s >= 0 else para.start
         end = e + len(tail) if e >= 0 else para.end
-        out.append(_Para(start, max(end, start + 1), raw, kind))
+        out.append(Para(start, max(end, start + 1), raw, kind))
         pos = max(pos, start)
     return out
 
 
-def _document_paragraphs(doc: Document) -> list[_Para]:
+def _document_paragraphs(doc: Document) -> list[Para]:
     if doc.format == "pdf" or _looks_line_broken(doc.text):
-        try:
-            from .structure import rebuild_paragraphs
-        except ImportError:
-            return paragraphs(doc.text)
         return rebuild_paragraphs(doc.text)
     return paragraphs(doc.text)
 
@@ -232,7 +206,7 @@ def _looks_line_broken(text: str) -> bool:
     return bool(marker) and short / len(lines) > 0.5
 
 
-def _first_line_title(paras: list[_Para]) -> str:
+def _first_line_title(paras: list[Para]) -> str:
     for p in paras[:3]:
         t = p.text
         if 3 <= len(t) <= 120 and not _AGENDA_ITEM.match(t):
@@ -240,7 +214,7 @@ def _first_line_title(paras: list[_Para]) -> str:
     return ""
 
 
-def _sections(item: _Item) -> Iterator[tuple[str, _Para]]:
+def _sections(item: _Item) -> Iterator[tuple[str, Para]]:
     """(section, paragraph) for the content paragraphs of one item; headings are consumed."""
     section = "description" if item.has_minutes_heading else "minutes"
     first = True
@@ -269,7 +243,7 @@ def _sections(item: _Item) -> Iterator[tuple[str, _Para]]:
             first = False
             continue
         first = False
-        if section == "minutes" and resolving_list and (_NUMBERED.match(para.raw) or _BULLET.match(para.raw)):
+        if section == "minutes" and resolving_list and (_NUMBERED.match(para.raw) or BULLET.match(para.raw)):
             yield "resolved", para  # the (a), (b) ... points of "RESOLVED that Cabinet:"
             continue
         resolving_list = False

@@ -77,9 +77,11 @@ def limerick_committee(meeting_title: str) -> str:
     of Adare-Rathkeale``; ``A Full Meeting of Limerick City and County Council`` -> ``Full Council``."""
     t = _clean_space(meeting_title)
     t = re.sub(r"(?i)^(?:an?\s+)?(?:virtual\s+)?", "", t)
-    if re.search(r"(?i)\b(?:full|ordinary|adjourned|special|annual|budget)?\s*meeting\s+of\s+limerick\s+city\s+and\s+county\s+council$", t) and "policing" not in t.lower():
+    full = r"(?i)\b(?:full|ordinary|adjourned|special|annual|budget)?\s*meeting\s+of\s+limerick\s+city\s+and\s+county\s+council$"
+    if re.search(full, t) and "policing" not in t.lower():
         return "Full Council"
-    t = re.sub(r"(?i)^(?:(?:monthly|special|adjourned|annual|budget|full|virtual)\s+)*meeting\s+(?:of|for|to\s+consider\s+.*?\s+for)\s+(?:the\s+)?", "", t)
+    t = re.sub(r"(?i)^(?:(?:monthly|special|adjourned|annual|budget|full|virtual)\s+)*"
+               r"meeting\s+(?:of|for|to\s+consider\s+.*?\s+for)\s+(?:the\s+)?", "", t)
     t = re.sub(r"(?i)\s+meeting$|\s+meeting\b(?=\s+(?:of|for)\b)", "", t)
     t = re.sub(r"(?i)\b(committee)\s+committee\b", r"\1", t)
     t = re.sub(r"(?i)^limerick\s+city\s+and\s+county\s+council(?:['’]s)?\s+", "", t)
@@ -163,7 +165,7 @@ def _london_items(items: dict, out: list[str], counter: list[int]) -> None:
                 out.extend(_motion_block(c))
             else:
                 out.extend(_strings([c]))
-        atts = [a.get("title") for a in it.get("attachments") or [] if isinstance(a, dict) and a.get("title")]
+        atts = [str(a["title"]) for a in it.get("attachments") or [] if isinstance(a, dict) and a.get("title")]
         if atts:
             out.append("Supporting documents: " + "; ".join(_clean_space(a) for a in atts))
         _london_items(it.get("items") or {}, out, counter)

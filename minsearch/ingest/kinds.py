@@ -44,7 +44,8 @@ _HONORIFIC = re.compile(
 _INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$|^\([A-Z]{1,2}\)$")
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:O['’]|Mc|Mac|Ó|Ní|Nic|de|van|von|der|le|la|di|da)[\w'’\-]*)$")
 _LIST_SPLIT = re.compile(r"\s*(?:[,;]|\band\b|&)\s*")
-_LIST_NOISE = re.compile(r"\((?:chair|vice[-\s]?chair|chairman|chairperson|\d+|[A-Z]{1,2})\)|\bM\.C\.C\.|\bMCC\b|\bOBE\b|\bMBE\b|\bCBE\b", re.I)
+_LIST_NOISE = re.compile(r"\((?:chair|vice[-\s]?chair|chairman|chairperson|\d+|[A-Z]{1,2})\)"
+                         r"|\bM\.C\.C\.|\bMCC\b|\bOBE\b|\bMBE\b|\bCBE\b", re.I)
 
 
 def _name_item(item: str) -> bool:
@@ -105,7 +106,8 @@ _RESULT = re.compile(
     r"^(?:the\s+)?(?:main\s+|substantive\s+|original\s+|amended\s+)?(?:motion|amendment|recommendation|resolution|question)?"
     r"\s*(?:(?:was|is)\s+)?(?:declared\s+)?(?:passed|carried|failed|lost|defeated|fell|adopted|agreed|withdrawn)" + _RESULT_TAIL
     + r"|^(?:the\s+)?(?:motion|amendment|question)\s+(?:was\s+)?put(?:\s+to\s+the\s+vote)?" + _RESULT_TAIL
-    + r"|^(?:the\s+)?[\w\s]{0,30}\bdeclared\s+the\s+(?:motion|amendment|resolution)\s+(?:carried|lost|passed|defeated)" + _RESULT_TAIL,
+    + r"|^(?:the\s+)?[\w\s]{0,30}\bdeclared\s+the\s+(?:motion|amendment|resolution)"
+    r"\s+(?:carried|lost|passed|defeated)" + _RESULT_TAIL,
     re.I,
 )
 _COUNT = re.compile(r"\(\s*\d+\s+to\s+\d+\s*\)|\b\d+\s+(?:votes?\s+)?(?:for|in\s+favou?r)\b.{0,20}\b\d+\s+against\b", re.I)

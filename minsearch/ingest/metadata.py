@@ -172,7 +172,8 @@ def metadata_from_name(name: str) -> dict:
         out["date"] = iso
     words = (m.group("a") or m.group("b") or "").strip(" _.-")
     words = re.sub(r"[_-]+", " ", words).strip()
-    if words and re.fullmatch(r"[A-Za-z][A-Za-z &']{2,80}", words) and not re.fullmatch(r"(?i)minutes?|agenda|doc(?:ument)?", words):
+    if (words and re.fullmatch(r"[A-Za-z][A-Za-z &']{2,80}", words)
+            and not re.fullmatch(r"(?i)minutes?|agenda|doc(?:ument)?", words)):
         words = re.sub(r"(?i)\s*\bminutes?\b\s*", " ", words).strip()
         if words:
             out["committee"] = smart_title(words.upper()) if words.islower() else words
@@ -221,7 +222,8 @@ def metadata_from_text(text: str) -> dict:
     # The council: a heading line that is a council's name.
     for ln in lines[:8]:
         cand = re.split(r"\s+[–—-]\s+|\s*[–—]\s*", ln)[0].strip()
-        if _COUNCIL_NAME.match(cand) and len(cand.split()) >= 2 and not re.match(r"(?i)^(?:the\s+)?(?:county|city|borough|district|town|parish|full)\s+council$", cand):
+        generic = r"(?i)^(?:the\s+)?(?:county|city|borough|district|town|parish|full)\s+council$"
+        if _COUNCIL_NAME.match(cand) and len(cand.split()) >= 2 and not re.match(generic, cand):
             out["council"] = smart_title(cand)
             break
     # The committee: "meeting of the X held", or a heading line "X PANEL – date".
@@ -229,7 +231,8 @@ def metadata_from_text(text: str) -> dict:
     if mo:
         body = mo.group("body").strip()
         body = re.split(r"\s+(?:held|on|at|in)\s+", body, maxsplit=1)[0]
-        if _COUNCIL_NAME.match(body) and len(body.split()) >= 3 and not re.match(r"(?i)(?:county|city|borough|district)\s+council$", body):
+        if (_COUNCIL_NAME.match(body) and len(body.split()) >= 3
+                and not re.match(r"(?i)(?:county|city|borough|district)\s+council$", body)):
             out.setdefault("council", smart_title(body))
         elif 2 <= len(body) <= 100:
             out["committee"] = smart_title(body)

@@ -10,7 +10,7 @@ import io
 import logging
 import warnings
 
-from .readers import SkipFile
+from .skip import SkipFile
 
 PAGE_BREAK = "\n\f\n"
 MAX_PAGES = 2000
@@ -44,19 +44,19 @@ def pdf_text(data: bytes) -> str:
             except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
                     RecursionError, OSError, AssertionError, NotImplementedError) as e:
                 raise SkipFile(f"corrupt PDF ({_reason(e)})") from None
-            except Exception as e:  # pypdf raises many kinds on broken input
+            except Exception as e:  # noqa: BLE001 (pypdf raises many kinds on broken input)
                 raise SkipFile(f"corrupt PDF ({_reason(e)})") from None
             if reader.is_encrypted:
                 try:
                     ok = reader.decrypt("")  # many "encrypted" PDFs have only an owner password
-                except Exception as e:
+                except Exception as e:  # noqa: BLE001 (pypdf: any failure to decrypt is a skip)
                     raise SkipFile(f"encrypted PDF (cannot decrypt: {_reason(e)})") from None
                 if not ok:
                     raise SkipFile("encrypted PDF (password required)")
             try:
                 pages = reader.pages
                 n = len(pages)
-            except Exception as e:
+            except Exception as e:  # noqa: BLE001 (pypdf: any failure to list pages is a corrupt file)
                 raise SkipFile(f"corrupt PDF ({_reason(e)})") from None
             if n == 0:
                 raise SkipFile("PDF has no pages")
@@ -65,7 +65,7 @@ def pdf_text(data: bytes) -> str:
             for i in range(min(n, MAX_PAGES)):
                 try:
                     t = pages[i].extract_text() or ""
-                except Exception:
+                except Exception:  # noqa: BLE001 (pypdf: a broken page costs that page only)
                     failed += 1
                     t = ""
                 texts.append(t.replace("\x00", "").strip("\n"))

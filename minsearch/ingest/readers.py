@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Optional, Union
 
 from ..model import Document, MinsearchError, printable
 from .metadata import guess_metadata, is_sidecar, normalise_date, sidecar_metadata
+from .skip import SkipFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # one minutes file; larger is almost surely not minutes
 MAX_JSONL_BYTES = 2 * 1024 * 1024 * 1024
@@ -32,10 +33,6 @@ class Skipped:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
-
-
-class SkipFile(Exception):
-    """Raised by a reader: this file cannot be indexed; the message is the reason."""
 
 
 @dataclass(frozen=True)
@@ -74,9 +71,9 @@ def iter_source_files(paths: Iterable[Union[str, Path]],
     Symbolic links are followed when they point within the folders (or files) given, or anywhere
     with ``follow_symlinks``; named pipes, devices and sockets are never opened.
     """
-    paths = [Path(raw) for raw in paths]
-    roots = [_resolved(p) for p in paths if p.exists()]
-    for p in paths:
+    given = [Path(raw) for raw in paths]
+    roots = [_resolved(p) for p in given if p.exists()]
+    for p in given:
         if not p.exists() and not p.is_symlink():
             yield Skipped(str(p), "no such file or folder")
             continue

@@ -11,7 +11,7 @@ Two hooks for :mod:`minsearch.ingest.chunker`:
   Land`` (Limerick), ``Minute No. 12/2024``.
 
 Spans are real character offsets into the document text.  A rebuilt paragraph's ``raw`` is the
-text of its kept lines (page furniture between them left out), so ``_Para.text`` reads cleanly
+text of its kept lines (page furniture between them left out), so ``Para.text`` reads cleanly
 while ``start``/``end`` still cover the paragraph in the document.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .chunker import _BULLET, _Para
+from .paragraphs import BULLET, Para
 
 # --- lines that are page furniture, not content ------------------------------------------
 _PAGE_RULE = re.compile(r"^\s*(?:-{3,}|_{3,}|\*{3,})\s*(?:(?:page\s+)?\d{1,4})?\s*$", re.I)
@@ -45,7 +45,8 @@ _MINUTE_NO = re.compile(r"^\s*minute\s+(?:no\.?\s*)?\d+(?:/\d{2,4})?\b", re.I)
 
 _BULLET_ONLY = re.compile(r"^\s*[·•▪◦●\uf0b7\uf0a7\-–*]\s*$")
 _LABEL_ONLY = re.compile(
-    r"^\s*(?:[A-Z][A-Z ,&/()'’-]{1,38}\s*:|(?:[A-Z][a-z]+\s*){1,3}:|(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?)\s*$",
+    r"^\s*(?:[A-Z][A-Z ,&/()'’-]{1,38}\s*:|(?:[A-Z][a-z]+\s*){1,3}:"
+    r"|(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?)\s*$",
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s*$")
@@ -136,7 +137,7 @@ def _is_heading(line: _Line, width: float) -> bool:
 def _starts_structure(b: str) -> bool:
     return bool(
         _NUM_START.match(b)
-        or _BULLET.match(b)
+        or BULLET.match(b)
         or _MOTION_START.match(b)
         or _RESOLVED_START.match(b)
         or _LABEL.match(b)
@@ -152,11 +153,11 @@ def _typical_width(lines: list[_Line]) -> float:
     return max(40.0, float(lengths[int(len(lengths) * 0.8)]))
 
 
-def rebuild_paragraphs(text: str) -> list[_Para]:
+def rebuild_paragraphs(text: str) -> list[Para]:
     """Paragraph spans for line-broken (PDF-extracted) text; see the module docstring."""
     lines = _content_lines(text)
     width = _typical_width(lines)
-    paras: list[_Para] = []
+    paras: list[Para] = []
     cur: list[_Line] = []
     cur_len = 0
     in_motion = False  # inside "Proposed by ... Seconded by ... And Resolved: 'That ...'"
@@ -171,7 +172,7 @@ def rebuild_paragraphs(text: str) -> list[_Para]:
                     parts[-1] = parts[-1] + ln.body  # a word broken at the line end
                 else:
                     parts.append(ln.body)
-            paras.append(_Para(cur[0].start, cur[-1].end, "\n".join(parts)))
+            paras.append(Para(cur[0].start, cur[-1].end, "\n".join(parts)))
         cur, cur_len, in_motion, quote_open = [], 0, False, False
 
     for ln in lines:
@@ -201,7 +202,7 @@ def _boundary(cur: list[_Line], b: _Line, width: float, in_motion: bool, quote_o
         return False  # ... and belongs to the title lines before it
     if (_NUM_LABEL.match(A) or _BULLET_ONLY.match(A)) and len(cur) == 1:
         return False  # "**2.**" or "•" alone: the item title or paragraph follows
-    if len(cur) == 1 and _LABEL_ONLY.match(A) and not (_NUM_START.match(B) or _BULLET.match(B) or _ITEM_MARK.match(B)):
+    if len(cur) == 1 and _LABEL_ONLY.match(A) and not (_NUM_START.match(B) or BULLET.match(B) or _ITEM_MARK.match(B)):
         return False  # "MEMBERS PRESENT:", "REPLY:", "For (15)": the label and what it labels
     if cur_len > MAX_PARA_CHARS:
         return True
@@ -214,7 +215,7 @@ def _boundary(cur: list[_Line], b: _Line, width: float, in_motion: bool, quote_o
             return False
         if not b.gap and not b.loose:
             return False  # a motion written as one block (Moved / Seconded / text / vote)
-    if B[:1].islower() and not _NUM_START.match(B) and not _BULLET.match(B):
+    if B[:1].islower() and not _NUM_START.match(B) and not BULLET.match(B):
         return False
     if _LEADS_ON.match(B) and _all_caps(A) and not _SENTENCE_END.search(A) and not _LABEL.match(B):
         return False  # "MINUTES" / "OF PROCEEDINGS" / "AT MEETING" ...
@@ -256,7 +257,7 @@ def _clean(t: str) -> str:
     return _EMPHASIS.sub("", t).strip()
 
 
-def split_numbered_items(text: str, paras: list[_Para]) -> Optional[list[tuple[str, list[_Para]]]]:
+def split_numbered_items(text: str, paras: list[Para]) -> Optional[list[tuple[str, list[Para]]]]:
     """Agenda items as (title, paragraphs); None when the text does not number its items.
 
     Heading paragraphs become titles and are not returned as content.  The paragraphs before
@@ -272,10 +273,10 @@ def split_numbered_items(text: str, paras: list[_Para]) -> Optional[list[tuple[s
 
 
 # A "head" is (index of first heading para, number of heading paras, title, replacement paras)
-_Head = tuple[int, int, str, list[_Para]]
+_Head = tuple[int, int, str, list[Para]]
 
 
-def _items_by_marker(text: str, paras: list[_Para]) -> list[_Head]:
+def _items_by_marker(text: str, paras: list[Para]) -> list[_Head]:
     heads: list[_Head] = []
     for i, p in enumerate(paras):
         t = _clean(p.text)
@@ -286,7 +287,7 @@ def _items_by_marker(text: str, paras: list[_Para]) -> list[_Head]:
         first, count = i, 1
         if not before and i > 0 and len(paras[i - 1].text) <= 200 and not (heads and heads[-1][0] + heads[-1][1] > i - 1):
             first, count, before = i - 1, 2, _clean(paras[i - 1].text)
-        rest: list[_Para] = []
+        rest: list[Para] = []
         if after:
             rest = [_tail_para(text, p)]
         title = _LEAD_NUMBER.sub("", before).strip(" –—-:") or f"Item {m.group(1)}"
@@ -294,7 +295,7 @@ def _items_by_marker(text: str, paras: list[_Para]) -> list[_Head]:
     return heads
 
 
-def _tail_para(text: str, p: _Para) -> _Para:
+def _tail_para(text: str, p: Para) -> Para:
     """The part of ``p`` after a heading that was run into it (kept as content)."""
     raw = p.raw
     m = _ITEM_IN_PARA.search(raw)
@@ -303,10 +304,10 @@ def _tail_para(text: str, p: _Para) -> _Para:
     start = p.start + m.end() if text[p.start:p.end] == raw else p.start
     while start < p.end and text[start].isspace():
         start += 1
-    return _Para(start, p.end, raw[m.end():])
+    return Para(start, p.end, raw[m.end():])
 
 
-def _items_by_minute_no(text: str, paras: list[_Para]) -> list[_Head]:
+def _items_by_minute_no(text: str, paras: list[Para]) -> list[_Head]:
     heads: list[_Head] = []
     for i, p in enumerate(paras):
         m = _MINUTE_HEAD.match(_clean(p.text))
@@ -333,7 +334,7 @@ def _title_like(t: str) -> bool:
     return t[:1].isupper() or t[:1].isdigit() or t[:1] in "“\"'‘("
 
 
-def _items_by_number(text: str, paras: list[_Para]) -> list[_Head]:
+def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
     cands: list[tuple[int, int, int, str]] = []  # (number, index, count, title)
     for i, p in enumerate(paras):
         t = _clean(p.text)
@@ -377,8 +378,8 @@ def _items_by_number(text: str, paras: list[_Para]) -> list[_Head]:
     return [(cands[k][1], cands[k][2], cands[k][3], []) for k in chain]
 
 
-def _assemble(paras: list[_Para], heads: list[_Head]) -> list[tuple[str, list[_Para]]]:
-    out: list[tuple[str, list[_Para]]] = []
+def _assemble(paras: list[Para], heads: list[_Head]) -> list[tuple[str, list[Para]]]:
+    out: list[tuple[str, list[Para]]] = []
     preamble = paras[: heads[0][0]]
     if preamble:
         out.append(("", preamble))

@@ -29,7 +29,7 @@ def writer_session(settings: Settings, dim: int, wait: float = 0.0) -> Iterator[
         from .embedded import EmbeddedWriter
         from .layout import IndexLayout, WriterLock
 
-        with WriterLock(IndexLayout(settings.index_dir), wait=wait):
+        with WriterLock(IndexLayout(settings.index_dir).lock_file, wait=wait):
             yield EmbeddedWriter(settings.index_dir, settings.model, dim)
         return
     if settings.backend == "milvus":

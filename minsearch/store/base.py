@@ -114,10 +114,17 @@ class IndexInfo:
     last_indexed: str
 
 
-class Store(Protocol):
-    """Read side."""
+class StoreView(Protocol):
+    """The reads of one request, all against one state of the index (one generation).
 
-    model: str
+    Everything :class:`~minsearch.search.Searcher` asks of a store, it asks of a view pinned with
+    :meth:`Store.pinned`, so that one answer never mixes two generations.
+    """
+
+    @property
+    def model(self) -> str:
+        """The embedding model the index was built with."""
+        ...
 
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True,
                        min_coverage: float = 0.0, expansions: tuple[Expansion, ...] = (),
@@ -144,11 +151,20 @@ class Store(Protocol):
 
     def info(self) -> IndexInfo: ...
 
+
+class Store(Protocol):
+    """Read side: hands out views of the live index, and picks up a newly published one."""
+
+    @property
+    def model(self) -> str:
+        """The embedding model of the live index (the query encoder must match it)."""
+        ...
+
     def refresh(self) -> bool:
         """Switch to a newer generation if one was published; True if it did."""
         ...
 
-    def pinned(self) -> ContextManager["Store"]:
+    def pinned(self) -> ContextManager[StoreView]:
         """A view of the current generation for all the reads of one request, kept open (and not
         closed under the request by a newer generation) until the block ends."""
         ...

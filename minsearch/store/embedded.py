@@ -157,48 +157,11 @@ class EmbeddedStore:
         for v in idle:
             v.gen.close()
 
-    # The read methods of the live view, for callers that make a single call.
-    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
-                       expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
-        with self.pinned() as v:
-            return v.keyword_search(text, filters, limit, strict, min_coverage, expansions, match_words)
-
-    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
-                      floor: Optional[float] = None) -> VectorResult:
-        with self.pinned() as v:
-            return v.vector_search(vector, filters, limit, floor)
-
-    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
-        with self.pinned() as v:
-            return v.chunks(chunk_ids)
-
-    def document_chunks(self, doc_id: str) -> list[Chunk]:
-        with self.pinned() as v:
-            return v.document_chunks(doc_id)
-
-    def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
-        with self.pinned() as v:
-            return v.chunk_vector(chunk_id)
-
-    def vector_scores(self, vector: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
-        with self.pinned() as v:
-            return v.vector_scores(vector, chunk_ids)
-
-    def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
-        with self.pinned() as v:
-            return v.chunk_meta(chunk_ids)
-
-    def facets(self) -> Facets:
-        with self.pinned() as v:
-            return v.facets()
-
-    def info(self) -> IndexInfo:
-        with self.pinned() as v:
-            return v.info()
-
 
 class _View:
-    """All reads of one request, against one generation."""
+    """All reads of one request, against one generation (a :class:`~.base.StoreView`).
+
+    Views are closed by the store that made them, when their last reader is done."""
 
     def __init__(self, gen: _Generation, layout: IndexLayout) -> None:
         self.gen = gen
@@ -233,17 +196,6 @@ class _View:
     def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
         return self.gen.vectors.chunk_meta(chunk_ids)
 
-    @contextmanager
-    def pinned(self) -> Iterator["_View"]:
-        """A view is already one generation: it pins itself."""
-        yield self
-
-    def refresh(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        """Views are closed by the store that made them, when their last reader is done."""
-
     def facets(self) -> Facets:
         f = self.gen.meta.get("facets", {})
         return Facets(councils=f.get("councils", {}), committees=f.get("committees", {}),
@@ -270,7 +222,7 @@ class EmbeddedWriter:
         self.dim = dim
         self.layout.home.mkdir(parents=True, exist_ok=True)
         self.layout.clean()  # leftovers of a run that was killed
-        self.live = self.layout.current()
+        self.live = self.layout.current() or ""  # "" before the first commit
         # A generation in an older format is not extended: every document is indexed afresh
         # (its chunks would lack what this version stores) into the next generation.
         self._base = self.live if self.live and self.layout.is_current_format(self.live) else None
@@ -282,6 +234,9 @@ class EmbeddedWriter:
                 f"{home}: index was built with model {self._meta['model']!r}, not {model!r}; "
                 f"use a new --index folder to change model"
             )
+
+    def close(self) -> None:
+        """Nothing to release: the writer lock is held, and released, by its caller."""
 
     def documents(self) -> dict[str, DocRecord]:
         if not self._base:

@@ -1,76 +1,43 @@
 """The keyword view: a Whoosh index of chunks (BM25F, English stemming, phrases, fields).
 
-Two analyses of the same text sit side by side: ``text`` (stemmed, for recall) and ``exact``
-(lower-cased, unstemmed, for quoted words and phrases: ``"worthing"`` must not match "worth").
-Neither drops stopwords, because ``StemmingAnalyzer()`` with its default stoplist renumbers
-positions and makes ``"with child"`` match any "child" (see FIELD-NOTES).
+The fields, their analysis and the query language are in :mod:`.query` (the Milvus store
+answers the same language); this module reads and writes the Whoosh index and scores queries.
 """
 from __future__ import annotations
 
 import itertools
 import math
-import re
 import threading
 import time
 from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from datetime import time as dtime
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import numpy as np
-from whoosh import collectors, fields, index, qparser, query, scoring
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StandardAnalyzer
+from whoosh import collectors, fields, index, query, scoring
 from whoosh.searching import Searcher as WhooshSearcher
 
 from ..glossary import Expansion
-from ..model import Chunk, Filters, IndexUnavailable, MinsearchError, coverage_needed
-from ..words import STOPWORDS, safe_stem
+from ..model import Chunk, Filters, IndexUnavailable, coverage_needed
 from .base import KeywordResult
 from .keyword_scoring import PostingScorer, UnsupportedPostings
+from .query import (
+    Concept,
+    Plan,
+    SafeStem,  # noqa: F401  An index pickles its schema, analyzers by module path: indexes built
+    WholeAmounts,  # noqa: F401  before the query language moved to .query name these two here.
+    highlight_terms,
+    label_key,
+    leaves,
+    parse,
+    plan_query,
+    schema,
+)
 
-class WholeAmounts(Filter):
-    """"820.00" is also "820": minutes print sums with pence or cents ("$233,820.00"), people type
-    them without ("$233,820"). The whole part is added at the same position, so phrases still work."""
-
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
-        for t in tokens:
-            yield t
-            if _ZERO_CENTS.fullmatch(t.text):
-                t.text = t.text.split(".", 1)[0]
-                yield t
-
-
-_ZERO_CENTS = re.compile(r"\d+\.0+")
-
-
-
-
-class SafeStem(Filter):
-    """The Porter stem of each word, unless that would make a content word into a function word:
-    "AED" (defibrillators) stems to "a", "one" to "on", "using" to "us"; such a stem matches nearly
-    every paragraph and is left out of queries, so the word would be lost. The word stays whole."""
-
-    def __call__(self, tokens):  # type: ignore[no-untyped-def]
-        for t in tokens:
-            if not t.stopped:
-                t.text = safe_stem(t.text)
-            yield t
-
-
-STEMMED = RegexTokenizer(r"[\w\*]+(\.?[\w\*]+)*") | LowercaseFilter() | WholeAmounts() | SafeStem()
-UNSTEMMED = StandardAnalyzer(stoplist=None, minsize=1) | WholeAmounts()
-LABEL = StandardAnalyzer(stoplist=None, minsize=1)
-
-# Bump when the analysis of text changes (the tokens an index holds): benchmark caches key on it.
-ANALYSIS_VERSION = 2  # 2: whole amounts ("820.00" also "820"), no stem that is a function word
-# Fields scored by BM25F (the ones a query's words and phrases are searched in).
-SCORED_FIELDS = frozenset({"text", "title", "exact"})
-# Fields a user can name in a query (``title:budget``); the rest are internal.
-QUERY_FIELDS = ("text", "title", "exact", "council", "committee", "section", "date", "doc_id")
 MAX_QUERY_CHARS = 1000
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 RECENT_CHUNKS = 4096  # paragraphs kept decoded per open index (a few MB)
@@ -83,41 +50,6 @@ MAX_EXPANSION = 500
 QUERY_BUDGET = 2.0
 # Whoosh searchers per open generation: as many keyword searches run at once (see KeywordIndex).
 MAX_SEARCHERS = 8
-
-
-def schema() -> fields.Schema:
-    return fields.Schema(
-        chunk_id=fields.ID(stored=True, unique=True),
-        doc_id=fields.ID(stored=True),
-        source=fields.STORED(),
-        title=fields.TEXT(analyzer=STEMMED, stored=True, field_boost=0.3),
-        section=fields.ID(stored=True),
-        paragraph=fields.NUMERIC(stored=True),
-        item=fields.NUMERIC(stored=True),
-        start=fields.STORED(),
-        end=fields.STORED(),
-        text=fields.TEXT(analyzer=STEMMED, stored=True),
-        exact=fields.TEXT(analyzer=UNSTEMMED),
-        council=fields.TEXT(analyzer=LABEL, stored=True),
-        committee=fields.TEXT(analyzer=LABEL, stored=True),
-        council_key=fields.ID(),
-        committee_key=fields.ID(),
-        date=fields.DATETIME(),
-        date_str=fields.STORED(),
-        url=fields.STORED(),
-        kind=fields.ID(stored=True),
-    )
-
-
-@lru_cache(maxsize=1)
-def scored_fields() -> frozenset[str]:
-    """The fields of :func:`schema` that BM25F scores (a query's words may name any of them)."""
-    return frozenset(name for name, f in schema().items() if f.scorable)
-
-
-def label_key(value: str) -> str:
-    """How council and committee names are compared: case- and space-insensitively."""
-    return re.sub(r"\s+", " ", value).strip().casefold()
 
 
 def chunk_fields(c: Chunk) -> dict:
@@ -141,84 +73,6 @@ def chunk_from_stored(d: dict) -> Chunk:
         committee=d.get("committee", ""), date=d.get("date_str", ""), url=d.get("url", ""),
         kind=d.get("kind") or "substance",
     )
-
-
-class QuerySyntaxError(MinsearchError):
-    """The query does not parse in the Whoosh query language."""
-
-
-_RANGE = re.compile(r"\S*[\[{][^\]}]*[\]}]?")
-_FIELD_PREFIX = re.compile(r"\b\w+:(?=\S)")
-# A quoted string not already bound to a field ("x" but not title:"x") searches the unstemmed field.
-_BARE_QUOTE = re.compile(r'(?<![\w:])"([^"]+)"')
-
-
-def _parser(sch: fields.Schema) -> qparser.QueryParser:
-    # A plain OR: BM25 already rewards paragraphs with more of the words, and Whoosh's scaled
-    # OR (OrGroup.factory) doubles query time on a large index (measured on Limerick).
-    p = qparser.MultifieldParser(["text", "title"], sch, group=qparser.OrGroup)
-    p.add_plugin(qparser.GtLtPlugin())
-    return p
-
-
-def parse(text: str, sch: fields.Schema, strict: bool = True) -> tuple[query.Query, list[str]]:
-    """Parse the Whoosh query language; quoted parts match exactly (unstemmed).
-
-    ``strict``: raise :class:`QuerySyntaxError`; otherwise fall back to the plain words and say so.
-    """
-    notices: list[str] = []
-    rewritten = _BARE_QUOTE.sub(lambda m: f'exact:"{m.group(1)}"', text)
-    parser = _parser(sch)
-    try:
-        q = _drop_loose_stopwords(_lift_nots(parser.parse(rewritten)))
-        _check(q)
-        _refuse_leading_wildcards(q)
-    except Exception as e:  # Whoosh raises bare Exception for bad dates and ranges
-        if strict:
-            if isinstance(e, LeadingWildcard):
-                raise QuerySyntaxError(f"query: {e}") from None
-            raise QuerySyntaxError(f"query syntax: {e} (quote the words to search them literally)") from None
-        # The words the user meant to find, without the broken syntax: a range such as
-        # "date:[foo to bar]" is dropped whole (its bounds are not search words), field names go.
-        kept = _FIELD_PREFIX.sub(" ", _RANGE.sub(" ", text))
-        words = " ".join(re.findall(r"\w+", kept)) or " ".join(re.findall(r"\w+", text))
-        if not words:
-            raise QuerySyntaxError("query has no words to search") from None
-        plain = qparser.MultifieldParser(["text", "title"], sch, group=qparser.OrGroup)
-        plain.remove_plugin_class(qparser.FieldsPlugin)
-        plain.remove_plugin_class(qparser.WildcardPlugin)
-        q = plain.parse(words)
-        if isinstance(e, LeadingWildcard):
-            notices.append(f"Your query could not be searched as written: {e}; searched the plain words instead.")
-        else:
-            notices.append(f"Your query could not be read as search syntax ({e}); searched the plain words instead.")
-    return q, notices
-
-
-class LeadingWildcard(ValueError):
-    """A wildcard before the first letter: it would scan every word of the index."""
-
-
-def _refuse_leading_wildcards(q: query.Query) -> None:
-    """``*e*``, ``?x``, ``text:*`` and ``*`` are matched against every word of a field (57 s for
-    ``*e*`` on Limerick); a pattern must start with at least one letter."""
-    for leaf in _leaves(q):
-        pattern = None
-        if isinstance(leaf, query.Every):
-            pattern = f"{leaf.fieldname}:*" if leaf.fieldname else "*"
-        elif isinstance(leaf, (query.Wildcard, query.Prefix)) and (not leaf.text or leaf.text[0] in "*?"):
-            pattern = leaf.text if isinstance(leaf, query.Wildcard) else leaf.text + "*"
-        if pattern is not None:
-            raise LeadingWildcard(f"{pattern!r} starts with a wildcard, which would scan every word in the index; "
-                                  f"put at least one letter first (e.g. e*)")
-
-
-def _leaves(q: query.Query) -> Iterator[query.Query]:
-    if q.is_leaf():
-        yield q
-        return
-    for sub in q.children():
-        yield from _leaves(sub)
 
 
 class _Expanded(query.MultiTerm):
@@ -302,7 +156,7 @@ def bound_expansions(q: query.Query, reader, limit: int,
     in ``text`` and in ``title``), words are taken in the index's (alphabetical) order, and a
     notice says when a pattern was cut short. Returns the rewritten query and the notices.
     """
-    patterns = len({_pattern_label(leaf) for leaf in _leaves(q) if isinstance(leaf, query.MultiTerm)})
+    patterns = len({_pattern_label(leaf) for leaf in leaves(q) if isinstance(leaf, query.MultiTerm)})
     share = max(1, limit // max(1, patterns))
     notices: list[str] = []
 
@@ -325,50 +179,6 @@ def bound_expansions(q: query.Query, reader, limit: int,
     return visit(q), notices
 
 
-
-
-def _drop_loose_stopwords(q: query.Query) -> query.Query:
-    """Leave out "the", "for", "about"... where they are loose OR terms of a longer query.
-
-    The index keeps stopwords (phrases need them), but as loose terms they match almost every
-    paragraph, add nothing to the ranking, and made natural-language queries score the whole
-    index (~1 s on Limerick). Quoted phrases, fields and a query of only stopwords keep them.
-    """
-    if isinstance(q, query.CompoundQuery):
-        q.subqueries = [_drop_loose_stopwords(sub) for sub in q.subqueries]
-        if isinstance(q, query.Or):
-            kept = [sub for sub in q.subqueries
-                    if not (isinstance(sub, query.Term) and sub.fieldname in ("text", "title")
-                            and str(sub.text) in STOPWORDS)]
-            if kept and len(kept) < len(q.subqueries):
-                q.subqueries = kept
-    return q
-
-
-def _lift_nots(q: query.Query) -> query.Query:
-    """``dental NOT registrations`` means "dental, without registrations".
-
-    With an OR default group Whoosh reads it as ``dental OR (NOT registrations)``, which matches
-    nearly everything; rewrite each such OR as ``(positives) ANDNOT (negatives)``.
-    """
-    if isinstance(q, query.CompoundQuery):
-        q.subqueries = [_lift_nots(sub) for sub in q.subqueries]
-        if isinstance(q, query.Or):
-            neg = [sub.query for sub in q.subqueries if isinstance(sub, query.Not)]
-            pos = [sub for sub in q.subqueries if not isinstance(sub, query.Not)]
-            if neg and pos:
-                q.subqueries = pos
-                base = pos[0] if len(pos) == 1 else q
-                return query.AndNot(base, neg[0] if len(neg) == 1 else query.Or(neg))
-    return q
-
-
-def _check(q: query.Query) -> None:
-    if isinstance(q, query.NullQuery.__class__) or q is query.NullQuery:
-        raise ValueError("nothing to search for")
-    for leaf in q.leaves() if q.is_leaf() is False else [q]:
-        if leaf.__class__.__name__ in ("ErrorQuery",):
-            raise ValueError(str(leaf))
 
 
 def filter_query(f: Filters) -> Optional[query.Query]:
@@ -463,7 +273,7 @@ class KeywordIndex:
                     self._pool.wait()
             try:  # opening reads the table of contents and opens the segment files (a few ms)
                 return _Reader(self._ix.searcher(weighting=WEIGHTING))
-            except Exception:
+            except Exception:  # noqa: BLE001 (a retired generation's files may be gone: keep to the open searchers)
                 # A generation retired while this request was in flight may have had its folder
                 # removed by the writer: keep to the searchers already open.
                 with self._pool:
@@ -497,9 +307,7 @@ class KeywordIndex:
         """
         q, notices = parse(text, self._schema, strict=strict)
         plan = plan_query(q, self._scorable, expansions)
-        found = {(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
-                 for f, t in q.iter_all_terms() if f in ("text", "title", "exact")}
-        terms = sorted(found | (plan.extra_terms if plan is not None else set()))
+        terms = sorted(highlight_terms(q) | (plan.extra_terms if plan is not None else set()))
         fq = filter_query(filters)
         deadline = time.monotonic() + QUERY_BUDGET
         with self._reader() as r:
@@ -658,96 +466,3 @@ def create(folder: Path) -> index.Index:
 
 def open_writable(folder: Path) -> index.Index:
     return index.open_dir(str(folder))
-
-
-# -- query plans: plain words, phrases and glossary alternates -------------------------------------
-@dataclass
-class Concept:
-    """One part of a query for coverage: a word (in any field), or a phrase."""
-
-    terms: list[tuple[str, str]] = field(default_factory=list)  # plain leaves that satisfy it
-    others: list[int] = field(default_factory=list)  # indexes into Plan.other that satisfy it
-    weight_terms: list[tuple[str, str]] = field(default_factory=list)  # whose IDF gives its weight
-
-
-@dataclass
-class Synonyms:
-    """Glossary alternates of some of the query's words: a paragraph with an alternate scores as if
-    it had those words (the better of the two, never both added up)."""
-
-    words: list[tuple[str, str]]  # the query's own leaves this group stands for
-    plain: list[tuple[str, str]] = field(default_factory=list)  # one-word alternates
-    others: list[int] = field(default_factory=list)  # phrase alternates (indexes into Plan.other)
-
-
-@dataclass
-class Plan:
-    plain: list[tuple[str, str]]  # (field, term) leaves scored a posting block at a time
-    other: list[query.Query]  # phrases, scored by Whoosh (the query's own, then glossary ones)
-    concepts: list[Concept]
-    used: list[Expansion]
-    extra_terms: set[tuple[str, str]]  # glossary terms, for highlighting
-    synonyms: list[Synonyms] = field(default_factory=list)
-
-    def own_phrases(self) -> int:
-        """How many of ``other`` are the query's own (the rest are glossary alternates)."""
-        return len(self.other) - sum(len(g.others) for g in self.synonyms)
-
-
-def plan_query(q: query.Query, scorable: set[str], expansions: tuple[Expansion, ...] = ()) -> Optional[Plan]:
-    """How to score ``q`` as a sum of parts, or None when it needs Whoosh (AND, NOT, wildcards, ranges)."""
-    if type(q) is query.Or and q.boost == 1.0 and getattr(q, "scale", None) is None:
-        children = list(q.subqueries)
-    else:
-        children = [q]
-    plain: list[tuple[str, str]] = []
-    other: list[query.Query] = []
-    concepts: dict[object, Concept] = {}
-    for child in children:
-        if child.boost != 1.0:
-            return None
-        if isinstance(child, query.Term) and child.fieldname in scorable and isinstance(child.text, str):
-            leaf = (child.fieldname, child.text)
-            key = child.text if child.fieldname in ("text", "title") else leaf
-            c = concepts.setdefault(key, Concept())
-            if leaf not in plain:
-                plain.append(leaf)
-            c.terms.append(leaf)
-            weight = ("text", child.text) if child.fieldname in ("text", "title") else leaf
-            if weight not in c.weight_terms:
-                c.weight_terms.append(weight)
-        elif isinstance(child, query.Phrase) and child.fieldname in scorable:
-            other.append(child)
-            concepts[("phrase", len(other) - 1)] = Concept(
-                others=[len(other) - 1], weight_terms=[(child.fieldname, w) for w in child.words])
-        else:
-            return None
-    used: list[Expansion] = []
-    extra: set[tuple[str, str]] = set()
-    synonyms: list[Synonyms] = []
-    # Glossary alternates only widen a query of plain words: quotes and fields are demands.
-    if expansions and not other and all(f in ("text", "title") for f, _t in plain):
-        for e in expansions:
-            keys = [t.text for w in e.words for t in STEMMED(w) if t.text in concepts]
-            if not keys:
-                continue
-            used.append(e)
-            targets = [concepts[k] for k in keys]
-            group = Synonyms(words=[leaf for c in targets for leaf in c.terms])
-            for alt in e.alternates:
-                stems = [t.text for t in STEMMED(alt)]
-                if not stems or (len(stems) == 1 and stems[0] in concepts):
-                    continue
-                if len(stems) == 1:
-                    leaves = [("text", stems[0]), ("title", stems[0])]
-                    group.plain.extend(leaf for leaf in leaves if leaf not in group.plain)
-                    for c in targets:
-                        c.terms.extend(leaves)
-                else:
-                    other.append(query.Phrase("text", stems))
-                    group.others.append(len(other) - 1)
-                    for c in targets:
-                        c.others.append(len(other) - 1)
-                extra.update(("text", s) for s in stems)
-            synonyms.append(group)
-    return Plan(plain, other, list(concepts.values()), used, extra, synonyms)

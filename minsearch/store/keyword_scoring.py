@@ -15,7 +15,7 @@ caller falls back to Whoosh (tests compare both on real indexes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 from whoosh import query, scoring
@@ -55,7 +55,7 @@ def plain_terms(q: query.Query, scorable: set[str]) -> Optional[list[tuple[str, 
 
 @dataclass
 class _Segment:
-    reader: object
+    reader: Any  # a Whoosh SegmentReader (Whoosh has no type information)
     offset: int
     doc_count_all: int
     live: Optional[np.ndarray]  # False for deleted documents; None when none are deleted
@@ -106,15 +106,17 @@ class PostingScorer:
         fmt = reader.schema[fieldname].format
         m = reader._terms.matcher(fieldname, btext, fmt)
         if isinstance(m, ListMatcher):  # short lists are stored inline in the term info
-            ids, ws = [], []
+            inline_ids: list[int] = []
+            inline_ws: list[float] = []
             while m.is_active():
-                ids.append(m.id())
-                ws.append(m.weight())
+                inline_ids.append(m.id())
+                inline_ws.append(m.weight())
                 m.next()
-            return np.asarray(ids, np.int64), np.asarray(ws, np.float64)
+            return np.asarray(inline_ids, np.int64), np.asarray(inline_ws, np.float64)
         if not isinstance(m, W3LeafMatcher) or m._byteids:
             raise UnsupportedPostings(type(m).__name__)
-        id_parts, w_parts = [], []
+        id_parts: list[np.ndarray] = []
+        w_parts: list[np.ndarray] = []
         while True:
             if m._data is None:
                 m._read_data()

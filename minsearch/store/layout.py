@@ -204,26 +204,28 @@ class IndexBusy(MinsearchError):
 
 
 class WriterLock:
-    """One writer per index home: an flock on ``LOCK``.
+    """One writer per index home: an flock on a lock file in it (``IndexLayout.lock_file``; the
+    Milvus backend locks ``milvus-<collection>.LOCK`` in the index folder).
 
     The kernel drops an flock when its process dies (even by SIGKILL), so a lock left by a dead
     writer is never in force: the next writer takes it, and only the stale pid text remains.
     """
 
-    def __init__(self, layout: IndexLayout, wait: float = 0.0) -> None:
+    def __init__(self, lock_file: Path, wait: float = 0.0) -> None:
         if not math.isfinite(wait) or wait < 0:  # nan compared false with every deadline: it waited forever
             raise MinsearchError(f"--wait: must be a finite number of seconds, 0 or more, not {wait}")
-        self.layout = layout
+        self.lock_file = lock_file
+        self.home = lock_file.parent
         self.wait = wait
         self._fd: Optional[int] = None
 
     def __enter__(self) -> "WriterLock":
-        check_folder(self.layout.home)  # (the Milvus backend passes a stand-in with home and lock_file only)
+        check_folder(self.home)
         try:
-            self.layout.home.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+            self.home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
-            raise MinsearchError(f"{self.layout.lock_file}: cannot create the index's lock file "
+            raise MinsearchError(f"{self.lock_file}: cannot create the index's lock file "
                                  f"({os_error_text(e)})") from None
         deadline = time.monotonic() + self.wait
         while True:
@@ -238,7 +240,7 @@ class WriterLock:
                     holder = _read_holder(fd)
                     os.close(fd)
                     raise IndexBusy(
-                        f"{self.layout.home}: another `minsearch index` is writing ({holder}); "
+                        f"{self.home}: another `minsearch index` is writing ({holder}); "
                         f"wait for it or pass --wait SECONDS"
                     ) from None
                 time.sleep(0.2)

@@ -3,8 +3,8 @@
 Three collections per index (``settings.milvus_collection`` = ``NAME``):
 
 ``NAME`` (one row per embedding *unit*)
-    ``id`` = ``key(chunk_id)~n~gen`` is the primary key (``gen``: the commit that wrote it); every unit row repeats its chunk's fields
-    (chunk_id, doc_id, title, section, paragraph, item, start, end, council, committee,
+    ``id`` = ``key(chunk_id)~n~gen`` is the primary key (``gen``: the commit that wrote it); every
+    unit row repeats its chunk's fields (chunk_id, doc_id, title, section, paragraph, item, start, end, council, committee,
     council_key, committee_key, date, url, source, kind, exact, sketch, nwords) so any row can be
     filtered alone.
     Filters never put a user's string into an expression: documents, chunks, councils and
@@ -42,8 +42,8 @@ import re
 import socket
 import time
 import uuid
-from contextlib import contextmanager
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -56,7 +56,7 @@ from ..glossary import Expansion
 from ..ingest.fingerprint import fingerprint
 from ..model import Chunk, ChunkMeta, Filters, MinsearchError, coverage_needed
 from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, VectorResult, facets_of
-from .keyword import STOPWORDS, label_key
+from .query import bm25_words, highlight_terms, label_key, parse, plan_query, safe_stem, scored_fields
 
 # Byte limits of the VARCHAR fields (Milvus counts bytes); longer values are cut on a character boundary.
 _LIMITS = {
@@ -71,7 +71,7 @@ _LIMITS = {
 #    also indexed for TEXT_MATCH, which gives the document frequencies that weigh coverage.
 SCHEMA_VERSION = 3
 # As the embedded store's text field: lower-cased, English-stemmed, stopwords kept (phrases need
-# them); loose stopwords are left out of queries instead (:func:`bm25_words`). Milvus's "english"
+# them); loose stopwords are left out of queries instead (:func:`.query.bm25_words`). Milvus's "english"
 # analyzer drops stopwords from the index and was further from the embedded store's rankings
 # (benchmarks/results/scale_out.md).
 ANALYZER = {"tokenizer": "standard", "filter": ["lowercase", {"type": "stemmer", "language": "english"}]}
@@ -146,7 +146,7 @@ def connect(uri: str):
         # A private connection alias: pymilvus shares one connection per URI by default, and
         # closing any client on it would cut off the others (a writer closing under a searcher).
         return MilvusClient(uri=uri, timeout=5, alias=f"minsearch-{uuid.uuid4().hex}")
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 (pymilvus raises many kinds; each is a one-line error)
         raise MinsearchError(f"--milvus-uri {uri}: cannot connect to Milvus ({_reason(e)})") from None
 
 
@@ -214,31 +214,17 @@ def _chunk_of(row: dict) -> Chunk:
 
 # -- keyword queries: Whoosh syntax checked over BM25 candidates ----------------------------------
 _WORD = re.compile(r"\w+")
-_NOT_WORD = re.compile(r"\b(?:NOT|ANDNOT)\s+(\w+:)?(\"[^\"]*\"|\w+)")
-_OPS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b|\b\w+:(?=\S)")
-
-
-def bm25_words(text: str) -> str:
-    """The plain words of a query for Milvus's BM25: no operators, no field names, no NOT words,
-    and, as in the embedded store, no loose stopwords unless the query has nothing else."""
-    t = _NOT_WORD.sub(" ", text)
-    t = _OPS.sub(" ", t)
-    words = _WORD.findall(t)
-    kept = [w for w in words if w.lower() not in STOPWORDS]
-    return " ".join(kept or words)
 
 
 class _Doc:
     """The tokens of one chunk, per field, as the Whoosh analysers would produce them."""
 
     def __init__(self, c: Chunk) -> None:
-        from ..words import safe_stem as stem
-
         text_words = [w.lower() for w in _WORD.findall(c.text)]
         title_words = [w.lower() for w in _WORD.findall(c.title)]
         self.tokens = {
-            "text": [stem(w) for w in text_words],
-            "title": [stem(w) for w in title_words],
+            "text": [safe_stem(w) for w in text_words],
+            "title": [safe_stem(w) for w in title_words],
             "exact": title_words + text_words,
             "council": [w.lower() for w in _WORD.findall(c.council)],
             "committee": [w.lower() for w in _WORD.findall(c.committee)],
@@ -330,18 +316,15 @@ class MilvusStore:
             return fn(*args, **kwargs)
         except MinsearchError:
             raise
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 (pymilvus raises many kinds; each is a one-line error)
             raise MinsearchError(f"Milvus {self.uri} ({self._chunks}): {what} failed ({_reason(e)})") from None
 
     # -- searching ------------------------------------------------------------------------------
     def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
                        expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
-        from . import keyword
-
-        q, notices = keyword.parse(text, keyword.schema(), strict=strict)
-        terms = sorted({(f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
-                        for f, t in q.iter_all_terms() if f in ("text", "title", "exact")})
-        plan = keyword.plan_query(q, keyword.scored_fields(), expansions)
+        q, notices = parse(text, strict=strict)
+        terms = sorted(highlight_terms(q))
+        plan = plan_query(q, scored_fields(), expansions)
         words = bm25_words(text)
         if plan is not None and plan.used:
             # Glossary alternates widen the BM25 pool as they widen the embedded store's query.
@@ -416,7 +399,7 @@ class MilvusStore:
                 rows = self._client.query(self._chunks, filter=_and("is_primary == true", f"TEXT_MATCH(words, '{safe}')"),
                                           output_fields=["count(*)"]) if safe else []
                 df = int(rows[0]["count(*)"]) if rows else 0
-            except Exception:
+            except Exception:  # noqa: BLE001 (a document frequency Milvus cannot count weighs as a rare word)
                 df = 0
             self._idfs[term] = math.log(max(n, 1) / (df + 1)) + 1
         return self._idfs[term]
@@ -535,7 +518,7 @@ class MilvusStore:
     def close(self) -> None:
         try:
             self._client.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 (closing a lost connection)
             pass
 
 
@@ -723,7 +706,7 @@ class MilvusWriter:
                 c.flush(name)
         except MinsearchError:
             raise
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 (pymilvus raises many kinds; each is a one-line error)
             raise MinsearchError(
                 f"Milvus {self.settings.milvus_uri} ({self._chunks}): writing failed ({_reason(e)}); "
                 f"re-run the same `minsearch index` to finish"
@@ -740,14 +723,6 @@ class MilvusWriter:
 
     def close(self) -> None:
         pass
-
-
-class _LockHome:
-    """What :class:`~.layout.WriterLock` needs: a folder and a lock file in it."""
-
-    def __init__(self, home: Path, collection: str) -> None:
-        self.home = home
-        self.lock_file = home / f"milvus-{collection}.LOCK"
 
 
 class _Lease:
@@ -806,8 +781,8 @@ class _Lease:
             if cur and cur.get("holder") == self.holder:
                 self.client.delete(self.meta, filter='key == "writer"')
                 self.client.flush(self.meta)
-        except Exception:
-            pass  # the lease expires by itself
+        except Exception:  # noqa: BLE001 (the lease expires by itself)
+            pass
 
 
 @contextmanager
@@ -822,7 +797,7 @@ def milvus_writer(settings: Settings, dim: int, wait: float = 0.0) -> Iterator[M
 
     names = _names(settings.milvus_collection)
     home = Path(settings.index_dir)
-    with WriterLock(_LockHome(home, names[0]), wait=wait):  # type: ignore[arg-type]
+    with WriterLock(home / f"milvus-{names[0]}.LOCK", wait=wait):
         client = connect(settings.milvus_uri)
         try:
             _create_collections(client, names, dim)
@@ -835,5 +810,5 @@ def milvus_writer(settings: Settings, dim: int, wait: float = 0.0) -> Iterator[M
         finally:
             try:
                 client.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 (closing a lost connection)
                 pass

@@ -18,8 +18,8 @@ from ..ingest.fingerprint import SKETCH, fingerprint
 from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters
 from .base import VectorResult
-from .keyword import label_key
 from .layout import DAMAGE, damaged
+from .query import label_key
 
 LABEL_FIELDS = ("doc_id", "council", "committee", "date")  # few distinct values: stored as codes
 ARRAY_FIELDS = ("kind", "exact", "sketch", "words")
@@ -112,6 +112,12 @@ class ChunkTable:
     def empty(cls) -> "ChunkTable":
         return cls.from_chunks([])
 
+    @classmethod
+    def from_columns(cls, chunk_id: np.ndarray, labels: dict[str, Labels],
+                     arrays: dict[str, np.ndarray]) -> "ChunkTable":
+        """A table from its columns by name (:data:`LABEL_FIELDS` and :data:`ARRAY_FIELDS`)."""
+        return cls(chunk_id, **labels, **arrays)  # type: ignore[arg-type]  # (mypy cannot pair names and types)
+
     def __len__(self) -> int:
         return len(self.chunk_id)
 
@@ -119,16 +125,16 @@ class ChunkTable:
         return [b.decode("utf-8") for b in self.chunk_id.tolist()]
 
     def take(self, rows: np.ndarray) -> "ChunkTable":
-        return ChunkTable(self.chunk_id[rows], *(getattr(self, f).take(rows) for f in LABEL_FIELDS),
-                          *(getattr(self, f)[rows] for f in ARRAY_FIELDS))
+        return ChunkTable.from_columns(self.chunk_id[rows], {f: getattr(self, f).take(rows) for f in LABEL_FIELDS},
+                                       {f: getattr(self, f)[rows] for f in ARRAY_FIELDS})
 
     @staticmethod
     def concat(a: "ChunkTable", b: "ChunkTable") -> "ChunkTable":
         width = max(a.chunk_id.dtype.itemsize, b.chunk_id.dtype.itemsize, 1)
-        return ChunkTable(
+        return ChunkTable.from_columns(
             np.concatenate([a.chunk_id.astype(f"S{width}"), b.chunk_id.astype(f"S{width}")]),
-            *(Labels.concat(getattr(a, f), getattr(b, f)) for f in LABEL_FIELDS),
-            *(np.concatenate([getattr(a, f), getattr(b, f)]) for f in ARRAY_FIELDS),
+            {f: Labels.concat(getattr(a, f), getattr(b, f)) for f in LABEL_FIELDS},
+            {f: np.concatenate([getattr(a, f), getattr(b, f)]) for f in ARRAY_FIELDS},
         )
 
     def save(self, path: Path) -> None:
@@ -143,8 +149,9 @@ class ChunkTable:
     def load(cls, path: Path) -> "ChunkTable":
         try:
             with np.load(path, allow_pickle=False) as z:
-                table = cls(z["chunk_id"], *(Labels(z[f"{f}_values"], z[f"{f}_codes"]) for f in LABEL_FIELDS),
-                            *(z[f] for f in ARRAY_FIELDS))
+                table = cls.from_columns(z["chunk_id"],
+                                         {f: Labels(z[f"{f}_values"], z[f"{f}_codes"]) for f in LABEL_FIELDS},
+                                         {f: z[f] for f in ARRAY_FIELDS})
         except DAMAGE as e:  # KeyError among them: a column missing from the file
             raise damaged(path, e) from e
         n = len(table)
@@ -201,7 +208,7 @@ class VectorIndex:
         self.table = table
         # First unit row of each chunk, for reduceat; every chunk has at least one unit.
         self._starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else np.zeros(0, int)
-        self._row_of = None
+        self._row_of: Optional[dict[str, int]] = None
 
     @classmethod
     def load(cls, folder: Path) -> "VectorIndex":

@@ -1,0 +1,44 @@
+"""The query language (minsearch/store/query.py), which both stores answer: parsing, highlight
+terms and the plain words of a query."""
+
+from __future__ import annotations
+
+import pytest
+
+from minsearch.store.query import (
+    QuerySyntaxError,
+    bm25_words,
+    highlight_terms,
+    parse,
+    schema,
+    semantic_text,
+)
+
+
+def test_parse_without_a_schema_reads_the_query_as_an_index_would():
+    text = 'title:budget AND "dental checks" NOT fees'
+    assert parse(text)[0] == parse(text, schema())[0]
+
+
+def test_highlight_terms_are_the_words_and_phrases_not_the_labels():
+    q, _ = parse('"dental checks" council:kirklees adoption')
+    terms = highlight_terms(q)
+    assert ("exact", "dental") in terms and ("exact", "checks") in terms
+    assert ("text", "adopt") in terms  # stemmed, as the text field is
+    assert not any(f == "council" for f, _t in terms)
+
+
+def test_strict_parse_names_the_problem_and_lenient_parse_says_what_it_did():
+    with pytest.raises(QuerySyntaxError, match="starts with a wildcard"):
+        parse("*e* checks")
+    q, notices = parse("*e* checks", strict=False)
+    assert ("text", "check") in highlight_terms(q)
+    assert notices and "plain words" in notices[0]
+
+
+def test_plain_words_for_the_encoder_and_for_bm25():
+    text = 'title:budget AND "dental checks" NOT fees'
+    assert semantic_text(text) == "budget dental checks fees"
+    # BM25 over plain words must not search for what the query excludes, nor for loose stopwords.
+    assert bm25_words(text) == "budget dental checks"
+    assert bm25_words("the of") == "the of"  # only stopwords: they are kept
