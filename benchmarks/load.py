@@ -243,8 +243,7 @@ def run(index: Path, levels: list[int], requests: int, seconds: float, threads: 
         work: Optional[Path] = None, log: Callable[[str], None] = print, min_publishes: int = 1,
         label: str = "") -> dict:
     """Serve a copy of ``index`` and load it level by level; returns the results (see :func:`markdown`)."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from serve_process import ServeProcess
+    from benchmarks.serve_process import ServeProcess
 
     work = Path(work or CACHE / "load-work")
     if work.exists():

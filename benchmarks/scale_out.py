@@ -9,7 +9,7 @@
     127.0.0.1 by tests/milvus_server.py). The Milvus index is a copy of the cached embedded
     benchmark index (same chunks, same vectors), so the differences are the stores' own.
     Needs the cached indexes of ``python -m benchmarks.run`` (quality section).
-(b) Embedding throughput for ``--texts`` paragraphs: one process (DocumentEncoder, 2 torch
+(b) Embedding throughput for ``--texts`` paragraphs: one process (TorchEncoder, 2 torch
     threads) against ``ray_encode`` on a local 2-CPU Ray cluster (2 actors x 1 thread), with the
     per-worker rate and what N such workers would take for 10 million paragraphs.
 
@@ -88,8 +88,7 @@ def parity(data: Path, log, limerick: bool = False) -> list[str]:
     """nDCG@10 / recall@100 / MRR@10 per judged set, embedded vs Milvus (a copy of the same index)."""
     import shutil
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from milvus_server import MilvusServer
+    from benchmarks.milvus_server import MilvusServer
 
     from benchmarks import datasets
     from benchmarks.quality import eval_ir_set, eval_minutes
@@ -272,10 +271,10 @@ def main(argv=None) -> int:
     elif "### (a)" in previous:
         lines += [previous[previous.index("### (a)"):previous.index("### (b)")].strip(), ""]
     if not args.skip_throughput:
-        from minsearch.encode import DocumentEncoder
+        from minsearch.encode import TorchEncoder
 
         lines += [f"Section (b) measured {time.strftime('%Y-%m-%d %H:%M')} by `{cmd.strip()}`.", ""]
-        lines += throughput(args.texts, DocumentEncoder("all-MiniLM-L6-v2"), log) + [""]
+        lines += throughput(args.texts, TorchEncoder("all-MiniLM-L6-v2"), log) + [""]
     elif "### (b)" in previous:
         kept = previous[previous.index("### (b)"):].strip()
         if "Section (b) measured" not in previous:

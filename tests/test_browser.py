@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from serve_process import ServeProcess, ServerDidNotStart  # tests/ is on sys.path: no package
+from benchmarks.serve_process import ServeProcess, ServerDidNotStart
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
