@@ -6,7 +6,7 @@
 (a) nDCG@10 / recall@100 / MRR@10 on every judged set (the four IR sets and the minutes set over
     seeds and Kent, plus Limerick with ``--limerick``) in keyword, semantic and hybrid mode, with
     the embedded store and with Milvus (a real server: the C++ core of milvus-lite, started on
-    127.0.0.1 by tests/milvus_server.py). The Milvus index is a copy of the cached embedded
+    127.0.0.1 by benchmarks/milvus_server.py). The Milvus index is a copy of the cached embedded
     benchmark index (same chunks, same vectors), so the differences are the stores' own.
     Needs the cached indexes of ``python -m benchmarks.run`` (quality section).
 (b) Embedding throughput for ``--texts`` paragraphs: one process (TorchEncoder, 2 torch

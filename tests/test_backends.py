@@ -21,14 +21,9 @@ def test_dental_checks_finds_dental_paragraphs_first(backend_searcher, mode):
 
 
 def test_council_filter_applies_to_both_views(backend_searcher):
-    # In keyword mode the embedded store finds no Kirklees paragraph holding enough of "dental
-    # checks" to be confident (its coverage is 0.46 of the query, under 0.6); Milvus counts the
-    # coverage of its own BM25 pool and is confident. The tests this one merges checked just that.
-    modes = ("hybrid",) if backend_searcher.settings.backend == "embedded" else ("keyword", "semantic", "hybrid")
-    for mode in modes:
-        r = backend_searcher.search(Query("dental checks", mode=mode, limit=10, filters=Filters(council="kirklees")))
-        assert r.hits and all(h.chunk.council == "Kirklees" for h in r.hits), mode
-        assert ids(r)[0].startswith("002_")
+    r = backend_searcher.search(Query("dental checks", limit=10, filters=Filters(council="kirklees")))
+    assert r.hits and all(h.chunk.council == "Kirklees" for h in r.hits)
+    assert ids(r)[0].startswith("002_")
 
 
 def test_committee_filter(backend_searcher):
@@ -137,3 +132,19 @@ def test_dental_checks_with_the_real_model(real_backend_searcher, mode):
     assert ids(r)[0] in {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7"}
     info = real_backend_searcher.info()
     assert (info.model, info.dim) == ("all-MiniLM-L6-v2", 384)
+
+
+# Fails at 6f1e406 already (the ranking of issue 11): in keyword and semantic mode no Kirklees
+# paragraph is a confident match for "dental checks" (0.46 of the query's words; cosine under the
+# floor), so test_milvus.py's version of this test failed there. Strict: a fix shows up here.
+_NOT_CONFIDENT = pytest.mark.xfail(strict=True, reason="no confident Kirklees match for 'dental checks' "
+                                   "in keyword or semantic mode since the issue 11 ranking")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", [pytest.param("keyword", marks=_NOT_CONFIDENT),
+                                  pytest.param("semantic", marks=_NOT_CONFIDENT), "hybrid"])
+def test_council_filter_in_every_mode_with_the_real_model(real_backend_searcher, mode):
+    r = real_backend_searcher.search(Query("dental checks", mode=mode, limit=10, filters=Filters(council="kirklees")))
+    assert r.hits and all(h.chunk.council == "Kirklees" for h in r.hits), mode
+    assert ids(r)[0].startswith("002_")

@@ -49,11 +49,12 @@ def test_same_chunks_and_vectors_as_embedded(msearcher, searcher):
     assert a.facets() == b.facets()
 
 
-def test_vector_search_equals_embedded(msearcher, searcher):
-    q = searcher.encode(["foster carers and placement stability"])[0]
+def test_vector_search_equals_embedded(real_msearcher, real_searcher):
+    # The real model: the test model's cosines tie often, and ties may come in either order.
+    q = real_searcher.encode(["foster carers and placement stability"])[0]
     for f in (Filters(), Filters(council="Wolverhampton"), Filters(exclude_doc_id="003_bbc4287e823e4516")):
-        a = msearcher.store.vector_search(q, f, 20).hits
-        b = searcher.store.vector_search(q, f, 20).hits
+        a = real_msearcher.store.vector_search(q, f, 20).hits
+        b = real_searcher.store.vector_search(q, f, 20).hits
         assert [c for c, _ in a] == [c for c, _ in b]
         assert np.allclose([s for _, s in a], [s for _, s in b], atol=1e-4)
 
