@@ -62,9 +62,9 @@ def main() -> None:
     ap.add_argument("--corpus", default="limerick")
     ap.add_argument("--cleveland", action="store_true", help="also build Limerick 100%% + Cleveland")
     a = ap.parse_args()
-    from minsearch.encode import DocumentEncoder
+    from minsearch.encode import TorchEncoder
 
-    enc = DocumentEncoder("all-MiniLM-L6-v2")
+    enc = TorchEncoder("all-MiniLM-L6-v2")
     for f in a.fractions.split(","):
         home, summary, _j, conv = build_fraction(a.data, float(f), enc, name=a.corpus)
         print(f"{a.corpus} {f}: {home} {summary['seconds']} ({conv})", flush=True)

@@ -98,8 +98,8 @@ def caching_encoder(model: Optional[str] = None) -> CachingEncoder:
     name = model or load_settings().model
 
     def load():
-        from minsearch.encode import DocumentEncoder
+        from minsearch.encode import TorchEncoder
 
-        return DocumentEncoder(name)
+        return TorchEncoder(name)
 
     return CachingEncoder(name, load)

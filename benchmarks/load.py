@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .common import BENCH_DIR, CACHE, ROOT
+from .common import BENCH_DIR, CACHE
 from .speed import LATENCY_QUERIES, minsearch_exe, pct
 
 SEEDS_QUERIES = ["dental checks", "foster carers quitting", "missing episodes", "placement stability",
@@ -243,8 +243,7 @@ def run(index: Path, levels: list[int], requests: int, seconds: float, threads: 
         work: Optional[Path] = None, log: Callable[[str], None] = print, min_publishes: int = 1,
         label: str = "") -> dict:
     """Serve a copy of ``index`` and load it level by level; returns the results (see :func:`markdown`)."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from serve_process import ServeProcess
+    from benchmarks.serve_process import ServeProcess
 
     work = Path(work or CACHE / "load-work")
     if work.exists():

@@ -28,9 +28,9 @@ class LazyEncoder:
 
     def _get(self):
         if self._enc is None:
-            from minsearch.encode import DocumentEncoder
+            from minsearch.encode import TorchEncoder
 
-            self._enc = DocumentEncoder("all-MiniLM-L6-v2")
+            self._enc = TorchEncoder("all-MiniLM-L6-v2")
         return self._enc
 
     def __getattr__(self, name):

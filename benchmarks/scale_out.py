@@ -6,10 +6,10 @@
 (a) nDCG@10 / recall@100 / MRR@10 on every judged set (the four IR sets and the minutes set over
     seeds and Kent, plus Limerick with ``--limerick``) in keyword, semantic and hybrid mode, with
     the embedded store and with Milvus (a real server: the C++ core of milvus-lite, started on
-    127.0.0.1 by tests/milvus_server.py). The Milvus index is a copy of the cached embedded
+    127.0.0.1 by benchmarks/milvus_server.py). The Milvus index is a copy of the cached embedded
     benchmark index (same chunks, same vectors), so the differences are the stores' own.
     Needs the cached indexes of ``python -m benchmarks.run`` (quality section).
-(b) Embedding throughput for ``--texts`` paragraphs: one process (DocumentEncoder, 2 torch
+(b) Embedding throughput for ``--texts`` paragraphs: one process (TorchEncoder, 2 torch
     threads) against ``ray_encode`` on a local 2-CPU Ray cluster (2 actors x 1 thread), with the
     per-worker rate and what N such workers would take for 10 million paragraphs.
 
@@ -88,10 +88,8 @@ def parity(data: Path, log, limerick: bool = False) -> list[str]:
     """nDCG@10 / recall@100 / MRR@10 per judged set, embedded vs Milvus (a copy of the same index)."""
     import shutil
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from milvus_server import MilvusServer
-
     from benchmarks import datasets
+    from benchmarks.milvus_server import MilvusServer
     from benchmarks.quality import eval_ir_set, eval_minutes
     from minsearch.config import load_settings
     from minsearch.store.layout import IndexLayout
@@ -272,10 +270,10 @@ def main(argv=None) -> int:
     elif "### (a)" in previous:
         lines += [previous[previous.index("### (a)"):previous.index("### (b)")].strip(), ""]
     if not args.skip_throughput:
-        from minsearch.encode import DocumentEncoder
+        from minsearch.encode import TorchEncoder
 
         lines += [f"Section (b) measured {time.strftime('%Y-%m-%d %H:%M')} by `{cmd.strip()}`.", ""]
-        lines += throughput(args.texts, DocumentEncoder("all-MiniLM-L6-v2"), log) + [""]
+        lines += throughput(args.texts, TorchEncoder("all-MiniLM-L6-v2"), log) + [""]
     elif "### (b)" in previous:
         kept = previous[previous.index("### (b)"):].strip()
         if "Section (b) measured" not in previous:

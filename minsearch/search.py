@@ -80,15 +80,12 @@ class Searcher:
         return self._encoder.encode(texts)
 
     def _load_encoder(self) -> _Encoder:
-        from .encode import QueryEncoder
+        """The index's own model: its ONNX export when there is one, else torch (~8 s, same
+        vectors), or the hashing encoder of a test index."""
+        from .encode import open_encoder
         from .store.layout import IndexLayout
 
-        folder = IndexLayout(self.settings.index_dir).encoder_dir(self.store.model)
-        if (folder / "model.onnx").is_file():
-            return QueryEncoder(folder, self.store.model)
-        from .encode import DocumentEncoder  # slow path: torch (~8 s), same vectors
-
-        return DocumentEncoder(self.store.model)
+        return open_encoder(self.store.model, IndexLayout(self.settings.index_dir).encoder_dir(self.store.model))
 
     # -- validation -------------------------------------------------------------------------------
     def validate(self, q: Query) -> tuple[Query, list[str]]:

@@ -54,7 +54,7 @@ def test_loaders_parse_the_sets():
 
 
 @pytest.mark.slow
-def test_quality_and_speed_on_a_tiny_subset(doc_encoder, seeds_index, tmp_path, monkeypatch):
+def test_quality_and_speed_on_a_tiny_subset(real_encoder, real_seeds_index, tmp_path, monkeypatch):
     if not (DATA / "ir-cisi").is_dir():
         pytest.skip(f"data dir {DATA} has no CISI set")
     import shutil
@@ -63,13 +63,14 @@ def test_quality_and_speed_on_a_tiny_subset(doc_encoder, seeds_index, tmp_path, 
 
     monkeypatch.setattr(common, "CACHE", tmp_path)
     monkeypatch.setattr(datasets, "CACHE", tmp_path)
+    monkeypatch.setenv("MINSEARCH_MODEL", real_encoder.name)  # the benchmarks measure the real model
     # Reuse the seeds index's ONNX query encoder instead of exporting one more (the slow part).
-    exported = seeds_index / "encoder" / "all-MiniLM-L6-v2"
+    exported = real_seeds_index / "encoder" / "all-MiniLM-L6-v2"
     if (exported / "model.onnx").is_file():
         shutil.copytree(exported, tmp_path / "onnx" / "all-MiniLM-L6-v2")
     jset = datasets.cisi(DATA).subset(200, 5)
     assert len(jset.docs) == 200 and len(jset.queries) == 5
-    res = quality.eval_ir_set(jset, doc_encoder, smoke=True, log=lambda m: None, tag="-ci")
+    res = quality.eval_ir_set(jset, real_encoder, smoke=True, log=lambda m: None, tag="-ci")
     assert set(res["results"]) == {"keyword", "semantic", "hybrid (default)"}
     for r in res["results"].values():
         for k in ("ndcg@10", "recall@100", "mrr@10"):

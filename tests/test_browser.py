@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from serve_process import ServeProcess, ServerDidNotStart  # tests/ is on sys.path: no package
+
+from benchmarks.serve_process import ServeProcess, ServerDidNotStart
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,10 +25,11 @@ DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7e
 
 
 @pytest.fixture(scope="module")
-def server(seeds_index, tmp_path_factory):
+def server(real_seeds_index, tmp_path_factory):
+    """The page over the seeds indexed with the real model: the user's path ends at "more like this"."""
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     try:
-        with ServeProcess(seeds_index, log, timeout=30) as srv:
+        with ServeProcess(real_seeds_index, log, timeout=30) as srv:
             assert srv.health["chunks"] == 108
             yield srv.base, log
     except ServerDidNotStart as e:

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from helpers import TEST_MODEL
 
 from minsearch.app.cli import main
 
@@ -74,11 +75,11 @@ def test_foreign_folder_is_refused(tmp_path):
 def test_status_reports_the_live_generation(cli):
     r = cli("status", "--json")
     info = json.loads(r.output)
-    assert info["documents"] == 5 and info["chunks"] > 50 and info["model"] == "all-MiniLM-L6-v2"
+    assert info["documents"] == 5 and info["chunks"] > 50 and info["model"] == TEST_MODEL
     assert info["generation"].startswith("gen-") and "Kirklees" in info["councils"]
 
 
-def test_index_reports_skipped_files_and_strict_refuses(tmp_path, doc_encoder):
+def test_index_reports_skipped_files_and_strict_refuses(tmp_path, encoder):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "ok.txt").write_text("Agenda item\n\nBudget\n\nMinutes:\n\nThe budget was agreed.\n")
@@ -96,10 +97,10 @@ def test_index_reports_skipped_files_and_strict_refuses(tmp_path, doc_encoder):
 
 
 @pytest.mark.slow
-def test_cold_keyword_query_does_not_load_torch(seeds_index):
+def test_cold_keyword_query_does_not_load_torch(real_seeds_index):
     code = ("import sys, runpy; sys.argv=['minsearch','query','dental','--mode','keyword','--index',%r];"
             "import minsearch.app.cli as c\ntry: c.main()\nexcept SystemExit: pass\n"
-            "assert 'torch' not in sys.modules and 'onnxruntime' not in sys.modules, 'heavy import'" % str(seeds_index))
+            "assert 'torch' not in sys.modules and 'onnxruntime' not in sys.modules, 'heavy import'" % str(real_seeds_index))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     code = code.replace("'keyword'", "'hybrid'").replace(" and 'onnxruntime' not in sys.modules", "")
@@ -116,8 +117,11 @@ def no_model(monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("the embedding model was loaded")
 
-    monkeypatch.setattr(encode.DocumentEncoder, "__init__", refuse)
-    monkeypatch.setattr(encode.QueryEncoder, "__init__", refuse)
+    import minsearch.encode_hashing as encode_hashing
+
+    monkeypatch.setattr(encode.TorchEncoder, "__init__", refuse)
+    monkeypatch.setattr(encode.OnnxEncoder, "__init__", refuse)
+    monkeypatch.setattr(encode_hashing.HashingEncoder, "__init__", refuse)
 
 
 def _status(home) -> dict:

@@ -32,9 +32,8 @@ def _get(url: str) -> tuple[int, dict, float]:
 
 
 @pytest.mark.slow
-def test_two_publishes_during_a_slow_request(index_copy, tmp_path, doc_encoder, monkeypatch, caplog):
-    from serve_process import ServeThread
-
+def test_two_publishes_during_a_slow_request(index_copy, tmp_path, encoder, monkeypatch, caplog):
+    from benchmarks.serve_process import ServeThread
     from minsearch.app.web import create_app
 
     corpus = tmp_path / "minutes"
@@ -65,7 +64,7 @@ def test_two_publishes_during_a_slow_request(index_copy, tmp_path, doc_encoder, 
             seen = [first]
             for i in range(2):
                 (corpus / f"extra{i}.txt").write_text(MEETING.format(word=f"kingfisher{i}"))
-                index_paths([corpus], load_settings(index_dir=index_copy), encoder=doc_encoder)
+                index_paths([corpus], load_settings(index_dir=index_copy), encoder=encoder)
                 status, body, secs = _get(f"{srv.base}/api/health")
                 assert status == 200 and secs < 1.0, (status, body, secs)
                 seen.append(body["generation"])
@@ -89,7 +88,7 @@ def test_two_publishes_during_a_slow_request(index_copy, tmp_path, doc_encoder, 
     assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
 
 
-def test_a_retired_generation_closes_when_its_last_reader_is_done(index_copy, tmp_path, doc_encoder):
+def test_a_retired_generation_closes_when_its_last_reader_is_done(index_copy, tmp_path, encoder):
     """The Searcher pins one generation per call; switches meanwhile never close it under the call."""
     from minsearch.search import Searcher
 
@@ -101,7 +100,7 @@ def test_a_retired_generation_closes_when_its_last_reader_is_done(index_copy, tm
             old = view.gen.name
             for i in range(2):
                 (corpus / f"extra{i}.txt").write_text(MEETING.format(word=f"heron{i}"))
-                index_paths([corpus], load_settings(index_dir=index_copy), encoder=doc_encoder)
+                index_paths([corpus], load_settings(index_dir=index_copy), encoder=encoder)
                 s.search(Query(f"heron{i}", mode="keyword"))  # a new request switches to the new generation
             assert old in s.store.open_generations() and len(s.store.open_generations()) == 2
             assert view.keyword_search("dental", Filters(), 5).hits  # still readable

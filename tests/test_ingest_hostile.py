@@ -301,13 +301,13 @@ def test_fifos_and_devices_are_reported_as_what_they_are(tmp_path):
         read_source(SourceFile(root / "pipe.txt", root))
 
 
-def test_strict_and_the_cli_see_special_files_and_outside_links(tmp_path, doc_encoder, monkeypatch):
+def test_strict_and_the_cli_see_special_files_and_outside_links(tmp_path, encoder, monkeypatch):
     from click.testing import CliRunner
 
     import minsearch.indexer as indexer
     from minsearch.app.cli import main
 
-    monkeypatch.setattr(indexer, "_local_encoder", lambda settings, progress: doc_encoder)
+    monkeypatch.setattr(indexer, "_local_encoder", lambda settings, progress: encoder)
     monkeypatch.setattr(indexer, "_ensure_query_encoder", lambda settings, progress, enc: None)
     root = tmp_path / "minutes"
     root.mkdir()

@@ -12,13 +12,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def kent(tmp_path_factory, doc_encoder):
+def kent(tmp_path_factory, real_encoder):
     folder = load_settings().data_dir / "kent-cc-minutes-sample"
     if not folder.is_dir():
         pytest.skip(f"shared data not found at {folder} (set MINSEARCH_DATA)")
     home = tmp_path_factory.mktemp("kent-ix")
     minutes = sorted(folder.glob("*.txt"))  # the folder also holds SOURCE.md and index.jsonl
-    summary = index_paths(minutes, load_settings(index_dir=home), encoder=doc_encoder)
+    summary = index_paths(minutes, load_settings(index_dir=home, model=real_encoder.name), encoder=real_encoder)
     assert summary.documents == 8 and not summary.skipped, summary.skipped
     s = Searcher(load_settings(index_dir=home))
     yield s

@@ -109,8 +109,7 @@ def big_vocabulary(tmp_path_factory):
 @pytest.fixture
 def served(big_vocabulary):
     """The page under waitress on loopback (4 threads, as `minsearch serve`), in this process."""
-    from serve_process import ServeThread
-
+    from benchmarks.serve_process import ServeThread
     from minsearch.app.web import create_app
 
     home, vocab = big_vocabulary

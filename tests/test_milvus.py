@@ -1,15 +1,13 @@
-"""The Milvus backend against a real Milvus server (the C++ core shipped by milvus-lite).
+"""The Milvus backend against a real Milvus server (the C++ core shipped by milvus-lite): what only
+it does. The searches every store answers alike run on it in test_backends.py.
 
-The same queries and filters as tests/test_search_seeds.py, on seeds/ indexed into Milvus by the
-real indexer; plus incremental re-indexing, --prune, the writer lock and parity with the
-embedded store on the Whoosh query syntax.
+Parity with the embedded store on the Whoosh query syntax, vectors and metadata; incremental
+re-indexing and --prune by the real indexer; the writer lock and lease; collection layouts.
 """
 from __future__ import annotations
 
 import json
 import shutil
-import uuid
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +15,7 @@ import pytest
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite", reason="milvus-lite (and setuptools<81) not installed")
 
-from milvus_server import MilvusServer  # noqa: E402  (tests/ is on sys.path: no package)
+from helpers import DENTAL, SEEDS, CountingEncoder, ids, milvus_settings  # noqa: E402
 
 from minsearch.config import load_settings  # noqa: E402
 from minsearch.indexer import index_paths  # noqa: E402
@@ -26,127 +24,12 @@ from minsearch.search import Searcher  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7ec9477#p19",
-          "002_85a858a1c7ec9477#p20", "002_85a858a1c7ec9477#p23"}
 
-
-def ids(result):
-    return [h.chunk.chunk_id for h in result.hits]
-
-
-def milvus_settings(server, home: Path, collection: str | None = None):
-    return load_settings(index_dir=home, backend="milvus", milvus_uri=server.uri,
-                         milvus_collection=collection or f"t_{uuid.uuid4().hex[:12]}")
-
-
-class CountingEncoder:
-    """The real encoder, counting the texts it is asked to embed."""
-
-    def __init__(self, enc) -> None:
-        self.enc = enc
-        self.texts: list[str] = []
-
-    def encode(self, texts, **kw):
-        self.texts.extend(texts)
-        return self.enc.encode(texts, **kw)
-
-    def export_onnx(self, dest):
-        return self.enc.export_onnx(dest)
-
-
-@pytest.fixture(scope="module")
-def milvus(tmp_path_factory):
-    with MilvusServer(tmp_path_factory.mktemp("milvus")) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def milvus_index(milvus, tmp_path_factory, doc_encoder):
-    settings = milvus_settings(milvus, tmp_path_factory.mktemp("milvus-home"), "seeds")
-    summary = index_paths([SEEDS], settings, encoder=doc_encoder)
-    assert summary.documents == 5 and not summary.skipped and summary.published
-    return settings
-
-
-@pytest.fixture(scope="module")
-def msearcher(milvus_index):
-    s = Searcher(milvus_index)
-    yield s
-    s.close()
-
-
-# -- the seeds queries ---------------------------------------------------------------------------
-@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
-def test_dental_checks_finds_dental_paragraphs_first(msearcher, mode):
-    r = msearcher.search(Query("dental checks", mode=mode, limit=3))
-    assert set(ids(r)) <= DENTAL, ids(r)
-    assert ids(r)[0] in {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7"}
-
-
-@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
-def test_paraphrase_without_shared_words_finds_dental_paragraphs(msearcher, mode):
-    r = msearcher.search(Query("children seeing the dentist", mode=mode, limit=5))
-    assert len(set(ids(r)[:3]) & DENTAL) >= 2, ids(r)
-
-
-def test_council_filter_applies_to_both_views(msearcher):
-    for mode in ("keyword", "semantic", "hybrid"):
-        r = msearcher.search(Query("dental checks", mode=mode, limit=10, filters=Filters(council="kirklees")))
-        # Kirklees says "dental" but not "checks": no paragraph is within the semantic view's
-        # confidence on its own, so there it answers with the closest paragraphs; filtered too.
-        shown = r.hits or r.closest
-        assert shown and all(h.chunk.council == "Kirklees" for h in r.hits + r.closest), mode
-        assert shown[0].chunk.chunk_id.startswith("002_"), mode
-        assert r.hits or mode == "semantic", mode
-
-
-def test_committee_filter(msearcher):
-    r = msearcher.search(Query("school exclusions", limit=10,
-                               filters=Filters(committee="Children, Young People and Families Scrutiny Panel")))
-    assert r.hits and {h.chunk.doc_id for h in r.hits} == {"003_bbc4287e823e4516"}
-
-
-def test_unknown_council_and_date_filters(msearcher):
-    assert msearcher.search(Query("dental", filters=Filters(council="Atlantis"))).hits == []
-    # No seed has a date: a date bound excludes undated chunks, as in the embedded store.
-    assert msearcher.search(Query("dental", filters=Filters(since="2000-01-01"))).hits == []
-
-
-def test_snippet_marks_matched_words(msearcher):
-    r = msearcher.search(Query("dental checks", mode="keyword", limit=1))
-    marked = [t.lower() for t, m in r.hits[0].snippet if m]
-    assert "dental" in marked and "checks" in marked
-
-
-def test_more_like_this_comes_from_other_meetings(msearcher):
-    r = msearcher.more_like_this("000_87bfe40191ebd6ef#p8", limit=5)
-    assert r.hits and all(h.chunk.doc_id != "000_87bfe40191ebd6ef" for h in r.hits)
-    assert set(ids(r)[:3]) & DENTAL
-
-
-def test_document_view_lists_paragraphs_in_order(msearcher):
-    chunks = msearcher.document("002_85a858a1c7ec9477")
-    assert [c.paragraph for c in chunks] == list(range(1, len(chunks) + 1))
-    with pytest.raises(MinsearchError):
-        msearcher.document("nope")
-
-
-def test_sort_by_date_and_json_shape(msearcher):
-    r = msearcher.search(Query("dental", sort="date"))
-    hit = r.to_json()["hits"][0]
-    assert set(hit) == {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section", "kind",
-                        "paragraph", "council", "committee", "date", "also"}
-
-
-def test_info_and_facets(msearcher, milvus):
+# -- what the store reports ------------------------------------------------------------------------
+def test_info_names_the_server_and_there_is_nothing_to_refresh(msearcher, milvus):
+    # Counts, model and facets: test_backends.py::test_info_and_facets, on every store.
     info = msearcher.info()
     assert (info.backend, info.location, info.documents, info.dim) == ("milvus", milvus.uri, 5, 384)
-    assert info.chunks == 108 and info.model == "all-MiniLM-L6-v2"
-    f = msearcher.facets()
-    assert set(f.councils) == {"Kirklees", "Wolverhampton", "Worcestershire"}
-    assert sum(f.councils.values()) == info.chunks
     assert msearcher.store.refresh() is False
 
 
@@ -167,10 +50,11 @@ def test_same_chunks_and_vectors_as_embedded(msearcher, searcher):
         assert a.facets() == b.facets()
 
 
-def test_vector_search_equals_embedded(msearcher, searcher):
-    q = searcher.encode(["foster carers and placement stability"])[0]
+def test_vector_search_equals_embedded(real_msearcher, real_searcher):
+    # The real model: the test model's cosines tie often, and ties may come in either order.
+    q = real_searcher.encode(["foster carers and placement stability"])[0]
     for f in (Filters(), Filters(council="Wolverhampton"), Filters(exclude_doc_id="003_bbc4287e823e4516")):
-        with msearcher.pinned() as ma, searcher.pinned() as ea:
+        with real_msearcher.pinned() as ma, real_searcher.pinned() as ea:
             a, b = ma.vector_search(q, f, 20).hits, ea.vector_search(q, f, 20).hits
         assert [c for c, _ in a] == [c for c, _ in b]
         assert np.allclose([s for _, s in a], [s for _, s in b], atol=1e-4)
@@ -193,16 +77,8 @@ def test_field_only_alternative_is_not_a_candidate_source(msearcher, searcher):
     assert a and a <= b and DENTAL <= a
 
 
-def test_syntax_error_is_an_error_or_a_plain_words_fallback(msearcher):
-    with pytest.raises(MinsearchError):
-        msearcher.search(Query("date:[foo to bar]", mode="keyword"))
-    r = msearcher.search(Query("date:[foo to bar] dental", mode="keyword"), strict=False)
-    assert r.notices and r.hits
-
-
 def test_unreachable_server_is_a_clear_error(tmp_path):
-    from milvus_server import free_port
-
+    from benchmarks.milvus_server import free_port
     from minsearch.store import open_store
 
     s = load_settings(index_dir=tmp_path, backend="milvus", milvus_uri=f"http://127.0.0.1:{free_port()}")
@@ -216,20 +92,20 @@ def test_missing_collection_is_a_clear_error(milvus, tmp_path):
 
 
 # -- writing ----------------------------------------------------------------------------------------
-def test_incremental_reindex_and_prune(milvus, tmp_path, doc_encoder):
+def test_incremental_reindex_and_prune(milvus, tmp_path, encoder):
     src = tmp_path / "src"
     shutil.copytree(SEEDS, src)
     settings = milvus_settings(milvus, tmp_path / "home")
-    first = index_paths([src], settings, encoder=doc_encoder)
+    first = index_paths([src], settings, encoder=encoder)
     assert first.documents == 5 and first.chunks == 108
 
-    again = CountingEncoder(doc_encoder)
+    again = CountingEncoder(encoder)
     nothing = index_paths([src], settings, encoder=again)
     assert nothing.unchanged == 5 and not nothing.published and again.texts == []
 
     doc = src / "004_9cb78d4272562d1a.txt"
     doc.write_text(doc.read_text() + "\n\nThe panel noted a new orthodontic waiting list pilot.\n")
-    enc = CountingEncoder(doc_encoder)
+    enc = CountingEncoder(encoder)
     changed = index_paths([src], settings, encoder=enc)
     assert changed.changed == ["004_9cb78d4272562d1a"] and changed.unchanged == 4 and changed.published
     # Only that document was chunked and embedded (a unit per paragraph, more for long ones).
@@ -244,10 +120,10 @@ def test_incremental_reindex_and_prune(milvus, tmp_path, doc_encoder):
         before = len(s.document("004_9cb78d4272562d1a"))
 
         doc.unlink()
-        kept = index_paths([src], settings, encoder=doc_encoder)
+        kept = index_paths([src], settings, encoder=encoder)
         assert kept.kept_missing == ["004_9cb78d4272562d1a"] and not kept.published
         assert len(s.document("004_9cb78d4272562d1a")) == before
-        pruned = index_paths([src], settings, encoder=doc_encoder, prune=True)
+        pruned = index_paths([src], settings, encoder=encoder, prune=True)
         assert pruned.removed == ["004_9cb78d4272562d1a"] and pruned.documents == 4
         with pytest.raises(MinsearchError):
             s.document("004_9cb78d4272562d1a")
@@ -257,11 +133,15 @@ def test_incremental_reindex_and_prune(milvus, tmp_path, doc_encoder):
         assert s.info().documents == 4
     finally:
         s.close()
-    # The query encoder for the Milvus backend lives in the local index folder.
+    # (The real model's query encoder lives in the local index folder: the next test.)
+
+
+def test_the_query_encoder_of_the_real_model_lives_in_the_local_index_folder(real_msearcher):
+    settings = real_msearcher.settings
     assert (settings.index_dir / "encoder" / settings.model / "model.onnx").is_file()
 
 
-def test_two_folders_with_the_same_file_name_keep_both_documents(milvus, tmp_path, doc_encoder):
+def test_two_folders_with_the_same_file_name_keep_both_documents(milvus, tmp_path, encoder):
     """The collection does not record folders: the file and its content tell them apart (issue 15)."""
     text = "MINUTES of a meeting of the Cabinet held on 9 January 2025.\n\nAgenda item\n\nBudget\n\nMinutes:\n\n{}\n"
     folders = []
@@ -271,10 +151,10 @@ def test_two_folders_with_the_same_file_name_keep_both_documents(milvus, tmp_pat
         (tmp_path / name / "cabinet_2025-01-09.txt").write_text(text.format(sentence))
         folders.append(tmp_path / name)
     settings = milvus_settings(milvus, tmp_path / "home", "two_councils")
-    assert index_paths([folders[0]], settings, encoder=doc_encoder).added == ["cabinet_2025-01-09"]
-    second = index_paths([folders[1]], settings, encoder=doc_encoder)
+    assert index_paths([folders[0]], settings, encoder=encoder).added == ["cabinet_2025-01-09"]
+    second = index_paths([folders[1]], settings, encoder=encoder)
     assert second.added == ["councilB/cabinet_2025-01-09"] and not second.changed and second.documents == 2
-    again = index_paths(folders, settings, encoder=doc_encoder)
+    again = index_paths(folders, settings, encoder=encoder)
     assert again.unchanged == 2 and not (again.added or again.changed)
 
 
@@ -344,7 +224,7 @@ def test_collection_of_an_older_layout_is_refused(milvus, tmp_path):
             pass
 
 
-def test_quotes_in_ids_and_council_names(milvus, tmp_path, doc_encoder):
+def test_quotes_in_ids_and_council_names(milvus, tmp_path, encoder):
     """Ids and council names with quotes index, filter, change and prune like any other."""
     feed = tmp_path / "feed.jsonl"
     doc_id = "Children's \"Panel\" 2024\\03"
@@ -360,7 +240,7 @@ def test_quotes_in_ids_and_council_names(milvus, tmp_path, doc_encoder):
 
     write()
     settings = milvus_settings(milvus, tmp_path / "home")
-    first = index_paths([feed], settings, encoder=doc_encoder)
+    first = index_paths([feed], settings, encoder=encoder)
     assert first.documents == 2 and not first.skipped
     s = Searcher(settings)
     try:
@@ -371,25 +251,25 @@ def test_quotes_in_ids_and_council_names(milvus, tmp_path, doc_encoder):
         assert all(h.chunk.doc_id != doc_id for h in s.more_like_this(r.hits[0].chunk.chunk_id).hits)
         assert s.search(Query("dental", limit=5, filters=Filters(doc_id=doc_id))).hits
         write("\n\nOrthodontic waiting lists were noted.")
-        changed = index_paths([feed], settings, encoder=doc_encoder)
+        changed = index_paths([feed], settings, encoder=encoder)
         assert changed.changed == [doc_id] and changed.unchanged == 1
         assert any("Orthodontic" in c.text for c in s.document(doc_id))
         feed.write_text(feed.read_text().splitlines()[1] + "\n")
-        pruned = index_paths([feed], settings, encoder=doc_encoder, prune=True)
+        pruned = index_paths([feed], settings, encoder=encoder, prune=True)
         assert pruned.removed == [doc_id] and pruned.documents == 1
         assert all(h.chunk.doc_id != doc_id for h in s.search(Query("dental checks", mode="keyword", limit=5)).hits)
     finally:
         s.close()
 
 
-def test_readers_never_see_a_changed_document_missing(milvus, tmp_path, doc_encoder, monkeypatch):
+def test_readers_never_see_a_changed_document_missing(milvus, tmp_path, encoder, monkeypatch):
     """Between writing a document's new rows and deleting its old ones, searches see it once."""
     from minsearch.store import milvus as mstore
 
     src = tmp_path / "src"
     shutil.copytree(SEEDS, src)
     settings = milvus_settings(milvus, tmp_path / "home")
-    index_paths([src], settings, encoder=doc_encoder)
+    index_paths([src], settings, encoder=encoder)
     target = "000_87bfe40191ebd6ef"
     doc = src / f"{target}.txt"
     doc.write_text(doc.read_text() + "\n\nThe panel noted a new orthodontic waiting list pilot.\n")
@@ -426,7 +306,7 @@ def test_readers_never_see_a_changed_document_missing(milvus, tmp_path, doc_enco
 
     monkeypatch.setattr(mstore.MilvusWriter, "__init__", patched)
     try:
-        changed = index_paths([src], settings, encoder=doc_encoder)
+        changed = index_paths([src], settings, encoder=encoder)
         assert changed.changed == [target] and seen == ["checked"]
         after = s.document(target)
         assert len({c.paragraph for c in after}) == len(after) and any("orthodontic" in c.text for c in after)

@@ -18,7 +18,7 @@ ODD_IDS = ["/abs/path", "../../etc/passwd", "a//b", "dot/./x", "trailing/", "spa
 
 
 @pytest.fixture(scope="module")
-def odd_index(tmp_path_factory, doc_encoder):
+def odd_index(tmp_path_factory, encoder):
     root = tmp_path_factory.mktemp("odd")
     folder = root / "minutes"
     folder.mkdir()
@@ -33,7 +33,7 @@ def odd_index(tmp_path_factory, doc_encoder):
         for rec in records:
             fh.write(json.dumps(rec) + "\n")  # ensure_ascii: lone surrogates as \ud800 escapes
     home = root / "index"
-    summary = index_paths([folder], load_settings(index_dir=home), encoder=doc_encoder)
+    summary = index_paths([folder], load_settings(index_dir=home), encoder=encoder)
     assert summary.documents == len(ODD_IDS) + 2, summary.skipped
     return home
 

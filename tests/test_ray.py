@@ -53,7 +53,7 @@ def _listening(pids: set[int]) -> list[str]:
 LOOPBACK = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
 
 
-def test_ray_encode_equals_single_process_and_listens_on_loopback(doc_encoder):
+def test_ray_encode_equals_single_process_and_listens_on_loopback(real_encoder):
     from minsearch.encode_ray import ray_encode
 
     texts = [f"Item {i}: the panel discussed " + " ".join(["dental checks for children in care",
@@ -70,7 +70,7 @@ def test_ray_encode_equals_single_process_and_listens_on_loopback(doc_encoder):
         seen.append(n)
 
     vectors = ray_encode(texts, "all-MiniLM-L6-v2", address=None, progress=progress, batch_size=16)
-    expected = doc_encoder.encode(texts)
+    expected = real_encoder.encode(texts)
     assert vectors.shape == expected.shape == (50, 384)
     assert np.all(np.sum(vectors * expected, axis=1) > 0.999)  # same order, same vectors
     assert sum(seen) == 50

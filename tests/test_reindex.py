@@ -54,41 +54,41 @@ def answers(home: Path, queries=("dental checks", "zebrafinch", "foster carers q
         s.close()
 
 
-def test_add_change_delete_and_noop(corpus, index_copy, doc_encoder):
+def test_add_change_delete_and_noop(corpus, index_copy, encoder):
     home = index_copy  # the seeds index: same documents as ``corpus``
     before = IndexLayout(home).current()
 
-    noop = run(corpus, home, doc_encoder)
+    noop = run(corpus, home, encoder)
     assert (noop.added, noop.changed, noop.removed, noop.unchanged) == ([], [], [], 5)
     assert not noop.published and IndexLayout(home).current() == before
 
     (corpus / "005_new.txt").write_text(NEW_MEETING)
-    added = run(corpus, home, doc_encoder)
+    added = run(corpus, home, encoder)
     assert added.added == ["005_new"] and added.unchanged == 5 and added.published
     assert added.new_chunks == 2  # only the new meeting was chunked and embedded
     hits = answers(home, ["zebrafinch"])[0]["hits"]
     assert hits and hits[0]["doc_id"] == "005_new"
 
     (corpus / "005_new.txt").write_text(NEW_MEETING.replace("zebrafinch", "kingfisher"))
-    changed = run(corpus, home, doc_encoder)
+    changed = run(corpus, home, encoder)
     assert changed.changed == ["005_new"] and changed.new_chunks == 2
     assert answers(home, ["zebrafinch"])[0]["hits"] == [] or all(
         "zebrafinch" not in h["text"] for h in answers(home, ["zebrafinch"])[0]["hits"])
     assert answers(home, ['"kingfisher"'])[0]["hits"][0]["doc_id"] == "005_new"
 
     (corpus / "005_new.txt").unlink()
-    kept = run(corpus, home, doc_encoder)
+    kept = run(corpus, home, encoder)
     assert kept.kept_missing == ["005_new"] and not kept.published
-    pruned = run(corpus, home, doc_encoder, prune=True)
+    pruned = run(corpus, home, encoder, prune=True)
     assert pruned.removed == ["005_new"] and pruned.documents == 5
     assert answers(home, ['"kingfisher"'])[0]["hits"] == []
 
 
-def test_manifest_change_reindexes_the_document(corpus, index_copy, doc_encoder):
+def test_manifest_change_reindexes_the_document(corpus, index_copy, encoder):
     manifest = json.loads((corpus / "manifest.json").read_text())
     manifest["004_9cb78d4272562d1a.txt"]["date"] = "2018-03-14"
     (corpus / "manifest.json").write_text(json.dumps(manifest))
-    s = run(corpus, index_copy, doc_encoder)
+    s = run(corpus, index_copy, encoder)
     assert s.changed == ["004_9cb78d4272562d1a"]
     searcher = Searcher(load_settings(index_dir=index_copy))
     from minsearch.model import Filters
@@ -98,29 +98,29 @@ def test_manifest_change_reindexes_the_document(corpus, index_copy, doc_encoder)
     assert searcher.facets().date_min == "2018-03-14"
 
 
-def test_old_generations_are_cleaned_up(corpus, index_copy, doc_encoder):
+def test_old_generations_are_cleaned_up(corpus, index_copy, encoder):
     for i in range(4):
         (corpus / f"extra{i}.txt").write_text(NEW_MEETING.replace("zebrafinch", f"bird{i}"))
-        run(corpus, index_copy, doc_encoder)
+        run(corpus, index_copy, encoder)
     gens = sorted(p.name for p in (index_copy / "generations").iterdir())
     assert len(gens) == 2 and IndexLayout(index_copy).current() == gens[-1]
 
 
-def test_a_second_writer_is_refused_with_the_holders_pid(corpus, index_copy, doc_encoder):
+def test_a_second_writer_is_refused_with_the_holders_pid(corpus, index_copy, encoder):
     with WriterLock(IndexLayout(index_copy).lock_file):
         with pytest.raises(IndexBusy, match=f"pid {os.getpid()}"):
-            run(corpus, index_copy, doc_encoder)
+            run(corpus, index_copy, encoder)
 
 
-def test_stale_lock_of_a_dead_writer_is_cleared(corpus, index_copy, doc_encoder):
+def test_stale_lock_of_a_dead_writer_is_cleared(corpus, index_copy, encoder):
     (index_copy / "LOCK").write_text("pid 999999 since 2020-01-01 00:00:00\n")
     (index_copy / "generations" / "gen-000099.tmp").mkdir()  # what a killed writer leaves
     (corpus / "005_new.txt").write_text(NEW_MEETING)
-    s = run(corpus, index_copy, doc_encoder)
+    s = run(corpus, index_copy, encoder)
     assert s.published and not (index_copy / "generations" / "gen-000099.tmp").exists()
 
 
-def test_write_error_leaves_the_live_index_untouched(corpus, index_copy, doc_encoder, monkeypatch):
+def test_write_error_leaves_the_live_index_untouched(corpus, index_copy, encoder, monkeypatch):
     before = answers(index_copy)
     (corpus / "005_new.txt").write_text(NEW_MEETING)
     import numpy as np
@@ -130,13 +130,13 @@ def test_write_error_leaves_the_live_index_untouched(corpus, index_copy, doc_enc
 
     monkeypatch.setattr(np, "save", disk_full)
     with pytest.raises(MinsearchError, match="No space left on device.*untouched"):
-        run(corpus, index_copy, doc_encoder)
+        run(corpus, index_copy, encoder)
     monkeypatch.undo()
     assert answers(index_copy) == before
     assert not any(p.name.endswith(".tmp") for p in (index_copy / "generations").iterdir())
 
 
-def test_searches_during_generation_switches_never_fail_or_mix(corpus, index_copy, doc_encoder):
+def test_searches_during_generation_switches_never_fail_or_mix(corpus, index_copy, encoder):
     searcher = Searcher(load_settings(index_dir=index_copy))
     errors: list[BaseException] = []
     seen: set[int] = set()
@@ -162,7 +162,7 @@ def test_searches_during_generation_switches_never_fail_or_mix(corpus, index_cop
     try:
         for i in range(3):
             (corpus / f"extra{i}.txt").write_text(NEW_MEETING.replace("zebrafinch", f"zebrafinch{i} zebrafinch"))
-            run(corpus, index_copy, doc_encoder)
+            run(corpus, index_copy, encoder)
     finally:
         stop.set()
         t.join()
@@ -202,13 +202,13 @@ def test_sigkill_during_indexing_keeps_the_previous_index(corpus, index_copy, ki
     assert not any(p.name.endswith(".tmp") for p in (index_copy / "generations").iterdir())
 
 
-def test_a_new_chunker_version_rechunks_everything(corpus, index_copy, doc_encoder, monkeypatch):
+def test_a_new_chunker_version_rechunks_everything(corpus, index_copy, encoder, monkeypatch):
     import minsearch.indexer as indexer
 
     monkeypatch.setattr(indexer, "CHUNKER_VERSION", 99)
-    s = run(corpus, index_copy, doc_encoder)
+    s = run(corpus, index_copy, encoder)
     assert len(s.changed) == 5 and s.unchanged == 0
-    assert run(corpus, index_copy, doc_encoder).unchanged == 5
+    assert run(corpus, index_copy, encoder).unchanged == 5
 
 
 def test_pdf_width_lines_without_page_markers_are_joined_into_paragraphs():
@@ -239,37 +239,37 @@ def _doc_for(home: Path, word: str) -> list[str]:
     return sorted({h["doc_id"] for h in answers(home, [f'"{word}"'])[0]["hits"]})
 
 
-def test_the_same_file_name_in_two_folders_keeps_both_documents(tmp_path, doc_encoder):
+def test_the_same_file_name_in_two_folders_keeps_both_documents(tmp_path, encoder):
     a = _council(tmp_path, "councilA", "The aardvark sanctuary budget was agreed.")
     b = _council(tmp_path, "councilB", "The bison reserve budget was deferred.")
     home = tmp_path / "index"
-    first = run(a, home, doc_encoder)
+    first = run(a, home, encoder)
     assert first.added == ["cabinet_2025-01-09"]
-    second = run(b, home, doc_encoder)
+    second = run(b, home, encoder)
     assert second.changed == [] and second.added == ["councilB/cabinet_2025-01-09"], second
     assert second.documents == 2
     assert _doc_for(home, "aardvark") == ["cabinet_2025-01-09"]
     assert _doc_for(home, "bison") == ["councilB/cabinet_2025-01-09"]
     # Stable: each folder keeps its ids, in either order, alone or together.
     for paths in ([b], [a], [b, a], [a, b]):
-        again = run(paths, home, doc_encoder)
+        again = run(paths, home, encoder)
         assert not (again.added or again.changed or again.skipped), (paths, again)
     (b / "cabinet_2025-01-09.txt").write_text(CABINET.format("The bison reserve budget was approved."))
-    edited = run(b, home, doc_encoder)
+    edited = run(b, home, encoder)
     assert edited.changed == ["councilB/cabinet_2025-01-09"] and edited.added == []
     assert _doc_for(home, "aardvark") == ["cabinet_2025-01-09"]
 
 
-def test_both_folders_in_one_run_and_a_collision_that_cannot_be_told_apart(tmp_path, doc_encoder):
+def test_both_folders_in_one_run_and_a_collision_that_cannot_be_told_apart(tmp_path, encoder):
     a = _council(tmp_path, "councilA", "The aardvark sanctuary budget was agreed.")
     b = _council(tmp_path, "councilB", "The bison reserve budget was deferred.")
     home = tmp_path / "index"
-    both = run([a, b], home, doc_encoder)
+    both = run([a, b], home, encoder)
     assert sorted(both.added) == ["cabinet_2025-01-09", "councilB/cabinet_2025-01-09"] and not both.skipped
     # A third folder, also called councilB, with the same file name: neither id is free, and it
     # is not the same folder. It is refused with a message, and nothing indexed changes.
     c = _council(tmp_path / "elsewhere", "councilB", "The cormorant colony budget was noted.")
-    third = run(c, home, doc_encoder)
+    third = run(c, home, encoder)
     assert not third.added and not third.changed and not third.published
     [skip] = third.skipped
     assert skip.source.endswith("elsewhere/councilB/cabinet_2025-01-09.txt")
@@ -278,27 +278,27 @@ def test_both_folders_in_one_run_and_a_collision_that_cannot_be_told_apart(tmp_p
     assert _doc_for(home, "aardvark") == ["cabinet_2025-01-09"]
     assert _doc_for(home, "bison") == ["councilB/cabinet_2025-01-09"]
     with pytest.raises(MinsearchError, match="--strict"):
-        run(c, home, doc_encoder, strict=True)
+        run(c, home, encoder, strict=True)
 
 
-def test_an_index_from_before_roots_were_recorded(tmp_path, doc_encoder):
+def test_an_index_from_before_roots_were_recorded(tmp_path, encoder):
     """docs.json written by an older minsearch has no root: the file itself tells them apart."""
     a = _council(tmp_path, "councilA", "The aardvark sanctuary budget was agreed.")
     b = _council(tmp_path, "councilB", "The bison reserve budget was deferred.")
     home = tmp_path / "index"
-    run(a, home, doc_encoder)
+    run(a, home, encoder)
     docs = home / "generations" / IndexLayout(home).current() / "docs.json"
     data = json.loads(docs.read_text())
     for rec in data.values():
         for key in ("root", "path", "id_given"):
             rec.pop(key, None)
     docs.write_text(json.dumps(data))
-    assert not run(a, home, doc_encoder).changed  # the same file: the same document
-    second = run(b, home, doc_encoder)
+    assert not run(a, home, encoder).changed  # the same file: the same document
+    second = run(b, home, encoder)
     assert second.added == ["councilB/cabinet_2025-01-09"] and not second.changed
 
 
-def test_cli_indexes_two_councils_without_losing_one(tmp_path, doc_encoder, monkeypatch):
+def test_cli_indexes_two_councils_without_losing_one(tmp_path, encoder, monkeypatch):
     from click.testing import CliRunner
 
     from minsearch.app.cli import main
@@ -308,7 +308,7 @@ def test_cli_indexes_two_councils_without_losing_one(tmp_path, doc_encoder, monk
     home = tmp_path / "index"
     import minsearch.indexer as indexer
 
-    monkeypatch.setattr(indexer, "_local_encoder", lambda settings, progress: doc_encoder)
+    monkeypatch.setattr(indexer, "_local_encoder", lambda settings, progress: encoder)
     monkeypatch.setattr(indexer, "_ensure_query_encoder", lambda settings, progress, enc: None)
     for folder in (a, b):
         r = CliRunner().invoke(main, ["index", str(folder), "--index", str(home)])
@@ -316,8 +316,9 @@ def test_cli_indexes_two_councils_without_losing_one(tmp_path, doc_encoder, monk
     assert "added 1, changed 0" in r.output and "documents: 2" in r.output
 
 
-# -- the query encoder export (issue 15 #11) -------------------------------------------------------
-def test_a_failed_encoder_export_leaves_no_temp_file_and_says_disk_full(tmp_path, doc_encoder, monkeypatch):
+# -- the query encoder export (issue 15 #11): the real model's -------------------------------------
+@pytest.mark.slow
+def test_a_failed_encoder_export_leaves_no_temp_file_and_says_disk_full(tmp_path, real_encoder, monkeypatch):
     import errno
 
     import torch
@@ -335,21 +336,24 @@ def test_a_failed_encoder_export_leaves_no_temp_file_and_says_disk_full(tmp_path
 
     monkeypatch.setattr(torch.onnx, "export", disk_fills)
     with pytest.raises(MinsearchError) as e:
-        doc_encoder.export_onnx(dest)
+        real_encoder.export_onnx(dest)
     assert "disk full" in str(e.value) and str(dest) in str(e.value) and "\n" not in str(e.value)
     assert sorted(p.name for p in dest.iterdir()) == [mine.name]
     assert not (dest / "model.onnx").exists()
 
 
-def test_stale_export_files_are_removed_by_the_next_run(corpus, index_copy, doc_encoder):
-    enc_dir = index_copy / "encoder" / "all-MiniLM-L6-v2"
+@pytest.mark.slow
+def test_stale_export_files_are_removed_by_the_next_run(corpus, real_seeds_index, tmp_path, real_encoder):
+    home = tmp_path / "real-index"
+    shutil.copytree(real_seeds_index, home, symlinks=True)
+    enc_dir = home / "encoder" / "all-MiniLM-L6-v2"
     (enc_dir / "model.onnx.tmp-999999999").write_bytes(b"x" * 1000)
     (corpus / "005_new.txt").write_text(NEW_MEETING)
-    run(corpus, index_copy, doc_encoder)
+    index_paths([corpus], load_settings(index_dir=home, model=real_encoder.name), encoder=real_encoder)
     assert not list(enc_dir.glob("model.onnx.tmp-*"))
 
 
-def test_a_full_disk_says_disk_full(corpus, index_copy, doc_encoder, monkeypatch, tmp_path):
+def test_a_full_disk_says_disk_full(corpus, index_copy, encoder, monkeypatch, tmp_path):
     import errno
 
     import numpy as np
@@ -363,7 +367,7 @@ def test_a_full_disk_says_disk_full(corpus, index_copy, doc_encoder, monkeypatch
     (corpus / "005_new.txt").write_text(NEW_MEETING)
     monkeypatch.setattr(np, "save", disk_full)
     with pytest.raises(MinsearchError, match=r"disk full.*the live index is untouched"):
-        run(corpus, index_copy, doc_encoder)
+        run(corpus, index_copy, encoder)
     monkeypatch.undo()
 
     import minsearch.ingest.corpora as corpora

@@ -24,7 +24,7 @@ LONDON_MEETINGS = ("2025-01-27 3rd Meeting of the Community", "2025-02-11 3rd Me
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory, doc_encoder):
+def real(tmp_path_factory, real_encoder):
     from minsearch.ingest.corpora import iter_corpus
 
     data = load_settings().data_dir
@@ -38,7 +38,7 @@ def real(tmp_path_factory, doc_encoder):
     for f in (data / "kent-cc-minutes-sample").glob("*.txt"):
         shutil.copy(f, src / f.name)
     home = tmp_path_factory.mktemp("real-ix")
-    summary = index_paths([src], load_settings(index_dir=home), encoder=doc_encoder)
+    summary = index_paths([src], load_settings(index_dir=home, model=real_encoder.name), encoder=real_encoder)
     assert summary.documents == len(LONDON_MEETINGS) + 8, summary.skipped
     s = Searcher(load_settings(index_dir=home))
     yield s

@@ -8,6 +8,7 @@ import urllib.parse
 from html import unescape
 
 import pytest
+from helpers import TEST_MODEL
 
 from minsearch.config import load_settings
 from minsearch.model import Chunk, Hit, MinsearchError, Query, SearchResult
@@ -292,7 +293,7 @@ def test_api_health(client):
     assert r.status_code == 200
     body = r.get_json()
     assert body["status"] == "ok" and body["generation"].startswith("gen-")
-    assert body["chunks"] == 108 and body["documents"] == 5 and body["model"] == "all-MiniLM-L6-v2"
+    assert body["chunks"] == 108 and body["documents"] == 5 and body["model"] == TEST_MODEL
     assert "location" not in body
     r = client.get("/api/nope")
     assert r.status_code == 404 and "error" in r.get_json()

@@ -6,7 +6,8 @@ which is what ``pymilvus.MilvusClient(uri="http://127.0.0.1:PORT")`` talks to. W
 binary the same way, on a free loopback port, in a temporary folder, and stop it with SIGTERM
 (SIGKILL after 5 s).
 
-Run by hand: ``python tests/milvus_server.py [PORT]`` (Ctrl-C or SIGTERM stops it).
+Used by the Milvus tests and by benchmarks/scale_out.py. Run by hand:
+``python -m benchmarks.milvus_server [PORT]`` (Ctrl-C or SIGTERM stops it).
 """
 from __future__ import annotations
 

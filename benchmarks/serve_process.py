@@ -1,7 +1,6 @@
 """Run `minsearch serve` in a child process on a free loopback port, until /api/health answers.
 
-Used by the browser tests and by the benchmarks' memory measurement (which puts tests/ on
-sys.path, as for milvus_server.py).
+Used by the browser tests and by the benchmarks' memory and load measurements.
 """
 from __future__ import annotations
 

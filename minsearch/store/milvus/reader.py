@@ -1,0 +1,116 @@
+"""The read side: :class:`MilvusStore`, the keyword and vector views plus chunks, documents,
+facets and counts."""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Optional
+
+from ...config import Settings
+from ...model import Chunk, ChunkMeta, MinsearchError
+from ..base import DocRecord, Facets, IndexInfo, facets_of
+from .connection import _query_all, connect
+from .expressions import _and, _in_keys, key, quote
+from .keyword_search import _KeywordSearch
+from .schema import _BATCH, _DOC_FIELDS, _META_FIELDS, _SCALARS, _check_schema, _chunk_of, _names
+from .vector_search import _VectorSearch
+
+
+class MilvusStore(_KeywordSearch, _VectorSearch):
+    """Read side over a Milvus server. Each call asks Milvus; there are no local generations."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.uri = settings.milvus_uri
+        self._chunks, self._docs, self._meta = _names(settings.milvus_collection)
+        self._client = connect(self.uri)
+        names = (self._chunks, self._docs, self._meta)
+        if not all(self._call("opening", self._client.has_collection, n) for n in names):
+            self.close()
+            raise MinsearchError(
+                f"--milvus-uri {self.uri}: no minsearch index in collection {self._chunks!r} "
+                f"(run `minsearch index --backend milvus` first)"
+            )
+        for name in names:
+            self._call("loading", self._client.load_collection, name)
+        meta = self._call("opening", self._index_meta)
+        _check_schema(meta, self._chunks)
+        self.model: str = meta.get("model", settings.model)
+        self.dim: int = int(meta.get("dim", 0))
+        self._idfs: dict[str, float] = {}
+        self._n_paragraphs: Optional[int] = None
+
+    def _index_meta(self) -> dict:
+        rows = self._client.query(self._meta, filter='key == "index"', output_fields=["value"])
+        return json.loads(rows[0]["value"]) if rows else {}
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+        ids = list(dict.fromkeys(chunk_ids))
+        out: dict[str, Chunk] = {}
+        for s in range(0, len(ids), _BATCH):
+            part = ids[s : s + _BATCH]
+            rows = self._call("reading chunks", self._client.query, self._chunks,
+                              filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
+                              output_fields=list(_SCALARS), limit=len(part))
+            newest: dict[str, int] = {}
+            for r in rows:  # while a commit runs, a paragraph can have rows of two generations
+                if r["gen"] >= newest.get(r["chunk_id"], -1):
+                    newest[r["chunk_id"]] = r["gen"]
+                    out[r["chunk_id"]] = _chunk_of(r)
+        return {c: out[c] for c in ids if c in out}
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        rows = self._call("reading a document", _query_all, self._client, self._chunks,
+                          _and(f"doc_key == {quote(key(doc_id))}", "is_primary == true"), list(_SCALARS))
+        if rows:  # the newest version only, while a commit is replacing the document
+            gen = max(r["gen"] for r in rows)
+            rows = [r for r in rows if r["gen"] == gen]
+        return sorted((_chunk_of(r) for r in rows), key=lambda c: c.paragraph)
+
+    def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
+        ids = list(dict.fromkeys(chunk_ids))
+        out: dict[str, ChunkMeta] = {}
+        newest: dict[str, int] = {}
+        for s in range(0, len(ids), _BATCH):
+            part = ids[s : s + _BATCH]
+            rows = self._call("reading chunk kinds", self._client.query, self._chunks,
+                              filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
+                              output_fields=list(_META_FIELDS), limit=len(part) * 2)
+            for r in rows:  # while a commit runs, a paragraph can have rows of two generations
+                if r["gen"] >= newest.get(r["chunk_id"], -1):
+                    newest[r["chunk_id"]] = r["gen"]
+                    out[r["chunk_id"]] = ChunkMeta(
+                        chunk_id=r["chunk_id"], doc_id=r["doc_id"], date=r.get("date", ""),
+                        kind=r.get("kind") or "substance", exact=int(r["exact"]) & ((1 << 64) - 1),
+                        sketch=bytes.fromhex(r.get("sketch") or ""), words=int(r.get("nwords", 0)))
+        return out
+
+    @contextmanager
+    def pinned(self) -> Iterator["MilvusStore"]:
+        """Milvus serves every query from its latest committed rows: the store is its own view."""
+        yield self
+
+    def _doc_records(self) -> list[DocRecord]:
+        rows = self._call("reading documents", _query_all, self._client, self._docs, 'doc_id != ""',
+                          list(_DOC_FIELDS))
+        return [DocRecord(**{k: r[k] for k in _DOC_FIELDS}) for r in rows]
+
+    def facets(self) -> Facets:
+        return facets_of(self._doc_records())
+
+    def info(self) -> IndexInfo:
+        docs = self._doc_records()
+        meta = self._index_meta()
+        return IndexInfo(backend="milvus", location=self.uri, generation=str(meta.get("generation", "")),
+                         documents=len(docs), chunks=sum(d.chunks for d in docs), model=meta.get("model", self.model),
+                         dim=int(meta.get("dim", self.dim)), size_bytes=0, last_indexed=meta.get("updated", ""))
+
+    def refresh(self) -> bool:
+        """Milvus serves the latest committed rows to every query: nothing to switch."""
+        return False
+
+    def close(self) -> None:
+        try:
+            self._client.close()
+        except Exception:  # noqa: BLE001 (closing a lost connection)
+            pass

@@ -1,0 +1,46 @@
+"""Helpers shared by the test modules (tests/ is on sys.path: ``from helpers import ...``)."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+# The quick suite's model: deterministic hashed words, no torch (minsearch.encode_hashing).
+TEST_MODEL = "hashing-test"
+# The real model, for the end-to-end (slow) tests of meaning.
+REAL_MODEL = "all-MiniLM-L6-v2"
+# The seeds' paragraphs about dental checks.
+DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7ec9477#p19",
+          "002_85a858a1c7ec9477#p20", "002_85a858a1c7ec9477#p23"}
+
+
+def ids(result) -> list[str]:
+    """The chunk ids of a SearchResult's hits, in rank order."""
+    return [h.chunk.chunk_id for h in result.hits]
+
+
+def milvus_settings(server, home: Path, collection: Optional[str] = None, **kw):
+    """Settings for an index in a collection (a fresh one unless named) on a test Milvus server."""
+    from minsearch.config import load_settings
+
+    return load_settings(index_dir=home, backend="milvus", milvus_uri=server.uri,
+                         milvus_collection=collection or f"t_{uuid.uuid4().hex[:12]}", **kw)
+
+
+class CountingEncoder:
+    """An encoder that counts the texts it is asked to embed."""
+
+    def __init__(self, enc) -> None:
+        self.enc = enc
+        self.name = enc.name
+        self.dim = enc.dim
+        self.texts: list[str] = []
+
+    def encode(self, texts, **kw):
+        self.texts.extend(texts)
+        return self.enc.encode(texts, **kw)
+
+    def export_onnx(self, dest):
+        return self.enc.export_onnx(dest)

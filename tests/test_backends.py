@@ -1,0 +1,149 @@
+"""One suite, every store: searching the seeds index as a user would, in the embedded store and
+(slow: it starts a Milvus server from milvus-lite) in the Milvus store.
+
+The seeds are indexed with the test model (hashed words); the tests of meaning (a paraphrase
+without shared words) use the real model and are slow. Milvus-only behaviour (the writer lease,
+collection layouts, parity of its keyword checks with Whoosh) is in test_milvus.py.
+"""
+from __future__ import annotations
+
+import pytest
+from helpers import DENTAL, ids
+
+from minsearch.model import Filters, MinsearchError, Query
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_dental_checks_finds_dental_paragraphs_first(backend_searcher, mode):
+    r = backend_searcher.search(Query("dental checks", mode=mode, limit=3))
+    assert set(ids(r)) <= DENTAL, ids(r)
+    assert ids(r)[0] in {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7"}
+
+
+def test_council_filter_applies_to_both_views(backend_searcher):
+    r = backend_searcher.search(Query("dental checks", limit=10, filters=Filters(council="kirklees")))
+    assert r.hits and all(h.chunk.council == "Kirklees" for h in r.hits)
+    assert ids(r)[0].startswith("002_")
+
+
+def test_committee_filter(backend_searcher):
+    r = backend_searcher.search(Query("school exclusions", limit=10,
+                                      filters=Filters(committee="Children, Young People and Families Scrutiny Panel")))
+    assert r.hits and {h.chunk.doc_id for h in r.hits} == {"003_bbc4287e823e4516"}
+
+
+def test_unknown_council_and_date_filters_give_no_hits_not_an_error(backend_searcher):
+    assert backend_searcher.search(Query("dental", filters=Filters(council="Atlantis"))).hits == []
+    # No seed has a date: a date bound excludes undated chunks.
+    assert backend_searcher.search(Query("dental", filters=Filters(since="2000-01-01"))).hits == []
+
+
+def test_phrase_query_is_exact(backend_searcher):
+    r = backend_searcher.search(Query('"dental registrations"', mode="keyword"))
+    assert r.hits and all("dental registrations" in h.chunk.text.lower() for h in r.hits)
+
+
+def test_quoted_word_is_not_stemmed(backend_searcher):
+    # "checks" stems to "check": unquoted it matches "dental check performance"; quoted it must not.
+    loose = {h.chunk.chunk_id for h in backend_searcher.search(Query("checked", mode="keyword")).hits}
+    exact = {h.chunk.chunk_id for h in backend_searcher.search(Query('"checked"', mode="keyword")).hits}
+    assert loose and not exact
+    hybrid_exact = backend_searcher.search(Query('"checked"', mode="hybrid"))
+    assert hybrid_exact.hits == []  # meaning may not add paragraphs without the quoted word
+
+
+def test_phrase_does_not_skip_stopwords(backend_searcher):
+    r = backend_searcher.search(Query('"children in care"', mode="keyword", limit=100))
+    assert r.hits and all("children in care" in h.chunk.text.lower() for h in r.hits)
+
+
+def test_field_and_boolean_queries(backend_searcher):
+    r = backend_searcher.search(Query("title:highlight AND dental", mode="keyword", limit=20))
+    assert r.hits and all(h.chunk.doc_id == "002_85a858a1c7ec9477" for h in r.hits)
+    r = backend_searcher.search(Query("dental NOT registrations", mode="keyword", limit=20))
+    assert r.hits and all("registrations" not in h.chunk.text.lower() for h in r.hits)
+    r = backend_searcher.search(Query("council:kirklees dental", mode="keyword", limit=20))
+    assert r.hits
+
+
+def test_syntax_error_is_an_error_or_a_plain_words_fallback(backend_searcher):
+    with pytest.raises(MinsearchError):
+        backend_searcher.search(Query("date:[foo to bar]", mode="keyword"))
+    r = backend_searcher.search(Query("date:[foo to bar] dental", mode="keyword"), strict=False)
+    assert r.notices and r.hits
+
+
+def test_snippet_marks_matched_words(backend_searcher):
+    r = backend_searcher.search(Query("dental checks", mode="keyword", limit=1))
+    marked = [t.lower() for t, m in r.hits[0].snippet if m]
+    assert "dental" in marked and "checks" in marked
+
+
+def test_more_like_this_comes_from_other_meetings(backend_searcher):
+    r = backend_searcher.more_like_this("000_87bfe40191ebd6ef#p8", limit=5)
+    assert r.hits and all(h.chunk.doc_id != "000_87bfe40191ebd6ef" for h in r.hits)
+    assert set(ids(r)[:3]) & DENTAL
+
+
+def test_document_view_lists_paragraphs_in_order(backend_searcher):
+    chunks = backend_searcher.document("002_85a858a1c7ec9477")
+    assert [c.paragraph for c in chunks] == list(range(1, len(chunks) + 1))
+    with pytest.raises(MinsearchError):
+        backend_searcher.document("nope")
+
+
+def test_sort_by_date_and_json_shape(backend_searcher):
+    r = backend_searcher.search(Query("dental", sort="date"))
+    hit = r.to_json()["hits"][0]
+    assert set(hit) == {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section", "kind",
+                        "paragraph", "council", "committee", "date", "also"}
+    dates = [h.chunk.date for h in r.hits]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_info_and_facets(backend_searcher):
+    info = backend_searcher.info()
+    assert (info.documents, info.dim, info.chunks) == (5, 384, 108)
+    assert info.model == backend_searcher.store.model == backend_searcher.settings.model
+    f = backend_searcher.facets()
+    assert set(f.councils) == {"Kirklees", "Wolverhampton", "Worcestershire"}
+    assert sum(f.councils.values()) == info.chunks
+
+
+# -- meaning: the real model -------------------------------------------------------------------------
+@pytest.fixture(params=["embedded", "milvus"])
+def real_backend_searcher(request):
+    """A Searcher over the seeds indexed with the real model, in each backend."""
+    return request.getfixturevalue("real_searcher" if request.param == "embedded" else "real_msearcher")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_paraphrase_without_shared_words_finds_dental_paragraphs(real_backend_searcher, mode):
+    r = real_backend_searcher.search(Query("children seeing the dentist", mode=mode, limit=5))
+    assert len(set(ids(r)[:3]) & DENTAL) >= 2, ids(r)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_dental_checks_with_the_real_model(real_backend_searcher, mode):
+    r = real_backend_searcher.search(Query("dental checks", mode=mode, limit=3))
+    assert set(ids(r)) <= DENTAL, ids(r)
+    assert ids(r)[0] in {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7"}
+    info = real_backend_searcher.info()
+    assert (info.model, info.dim) == ("all-MiniLM-L6-v2", 384)
+
+
+# Fails at 6f1e406 already (the ranking of issue 11): in keyword and semantic mode no Kirklees
+# paragraph is a confident match for "dental checks" (0.46 of the query's words; cosine under the
+# floor), so test_milvus.py's version of this test failed there. Strict: a fix shows up here.
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_council_filter_in_every_mode_with_the_real_model(real_backend_searcher, mode):
+    r = real_backend_searcher.search(Query("dental checks", mode=mode, limit=10, filters=Filters(council="kirklees")))
+    # Kirklees says "dental" but not "checks": no paragraph is within the semantic view's
+    # confidence on its own, so there it answers with the closest paragraphs; filtered too.
+    shown = r.hits or r.closest
+    assert shown and all(h.chunk.council == "Kirklees" for h in r.hits + r.closest), mode
+    assert shown[0].chunk.chunk_id.startswith("002_"), mode
+    assert r.hits or mode == "semantic", mode
