@@ -1,4 +1,5 @@
 """What the store's two views find for one query, before ranking."""
+
 from __future__ import annotations
 
 from concurrent.futures import Future
@@ -34,8 +35,16 @@ class Candidates:
         return self.semantic.hits if self.semantic is not None else []
 
 
-def gather(q: Query, view: Store, settings: Settings, glossary: Glossary, encoder: LazyEncoder,
-           meaning: str, *, strict: bool = True) -> Candidates:
+def gather(
+    q: Query,
+    view: Store,
+    settings: Settings,
+    glossary: Glossary,
+    encoder: LazyEncoder,
+    meaning: str,
+    *,
+    strict: bool = True,
+) -> Candidates:
     """Both views' candidates for a validated query, under its filters (no ranking yet).
 
     ``meaning`` is the query's words without query syntax, as the encoder reads them.
@@ -48,6 +57,7 @@ def gather(q: Query, view: Store, settings: Settings, glossary: Glossary, encode
     out = Candidates()
     pending: Optional[Future[VectorResult]] = None
     if q.mode in ("semantic", "hybrid"):
+
         def semantic_view() -> VectorResult:
             out.qvec = encoder.encode([with_meanings(meaning, list(expansions))])[0]
             return view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor)
@@ -58,8 +68,15 @@ def gather(q: Query, view: Store, settings: Settings, glossary: Glossary, encode
             out.semantic = semantic_view()
     if q.mode in ("keyword", "hybrid"):
         try:
-            out.keyword = view.keyword_search(q.text, q.filters, n, strict=strict, min_coverage=s.min_coverage,
-                                              expansions=expansions, match_words=s.match_words)
+            out.keyword = view.keyword_search(
+                q.text,
+                q.filters,
+                n,
+                strict=strict,
+                min_coverage=s.min_coverage,
+                expansions=expansions,
+                match_words=s.match_words,
+            )
             out.expansions = out.keyword.expansions
         except BaseException:
             if pending is not None:
@@ -70,15 +87,23 @@ def gather(q: Query, view: Store, settings: Settings, glossary: Glossary, encode
     if q.mode == "semantic" and expansions:
         out.expansions = [e.label() for e in expansions]
     if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
-        # A quoted word or phrase is a demand for exactly that text: meaning may reorder
-        # the exact matches, but must not add paragraphs without them.
-        matched = {c for c, _ in out.keyword.hits}
-        out.semantic = VectorResult([(c, sc) for c, sc in out.semantic.hits if c in matched],
-                                    min(out.semantic.above_floor, len(matched)))
+        out.semantic = _only_exact(out.semantic, out.keyword)
+    _add_meta(out, view, q.mode)
+    return out
+
+
+def _add_meta(out: Candidates, view: Store, mode: str) -> None:
+    """What ranking reads of the candidates besides their scores."""
     ids = [c for c, _ in out.keyword_hits] + [c for c, _ in out.semantic_hits]
     out.meta = view.chunk_meta(ids)
-    if q.mode == "hybrid" and out.qvec is not None:
+    if mode == "hybrid" and out.qvec is not None:
         # Meaning decides matches among the keyword candidates too, not only among its own top.
         have = {c for c, _ in out.semantic_hits}
         out.cosines = view.vector_scores(out.qvec, [c for c, _ in out.keyword_hits if c not in have])
-    return out
+
+
+def _only_exact(semantic: VectorResult, keyword: KeywordResult) -> VectorResult:
+    """A quoted word or phrase is a demand for exactly that text: meaning may reorder the exact
+    matches, but must not add paragraphs without them."""
+    matched = {c for c, _ in keyword.hits}
+    return VectorResult([(c, sc) for c, sc in semantic.hits if c in matched], min(semantic.above_floor, len(matched)))

@@ -1,5 +1,6 @@
 """The query encoder's lifecycle: loaded on the first semantic use, shared by every thread, and a
 second thread to run the semantic view on while the keyword view runs on this one."""
+
 from __future__ import annotations
 
 import threading

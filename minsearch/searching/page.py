@@ -1,4 +1,5 @@
 """One page of a ranking as hits: the paragraphs read from the store, and their snippets."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -19,22 +20,31 @@ def hits(view: Store, ranked: list[Ranked], first: int) -> list[Hit]:
     ids = [r.chunk_id for r in ranked] + [a for r in ranked for a in r.also]
     chunks = view.chunks(ids)
     return [
-        Hit(rank=first + i + 1, score=r.score, chunk=chunks[r.chunk_id], keyword_rank=r.keyword_rank,
-            semantic_rank=r.semantic_rank, also=[chunks[a] for a in r.also if a in chunks])
-        for i, r in enumerate(ranked) if r.chunk_id in chunks
+        Hit(
+            rank=first + i + 1,
+            score=r.score,
+            chunk=chunks[r.chunk_id],
+            keyword_rank=r.keyword_rank,
+            semantic_rank=r.semantic_rank,
+            also=[chunks[a] for a in r.also if a in chunks],
+        )
+        for i, r in enumerate(ranked)
+        if r.chunk_id in chunks
     ]
 
 
-def result_page(view: Store, q: Query, ranked: list[Ranked], terms: list[tuple[str, str]],
-                notices: list[str], more: bool = False) -> SearchResult:
+def result_page(
+    view: Store, q: Query, ranked: list[Ranked], terms: list[tuple[str, str]], notices: list[str], more: bool = False
+) -> SearchResult:
     """The page ``q.offset``/``q.limit`` asks for (no snippets yet: see :func:`add_snippets`)."""
     page = hits(view, ranked[q.offset : q.offset + q.limit], q.offset)
     words = sorted({t for _f, t in terms})  # highlighted words, as the front ends are told
     return SearchResult(query=q, hits=page, total=len(ranked), more=more, notices=notices, terms=words)
 
 
-def add_snippets(hits: list[Hit], matcher: TermMatcher, encoder: TextEncoder, meaning: str,
-                 qvec: Optional[np.ndarray] = None) -> None:
+def add_snippets(
+    hits: list[Hit], matcher: TermMatcher, encoder: TextEncoder, meaning: str, qvec: Optional[np.ndarray] = None
+) -> None:
     """Keyword matches are marked; a hit found only by meaning shows its best sentence, chosen by
     its closeness to ``qvec`` (or to ``meaning``, the query's words, encoded here if need be)."""
     need_focus = [h for h in hits if not (matcher and matcher.spans(h.chunk.text))]

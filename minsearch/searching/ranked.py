@@ -1,4 +1,5 @@
 """The call into :mod:`minsearch.ranking` for one query's candidates, and what it counted."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,10 +20,20 @@ class RankedQuery:
 def rank_candidates(q: Query, c: Candidates, params: RankParams) -> RankedQuery:
     """Rank a validated query's candidates (matches and the closest non-matches)."""
     kw = c.keyword
-    ranking = rank(q.mode, c.keyword_hits, kw.coverage if kw else {}, c.semantic_hits, c.meta, params,
-                   coverage_text=kw.coverage_text if kw else None, cosines=c.cosines, words=kw.words if kw else 0,
-                   procedural=about_procedure(q.text, c.keyword_hits, c.meta), exact=exact_query(q.text),
-                   sort=q.sort)
+    ranking = rank(
+        q.mode,
+        c.keyword_hits,
+        kw.coverage if kw else {},
+        c.semantic_hits,
+        c.meta,
+        params,
+        coverage_text=kw.coverage_text if kw else None,
+        cosines=c.cosines,
+        words=kw.words if kw else 0,
+        procedural=about_procedure(q.text, c.keyword_hits, c.meta),
+        exact=exact_query(q.text),
+        sort=q.sort,
+    )
     return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
 
 

@@ -3,6 +3,7 @@
 Errors name the parameter (``since``, ``limit``) and leave the spelling to the front end
 (``--since`` on the command line); see :class:`minsearch.model.MinsearchError`.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -66,8 +67,14 @@ def check_filters(f: Filters) -> Filters:
     since, until = check_date(f.since, "since"), check_date(f.until, "until")
     if since and until and since > until:
         raise MinsearchError(f"{{since}} {since} is after {{until}} {until}", param="since", mentions=("until",))
-    return Filters(council=(f.council or "").strip() or None, committee=(f.committee or "").strip() or None,
-                   since=since, until=until, doc_id=f.doc_id, exclude_doc_id=f.exclude_doc_id)
+    return Filters(
+        council=(f.council or "").strip() or None,
+        committee=(f.committee or "").strip() or None,
+        since=since,
+        until=until,
+        doc_id=f.doc_id,
+        exclude_doc_id=f.exclude_doc_id,
+    )
 
 
 def validate(q: Query) -> tuple[Query, list[str]]:
@@ -80,5 +87,12 @@ def validate(q: Query) -> tuple[Query, list[str]]:
     check_range(q.limit, 1, MAX_LIMIT, "limit")
     if q.offset < 0:
         raise MinsearchError(f"must not be negative, not {q.offset}", param="offset")
-    return Query(text=text, mode=q.mode, limit=q.limit, offset=q.offset, filters=check_filters(q.filters),
-                 sort=q.sort, fusion=q.fusion), notices
+    return Query(
+        text=text,
+        mode=q.mode,
+        limit=q.limit,
+        offset=q.offset,
+        filters=check_filters(q.filters),
+        sort=q.sort,
+        fusion=q.fusion,
+    ), notices
