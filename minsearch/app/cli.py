@@ -17,6 +17,7 @@ import click
 from ..config import FUSIONS, Settings, load_settings
 from ..model import MODES, SORTS, MinsearchError, os_error_text
 from ..searching.validate import MAX_LIMIT
+from .present import ALSO_SHOWN, count_text
 
 INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index beside the package."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
@@ -184,8 +185,8 @@ def _format_hit(hit, color: bool) -> str:
     if hit.also:
         places = "; ".join(("this meeting" if a.doc_id == c.doc_id else
                             " · ".join(x for x in (a.committee or a.council, a.date) if x) or a.doc_id)
-                           + f" ¶{a.paragraph}" for a in hit.also[:5])
-        more = f" and {len(hit.also) - 5} more" if len(hit.also) > 5 else ""
+                           + f" ¶{a.paragraph}" for a in hit.also[:ALSO_SHOWN])
+        more = f" and {len(hit.also) - ALSO_SHOWN} more" if len(hit.also) > ALSO_SHOWN else ""
         also = f"    also in: {places}{more}\n"
     return (f"{click.style(head, bold=True) if color else head}\n"
             f"    {where} · {c.section} ¶{c.paragraph} · {c.doc_id}\n"
@@ -269,8 +270,7 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
             for hit in result.closest:
                 click.echo(_format_hit(hit, color))
         return
-    n = f"{result.total:,}{'+' if result.more else ''}"
-    click.echo(f"{n} matching paragraph{'' if result.total == 1 and not result.more else 's'}\n")
+    click.echo(f"{count_text(result)}\n")
     for hit in result.hits:
         click.echo(_format_hit(hit, color))
 
