@@ -10,7 +10,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
@@ -80,7 +80,7 @@ class _Progress:
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
-        self._bar = None
+        self._bar: Optional[Any] = None  # click's progress bar, on a terminal
         self._phase = ""
         self._total = 0
         self._done = 0
@@ -261,8 +261,8 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
     color = sys.stdout.isatty()
     for n in result.notices:
         click.echo(f"note: {n}", err=True)
-    for e in result.expansions:
-        click.echo(f"note: also searched {e}", err=True)
+    for term in result.expansions:
+        click.echo(f"note: also searched {term}", err=True)
     if not result.hits:
         click.echo("No confident matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
         if result.closest:
