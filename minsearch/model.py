@@ -11,7 +11,7 @@ import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Literal, Optional
+from typing import Callable, Literal, Optional
 
 Mode = Literal["hybrid", "keyword", "semantic"]
 MODES: tuple[str, ...] = ("hybrid", "keyword", "semantic")
@@ -215,12 +215,53 @@ def coverage_needed(share: float, match_words: int, words: int) -> float:
 
 
 class MinsearchError(Exception):
-    """A user-facing error: the message is one line that names the file or parameter."""
+    """A user-facing error: one line that names the file or parameter that was wrong.
+
+    ``param`` is the user's name for what was wrong (``since``, ``limit``, a file), spelled the
+    way neither front end spells it: each names it its own way through :meth:`render` (the CLI
+    as ``--since``, the page and the API as ``since``), so the message never has to be rewritten.
+    ``message`` is the plain text; where it names parameters inside a sentence it writes them as
+    ``{since}`` and lists them in ``mentions`` (``{since} 2021-01-01 is after {until} ...``).
+    ``status`` is what HTTP calls the problem: 400 a bad parameter, 404 not found, 503 no index.
+
+    ``str(error)`` is the neutral rendering (``since: 'x' is not a date``). Errors raised as one
+    ready-made string (``MinsearchError("docs.json: damaged")``) keep working unchanged.
+    """
+
+    status: int = 400
+
+    def __init__(self, message: str, *, param: Optional[str] = None, mentions: tuple[str, ...] = (),
+                 status: Optional[int] = None) -> None:
+        self.message = message
+        self.param = param
+        self.mentions = mentions
+        if status is not None:
+            self.status = status
+        super().__init__(self.render())
+
+    def render(self, name: Callable[[str], str] = str) -> str:
+        """The message with every parameter written as ``name(parameter)``: one line."""
+        names = {n for n in (self.param, *self.mentions) if n}
+        text = self.message
+        if names:
+            # Only the declared names are placeholders: braces in a quoted value stay as they are.
+            text = _PLACEHOLDER.sub(lambda m: name(m[1]) if m[1] in names else m[0], text)
+        if self.param and "{" + self.param + "}" not in self.message:
+            text = f"{name(self.param)}: {text}"
+        return text
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+_PLACEHOLDER = re.compile(r"\{([\w-]+)\}")
 
 
 class IndexUnavailable(MinsearchError):
     """The index is missing, being replaced by a broken generation, or damaged: no request can be
     answered until it is rebuilt (the page answers 503). The message names the file."""
+
+    status = 503
 
 
 def printable(text: str) -> str:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 from ..config import FUSIONS, Settings, load_settings
 from ..model import MODES, SORTS, MinsearchError, os_error_text
+from ..searching.validate import MAX_LIMIT
+from .present import ALSO_SHOWN, count_text
 
 INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index beside the package."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
@@ -32,7 +34,18 @@ def _settings(index: Optional[str], backend: Optional[str] = None, milvus_uri: O
     return load_settings(index_dir=index, backend=backend, milvus_uri=milvus_uri, milvus_collection=milvus_collection)
 
 
-def _fail(message: str, code: int = 1) -> None:
+def cli_message(error: MinsearchError) -> str:
+    """The error as this command line words it: its parameter as the option that sets it
+    (``since`` -> ``--since``) when the running command has that option, else as it is (a file,
+    the query). The one place the CLI spells parameters."""
+    ctx = click.get_current_context(silent=True)
+    options = {opt[2:]: opt for p in (ctx.command.params if ctx else []) if isinstance(p, click.Option)
+               for opt in p.opts if opt.startswith("--")}
+    return error.render(lambda param: options.get(param, param))
+
+
+def _fail(error: MinsearchError | str, code: int = 1) -> None:
+    message = error if isinstance(error, str) else cli_message(error)
     click.echo(f"minsearch: error: {message}", err=True)
     sys.exit(code)
 
@@ -142,7 +155,7 @@ def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, force:
                               follow_symlinks=follow_symlinks, wait=wait,
                               progress=_Progress(), ray_address=ray_address)
     except MinsearchError as e:
-        _fail(str(e))
+        _fail(e)
     except KeyboardInterrupt:
         _fail("interrupted; the live index is unchanged", 130)
     if as_json:
@@ -175,8 +188,8 @@ def _format_hit(hit, color: bool) -> str:
     if hit.also:
         places = "; ".join(("this meeting" if a.doc_id == c.doc_id else
                             " · ".join(x for x in (a.committee or a.council, a.date) if x) or a.doc_id)
-                           + f" ¶{a.paragraph}" for a in hit.also[:5])
-        more = f" and {len(hit.also) - 5} more" if len(hit.also) > 5 else ""
+                           + f" ¶{a.paragraph}" for a in hit.also[:ALSO_SHOWN])
+        more = f" and {len(hit.also) - ALSO_SHOWN} more" if len(hit.also) > ALSO_SHOWN else ""
         also = f"    also in: {places}{more}\n"
     return (f"{click.style(head, bold=True) if color else head}\n"
             f"    {where} · {c.section} ¶{c.paragraph} · {c.doc_id}\n"
@@ -188,7 +201,7 @@ def _format_hit(hit, color: bool) -> str:
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
               help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.")
-@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True, help="Number of hits.")
+@click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True, help="Number of hits.")
 @click.option("--council", metavar="NAME", help="Only minutes of this council (case-insensitive).")
 @click.option("--committee", metavar="NAME", help="Only minutes of this committee (case-insensitive).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
@@ -239,20 +252,20 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
                 try:
                     out = run(line).to_json()
                 except MinsearchError as e:
-                    out = {"query": line, "mode": mode, "error": str(e), "hits": []}
+                    out = {"query": line, "mode": mode, "error": cli_message(e), "hits": []}
                 click.echo(json.dumps(out, ensure_ascii=False))
             return
         result = run(text or "")
     except MinsearchError as e:
-        _fail(str(e))
+        _fail(e)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         return
     color = sys.stdout.isatty()
     for n in result.notices:
         click.echo(f"note: {n}", err=True)
-    for also in result.expansions:
-        click.echo(f"note: also searched {also}", err=True)
+    for term in result.expansions:
+        click.echo(f"note: also searched {term}", err=True)
     if not result.hits:
         click.echo("No confident matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
         if result.closest:
@@ -260,8 +273,7 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
             for hit in result.closest:
                 click.echo(_format_hit(hit, color))
         return
-    n = f"{result.total:,}{'+' if result.more else ''}"
-    click.echo(f"{n} matching paragraph{'' if result.total == 1 and not result.more else 's'}\n")
+    click.echo(f"{count_text(result)}\n")
     for hit in result.hits:
         click.echo(_format_hit(hit, color))
 
@@ -285,7 +297,7 @@ def import_cmd(corpus: str, out: Path, data_dir: Optional[Path], limit: Optional
     try:
         n = import_corpus(corpus, out, data_dir=data_dir or load_settings().data_dir, limit=limit)
     except MinsearchError as e:
-        _fail(str(e))
+        _fail(e)
     except OSError as e:
         _fail(f"{out}: {os_error_text(e)}")
     click.echo(f"wrote {n} records to {out}")
@@ -308,7 +320,7 @@ def status_cmd(index: Optional[str], as_json: bool, backend: Optional[str], milv
         with store.pinned() as view:
             info, facets = view.info(), view.facets()
     except MinsearchError as e:
-        _fail(str(e))
+        _fail(e)
     if as_json:
         click.echo(json.dumps({**asdict(info), "councils": facets.councils, "committees": facets.committees}))
         return
@@ -347,7 +359,7 @@ def serve_cmd(index: Optional[str], host: str, port: int, threads: int, backend:
     try:
         serve(_settings(index, backend, milvus_uri, milvus_collection), host=host, port=port, threads=threads)
     except MinsearchError as e:
-        _fail(str(e))
+        _fail(e)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -79,7 +79,7 @@ def check_host(host: str, port: int) -> None:
         socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as e:
         reason = getattr(e, "strerror", None) or str(e)
-        raise MinsearchError(f"--host: {host!r} is not an address to listen on ({reason})") from None
+        raise MinsearchError(f"{host!r} is not an address to listen on ({reason})", param="host") from None
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads: int = 4,
@@ -98,10 +98,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads
                                ident="minsearch", clear_untrusted_proxy_headers=True)
     except OSError as e:
         searcher.close()
-        raise MinsearchError(f"--port: cannot listen on {host}:{port} ({e.strerror or e})") from None
+        raise MinsearchError(f"cannot listen on {host}:{port} ({e.strerror or e})", param="port") from None
     except ValueError as e:  # waitress: "Invalid host/port specified."
         searcher.close()
-        raise MinsearchError(f"--host: cannot listen on {host}:{port} ({e})") from None
+        raise MinsearchError(f"cannot listen on {host}:{port} ({e})", param="host") from None
 
     def warm() -> None:  # load the query encoder now, not on the first visitor's search
         try:

@@ -1,0 +1,58 @@
+"""The request-bound helpers every page shares: the Searcher, and the addresses pages link to."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, TypeVar
+from urllib.parse import urlencode
+
+from flask import current_app, g, request, url_for
+
+from ..model import Chunk, IndexUnavailable, MinsearchError
+from .present import id_fits_a_path
+
+T = TypeVar("T")
+
+
+def searcher() -> Any:
+    """The app's one :class:`~minsearch.search.Searcher` (or a test's stand-in)."""
+    return current_app.extensions["minsearch.searcher"]
+
+
+def optional(fetch: Callable[[], T]) -> Optional[T]:
+    """``fetch()``, or None when it fails with a user-facing error: for the parts of a page that
+    can be left out (the filter lists, the index summary). A missing index still answers 503."""
+    try:
+        return fetch()
+    except IndexUnavailable:
+        raise
+    except MinsearchError:
+        return None
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some parameters changed (None or "" removes one); the query is
+    what was searched (the first 500 characters), not all that the URL brought."""
+    args: dict[str, Any] = dict(request.args.items())
+    if g.get("searched") is not None:
+        args["q"] = g.searched
+    args.update(changes)
+    clean = {k: v for k, v in args.items() if v not in (None, "")}
+    return request.path + ("?" + urlencode(clean) if clean else "")
+
+
+def doc_href(doc_id: str, **params: Any) -> str:
+    """The address of a document's page, for any id a feed can hold: as a path when it can be
+    one (:func:`~minsearch.app.present.id_fits_a_path`), else ``/doc?id=...``."""
+    anchor = params.pop("_anchor", None)
+    if id_fits_a_path(doc_id):
+        return url_for("document.by_path", doc_id=doc_id, _anchor=anchor, **params)
+    return url_for("document.by_query", id=doc_id, _anchor=anchor, **params)
+
+
+def doc_url(chunk: Chunk) -> str:
+    """A paragraph in its agenda item, marked."""
+    return doc_href(chunk.doc_id, hit=chunk.paragraph, _anchor=f"p{chunk.paragraph}")
+
+
+def similar_url(chunk: Chunk) -> str:
+    return url_for("similar.page", chunk=chunk.chunk_id)

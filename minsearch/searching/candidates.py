@@ -1,0 +1,109 @@
+"""What the store's two views find for one query, before ranking."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from ..config import Settings
+from ..glossary import Glossary, with_meanings
+from ..model import ChunkMeta, Query
+from ..store.base import KeywordResult, StoreView, VectorResult
+from .encoding import LazyEncoder
+
+
+@dataclass
+class Candidates:
+    """What the two views found for one query, before ranking."""
+
+    keyword: Optional[KeywordResult] = None
+    semantic: Optional[VectorResult] = None
+    meta: dict[str, ChunkMeta] = field(default_factory=dict)
+    qvec: Optional[np.ndarray] = None  # the query's vector, reused to pick semantic snippets
+    cosines: dict[str, float] = field(default_factory=dict)  # meaning of keyword candidates
+    expansions: list[str] = field(default_factory=list)  # glossary terms searched, as the user is told
+
+    @property
+    def keyword_hits(self) -> list[tuple[str, float]]:
+        return self.keyword.hits if self.keyword is not None else []
+
+    @property
+    def semantic_hits(self) -> list[tuple[str, float]]:
+        return self.semantic.hits if self.semantic is not None else []
+
+
+def gather(
+    q: Query,
+    view: StoreView,
+    settings: Settings,
+    glossary: Glossary,
+    encoder: LazyEncoder,
+    meaning: str,
+    *,
+    strict: bool = True,
+) -> Candidates:
+    """Both views' candidates for a validated query, under its filters (no ranking yet).
+
+    ``meaning`` is the query's words without query syntax, as the encoder reads them.
+    """
+    s = settings
+    # The same pool for both orders, so "newest first" lists the same matches, and counts them
+    # the same, as "best match".
+    n = max(s.candidates, q.offset + q.limit)
+    expansions = tuple(glossary.expand(q.text))
+    out = Candidates()
+    pending: Optional[Future[VectorResult]] = None
+    if q.mode in ("semantic", "hybrid"):
+
+        def semantic_view() -> VectorResult:
+            out.qvec = encoder.encode([with_meanings(meaning, list(expansions))])[0]
+            return view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor)
+
+        if q.mode == "hybrid":  # beside the keyword view, on the second core
+            pending = encoder.submit(semantic_view)
+        else:
+            out.semantic = semantic_view()
+    if q.mode in ("keyword", "hybrid"):
+        try:
+            out.keyword = view.keyword_search(
+                q.text,
+                q.filters,
+                n,
+                strict=strict,
+                min_coverage=s.min_coverage,
+                expansions=expansions,
+                match_words=s.match_words,
+            )
+            out.expansions = out.keyword.expansions
+        except BaseException:
+            if pending is not None:
+                pending.cancel()
+            raise
+    if pending is not None:
+        out.semantic = pending.result()
+    if q.mode == "semantic" and expansions:
+        out.expansions = [e.label() for e in expansions]
+    if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
+        out.semantic = _only_exact(out.semantic, out.keyword)
+    _add_meta(out, view, q.mode)
+    return out
+
+
+def _add_meta(out: Candidates, view: StoreView, mode: str) -> None:
+    """What ranking reads of the candidates besides their scores."""
+    ids = [c for c, _ in out.keyword_hits] + [c for c, _ in out.semantic_hits]
+    out.meta = view.chunk_meta(ids)
+    if mode == "hybrid" and out.qvec is not None:
+        # Meaning decides matches among the keyword candidates too, not only among its own top.
+        have = {c for c, _ in out.semantic_hits}
+        out.cosines = view.vector_scores(out.qvec, [c for c, _ in out.keyword_hits if c not in have])
+
+
+def _only_exact(semantic: VectorResult, keyword: KeywordResult) -> VectorResult:
+    """A quoted word or phrase is a demand for exactly that text: meaning may reorder the exact
+    matches, but must not add paragraphs without them."""
+    matched = {c for c, _ in keyword.hits}
+    return VectorResult([(c, sc) for c, sc in semantic.hits if c in matched], min(semantic.above_floor, len(matched)))

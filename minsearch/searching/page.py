@@ -1,0 +1,93 @@
+"""One page of a ranking as hits: the paragraphs read from the store, and their snippets."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from ..model import Hit, Query, SearchResult
+from ..ranking.rank import Ranked
+from ..ranking.snippets import TermMatcher, sentence_spans, snippet
+from ..store.base import StoreView
+from .encoding import TextEncoder
+
+FOCUS_SENTENCES = 8  # sentences of a paragraph found by meaning that its snippet is chosen from
+
+
+def hits(view: StoreView, ranked: list[Ranked], first: int) -> list[Hit]:
+    """``ranked`` as hits numbered from ``first + 1``, their repeats ("also in") attached."""
+    ids = [r.chunk_id for r in ranked] + [a for r in ranked for a in r.also]
+    chunks = view.chunks(ids)
+    return [
+        Hit(
+            rank=first + i + 1,
+            score=r.score,
+            chunk=chunks[r.chunk_id],
+            keyword_rank=r.keyword_rank,
+            semantic_rank=r.semantic_rank,
+            also=[chunks[a] for a in r.also if a in chunks],
+        )
+        for i, r in enumerate(ranked)
+        if r.chunk_id in chunks
+    ]
+
+
+def result_page(
+    view: StoreView, q: Query, ranked: list[Ranked], terms: list[tuple[str, str]], notices: list[str], more: bool = False
+) -> SearchResult:
+    """The page ``q.offset``/``q.limit`` asks for (no snippets yet: see :func:`add_snippets`)."""
+    page = hits(view, ranked[q.offset : q.offset + q.limit], q.offset)
+    words = sorted({t for _f, t in terms})  # highlighted words, as the front ends are told
+    return SearchResult(query=q, hits=page, total=len(ranked), more=more, notices=notices, terms=words)
+
+
+def add_snippets(
+    hits: list[Hit], matcher: TermMatcher, encoder: TextEncoder, meaning: str, qvec: Optional[np.ndarray] = None
+) -> None:
+    """Keyword matches are marked; a hit found only by meaning shows its best sentence, chosen by
+    its closeness to ``qvec`` (or to ``meaning``, the query's words, encoded here if need be)."""
+    need_focus = [h for h in hits if not (matcher and matcher.spans(h.chunk.text))]
+    focus: dict[str, tuple[int, int]] = {}
+    # The first sentences are enough to choose from, and keep a page fast; a paragraph of
+    # one sentence needs no choosing (most minutes paragraphs are one or two sentences).
+    spans = {h.chunk.chunk_id: sentence_spans(h.chunk.text)[:FOCUS_SENTENCES] for h in need_focus}
+    for cid, sp in spans.items():
+        if len(sp) == 1:
+            focus[cid] = sp[0]
+    choose = [h for h in need_focus if len(spans[h.chunk.chunk_id]) > 1]
+    if choose:
+        sentences = [h.chunk.text[s:e] for h in choose for s, e in spans[h.chunk.chunk_id]]
+        if qvec is None:
+            vecs = encoder.encode([meaning] + sentences)
+            qvec, sv = vecs[0], vecs[1:]
+        else:
+            sv = encoder.encode(sentences)
+        pos = 0
+        for h in choose:
+            sp = spans[h.chunk.chunk_id]
+            sims = sv[pos : pos + len(sp)] @ qvec
+            focus[h.chunk.chunk_id] = sp[int(np.argmax(sims))]
+            pos += len(sp)
+    for h in hits:
+        f = focus.get(h.chunk.chunk_id)
+        if f is not None:
+            text = h.chunk.text
+            # Mark the best sentence itself: it is what matched.
+            seg = snippet(text, TermMatcher([]), focus=f)
+            h.snippet = mark_span(seg, text, f)
+        else:
+            h.snippet = snippet(h.chunk.text, matcher)
+
+
+def mark_span(segments: list[tuple[str, bool]], text: str, span: tuple[int, int]) -> list[tuple[str, bool]]:
+    """Re-cut plain snippet segments so the characters of ``span`` are marked."""
+    shown = "".join(s for s, _ in segments)
+    sentence = text[span[0] : span[1]].strip()
+    i = shown.find(sentence[:80])
+    if i < 0:
+        return segments
+    j = shown.find(sentence[-40:], i)
+    end = j + len(sentence[-40:]) if j >= 0 else min(len(shown), i + len(sentence))
+    out = [(shown[:i], False), (shown[i:end], True), (shown[end:], False)]
+    return [(t, m) for t, m in out if t]

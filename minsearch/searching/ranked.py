@@ -1,0 +1,53 @@
+"""The call into :mod:`minsearch.ranking` for one query's candidates, and what it counted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Query, coverage_needed
+from ..ranking.rank import Ranking, RankParams, about_procedure, exact_query, rank
+from .candidates import Candidates
+
+
+@dataclass
+class RankedQuery:
+    """The ranking of one query's candidates, and whether the views counted more matches."""
+
+    ranking: Ranking
+    more: bool  # the views counted more matching paragraphs than were ranked: "total+"
+
+
+def rank_candidates(q: Query, c: Candidates, params: RankParams) -> RankedQuery:
+    """Rank a validated query's candidates (matches and the closest non-matches)."""
+    kw = c.keyword
+    ranking = rank(
+        q.mode,
+        c.keyword_hits,
+        kw.coverage if kw else {},
+        c.semantic_hits,
+        c.meta,
+        params,
+        coverage_text=kw.coverage_text if kw else None,
+        cosines=c.cosines,
+        words=kw.words if kw else 0,
+        procedural=about_procedure(q.text, c.keyword_hits, c.meta),
+        exact=exact_query(q.text),
+        sort=q.sort,
+    )
+    return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
+
+
+def _counted_more(q: Query, c: Candidates, params: RankParams) -> bool:
+    """True when a view counted more matching paragraphs than it handed over as candidates (the
+    views count every paragraph that matches, not only the candidates ranked here)."""
+    kw = c.keyword
+    if kw is not None and q.mode != "semantic":
+        need = coverage_needed(params.min_coverage, params.match_words, kw.words)
+        in_pool = sum(1 for cid, _s in c.keyword_hits if kw.coverage.get(cid, 0) >= need - 1e-9)
+        if kw.covered > in_pool:
+            return True
+    if c.semantic is not None and q.mode != "keyword":
+        in_pool = sum(1 for _c, sc in c.semantic_hits if sc >= params.semantic_floor)
+        if c.semantic.above_floor > in_pool:
+            return True
+    return False

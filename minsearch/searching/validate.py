@@ -1,0 +1,98 @@
+"""Checking a request before it is searched: one place for every bound and every message.
+
+Errors name the parameter (``since``, ``limit``) and leave the spelling to the front end
+(``--since`` on the command line); see :class:`minsearch.model.MinsearchError`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from ..config import FUSIONS
+from ..model import MODES, SORTS, Filters, MinsearchError, Query
+
+MAX_QUERY_CHARS = 500  # a longer query is cut (with a notice), not refused
+MAX_LIMIT = 100  # hits per page; more only asks the ranker for candidates nobody reads
+
+
+def check_date(value: Optional[str], name: str) -> Optional[str]:
+    """``value`` as an ISO date, None if empty; an error naming ``name`` if it is not a date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise MinsearchError(f"{value!r} is not a date (use YYYY-MM-DD)", param=name) from None
+
+
+def check_choice(value: str, choices: tuple[str, ...], name: str) -> str:
+    if value not in choices:
+        raise MinsearchError(f"{value!r} is not one of {', '.join(choices)}", param=name)
+    return value
+
+
+def check_range(value: int, low: int, high: int, name: str) -> int:
+    if not low <= value <= high:
+        raise MinsearchError(f"must be between {low} and {high}, not {value}", param=name)
+    return value
+
+
+def whole_number(raw: Optional[str], name: str, default: int) -> int:
+    """A whole number as a URL gives it: ``default`` if absent or blank."""
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise MinsearchError(f"{raw[:40]!r} is not a whole number", param=name) from None
+
+
+def query_text(text: str) -> tuple[str, list[str]]:
+    """The words to search for, spaces collapsed and cut to :data:`MAX_QUERY_CHARS`, and the notice
+    that says so when it was cut."""
+    # Lone surrogates (from a bad terminal or a hostile client) cannot be tokenised; they become
+    # U+FFFD, not "?", which is a wildcard.
+    text = " ".join(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").split())
+    if not text:
+        raise MinsearchError("empty; type some words to search for", param="query")
+    if len(text) <= MAX_QUERY_CHARS:
+        return text, []
+    cut = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
+    return cut, [f"Your query was cut to its first {len(cut)} characters."]
+
+
+def check_filters(f: Filters) -> Filters:
+    """Dates checked and normalised, names trimmed (an empty name is no filter)."""
+    since, until = check_date(f.since, "since"), check_date(f.until, "until")
+    if since and until and since > until:
+        raise MinsearchError(f"{{since}} {since} is after {{until}} {until}", param="since", mentions=("until",))
+    return Filters(
+        council=(f.council or "").strip() or None,
+        committee=(f.committee or "").strip() or None,
+        since=since,
+        until=until,
+        doc_id=f.doc_id,
+        exclude_doc_id=f.exclude_doc_id,
+    )
+
+
+def validate(q: Query) -> tuple[Query, list[str]]:
+    """``q`` checked and normalised, and notices for the user (e.g. that the query was cut)."""
+    text, notices = query_text(q.text)
+    check_choice(q.mode, MODES, "mode")
+    check_choice(q.sort, SORTS, "sort")
+    if q.fusion is not None:
+        check_choice(q.fusion, FUSIONS, "fusion")
+    check_range(q.limit, 1, MAX_LIMIT, "limit")
+    if q.offset < 0:
+        raise MinsearchError(f"must not be negative, not {q.offset}", param="offset")
+    return Query(
+        text=text,
+        mode=q.mode,
+        limit=q.limit,
+        offset=q.offset,
+        filters=check_filters(q.filters),
+        sort=q.sort,
+        fusion=q.fusion,
+    ), notices

@@ -1,0 +1,170 @@
+"""What the search page shows, tested without Flask (minsearch.app.present)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from minsearch.app import present
+from minsearch.model import Chunk, Hit, MinsearchError, Query, SearchResult
+
+
+def chunk(n: int, doc: str = "d1", item: int = 1, section: str = "minutes", **kw) -> Chunk:
+    return Chunk(
+        chunk_id=f"{doc}#p{n}",
+        doc_id=doc,
+        source=f"{doc}.txt",
+        title=kw.pop("title", f"Item {item}"),
+        section=section,
+        paragraph=n,
+        start=0,
+        end=1,
+        text=f"Paragraph {n}.",
+        item=item,
+        **kw,
+    )
+
+
+def test_present_needs_no_flask():
+    code = "import sys, minsearch.app.present; print('flask' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "total, more, want",
+    [
+        (0, False, "No confident matches"),
+        (1, False, "1 matching paragraph"),
+        (1, True, "1+ matching paragraphs"),
+        (1234, False, "1,234 matching paragraphs"),
+        (0, True, "0+ matching paragraphs"),
+    ],
+)
+def test_count_text(total, more, want):
+    assert present.count_text(SearchResult(Query("x"), [], total, more=more)) == want
+
+
+def test_page_links_keep_first_last_and_neighbours():
+    assert present.page_links(1, 1) == []
+    assert present.page_links(1, 3) == [1, 2, 3]
+    assert present.page_links(10, 20) == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert present.page_links(1, 20) == [1, 2, 3, None, 20]
+    p = present.Paging.of(3, 45)
+    assert (p.page, p.pages, p.first) == (3, 5, 21) and p.links == [1, 2, 3, 4, 5]
+    assert present.Paging.of(1, 0).pages == 1
+
+
+@pytest.mark.parametrize("raw, want", [(None, 1), ("", 1), ("abc", 1), ("-3", 1), ("0", 1), ("7", 7), ("999", 100)])
+def test_page_number_clamps_on_pages(raw, want):
+    assert present.page_number(raw, strict=False) == want
+
+
+@pytest.mark.parametrize(
+    "raw, fragment", [("abc", "page: 'abc' is not a whole number"), ("0", "page: must be between 1 and 100, not 0")]
+)
+def test_page_number_is_strict_for_the_api(raw, fragment):
+    with pytest.raises(MinsearchError) as e:
+        present.page_number(raw, strict=True)
+    assert str(e.value) == fragment and e.value.param == "page" and e.value.status == 400
+
+
+def test_found_by_and_marks():
+    h = Hit(
+        rank=1,
+        score=1.0,
+        chunk=chunk(1),
+        keyword_rank=1,
+        semantic_rank=2,
+        snippet=[("The ", False), ("dental", True), (" checks. ", False), ("one two three four five", True)],
+    )
+    assert present.found_by(h) == "matched words and meaning"
+    assert present.found_by(h, closest=True) == "nearest, not a match"
+    assert present.found_by(Hit(1, 1.0, chunk(1), semantic_rank=1)) == "matched meaning"
+    assert present.found_by(Hit(1, 1.0, chunk(1))) == ""
+    assert present.marks(h) == [
+        ("The ", None),
+        ("dental", ""),
+        (" checks. ", None),
+        ("one two three four five", "sentence"),
+    ]
+
+
+def test_also_in_labels_and_counts_the_rest():
+    c = chunk(1)
+    also = [
+        chunk(4),
+        chunk(2, doc="d2", committee="Board", date="2021-03-04"),
+        chunk(3, doc="d3", council="Kent"),
+        chunk(5, doc="d4", title=""),
+        *[chunk(9, doc=f"x{i}") for i in range(4)],
+    ]
+    shown, more = present.also_in(Hit(1, 1.0, c, also=also))
+    assert [label for _a, label in shown] == [
+        "this meeting, paragraph 4",
+        "Board, 4 March 2021, paragraph 2",
+        "Kent, paragraph 3",
+        "another document, paragraph 5",
+        "Item 1, paragraph 9",
+    ]
+    assert shown[1][0] is also[1] and more == 3
+
+
+def test_words():
+    assert present.nice_date("2021-03-04") == "4 March 2021" and present.nice_date("soon") == "soon"
+    assert present.section_label("resolved") == "Resolved" and present.section_label("key_points") == "Key points"
+    assert present.plural(1, "meeting document") == "1 meeting document"
+    assert present.as_sentence("there is no document 'x' in the index") == "There is no document 'x' in the index."
+    assert present.as_sentence("Done.") == "Done."
+
+
+def test_options_keep_a_value_that_is_not_a_facet():
+    assert present.options({"b": 1, "A": 2}, "a") == [("A", True), ("b", False)]
+    assert present.options({"b": 1}, "Atlantis") == [("b", False), ("Atlantis", True)]
+    assert present.options({}, "") == []
+
+
+@pytest.mark.parametrize(
+    "doc_id, fits",
+    [
+        ("000_87bf", True),
+        ("council/a/b", True),
+        ("/abs/path", False),
+        ("../../etc/passwd", False),
+        ("a//b", False),
+        ("a/ b", False),
+    ],
+)
+def test_which_ids_fit_a_path(doc_id, fits):
+    assert present.id_fits_a_path(doc_id) is fits
+
+
+def test_links():
+    assert present.safe_link(" https://x.example/a ") == "https://x.example/a"
+    assert present.safe_link("javascript:alert(1)") is None and present.safe_link("//x.example") is None
+    assert present.back_to_results("http://h/?q=a", "h") == "/?q=a"
+    assert present.back_to_results("http://evil/?q=a", "h") is None
+    assert present.back_to_results("http://h/doc/x?q=a", "h") is None and present.back_to_results(None, "h") is None
+    assert present.int_or_none(" 8 ") == 8 and present.int_or_none("x") is None and present.int_or_none(None) is None
+
+
+def test_document_view_shows_the_item_of_the_hit_with_section_headings():
+    chunks = [
+        chunk(1, item=1, title="Apologies"),
+        chunk(2, item=2, title="Budget"),
+        chunk(3, item=2, title="Budget"),
+        chunk(4, item=2, section="resolved", title="Budget"),
+    ]
+    v = present.document_view("d1", chunks, hit=3, item=None)
+    assert v.item == 2 and v.hit_chunk is chunks[2] and v.title == "Budget" and v.meta is chunks[1]
+    assert [(n, t, [(h, c.paragraph) for h, c in rows]) for n, t, rows in v.groups] == [
+        (2, "Budget", [("Minutes", 2), (None, 3), ("Resolved", 4)])
+    ]
+    assert v.other_items == [(1, "Apologies")]
+    whole = present.document_view("d1", chunks, hit=None, item=None)
+    assert whole.item is None and len(whole.groups) == 2 and whole.other_items == [] and whole.title == "Apologies"
+    assert present.document_view("d1", chunks, hit=99, item=1).item == 1
+    only = present.document_view("d9", [chunk(1, doc="d9", title="")], hit=None, item=None)
+    assert only.item == 1 and only.title == ""
