@@ -17,7 +17,7 @@ import click
 from ..config import FUSIONS, Settings, load_settings
 from ..model import MODES, SORTS, MinsearchError, os_error_text
 
-INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index beside the package."
+INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index in the working directory."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
 MILVUS_HELP = "Milvus server URI for --backend milvus ($MINSEARCH_MILVUS_URI; default http://127.0.0.1:19530)."
 COLLECTION_HELP = ("Milvus collection name for --backend milvus; one index per name "

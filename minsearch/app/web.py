@@ -21,8 +21,9 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, Response, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from ..config import PROJECT_ROOT, Settings, load_settings
+from ..config import Settings, load_settings
 from ..model import MODES, SORTS, Filters, IndexUnavailable, MinsearchError, Query, SearchResult, printable
+from .resources import web_folders
 
 log = logging.getLogger("minsearch.web")
 
@@ -152,8 +153,9 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
         from ..search import Searcher
 
         searcher = Searcher(settings or load_settings())
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "web" / "templates"),
-                static_folder=str(PROJECT_ROOT / "web" / "static"), static_url_path="/static")
+    folders = web_folders()
+    app = Flask(__name__, template_folder=str(folders.templates), static_folder=str(folders.static),
+                static_url_path="/static")
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions["minsearch.searcher"] = searcher
