@@ -75,14 +75,16 @@ def test_the_api_names_are_the_modules_own():
     assert minsearch.Searcher is search.Searcher and minsearch.index_paths is indexer.index_paths
     assert minsearch.Query is model.Query and minsearch.Filters is model.Filters
     assert minsearch.MinsearchError is model.MinsearchError and minsearch.load_settings is config.load_settings
-    assert set(minsearch.__all__) == {*minsearch._EXPORTS, "__version__"} and set(minsearch.__all__) <= set(dir(minsearch))
+    assert set(minsearch.__all__) == {*minsearch._EXPORTS, "__version__"}
+    assert set(minsearch.__all__) <= set(dir(minsearch))
     with pytest.raises(AttributeError, match="no_such_name"):
         minsearch.no_such_name  # noqa: B018
 
 
 # -- the wheel, installed outside the checkout --------------------------------------------------------
 def _run(args: list, env: dict, cwd: Path, timeout: float) -> subprocess.CompletedProcess:
-    r = subprocess.run([str(a) for a in args], check=False, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
+    r = subprocess.run([str(a) for a in args], check=False, capture_output=True, text=True, env=env, cwd=cwd,
+                       timeout=timeout)
     assert r.returncode == 0, f"{args}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
     return r
 
@@ -119,7 +121,8 @@ def test_the_wheel_installs_outside_the_checkout_and_serves_the_page(tmp_path):
     venv = _fresh_venv(tmp_path)
     python, work = venv / "bin" / "python", tmp_path / "work"
     work.mkdir()
-    r = subprocess.run([python, "-c", "import minsearch"], check=False, capture_output=True, text=True, env=env, cwd=work)
+    r = subprocess.run([python, "-c", "import minsearch"], check=False, capture_output=True, text=True, env=env,
+                       cwd=work, timeout=60)
     assert r.returncode != 0, "the new venv sees the checkout's minsearch before the wheel is installed"
     _run([python, "-m", "pip", "install", "-q", "--no-deps", wheel], env, work, 300)
     where = _run([python, "-c", "import minsearch; print(minsearch.__file__, minsearch.__version__)"],
