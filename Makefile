@@ -27,8 +27,14 @@ demo: setup
 	$(BIN)/minsearch query "dental checks" --index index --limit 5
 
 # Debian's Chromium for the real-browser tests (Playwright drives it; no browser download).
+# apt runs only when chromium is missing and apt can install it (root); a user without root
+# who lacks chromium is told, and the browser tests skip.
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else echo "make browser: chromium is missing and cannot be installed without root (apt-get install chromium);" \
+		"the browser tests will be skipped" >&2; fi
 
 lint: setup
 	$(BIN)/ruff check .

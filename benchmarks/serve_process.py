@@ -31,8 +31,11 @@ class ServeProcess:
     """``with ServeProcess(index_dir, log_path) as srv:`` ... ``srv.base``, ``srv.pid``, ``srv.health``."""
 
     def __init__(self, index_dir: Path, log_path: Path, timeout: float = 60.0,
-                 command: Optional[list[str]] = None, extra_args: Optional[list[str]] = None) -> None:
+                 command: Optional[list[str]] = None, extra_args: Optional[list[str]] = None,
+                 cwd: Optional[Path] = None, env: Optional[dict[str, str]] = None) -> None:
         self.extra_args = list(extra_args or [])
+        self.cwd = cwd or ROOT
+        self.env = env if env is not None else dict(os.environ)
         self.index_dir = Path(index_dir)
         self.log_path = Path(log_path)
         self.timeout = timeout
@@ -48,11 +51,11 @@ class ServeProcess:
         return self.proc.pid
 
     def __enter__(self) -> "ServeProcess":
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**self.env, "PYTHONUNBUFFERED": "1"}
         with open(self.log_path, "w") as err:
             self.proc = subprocess.Popen(self.command + ["serve", "--index", str(self.index_dir), "--port",
                                                          str(self.port)] + self.extra_args,
-                                         stdout=err, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+                                         stdout=err, stderr=subprocess.STDOUT, cwd=self.cwd, env=env)
         deadline = time.monotonic() + self.timeout
         while True:
             try:

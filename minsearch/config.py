@@ -6,11 +6,8 @@ CLI option. Nothing here imports anything heavy.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-# The project root is where the package sits; `index/` and `seeds/` live beside it.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Offline by construction: there is no network at run time, and a hub lookup only wastes
 # ~80 s before failing. Set before transformers / huggingface_hub are ever imported.
@@ -23,6 +20,18 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 FUSIONS = ("rrf", "weighted")
 
 
+def default_index_dir() -> Path:
+    """``./index`` in the working directory: never inside site-packages, where an installed
+    package lives (and where a user may not write)."""
+    return Path.cwd() / "index"
+
+
+def default_data_dir() -> Path:
+    """``../shared/data`` from the working directory, where the shared corpora sit beside a
+    checkout run from its top folder; anywhere else, set ``$MINSEARCH_DATA``."""
+    return Path.cwd().parent / "shared" / "data"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved configuration. Build with :func:`load_settings`; change with ``with_``."""
@@ -32,7 +41,7 @@ class Settings:
     backend: str = "embedded"  # "embedded" (Whoosh + NumPy) or "milvus"
     milvus_uri: str = "http://127.0.0.1:19530"
     milvus_collection: str = "minsearch"
-    data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
+    data_dir: Path = field(default_factory=default_data_dir)
     # Ranking defaults, chosen by leave-one-corpus-out in benchmarks/RESULTS.md (README "Ranking");
     # what each one does: minsearch.ranking.rank.RankParams.
     fusion: str = "weighted"
@@ -61,12 +70,12 @@ def load_settings(**overrides) -> Settings:
     """Settings from the environment (``MINSEARCH_*``), then explicit overrides (None = unset)."""
     env = os.environ
     s = Settings(
-        index_dir=Path(env.get("MINSEARCH_INDEX") or PROJECT_ROOT / "index"),
+        index_dir=Path(env.get("MINSEARCH_INDEX") or default_index_dir()),
         model=env.get("MINSEARCH_MODEL", DEFAULT_MODEL),
         backend=env.get("MINSEARCH_BACKEND", "embedded"),
         milvus_uri=env.get("MINSEARCH_MILVUS_URI", "http://127.0.0.1:19530"),
         milvus_collection=env.get("MINSEARCH_MILVUS_COLLECTION", "minsearch"),
-        data_dir=Path(env.get("MINSEARCH_DATA") or PROJECT_ROOT.parent / "shared" / "data"),
+        data_dir=Path(env.get("MINSEARCH_DATA") or default_data_dir()),
         fusion=env.get("MINSEARCH_FUSION", "weighted"),
     )
     overrides = {k: (Path(v) if k in ("index_dir", "data_dir") and v is not None else v) for k, v in overrides.items()}

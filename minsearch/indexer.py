@@ -268,9 +268,9 @@ def index_paths(
         known = writer.documents()
         scan = scan_sources(paths, progress, known, follow_symlinks)
         summary.skipped = scan.skipped
-        if strict and scan.skipped:
-            first = scan.skipped[0]
-            raise MinsearchError(f"--strict: {len(scan.skipped)} file(s) skipped, first {first}")
+        problems = [s for s in scan.skipped if not s.deliberate]  # a README beside the minutes is no problem
+        if strict and problems:
+            raise MinsearchError(f"--strict: {len(problems)} file(s) skipped, first {problems[0]}")
         todo: list[Document] = []
         seen: set[str] = set()
         for doc in scan.docs:

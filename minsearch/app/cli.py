@@ -22,7 +22,7 @@ from ..model import MODES, SORTS, MinsearchError, os_error_text
 from ..searching.validate import MAX_LIMIT
 from .present import ALSO_SHOWN, count_text
 
-INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index beside the package."
+INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index in the working directory."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
 MILVUS_HELP = "Milvus server URI for --backend milvus ($MINSEARCH_MILVUS_URI; default http://127.0.0.1:19530)."
 COLLECTION_HELP = ("Milvus collection name for --backend milvus; one index per name "

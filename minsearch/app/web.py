@@ -16,13 +16,14 @@ from typing import Any, Optional
 
 from flask import Flask, Response, request
 
-from ..config import PROJECT_ROOT, Settings, load_settings
+from ..config import Settings, load_settings
 from ..model import MODES, SORTS
 from . import errors, present
 from .api import bp as api
 from .links import doc_href, doc_url, similar_url, url_with
 from .pages import BLUEPRINTS
 from .present import safe_link  # noqa: F401  (kept importable from here)
+from .resources import web_folders
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -47,8 +48,9 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
         from ..search import Searcher
 
         searcher = Searcher(settings or load_settings())
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "web" / "templates"),
-                static_folder=str(PROJECT_ROOT / "web" / "static"), static_url_path="/static")
+    folders = web_folders()
+    app = Flask(__name__, template_folder=str(folders.templates), static_folder=str(folders.static),
+                static_url_path="/static")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["minsearch.searcher"] = searcher

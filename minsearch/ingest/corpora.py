@@ -31,6 +31,20 @@ FOLDERS = {
 }
 
 
+def import_hint(path: Path) -> Optional[str]:
+    """What to run instead, for a file of one of the shared corpora (which ``minsearch index``
+    cannot read as they are, or reads without their metadata); None for any other file."""
+    try:
+        folder = Path(path).resolve().parent.name
+    except (OSError, RuntimeError):
+        return None
+    for name, corpus_folder in FOLDERS.items():
+        if folder == corpus_folder:
+            return (f"it belongs to the shared corpus {name!r}: run `minsearch import {name} {name}.jsonl`, "
+                    f"then `minsearch index {name}.jsonl`")
+    return None
+
+
 def _default_data_dir() -> Path:
     from ..config import load_settings
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
 from ..model import Document, MinsearchError, printable
+from .corpora import import_hint
 from .metadata import guess_metadata, is_sidecar, normalise_date, sidecar_metadata
 from .skip import SkipFile
 
@@ -26,10 +27,15 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ".htm", ".html", ".xhtml", ".pdf", ".js
 
 @dataclass(frozen=True)
 class Skipped:
-    """A source that was not indexed, and why (one line, for the summary)."""
+    """A source that was not indexed, and why (one line, for the summary).
+
+    ``deliberate``: left out on purpose (a README beside the minutes), not a problem; ``--strict``
+    does not fail on it.
+    """
 
     source: str
     reason: str
+    deliberate: bool = False
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
@@ -54,6 +60,22 @@ class SourceFile:
             rel = Path(self.path.name)
         name = self.root.resolve().name
         return printable(f"{name}/{rel.as_posix()}" if name else rel.as_posix())
+
+
+# Files a folder of minutes often holds that are about the folder, not a meeting: the name
+# (without one extension), any case. "notes.md" but not "notes-of-meeting-2021.txt" (a UK name
+# for minutes).
+_NOT_MINUTES = re.compile(
+    r"(?i)(readme|source|license|licence|copying|changelog|contributing|authors|notes|todo)(\.[^.]*)?")
+
+
+def not_minutes(path: Path) -> Optional[str]:
+    """Why a file found while walking a folder is left out, or None. A file named on the command
+    line is always read: naming it says it is minutes."""
+    m = _NOT_MINUTES.fullmatch(path.name)
+    if m is None:
+        return None
+    return f"{m.group(1).upper()} file, not minutes (name it on the command line to index it)"
 
 
 def check_paths(paths: Iterable[Union[str, Path]]) -> None:
@@ -175,22 +197,31 @@ def _folder_entries(folder: Path, seen: set, roots: list[Path], follow_symlinks:
                 if stat.S_ISDIR(target_st.st_mode):
                     yield path
                 elif not is_sidecar(path):
-                    yield SourceFile(path, root)
+                    yield _found_file(path, root)
             elif entry.is_dir(follow_symlinks=False):
                 yield path
             elif entry.is_file(follow_symlinks=False):
                 if not is_sidecar(path):
-                    yield SourceFile(path, root)
+                    yield _found_file(path, root)
             else:
                 yield Skipped(str(path), f"{_special_kind(entry.stat(follow_symlinks=False).st_mode)}, not a file")
         except OSError as e:
             yield Skipped(str(path), f"cannot read ({e.strerror or e})")
 
 
+def _found_file(path: Path, root: Path) -> Union[SourceFile, Skipped]:
+    """A file met while walking a folder: to read, or left out because it is not minutes."""
+    reason = not_minutes(path)
+    return Skipped(str(path), reason, deliberate=True) if reason else SourceFile(path, root)
+
+
 def detect_format(head: bytes, path: Path) -> str:
-    """``pdf``, ``html``, ``jsonl``, ``text`` or ``binary``, from the first bytes (the name only breaks ties)."""
+    """``pdf``, ``html``, ``jsonl``, ``text``, ``gzip`` or ``binary``, from the first bytes (the
+    name only breaks ties)."""
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"  # a compressed feed or corpus (.jsonl.gz): said as such, not as "binary"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "text"  # UTF-16 with a byte-order mark (decode_text reads it)
     if head.startswith(b"\xef\xbb\xbf"):
@@ -249,7 +280,18 @@ def doc_id_for(path: Path, root: Path) -> str:
 
 
 def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Document]:
-    """All Documents in one file (a JSONL file holds many). Raises SkipFile with the reason."""
+    """All Documents in one file (a JSONL file holds many). Raises SkipFile with the reason, and
+    for a file of a shared corpus, with the ``minsearch import`` command that reads it."""
+    try:
+        return _read_source(src, manifest_cache)
+    except SkipFile as e:
+        hint = import_hint(src.path)
+        if hint is None:
+            raise
+        raise SkipFile(f"{e}; {hint}") from e
+
+
+def _read_source(src: SourceFile, manifest_cache: dict | None) -> list[Document]:
     path = src.path
     try:
         st = path.stat()
@@ -268,6 +310,10 @@ def read_source(src: SourceFile, manifest_cache: dict | None = None) -> list[Doc
     fmt = detect_format(head, path)
     if fmt == "binary":
         raise SkipFile("binary file, not minutes text")
+    if fmt == "gzip":  # (a shared corpus's file: read_source adds the `minsearch import` to run instead)
+        raise SkipFile("gzip-compressed" + ("" if import_hint(path) else
+                                            ": minsearch reads JSON Lines (.jsonl), not .jsonl.gz; decompress it "
+                                            "first (gunzip -k)"))
     limit = MAX_JSONL_BYTES if fmt == "jsonl" else MAX_FILE_BYTES
     if size > limit:
         raise SkipFile(f"too large ({size / 2**20:.1f} MiB; the limit for {fmt} is {limit / 2**20:.0f} MiB)")
