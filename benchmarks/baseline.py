@@ -5,6 +5,7 @@ SAME chunks minsearch indexed, with the SAME MiniLM vectors (read back from the 
 ``store.chunk_vector``) and the same ONNX query encoder. BM25 tokenises with a lower-cased
 ``\\w+`` split (LangChain's default is a bare ``str.split``, which would be an unfair strawman).
 """
+
 from __future__ import annotations
 
 import re
@@ -117,25 +118,41 @@ def compare(home: Path, doc_ids: list[str], queries: dict[str, str], qrels=None,
     runs, m_runs, lat_b, lat_m = {}, {}, [], []
     for i, (qid, q) in enumerate(queries.items()):
         order = [(baseline_search, runs, lat_b), (minsearch_search, m_runs, lat_m)]
-        for fn, into, lat in (order if i % 2 == 0 else order[::-1]):
+        for fn, into, lat in order if i % 2 == 0 else order[::-1]:
             t = time.perf_counter()
             into[qid] = dedupe(fn(q))
             lat.append((time.perf_counter() - t) * 1000)
     b.close()
     s.close()
-    out = {"chunks": b.chunks, "baseline_build_s": b.build_s,
-           "latency_ms": {"baseline_p50": pct(lat_b, 50), "baseline_p95": pct(lat_b, 95),
-                          "minsearch_p50": pct(lat_m, 50), "minsearch_p95": pct(lat_m, 95)}}
+    out = {
+        "chunks": b.chunks,
+        "baseline_build_s": b.build_s,
+        "latency_ms": {
+            "baseline_p50": pct(lat_b, 50),
+            "baseline_p95": pct(lat_b, 95),
+            "minsearch_p50": pct(lat_m, 50),
+            "minsearch_p95": pct(lat_m, 95),
+        },
+    }
     if qrels is not None:
         out["baseline"] = evaluate(runs, qrels)
         out["minsearch_hybrid_default"] = evaluate(m_runs, qrels)
-        out["ndcg_ratio_minsearch_over_baseline"] = (out["minsearch_hybrid_default"]["ndcg@10"]
-                                                     / out["baseline"]["ndcg@10"]) if out["baseline"]["ndcg@10"] else float("nan")
+        out["ndcg_ratio_minsearch_over_baseline"] = (
+            (out["minsearch_hybrid_default"]["ndcg@10"] / out["baseline"]["ndcg@10"])
+            if out["baseline"]["ndcg@10"]
+            else float("nan")
+        )
     L = out["latency_ms"]
     out["latency_ratio_p50_baseline_over_minsearch"] = L["baseline_p50"] / L["minsearch_p50"]
-    log(f"    baseline {name:12s} " + (f"nDCG@10 {out['baseline']['ndcg@10']:.4f} vs minsearch "
-                                      f"{out['minsearch_hybrid_default']['ndcg@10']:.4f}; " if qrels else "")
-        + f"p50 {L['baseline_p50']:.1f} ms vs {L['minsearch_p50']:.1f} ms")
+    log(
+        f"    baseline {name:12s} "
+        + (
+            f"nDCG@10 {out['baseline']['ndcg@10']:.4f} vs minsearch {out['minsearch_hybrid_default']['ndcg@10']:.4f}; "
+            if qrels
+            else ""
+        )
+        + f"p50 {L['baseline_p50']:.1f} ms vs {L['minsearch_p50']:.1f} ms"
+    )
     return out
 
 
@@ -155,6 +172,7 @@ def run(quality: dict, speed: dict, data: Path, log=print, smoke: bool = False) 
         import json as _json
 
         from .speed import LATENCY_QUERIES
+
         home = Path(speed["index"])
         src = _json.loads((home.parent / "summary.json").read_text())["sources"][0]
         ids = [_json.loads(l)["id"] for l in open(src, encoding="utf-8") if l.strip()]

@@ -3,6 +3,7 @@
 ``python -m benchmarks.build_limerick --data DIR [--fractions 1.0,0.1,0.3] [--cleveland]``
 (long: ~20-50 min for 100%; ``--cleveland`` adds ~150k Cleveland chunks, about another 35-60 min).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,9 @@ def build_fraction(data: Path, frac: float, encoder=None, log=print, name: str =
     n = corpus_size(name, data)
     limit = None if frac >= 1.0 else max(1, math.ceil(n * frac))
     jsonl, conv = corpus_jsonl(name, data, limit, log=log)
-    home, summary = cached_index(f"{name}-{int(round(frac * 100))}pct", [jsonl], file_hash(jsonl), encoder, log,
-                                 build=build)
+    home, summary = cached_index(
+        f"{name}-{int(round(frac * 100))}pct", [jsonl], file_hash(jsonl), encoder, log, build=build
+    )
     return home, summary, jsonl, conv
 
 
@@ -35,8 +37,11 @@ def cleveland_index(data: Path, log=print, build: bool = True) -> tuple[Path, di
 
     lim_home, lim_summary, _j, _c = build_fraction(data, 1.0, None, log=log, build=build)
     cle_jsonl, _conv = corpus_jsonl("cleveland", data, None, log=log)
-    folder, home, cached = cache_slot(f"limerick-cleveland-{file_hash(cle_jsonl, lim_home.parent.name)}", build,
-                                      "run benchmarks.build_limerick --cleveland")
+    folder, home, cached = cache_slot(
+        f"limerick-cleveland-{file_hash(cle_jsonl, lim_home.parent.name)}",
+        build,
+        "run benchmarks.build_limerick --cleveland",
+    )
     if cached is not None:
         return home, cached
     done = folder / "summary.json"

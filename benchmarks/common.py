@@ -1,4 +1,5 @@
 """Shared helpers: the cache of built indexes, query preparation, chunk -> document ranking."""
+
 from __future__ import annotations
 
 import gzip
@@ -19,6 +20,7 @@ ROOT = BENCH_DIR.parent
 CACHE = BENCH_DIR / ".cache"
 PLOTS = BENCH_DIR / "plots"
 SEEDS = ROOT / "seeds"
+
 
 def plain_query(text: str) -> str:
     """A query as plain words (every query an OR of its words); see :func:`minsearch.store.query.as_plain_words`."""
@@ -92,8 +94,9 @@ def cache_slot(name: str, build: bool, hint: str) -> tuple[Path, Path, Optional[
     return folder, home, None
 
 
-def cached_index(name: str, sources: list[Path], key: str, encoder=None, log=print,
-                 build: bool = True) -> tuple[Path, dict]:
+def cached_index(
+    name: str, sources: list[Path], key: str, encoder=None, log=print, build: bool = True
+) -> tuple[Path, dict]:
     """Index ``sources`` into ``.cache/<name>-<key>/index`` once; later calls reuse it.
 
     Returns (index home, build summary JSON). The summary of the original build (with its timings)
@@ -102,8 +105,9 @@ def cached_index(name: str, sources: list[Path], key: str, encoder=None, log=pri
     from minsearch.config import load_settings
     from minsearch.indexer import index_paths
 
-    folder, home, cached = cache_slot(f"{name}-{key}-{recipe()}", build,
-                                      "run benchmarks.build_limerick, or without --cached-only")
+    folder, home, cached = cache_slot(
+        f"{name}-{key}-{recipe()}", build, "run benchmarks.build_limerick, or without --cached-only"
+    )
     if cached is not None:
         return home, cached
     done = folder / "summary.json"
@@ -178,7 +182,9 @@ def corpus_jsonl(name: str, data_dir: Path, limit: Optional[int] = None, log=pri
 
 def corpus_size(name: str, data_dir: Path) -> int:
     """Number of records in a shared corpus (for 10% / 30% subsets)."""
-    files = {"limerick": "limerick-council-minutes/minutes.jsonl.gz",
-             "cleveland": "cleveland-city-record/city-record-2017-2018.jsonl.gz"}
+    files = {
+        "limerick": "limerick-council-minutes/minutes.jsonl.gz",
+        "cleveland": "cleveland-city-record/city-record-2017-2018.jsonl.gz",
+    }
     with gzip.open(data_dir / files[name], "rt", encoding="utf-8") as fh:
         return sum(1 for _ in fh)

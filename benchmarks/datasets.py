@@ -6,6 +6,7 @@
   header; grades 0-2 -> gains 0-2), CISI (SMART; binary), Cranfield (SMART; qrels number queries
   by position 1..225; grades 1-4 / -1; grade <= 3 relevant with gain 4 - grade).
 """
+
 from __future__ import annotations
 
 import json
@@ -39,10 +40,13 @@ class JudgedSet:
             if d not in keep:
                 keep.append(d)
         keep_set = set(keep)
-        return JudgedSet(self.name, {d: self.docs[d] for d in keep},
-                         {q: self.queries[q] for q in qids},
-                         {q: {d: g for d, g in self.qrels[q].items() if d in keep_set} for q in qids},
-                         self.notes + f" (subset: {len(keep)} docs, {len(qids)} queries)")
+        return JudgedSet(
+            self.name,
+            {d: self.docs[d] for d in keep},
+            {q: self.queries[q] for q in qids},
+            {q: {d: g for d, g in self.qrels[q].items() if d in keep_set} for q in qids},
+            self.notes + f" (subset: {len(keep)} docs, {len(qids)} queries)",
+        )
 
     def to_jsonl(self, tag: str = "") -> Path:
         out = CACHE / "sets" / f"{self.name}{tag}.jsonl"
@@ -112,8 +116,10 @@ def _smart(path: Path) -> list[tuple[str, dict[str, str]]]:
 
 def cisi(data: Path) -> JudgedSet:
     folder = data / "ir-cisi"
-    docs = {str(int(i)): {"title": " ".join(f.get("T", "").split()), "text": f.get("W", "")}
-            for i, f in _smart(folder / "CISI.ALL")}
+    docs = {
+        str(int(i)): {"title": " ".join(f.get("T", "").split()), "text": f.get("W", "")}
+        for i, f in _smart(folder / "CISI.ALL")
+    }
     queries = {str(int(i)): " ".join((f.get("W") or f.get("T", "")).split()) for i, f in _smart(folder / "CISI.QRY")}
     qrels: dict[str, dict[str, float]] = {}
     for line in (folder / "CISI.REL").read_text().splitlines():
@@ -126,11 +132,14 @@ def cisi(data: Path) -> JudgedSet:
 
 def cranfield(data: Path) -> JudgedSet:
     folder = data / "ir-cranfield"
-    docs = {str(int(i)): {"title": " ".join(f.get("T", "").split()), "text": f.get("W", "")}
-            for i, f in _smart(folder / "cran.all.1400")}
+    docs = {
+        str(int(i)): {"title": " ".join(f.get("T", "").split()), "text": f.get("W", "")}
+        for i, f in _smart(folder / "cran.all.1400")
+    }
     # cranqrel numbers queries by their position in cran.qry (1..225), not by .I
-    queries = {str(pos): " ".join(f.get("W", "").split())
-               for pos, (_i, f) in enumerate(_smart(folder / "cran.qry"), start=1)}
+    queries = {
+        str(pos): " ".join(f.get("W", "").split()) for pos, (_i, f) in enumerate(_smart(folder / "cran.qry"), start=1)
+    }
     qrels: dict[str, dict[str, float]] = {}
     for line in (folder / "cranqrel").read_text().splitlines():
         parts = line.split()
@@ -143,5 +152,9 @@ def cranfield(data: Path) -> JudgedSet:
 
 
 LOADERS = {"msmarco-5k": msmarco, "dbpedia-5k": dbpedia, "cisi": cisi, "cranfield": cranfield}
-FOLDERS = {"msmarco-5k": "ir-msmarco-5k-subset", "dbpedia-5k": "ir-dbpedia-5k-subset", "cisi": "ir-cisi",
-           "cranfield": "ir-cranfield"}
+FOLDERS = {
+    "msmarco-5k": "ir-msmarco-5k-subset",
+    "dbpedia-5k": "ir-dbpedia-5k-subset",
+    "cisi": "ir-cisi",
+    "cranfield": "ir-cranfield",
+}

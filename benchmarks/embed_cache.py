@@ -8,6 +8,7 @@ those of the wrapped encoder (sentence-transformers), so a cached build equals a
 
 Benchmarks only: the product never caches embeddings across indexes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -57,8 +58,9 @@ class CachingEncoder:
 
         return model_spec(self.model).dim
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32,
-               progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Optional[Callable[[int], None]] = None
+    ) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         keys = [_key(t) for t in texts]
         found: dict[bytes, np.ndarray] = {}
@@ -82,8 +84,10 @@ class CachingEncoder:
                 part = todo[s : s + step]
                 vecs = self.inner.encode([texts[i] for i in part], progress=progress)
                 with self._lock, self._db() as db:
-                    db.executemany("INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)",
-                                   [(keys[i], np.asarray(v, np.float32).tobytes()) for i, v in zip(part, vecs)])
+                    db.executemany(
+                        "INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)",
+                        [(keys[i], np.asarray(v, np.float32).tobytes()) for i, v in zip(part, vecs)],
+                    )
                 for i, v in zip(part, vecs):
                     found[keys[i]] = np.asarray(v, np.float32)
         for i, k in enumerate(keys):

@@ -18,6 +18,7 @@ is built, else the seeds index. It is copied first, so the re-index never touche
 index. Writes benchmarks/results/load.md and its section of RESULTS.md (``--smoke``: only
 benchmarks/.cache/load-smoke.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,13 +39,24 @@ from typing import Callable, Optional
 from .common import BENCH_DIR, CACHE
 from .speed import LATENCY_QUERIES, minsearch_exe, pct
 
-SEEDS_QUERIES = ["dental checks", "foster carers quitting", "missing episodes", "placement stability",
-                 "care leavers", "school exclusions", "health assessments", "personal education plans",
-                 "children running away from home", "virtual school head report"]
+SEEDS_QUERIES = [
+    "dental checks",
+    "foster carers quitting",
+    "missing episodes",
+    "placement stability",
+    "care leavers",
+    "school exclusions",
+    "health assessments",
+    "personal education plans",
+    "children running away from home",
+    "virtual school head report",
+]
 MIX = (("page", 40), ("api", 30), ("doc", 20), ("similar", 10))
 RESULTS_MD = BENCH_DIR / "results" / "load.md"
-MEETING = ("Agenda item\n\nLoad Test Item\n\nMinutes:\n\nThe committee noted report number {n} on the "
-           "benchmark publisher's weekly run, and agreed the {n}th update of the schedule.\n")
+MEETING = (
+    "Agenda item\n\nLoad Test Item\n\nMinutes:\n\nThe committee noted report number {n} on the "
+    "benchmark publisher's weekly run, and agreed the {n}th update of the schedule.\n"
+)
 
 
 @dataclass
@@ -70,12 +82,23 @@ class Level:
         ms = [s.ms for s in self.samples]
         doc = [s.ms for s in self.samples if s.kind == "doc"]
         errors = [s for s in self.samples if not s.ok]
-        return {"connections": self.connections, "reindex": self.reindex, "requests": len(self.samples),
-                "errors": len(errors), "error_examples": sorted({e.error for e in errors})[:3],
-                "req_per_s": len(self.samples) / self.seconds if self.seconds else float("nan"),
-                "p50_ms": pct(ms, 50), "p95_ms": pct(ms, 95), "p99_ms": pct(ms, 99),
-                "doc_p50_ms": pct(doc, 50) if doc else float("nan"), "rss_mb": self.rss_mb, "hwm_mb": self.hwm_mb,
-                "publishes": self.publishes, "publish_errors": self.publish_errors[:3], "seconds": self.seconds}
+        return {
+            "connections": self.connections,
+            "reindex": self.reindex,
+            "requests": len(self.samples),
+            "errors": len(errors),
+            "error_examples": sorted({e.error for e in errors})[:3],
+            "req_per_s": len(self.samples) / self.seconds if self.seconds else float("nan"),
+            "p50_ms": pct(ms, 50),
+            "p95_ms": pct(ms, 95),
+            "p99_ms": pct(ms, 99),
+            "doc_p50_ms": pct(doc, 50) if doc else float("nan"),
+            "rss_mb": self.rss_mb,
+            "hwm_mb": self.hwm_mb,
+            "publishes": self.publishes,
+            "publish_errors": self.publish_errors[:3],
+            "seconds": self.seconds,
+        }
 
 
 class Targets:
@@ -100,7 +123,8 @@ class Targets:
             return "/?" + urllib.parse.urlencode({"q": rnd.choice(self.queries)})
         if kind == "api":
             return "/api/search?" + urllib.parse.urlencode(
-                {"q": rnd.choice(self.queries), "mode": rnd.choice(("hybrid", "keyword", "semantic"))})
+                {"q": rnd.choice(self.queries), "mode": rnd.choice(("hybrid", "keyword", "semantic"))}
+            )
         if kind == "doc":
             return "/doc?" + urllib.parse.urlencode({"id": rnd.choice(self.docs)})  # any id, see web.doc_href
         return "/similar?" + urllib.parse.urlencode({"chunk": rnd.choice(self.chunks)})
@@ -171,8 +195,12 @@ class Publisher:
         while not self._stop.is_set():
             self.n += 1
             (self.folder / "weekly.txt").write_text(MEETING.format(n=self.n), encoding="utf-8")
-            p = subprocess.run(minsearch_exe() + ["index", str(self.folder), "--index", str(self.home), "--json",
-                                                  "--wait", "60"], capture_output=True, text=True, timeout=900)
+            p = subprocess.run(
+                minsearch_exe() + ["index", str(self.folder), "--index", str(self.home), "--json", "--wait", "60"],
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
             if p.returncode != 0:
                 self.errors.append((p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1][:300])
             elif json.loads(p.stdout.strip().splitlines()[-1]).get("published"):
@@ -193,8 +221,16 @@ def _memory(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def run_level(base: str, pid: int, targets: Targets, connections: int, requests: int, seconds: float,
-              publisher: Optional[Publisher] = None, min_publishes: int = 0) -> Level:
+def run_level(
+    base: str,
+    pid: int,
+    targets: Targets,
+    connections: int,
+    requests: int,
+    seconds: float,
+    publisher: Optional[Publisher] = None,
+    min_publishes: int = 0,
+) -> Level:
     """``connections`` connections until ``requests`` are answered (and, with a publisher, at least
     ``min_publishes`` re-index runs published) or ``seconds`` pass."""
     level = Level(connections, publisher is not None)
@@ -216,8 +252,10 @@ def run_level(base: str, pid: int, targets: Targets, connections: int, requests:
     if publisher is not None:
         publisher.start()
     t = time.perf_counter()
-    threads = [threading.Thread(target=_connection, args=(base, targets, 1000 * connections + i, take, per[i]))
-               for i in range(connections)]
+    threads = [
+        threading.Thread(target=_connection, args=(base, targets, 1000 * connections + i, take, per[i]))
+        for i in range(connections)
+    ]
     for th in threads:
         th.start()
     for th in threads:
@@ -239,9 +277,18 @@ def cached_limerick() -> Optional[Path]:
     return None
 
 
-def run(index: Path, levels: list[int], requests: int, seconds: float, threads: int = 4, reindex: bool = True,
-        work: Optional[Path] = None, log: Callable[[str], None] = print, min_publishes: int = 1,
-        label: str = "") -> dict:
+def run(
+    index: Path,
+    levels: list[int],
+    requests: int,
+    seconds: float,
+    threads: int = 4,
+    reindex: bool = True,
+    work: Optional[Path] = None,
+    log: Callable[[str], None] = print,
+    min_publishes: int = 1,
+    label: str = "",
+) -> dict:
     """Serve a copy of ``index`` and load it level by level; returns the results (see :func:`markdown`)."""
     from benchmarks.serve_process import ServeProcess
 
@@ -255,26 +302,39 @@ def run(index: Path, levels: list[int], requests: int, seconds: float, threads: 
     (home / "LOCK").unlink(missing_ok=True)
     log(f"  copied {index} in {time.perf_counter() - t:.1f} s")
     queries = SEEDS_QUERIES + LATENCY_QUERIES
-    out: dict = {"index": label or str(index), "levels": levels, "requests_per_level": requests,
-                 "seconds_cap": seconds, "server_threads": threads, "rows": []}
-    with ServeProcess(home, work / "serve.log", timeout=120, command=minsearch_exe(),
-                      extra_args=["--threads", str(threads)]) as srv:
+    out: dict = {
+        "index": label or str(index),
+        "levels": levels,
+        "requests_per_level": requests,
+        "seconds_cap": seconds,
+        "server_threads": threads,
+        "rows": [],
+    }
+    with ServeProcess(
+        home, work / "serve.log", timeout=120, command=minsearch_exe(), extra_args=["--threads", str(threads)]
+    ) as srv:
         out["health"] = srv.health
         targets = Targets(srv.base, queries)
         run_level(srv.base, srv.pid, targets, 2, min(20, requests), seconds)  # warm up: encoder, caches
         publisher = Publisher(home, work) if reindex else None
-        for with_reindex in ((False, True) if reindex else (False,)):
+        for with_reindex in (False, True) if reindex else (False,):
             for n in levels:
-                lv = run_level(srv.base, srv.pid, targets, n, requests, seconds,
-                               publisher if with_reindex else None, min_publishes)
+                lv = run_level(
+                    srv.base, srv.pid, targets, n, requests, seconds, publisher if with_reindex else None, min_publishes
+                )
                 row = lv.row()
                 out["rows"].append(row)
-                log(f"  {n:3d} connections{' + re-index' if with_reindex else '':12s}: {row['requests']} requests, "
+                log(
+                    f"  {n:3d} connections{' + re-index' if with_reindex else '':12s}: {row['requests']} requests, "
                     f"{row['errors']} errors, {row['req_per_s']:.1f} req/s, p50 {row['p50_ms']:.0f} ms, "
                     f"p95 {row['p95_ms']:.0f} ms, p99 {row['p99_ms']:.0f} ms, /doc p50 {row['doc_p50_ms']:.0f} ms, "
-                    f"RSS {row['rss_mb']:.0f} MB" + (f", {row['publishes']} publishes" if with_reindex else ""))
-        out["server_log_errors"] = [ln for ln in (work / "serve.log").read_text().splitlines()
-                                    if " 500 " in ln or "Traceback" in ln or "ERROR" in ln][:5]
+                    f"RSS {row['rss_mb']:.0f} MB" + (f", {row['publishes']} publishes" if with_reindex else "")
+                )
+        out["server_log_errors"] = [
+            ln
+            for ln in (work / "serve.log").read_text().splitlines()
+            if " 500 " in ln or "Traceback" in ln or "ERROR" in ln
+        ][:5]
     shutil.rmtree(work, ignore_errors=True)
     return out
 
@@ -287,38 +347,52 @@ def markdown(res: dict) -> str:
     m = res.get("machine") or {}
     L = ["## Load: the served page under concurrent connections", ""]
     if m:
-        L += [f"- Machine: {m.get('cpu')}; {m.get('cores')} cores ({m.get('usable_cores')} usable); RAM {m.get('ram')}; "
-              f"Python {m.get('python')}; shared with other jobs, so absolute figures are noisy"]
+        L += [
+            f"- Machine: {m.get('cpu')}; {m.get('cores')} cores ({m.get('usable_cores')} usable); RAM {m.get('ram')}; "
+            f"Python {m.get('python')}; shared with other jobs, so absolute figures are noisy"
+        ]
     if res.get("date"):
         L += [f"- Measured {res['date']} by `{res.get('command', 'python -m benchmarks.load')}`"]
     h = res.get("health") or {}
-    L += [f"- Index: {res['index']}: {h.get('documents', '?')} documents, {h.get('chunks', '?')} paragraphs, "
-          f"served by `minsearch serve --threads {res['server_threads']}` on 127.0.0.1",
-          f"- Each level: {res['requests_per_level']} requests or {res['seconds_cap']:g} s, whichever first (with "
-          "re-index: also until at least one re-index has published); mix: search page 40%, /api/search 30% "
-          "(hybrid, keyword, semantic), /doc 20%, /similar 10%; keep-alive connections"]
+    L += [
+        f"- Index: {res['index']}: {h.get('documents', '?')} documents, {h.get('chunks', '?')} paragraphs, "
+        f"served by `minsearch serve --threads {res['server_threads']}` on 127.0.0.1",
+        f"- Each level: {res['requests_per_level']} requests or {res['seconds_cap']:g} s, whichever first (with "
+        "re-index: also until at least one re-index has published); mix: search page 40%, /api/search 30% "
+        "(hybrid, keyword, semantic), /doc 20%, /similar 10%; keep-alive connections",
+    ]
     L += [f"- {note}" for note in res.get("notes", [])] + [""]
-    L += ["| connections | re-index | requests | errors | req/s | p50 ms | p95 ms | p99 ms | /doc p50 ms | RSS MB (peak) | publishes |",
-          "|---|---|---|---|---|---|---|---|---|---|---|"]
+    L += [
+        "| connections | re-index | requests | errors | req/s | p50 ms | p95 ms | p99 ms | /doc p50 ms | RSS MB (peak) | publishes |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in res["rows"]:
-        L.append(f"| {r['connections']} | {'yes' if r['reindex'] else 'no'} | {r['requests']} | {r['errors']} | "
-                 f"{_f(r['req_per_s'], 1)} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | {_f(r['p99_ms'])} | "
-                 f"{_f(r['doc_p50_ms'], 1)} | {_f(r['rss_mb'])} ({_f(r['hwm_mb'])}) | "
-                 f"{r['publishes'] if r['reindex'] else '-'} |")
+        L.append(
+            f"| {r['connections']} | {'yes' if r['reindex'] else 'no'} | {r['requests']} | {r['errors']} | "
+            f"{_f(r['req_per_s'], 1)} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | {_f(r['p99_ms'])} | "
+            f"{_f(r['doc_p50_ms'], 1)} | {_f(r['rss_mb'])} ({_f(r['hwm_mb'])}) | "
+            f"{r['publishes'] if r['reindex'] else '-'} |"
+        )
     errors = sum(r["errors"] for r in res["rows"])
     pub_errors = [e for r in res["rows"] for e in r["publish_errors"]]
     examples = sorted({e for r in res["rows"] for e in r["error_examples"]})[:3]
     rates = [r["req_per_s"] for r in res["rows"]]
-    L += ["", f"Errors: {errors} failed requests" + (f" (e.g. {'; '.join(examples)})" if errors else "")
-          + f"; re-index failures: {len(pub_errors)}" + (f" ({pub_errors[0]})" if pub_errors else "")
-          + f"; 500s or tracebacks in the server log: {len(res.get('server_log_errors', []))}; "
-          f"{sum(r['publishes'] for r in res['rows'])} generations published during the re-index levels.",
-          "",
-          f"Throughput stays between {_f(min(rates), 1)} and {_f(max(rates), 1)} req/s from 1 to "
-          f"{max(res['levels'])} connections: the server's {res['server_threads']} threads and this machine's cores "
-          "are the bound, so latency grows with the queue, and a /doc request (a few ms alone) waits behind "
-          "searches once connections outnumber threads. Raising throughput is the performance issue's job; "
-          "this benchmark is the yardstick for it.", ""]
+    L += [
+        "",
+        f"Errors: {errors} failed requests"
+        + (f" (e.g. {'; '.join(examples)})" if errors else "")
+        + f"; re-index failures: {len(pub_errors)}"
+        + (f" ({pub_errors[0]})" if pub_errors else "")
+        + f"; 500s or tracebacks in the server log: {len(res.get('server_log_errors', []))}; "
+        f"{sum(r['publishes'] for r in res['rows'])} generations published during the re-index levels.",
+        "",
+        f"Throughput stays between {_f(min(rates), 1)} and {_f(max(rates), 1)} req/s from 1 to "
+        f"{max(res['levels'])} connections: the server's {res['server_threads']} threads and this machine's cores "
+        "are the bound, so latency grows with the queue, and a /doc request (a few ms alone) waits behind "
+        "searches once connections outnumber threads. Raising throughput is the performance issue's job; "
+        "this benchmark is the yardstick for it.",
+        "",
+    ]
     return "\n".join(L)
 
 
@@ -347,8 +421,11 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=4, help="server threads (minsearch serve --threads)")
     ap.add_argument("--no-reindex", action="store_true", help="skip the levels with a concurrent re-index")
     ap.add_argument("--smoke", action="store_true", help="levels 1,4 with 15 requests: checks the code, not figures")
-    ap.add_argument("--rewrite", action="store_true",
-                    help="only write results/load.md and RESULTS.md again from the last full run (.cache/load.json)")
+    ap.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="only write results/load.md and RESULTS.md again from the last full run (.cache/load.json)",
+    )
     a = ap.parse_args(argv)
     from .report import machine
 
@@ -372,12 +449,18 @@ def main(argv=None) -> int:
 
             index, _why = minutes_index("seeds", Path("."), LazyEncoder(), print)
             label = "seeds/"
-            notes.append("The Limerick index is not built on this machine (benchmarks.build_limerick), so this "
-                         "ran on the seeds index: 108 paragraphs, so searches are cheaper than on Limerick's 90,672.")
+            notes.append(
+                "The Limerick index is not built on this machine (benchmarks.build_limerick), so this "
+                "ran on the seeds index: 108 paragraphs, so searches are cheaper than on Limerick's 90,672."
+            )
     CACHE.mkdir(parents=True, exist_ok=True)
     res = run(index, levels, requests, seconds, a.threads, reindex=not a.no_reindex, label=label)
-    res.update(date=time.strftime("%Y-%m-%d %H:%M %Z"), machine=machine(), notes=notes,
-               command=" ".join(["python -m benchmarks.load"] + [shlex.quote(x) for x in (argv or sys.argv[1:])]))
+    res.update(
+        date=time.strftime("%Y-%m-%d %H:%M %Z"),
+        machine=machine(),
+        notes=notes,
+        command=" ".join(["python -m benchmarks.load"] + [shlex.quote(x) for x in (argv or sys.argv[1:])]),
+    )
     (CACHE / ("load-smoke.json" if a.smoke else "load.json")).write_text(json.dumps(res, indent=1, default=str))
     md = markdown(res)
     if a.smoke:

@@ -4,6 +4,7 @@
 * ``gains``: {doc_id: gain} for judged documents; a gain > 0 means relevant. Linear gains,
   log2 discount: DCG@k = sum_{i=1..k} gain_i / log2(i + 1); nDCG = DCG / ideal DCG.
 """
+
 from __future__ import annotations
 
 import math

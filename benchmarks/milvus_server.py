@@ -9,6 +9,7 @@ binary the same way, on a free loopback port, in a temporary folder, and stop it
 Used by the Milvus tests and by benchmarks/scale_out.py. Run by hand:
 ``python -m benchmarks.milvus_server [PORT]`` (Ctrl-C or SIGTERM stops it).
 """
+
 from __future__ import annotations
 
 import os
@@ -66,8 +67,9 @@ class MilvusServer:
         env["LD_LIBRARY_PATH"] = f"{lib}:{env.get('LD_LIBRARY_PATH', '')}".rstrip(":")
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = open(self.workdir / "milvus.log", "ab")
-        self.proc = subprocess.Popen(self.command(), env=env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.command(), env=env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

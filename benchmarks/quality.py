@@ -5,6 +5,7 @@ Each set is indexed with ``minsearch.indexer.index_paths`` (cached under .cache/
 ``Searcher.search(Query(text, mode, limit=100), strict=False, snippets=False)``. Chunk hits map back
 to documents: a document ranks at its best chunk (first occurrence kept).
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,9 @@ def searchers(home: Path, smoke: bool = False, settings=None):
     return out, first
 
 
-def run_queries(searcher, queries: dict[str, str], mode: str, limit: int = 100,
-                prepare: Callable[[str], str] = plain_query) -> tuple[dict, dict, list]:
+def run_queries(
+    searcher, queries: dict[str, str], mode: str, limit: int = 100, prepare: Callable[[str], str] = plain_query
+) -> tuple[dict, dict, list]:
     """{qid: [chunk hits (chunk_id, doc_id, text)]} plus per-query notices and latencies (ms)."""
     from minsearch.model import MinsearchError, Query
 
@@ -63,8 +65,9 @@ def run_queries(searcher, queries: dict[str, str], mode: str, limit: int = 100,
         try:
             res = searcher.search(Query(text=prepare(text), mode=mode, limit=limit), strict=False, snippets=False)
             # A hit shows its repeats ("also in"): what they say counts as shown.
-            runs[qid] = [(h.chunk.chunk_id, h.chunk.doc_id, h.chunk.text,
-                          [(a.doc_id, a.text) for a in h.also]) for h in res.hits]
+            runs[qid] = [
+                (h.chunk.chunk_id, h.chunk.doc_id, h.chunk.text, [(a.doc_id, a.text) for a in h.also]) for h in res.hits
+            ]
             if res.notices:
                 notes[qid] = res.notices
         except MinsearchError as e:
@@ -74,8 +77,14 @@ def run_queries(searcher, queries: dict[str, str], mode: str, limit: int = 100,
     return runs, notes, lat
 
 
-def eval_ir_set(jset: "datasets.JudgedSet", encoder, smoke: bool = False, log=print, tag: str = "",
-                settings_for: Optional[Callable] = None) -> dict:
+def eval_ir_set(
+    jset: "datasets.JudgedSet",
+    encoder,
+    smoke: bool = False,
+    log=print,
+    tag: str = "",
+    settings_for: Optional[Callable] = None,
+) -> dict:
     """``settings_for(home, name)``: search another store built from the cached index (Milvus)."""
     path = jset.to_jsonl(tag)
     home, summary = cached_index(f"set-{jset.name}{tag}", [path], file_hash(path), encoder, log)
@@ -94,13 +103,23 @@ def eval_ir_set(jset: "datasets.JudgedSet", encoder, smoke: bool = False, log=pr
         m = evaluate(doc_runs, jset.qrels)
         m["ms_per_query"] = mean(lat) if lat else float("nan")
         results[label] = m
-        log(f"    {jset.name:12s} {label:28s} nDCG@10 {m['ndcg@10']:.4f}  R@100 {m['recall@100']:.4f}  "
-            f"MRR@10 {m['mrr@10']:.4f}")
+        log(
+            f"    {jset.name:12s} {label:28s} nDCG@10 {m['ndcg@10']:.4f}  R@100 {m['recall@100']:.4f}  "
+            f"MRR@10 {m['mrr@10']:.4f}"
+        )
     first.close()
-    return {"set": jset.name, "notes": jset.notes, "docs": len(jset.docs), "queries": len(jset.queries),
-            "indexed_docs": summary["documents"], "chunks": summary["chunks"],
-            "skipped_docs": len(summary.get("skipped", [])), "queries_cut_to_500_chars": cut_queries,
-            "index": str(home), "results": results}
+    return {
+        "set": jset.name,
+        "notes": jset.notes,
+        "docs": len(jset.docs),
+        "queries": len(jset.queries),
+        "indexed_docs": summary["documents"],
+        "chunks": summary["chunks"],
+        "skipped_docs": len(summary.get("skipped", [])),
+        "queries_cut_to_500_chars": cut_queries,
+        "index": str(home),
+        "results": results,
+    }
 
 
 # -- our judged set over real minutes ------------------------------------------------------------
@@ -108,7 +127,9 @@ def _norm(s: str) -> str:
     return " ".join(s.split()).casefold()
 
 
-def minutes_index(corpus: str, data: Path, encoder, log=print, build_limerick: bool = True) -> tuple[Optional[Path], str]:
+def minutes_index(
+    corpus: str, data: Path, encoder, log=print, build_limerick: bool = True
+) -> tuple[Optional[Path], str]:
     """The index for one corpus of the minutes judged set, or (None, reason)."""
     if corpus == "seeds":
         if not SEEDS.is_dir():
@@ -178,9 +199,17 @@ def _limerick_id_map(data: Path) -> dict[str, str]:
     return out
 
 
-def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=print,
-                 build_limerick: bool = True, settings_for: Optional[Callable] = None,
-                 corpora: Optional[set[str]] = None, default_only: bool = False) -> dict:
+def eval_minutes(
+    judged: Path,
+    data: Path,
+    encoder,
+    smoke: bool = False,
+    log=print,
+    build_limerick: bool = True,
+    settings_for: Optional[Callable] = None,
+    corpora: Optional[set[str]] = None,
+    default_only: bool = False,
+) -> dict:
     """Chunk-level evaluation: each judged (doc_id, fragment, grade) is one relevant item; a chunk
     covers it when the doc ids match and the chunk's normalised text contains the fragment.
     nDCG@10 / MRR@10 credit each item once, at the first chunk covering it (gain = grade);
@@ -214,12 +243,16 @@ def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=pri
             ms = []
             idmap = id_maps.get(corpus) or {}
             for r in qs:
-                items = [(i, idmap.get(x["doc_id"], x["doc_id"]), _norm(x["fragment"]), float(x.get("grade", 1)))
-                         for i, x in enumerate(r["relevant"])]
+                items = [
+                    (i, idmap.get(x["doc_id"], x["doc_id"]), _norm(x["fragment"]), float(x.get("grade", 1)))
+                    for i, x in enumerate(r["relevant"])
+                ]
                 labels, covered = [], set()
                 for cid, doc, text, also in runs.get(r["qid"], []):
                     shown = [(doc, _norm(text))] + [(d, _norm(t)) for d, t in also]
-                    hit = [it for it in items if it[0] not in covered and any(it[1] == d and it[2] in t for d, t in shown)]
+                    hit = [
+                        it for it in items if it[0] not in covered and any(it[1] == d and it[2] in t for d, t in shown)
+                    ]
                     if hit:
                         best = max(hit, key=lambda it: it[3])
                         labels.append(f"item{best[0]}")
@@ -232,30 +265,46 @@ def eval_minutes(judged: Path, data: Path, encoder, smoke: bool = False, log=pri
                     shown = [(doc, _norm(text))] + [(d, _norm(t)) for d, t in also]
                     top100_cov.update(it[0] for it in items if any(it[1] == d and it[2] in t for d, t in shown))
                 rel = [it for it in items if it[3] > 0]
-                m = {"ndcg@10": ndcg_at_k(labels, gains, 10), "mrr@10": mrr_at_k(labels, gains, 10),
-                     "recall@100": (len({it[0] for it in rel} & top100_cov) / len(rel)) if rel else 0.0}
+                m = {
+                    "ndcg@10": ndcg_at_k(labels, gains, 10),
+                    "mrr@10": mrr_at_k(labels, gains, 10),
+                    "recall@100": (len({it[0] for it in rel} & top100_cov) / len(rel)) if rel else 0.0,
+                }
                 ms.append(m)
                 per_query.append((corpus, r.get("kind", "?"), label, m))
             res_c[label] = {k: mean(m[k] for m in ms) for k in ("ndcg@10", "recall@100", "mrr@10")}
-            log(f"    minutes/{corpus:9s} {label:28s} nDCG@10 {res_c[label]['ndcg@10']:.4f}  "
-                f"R@100 {res_c[label]['recall@100']:.4f}  MRR@10 {res_c[label]['mrr@10']:.4f}")
+            log(
+                f"    minutes/{corpus:9s} {label:28s} nDCG@10 {res_c[label]['ndcg@10']:.4f}  "
+                f"R@100 {res_c[label]['recall@100']:.4f}  MRR@10 {res_c[label]['mrr@10']:.4f}"
+            )
         first.close()
         judged_ids = {x["doc_id"] for r in qs for x in r["relevant"]}
         mapped = sum(1 for d in judged_ids if d in idmap)
-        out["corpora"][corpus] = {"queries": len(qs), "index_source": why, "results": res_c,
-                                  "judged_doc_ids": len(judged_ids), "ids_mapped_to_import_corpus": mapped}
+        out["corpora"][corpus] = {
+            "queries": len(qs),
+            "index_source": why,
+            "results": res_c,
+            "judged_doc_ids": len(judged_ids),
+            "ids_mapped_to_import_corpus": mapped,
+        }
     kinds: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for _c, kind, label, m in per_query:
         kinds[kind][label].append(m)
-    out["kinds"] = {k: {lab: {**{x: mean(m[x] for m in ms) for x in ("ndcg@10", "recall@100", "mrr@10")},
-                              "queries": len(ms)} for lab, ms in v.items()} for k, v in kinds.items()}
+    out["kinds"] = {
+        k: {
+            lab: {**{x: mean(m[x] for m in ms) for x in ("ndcg@10", "recall@100", "mrr@10")}, "queries": len(ms)}
+            for lab, ms in v.items()
+        }
+        for k, v in kinds.items()
+    }
     return out
 
 
-def run(data: Path, encoder, smoke: bool = False, log=print, build_limerick: bool = True,
-        only_minutes: bool = False) -> dict:
+def run(
+    data: Path, encoder, smoke: bool = False, log=print, build_limerick: bool = True, only_minutes: bool = False
+) -> dict:
     out: dict = {"sets": [], "skipped": {}, "minutes": None}
-    for name, loader in ([] if only_minutes else datasets.LOADERS.items()):
+    for name, loader in [] if only_minutes else datasets.LOADERS.items():
         if not (data / datasets.FOLDERS[name]).is_dir():
             out["skipped"][name] = f"{data / datasets.FOLDERS[name]} not found"
             log(f"  quality: {name} skipped (not in data dir)")

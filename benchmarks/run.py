@@ -5,6 +5,7 @@ benchmarks/.cache/RESULTS-smoke.md instead, so it never overwrites real figures)
 selected with ``--only`` are carried over from the previous full run (.cache/results.json), with
 the date each was measured.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,13 +44,22 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=None, help="data dir (default: $MINSEARCH_DATA / settings)")
     ap.add_argument("--smoke", action="store_true", help="tiny subsets: checks the code, not real figures")
-    ap.add_argument("--only", default="quality,speed,baseline",
-                    help="comma-separated: quality,speed,baseline (or minutes: re-run only the judged minutes set)")
-    ap.add_argument("--growth", default="0.1,0.3,1.0",
-                    help="shares of Limerick for the growth curve (each is built once and cached)")
-    ap.add_argument("--cached-only", action="store_true",
-                    help="never build Limerick indexes here (use those benchmarks.build_limerick cached); "
-                         "missing ones are reported as not run")
+    ap.add_argument(
+        "--only",
+        default="quality,speed,baseline",
+        help="comma-separated: quality,speed,baseline (or minutes: re-run only the judged minutes set)",
+    )
+    ap.add_argument(
+        "--growth",
+        default="0.1,0.3,1.0",
+        help="shares of Limerick for the growth curve (each is built once and cached)",
+    )
+    ap.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="never build Limerick indexes here (use those benchmarks.build_limerick cached); "
+        "missing ones are reported as not run",
+    )
     a = ap.parse_args(argv)
     data = (a.data or load_settings().data_dir).resolve()
     only = [s.strip() for s in a.only.split(",") if s.strip()]
@@ -64,8 +74,14 @@ def main(argv=None) -> int:
     store = CACHE / ("results-smoke.json" if a.smoke else "results.json")
     res = json.loads(store.read_text()) if store.is_file() else {}
     res.setdefault("section_dates", {})
-    res.update({"date": time.strftime("%Y-%m-%d %H:%M %Z"), "data": str(data), "smoke": a.smoke,
-                "command": "python -m benchmarks.run " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))})
+    res.update(
+        {
+            "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+            "data": str(data),
+            "smoke": a.smoke,
+            "command": "python -m benchmarks.run " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:])),
+        }
+    )
     from .report import machine
 
     res["machine"] = machine()
@@ -83,7 +99,9 @@ def main(argv=None) -> int:
         log("== quality")
         t = time.perf_counter()
         res["quality"] = quality.run(data, enc, a.smoke, log, build_limerick=not a.cached_only)
-        res["section_dates"]["quality"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
+        res["section_dates"]["quality"] = (
+            f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
+        )
         res["section_dates"].pop("quality/minutes", None)  # re-measured as part of quality
         save()
     if "minutes" in only and "quality" not in only:
@@ -93,7 +111,9 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         part = quality.run(data, enc, a.smoke, log, build_limerick=not a.cached_only, only_minutes=True)
         res.setdefault("quality", {"sets": [], "skipped": {}})["minutes"] = part["minutes"]
-        res["section_dates"]["quality/minutes"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
+        res["section_dates"]["quality/minutes"] = (
+            f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
+        )
         save()
     if "speed" in only:
         from . import speed
@@ -102,10 +122,18 @@ def main(argv=None) -> int:
         log("== speed")
         t = time.perf_counter()
         seeds_home, _why = minutes_index("seeds", data, enc, log)
-        res["speed"] = speed.run(data, enc, a.smoke, log, seeds_home=seeds_home,
-                                 growth=tuple(float(x) for x in a.growth.split(",") if x.strip()),
-                                 build=not a.cached_only)
-        res["section_dates"]["speed"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
+        res["speed"] = speed.run(
+            data,
+            enc,
+            a.smoke,
+            log,
+            seeds_home=seeds_home,
+            growth=tuple(float(x) for x in a.growth.split(",") if x.strip()),
+            build=not a.cached_only,
+        )
+        res["section_dates"]["speed"] = (
+            f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
+        )
         save()
     if "baseline" in only:
         from . import baseline
@@ -116,7 +144,9 @@ def main(argv=None) -> int:
             res["baseline"] = {"skipped": "needs the quality section's indexes (run --only quality first)"}
         else:
             res["baseline"] = baseline.run(res.get("quality") or {}, res.get("speed") or {}, data, log, a.smoke)
-        res["section_dates"]["baseline"] = f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
+        res["section_dates"]["baseline"] = (
+            f"{time.strftime('%Y-%m-%d %H:%M')} ({time.perf_counter() - t:.0f} s) by `{res['command']}`"
+        )
         save()
     from .report import markdown, plots
 

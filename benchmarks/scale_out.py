@@ -16,6 +16,7 @@
 Writes benchmarks/results/scale_out.md (a skipped section keeps its previous text); the
 benchmark report includes it in RESULTS.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,8 +73,11 @@ def milvus_copy(home: Path, settings, log) -> float:
                 a, b = span[row_of[c.chunk_id]]
                 parts.append(vectors[a:b])
                 owners += [i] * (b - a)
-            batch.append(DocUpdate(record=rec, chunks=chunks, vectors=np.concatenate(parts),
-                                   units=np.asarray(owners, dtype=np.int64)))
+            batch.append(
+                DocUpdate(
+                    record=rec, chunks=chunks, vectors=np.concatenate(parts), units=np.asarray(owners, dtype=np.int64)
+                )
+            )
             if sum(len(u.units) for u in batch) >= 5000:
                 w.commit(batch, [])
                 batch = []
@@ -100,6 +104,7 @@ def parity(data: Path, log, limerick: bool = False) -> list[str]:
     modes = (("keyword", "keyword"), ("semantic", "semantic"), ("hybrid (default)", "hybrid"))
     judged = ROOT / "benchmarks" / "judged" / "minutes.jsonl"
     with MilvusServer(work / "milvus") as srv:
+
         def settings_for(home: Path, name: str):
             mhome = work / name
             mhome.mkdir(parents=True)
@@ -122,38 +127,58 @@ def parity(data: Path, log, limerick: bool = False) -> list[str]:
                 rows.append((name, mode, emb["results"][label], mil["results"][label]))
         corpora = {"seeds", "kent"} | ({"limerick"} if limerick else set())
         emb = eval_minutes(judged, data, None, log=log, build_limerick=False, corpora=corpora, default_only=True)
-        mil = eval_minutes(judged, data, None, log=log, build_limerick=False, corpora=corpora, default_only=True,
-                           settings_for=settings_for)
+        mil = eval_minutes(
+            judged,
+            data,
+            None,
+            log=log,
+            build_limerick=False,
+            corpora=corpora,
+            default_only=True,
+            settings_for=settings_for,
+        )
         for corpus, e in emb["corpora"].items():
             if "results" not in e or "results" not in mil["corpora"].get(corpus, {}):
                 continue
             for label, mode in modes:
                 rows.append((f"minutes/{corpus}", mode, e["results"][label], mil["corpora"][corpus]["results"][label]))
     shutil.rmtree(work, ignore_errors=True)
-    out = ["### (a) Retrieval quality: embedded vs Milvus on every judged set", "",
-           "Each Milvus index is a copy of the cached embedded benchmark index (same chunks, same unit vectors, "
-           "written with `benchmarks.scale_out.milvus_copy`), searched through the same `Searcher` with the "
-           "same query encoder and the default fusion; only the store differs. Target: |difference| <= 0.02.",
-           "", "| set | mode | embedded nDCG@10 | Milvus nDCG@10 | difference | within 0.02 | embedded R@100 "
-           "| Milvus R@100 |", "|---|---|---|---|---|---|---|---|"]
+    out = [
+        "### (a) Retrieval quality: embedded vs Milvus on every judged set",
+        "",
+        "Each Milvus index is a copy of the cached embedded benchmark index (same chunks, same unit vectors, "
+        "written with `benchmarks.scale_out.milvus_copy`), searched through the same `Searcher` with the "
+        "same query encoder and the default fusion; only the store differs. Target: |difference| <= 0.02.",
+        "",
+        "| set | mode | embedded nDCG@10 | Milvus nDCG@10 | difference | within 0.02 | embedded R@100 | Milvus R@100 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for name, mode, e, m in rows:
         d = m["ndcg@10"] - e["ndcg@10"]
-        out.append(f"| {name} | {mode} | {e['ndcg@10']:.4f} | {m['ndcg@10']:.4f} | {d:+.4f} | "
-                   f"{'yes' if abs(d) <= 0.02 else '**no**'} | {e['recall@100']:.4f} | {m['recall@100']:.4f} |")
+        out.append(
+            f"| {name} | {mode} | {e['ndcg@10']:.4f} | {m['ndcg@10']:.4f} | {d:+.4f} | "
+            f"{'yes' if abs(d) <= 0.02 else '**no**'} | {e['recall@100']:.4f} | {m['recall@100']:.4f} |"
+        )
     out.append("")
     for mode in ("keyword", "semantic", "hybrid"):
         ds = [abs(m["ndcg@10"] - e["ndcg@10"]) for _n, md, e, m in rows if md == mode]
         if ds:
-            out.append(f"- {mode}{' (the default)' if mode == 'hybrid' else ''}: within 0.02 on "
-                       f"{sum(d <= 0.02 for d in ds)}/{len(ds)} sets (largest difference {max(ds):.4f}).")
-    out += ["", "Milvus copy times (s): " + ", ".join(f"{k} {v:.1f}" for k, v in copies.items()) + ".", "",
-            "Why keyword results differ: Milvus's BM25 runs over one analysed field (agenda item title + "
-            "paragraph; standard tokenizer, lower case, Snowball English stemmer, stopwords kept and left "
-            "out of queries as in the embedded store) with Milvus's BM25 statistics, where the embedded "
-            "store's Whoosh BM25F scores text and title as two fields (title at 0.3 weight, Porter stemming, Whoosh's IDF, lengths "
-            "stored in one byte). Unit rows without text (the extra windows of long paragraphs) also count in "
-            "Milvus's collection statistics. Semantic search is the same exact inner-product search "
-            "over the same vectors."]
+            out.append(
+                f"- {mode}{' (the default)' if mode == 'hybrid' else ''}: within 0.02 on "
+                f"{sum(d <= 0.02 for d in ds)}/{len(ds)} sets (largest difference {max(ds):.4f})."
+            )
+    out += [
+        "",
+        "Milvus copy times (s): " + ", ".join(f"{k} {v:.1f}" for k, v in copies.items()) + ".",
+        "",
+        "Why keyword results differ: Milvus's BM25 runs over one analysed field (agenda item title + "
+        "paragraph; standard tokenizer, lower case, Snowball English stemmer, stopwords kept and left "
+        "out of queries as in the embedded store) with Milvus's BM25 statistics, where the embedded "
+        "store's Whoosh BM25F scores text and title as two fields (title at 0.3 weight, Porter stemming, Whoosh's IDF, lengths "
+        "stored in one byte). Unit rows without text (the extra windows of long paragraphs) also count in "
+        "Milvus's collection statistics. Semantic search is the same exact inner-product search "
+        "over the same vectors.",
+    ]
     return out
 
 
@@ -176,8 +201,9 @@ def throughput(n_texts: int, enc, log) -> list[str]:
     stamps: list[tuple[float, int]] = []
     try:
         t = time.perf_counter()
-        vecs = ray_encode(texts, enc.spec.name, batch_size=32,
-                          progress=lambda n: stamps.append((time.perf_counter(), n)))
+        vecs = ray_encode(
+            texts, enc.spec.name, batch_size=32, progress=lambda n: stamps.append((time.perf_counter(), n))
+        )
         t_ray = time.perf_counter() - t
     finally:
         if started:
@@ -190,22 +216,28 @@ def throughput(n_texts: int, enc, log) -> list[str]:
     per_worker = steady / 2
     log(f"ray: {n_texts / t_ray:.1f} texts/s wall, {steady:.1f}/s steady over 2 actors (min cosine {cos:.5f})")
     out = [
-        f"### (b) Embedding throughput: one process vs Ray on this machine (2 cores, {n_texts} paragraphs)", "",
-        "| run | seconds | paragraphs/s |", "|---|---|---|",
+        f"### (b) Embedding throughput: one process vs Ray on this machine (2 cores, {n_texts} paragraphs)",
+        "",
+        "| run | seconds | paragraphs/s |",
+        "|---|---|---|",
         f"| one process (sentence-transformers, 2 torch threads) | {t_single:.1f} | {n_texts / t_single:.1f} |",
         f"| Ray Data, 2 actors x 1 thread, wall (actor start + model load included) | {t_ray:.1f} | {n_texts / t_ray:.1f} |",
         f"| Ray Data, steady state (first batch back to last) | {steady_s:.1f} | {steady:.1f} |",
         f"| Ray local cluster start (`ray.init`, 127.0.0.1) | {t_cluster:.1f} | - |",
-        "", f"Vectors from Ray equal the single-process ones (min cosine {cos:.5f}), in input order.",
-        "", f"Measured per-worker rate (one 1-CPU actor, steady state): **{per_worker:.1f} paragraphs/s**. "
+        "",
+        f"Vectors from Ray equal the single-process ones (min cosine {cos:.5f}), in input order.",
+        "",
+        f"Measured per-worker rate (one 1-CPU actor, steady state): **{per_worker:.1f} paragraphs/s**. "
         f"On these 2 cores Ray's steady rate was {steady / (n_texts / t_single):.2f}x one process "
         f"({_verdict(steady / (n_texts / t_single))}), and its wall time includes {t_ray - steady_s:.0f} s "
         f"of actor start and model load per run (plus {t_cluster:.0f} s to start the cluster), so on one "
         "machine it only pays for long runs; its point is workers on other machines. "
         f"Load average while measuring: {load}: the machine was shared, so compare ratios rather "
         "than absolute rates. Extrapolated for 10 million paragraphs (linear in workers, ignoring "
-        "the driver and object-store costs that grow with N):", "",
-        "| workers (1 CPU each) | time for 10M paragraphs |", "|---|---|",
+        "the driver and object-store costs that grow with N):",
+        "",
+        "| workers (1 CPU each) | time for 10M paragraphs |",
+        "|---|---|",
     ]
     for n in (1, 2, 16, 64, 256):
         secs = 10_000_000 / (per_worker * n)
@@ -233,8 +265,10 @@ def _texts(n: int) -> list[str]:
             words = body.split()
             if len(words) >= 40:
                 paras.append(" ".join(words[:110]))
-    paras += [" ".join(re.findall(r"\w+", (ROOT / "seeds" / p.name).read_text())[:100])
-              for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    paras += [
+        " ".join(re.findall(r"\w+", (ROOT / "seeds" / p.name).read_text())[:100])
+        for p in sorted((ROOT / "seeds").glob("*.txt"))
+    ]
     while len(paras) < n:
         paras.append(f"Paragraph {len(paras)} on dental checks, foster care and school places. " * 8)
     return paras[:n]
@@ -262,24 +296,28 @@ def main(argv=None) -> int:
 
     previous = OUT.read_text() if OUT.is_file() else ""
     cmd = "python -m benchmarks.scale_out " + " ".join(argv if argv is not None else sys.argv[1:])
-    lines = ["## Scale-out: Milvus backend and Ray embedding", "",
-             "Milvus 2.5 core from `milvus-lite==2.5.1`, pymilvus 2.5, Ray 2.60; this machine (2 cores, no GPU).", ""]
+    lines = [
+        "## Scale-out: Milvus backend and Ray embedding",
+        "",
+        "Milvus 2.5 core from `milvus-lite==2.5.1`, pymilvus 2.5, Ray 2.60; this machine (2 cores, no GPU).",
+        "",
+    ]
     if not args.skip_quality:
         lines += [f"Section (a) measured {time.strftime('%Y-%m-%d %H:%M')} by `{cmd.strip()}`.", ""]
         lines += parity(args.data, log, limerick=args.limerick) + [""]
     elif "### (a)" in previous:
-        lines += [previous[previous.index("### (a)"):previous.index("### (b)")].strip(), ""]
+        lines += [previous[previous.index("### (a)") : previous.index("### (b)")].strip(), ""]
     if not args.skip_throughput:
         from minsearch.encode import TorchEncoder
 
         lines += [f"Section (b) measured {time.strftime('%Y-%m-%d %H:%M')} by `{cmd.strip()}`.", ""]
         lines += throughput(args.texts, TorchEncoder("all-MiniLM-L6-v2"), log) + [""]
     elif "### (b)" in previous:
-        kept = previous[previous.index("### (b)"):].strip()
+        kept = previous[previous.index("### (b)") :].strip()
         if "Section (b) measured" not in previous:
             lines += ["Section (b) measured 2026-11-25 by `python -m benchmarks.scale_out` (an earlier run).", ""]
         else:
-            lines += [previous[previous.index("Section (b) measured"):previous.index("### (b)")].strip(), ""]
+            lines += [previous[previous.index("Section (b) measured") : previous.index("### (b)")].strip(), ""]
         lines += [kept, ""]
     text = "\n".join(lines)
     print(text)

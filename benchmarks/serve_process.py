@@ -2,6 +2,7 @@
 
 Used by the browser tests and by the benchmarks' memory and load measurements.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,9 +31,16 @@ class ServerDidNotStart(RuntimeError):
 class ServeProcess:
     """``with ServeProcess(index_dir, log_path) as srv:`` ... ``srv.base``, ``srv.pid``, ``srv.health``."""
 
-    def __init__(self, index_dir: Path, log_path: Path, timeout: float = 60.0,
-                 command: Optional[list[str]] = None, extra_args: Optional[list[str]] = None,
-                 cwd: Optional[Path] = None, env: Optional[dict[str, str]] = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        log_path: Path,
+        timeout: float = 60.0,
+        command: Optional[list[str]] = None,
+        extra_args: Optional[list[str]] = None,
+        cwd: Optional[Path] = None,
+        env: Optional[dict[str, str]] = None,
+    ) -> None:
         self.extra_args = list(extra_args or [])
         self.cwd = cwd or ROOT
         self.env = env if env is not None else dict(os.environ)
@@ -53,9 +61,13 @@ class ServeProcess:
     def __enter__(self) -> "ServeProcess":
         env = {**self.env, "PYTHONUNBUFFERED": "1"}
         with open(self.log_path, "w") as err:
-            self.proc = subprocess.Popen(self.command + ["serve", "--index", str(self.index_dir), "--port",
-                                                         str(self.port)] + self.extra_args,
-                                         stdout=err, stderr=subprocess.STDOUT, cwd=self.cwd, env=env)
+            self.proc = subprocess.Popen(
+                self.command + ["serve", "--index", str(self.index_dir), "--port", str(self.port)] + self.extra_args,
+                stdout=err,
+                stderr=subprocess.STDOUT,
+                cwd=self.cwd,
+                env=env,
+            )
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -65,7 +77,9 @@ class ServeProcess:
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.__exit__(None, None, None)
-                    raise ServerDidNotStart(f"minsearch serve did not start:\n{self.log_path.read_text()[-2000:]}") from None
+                    raise ServerDidNotStart(
+                        f"minsearch serve did not start:\n{self.log_path.read_text()[-2000:]}"
+                    ) from None
                 time.sleep(0.2)
 
     def __exit__(self, *exc) -> None:

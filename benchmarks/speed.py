@@ -1,5 +1,6 @@
 """Speed and size: build throughput, warm and cold query latency, server memory, size on disk,
 growth with corpus size, incremental re-index. Limerick indexes come from build_limerick (cached)."""
+
 from __future__ import annotations
 
 import json
@@ -18,19 +19,46 @@ from .common import CACHE, NotCached, cached_index, corpus_jsonl, corpus_size, d
 
 # Realistic questions to a council-minutes search (used for latency only, not for quality).
 LATENCY_QUERIES = [
-    "housing adaptation grants", "traffic calming measures", "public lighting repairs",
-    "derelict sites levy", "social housing waiting list", "planning permission for wind farm",
-    "flooding in the town centre", "Christmas lights funding", "speed limit review",
-    "road resurfacing programme", "litter and illegal dumping", "homeless services funding",
-    "library opening hours", "playground equipment", "greenway cycle route", "vacant property tax",
-    "budget for the coming year", "water services Irish Water", "footpath repairs near the school",
-    "notice of motion on climate action", "casual trading bye-laws", "election of Cathaoirleach",
-    "community development grants", "Garda presence in the city centre", "anti-social behaviour",
-    "rural transport bus service", "tourism strategy", "local property tax adjustment",
-    "dog fouling enforcement", "car parking charges", "disabled parking spaces",
-    "estate taken in charge", "compulsory purchase order", "noise complaints",
-    "allotments and community gardens", "burial ground extension", "broadband rollout",
-    "funding for sports clubs", "fire service", "Shannon estuary development",
+    "housing adaptation grants",
+    "traffic calming measures",
+    "public lighting repairs",
+    "derelict sites levy",
+    "social housing waiting list",
+    "planning permission for wind farm",
+    "flooding in the town centre",
+    "Christmas lights funding",
+    "speed limit review",
+    "road resurfacing programme",
+    "litter and illegal dumping",
+    "homeless services funding",
+    "library opening hours",
+    "playground equipment",
+    "greenway cycle route",
+    "vacant property tax",
+    "budget for the coming year",
+    "water services Irish Water",
+    "footpath repairs near the school",
+    "notice of motion on climate action",
+    "casual trading bye-laws",
+    "election of Cathaoirleach",
+    "community development grants",
+    "Garda presence in the city centre",
+    "anti-social behaviour",
+    "rural transport bus service",
+    "tourism strategy",
+    "local property tax adjustment",
+    "dog fouling enforcement",
+    "car parking charges",
+    "disabled parking spaces",
+    "estate taken in charge",
+    "compulsory purchase order",
+    "noise complaints",
+    "allotments and community gardens",
+    "burial ground extension",
+    "broadband rollout",
+    "funding for sports clubs",
+    "fire service",
+    "Shannon estuary development",
 ]
 
 
@@ -62,8 +90,10 @@ def build_figures(summary: dict) -> dict:
     embed = s.get("embed", 0.0)
     chunks = summary["new_chunks"] or summary["chunks"]
     return {
-        "documents": summary["documents"], "chunks": summary["chunks"],
-        "seconds": s, "chunks_per_s_total": chunks / total if total else float("nan"),
+        "documents": summary["documents"],
+        "chunks": summary["chunks"],
+        "seconds": s,
+        "chunks_per_s_total": chunks / total if total else float("nan"),
         "chunks_per_s_embed": chunks / embed if embed else float("nan"),
         "chunks_per_s_read_and_chunk": chunks / s["read_and_chunk"] if s.get("read_and_chunk") else float("nan"),
         "chunks_per_s_write": chunks / s["write"] if s.get("write") else float("nan"),
@@ -71,8 +101,14 @@ def build_figures(summary: dict) -> dict:
     }
 
 
-def warm_latency(home: Path, queries: list[str], modes=("keyword", "semantic", "hybrid"),
-                 snippets_opts=(False, True), reps: int = 2, log=print) -> dict:
+def warm_latency(
+    home: Path,
+    queries: list[str],
+    modes=("keyword", "semantic", "hybrid"),
+    snippets_opts=(False, True),
+    reps: int = 2,
+    log=print,
+) -> dict:
     from minsearch.config import load_settings
     from minsearch.model import Query
     from minsearch.search import Searcher
@@ -91,8 +127,7 @@ def warm_latency(home: Path, queries: list[str], modes=("keyword", "semantic", "
                     s.search(Query(text=plain_query(q), mode=m, limit=10), strict=False, snippets=snip)
                     lat.append((time.perf_counter() - t) * 1000)
             key = f"{m}{' +snippets' if snip else ''}"
-            out[key] = {"p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95), "mean_ms": statistics.mean(lat),
-                        "n": len(lat)}
+            out[key] = {"p50_ms": pct(lat, 50), "p95_ms": pct(lat, 95), "mean_ms": statistics.mean(lat), "n": len(lat)}
             log(f"    latency {key:22s} p50 {out[key]['p50_ms']:7.1f} ms  p95 {out[key]['p95_ms']:7.1f} ms")
     s.close()
     return out
@@ -109,8 +144,11 @@ def cold_cli(home: Path, runs: int = 5, log=print) -> dict:
         times = []
         for _ in range(runs):
             t = time.perf_counter()
-            p = subprocess.run(minsearch_exe() + ["query", "dental checks", "--index", str(home), "--mode", mode,
-                                                  "--limit", "10"], capture_output=True, text=True)
+            p = subprocess.run(
+                minsearch_exe() + ["query", "dental checks", "--index", str(home), "--mode", mode, "--limit", "10"],
+                capture_output=True,
+                text=True,
+            )
             times.append(time.perf_counter() - t)
             if p.returncode != 0:
                 return {"error": f"minsearch query exited {p.returncode}: {p.stderr.strip()[-300:]}"}
@@ -132,15 +170,21 @@ def serve_memory(home: Path, queries: list[str], log=print) -> dict:
         for q in queries[:10]:
             for mode in ("hybrid", "keyword", "semantic"):
                 t = time.perf_counter()
-                urllib.request.urlopen(f"{srv.base}/api/search?" + urllib.parse.urlencode({"q": q, "mode": mode}),
-                                       timeout=60).read()
+                urllib.request.urlopen(
+                    f"{srv.base}/api/search?" + urllib.parse.urlencode({"q": q, "mode": mode}), timeout=60
+                ).read()
                 lat.append((time.perf_counter() - t) * 1000)
         status = Path(f"/proc/{srv.pid}/status").read_text()
         fields = {l.split(":")[0]: l.split(":")[1].strip() for l in status.splitlines() if ":" in l}
         hwm_kb = int(fields["VmHWM"].split()[0])
         rss_kb = int(fields["VmRSS"].split()[0])
-        out = {"vm_hwm_mb": hwm_kb / 1024, "vm_rss_mb": rss_kb / 1024, "requests": len(lat),
-               "http_p50_ms": pct(lat, 50), "http_p95_ms": pct(lat, 95)}
+        out = {
+            "vm_hwm_mb": hwm_kb / 1024,
+            "vm_rss_mb": rss_kb / 1024,
+            "requests": len(lat),
+            "http_p50_ms": pct(lat, 50),
+            "http_p95_ms": pct(lat, 95),
+        }
         log(f"    serve: peak RSS {out['vm_hwm_mb']:.0f} MB after {len(lat)} requests")
         return out
     finally:
@@ -152,9 +196,17 @@ def size_on_disk(home: Path) -> dict:
     parts: dict[str, int] = {}
     for f in home.rglob("*"):
         if f.is_file() and not f.is_symlink():
-            key = ("whoosh" if "whoosh" in f.parts else "encoder (ONNX)" if "encoder" in f.parts else
-                   "vectors+units (.npy)" if f.suffix == ".npy" else "chunk table (chunks.npz)" if f.suffix == ".npz"
-                   else "other")
+            key = (
+                "whoosh"
+                if "whoosh" in f.parts
+                else "encoder (ONNX)"
+                if "encoder" in f.parts
+                else "vectors+units (.npy)"
+                if f.suffix == ".npy"
+                else "chunk table (chunks.npz)"
+                if f.suffix == ".npz"
+                else "other"
+            )
             parts[key] = parts.get(key, 0) + f.stat().st_size
     return {"total_mb": total / 1e6, **{f"{k}_mb": v / 1e6 for k, v in parts.items()}}
 
@@ -189,10 +241,14 @@ def incremental(home: Path, jsonl: Path, encoder, log=print) -> dict:
     t = time.perf_counter()
     noop = index_paths([jsonl, extra], settings)
     noop_s = time.perf_counter() - t
-    out = {"add_one_s": add_s, "add_summary": {"added": len(add.added), "new_chunks": add.new_chunks,
-                                                "seconds": add.seconds},
-           "noop_s": noop_s, "noop_summary": {"published": noop.published, "seconds": noop.seconds},
-           "copy_index_s": copy_s, "encoder_preloaded": False}
+    out = {
+        "add_one_s": add_s,
+        "add_summary": {"added": len(add.added), "new_chunks": add.new_chunks, "seconds": add.seconds},
+        "noop_s": noop_s,
+        "noop_summary": {"published": noop.published, "seconds": noop.seconds},
+        "copy_index_s": copy_s,
+        "encoder_preloaded": False,
+    }
     log(f"    incremental: add one meeting {add_s:.2f} s ({add.new_chunks} chunks), no-op {noop_s:.2f} s")
     shutil.rmtree(work, ignore_errors=True)
     return out
@@ -211,8 +267,15 @@ def judged_limerick_queries() -> list[str]:
     return out
 
 
-def run(data: Path, encoder, smoke: bool = False, log=print, seeds_home: Optional[Path] = None,
-        growth: tuple[float, ...] = (0.1, 0.3, 1.0), build: bool = True) -> dict:
+def run(
+    data: Path,
+    encoder,
+    smoke: bool = False,
+    log=print,
+    seeds_home: Optional[Path] = None,
+    growth: tuple[float, ...] = (0.1, 0.3, 1.0),
+    build: bool = True,
+) -> dict:
     out: dict = {}
     if not (data / "limerick-council-minutes").is_dir():
         out["skipped"] = f"{data / 'limerick-council-minutes'} not found"
@@ -243,16 +306,25 @@ def run(data: Path, encoder, smoke: bool = False, log=print, seeds_home: Optiona
     home_full, summary_full = fracs[label_full]
     out["index"] = str(home_full)
     out["build"] = build_figures(summary_full)
-    log(f"    build: {out['build']['chunks']} chunks, {out['build']['chunks_per_s_total']:.1f} chunks/s, "
-        f"non-encoding share {out['build']['non_encoding_share']:.1%}")
+    log(
+        f"    build: {out['build']['chunks']} chunks, {out['build']['chunks_per_s_total']:.1f} chunks/s, "
+        f"non-encoding share {out['build']['non_encoding_share']:.1%}"
+    )
     out["warm_latency"] = warm_latency(home_full, queries, reps=1 if smoke else 2, log=log)
     out["size"] = size_on_disk(home_full)
     growth = {}
     for label, (h, s) in fracs.items():
-        lat = out["warm_latency"] if h == home_full else warm_latency(h, queries, snippets_opts=(False,), reps=1, log=log)
-        growth[label] = {"chunks": s["chunks"], "documents": s["documents"], "build_s": s["seconds"]["total"],
-                         "embed_s": s["seconds"].get("embed", 0.0), "size_mb": dir_size(h) / 1e6,
-                         "latency": {m: lat[m] for m in ("keyword", "semantic", "hybrid")}}
+        lat = (
+            out["warm_latency"] if h == home_full else warm_latency(h, queries, snippets_opts=(False,), reps=1, log=log)
+        )
+        growth[label] = {
+            "chunks": s["chunks"],
+            "documents": s["documents"],
+            "build_s": s["seconds"]["total"],
+            "embed_s": s["seconds"].get("embed", 0.0),
+            "size_mb": dir_size(h) / 1e6,
+            "latency": {m: lat[m] for m in ("keyword", "semantic", "hybrid")},
+        }
     if not smoke:
         from .build_limerick import cleveland_index
 
@@ -263,11 +335,15 @@ def run(data: Path, encoder, smoke: bool = False, log=print, seeds_home: Optiona
         else:
             lat = warm_latency(h, queries, snippets_opts=(False,), reps=1, log=log)
             growth["100% + Cleveland"] = {
-                "chunks": s["chunks"], "documents": s["documents"], "build_s": s["seconds"]["total"],
-                "embed_s": s["seconds"].get("embed", 0.0), "size_mb": dir_size(h) / 1e6,
+                "chunks": s["chunks"],
+                "documents": s["documents"],
+                "build_s": s["seconds"]["total"],
+                "embed_s": s["seconds"].get("embed", 0.0),
+                "size_mb": dir_size(h) / 1e6,
                 "latency": {m: lat[m] for m in ("keyword", "semantic", "hybrid")},
                 "note": "Limerick 100% build + Cleveland added incrementally "
-                        f"({s['parts']['cleveland_add']['seconds'].get('total', 0):.0f} s)"}
+                f"({s['parts']['cleveland_add']['seconds'].get('total', 0):.0f} s)",
+            }
     out["growth"] = growth
     if seeds_home is not None:
         out["cold_cli"] = cold_cli(seeds_home, runs=1 if smoke else 5, log=log)

@@ -14,6 +14,7 @@ corpora is chosen and scored on the one left out. The default must hold on each 
 
 writes ``benchmarks/results/ranking.md`` (included in RESULTS.md) and ``ranking.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -172,16 +173,21 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
 
     t = time.perf_counter()
     for r in rows:
-        items = [(i, idmap.get(x["doc_id"], x["doc_id"]), _norm(x["fragment"]), float(x.get("grade", 1)))
-                 for i, x in enumerate(r["relevant"])]
+        items = [
+            (i, idmap.get(x["doc_id"], x["doc_id"]), _norm(x["fragment"]), float(x.get("grade", 1)))
+            for i, x in enumerate(r["relevant"])
+        ]
         out.queries.append(gather(r["qid"], r.get("kind", "?"), r["query"], items))
     out.nonsense = [gather(f"nonsense-{i}", "nonsense", q, []) for i, q in enumerate(nonsense)]
     out.meta = view.chunk_meta(sorted(wanted))
     from minsearch.ranking.duplicates import repeats
 
     for qd in out.queries + out.nonsense:
-        ids = {c for hits in [qd.keyword, qd.keyword_plain, *qd.semantic.values(), *qd.semantic_expanded.values()]
-               for c, _s in hits}
+        ids = {
+            c
+            for hits in [qd.keyword, qd.keyword_plain, *qd.semantic.values(), *qd.semantic_expanded.values()]
+            for c, _s in hits
+        }
         qd.neighbours = repeats(sorted(ids), out.meta)
     out.text = {cid: (c.doc_id, _norm(c.text)) for cid, c in view.chunks(sorted(wanted)).items()}
     log(f"  {corpus}: {len(out.queries)} queries collected in {time.perf_counter() - t:.1f}s")
@@ -207,8 +213,10 @@ class Setting:
             fusion = f"rrf k={p.rrf_k} exact+{p.exact_boost:g}"
         else:
             fusion = f"weighted a={p.alpha:g} exact-{p.exact_boost:g}"
-        return (f"{fusion}; title {self.title}; floor {p.semantic_floor:g}, coverage {p.min_coverage:g}"
-                f"{'' if self.expand_keyword else '; no glossary'}{'; glossary in meaning' if self.expand_semantic else ''}")
+        return (
+            f"{fusion}; title {self.title}; floor {p.semantic_floor:g}, coverage {p.min_coverage:g}"
+            f"{'' if self.expand_keyword else '; no glossary'}{'; glossary in meaning' if self.expand_semantic else ''}"
+        )
 
 
 _WORDS: dict[str, int] = {}
@@ -233,11 +241,20 @@ def ranked(qd: QueryData, cd: CorpusData, s: Setting):
         kw, cov, own = qd.keyword_plain, qd.coverage_plain, qd.coverage_text_plain
     sem = (qd.semantic_expanded if s.expand_semantic else qd.semantic)[s.title]
     cosines = (qd.cosines_expanded if s.expand_semantic else qd.cosines)[s.title]
-    return rank(s.mode, kw if s.mode != "semantic" else [], cov, sem if s.mode != "keyword" else [], cd.meta,
-                s.params, coverage_text=own, cosines=cosines if s.mode == "hybrid" else None,
-                words=query_words(qd.query),
-                procedural=about_procedure(qd.query, kw, cd.meta), exact=exact_query(qd.query),
-                neighbours=qd.neighbours)
+    return rank(
+        s.mode,
+        kw if s.mode != "semantic" else [],
+        cov,
+        sem if s.mode != "keyword" else [],
+        cd.meta,
+        s.params,
+        coverage_text=own,
+        cosines=cosines if s.mode == "hybrid" else None,
+        words=query_words(qd.query),
+        procedural=about_procedure(qd.query, kw, cd.meta),
+        exact=exact_query(qd.query),
+        neighbours=qd.neighbours,
+    )
 
 
 def score(qd: QueryData, cd: CorpusData, s: Setting) -> dict:
@@ -283,10 +300,14 @@ def settings_grid(quick: bool = False) -> list[Setting]:
 
     # Fusion is chosen with every candidate a match; the floors are calibrated after it.
     off = dict(semantic_floor=-1.0, min_coverage=0.0, confident_floor=-1.0, confident_coverage=0.0)
-    fusions = [RankParams(fusion="rrf", rrf_k=k, exact_boost=b, **off)
-               for k, b in itertools.product((10, 30, 60), (0.0, 0.5, 1.0, 2.0))]
-    fusions += [RankParams(fusion="weighted", alpha=a, exact_boost=b, **off)
-                for a, b in itertools.product((0.5, 0.6, 0.7, 0.8), (0.0, 0.2, 0.3, 0.4, 0.5))]
+    fusions = [
+        RankParams(fusion="rrf", rrf_k=k, exact_boost=b, **off)
+        for k, b in itertools.product((10, 30, 60), (0.0, 0.5, 1.0, 2.0))
+    ]
+    fusions += [
+        RankParams(fusion="weighted", alpha=a, exact_boost=b, **off)
+        for a, b in itertools.product((0.5, 0.6, 0.7, 0.8), (0.0, 0.2, 0.3, 0.4, 0.5))
+    ]
     titles = ("prefix", "none", "long:15") if quick else TITLE_MODES
     grid = [Setting(title=t, params=p) for t in titles for p in fusions]
     grid += [Setting(title=t, params=p, expand_keyword=False) for t in titles[:2] for p in fusions[:4]]
@@ -327,19 +348,28 @@ def loco(data: dict[str, CorpusData], grid: list[Setting], log=print) -> dict:
     for held in data:
         train = [c for c in data if c != held]
         best = max(per, key=lambda i: (mean(per[i][c] for c in train), -i))
-        folds[held] = {"setting": grid[best].label(), "index": best, "train": mean(per[best][c] for c in train),
-                       "held_out": per[best][held]}
-        log(f"  LOCO {held:15s} chose [{grid[best].label()}] train {folds[held]['train']:.4f} "
-            f"held-out {per[best][held]:.4f}")
+        folds[held] = {
+            "setting": grid[best].label(),
+            "index": best,
+            "train": mean(per[best][c] for c in train),
+            "held_out": per[best][held],
+        }
+        log(
+            f"  LOCO {held:15s} chose [{grid[best].label()}] train {folds[held]['train']:.4f} "
+            f"held-out {per[best][held]:.4f}"
+        )
     overall = max(per, key=lambda i: (mean(per[i].values()), -i))
     return {"per": per, "folds": folds, "overall": overall}
 
 
-FLOOR_GRID = [(-1.0, 1.0, 0.0, 1.0)] + list(itertools.product((-1.0, 0.1, 0.15, 0.2, 0.25), (0.15, 0.2, 0.25, 0.3, 0.35, 1.0),
-                                                              (0.2, 0.3, 0.4, 0.5), (1.0, 0.67, 0.5)))
-GATE_GRID = ([(f, c, 2.0, 2.0) for f, c in itertools.product((0.35, 0.4, 0.45, 0.5, 0.55), (0.5, 0.6, 0.67, 0.75, 1.01))]
-             + [(f, c, jf, jc) for f, c, jf, jc in itertools.product((0.5, 0.55), (0.6, 0.67), (0.35, 0.4, 0.45),
-                                                                       (0.3, 0.4, 0.5))])
+FLOOR_GRID = [(-1.0, 1.0, 0.0, 1.0)] + list(
+    itertools.product(
+        (-1.0, 0.1, 0.15, 0.2, 0.25), (0.15, 0.2, 0.25, 0.3, 0.35, 1.0), (0.2, 0.3, 0.4, 0.5), (1.0, 0.67, 0.5)
+    )
+)
+GATE_GRID = [
+    (f, c, 2.0, 2.0) for f, c in itertools.product((0.35, 0.4, 0.45, 0.5, 0.55), (0.5, 0.6, 0.67, 0.75, 1.01))
+] + [(f, c, jf, jc) for f, c, jf, jc in itertools.product((0.5, 0.55), (0.6, 0.67), (0.35, 0.4, 0.45), (0.3, 0.4, 0.5))]
 RECALL_TOLERANCE = 0.002  # recall@10 a floor may cost on the corpora it is chosen on
 
 
@@ -356,24 +386,44 @@ def floor_sweep(data: dict[str, CorpusData], base: Setting) -> dict:
     # per corpus, per setting: the numbers each choice needs
     item: dict[tuple, dict[str, dict]] = {}
     for f, d, c, rc in FLOOR_GRID:
-        s = replace(base, params=replace(base.params, semantic_floor=f, relative_floor=d, min_coverage=c,
-                                         relative_coverage=rc, confident_floor=-1.0, confident_coverage=0.0))
+        s = replace(
+            base,
+            params=replace(
+                base.params,
+                semantic_floor=f,
+                relative_floor=d,
+                min_coverage=c,
+                relative_coverage=rc,
+                confident_floor=-1.0,
+                confident_coverage=0.0,
+            ),
+        )
         item[(f, d, c, rc)] = {}
         for name, cd in data.items():
             rows = corpus_scores(cd, s)
-            item[(f, d, c, rc)][name] = {"ndcg@10": table_means(rows), "recall@10": table_means(rows, "recall@10"),
-                                     "matches": mean(r["matches"] for r in rows),
-                                     "precision": mean(r["precision"] for r in rows), "n": len(rows)}
+            item[(f, d, c, rc)][name] = {
+                "ndcg@10": table_means(rows),
+                "recall@10": table_means(rows, "recall@10"),
+                "matches": mean(r["matches"] for r in rows),
+                "precision": mean(r["precision"] for r in rows),
+                "n": len(rows),
+            }
     gate: dict[tuple, dict[str, dict]] = {}
     for f, c, jf, jc in GATE_GRID:
-        s = replace(base, params=replace(base.params, confident_floor=f, confident_coverage=c, joint_floor=jf,
-                                         joint_coverage=jc))
+        s = replace(
+            base,
+            params=replace(base.params, confident_floor=f, confident_coverage=c, joint_floor=jf, joint_coverage=jc),
+        )
         gate[(f, c, jf, jc)] = {}
         for name, cd in data.items():
             real = [score(q, cd, s) for q in cd.queries]
-            gate[(f, c, jf, jc)][name] = {"real_without": sum(1 for r in real if r["matches"] == 0), "real": len(real),
-                                  "nonsense_with": sum(1 for q in cd.nonsense if score(q, cd, s)["matches"]),
-                                  "nonsense": len(cd.nonsense), "ndcg@10": mean(r["ndcg@10"] for r in real)}
+            gate[(f, c, jf, jc)][name] = {
+                "real_without": sum(1 for r in real if r["matches"] == 0),
+                "real": len(real),
+                "nonsense_with": sum(1 for q in cd.nonsense if score(q, cd, s)["matches"]),
+                "nonsense": len(cd.nonsense),
+                "ndcg@10": mean(r["ndcg@10"] for r in real),
+            }
 
     def pooled(table: dict, key, names, field):
         rows = [(table[key][n][field], table[key][n].get("n", 1)) for n in names]
@@ -383,8 +433,11 @@ def floor_sweep(data: dict[str, CorpusData], base: Setting) -> dict:
         unfloored = (-1.0, 1.0, 0.0, 1.0)
         # The cost may not exceed the tolerance on any training corpus (pooled, a setting could
         # pay for a loss on one council with a gain on another).
-        ok = [k for k in item if all(item[k][n]["recall@10"] >= item[unfloored][n]["recall@10"] - RECALL_TOLERANCE
-                                     for n in names)] or [unfloored]
+        ok = [
+            k
+            for k in item
+            if all(item[k][n]["recall@10"] >= item[unfloored][n]["recall@10"] - RECALL_TOLERANCE for n in names)
+        ] or [unfloored]
         exhaustive = [n for n in names if n in ("seeds", "kent")]
         if exhaustive:
             return max(ok, key=lambda k: (pooled(item, k, exhaustive, "precision"), -pooled(item, k, names, "matches")))
@@ -393,6 +446,7 @@ def floor_sweep(data: dict[str, CorpusData], base: Setting) -> dict:
     def choose_gate(names: list[str]) -> tuple:
         def tot(k, field):
             return sum(gate[k][n][field] for n in names)
+
         clean = [k for k in gate if tot(k, "nonsense_with") == 0] or list(gate)
         return min(clean, key=lambda k: (tot(k, "real_without"), tot(k, "nonsense_with"), -k[0]))
 
@@ -401,15 +455,25 @@ def floor_sweep(data: dict[str, CorpusData], base: Setting) -> dict:
     for held in names:
         train = [n for n in names if n != held]
         ik, gk = choose_item(train), choose_gate(train)
-        folds[held] = {"item": ik, "gate": gk,
-                       "recall_cost": item[(-1.0, 1.0, 0.0, 1.0)][held]["recall@10"] - item[ik][held]["recall@10"],
-                       "matches": item[ik][held]["matches"],
-                       "matches_unfloored": item[(-1.0, 1.0, 0.0, 1.0)][held]["matches"],
-                       "precision": item[ik][held]["precision"],
-                       "real_without": gate[gk][held]["real_without"], "real": gate[gk][held]["real"],
-                       "nonsense_with": gate[gk][held]["nonsense_with"], "nonsense": gate[gk][held]["nonsense"]}
-    return {"item": item, "gate": gate, "folds": folds, "chosen_item": choose_item(names),
-            "chosen_gate": choose_gate(names)}
+        folds[held] = {
+            "item": ik,
+            "gate": gk,
+            "recall_cost": item[(-1.0, 1.0, 0.0, 1.0)][held]["recall@10"] - item[ik][held]["recall@10"],
+            "matches": item[ik][held]["matches"],
+            "matches_unfloored": item[(-1.0, 1.0, 0.0, 1.0)][held]["matches"],
+            "precision": item[ik][held]["precision"],
+            "real_without": gate[gk][held]["real_without"],
+            "real": gate[gk][held]["real"],
+            "nonsense_with": gate[gk][held]["nonsense_with"],
+            "nonsense": gate[gk][held]["nonsense"],
+        }
+    return {
+        "item": item,
+        "gate": gate,
+        "folds": folds,
+        "chosen_item": choose_item(names),
+        "chosen_gate": choose_gate(names),
+    }
 
 
 def report(data: dict[str, CorpusData], named: dict[str, Setting], folds: dict, sweep: list[dict]) -> str:
@@ -417,77 +481,118 @@ def report(data: dict[str, CorpusData], named: dict[str, Setting], folds: dict, 
     lines = ["## Ranking on minutes it was not tuned on (`python -m benchmarks.tuning`)", ""]
     corpora = list(data)
     scores = {name: {c: corpus_scores(data[c], s) for c in corpora} for name, s in named.items()}
-    lines += ["nDCG@10 per judged minutes corpus (queries in brackets). Every row is ranked by "
-              "`minsearch.ranking.rank.rank` over the same candidates (top 200 of each view).", "",
-              "| setting | " + " | ".join(f"{c} ({len(data[c].queries)})" for c in corpora) + " | mean |",
-              "|---|" + "---|" * (len(corpora) + 1)]
+    lines += [
+        "nDCG@10 per judged minutes corpus (queries in brackets). Every row is ranked by "
+        "`minsearch.ranking.rank.rank` over the same candidates (top 200 of each view).",
+        "",
+        "| setting | " + " | ".join(f"{c} ({len(data[c].queries)})" for c in corpora) + " | mean |",
+        "|---|" + "---|" * (len(corpora) + 1),
+    ]
     for name in named:
         vals = [table_means(scores[name][c]) for c in corpora]
         lines.append(f"| {name} | " + " | ".join(f"{v:.4f}" for v in vals) + f" | {mean(vals):.4f} |")
-    lines.append("| **leave-one-corpus-out** (each corpus scored with the setting chosen on the others) | "
-                 + " | ".join(f"{folds[c]['held_out']:.4f}" for c in corpora)
-                 + f" | {mean(folds[c]['held_out'] for c in corpora):.4f} |")
+    lines.append(
+        "| **leave-one-corpus-out** (each corpus scored with the setting chosen on the others) | "
+        + " | ".join(f"{folds[c]['held_out']:.4f}" for c in corpora)
+        + f" | {mean(folds[c]['held_out'] for c in corpora):.4f} |"
+    )
     lines += ["", "Setting chosen with each corpus left out:", ""]
-    lines += [f"- {c}: {folds[c]['setting']} (train {folds[c]['train']:.4f}, held out {folds[c]['held_out']:.4f})"
-              for c in corpora]
+    lines += [
+        f"- {c}: {folds[c]['setting']} (train {folds[c]['train']:.4f}, held out {folds[c]['held_out']:.4f})"
+        for c in corpora
+    ]
     kinds = sorted({r["kind"] for rows in scores[next(iter(named))].values() for r in rows})
-    lines += ["", "nDCG@10 by kind of query (all corpora):", "",
-              "| setting | " + " | ".join(kinds) + " |", "|---|" + "---|" * len(kinds)]
+    lines += [
+        "",
+        "nDCG@10 by kind of query (all corpora):",
+        "",
+        "| setting | " + " | ".join(kinds) + " |",
+        "|---|" + "---|" * len(kinds),
+    ]
     for name in named:
         allrows = [r for c in corpora for r in scores[name][c]]
-        lines.append(f"| {name} | " + " | ".join(
-            f"{table_means([r for r in allrows if r['kind'] == k]):.3f}" for k in kinds) + " |")
-    lines += ["", "First page (top 10) of non-procedure queries: procedure or heading paragraphs, and "
-              "paragraphs repeating another on the same page (summed over queries):", "",
-              "| setting | procedure/heading in top 10 | repeats in top 10 |", "|---|---|---|"]
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{table_means([r for r in allrows if r['kind'] == k]):.3f}" for k in kinds)
+            + " |"
+        )
+    lines += [
+        "",
+        "First page (top 10) of non-procedure queries: procedure or heading paragraphs, and "
+        "paragraphs repeating another on the same page (summed over queries):",
+        "",
+        "| setting | procedure/heading in top 10 | repeats in top 10 |",
+        "|---|---|---|",
+    ]
     for name in named:
         allrows = [r for c in corpora for r in scores[name][c] if r["kind"] != "procedure"]
-        lines.append(f"| {name} | {sum(r['procedure_top10'] for r in allrows)} | "
-                     f"{sum(r['repeats_top10'] for r in allrows)} |")
+        lines.append(
+            f"| {name} | {sum(r['procedure_top10'] for r in allrows)} | {sum(r['repeats_top10'] for r in allrows)} |"
+        )
     if sweep:
         names = list(data)
         ik, gk = sweep["chosen_item"], sweep["chosen_gate"]
-        lines += ["", "### Relevance floors, calibrated leave-one-corpus-out", "",
-                  "Whether a query has any confident match is decided first: some candidate must be this close in "
-                  "meaning (cosine) or contain this share of the query's weight. Chosen on the training corpora to "
-                  "leave none of the 20 out-of-domain queries a match, then the fewest judged queries without one. "
-                  "Then which candidates count: within the floor (absolute cosine, and within some distance of "
-                  "the query's best cosine) or containing enough of the query; chosen as the most precise setting "
-                  f"(seeds and Kent are judged exhaustively) that costs at most {RECALL_TOLERANCE} of recall@10 "
-                  "on each training corpus. Each row: the corpus left out, scored with what the others chose.", "",
-                  "| left out | gate (cosine, coverage) | judged queries without a match | nonsense runs with a match "
-                  "| floors (cosine, within best, coverage, of best coverage) | recall@10 cost | matches per query (without floors) |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "### Relevance floors, calibrated leave-one-corpus-out",
+            "",
+            "Whether a query has any confident match is decided first: some candidate must be this close in "
+            "meaning (cosine) or contain this share of the query's weight. Chosen on the training corpora to "
+            "leave none of the 20 out-of-domain queries a match, then the fewest judged queries without one. "
+            "Then which candidates count: within the floor (absolute cosine, and within some distance of "
+            "the query's best cosine) or containing enough of the query; chosen as the most precise setting "
+            f"(seeds and Kent are judged exhaustively) that costs at most {RECALL_TOLERANCE} of recall@10 "
+            "on each training corpus. Each row: the corpus left out, scored with what the others chose.",
+            "",
+            "| left out | gate (cosine, coverage) | judged queries without a match | nonsense runs with a match "
+            "| floors (cosine, within best, coverage, of best coverage) | recall@10 cost | matches per query (without floors) |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for n in names:
             f = sweep["folds"][n]
             i, g = f["item"], f["gate"]
             rel = "-" if i[1] >= 1 else f"{i[1]:g}"
             joint = f"; both {g[2]:g}, {g[3]:g}" if g[2] < 2 else ""
-            lines.append(f"| {n} | {g[0]:g}, {g[1]:g}{joint} | {f['real_without']} of {f['real']} | "
-                         f"{f['nonsense_with']} of {f['nonsense']} | {i[0]:g}, {rel}, {i[2]:g}, {i[3]:g} | "
-                         f"{f['recall_cost']:+.4f} | {f['matches']:.1f} ({f['matches_unfloored']:.1f}) |")
+            lines.append(
+                f"| {n} | {g[0]:g}, {g[1]:g}{joint} | {f['real_without']} of {f['real']} | "
+                f"{f['nonsense_with']} of {f['nonsense']} | {i[0]:g}, {rel}, {i[2]:g}, {i[3]:g} | "
+                f"{f['recall_cost']:+.4f} | {f['matches']:.1f} ({f['matches_unfloored']:.1f}) |"
+            )
         joint = f" (or both: cosine {gk[2]:g} and coverage {gk[3]:g})" if gk[2] < 2 else ""
-        lines += ["", f"Chosen on all corpora: gate cosine {gk[0]:g}, coverage {gk[1]:g}{joint}; floors cosine {ik[0]:g}, "
-                  f"within {ik[1]:g} of the best, coverage {ik[2]:g} (or {ik[3]:g} of the best candidate's).", "",
-                  "Every floor setting measured (all corpora pooled):", "",
-                  "| semantic floor | within best cosine | keyword coverage | of best coverage | nDCG@10 | recall@10 | matches per query | precision (seeds, Kent) |",
-                  "|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"Chosen on all corpora: gate cosine {gk[0]:g}, coverage {gk[1]:g}{joint}; floors cosine {ik[0]:g}, "
+            f"within {ik[1]:g} of the best, coverage {ik[2]:g} (or {ik[3]:g} of the best candidate's).",
+            "",
+            "Every floor setting measured (all corpora pooled):",
+            "",
+            "| semantic floor | within best cosine | keyword coverage | of best coverage | nDCG@10 | recall@10 | matches per query | precision (seeds, Kent) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for k, per in sweep["item"].items():
             tot = sum(v["n"] for v in per.values())
             avg = {m: sum(v[m] * v["n"] for v in per.values()) / tot for m in ("ndcg@10", "recall@10", "matches")}
             ex = [per[n] for n in ("seeds", "kent") if n in per]
             prec = sum(v["precision"] * v["n"] for v in ex) / sum(v["n"] for v in ex) if ex else float("nan")
             rel = "-" if k[1] >= 1 else f"{k[1]:g}"
-            lines.append(f"| {k[0]:g} | {rel} | {k[2]:g} | {k[3]:g} | {avg['ndcg@10']:.4f} | {avg['recall@10']:.4f} | "
-                         f"{avg['matches']:.1f} | {prec:.3f} |")
-        lines += ["", "Every gate measured (all corpora):", "",
-                  "| confident cosine | confident coverage | or both (cosine, coverage) | judged queries without a match | nonsense runs with a match |",
-                  "|---|---|---|---|---|"]
+            lines.append(
+                f"| {k[0]:g} | {rel} | {k[2]:g} | {k[3]:g} | {avg['ndcg@10']:.4f} | {avg['recall@10']:.4f} | "
+                f"{avg['matches']:.1f} | {prec:.3f} |"
+            )
+        lines += [
+            "",
+            "Every gate measured (all corpora):",
+            "",
+            "| confident cosine | confident coverage | or both (cosine, coverage) | judged queries without a match | nonsense runs with a match |",
+            "|---|---|---|---|---|",
+        ]
         for k, per in sweep["gate"].items():
             both = f"{k[2]:g}, {k[3]:g}" if k[2] < 2 else "-"
-            lines.append(f"| {k[0]:g} | {k[1]:g} | {both} | {sum(v['real_without'] for v in per.values())} of "
-                         f"{sum(v['real'] for v in per.values())} | {sum(v['nonsense_with'] for v in per.values())} of "
-                         f"{sum(v['nonsense'] for v in per.values())} |")
+            lines.append(
+                f"| {k[0]:g} | {k[1]:g} | {both} | {sum(v['real_without'] for v in per.values())} of "
+                f"{sum(v['real'] for v in per.values())} | {sum(v['nonsense_with'] for v in per.values())} of "
+                f"{sum(v['nonsense'] for v in per.values())} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -502,7 +607,9 @@ def main(argv: Optional[list[str]] = None) -> None:
     from .embed_cache import caching_encoder
 
     data_dir = args.data or load_settings().data_dir
-    rows = [json.loads(line) for line in (BENCH_DIR / "judged" / "minutes.jsonl").read_text().splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in (BENCH_DIR / "judged" / "minutes.jsonl").read_text().splitlines() if line.strip()
+    ]
     nonsense = [q.strip() for q in NONSENSE.read_text().splitlines() if q.strip() and not q.startswith("#")]
     encoder = caching_encoder()
     data = {}
@@ -513,12 +620,17 @@ def main(argv: Optional[list[str]] = None) -> None:
 
     from .common import CACHE, recipe
 
-    glossary_text = [resources.files("minsearch").joinpath("data", "glossary.tsv").read_text(encoding="utf-8"),
-                     Path(minsearch.glossary.__file__).read_text(encoding="utf-8")]
+    glossary_text = [
+        resources.files("minsearch").joinpath("data", "glossary.tsv").read_text(encoding="utf-8"),
+        Path(minsearch.glossary.__file__).read_text(encoding="utf-8"),
+    ]
     for corpus in args.corpora.split(","):
         # What the views found depends on the index recipe and the judged queries: kept between runs.
-        key = hashlib.sha1(json.dumps([recipe(), [r for r in rows if r["corpus"] == corpus], nonsense,
-                                       POOL, TITLE_MODES, glossary_text]).encode()).hexdigest()[:12]
+        key = hashlib.sha1(
+            json.dumps(
+                [recipe(), [r for r in rows if r["corpus"] == corpus], nonsense, POOL, TITLE_MODES, glossary_text]
+            ).encode()
+        ).hexdigest()[:12]
         cached = CACHE / "tuning" / f"{corpus}-{key}.pickle"
         if cached.is_file():
             data[corpus] = pickle.loads(cached.read_bytes())

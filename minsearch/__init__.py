@@ -14,6 +14,7 @@ Names are imported on first use, not with the package: ``import minsearch`` (and
 ``minsearch --help``) stays instant, and NumPy, Whoosh, Flask and torch load only when a name
 that needs them is used.
 """
+
 from __future__ import annotations
 
 from importlib import import_module
@@ -34,8 +35,17 @@ _EXPORTS = {
 }
 
 __all__ = [  # the same names as _EXPORTS (a test checks), spelt out for tools that read __all__
-    "Filters", "Hit", "IndexSummary", "MinsearchError", "Query", "SearchResult", "Searcher", "Settings",
-    "__version__", "index_paths", "load_settings",
+    "Filters",
+    "Hit",
+    "IndexSummary",
+    "MinsearchError",
+    "Query",
+    "SearchResult",
+    "Searcher",
+    "Settings",
+    "__version__",
+    "index_paths",
+    "load_settings",
 ]
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ imports lazily

@@ -3,6 +3,7 @@
 Every value has a default, can be set by an environment variable, and can be overridden by a
 CLI option. Nothing here imports anything heavy.
 """
+
 from __future__ import annotations
 
 import os

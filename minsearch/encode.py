@@ -19,6 +19,7 @@ query is always embedded by the same model as the paragraphs it is compared with
 Long paragraphs are cut into overlapping windows of word pieces (:func:`embedding_units`) so no
 text is silently truncated by the model's 256-piece window; a chunk scores as its best window.
 """
+
 from __future__ import annotations
 
 import json
@@ -93,8 +94,9 @@ class Encoder(Protocol):
     @property
     def dim(self) -> int: ...
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32,
-               progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Optional[Callable[[int], None]] = None
+    ) -> np.ndarray:
         """Normalised float32 vectors, one row per text; ``progress(n)`` after each batch."""
         ...
 
@@ -133,8 +135,9 @@ def load_tokenizer(spec: ModelSpec) -> "Tokenizer":
     return tok
 
 
-def embedding_units(chunks: Sequence[Chunk], tokenizer: "Tokenizer",
-                    title_mode: str = TITLE_MODE) -> tuple[list[str], list[int]]:
+def embedding_units(
+    chunks: Sequence[Chunk], tokenizer: "Tokenizer", title_mode: str = TITLE_MODE
+) -> tuple[list[str], list[int]]:
     """The texts to embed and, for each, the index of its chunk.
 
     ``title_mode`` says how the agenda item title gives context: "prefix" embeds
@@ -221,8 +224,13 @@ class TorchEncoder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for s in range(0, len(order), batch_size):
             idx = order[s : s + batch_size]
-            vecs = self._st.encode([texts[i] for i in idx], batch_size=batch_size, convert_to_numpy=True,
-                                   normalize_embeddings=True, show_progress_bar=False)
+            vecs = self._st.encode(
+                [texts[i] for i in idx],
+                batch_size=batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
             out[idx] = vecs
             if progress:
                 progress(len(idx))
@@ -242,8 +250,9 @@ class TorchEncoder:
         except BaseException as e:
             tmp.unlink(missing_ok=True)
             if isinstance(e, OSError):
-                raise MinsearchError(f"{dest}: exporting the query encoder failed ({os_error_text(e)}); "
-                                     f"the index is unchanged") from e
+                raise MinsearchError(
+                    f"{dest}: exporting the query encoder failed ({os_error_text(e)}); the index is unchanged"
+                ) from e
             raise
 
     def _export(self, dest: Path, tmp: Path) -> None:
@@ -260,8 +269,9 @@ class TorchEncoder:
                 self.m = m
 
             def forward(self, input_ids, attention_mask, token_type_ids):
-                return self.m(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+                return self.m(
+                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                ).last_hidden_state
 
         example = self._st.tokenizer(["minutes of the meeting", "a"], return_tensors="pt", padding=True)
         names = ["input_ids", "attention_mask", "token_type_ids"]
@@ -270,10 +280,14 @@ class TorchEncoder:
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                _LastHidden(transformer), tuple(example[n] for n in names), str(tmp),
-                input_names=names, output_names=["last_hidden_state"],
+                _LastHidden(transformer),
+                tuple(example[n] for n in names),
+                str(tmp),
+                input_names=names,
+                output_names=["last_hidden_state"],
                 dynamic_axes={n: {0: "batch", 1: "seq"} for n in names + ["last_hidden_state"]},
-                opset_version=17, dynamo=False,
+                opset_version=17,
+                dynamo=False,
             )
         shutil.copyfile(self.spec.path() / "tokenizer.json", dest / "tokenizer.json")
         (dest / "encoder.json").write_text(json.dumps({"model": self.spec.name, "dim": self.spec.dim}))
@@ -337,11 +351,16 @@ class OnnxEncoder:
     def dim(self) -> int:
         return self.spec.dim
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32,
-               progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Optional[Callable[[int], None]] = None
+    ) -> np.ndarray:
         """Normalised float32 vectors, one row per text (batched by length to limit padding)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i])) if len(texts) > batch_size else list(range(len(texts)))
+        order = (
+            sorted(range(len(texts)), key=lambda i: len(texts[i]))
+            if len(texts) > batch_size
+            else list(range(len(texts)))
+        )
         for s in range(0, len(order), batch_size):
             idx = order[s : s + batch_size]
             encs = self._tok.encode_batch([texts[i] for i in idx])
@@ -352,8 +371,9 @@ class OnnxEncoder:
                 ids[r, : len(e.ids)] = e.ids
                 mask[r, : len(e.ids)] = 1
             with self._lock:
-                hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                                  "token_type_ids": np.zeros_like(ids)})[0]
+                hidden = self._session.run(
+                    None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+                )[0]
             pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
             out[idx] = _normalise(pooled)
             if progress:

@@ -10,6 +10,7 @@ is enough to test what the rest of minsearch does with vectors (fusion, filters,
 re-indexing, the stores' vector search) in milliseconds and without torch. It knows nothing of
 meaning: tests of paraphrase and of the real model's thresholds use the real model.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,7 @@ _WORD = re.compile(r"\w+")
 SHARED = 0.3  # the cosine of two texts with no word in common (a text with no word is the zero vector)
 # Words that carry no topic: without them, "the" would make every paragraph close to every other.
 _STOPWORDS = frozenset(
-    "a an and are as at be by for from has have in is it its of on or that the this to was were will with"
-    .split()
+    "a an and are as at be by for from has have in is it its of on or that the this to was were will with".split()
 )
 
 
@@ -58,8 +58,9 @@ class HashingEncoder:
     def dim(self) -> int:
         return self._dim
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32,
-               progress: Optional[Callable[[int], None]] = None) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Optional[Callable[[int], None]] = None
+    ) -> np.ndarray:
         """Normalised float32 vectors, one row per text (an empty text is the zero vector)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, text in enumerate(texts):

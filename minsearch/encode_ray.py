@@ -9,6 +9,7 @@ result comes back in input order whatever order the batches finish in.
 interface by default); anything else is passed to ``ray.init(address=...)`` (``auto``,
 ``HOST:6379`` or ``ray://HOST:10001``). A cluster this module started is shut down when it returns.
 """
+
 from __future__ import annotations
 
 import os
@@ -123,11 +124,16 @@ def ray_encode(
         actors = num_actors or max(1, cpus // max(1, threads_per_actor))
         # Batches are cut in input order; sort-by-length happens inside each batch (TorchEncoder).
         batches = -(-len(texts) // batch_size)
-        ds = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)],
-                                 override_num_blocks=max(1, min(batches, 200)))
+        ds = ray.data.from_items(
+            [{"i": i, "text": t} for i, t in enumerate(texts)], override_num_blocks=max(1, min(batches, 200))
+        )
         out_ds = ds.map_batches(
-            _EncodeBatch, fn_constructor_args=(model_name, threads_per_actor), batch_size=batch_size,
-            batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=threads_per_actor,
+            _EncodeBatch,
+            fn_constructor_args=(model_name, threads_per_actor),
+            batch_size=batch_size,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=actors),
+            num_cpus=threads_per_actor,
         )
         out = np.zeros((len(texts), dim), dtype=np.float32)
         seen = 0

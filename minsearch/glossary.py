@@ -9,6 +9,7 @@ the keyword view searches as well and the page shows ("also searched: ...").
 Matching is by word stems, so "plans" finds the group of "plan"; an acronym that is also an
 everyday word ("SEND", "PEP") only counts when typed in capitals.
 """
+
 from __future__ import annotations
 
 import re

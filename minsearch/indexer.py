@@ -4,6 +4,7 @@ Incremental by construction: documents are identified by id and content hash, an
 changed ones are chunked and embedded; unchanged documents keep their rows (and vectors) in the
 store. A run that changes nothing publishes nothing and never loads the embedding model.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,11 +65,17 @@ class IndexSummary:
 
     def to_json(self) -> dict:
         return {
-            "added": len(self.added), "changed": len(self.changed), "removed": len(self.removed),
-            "unchanged": self.unchanged, "kept_missing": len(self.kept_missing),
+            "added": len(self.added),
+            "changed": len(self.changed),
+            "removed": len(self.removed),
+            "unchanged": self.unchanged,
+            "kept_missing": len(self.kept_missing),
             "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
-            "documents": self.documents, "chunks": self.chunks, "new_chunks": self.new_chunks,
-            "generation": self.generation, "published": self.published,
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "new_chunks": self.new_chunks,
+            "generation": self.generation,
+            "published": self.published,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -79,8 +86,12 @@ class _Scan:
     skipped: list[Skipped]
 
 
-def scan_sources(paths: Iterable[Union[str, Path]], progress: Progress,
-                 known: Optional[dict[str, DocRecord]] = None, follow_symlinks: bool = False) -> _Scan:
+def scan_sources(
+    paths: Iterable[Union[str, Path]],
+    progress: Progress,
+    known: Optional[dict[str, DocRecord]] = None,
+    follow_symlinks: bool = False,
+) -> _Scan:
     """Read every source and give each document an id no other folder's document has
     (:func:`assign_id`); duplicates (same id, or same content under two names) are skipped."""
     known = known or {}
@@ -152,8 +163,9 @@ def folder_aliases(docs: list[Document], known: dict[str, DocRecord]) -> dict[st
     return aliases
 
 
-def assign_id(doc: Document, taken: dict[str, Document], known: dict[str, DocRecord],
-              aliases: Optional[dict[str, str]] = None) -> tuple[Optional[str], str]:
+def assign_id(
+    doc: Document, taken: dict[str, Document], known: dict[str, DocRecord], aliases: Optional[dict[str, str]] = None
+) -> tuple[Optional[str], str]:
     """The id ``doc`` is indexed under, or (None, why it is refused).
 
     An id made from the path under the indexed folder (``cabinet_2025-01-09``) is the
@@ -170,8 +182,10 @@ def assign_id(doc: Document, taken: dict[str, Document], known: dict[str, DocRec
     if doc.id_given:
         rec = known.get(doc.doc_id)
         if rec is not None and not _same_document(doc, rec, aliases):
-            return None, (f"document id {doc.doc_id!r} is already used by {rec.path or rec.source} (a file's path "
-                          f"id); give this record another id")
+            return None, (
+                f"document id {doc.doc_id!r} is already used by {rec.path or rec.source} (a file's path "
+                f"id); give this record another id"
+            )
         return doc.doc_id, ""
     candidates = [doc.doc_id]
     name = Path(doc.root).name
@@ -184,10 +198,13 @@ def assign_id(doc: Document, taken: dict[str, Document], known: dict[str, DocRec
     for cid in candidates:
         if cid not in known and (cid not in taken or _same_document(doc, taken[cid], aliases)):
             return cid, ""  # (a same-folder twin in this run is reported as a duplicate)
-    holders = "; ".join(f"{cid!r} by {o.path or o.source}" for cid in candidates
-                        if (o := known.get(cid) or taken.get(cid)))
-    return None, (f"document id already used by another folder's document ({holders}); rename this folder "
-                  f"or give the file a doc_id in manifest.json")
+    holders = "; ".join(
+        f"{cid!r} by {o.path or o.source}" for cid in candidates if (o := known.get(cid) or taken.get(cid))
+    )
+    return None, (
+        f"document id already used by another folder's document ({holders}); rename this folder "
+        f"or give the file a doc_id in manifest.json"
+    )
 
 
 def _same_document(doc: Document, other: Origin, aliases: dict[str, str]) -> bool:
@@ -288,7 +305,8 @@ def index_paths(
         if prune and missing and not scan.docs and not force:
             raise MinsearchError(
                 f"--prune: {', '.join(map(str, paths))} gave no documents, so pruning would remove all "
-                f"{len(missing)} indexed documents; check the paths, or pass --force to empty the index")
+                f"{len(missing)} indexed documents; check the paths, or pass --force to empty the index"
+            )
         if prune:
             summary.removed = missing
         else:
@@ -352,9 +370,20 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     updates = []
     for (doc, chunks), (s, e, units) in zip(chunked, spans):
-        rec = DocRecord(doc_id=doc.doc_id, hash=_doc_hash(doc), source=doc.source, chunks=len(chunks),
-                        title=doc.title or chunks[0].title, council=doc.council, committee=doc.committee,
-                        date=doc.date, indexed_at=now, root=doc.root, path=doc.path, id_given=doc.id_given)
+        rec = DocRecord(
+            doc_id=doc.doc_id,
+            hash=_doc_hash(doc),
+            source=doc.source,
+            chunks=len(chunks),
+            title=doc.title or chunks[0].title,
+            council=doc.council,
+            committee=doc.committee,
+            date=doc.date,
+            indexed_at=now,
+            root=doc.root,
+            path=doc.path,
+            id_given=doc.id_given,
+        )
         updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=units))
     return updates, enc
 

@@ -3,6 +3,7 @@
 Data flows one way: sources -> Document -> Chunk -> stores -> ranker -> Hit -> front ends.
 Everything here is plain data, cheap to import (no NumPy, no Whoosh, no torch).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -169,8 +170,15 @@ class Hit:
             "committee": c.committee or None,
             "date": c.date or None,
             "also": [
-                {"chunk_id": a.chunk_id, "doc_id": a.doc_id, "paragraph": a.paragraph, "title": a.title,
-                 "council": a.council or None, "committee": a.committee or None, "date": a.date or None}
+                {
+                    "chunk_id": a.chunk_id,
+                    "doc_id": a.doc_id,
+                    "paragraph": a.paragraph,
+                    "title": a.title,
+                    "council": a.council or None,
+                    "committee": a.committee or None,
+                    "date": a.date or None,
+                }
                 for a in self.also
             ],
         }
@@ -230,8 +238,9 @@ class MinsearchError(Exception):
 
     status: int = 400
 
-    def __init__(self, message: str, *, param: Optional[str] = None, mentions: tuple[str, ...] = (),
-                 status: Optional[int] = None) -> None:
+    def __init__(
+        self, message: str, *, param: Optional[str] = None, mentions: tuple[str, ...] = (), status: Optional[int] = None
+    ) -> None:
         self.message = message
         self.param = param
         self.mentions = mentions
@@ -287,7 +296,13 @@ def shown_source(source: str, doc_id: str) -> str:
     source with ``..``) shows the document id instead.
     """
     path = source.split("#", 1)[0].replace("\\", "/")
-    if not path or posixpath.isabs(path) or path.startswith("~") or ".." in path.split("/") or re.match(r"[A-Za-z]:", path):
+    if (
+        not path
+        or posixpath.isabs(path)
+        or path.startswith("~")
+        or ".." in path.split("/")
+        or re.match(r"[A-Za-z]:", path)
+    ):
         return printable(doc_id)
     return printable(source)
 

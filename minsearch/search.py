@@ -5,6 +5,7 @@ the same filters, ranks them (:mod:`minsearch.ranking`), pages and builds snippe
 steps is its own small module in :mod:`minsearch.searching`; this class holds the index, the
 glossary and the encoder, and calls the steps in order.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -31,8 +32,6 @@ from .store.query import semantic_text
 __all__ = ["CLOSEST", "MAX_LIMIT", "MAX_QUERY_CHARS", "Candidates", "Searcher", "check_date", "semantic_text"]
 
 CLOSEST = 5  # low-confidence paragraphs shown when nothing matches
-
-
 
 
 class Searcher:
@@ -67,8 +66,9 @@ class Searcher:
 
     def candidates(self, q: Query, view: StoreView, *, strict: bool = True) -> Candidates:
         """Both views' candidates for a validated query, under its filters (no ranking yet)."""
-        return _candidates.gather(q, view, self.settings, self.glossary, self._encoder, semantic_text(q.text),
-                                  strict=strict)
+        return _candidates.gather(
+            q, view, self.settings, self.glossary, self._encoder, semantic_text(q.text), strict=strict
+        )
 
     def search(self, q: Query, *, strict: bool = True, snippets: bool = True) -> SearchResult:
         """Matching paragraphs for ``q``, best first (or newest first), repeats collapsed.
@@ -103,21 +103,22 @@ class Searcher:
         with self.store.pinned() as view:
             yield view
 
-    def more_like_this(self, chunk_id: str, limit: int = 10, offset: int = 0,
-                       filters: Optional[Filters] = None, snippets: bool = True) -> SearchResult:
+    def more_like_this(
+        self, chunk_id: str, limit: int = 10, offset: int = 0, filters: Optional[Filters] = None, snippets: bool = True
+    ) -> SearchResult:
         """Paragraphs closest in meaning to ``chunk_id``, from other meetings."""
         with self.pinned() as view:
             return self._more_like_this(view, chunk_id, limit, offset, filters, snippets)
 
-    def _more_like_this(self, view: StoreView, chunk_id: str, limit: int, offset: int, filters: Optional[Filters],
-                        snippets: bool) -> SearchResult:
+    def _more_like_this(
+        self, view: StoreView, chunk_id: str, limit: int, offset: int, filters: Optional[Filters], snippets: bool
+    ) -> SearchResult:
         found = view.chunks([chunk_id]).get(chunk_id)
         vec = view.chunk_vector(chunk_id)
         if found is None or vec is None:
             raise _not_found("paragraph", chunk_id)
         f = filters or Filters()
-        f = Filters(council=f.council, committee=f.committee, since=f.since, until=f.until,
-                    exclude_doc_id=found.doc_id)
+        f = Filters(council=f.council, committee=f.committee, since=f.since, until=f.until, exclude_doc_id=found.doc_id)
         n = max(self.settings.candidates, offset + limit)
         semantic = view.vector_search(vec, f, n).hits
         meta = view.chunk_meta([c for c, _ in semantic])

@@ -4,6 +4,7 @@ The keyword index (its analyzer), the glossary (matching a query's words to acro
 snippets (marking the query's words) must agree on what a word's stem is, or a query word is
 found by one and missed by another.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

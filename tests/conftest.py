@@ -8,6 +8,7 @@ use it unless a test names another model. Tests of meaning use the real model th
 Backend fixtures: ``backend_searcher`` runs a test against the embedded store and (slow) against
 a Milvus server started from milvus-lite, on the same seeds index.
 """
+
 from __future__ import annotations
 
 import os
@@ -149,5 +150,6 @@ def pytest_sessionfinish(session, exitstatus):
     markexpr = session.config.getoption("markexpr", "") or ""
     if "not slow" in markexpr and "torch" in sys.modules and session.testscollected:
         session.config.get_terminal_writer().line(
-            "quick suite imported torch: a test needs the real model and is not marked slow", red=True)
+            "quick suite imported torch: a test needs the real model and is not marked slow", red=True
+        )
         session.exitstatus = 1

@@ -1,4 +1,5 @@
 """Helpers shared by the test modules (tests/ is on sys.path: ``from helpers import ...``)."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,8 +13,13 @@ TEST_MODEL = "hashing-test"
 # The real model, for the end-to-end (slow) tests of meaning.
 REAL_MODEL = "all-MiniLM-L6-v2"
 # The seeds' paragraphs about dental checks.
-DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7ec9477#p19",
-          "002_85a858a1c7ec9477#p20", "002_85a858a1c7ec9477#p23"}
+DENTAL = {
+    "000_87bfe40191ebd6ef#p8",
+    "001_23af7a714eb52c01#p7",
+    "002_85a858a1c7ec9477#p19",
+    "002_85a858a1c7ec9477#p20",
+    "002_85a858a1c7ec9477#p23",
+}
 
 
 def ids(result) -> list[str]:
@@ -25,8 +31,13 @@ def milvus_settings(server, home: Path, collection: Optional[str] = None, **kw):
     """Settings for an index in a collection (a fresh one unless named) on a test Milvus server."""
     from minsearch.config import load_settings
 
-    return load_settings(index_dir=home, backend="milvus", milvus_uri=server.uri,
-                         milvus_collection=collection or f"t_{uuid.uuid4().hex[:12]}", **kw)
+    return load_settings(
+        index_dir=home,
+        backend="milvus",
+        milvus_uri=server.uri,
+        milvus_collection=collection or f"t_{uuid.uuid4().hex[:12]}",
+        **kw,
+    )
 
 
 class CountingEncoder:

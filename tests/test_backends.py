@@ -5,6 +5,7 @@ The seeds are indexed with the test model (hashed words); the tests of meaning (
 without shared words) use the real model and are slow. Milvus-only behaviour (the writer lease,
 collection layouts, parity of its keyword checks with Whoosh) is in test_milvus.py.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -27,8 +28,13 @@ def test_council_filter_applies_to_both_views(backend_searcher):
 
 
 def test_committee_filter(backend_searcher):
-    r = backend_searcher.search(Query("school exclusions", limit=10,
-                                      filters=Filters(committee="Children, Young People and Families Scrutiny Panel")))
+    r = backend_searcher.search(
+        Query(
+            "school exclusions",
+            limit=10,
+            filters=Filters(committee="Children, Young People and Families Scrutiny Panel"),
+        )
+    )
     assert r.hits and {h.chunk.doc_id for h in r.hits} == {"003_bbc4287e823e4516"}
 
 
@@ -95,8 +101,22 @@ def test_document_view_lists_paragraphs_in_order(backend_searcher):
 def test_sort_by_date_and_json_shape(backend_searcher):
     r = backend_searcher.search(Query("dental", sort="date"))
     hit = r.to_json()["hits"][0]
-    assert set(hit) == {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section", "kind",
-                        "paragraph", "council", "committee", "date", "also"}
+    assert set(hit) == {
+        "rank",
+        "score",
+        "text",
+        "chunk_id",
+        "doc_id",
+        "source",
+        "title",
+        "section",
+        "kind",
+        "paragraph",
+        "council",
+        "committee",
+        "date",
+        "also",
+    }
     dates = [h.chunk.date for h in r.hits]
     assert dates == sorted(dates, reverse=True)
 

@@ -1,4 +1,5 @@
 """CI smoke for benchmarks/: metrics on hand examples, and the quality + speed code on a tiny subset."""
+
 from __future__ import annotations
 
 import math
@@ -35,8 +36,10 @@ def test_metrics_hand_example():
 def test_plain_query_strips_whoosh_syntax():
     from benchmarks.common import plain_query
 
-    assert plain_query('what is "information science"? (title:x) AND NOT y*') == \
-        "what is information science title x and not y"
+    assert (
+        plain_query('what is "information science"? (title:x) AND NOT y*')
+        == "what is information science title x and not y"
+    )
 
 
 def test_loaders_parse_the_sets():
@@ -77,8 +80,14 @@ def test_quality_and_speed_on_a_tiny_subset(real_encoder, real_seeds_index, tmp_
             assert 0.0 <= r[k] <= 1.0
     # Relevant docs were put in the subset: retrieval finds at least some of them.
     assert res["results"]["keyword"]["recall@100"] > 0.2
-    lat = speed.warm_latency(Path(res["index"]), ["library automation"], modes=("hybrid",),
-                             snippets_opts=(False,), reps=1, log=lambda m: None)
+    lat = speed.warm_latency(
+        Path(res["index"]),
+        ["library automation"],
+        modes=("hybrid",),
+        snippets_opts=(False,),
+        reps=1,
+        log=lambda m: None,
+    )
     assert lat["hybrid"]["n"] == 1 and lat["hybrid"]["p50_ms"] > 0
 
 
@@ -90,8 +99,17 @@ def test_load_smoke_on_the_seeds_index(seeds_index, tmp_path):
     from benchmarks import load
 
     t = time.perf_counter()
-    res = load.run(seeds_index, levels=[1, 4], requests=10, seconds=40, threads=4, reindex=True,
-                   work=tmp_path / "load", log=lambda m: None, label="seeds")
+    res = load.run(
+        seeds_index,
+        levels=[1, 4],
+        requests=10,
+        seconds=40,
+        threads=4,
+        reindex=True,
+        work=tmp_path / "load",
+        log=lambda m: None,
+        label="seeds",
+    )
     assert time.perf_counter() - t < 50
     rows = res["rows"]
     assert [(r["connections"], r["reindex"]) for r in rows] == [(1, False), (4, False), (1, True), (4, True)]

@@ -4,6 +4,7 @@ Starts ``minsearch serve`` on a free port (waitress, as in production), searches
 opens a document, and saves a screenshot of the results page (to docs/screenshot.png, the README's,
 only when MINSEARCH_UPDATE_SCREENSHOT=1: a test run must not change the checkout).
 """
+
 from __future__ import annotations
 
 import os
@@ -18,10 +19,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7ec9477#p19",
-          "002_85a858a1c7ec9477#p20", "002_85a858a1c7ec9477#p23"}
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DENTAL = {
+    "000_87bfe40191ebd6ef#p8",
+    "001_23af7a714eb52c01#p7",
+    "002_85a858a1c7ec9477#p19",
+    "002_85a858a1c7ec9477#p20",
+    "002_85a858a1c7ec9477#p23",
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +66,7 @@ def _result_ids(page) -> list[str]:
     hrefs = page.locator("ol.hits h3 a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     out = []
     for h in hrefs:  # /doc/<id>?hit=<n>#p<n>
-        doc, _, rest = h[len("/doc/"):].partition("?hit=")
+        doc, _, rest = h[len("/doc/") :].partition("?hit=")
         out.append(f"{doc}#p{rest.split('#')[0]}")
     return out
 
@@ -75,8 +89,10 @@ def test_search_filter_and_open_a_document(server, browser, tmp_path):
         first = page.locator("ol.hits > li").first
         marks = [m.lower() for m in first.locator("p.snippet mark").all_inner_texts()]
         assert "dental" in marks and "checks" in marks
-        assert first.locator("p.snippet mark").first.evaluate("e => getComputedStyle(e).backgroundColor") \
-            not in ("rgba(0, 0, 0, 0)", "transparent")
+        assert first.locator("p.snippet mark").first.evaluate("e => getComputedStyle(e).backgroundColor") not in (
+            "rgba(0, 0, 0, 0)",
+            "transparent",
+        )
         shot = SCREENSHOT if os.environ.get("MINSEARCH_UPDATE_SCREENSHOT") == "1" else tmp_path / "results.png"
         page.screenshot(path=str(shot), full_page=False)
 
@@ -101,7 +117,8 @@ def test_search_filter_and_open_a_document(server, browser, tmp_path):
         assert page.locator("[aria-current='true']").count() == 1
         assert "dental" in hit.inner_text().lower()
         assert hit.is_visible() and hit.evaluate(
-            "e => { const r = e.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }")
+            "e => { const r = e.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }"
+        )
         assert page.locator("h1").inner_text() == "Children's Performance Highlight Report"
         assert page.get_by_role("link", name="‹ Back to results").is_visible()
         headings = page.locator("h2.section-heading").all_inner_texts()

@@ -1,4 +1,5 @@
 """Chunking of the seed format: what a user will see as paragraphs, titles and sections."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,7 +56,9 @@ def test_resolution_without_heading_is_marked_resolved():
 def test_bullets_are_paragraphs_and_page_title_is_not_an_item():
     _doc, chunks = chunks_of("004_9cb78d4272562d1a.txt")
     assert {c.title for c in chunks} == {"Performance Monitoring"}
-    assert any(c.text.startswith("It was confirmed that the majority of children would leave care at 18.") for c in chunks)
+    assert any(
+        c.text.startswith("It was confirmed that the majority of children would leave care at 18.") for c in chunks
+    )
     assert not any(c.text.startswith("·") for c in chunks)
 
 
@@ -80,7 +83,9 @@ def test_long_paragraph_is_split_into_overlapping_windows():
     from minsearch.encode import embedding_units, load_tokenizer, model_spec
 
     words = [f"word{i}" for i in range(900)]
-    doc = Document(doc_id="long", source="long.txt", text="Agenda item\n\nBudget\n\n" + " ".join(words) + " ZEBRAFINALWORD.")
+    doc = Document(
+        doc_id="long", source="long.txt", text="Agenda item\n\nBudget\n\n" + " ".join(words) + " ZEBRAFINALWORD."
+    )
     [chunk] = chunk_document(doc)
     texts, owners = embedding_units([chunk], load_tokenizer(model_spec("all-MiniLM-L6-v2")))
     assert len(texts) > 2 and owners == [0] * len(texts)

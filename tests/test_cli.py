@@ -1,4 +1,5 @@
 """The command line as an analyst uses it: output, JSON shape, errors and exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,22 @@ from helpers import TEST_MODEL
 
 from minsearch.app.cli import main
 
-HIT_KEYS = {"rank", "score", "text", "chunk_id", "doc_id", "source", "title", "section", "kind", "paragraph",
-            "council", "committee", "date", "also"}
+HIT_KEYS = {
+    "rank",
+    "score",
+    "text",
+    "chunk_id",
+    "doc_id",
+    "source",
+    "title",
+    "section",
+    "kind",
+    "paragraph",
+    "council",
+    "committee",
+    "date",
+    "also",
+}
 
 
 @pytest.fixture
@@ -53,12 +68,15 @@ def test_queries_file_gives_one_json_line_per_query(cli, tmp_path):
     assert len(lines[0]["hits"]) == 2 and "error" in lines[2]
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["query", ""], 2, "empty"),
-    (["query", "date:[foo to bar]"], 1, "query syntax"),
-    (["query", "x", "--since", "yesterday"], 1, "--since"),
-    (["query", "x", "--index", "/nonexistent/minsearch"], 1, "no index here yet"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["query", ""], 2, "empty"),
+        (["query", "date:[foo to bar]"], 1, "query syntax"),
+        (["query", "x", "--since", "yesterday"], 1, "--since"),
+        (["query", "x", "--index", "/nonexistent/minsearch"], 1, "no index here yet"),
+    ],
+)
 def test_errors_are_one_line_with_exit_codes(cli, args, code, message):
     r = CliRunner().invoke(main, args)
     assert r.exit_code == code
@@ -98,9 +116,11 @@ def test_index_reports_skipped_files_and_strict_refuses(tmp_path, encoder):
 
 @pytest.mark.slow
 def test_cold_keyword_query_does_not_load_torch(real_seeds_index):
-    code = ("import sys, runpy; sys.argv=['minsearch','query','dental','--mode','keyword','--index',%r];"
-            "import minsearch.app.cli as c\ntry: c.main()\nexcept SystemExit: pass\n"
-            "assert 'torch' not in sys.modules and 'onnxruntime' not in sys.modules, 'heavy import'" % str(real_seeds_index))
+    code = (
+        "import sys, runpy; sys.argv=['minsearch','query','dental','--mode','keyword','--index',%r];"
+        "import minsearch.app.cli as c\ntry: c.main()\nexcept SystemExit: pass\n"
+        "assert 'torch' not in sys.modules and 'onnxruntime' not in sys.modules, 'heavy import'" % str(real_seeds_index)
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     code = code.replace("'keyword'", "'hybrid'").replace(" and 'onnxruntime' not in sys.modules", "")
@@ -155,8 +175,9 @@ def test_prune_refuses_to_empty_the_index_unless_forced(index_copy, tmp_path, no
     assert summary["removed"] == 5 and summary["documents"] == 0
 
 
-@pytest.mark.parametrize("args", [["--until", "9999-12-31"], ["--since", "0001-01-01"],
-                                  ["--since", "0001-01-01", "--until", "9999-12-31"]])
+@pytest.mark.parametrize(
+    "args", [["--until", "9999-12-31"], ["--since", "0001-01-01"], ["--since", "0001-01-01", "--until", "9999-12-31"]]
+)
 @pytest.mark.parametrize("mode", ["keyword", "hybrid", "semantic"])
 def test_extreme_dates_are_dates(cli, args, mode):
     r = CliRunner().invoke(main, ["query", "dental", "--mode", mode, "--json"] + args)

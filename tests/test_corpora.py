@@ -1,4 +1,5 @@
 """Importers for the shared corpora: small fake corpora in tmp_path, plus the real Kent sample."""
+
 from __future__ import annotations
 
 import gzip
@@ -36,15 +37,30 @@ def test_corpus_names():
 
 
 def test_limerick(tmp_path):
-    text = ("[Original file](https://limerick.ie/x.pdf)\n\n---\nMINUTES OF PROCEEDINGS AT MEETING OF THE MUNICIPAL "
-            "DISTRICT OF ADARE-RATHKEALE HELD ON WEDNESDAY, 4TH NOVEMBER, 2015, AT 10.30 A.M.\n\nPRESENT: x\n")
+    text = (
+        "[Original file](https://limerick.ie/x.pdf)\n\n---\nMINUTES OF PROCEEDINGS AT MEETING OF THE MUNICIPAL "
+        "DISTRICT OF ADARE-RATHKEALE HELD ON WEDNESDAY, 4TH NOVEMBER, 2015, AT 10.30 A.M.\n\nPRESENT: x\n"
+    )
     base = {"doc_kind": "minutes", "source_pdf_url": "https://limerick.ie/x.pdf", "doc_title": "Minutes - Adare"}
-    write_gz(tmp_path / "data/limerick-council-minutes/minutes.jsonl.gz", [
-        {**base, "id": "meetings/2015/12/01-M/Minutes.md", "meeting_date": "2015-12-01",
-         "meeting_title": "Monthly Meeting of the Municipal District of Adare - Rathkeale", "text": text},
-        {**base, "id": "meetings/2016/01/25-F/Minutes.md", "meeting_date": "2016-01-25",
-         "meeting_title": "A Full Meeting of Limerick City and County Council", "text": "No date here.\n"},
-    ])
+    write_gz(
+        tmp_path / "data/limerick-council-minutes/minutes.jsonl.gz",
+        [
+            {
+                **base,
+                "id": "meetings/2015/12/01-M/Minutes.md",
+                "meeting_date": "2015-12-01",
+                "meeting_title": "Monthly Meeting of the Municipal District of Adare - Rathkeale",
+                "text": text,
+            },
+            {
+                **base,
+                "id": "meetings/2016/01/25-F/Minutes.md",
+                "meeting_date": "2016-01-25",
+                "meeting_title": "A Full Meeting of Limerick City and County Council",
+                "text": "No date here.\n",
+            },
+        ],
+    )
     recs, out = imported("limerick", tmp_path / "data", tmp_path)
     a, b = recs
     assert a["date"] == "2015-11-04"  # stated in the minutes, not the adopting meeting's date
@@ -56,37 +72,66 @@ def test_limerick(tmp_path):
     assert [d.date for d in docs] == ["2015-11-04", "2016-01-25"]
 
 
-@pytest.mark.parametrize("title, committee", [
-    ("Virtual Monthly Meeting of Municipal District of Cappamore_Kilmallock", "Municipal District of Cappamore-Kilmallock"),
-    ("Meeting of the Economic Development, Enterprise and Planning SPC",
-     "Economic Development, Enterprise and Planning Strategic Policy Committee"),
-    ("Joint Policing Committee Meeting", "Joint Policing Committee"),
-])
+@pytest.mark.parametrize(
+    "title, committee",
+    [
+        (
+            "Virtual Monthly Meeting of Municipal District of Cappamore_Kilmallock",
+            "Municipal District of Cappamore-Kilmallock",
+        ),
+        (
+            "Meeting of the Economic Development, Enterprise and Planning SPC",
+            "Economic Development, Enterprise and Planning Strategic Policy Committee",
+        ),
+        ("Joint Policing Committee Meeting", "Joint Policing Committee"),
+    ],
+)
 def test_limerick_committee_names(title, committee):
     assert limerick_committee(title) == committee
 
 
 def test_london_ontario_items_and_motions(tmp_path):
     meeting = {
-        "title": "1st Meeting of City Council", "datetime": "2025-01-14 13:00:00", "url": "https://pub/x",
-        "meeting_type": "Council", "present": ["J. Morgan", "S. Lewis"],
+        "title": "1st Meeting of City Council",
+        "datetime": "2025-01-14 13:00:00",
+        "url": "https://pub/x",
+        "meeting_type": "Council",
+        "present": ["J. Morgan", "S. Lewis"],
         "content": {"string": "The meeting is called to order at 1:00 PM.", "__class__": "Paragraph"},
         "items": {
-            "1": {"title": "Disclosures of Pecuniary Interest", "number": "1", "items": {}, "attachments": [],
-                  "content": [{"string": "That it BE NOTED that no pecuniary interests were disclosed.",
-                               "__class__": "Paragraph"}]},
-            "2": {"title": "Bike Lanes on Dundas Street", "number": "2", "items": {},
-                  "attachments": [{"title": "Staff report on bike lanes"}],
-                  "content": [{"__class__": "Motion", "pre_motion_texts": [],
-                               "moved_by": {"string": "Moved by S. Lewis"},
-                               "seconded_by": {"string": "Seconded by J. Morgan"},
-                               "motion_texts": [{"string": "That the bike lanes BE APPROVED."}],
-                               "vote": {"rows": [{"vote": "Yeas:", "voters": ["J. Morgan", "S. Lewis"]}]},
-                               "result": {"string": "Motion Passed (2 to 0)"}, "post_motion_texts": []}]},
+            "1": {
+                "title": "Disclosures of Pecuniary Interest",
+                "number": "1",
+                "items": {},
+                "attachments": [],
+                "content": [
+                    {"string": "That it BE NOTED that no pecuniary interests were disclosed.", "__class__": "Paragraph"}
+                ],
+            },
+            "2": {
+                "title": "Bike Lanes on Dundas Street",
+                "number": "2",
+                "items": {},
+                "attachments": [{"title": "Staff report on bike lanes"}],
+                "content": [
+                    {
+                        "__class__": "Motion",
+                        "pre_motion_texts": [],
+                        "moved_by": {"string": "Moved by S. Lewis"},
+                        "seconded_by": {"string": "Seconded by J. Morgan"},
+                        "motion_texts": [{"string": "That the bike lanes BE APPROVED."}],
+                        "vote": {"rows": [{"vote": "Yeas:", "voters": ["J. Morgan", "S. Lewis"]}]},
+                        "result": {"string": "Motion Passed (2 to 0)"},
+                        "post_motion_texts": [],
+                    }
+                ],
+            },
         },
     }
-    write_gz(tmp_path / "data/london-ontario-council-minutes/meetings.jsonl.gz",
-             [{"source_path": "data/2025-01/2025-01-14 Council.json", "meeting": meeting}])
+    write_gz(
+        tmp_path / "data/london-ontario-council-minutes/meetings.jsonl.gz",
+        [{"source_path": "data/2025-01/2025-01-14 Council.json", "meeting": meeting}],
+    )
     recs, out = imported("london-ontario", tmp_path / "data", tmp_path)
     (r,) = recs
     assert (r["council"], r["committee"], r["date"]) == ("City of London (Ontario)", "Council", "2025-01-14")
@@ -104,11 +149,18 @@ def test_london_ontario_items_and_motions(tmp_path):
 
 
 def test_cleveland(tmp_path):
-    write_gz(tmp_path / "data/cleveland-city-record/city-record-2017-2018.jsonl.gz", [
-        {"id": "2017/2017-01-04.txt", "issue_date": "2017-01-04", "text": "The City Record\n\nOFFICIAL PROCEEDINGS\n"},
-        {"id": "2017/2017-01-11.txt", "issue_date": "2017-01-11", "text": "  \n"},
-        {"id": "2017/2017-01-18.txt", "issue_date": "2017-01-18", "text": "Another issue.\n"},
-    ])
+    write_gz(
+        tmp_path / "data/cleveland-city-record/city-record-2017-2018.jsonl.gz",
+        [
+            {
+                "id": "2017/2017-01-04.txt",
+                "issue_date": "2017-01-04",
+                "text": "The City Record\n\nOFFICIAL PROCEEDINGS\n",
+            },
+            {"id": "2017/2017-01-11.txt", "issue_date": "2017-01-11", "text": "  \n"},
+            {"id": "2017/2017-01-18.txt", "issue_date": "2017-01-18", "text": "Another issue.\n"},
+        ],
+    )
     recs, _ = imported("cleveland", tmp_path / "data", tmp_path)
     assert [r["id"] for r in recs] == ["cleveland/2017/2017-01-04", "cleveland/2017/2017-01-18"]
     assert {(r["council"], r["committee"]) for r in recs} == {("City of Cleveland", "City Council")}
@@ -140,7 +192,9 @@ def test_real_kent_import(tmp_path):
     assert len(docs) == 8
 
 
-@pytest.mark.skipif(not (DATA / "london-ontario-council-minutes").is_dir(), reason=f"shared London corpus not found in {DATA}")
+@pytest.mark.skipif(
+    not (DATA / "london-ontario-council-minutes").is_dir(), reason=f"shared London corpus not found in {DATA}"
+)
 def test_real_london_import_limit(tmp_path):
     recs, _ = imported("london-ontario", DATA, tmp_path, limit=3)
     assert len(recs) == 3 and all(r["council"] == "City of London (Ontario)" and r["date"][:4] == "2025" for r in recs)

@@ -1,5 +1,6 @@
 """Generation switches under a live server: a request finishes on the generation it started on,
 a generation is closed when its last reader is done, and nothing waits for a slow request."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The glossary: which groups a query names, and what else is searched for it."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,8 +26,10 @@ def test_acronyms_that_are_words_count_only_in_capitals():
     assert labels("PEPs for children in care")[:1] == ["PEPs"]
 
 
-@pytest.mark.parametrize("text", ["what is a active margin", "a", "hydrogen is a liquid below what temperature",
-                                  "can a criterion be developed"])
+@pytest.mark.parametrize(
+    "text",
+    ["what is a active margin", "a", "hydrogen is a liquid below what temperature", "can a criterion be developed"],
+)
 def test_a_function_word_names_no_group(text):
     # "AED" stems to "a" with Porter: every query with "a" once searched for defibrillators.
     assert labels(text) == []

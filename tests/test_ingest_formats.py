@@ -2,6 +2,7 @@
 
 PDF and HTML fixtures are built here in tmp_path (no binaries in the repo).
 """
+
 from __future__ import annotations
 
 import json
@@ -115,7 +116,7 @@ def test_pdf_minutes_become_items_paragraphs_and_metadata(tmp_path):
     assert car[-1].section == "resolved" and "planning permission be granted" in car[-1].text
     for c in chunks:  # spans are real offsets into the document text
         assert 0 <= c.start < c.end <= len(doc.text)
-        assert c.text.split()[0] in doc.text[c.start:c.end]
+        assert c.text.split()[0] in doc.text[c.start : c.end]
 
 
 def test_pdf_named_txt_is_read_as_pdf(tmp_path):
@@ -192,8 +193,14 @@ def test_html_headings_and_table_rows_are_separate_paragraphs(tmp_path):
 def test_jsonl_records_metadata_and_gaps_filled_from_text(tmp_path):
     p = tmp_path / "feed.jsonl"
     recs = [
-        {"id": "a", "text": "Paragraph one.\n\nParagraph two.", "council": "Given Council",
-         "committee": "Given Committee", "date": "2023-05-01", "url": "https://x/a"},
+        {
+            "id": "a",
+            "text": "Paragraph one.\n\nParagraph two.",
+            "council": "Given Council",
+            "committee": "Given Committee",
+            "date": "2023-05-01",
+            "url": "https://x/a",
+        },
         {"id": "b", "text": "MINUTES OF THE MEETING OF THE LICENSING COMMITTEE HELD ON 12 March 2024\n\nBody text."},
     ]
     p.write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
@@ -215,8 +222,11 @@ def test_plain_text_file_name_gives_committee_and_date(tmp_path):
 
 def test_manifest_wins_over_file_name_and_text(tmp_path):
     p = tmp_path / "cabinet_2025-01-09.txt"
-    p.write_text("KENT COUNTY COUNCIL\n\nMINUTES of a meeting of the Cabinet held on 9 January 2025.\n", encoding="utf-8")
-    (tmp_path / "manifest.json").write_text(json.dumps(
-        {p.name: {"council": "Manifest Council", "committee": "Manifest Committee", "date": "01/02/2020"}}))
+    p.write_text(
+        "KENT COUNTY COUNCIL\n\nMINUTES of a meeting of the Cabinet held on 9 January 2025.\n", encoding="utf-8"
+    )
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({p.name: {"council": "Manifest Council", "committee": "Manifest Committee", "date": "01/02/2020"}})
+    )
     doc, _ = read(p)
     assert (doc.council, doc.committee, doc.date) == ("Manifest Council", "Manifest Committee", "2020-02-01")

@@ -1,4 +1,5 @@
 """Hostile and broken input: each file is skipped with a one-line reason, and the run goes on."""
+
 from __future__ import annotations
 
 import io
@@ -84,7 +85,10 @@ def test_pdf_with_only_an_owner_password_is_read(tmp_path):
 @pytest.mark.parametrize(
     "encoding, text",
     [
-        ("cp1252", "The budget of \u00a3250,000 was agreed \u2013 the Chair\u2019s \u201cfinal\u201d word.\n\nCaf\u00e9 licence noted.\n"),
+        (
+            "cp1252",
+            "The budget of \u00a3250,000 was agreed \u2013 the Chair\u2019s \u201cfinal\u201d word.\n\nCaf\u00e9 licence noted.\n",
+        ),
         ("latin-1", "The fee of \u00a3120 for the caf\u00e9 was agreed.\n\nNa\u00efve plans were rejected.\n"),
         ("utf-16", "The budget of \u00a3250,000 was agreed.\n\nNoted.\n"),
     ],
@@ -118,8 +122,14 @@ def test_50_mb_file_is_skipped_without_reading_it(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "html, expected",
     [
-        ("<html><body><p>Unclosed paragraph <b>bold <i>both</p><div>Next block", ["Unclosed paragraph bold both", "Next block"]),
-        ("<p>Text before a stray end tag</span></td></p><p>and after</p>", ["Text before a stray end tag", "and after"]),
+        (
+            "<html><body><p>Unclosed paragraph <b>bold <i>both</p><div>Next block",
+            ["Unclosed paragraph bold both", "Next block"],
+        ),
+        (
+            "<p>Text before a stray end tag</span></td></p><p>and after</p>",
+            ["Text before a stray end tag", "and after"],
+        ),
         ("<html><body><nav><ul><li>Menu never closed<p>Real minutes text here.</p>", ["Real minutes text here."]),
         ("<html><body><script>var x = '<p>not text</p>';</script><p>After the script</p>", ["After the script"]),
         ("<div><p>Entities &amp; refs &#163;5 &pound;6 &nbsp;ok", ["Entities & refs \u00a35 \u00a36 ok"]),
@@ -190,12 +200,15 @@ def _timed(fn, *args):
     return out, time.perf_counter() - t
 
 
-@pytest.mark.parametrize("junk", [
-    "<a " * 20000,  # 60 KB of unclosed start tags: 72 s and 1 GB before
-    "</a " * 15000,  # unclosed end tags
-    "<div>" * 20000 + "</span>" * 40000,  # stray end tags under a deep stack
-    "<p>Minutes text</p>" + "<!--" * 15000,  # unclosed comments
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "<a " * 20000,  # 60 KB of unclosed start tags: 72 s and 1 GB before
+        "</a " * 15000,  # unclosed end tags
+        "<div>" * 20000 + "</span>" * 40000,  # stray end tags under a deep stack
+        "<p>Minutes text</p>" + "<!--" * 15000,  # unclosed comments
+    ],
+)
 def test_hostile_html_is_read_in_linear_time(junk):
     from minsearch.ingest.html import html_text
 
@@ -234,8 +247,9 @@ def test_a_5_mb_line_gives_a_bounded_number_of_windows(tmp_path):
     p = tmp_path / "one-line.txt"
     p.write_text(line, encoding="utf-8")
     [doc] = read_source(SourceFile(p, tmp_path))
-    (chunks, units), seconds = _timed(lambda: (lambda c: (c, embedding_units(c, load_tokenizer(
-        model_spec("all-MiniLM-L6-v2")))))(chunk_document(doc)))
+    (chunks, units), seconds = _timed(
+        lambda: (lambda c: (c, embedding_units(c, load_tokenizer(model_spec("all-MiniLM-L6-v2")))))(chunk_document(doc))
+    )
     texts, owners = units
     assert len(chunks) == 1 and len(texts) <= encode.MAX_WINDOWS_PER_PARAGRAPH
     assert seconds < 20, seconds  # 487 s end to end before, ~4,000 windows to embed
@@ -295,8 +309,10 @@ def test_fifos_and_devices_are_reported_as_what_they_are(tmp_path):
     assert skips[str(root / "gone.txt")] == "broken symbolic link"
     files, skips = _walk([root / "pipe.txt", "/dev/zero"])
     assert not files
-    assert skips == {str(root / "pipe.txt"): "a named pipe (FIFO), not a file or folder",
-                     "/dev/zero": "a character device, not a file or folder"}
+    assert skips == {
+        str(root / "pipe.txt"): "a named pipe (FIFO), not a file or folder",
+        "/dev/zero": "a character device, not a file or folder",
+    }
     with pytest.raises(SkipFile, match="named pipe"):  # never opened, even if asked to read it
         read_source(SourceFile(root / "pipe.txt", root))
 

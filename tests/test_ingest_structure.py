@@ -2,6 +2,7 @@
 
 Behaviour only: what chunk_document(read_source(...)) gives for small, realistic texts.
 """
+
 from __future__ import annotations
 
 import json
@@ -72,8 +73,11 @@ def test_item_markers_split_items_with_real_titles():
     for c in chunks:
         if c.title not in titles:
             titles.append(c.title)
-    assert titles[1:] == ["Apologies", "Provisional Local Government Finance Settlement 2025-26",
-                          "Chairman\u2019s Announcements"]
+    assert titles[1:] == [
+        "Apologies",
+        "Provisional Local Government Finance Settlement 2025-26",
+        "Chairman\u2019s Announcements",
+    ]
     assert [c.item for c in chunks if c.title == "Apologies"] == [2]
 
 
@@ -168,27 +172,30 @@ def test_markdown_with_blank_line_after_every_line(tmp_path):
     assert {"Adoption of Minutes", "Disposal of Land", "Conferences"} <= titles
     texts = {c.text: c for c in chunks}
     movers = texts["Proposed by Councillor Leddin; Seconded by Councillor Sheahan (J);"]
-    motion = texts["And Resolved: \u201cThat, the draft Minutes, as circulated, be taken as read and adopted and signed.\u201d"]
+    motion = texts[
+        "And Resolved: \u201cThat, the draft Minutes, as circulated, be taken as read and adopted and signed.\u201d"
+    ]
     assert movers.section == motion.section == "resolved"
     assert movers.kind == motion.kind == "procedure"  # adopting the minutes is the meeting's own business
     assert (
         "Cllr K. Sheahan referred to a previous notice of motion in relation to extending an invitation to "
-        "visit Limerick. Cllr Sheahan emphasised the importance of retaining our relationship with the USA."
-        in texts
+        "visit Limerick. Cllr Sheahan emphasised the importance of retaining our relationship with the USA." in texts
     )
     assert texts["Members noted the report."].section == "minutes"
     assert not any(t.startswith(("[Original", "---", "**")) for t in texts)
 
 
 def test_minute_numbers_split_items():
-    text = "\n\n".join([
-        "Licensing Sub-Committee",
-        "Minute No. 12/2024 Premises licence, The Red Lion",
-        "The Sub-Committee heard from the applicant and two residents.",
-        "RESOLVED that the licence be granted with conditions.",
-        "Minute No. 13/2024 Street trading consent, Market Square",
-        "The application was withdrawn before the hearing.",
-    ])
+    text = "\n\n".join(
+        [
+            "Licensing Sub-Committee",
+            "Minute No. 12/2024 Premises licence, The Red Lion",
+            "The Sub-Committee heard from the applicant and two residents.",
+            "RESOLVED that the licence be granted with conditions.",
+            "Minute No. 13/2024 Street trading consent, Market Square",
+            "The application was withdrawn before the hearing.",
+        ]
+    )
     chunks = chunks_of(text, fmt="text")
     by_title = {}
     for c in chunks:
@@ -198,37 +205,45 @@ def test_minute_numbers_split_items():
 
 
 def test_plain_numbered_items_and_numbered_lists_inside_them():
-    text = "\n\n".join([
-        "Minutes of the Parish Council meeting",
-        "1. Apologies for Absence",
-        "Apologies were received from Cllr Hart.",
-        "2. Village Hall Roof",
-        "The clerk reported three quotes had been received:",
-        "1. Smith Roofing, four thousand pounds.",
-        "2. Jones and Sons, five thousand pounds.",
-        "3. Bell Builders, six thousand pounds.",
-        "It was proposed by Cllr Hart, and Cllr Lee seconded, that the lowest quote be accepted.",
-        "3. Any Other Business",
-        "There was none.",
-    ])
+    text = "\n\n".join(
+        [
+            "Minutes of the Parish Council meeting",
+            "1. Apologies for Absence",
+            "Apologies were received from Cllr Hart.",
+            "2. Village Hall Roof",
+            "The clerk reported three quotes had been received:",
+            "1. Smith Roofing, four thousand pounds.",
+            "2. Jones and Sons, five thousand pounds.",
+            "3. Bell Builders, six thousand pounds.",
+            "It was proposed by Cllr Hart, and Cllr Lee seconded, that the lowest quote be accepted.",
+            "3. Any Other Business",
+            "There was none.",
+        ]
+    )
     chunks = chunks_of(text, fmt="text")
     titles = []
     for c in chunks:
         if c.title not in titles:
             titles.append(c.title)
-    assert titles == ["Minutes of the Parish Council meeting", "Apologies for Absence", "Village Hall Roof",
-                      "Any Other Business"]
+    assert titles == [
+        "Minutes of the Parish Council meeting",
+        "Apologies for Absence",
+        "Village Hall Roof",
+        "Any Other Business",
+    ]
     motion = [c for c in chunks if "lowest quote" in c.text][0]
     assert motion.section == "resolved"
 
 
 def test_moved_seconded_block_is_one_resolved_chunk():
-    text = "\n\n".join([
-        "2. Consent Items\n(Item 2)",
-        "Moved by S. Trosow\nSeconded by H. McAlister\nThat Items 2.1 and 2.3 BE APPROVED.\nMotion Passed (4 to 0)",
-        "3. Adjournment\n(Item 3)",
-        "The meeting adjourned at 4:05 PM.",
-    ])
+    text = "\n\n".join(
+        [
+            "2. Consent Items\n(Item 2)",
+            "Moved by S. Trosow\nSeconded by H. McAlister\nThat Items 2.1 and 2.3 BE APPROVED.\nMotion Passed (4 to 0)",
+            "3. Adjournment\n(Item 3)",
+            "The meeting adjourned at 4:05 PM.",
+        ]
+    )
     chunks = chunks_of(text, fmt="text")
     resolved = [c for c in chunks if c.section == "resolved"]
     assert len(resolved) == 1 and resolved[0].title == "Consent Items"
@@ -238,14 +253,27 @@ def test_moved_seconded_block_is_one_resolved_chunk():
 @pytest.mark.parametrize(
     "name, text, expected",
     [
-        ("corporate-parenting-panel_2024-10-29.txt", "x", {"committee": "Corporate Parenting Panel", "date": "2024-10-29"}),
-        ("notes.txt", "1\n\nCORPORATE PARENTING PANEL\u2013 29 October 2024\n\nMINUTES of the meeting held in the Darent Room.",
-         {"committee": "Corporate Parenting Panel", "date": "2024-10-29"}),
-        ("notes.txt", "MINUTES OF THE MEETING OF THE HIGHWAYS COMMITTEE HELD ON 12 March 2024\n\nPRESENT: x",
-         {"committee": "Highways Committee", "date": "2024-03-12"}),
-        ("notes.txt", "MINUTES OF PROCEEDINGS AT MEETING OF THE MUNICIPAL DISTRICT OF ADARE-RATHKEALE HELD AT "
-         "RATHKEALE ON WEDNESDAY, 4TH NOVEMBER, 2015, AT 10.30 A.M.\n\nPRESENT IN THE CHAIR: x",
-         {"committee": "Municipal District of Adare-Rathkeale", "date": "2015-11-04"}),
+        (
+            "corporate-parenting-panel_2024-10-29.txt",
+            "x",
+            {"committee": "Corporate Parenting Panel", "date": "2024-10-29"},
+        ),
+        (
+            "notes.txt",
+            "1\n\nCORPORATE PARENTING PANEL\u2013 29 October 2024\n\nMINUTES of the meeting held in the Darent Room.",
+            {"committee": "Corporate Parenting Panel", "date": "2024-10-29"},
+        ),
+        (
+            "notes.txt",
+            "MINUTES OF THE MEETING OF THE HIGHWAYS COMMITTEE HELD ON 12 March 2024\n\nPRESENT: x",
+            {"committee": "Highways Committee", "date": "2024-03-12"},
+        ),
+        (
+            "notes.txt",
+            "MINUTES OF PROCEEDINGS AT MEETING OF THE MUNICIPAL DISTRICT OF ADARE-RATHKEALE HELD AT "
+            "RATHKEALE ON WEDNESDAY, 4TH NOVEMBER, 2015, AT 10.30 A.M.\n\nPRESENT IN THE CHAIR: x",
+            {"committee": "Municipal District of Adare-Rathkeale", "date": "2015-11-04"},
+        ),
     ],
 )
 def test_metadata_from_file_name_and_header(tmp_path, name, text, expected):

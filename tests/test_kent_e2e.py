@@ -1,4 +1,5 @@
 """End to end on real minutes: the whole Kent County Council sample from the shared data."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,6 +44,7 @@ def test_paraphrase_finds_key_performance_indicators(kent):
 
 
 def test_committee_and_date_filters_on_real_minutes(kent):
-    r = kent.search(Query("children in care", limit=20,
-                          filters=Filters(committee="Corporate Parenting Panel", since="2024-12-01")))
+    r = kent.search(
+        Query("children in care", limit=20, filters=Filters(committee="Corporate Parenting Panel", since="2024-12-01"))
+    )
     assert r.hits and {h.chunk.doc_id for h in r.hits} == {"corporate-parenting-panel_2024-12-10"}

@@ -1,5 +1,6 @@
 """One query must not stall the page: wildcards and ranges are bounded, each keyword search has a
 time budget, and keyword searches of one generation do not queue behind each other."""
+
 from __future__ import annotations
 
 import json
@@ -87,9 +88,20 @@ def _synthetic_index(home: Path, docs: int = 2500, vocabulary: int = 30000, dim:
     vrnd = np.random.default_rng(15)
     updates = []
     for d in range(docs // 10):
-        chunks = [Chunk(chunk_id=f"d{d}#p{p}", doc_id=f"d{d}", source=f"d{d}.txt", title="Item", section="minutes",
-                        paragraph=p, start=0, end=1, text=" ".join(rnd.choice(vocab) for _ in range(50)))
-                  for p in range(1, 11)]
+        chunks = [
+            Chunk(
+                chunk_id=f"d{d}#p{p}",
+                doc_id=f"d{d}",
+                source=f"d{d}.txt",
+                title="Item",
+                section="minutes",
+                paragraph=p,
+                start=0,
+                end=1,
+                text=" ".join(rnd.choice(vocab) for _ in range(50)),
+            )
+            for p in range(1, 11)
+        ]
         v = vrnd.standard_normal((10, dim)).astype(np.float32)
         v /= np.linalg.norm(v, axis=1, keepdims=True)
         rec = DocRecord(doc_id=f"d{d}", hash=str(d), source=f"d{d}.txt", chunks=10)

@@ -1,4 +1,5 @@
 """The NumPy scorer for plain word queries must give exactly what Whoosh's own search gives."""
+
 from __future__ import annotations
 
 import random
@@ -11,8 +12,10 @@ from minsearch.store.keyword import KeywordIndex, filter_query
 from minsearch.store.keyword_scoring import plain_terms
 from minsearch.store.query import SCORED_FIELDS, parse, plan_query
 
-WORDS = ("housing dental checks children care foster carers budget road repairs library school "
-         "planning permission flooding grant council committee report the of and").split()
+WORDS = (
+    "housing dental checks children care foster carers budget road repairs library school "
+    "planning permission flooding grant council committee report the of and"
+).split()
 
 
 def _whoosh(ki: KeywordIndex, text: str, filters: Filters, limit: int) -> list[tuple[str, float]]:
@@ -50,11 +53,24 @@ def segmented_index(tmp_path_factory):
         for _ in range(400):
             n += 1
             text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(3, 60)))
-            w.add_document(**keyword.chunk_fields(Chunk(
-                chunk_id=f"c{n}", doc_id=f"d{n // 7}", source="x.txt", title=" ".join(rnd.sample(WORDS, 3)),
-                section="", paragraph=n % 7, start=0, end=len(text), text=text,
-                council=rnd.choice(["Kent", "Limerick"]), committee="Panel",
-                date=f"2024-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}")))
+            w.add_document(
+                **keyword.chunk_fields(
+                    Chunk(
+                        chunk_id=f"c{n}",
+                        doc_id=f"d{n // 7}",
+                        source="x.txt",
+                        title=" ".join(rnd.sample(WORDS, 3)),
+                        section="",
+                        paragraph=n % 7,
+                        start=0,
+                        end=len(text),
+                        text=text,
+                        council=rnd.choice(["Kent", "Limerick"]),
+                        committee="Panel",
+                        date=f"2024-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}",
+                    )
+                )
+            )
         w.commit(merge=False)
         if batch:
             w = ix.writer()
@@ -67,10 +83,20 @@ def segmented_index(tmp_path_factory):
     ki.close()
 
 
-@pytest.mark.parametrize("text", [
-    "dental", "dental checks", "foster carers quitting", "the of and", "housing OR budget",
-    "Dental Checks For Children In Care", "library library school", "title:budget", "zzznotaword dental",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dental",
+        "dental checks",
+        "foster carers quitting",
+        "the of and",
+        "housing OR budget",
+        "Dental Checks For Children In Care",
+        "library library school",
+        "title:budget",
+        "zzznotaword dental",
+    ],
+)
 @pytest.mark.parametrize("limit", [1, 10, 100])
 def test_plain_queries_score_exactly_as_whoosh(segmented_index, text, limit):
     ki = segmented_index
@@ -83,10 +109,14 @@ def test_plain_queries_score_exactly_as_whoosh(segmented_index, text, limit):
     assert fast and total >= len(fast), text
 
 
-@pytest.mark.parametrize("filters", [
-    Filters(council="kent"), Filters(since="2024-03-01", until="2024-06-30"),
-    Filters(council="Limerick", committee="panel", since="2024-05-01"),
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(council="kent"),
+        Filters(since="2024-03-01", until="2024-06-30"),
+        Filters(council="Limerick", committee="panel", since="2024-05-01"),
+    ],
+)
 def test_filters_are_applied_exactly_as_whoosh(segmented_index, filters):
     ki = segmented_index
     fast, _total = _fast(ki, "dental budget road", filters, 50)
@@ -100,8 +130,9 @@ def test_deleted_paragraphs_never_come_back(segmented_index):
     assert hits and {c for c, _ in hits} <= live
 
 
-@pytest.mark.parametrize("text", ['"dental checks"', "dental AND checks", "dental NOT budget", "dent*",
-                                  "title:budget^2 road"])
+@pytest.mark.parametrize(
+    "text", ['"dental checks"', "dental AND checks", "dental NOT budget", "dent*", "title:budget^2 road"]
+)
 def test_other_queries_are_left_to_whoosh(segmented_index, text):
     q, _ = parse(text, segmented_index.schema)
     assert plain_terms(q, {"text", "title", "exact"}) is None
@@ -114,8 +145,15 @@ def test_seeds_index_gives_whoosh_results(seeds_index):
     layout = IndexLayout(seeds_index)
     ki = KeywordIndex(layout.generation_dir(layout.require_current()) / "whoosh")
     try:
-        for text in ["dental checks", "foster carers quitting", "missing episodes", "personal education plans",
-                     "what did the panel say about children in care", "LAC", "care leavers EET"]:
+        for text in [
+            "dental checks",
+            "foster carers quitting",
+            "missing episodes",
+            "personal education plans",
+            "what did the panel say about children in care",
+            "LAC",
+            "care leavers EET",
+        ]:
             _assert_same(ki.search(text, Filters(), 100).hits, _whoosh(ki, text, Filters(), 100))
     finally:
         ki.close()
@@ -133,12 +171,15 @@ def test_an_empty_index_answers_with_nothing(tmp_path):
         ki.close()
 
 
-@pytest.mark.parametrize("filters, same_as", [
-    (Filters(until="9999-12-31"), Filters()),  # every paragraph here has a date
-    (Filters(since="0001-01-01"), Filters()),
-    (Filters(since="0001-01-01", until="9999-12-31"), Filters()),
-    (Filters(since="2024-05-01", until="9999-12-31"), Filters(since="2024-05-01", until="2100-12-31")),
-])
+@pytest.mark.parametrize(
+    "filters, same_as",
+    [
+        (Filters(until="9999-12-31"), Filters()),  # every paragraph here has a date
+        (Filters(since="0001-01-01"), Filters()),
+        (Filters(since="0001-01-01", until="9999-12-31"), Filters()),
+        (Filters(since="2024-05-01", until="9999-12-31"), Filters(since="2024-05-01", until="2100-12-31")),
+    ],
+)
 def test_date_filters_at_the_ends_of_the_calendar(segmented_index, filters, same_as):
     """One day after 9999-12-31 overflowed; the first day of year 1 matched nothing (issue 15)."""
     got = segmented_index.search("dental budget", filters, 1000).hits

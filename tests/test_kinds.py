@@ -1,4 +1,5 @@
 """Paragraph kinds by shape, on lines taken from every minutes corpus in ../shared/data and the seeds."""
+
 from __future__ import annotations
 
 import pytest
@@ -96,22 +97,26 @@ def test_a_paragraph_repeating_its_item_title_is_a_heading():
 
 
 def test_motion_block_splits_into_movers_motion_and_tally():
-    raw = ("Moved by S. Trosow\nSeconded by H. McAlister\nThat the 6th Report of the Accessibility Community "
-           "Advisory Committee BE RECEIVED.\nYeas: H. McAlister, J. Pribil, S. Trosow\nAbsent: J. Pribil\n"
-           "Motion Passed (3 to 0)")
+    raw = (
+        "Moved by S. Trosow\nSeconded by H. McAlister\nThat the 6th Report of the Accessibility Community "
+        "Advisory Committee BE RECEIVED.\nYeas: H. McAlister, J. Pribil, S. Trosow\nAbsent: J. Pribil\n"
+        "Motion Passed (3 to 0)"
+    )
     assert split_procedure_lines(raw) == [(0, 2, "procedure"), (2, 3, None), (3, 6, "procedure")]
     assert split_procedure_lines("Yeas: A. B, C. D\nMotion Passed (2 to 0)") == [(0, 2, "procedure")]
     assert split_procedure_lines("One line of text.") == [(0, 1, None)]
 
 
 def test_chunker_gives_each_part_of_a_motion_its_kind_and_section():
-    text = "\n\n".join([
-        "3. Homeless Encampments Strategy\n(Item 3)",
-        "Moved by S. Lewis\nSeconded by E. Peloza\nThat the Civic Administration BE DIRECTED to report back on "
-        "the encampment strategy and winter response.\nYeas: S. Lewis, E. Peloza, P. Cuddy\nMotion Passed (3 to 0)",
-        "4. Adjournment\n(Item 4)",
-        "The meeting adjourned at 4:05 PM.",
-    ])
+    text = "\n\n".join(
+        [
+            "3. Homeless Encampments Strategy\n(Item 3)",
+            "Moved by S. Lewis\nSeconded by E. Peloza\nThat the Civic Administration BE DIRECTED to report back on "
+            "the encampment strategy and winter response.\nYeas: S. Lewis, E. Peloza, P. Cuddy\nMotion Passed (3 to 0)",
+            "4. Adjournment\n(Item 4)",
+            "The meeting adjourned at 4:05 PM.",
+        ]
+    )
     chunks = chunk_document(Document(doc_id="m", source="m.txt", text=text))
     motion = [c for c in chunks if "encampment strategy" in c.text]
     assert len(motion) == 1 and motion[0].kind == "substance" and motion[0].section == "resolved"
@@ -121,4 +126,4 @@ def test_chunker_gives_each_part_of_a_motion_its_kind_and_section():
     tally = [c for c in chunks if c.text.startswith("Yeas:")]
     assert tally and tally[0].kind == "procedure" and tally[0].title == "Homeless Encampments Strategy"
     for c in chunks:  # offsets still point at the paragraph in the source
-        assert c.text.split()[0] in text[c.start:c.end]
+        assert c.text.split()[0] in text[c.start : c.end]

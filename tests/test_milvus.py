@@ -4,6 +4,7 @@ it does. The searches every store answers alike run on it in test_backends.py.
 Parity with the embedded store on the Whoosh query syntax, vectors and metadata; incremental
 re-indexing and --prune by the real indexer; the writer lock and lease; collection layouts.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,11 @@ def test_same_chunks_and_vectors_as_embedded(msearcher, searcher):
         for cid in some[:3]:
             assert float(a.chunk_vector(cid) @ b.chunk_vector(cid)) > 0.9999
         assert a.chunk_vector("missing#p1") is None
-        every = [c.chunk_id for d in ("000_87bfe40191ebd6ef", "002_85a858a1c7ec9477", "004_9cb78d4272562d1a")
-                 for c in b.document_chunks(d)]
+        every = [
+            c.chunk_id
+            for d in ("000_87bfe40191ebd6ef", "002_85a858a1c7ec9477", "004_9cb78d4272562d1a")
+            for c in b.document_chunks(d)
+        ]
         assert a.chunk_meta(every) == b.chunk_meta(every)
         assert {m.kind for m in b.chunk_meta(every).values()} >= {"substance", "procedure"}
         q = np.asarray(a.chunk_vector(some[0]))
@@ -60,8 +64,17 @@ def test_vector_search_equals_embedded(real_msearcher, real_searcher):
         assert np.allclose([s for _, s in a], [s for _, s in b], atol=1e-4)
 
 
-@pytest.mark.parametrize("text", ['"dental registrations"', "dental NOT registrations", '"checked"', "checked",
-                                  "title:highlight AND dental", '"children in care"'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"dental registrations"',
+        "dental NOT registrations",
+        '"checked"',
+        "checked",
+        "title:highlight AND dental",
+        '"children in care"',
+    ],
+)
 def test_whoosh_syntax_gives_the_embedded_hit_set(msearcher, searcher, text):
     a = msearcher.search(Query(text, mode="keyword", limit=100), snippets=False)
     b = searcher.search(Query(text, mode="keyword", limit=100), snippets=False)
@@ -145,8 +158,10 @@ def test_two_folders_with_the_same_file_name_keep_both_documents(milvus, tmp_pat
     """The collection does not record folders: the file and its content tell them apart (issue 15)."""
     text = "MINUTES of a meeting of the Cabinet held on 9 January 2025.\n\nAgenda item\n\nBudget\n\nMinutes:\n\n{}\n"
     folders = []
-    for name, sentence in (("councilA", "The aardvark sanctuary budget was agreed."),
-                           ("councilB", "The bison reserve budget was deferred.")):
+    for name, sentence in (
+        ("councilA", "The aardvark sanctuary budget was agreed."),
+        ("councilB", "The bison reserve budget was deferred."),
+    ):
         (tmp_path / name).mkdir()
         (tmp_path / name / "cabinet_2025-01-09.txt").write_text(text.format(sentence))
         folders.append(tmp_path / name)
@@ -196,8 +211,9 @@ def test_cli_names_the_collection(milvus, milvus_index, tmp_path):
     from minsearch.app.cli import main
 
     base = ["--backend", "milvus", "--milvus-uri", milvus.uri, "--index", str(milvus_index.index_dir)]
-    r = CliRunner().invoke(main, ["query", "dental checks", "--json", "--mode", "keyword",
-                                  "--milvus-collection", "seeds", *base])
+    r = CliRunner().invoke(
+        main, ["query", "dental checks", "--json", "--mode", "keyword", "--milvus-collection", "seeds", *base]
+    )
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["hits"][0]["chunk_id"] in DENTAL
     r = CliRunner().invoke(main, ["status", "--milvus-collection", "seeds", *base])
@@ -215,8 +231,16 @@ def test_collection_of_an_older_layout_is_refused(milvus, tmp_path):
     settings = milvus_settings(milvus, tmp_path)
     with milvus_writer(settings, 384) as w:
         w.commit([], [])
-        w._client.upsert(w._meta, [{"key": "index", "v": _DUMMY, "value": json.dumps(
-            {"model": settings.model, "dim": 384, "generation": 1})}])  # no "schema": layout 1
+        w._client.upsert(
+            w._meta,
+            [
+                {
+                    "key": "index",
+                    "v": _DUMMY,
+                    "value": json.dumps({"model": settings.model, "dim": 384, "generation": 1}),
+                }
+            ],
+        )  # no "schema": layout 1
     with pytest.raises(MinsearchError, match="layout 1.*re-index"):
         Searcher(settings)
     with pytest.raises(MinsearchError, match="layout 1"):
@@ -230,12 +254,23 @@ def test_quotes_in_ids_and_council_names(milvus, tmp_path, encoder):
     doc_id = "Children's \"Panel\" 2024\\03"
 
     def write(extra: str = "") -> None:
-        rec = {"id": doc_id, "title": "Dental checks", "date": "2024-03-05",
-               "council": "King's Lynn \"West\" Council", "committee": "Children's Panel",
-               "text": "Dental checks\n\nThe panel reviewed dental checks for children in care.\n\n"
-                       "Members asked for a report on waiting times." + extra}
-        other = {"id": "plain-2024", "title": "Parks", "date": "2024-03-06", "council": "Kent",
-                 "committee": "Panel", "text": "Parks\n\nThe committee discussed park benches."}
+        rec = {
+            "id": doc_id,
+            "title": "Dental checks",
+            "date": "2024-03-05",
+            "council": "King's Lynn \"West\" Council",
+            "committee": "Children's Panel",
+            "text": "Dental checks\n\nThe panel reviewed dental checks for children in care.\n\n"
+            "Members asked for a report on waiting times." + extra,
+        }
+        other = {
+            "id": "plain-2024",
+            "title": "Parks",
+            "date": "2024-03-06",
+            "council": "Kent",
+            "committee": "Panel",
+            "text": "Parks\n\nThe committee discussed park benches.",
+        }
         feed.write_text(json.dumps(rec) + "\n" + json.dumps(other) + "\n")
 
     write()

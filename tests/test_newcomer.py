@@ -1,4 +1,5 @@
 """What someone new meets first: folders with a README in them, compressed corpora, explicit files."""
+
 from __future__ import annotations
 
 import gzip
@@ -59,15 +60,18 @@ def test_a_compressed_feed_is_named_as_such(tmp_path):
         read_source(SourceFile(tmp_path / "feed.jsonl.gz", tmp_path))
 
 
-@pytest.mark.parametrize("folder_name, corpus", [("limerick-council-minutes", "limerick"),
-                                                 ("kent-cc-minutes-sample", "kent")])
+@pytest.mark.parametrize(
+    "folder_name, corpus", [("limerick-council-minutes", "limerick"), ("kent-cc-minutes-sample", "kent")]
+)
 def test_a_shared_corpus_file_points_to_minsearch_import(tmp_path, folder_name, corpus):
     f = tmp_path / folder_name
     f.mkdir()
     _gzip_jsonl(f / "minutes.jsonl.gz")
     (f / "index.jsonl").write_text('{"file": "cabinet_2025-01-09.txt", "council": "Kent County Council"}\n')
-    hint = (f"it belongs to the shared corpus {corpus!r}: run `minsearch import {corpus} {corpus}.jsonl`, "
-            f"then `minsearch index {corpus}.jsonl`")
+    hint = (
+        f"it belongs to the shared corpus {corpus!r}: run `minsearch import {corpus} {corpus}.jsonl`, "
+        f"then `minsearch index {corpus}.jsonl`"
+    )
     with pytest.raises(SkipFile) as e:
         read_source(SourceFile(f / "minutes.jsonl.gz", f))
     assert str(e.value) == f"gzip-compressed; {hint}"
@@ -95,7 +99,9 @@ def test_index_of_a_corpus_file_says_to_import_it_without_loading_a_model(tmp_pa
     skipped = [line for line in r.output.splitlines() if line.startswith("  skipped ")]
     assert len(skipped) == 2
     assert skipped[0].endswith("SOURCE.md: SOURCE file, not minutes (name it on the command line to index it)")
-    assert skipped[1].endswith("city-record-2017-2018.jsonl.gz: gzip-compressed; it belongs to the shared corpus "
-                               "'cleveland': run `minsearch import cleveland cleveland.jsonl`, then "
-                               "`minsearch index cleveland.jsonl`")
+    assert skipped[1].endswith(
+        "city-record-2017-2018.jsonl.gz: gzip-compressed; it belongs to the shared corpus "
+        "'cleveland': run `minsearch import cleveland cleveland.jsonl`, then "
+        "`minsearch index cleveland.jsonl`"
+    )
     assert sorted(p.name for p in (index_copy / "generations").iterdir()) == before

@@ -1,5 +1,6 @@
 """A real index of what careless publishers feed in: file names that are not UTF-8, JSON Lines
 ids that look like paths, text with broken escapes. Every search, page and link must work."""
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,13 @@ def odd_index(tmp_path_factory, encoder):
     # A name in Latin-1 bytes: os.fsdecode gives it lone surrogates.
     with open(os.path.join(os.fsencode(folder), b"caf\xe9_2025-01-09.txt"), "w") as fh:
         fh.write(MINUTES.format(word="quokka"))
-    records = [{"id": rid, "text": MINUTES.format(word=f"wombat{n}"), "title": f"Odd id {n}",
-                "url": "javascript:alert(1)"} for n, rid in enumerate(ODD_IDS)]
-    records.append({"id": "escapes", "text": MINUTES.format(word="numbat") + "Broken \ud800 escape.",
-                    "title": "Title \udce9"})
+    records = [
+        {"id": rid, "text": MINUTES.format(word=f"wombat{n}"), "title": f"Odd id {n}", "url": "javascript:alert(1)"}
+        for n, rid in enumerate(ODD_IDS)
+    ]
+    records.append(
+        {"id": "escapes", "text": MINUTES.format(word="numbat") + "Broken \ud800 escape.", "title": "Title \udce9"}
+    )
     with open(folder / "feed.jsonl", "w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps(rec) + "\n")  # ensure_ascii: lone surrogates as \ud800 escapes

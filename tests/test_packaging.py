@@ -1,4 +1,5 @@
 """minsearch as others get it: the wheel, the Python API, and what importing it costs."""
+
 from __future__ import annotations
 
 import json
@@ -28,10 +29,11 @@ def test_the_package_list_names_every_package_and_the_page_files():
     minsearch/ and not listed would be missing from the wheel."""
     setup = _pyproject()["tool"]["setuptools"]
     listed = set(setup["packages"])
-    on_disk = {"minsearch." + ".".join(p.relative_to(ROOT / "minsearch").parts) if p != ROOT / "minsearch"
-               else "minsearch"
-               for p in [ROOT / "minsearch", *(ROOT / "minsearch").rglob("*")]
-               if p.is_dir() and p.name != "__pycache__" and any(p.iterdir())}
+    on_disk = {
+        "minsearch." + ".".join(p.relative_to(ROOT / "minsearch").parts) if p != ROOT / "minsearch" else "minsearch"
+        for p in [ROOT / "minsearch", *(ROOT / "minsearch").rglob("*")]
+        if p.is_dir() and p.name != "__pycache__" and any(p.iterdir())
+    }
     assert setup["package-dir"] == {"minsearch.web": "web"}
     on_disk |= {"minsearch.web", "minsearch.web.templates", "minsearch.web.static"}
     assert listed == on_disk
@@ -57,11 +59,13 @@ def test_the_default_index_is_in_the_working_directory(tmp_path, monkeypatch):
 
 
 def test_importing_minsearch_and_its_help_load_nothing_heavy():
-    code = ("import sys, minsearch\n"
-            "from minsearch import __version__\n"
-            "import minsearch.app.cli as cli\n"
-            "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
-            f"print(__version__, [m for m in {HEAVY!r} if m in sys.modules])")
+    code = (
+        "import sys, minsearch\n"
+        "from minsearch import __version__\n"
+        "import minsearch.app.cli as cli\n"
+        "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print(__version__, [m for m in {HEAVY!r} if m in sys.modules])"
+    )
     r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     version, loaded = r.stdout.strip().splitlines()[-1].split(" ", 1)
@@ -84,8 +88,9 @@ def test_the_api_names_are_the_modules_own():
 
 # -- the wheel, installed outside the checkout --------------------------------------------------------
 def _run(args: list, env: dict, cwd: Path, timeout: float) -> subprocess.CompletedProcess:
-    r = subprocess.run([str(a) for a in args], check=False, capture_output=True, text=True, env=env, cwd=cwd,
-                       timeout=timeout)
+    r = subprocess.run(
+        [str(a) for a in args], check=False, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout
+    )
     assert r.returncode == 0, f"{args}: exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
     return r
 
@@ -98,8 +103,12 @@ def _fresh_venv(where: Path) -> Path:
     venv = where / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     parents = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
     (Path(site) / "_minsearch_test_parent.pth").write_text("".join(p + "\n" for p in parents))
     return venv
@@ -115,27 +124,34 @@ def test_the_wheel_installs_outside_the_checkout_and_serves_the_page(tmp_path):
     shutil.copy(ROOT / "README.md", src)
     for folder in ("minsearch", "web"):
         shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", tmp_path / "dist",
-          "."], env, src, 300)
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", tmp_path / "dist", "."],
+        env,
+        src,
+        300,
+    )
     [wheel] = (tmp_path / "dist").glob("minsearch-*.whl")
 
     venv = _fresh_venv(tmp_path)
     python, work = venv / "bin" / "python", tmp_path / "work"
     work.mkdir()
-    r = subprocess.run([python, "-c", "import minsearch"], check=False, capture_output=True, text=True, env=env,
-                       cwd=work, timeout=60)
+    r = subprocess.run(
+        [python, "-c", "import minsearch"], check=False, capture_output=True, text=True, env=env, cwd=work, timeout=60
+    )
     assert r.returncode != 0, "the new venv sees the checkout's minsearch before the wheel is installed"
     _run([python, "-m", "pip", "install", "-q", "--no-deps", wheel], env, work, 300)
-    where = _run([python, "-c", "import minsearch; print(minsearch.__file__, minsearch.__version__)"],
-                 env, work, 60).stdout.split()
+    where = _run(
+        [python, "-c", "import minsearch; print(minsearch.__file__, minsearch.__version__)"], env, work, 60
+    ).stdout.split()
     assert Path(where[0]).is_relative_to(venv) and where[1] == _pyproject()["project"]["version"]
 
     # The default index is ./index in the working directory, not in site-packages.
     minsearch = venv / "bin" / "minsearch"
     _run([minsearch, "index", ROOT / "seeds"], env, work, 600)
     assert (work / "index" / "CURRENT").is_file()
-    with ServeProcess(work / "index", tmp_path / "serve.log", timeout=60, command=[str(minsearch)],
-                      cwd=work, env=env) as srv:
+    with ServeProcess(
+        work / "index", tmp_path / "serve.log", timeout=60, command=[str(minsearch)], cwd=work, env=env
+    ) as srv:
         with urllib.request.urlopen(srv.base + "/", timeout=30) as page:
             assert page.status == 200 and "<form" in page.read().decode("utf-8")
         with urllib.request.urlopen(srv.base + "/static/style.css", timeout=30) as css:

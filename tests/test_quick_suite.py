@@ -1,5 +1,6 @@
 """The quick suite (``pytest -m "not slow"``, ``make test-fast``) runs without torch: its fixtures
 index and search with the test model. conftest.py also fails such a run that imported torch."""
+
 from __future__ import annotations
 
 import subprocess
@@ -30,6 +31,11 @@ print("ok")
 
 
 def test_quick_fixtures_do_not_import_torch(tmp_path):
-    r = subprocess.run([sys.executable, "-c", _SCRIPT.format(tests=str(TESTS))], capture_output=True,
-                       text=True, timeout=120, cwd=tmp_path)
+    r = subprocess.run(
+        [sys.executable, "-c", _SCRIPT.format(tests=str(TESTS))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-2000:]

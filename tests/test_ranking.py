@@ -1,4 +1,5 @@
 """Fusion and ranking rules, on hand-made lists and on a small real index."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -36,8 +37,9 @@ def _meta(kinds: dict[str, str]) -> dict[str, ChunkMeta]:
 
 
 # Every candidate a match: these tests are about order, not floors.
-OFF = RankParams(semantic_floor=-1.0, relative_floor=1.0, min_coverage=0.0, confident_floor=-1.0,
-                 confident_coverage=0.0)
+OFF = RankParams(
+    semantic_floor=-1.0, relative_floor=1.0, min_coverage=0.0, confident_floor=-1.0, confident_coverage=0.0
+)
 
 
 def test_boilerplate_is_demoted_and_ranks_are_reported():
@@ -47,16 +49,36 @@ def test_boilerplate_is_demoted_and_ranks_are_reported():
     assert [h.chunk_id for h in r.matches] == ["talk", "apologies"]
     assert r.matches[0].keyword_rank == 2 and r.matches[0].semantic_rank == 2  # each view's own ranks
     # A query about procedure (a name in the attendance list) only moves it a few places down.
-    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0)], full, [("apologies", 0.9), ("talk", 0.8)], meta,
-             replace(OFF, procedure_penalty=1), procedural=NAMES)
+    r = rank(
+        "hybrid",
+        [("apologies", 9.0), ("talk", 8.0)],
+        full,
+        [("apologies", 0.9), ("talk", 0.8)],
+        meta,
+        replace(OFF, procedure_penalty=1),
+        procedural=NAMES,
+    )
     assert [h.chunk_id for h in r.matches] == ["talk", "apologies"]
-    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0), ("x", 1.0), ("y", 0.5)], full,
-             [("apologies", 0.9), ("talk", 0.8), ("x", 0.1), ("y", 0.0)], {**meta, **_meta({"x": "substance", "y": "substance"})},
-             replace(OFF, procedure_penalty=1), procedural=NAMES)
+    r = rank(
+        "hybrid",
+        [("apologies", 9.0), ("talk", 8.0), ("x", 1.0), ("y", 0.5)],
+        full,
+        [("apologies", 0.9), ("talk", 0.8), ("x", 0.1), ("y", 0.0)],
+        {**meta, **_meta({"x": "substance", "y": "substance"})},
+        replace(OFF, procedure_penalty=1),
+        procedural=NAMES,
+    )
     assert [h.chunk_id for h in r.matches] == ["talk", "apologies", "x", "y"]
     # A question that asks about procedure ("who sent apologies") ranks it like any paragraph.
-    r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0)], full, [("apologies", 0.9), ("talk", 0.8)], meta, OFF,
-             procedural=ASKED)
+    r = rank(
+        "hybrid",
+        [("apologies", 9.0), ("talk", 8.0)],
+        full,
+        [("apologies", 0.9), ("talk", 0.8)],
+        meta,
+        OFF,
+        procedural=ASKED,
+    )
     assert [h.chunk_id for h in r.matches] == ["apologies", "talk"]
 
 
@@ -86,10 +108,15 @@ def procedure_index(request, tmp_path_factory):
 
 
 # Whether meaning alone is confident about a bare name is the real model's to say.
-@pytest.mark.parametrize("mode, procedure_index", [
-    ("keyword", "encoder"), ("hybrid", "encoder"),
-    pytest.param("semantic", "real_encoder", marks=pytest.mark.slow),
-], indirect=["procedure_index"])
+@pytest.mark.parametrize(
+    "mode, procedure_index",
+    [
+        ("keyword", "encoder"),
+        ("hybrid", "encoder"),
+        pytest.param("semantic", "real_encoder", marks=pytest.mark.slow),
+    ],
+    indirect=["procedure_index"],
+)
 def test_procedure_never_outranks_discussion(procedure_index, mode):
     r = procedure_index.search(Query("Priya Okafor", mode=mode))
     # Meaning alone is not confident about a bare name: then the closest paragraphs are shown,
@@ -106,16 +133,32 @@ def test_weighted_fusion_demotes_procedure_by_places_too():
     assert [f.chunk_id for f in fuse(kw, sem, "weighted", alpha=0.8)] == ["apologies", "talk", "other"]
     meta = _meta({"apologies": "procedure", "talk": "substance", "other": "substance"})
     full = {c: 1.0 for c, _s in kw}
-    order = [h.chunk_id for h in rank("hybrid", kw, full, sem, meta, replace(OFF, fusion="weighted", alpha=0.8,
-                                                                            procedure_penalty=1), procedural=NAMES).matches]
+    order = [
+        h.chunk_id
+        for h in rank(
+            "hybrid",
+            kw,
+            full,
+            sem,
+            meta,
+            replace(OFF, fusion="weighted", alpha=0.8, procedure_penalty=1),
+            procedural=NAMES,
+        ).matches
+    ]
     assert order == ["talk", "apologies", "other"]
     order = [h.chunk_id for h in rank("hybrid", kw, full, sem, meta, replace(OFF, fusion="weighted")).matches]
     assert order == ["talk", "other", "apologies"]  # not about procedure: substance first
 
 
 # -- what counts as a match (minsearch.ranking.rank) -----------------------------------------------
-FLOORS = RankParams(semantic_floor=0.2, relative_floor=0.15, min_coverage=0.3, relative_coverage=1.0,
-                    confident_floor=0.4, confident_coverage=0.5)
+FLOORS = RankParams(
+    semantic_floor=0.2,
+    relative_floor=0.15,
+    min_coverage=0.3,
+    relative_coverage=1.0,
+    confident_floor=0.4,
+    confident_coverage=0.5,
+)
 
 
 def test_a_query_without_a_confident_candidate_has_no_matches_only_closest():

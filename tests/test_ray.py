@@ -1,4 +1,5 @@
 """Distributed batch embedding on a real local Ray cluster (2 CPUs, loopback only)."""
+
 from __future__ import annotations
 
 import os
@@ -56,9 +57,19 @@ LOOPBACK = {"0100007F", "0000000000000000FFFF00000100007F", "0000000000000000000
 def test_ray_encode_equals_single_process_and_listens_on_loopback(real_encoder):
     from minsearch.encode_ray import ray_encode
 
-    texts = [f"Item {i}: the panel discussed " + " ".join(["dental checks for children in care",
-             "foster carer recruitment", "school exclusions", "budget monitoring"][i % 4].split() * (1 + i % 9))
-             for i in range(50)]
+    texts = [
+        f"Item {i}: the panel discussed "
+        + " ".join(
+            [
+                "dental checks for children in care",
+                "foster carer recruitment",
+                "school exclusions",
+                "budget monitoring",
+            ][i % 4].split()
+            * (1 + i % 9)
+        )
+        for i in range(50)
+    ]
     texts[7] = "x"
     texts[13] = "a very long paragraph " * 200  # truncated by the model like the single-process run
     seen = []

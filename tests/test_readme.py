@@ -1,4 +1,5 @@
 """The README says what the code does: its layout, its commands, and every example's result."""
+
 from __future__ import annotations
 
 import json
@@ -54,8 +55,9 @@ def _command_line_examples() -> list[tuple[list[str], str]]:
     return out
 
 
-@pytest.mark.parametrize("args, comment", _command_line_examples(),
-                         ids=lambda x: " ".join(x) if isinstance(x, list) else "")
+@pytest.mark.parametrize(
+    "args, comment", _command_line_examples(), ids=lambda x: " ".join(x) if isinstance(x, list) else ""
+)
 def test_every_query_example_returns_what_the_readme_says(args, comment, seeds_index, tmp_path, monkeypatch):
     monkeypatch.setenv("MINSEARCH_INDEX", str(seeds_index))
     monkeypatch.chdir(tmp_path)
@@ -114,8 +116,7 @@ def test_syntax_errors_behave_as_the_readme_says(seeds_index, monkeypatch):
 @pytest.mark.slow
 def test_the_python_api_example_runs(tmp_path):
     [code] = _blocks(_section("Python API"), "python")
-    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, cwd=ROOT,
-                       timeout=300)
+    r = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     lines = r.stdout.splitlines()
     assert lines[0].startswith("indexed 5 documents, ")

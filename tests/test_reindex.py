@@ -1,4 +1,5 @@
 """Re-indexing as a publisher does it every week: incremental, atomic, crash-safe, one writer."""
+
 from __future__ import annotations
 
 import json
@@ -73,7 +74,8 @@ def test_add_change_delete_and_noop(corpus, index_copy, encoder):
     changed = run(corpus, home, encoder)
     assert changed.changed == ["005_new"] and changed.new_chunks == 2
     assert answers(home, ["zebrafinch"])[0]["hits"] == [] or all(
-        "zebrafinch" not in h["text"] for h in answers(home, ["zebrafinch"])[0]["hits"])
+        "zebrafinch" not in h["text"] for h in answers(home, ["zebrafinch"])[0]["hits"]
+    )
     assert answers(home, ['"kingfisher"'])[0]["hits"][0]["doc_id"] == "005_new"
 
     (corpus / "005_new.txt").unlink()
@@ -179,7 +181,9 @@ def test_sigkill_during_indexing_keeps_the_previous_index(corpus, index_copy, ki
     (corpus / "005_new.txt").write_text(NEW_MEETING)
     proc = subprocess.Popen(
         [sys.executable, "-m", "minsearch.app.cli", "index", str(corpus), "--index", str(index_copy)],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
     )
     killed = False
     for line in proc.stderr:
@@ -194,7 +198,9 @@ def test_sigkill_during_indexing_keeps_the_previous_index(corpus, index_copy, ki
     # The next run completes and cleans up after the killed one.
     done = subprocess.run(
         [sys.executable, "-m", "minsearch.app.cli", "index", str(corpus), "--index", str(index_copy), "--json"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["added"] == 1
@@ -215,9 +221,11 @@ def test_pdf_width_lines_without_page_markers_are_joined_into_paragraphs():
     from minsearch.ingest.chunker import chunk_document
     from minsearch.model import Document
 
-    para = ("It was noted that a total of five written submissions had been received\n\n"
-            "during the period of public consultation and that the scheme would cost\n\n"
-            "in the region of one million euro, with the bridge alone costing more.\n\n")
+    para = (
+        "It was noted that a total of five written submissions had been received\n\n"
+        "during the period of public consultation and that the scheme would cost\n\n"
+        "in the region of one million euro, with the bridge alone costing more.\n\n"
+    )
     doc = Document(doc_id="lim", source="lim.md", text=para * 20, format="jsonl")
     chunks = chunk_document(doc)
     assert len(chunks) == 20

@@ -1,5 +1,6 @@
 """Searching the seeds index in the embedded store: what only it does (the tests every store
 passes are in test_backends.py)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,8 +11,16 @@ from minsearch.model import Filters, MinsearchError, Query
 from minsearch.search import Searcher
 
 
-@pytest.mark.parametrize("bad", [Query(""), Query("   "), Query("x", mode="fuzzy"), Query("x", limit=0),
-                                 Query("x", filters=Filters(since="last week"))])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        Query(""),
+        Query("   "),
+        Query("x", mode="fuzzy"),
+        Query("x", limit=0),
+        Query("x", filters=Filters(since="last week")),
+    ],
+)
 def test_bad_queries_are_clear_errors(searcher, bad):
     with pytest.raises(MinsearchError):
         searcher.search(bad)
@@ -65,10 +74,19 @@ def test_concurrent_searches_give_the_same_answers(searcher):
     import random
     import threading
 
-    texts = ["dental checks", '"missing episodes"', "foster AND carers", "PEPs", "health assessments",
-             "care leavers NOT housing", "title:fostering", "children running away from home"]
-    expected = {t: [h.chunk.chunk_id for h in searcher.search(Query(text=t, mode="keyword", limit=20)).hits]
-                for t in texts}
+    texts = [
+        "dental checks",
+        '"missing episodes"',
+        "foster AND carers",
+        "PEPs",
+        "health assessments",
+        "care leavers NOT housing",
+        "title:fostering",
+        "children running away from home",
+    ]
+    expected = {
+        t: [h.chunk.chunk_id for h in searcher.search(Query(text=t, mode="keyword", limit=20)).hits] for t in texts
+    }
     wrong: list[str] = []
 
     def worker(seed: int) -> None:

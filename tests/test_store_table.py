@@ -1,4 +1,5 @@
 """The per-chunk table behind filters: compact on disk, same answers after save/load/concat."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,21 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def chunk(i: int, doc: str, council: str, date: str, boiler: bool = False) -> Chunk:
-    return Chunk(chunk_id=f"{doc}#p{i}", doc_id=doc, source="", title="t", section="minutes", paragraph=i,
-                 start=0, end=1, text=f"x {doc} {i}", council=council, committee="Cabinet", date=date,
-                 kind="procedure" if boiler else "substance")
+    return Chunk(
+        chunk_id=f"{doc}#p{i}",
+        doc_id=doc,
+        source="",
+        title="t",
+        section="minutes",
+        paragraph=i,
+        start=0,
+        end=1,
+        text=f"x {doc} {i}",
+        council=council,
+        committee="Cabinet",
+        date=date,
+        kind="procedure" if boiler else "substance",
+    )
 
 
 def test_filters_save_load_take_and_concat(tmp_path):

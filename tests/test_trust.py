@@ -4,6 +4,7 @@ Each test is one of the failures seen by a new user on London Ontario (eScribe) 
 (ModernGov) minutes: procedure on top, padding counted as results, duplicates, acronyms,
 reference numbers buried by meaning.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,12 @@ from minsearch.search import Searcher
 pytestmark = pytest.mark.slow
 
 # Meetings with encampments, chair changes, a single-source report number and motions.
-LONDON_MEETINGS = ("2025-01-27 3rd Meeting of the Community", "2025-02-11 3rd Meeting of City Council",
-                   "2025-03-17 5th Meeting of the Community", "2025-06-09 10th Meeting of the Community")
+LONDON_MEETINGS = (
+    "2025-01-27 3rd Meeting of the Community",
+    "2025-02-11 3rd Meeting of City Council",
+    "2025-03-17 5th Meeting of the Community",
+    "2025-06-09 10th Meeting of the Community",
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """The search page and JSON API through Flask's test client, on the seeds index."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,13 @@ from minsearch.config import load_settings
 from minsearch.model import Chunk, Hit, MinsearchError, Query, SearchResult
 from minsearch.store.base import Facets, IndexInfo
 
-DENTAL = {"000_87bfe40191ebd6ef#p8", "001_23af7a714eb52c01#p7", "002_85a858a1c7ec9477#p19",
-          "002_85a858a1c7ec9477#p20", "002_85a858a1c7ec9477#p23"}
+DENTAL = {
+    "000_87bfe40191ebd6ef#p8",
+    "001_23af7a714eb52c01#p7",
+    "002_85a858a1c7ec9477#p19",
+    "002_85a858a1c7ec9477#p20",
+    "002_85a858a1c7ec9477#p23",
+}
 HOSTILE = "<script>alert(1)</script>"
 
 
@@ -159,13 +165,16 @@ def test_very_long_query_is_cut_with_a_notice(client):
     assert "Your query was cut to its first" in text(r)
 
 
-@pytest.mark.parametrize("url, message", [
-    ("/?q=dental&since=2020-13-45", "since: &#39;2020-13-45&#39; is not a date"),
-    ("/?q=dental&until=yesterday", "until: &#39;yesterday&#39; is not a date"),
-    ("/?q=dental&since=2021-01-01&until=2020-01-01", "since 2021-01-01 is after until 2020-01-01"),
-    ("/?q=dental&mode=fuzzy", "mode: &#39;fuzzy&#39; is not one of"),
-    ("/?q=dental&sort=colour", "sort: &#39;colour&#39; is not one of"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("/?q=dental&since=2020-13-45", "since: &#39;2020-13-45&#39; is not a date"),
+        ("/?q=dental&until=yesterday", "until: &#39;yesterday&#39; is not a date"),
+        ("/?q=dental&since=2021-01-01&until=2020-01-01", "since 2021-01-01 is after until 2020-01-01"),
+        ("/?q=dental&mode=fuzzy", "mode: &#39;fuzzy&#39; is not one of"),
+        ("/?q=dental&sort=colour", "sort: &#39;colour&#39; is not one of"),
+    ],
+)
 def test_bad_parameters_show_the_message_on_the_page(client, url, message):
     r = client.get(url)
     assert r.status_code == 400
@@ -175,8 +184,23 @@ def test_bad_parameters_show_the_message_on_the_page(client, url, message):
     assert '<form class="search"' in html  # the form is still there to fix the search
 
 
-@pytest.mark.parametrize("q", ["\x00", "%00dental", "%ED%A0%80", "%FF%FE", "(((", '"', "*", "AND",
-                               "title:", "dental^^^", "x" * 5000, "%F0%9F%A6%B7+teeth"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "\x00",
+        "%00dental",
+        "%ED%A0%80",
+        "%FF%FE",
+        "(((",
+        '"',
+        "*",
+        "AND",
+        "title:",
+        "dental^^^",
+        "x" * 5000,
+        "%F0%9F%A6%B7+teeth",
+    ],
+)
 def test_odd_queries_never_fail(client, q):
     r = client.get("/?q=" + q)
     assert r.status_code in (200, 400), q
@@ -221,8 +245,12 @@ def test_document_view_without_or_with_a_bad_hit(client):
 
 
 def test_back_link_returns_to_the_search(client):
-    html = text(client.get("/doc/000_87bfe40191ebd6ef?hit=8",
-                           headers={"Referer": "http://localhost/?q=dental+checks&council=Wolverhampton"}))
+    html = text(
+        client.get(
+            "/doc/000_87bfe40191ebd6ef?hit=8",
+            headers={"Referer": "http://localhost/?q=dental+checks&council=Wolverhampton"},
+        )
+    )
     assert 'href="/?q=dental+checks&amp;council=Wolverhampton">‹ Back to results' in html
     html = text(client.get("/doc/000_87bfe40191ebd6ef?hit=8", headers={"Referer": "http://evil.example/?q=x"}))
     assert "evil.example" not in html and "Back to results" not in html
@@ -254,8 +282,9 @@ def test_api_search_has_the_cli_json_shape(client, seeds_index):
     r = client.get("/api/search?q=dental+checks&council=Kirklees")
     assert r.status_code == 200 and r.mimetype == "application/json"
     body = r.get_json()
-    cli = CliRunner().invoke(main, ["query", "dental checks", "--council", "Kirklees", "--json",
-                                    "--index", str(seeds_index)])
+    cli = CliRunner().invoke(
+        main, ["query", "dental checks", "--council", "Kirklees", "--json", "--index", str(seeds_index)]
+    )
     assert cli.exit_code == 0, cli.output
     want = json.loads(cli.output.strip().splitlines()[-1])
     assert set(want) <= set(body) and body["page"] == 1
@@ -274,14 +303,17 @@ def test_api_search_pages_and_modes(client):
     assert any("plain words" in n for n in body["notices"])
 
 
-@pytest.mark.parametrize("url, fragment", [
-    ("/api/search", "query: empty"),
-    ("/api/search?q=dental&since=bad", "since: 'bad' is not a date"),
-    ("/api/search?q=dental&mode=fuzzy", "mode: 'fuzzy'"),
-    ("/api/search?q=dental&page=abc", "page: 'abc' is not a whole number"),
-    ("/api/search?q=dental&page=0", "page: must be between"),
-    ("/api/search?q=dental&limit=1000", "limit:"),
-])
+@pytest.mark.parametrize(
+    "url, fragment",
+    [
+        ("/api/search", "query: empty"),
+        ("/api/search?q=dental&since=bad", "since: 'bad' is not a date"),
+        ("/api/search?q=dental&mode=fuzzy", "mode: 'fuzzy'"),
+        ("/api/search?q=dental&page=abc", "page: 'abc' is not a whole number"),
+        ("/api/search?q=dental&page=0", "page: must be between"),
+        ("/api/search?q=dental&limit=1000", "limit:"),
+    ],
+)
 def test_api_errors_are_json_400(client, url, fragment):
     r = client.get(url)
     assert r.status_code == 400 and r.mimetype == "application/json"
@@ -316,17 +348,33 @@ class StubSearcher:
     def __init__(self, fail: bool = False) -> None:
         self.fail = fail
         self.chunks = [
-            Chunk(chunk_id=f"council/a/b#p{i}", doc_id="council/a/b", source="x.txt", title=f"Item {HOSTILE}",
-                  section=s, paragraph=i, start=0, end=1, text=f"Paragraph {i} {HOSTILE} <b>bold</b> & more",
-                  council="<i>Evil</i> Council", committee="Board", date="2021-03-04")
+            Chunk(
+                chunk_id=f"council/a/b#p{i}",
+                doc_id="council/a/b",
+                source="x.txt",
+                title=f"Item {HOSTILE}",
+                section=s,
+                paragraph=i,
+                start=0,
+                end=1,
+                text=f"Paragraph {i} {HOSTILE} <b>bold</b> & more",
+                council="<i>Evil</i> Council",
+                committee="Board",
+                date="2021-03-04",
+            )
             for i, s in ((1, "minutes"), (2, "minutes"), (3, "resolved"))
         ]
 
     def search(self, q, strict=True, snippets=True):
         if self.fail:
             raise RuntimeError("boom: secret internals")
-        hit = Hit(rank=1, score=1.0, chunk=self.chunks[1], keyword_rank=1,
-                  snippet=[("Paragraph 2 ", False), (HOSTILE, True), (" & more", False)])
+        hit = Hit(
+            rank=1,
+            score=1.0,
+            chunk=self.chunks[1],
+            keyword_rank=1,
+            snippet=[("Paragraph 2 ", False), (HOSTILE, True), (" & more", False)],
+        )
         return SearchResult(query=q, hits=[hit], total=1, notices=[f"note {HOSTILE}"])
 
     def more_like_this(self, chunk_id, limit=10, offset=0, filters=None, snippets=True):
@@ -406,9 +454,14 @@ def test_serve_command_is_registered():
     assert not is_loopback("0.0.0.0")
 
 
-@pytest.mark.parametrize("dates, same_as", [("until=9999-12-31", "until=2100-12-31"),
-                                             ("since=0001-01-01", "since=1900-01-01"),
-                                             ("since=0001-01-01&until=9999-12-31", "since=1900-01-01&until=2100-12-31")])
+@pytest.mark.parametrize(
+    "dates, same_as",
+    [
+        ("until=9999-12-31", "until=2100-12-31"),
+        ("since=0001-01-01", "since=1900-01-01"),
+        ("since=0001-01-01&until=9999-12-31", "since=1900-01-01&until=2100-12-31"),
+    ],
+)
 def test_extreme_dates_are_searched(client, dates, same_as):
     r = client.get(f"/?q=dental&{dates}")
     assert r.status_code == 200 and "Something went wrong" not in text(r)
@@ -428,9 +481,20 @@ class OddSearcher(StubSearcher):
     def __init__(self, url: str = "", source: str = "/srv/secret/minutes/x.txt") -> None:
         super().__init__()
         self.docs = {
-            doc_id: [Chunk(chunk_id=f"{doc_id}#p1", doc_id=doc_id, source=source, title=f"Title {n}",
-                           section="minutes", paragraph=1, start=0, end=1, text=f"Text of document {n}.",
-                           url=url)]
+            doc_id: [
+                Chunk(
+                    chunk_id=f"{doc_id}#p1",
+                    doc_id=doc_id,
+                    source=source,
+                    title=f"Title {n}",
+                    section="minutes",
+                    paragraph=1,
+                    start=0,
+                    end=1,
+                    text=f"Text of document {n}.",
+                    url=url,
+                )
+            ]
             for n, doc_id in enumerate(self.IDS)
         }
 
@@ -461,9 +525,20 @@ def test_every_hit_links_to_its_document_whatever_its_id():
     assert 'href="/doc/plain/ok?hit=1#p1"' in html  # ordinary ids keep their readable links
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "  JavaScript:alert(1)", "JAVASCRIPT:alert(1)",
-                                 "data:text/html,<script>alert(1)</script>", "\tjava\nscript:alert(1)",
-                                 "vbscript:msgbox(1)", "//evil.example/x", "/relative/path", "ftp://host/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "  JavaScript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "\tjava\nscript:alert(1)",
+        "vbscript:msgbox(1)",
+        "//evil.example/x",
+        "/relative/path",
+        "ftp://host/x",
+    ],
+)
 def test_only_http_links_are_rendered_as_links(url):
     from minsearch.app.web import create_app
 
@@ -517,8 +592,15 @@ def fragile(index_copy):
     app.extensions["minsearch.searcher"].close()
 
 
-ROUTES = ["/", "/?q=dental", "/doc/000_87bfe40191ebd6ef", "/similar?chunk=000_87bfe40191ebd6ef%23p8",
-          "/api/search?q=dental", "/api/health", "/no/such/page"]
+ROUTES = [
+    "/",
+    "/?q=dental",
+    "/doc/000_87bfe40191ebd6ef",
+    "/similar?chunk=000_87bfe40191ebd6ef%23p8",
+    "/api/search?q=dental",
+    "/api/health",
+    "/no/such/page",
+]
 
 
 @pytest.mark.parametrize("breakage", ["deleted", "missing generation", "truncated vectors"])

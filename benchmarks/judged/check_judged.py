@@ -22,6 +22,7 @@ Usage:
 --data-dir defaults to $MINSEARCH_DATA, or /work/shared/data if that is unset.
 Exit status is 0 when every check passes, 1 if any check fails, 2 if the data dir is missing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,8 +80,9 @@ class Docs:
                     sys.path.insert(0, str(REPO))
                     from minsearch.ingest.corpora import iter_corpus
 
-                    self._imported[corpus] = {r["id"]: r["text"]
-                                              for r in iter_corpus(corpus, self.data_dir, IMPORTED[corpus])}
+                    self._imported[corpus] = {
+                        r["id"]: r["text"] for r in iter_corpus(corpus, self.data_dir, IMPORTED[corpus])
+                    }
                 text = self._imported[corpus][doc_id]
             else:
                 raise KeyError(corpus)
@@ -91,13 +93,24 @@ class Docs:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data-dir", type=Path,
-                    default=Path(os.environ.get("MINSEARCH_DATA", "/work/shared/data")),
-                    help="shared data dir (default: $MINSEARCH_DATA or /work/shared/data)")
-    ap.add_argument("--seeds-dir", type=Path, default=REPO / "seeds",
-                    help="directory holding the seed .txt files (default: <repo>/seeds)")
-    ap.add_argument("--file", type=Path, default=HERE / "minutes.jsonl",
-                    help="judged set to check (default: minutes.jsonl next to this script)")
+    ap.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("MINSEARCH_DATA", "/work/shared/data")),
+        help="shared data dir (default: $MINSEARCH_DATA or /work/shared/data)",
+    )
+    ap.add_argument(
+        "--seeds-dir",
+        type=Path,
+        default=REPO / "seeds",
+        help="directory holding the seed .txt files (default: <repo>/seeds)",
+    )
+    ap.add_argument(
+        "--file",
+        type=Path,
+        default=HERE / "minutes.jsonl",
+        help="judged set to check (default: minutes.jsonl next to this script)",
+    )
     ap.add_argument("-v", "--verbose", action="store_true", help="print every entry")
     args = ap.parse_args(argv)
 
@@ -177,14 +190,18 @@ def main(argv: list[str] | None = None) -> int:
         print("ERROR:", e)
 
     kinds = sorted(KINDS)
-    print(f"\n{len(records)} queries, {sum(n_rel.values())} verified judgments "
-          f"(grade 2: {n_grade[2]}, grade 1: {n_grade[1]})")
+    print(
+        f"\n{len(records)} queries, {sum(n_rel.values())} verified judgments "
+        f"(grade 2: {n_grade[2]}, grade 1: {n_grade[1]})"
+    )
     print(f"{'corpus':<15}" + "".join(f"{k:>11}" for k in kinds) + f"{'total':>8}{'judged':>8}")
     for c in sorted(CORPORA):
-        print(f"{c:<15}" + "".join(f"{per_cell[(c, k)]:>11}" for k in kinds)
-              + f"{per_corpus[c]:>8}{n_rel[c]:>8}")
-    print(f"{'all':<15}" + "".join(f"{per_kind[k]:>11}" for k in kinds)
-          + f"{sum(per_corpus.values()):>8}{sum(n_rel.values()):>8}")
+        print(f"{c:<15}" + "".join(f"{per_cell[(c, k)]:>11}" for k in kinds) + f"{per_corpus[c]:>8}{n_rel[c]:>8}")
+    print(
+        f"{'all':<15}"
+        + "".join(f"{per_kind[k]:>11}" for k in kinds)
+        + f"{sum(per_corpus.values()):>8}{sum(n_rel.values()):>8}"
+    )
     if errors:
         print(f"\nFAILED: {len(errors)} error(s)")
         return 1

@@ -3,6 +3,7 @@
 Heavy modules (NumPy, Whoosh, ONNX Runtime, torch) are imported inside commands, so
 ``minsearch --help`` is instant and a keyword query never loads an embedding model.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,17 @@ from .present import ALSO_SHOWN, count_text
 INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index in the working directory."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
 MILVUS_HELP = "Milvus server URI for --backend milvus ($MINSEARCH_MILVUS_URI; default http://127.0.0.1:19530)."
-COLLECTION_HELP = ("Milvus collection name for --backend milvus; one index per name "
-                   "($MINSEARCH_MILVUS_COLLECTION; default minsearch).")
+COLLECTION_HELP = (
+    "Milvus collection name for --backend milvus; one index per name ($MINSEARCH_MILVUS_COLLECTION; default minsearch)."
+)
 
 
-def _settings(index: Optional[str], backend: Optional[str] = None, milvus_uri: Optional[str] = None,
-              milvus_collection: Optional[str] = None) -> Settings:
+def _settings(
+    index: Optional[str],
+    backend: Optional[str] = None,
+    milvus_uri: Optional[str] = None,
+    milvus_collection: Optional[str] = None,
+) -> Settings:
     return load_settings(index_dir=index, backend=backend, milvus_uri=milvus_uri, milvus_collection=milvus_collection)
 
 
@@ -39,8 +45,13 @@ def cli_message(error: MinsearchError) -> str:
     (``since`` -> ``--since``) when the running command has that option, else as it is (a file,
     the query). The one place the CLI spells parameters."""
     ctx = click.get_current_context(silent=True)
-    options = {opt[2:]: opt for p in (ctx.command.params if ctx else []) if isinstance(p, click.Option)
-               for opt in p.opts if opt.startswith("--")}
+    options = {
+        opt[2:]: opt
+        for p in (ctx.command.params if ctx else [])
+        if isinstance(p, click.Option)
+        for opt in p.opts
+        if opt.startswith("--")
+    }
     return error.render(lambda param: options.get(param, param))
 
 
@@ -95,8 +106,9 @@ class _Progress:
         self._phase, self._total, self._done = phase, total, 0
         self._t0 = time.monotonic()
         if self.tty and total > 0:
-            self._bar = click.progressbar(length=total, label=f"{phase:10s}", file=sys.stderr,
-                                          show_eta=True, show_pos=True, item_show_func=None)
+            self._bar = click.progressbar(
+                length=total, label=f"{phase:10s}", file=sys.stderr, show_eta=True, show_pos=True, item_show_func=None
+            )
             self._bar.__enter__()
         elif total > 0:
             click.echo(f"{phase}: 0/{total}", err=True)
@@ -126,20 +138,51 @@ class _Progress:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
 @click.option("--prune", is_flag=True, help="Remove indexed documents whose files are no longer under PATHS.")
-@click.option("--force", is_flag=True,
-              help="With --prune: remove them even if PATHS give no document at all (which empties the index).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --prune: remove them even if PATHS give no document at all (which empties the index).",
+)
 @click.option("--strict", is_flag=True, help="Fail (and change nothing) if any file has to be skipped.")
-@click.option("--follow-symlinks", is_flag=True,
-              help="Follow symbolic links that point outside PATHS (by default they are skipped and listed).")
-@click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS", callback=_seconds,
-              help="If another indexer holds the index, wait this long for it instead of exiting.")
-@click.option("--ray", "ray_address", is_flag=False, flag_value="", default=None, metavar="[ADDRESS]",
-              help="Compute embeddings on a Ray cluster (ADDRESS, or a local one if omitted).")
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Follow symbolic links that point outside PATHS (by default they are skipped and listed).",
+)
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    callback=_seconds,
+    help="If another indexer holds the index, wait this long for it instead of exiting.",
+)
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Compute embeddings on a Ray cluster (ADDRESS, or a local one if omitted).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @_backend_options
-def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, force: bool, strict: bool,
-              follow_symlinks: bool, wait: float, ray_address: Optional[str], as_json: bool,
-              backend: Optional[str], milvus_uri: Optional[str], milvus_collection: Optional[str]) -> None:
+def index_cmd(
+    paths: tuple[Path, ...],
+    index: Optional[str],
+    prune: bool,
+    force: bool,
+    strict: bool,
+    follow_symlinks: bool,
+    wait: float,
+    ray_address: Optional[str],
+    as_json: bool,
+    backend: Optional[str],
+    milvus_uri: Optional[str],
+    milvus_collection: Optional[str],
+) -> None:
     """Index minutes from PATHS (files or folders), or update an existing index.
 
     Text, HTML, PDF and JSON Lines files are recognised by their content. Only new and
@@ -151,9 +194,17 @@ def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, force:
 
     settings = _settings(index, backend, milvus_uri, milvus_collection)
     try:
-        summary = index_paths(paths, settings, prune=prune, force=force, strict=strict,
-                              follow_symlinks=follow_symlinks, wait=wait,
-                              progress=_Progress(), ray_address=ray_address)
+        summary = index_paths(
+            paths,
+            settings,
+            prune=prune,
+            force=force,
+            strict=strict,
+            follow_symlinks=follow_symlinks,
+            wait=wait,
+            progress=_Progress(),
+            ray_address=ray_address,
+        )
     except MinsearchError as e:
         _fail(e)
     except KeyboardInterrupt:
@@ -163,14 +214,20 @@ def index_cmd(paths: tuple[Path, ...], index: Optional[str], prune: bool, force:
         return
     s = summary
     secs = ", ".join(f"{k} {v:.1f}s" for k, v in s.seconds.items())
-    click.echo(f"Indexed into {settings.index_dir if settings.backend == 'embedded' else settings.milvus_uri}"
-               f" ({s.generation or 'no generation'}{'' if s.published else ', unchanged'})")
+    click.echo(
+        f"Indexed into {settings.index_dir if settings.backend == 'embedded' else settings.milvus_uri}"
+        f" ({s.generation or 'no generation'}{'' if s.published else ', unchanged'})"
+    )
     click.echo(f"  documents: {s.documents}  chunks: {s.chunks}")
-    click.echo(f"  added {len(s.added)}, changed {len(s.changed)}, removed {len(s.removed)}, "
-               f"unchanged {s.unchanged}, skipped {len(s.skipped)}; {s.new_chunks} chunks embedded")
+    click.echo(
+        f"  added {len(s.added)}, changed {len(s.changed)}, removed {len(s.removed)}, "
+        f"unchanged {s.unchanged}, skipped {len(s.skipped)}; {s.new_chunks} chunks embedded"
+    )
     if s.kept_missing:
-        click.echo(f"  kept {len(s.kept_missing)} indexed document(s) not found under these paths "
-                   f"(pass --prune to remove them)")
+        click.echo(
+            f"  kept {len(s.kept_missing)} indexed document(s) not found under these paths "
+            f"(pass --prune to remove them)"
+        )
     click.echo(f"  time: {secs}")
     for sk in s.skipped:
         click.echo(f"  skipped {sk}", err=True)
@@ -186,39 +243,82 @@ def _format_hit(hit, color: bool) -> str:
     head = f"{hit.rank:>2}. [{hit.score:.4f}] {c.title}"
     also = ""
     if hit.also:
-        places = "; ".join(("this meeting" if a.doc_id == c.doc_id else
-                            " · ".join(x for x in (a.committee or a.council, a.date) if x) or a.doc_id)
-                           + f" ¶{a.paragraph}" for a in hit.also[:ALSO_SHOWN])
+        places = "; ".join(
+            (
+                "this meeting"
+                if a.doc_id == c.doc_id
+                else " · ".join(x for x in (a.committee or a.council, a.date) if x) or a.doc_id
+            )
+            + f" ¶{a.paragraph}"
+            for a in hit.also[:ALSO_SHOWN]
+        )
         more = f" and {len(hit.also) - ALSO_SHOWN} more" if len(hit.also) > ALSO_SHOWN else ""
         also = f"    also in: {places}{more}\n"
-    return (f"{click.style(head, bold=True) if color else head}\n"
-            f"    {where} · {c.section} ¶{c.paragraph} · {c.doc_id}\n"
-            f"    {snippet}\n{also}")
+    return (
+        f"{click.style(head, bold=True) if color else head}\n"
+        f"    {where} · {c.section} ¶{c.paragraph} · {c.doc_id}\n"
+        f"    {snippet}\n{also}"
+    )
 
 
 @main.command("query")
 @click.argument("text", required=False)
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
-@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
-              help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="hybrid",
+    show_default=True,
+    help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.",
+)
 @click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True, help="Number of hits.")
 @click.option("--council", metavar="NAME", help="Only minutes of this council (case-insensitive).")
 @click.option("--committee", metavar="NAME", help="Only minutes of this committee (case-insensitive).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
-              help="Order of hits: best match first, or newest meeting first (among the matches).")
-@click.option("--fusion", type=click.Choice(FUSIONS), default=None,
-              help="Hybrid fusion: weighted scores (default, semantic share 0.8) or reciprocal rank fusion ($MINSEARCH_FUSION).")
-@click.option("--json", "as_json", is_flag=True,
-              help="One JSON object per query: {query, mode, hits: [{rank, score, text, chunk_id, ...}]}.")
-@click.option("--queries-file", type=click.File("r", encoding="utf-8"), metavar="FILE",
-              help="Run every line of FILE as a query ('-' for stdin); prints one JSON object per line.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Order of hits: best match first, or newest meeting first (among the matches).",
+)
+@click.option(
+    "--fusion",
+    type=click.Choice(FUSIONS),
+    default=None,
+    help="Hybrid fusion: weighted scores (default, semantic share 0.8) or reciprocal rank fusion ($MINSEARCH_FUSION).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object per query: {query, mode, hits: [{rank, score, text, chunk_id, ...}]}.",
+)
+@click.option(
+    "--queries-file",
+    type=click.File("r", encoding="utf-8"),
+    metavar="FILE",
+    help="Run every line of FILE as a query ('-' for stdin); prints one JSON object per line.",
+)
 @_backend_options
-def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, council: Optional[str],
-              committee: Optional[str], since: Optional[str], until: Optional[str], sort: str,
-              fusion: Optional[str], as_json: bool, queries_file, backend: Optional[str],
-              milvus_uri: Optional[str], milvus_collection: Optional[str]) -> None:
+def query_cmd(
+    text: Optional[str],
+    index: Optional[str],
+    mode: str,
+    limit: int,
+    council: Optional[str],
+    committee: Optional[str],
+    since: Optional[str],
+    until: Optional[str],
+    sort: str,
+    fusion: Optional[str],
+    as_json: bool,
+    queries_file,
+    backend: Optional[str],
+    milvus_uri: Optional[str],
+    milvus_collection: Optional[str],
+) -> None:
     """Search the index for TEXT.
 
     \b
@@ -241,8 +341,10 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
         filters = Filters(council=council, committee=committee, since=since, until=until)
 
         def run(q_text: str):
-            return searcher.search(Query(text=q_text, mode=mode, limit=limit, filters=filters, sort=sort,
-                                         fusion=fusion), snippets=not (as_json or queries_file))
+            return searcher.search(
+                Query(text=q_text, mode=mode, limit=limit, filters=filters, sort=sort, fusion=fusion),
+                snippets=not (as_json or queries_file),
+            )
 
         if queries_file is not None:
             for line in queries_file:
@@ -282,8 +384,13 @@ def query_cmd(text: Optional[str], index: Optional[str], mode: str, limit: int, 
 @main.command("import")
 @click.argument("corpus", type=click.Choice(["limerick", "london-ontario", "cleveland", "kent"]))
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--data", "data_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of the shared corpora. Default: $MINSEARCH_DATA, else ../shared/data.")
+@click.option(
+    "--data",
+    "data_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the shared corpora. Default: $MINSEARCH_DATA, else ../shared/data.",
+)
 @click.option("--limit", type=click.IntRange(1), metavar="N", help="Only the first N documents.")
 def import_cmd(corpus: str, out: Path, data_dir: Optional[Path], limit: Optional[int]) -> None:
     """Turn a shared corpus into a JSON Lines file that `minsearch index` reads.
@@ -308,8 +415,13 @@ def import_cmd(corpus: str, out: Path, data_dir: Optional[Path], limit: Optional
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
 @_backend_options
-def status_cmd(index: Optional[str], as_json: bool, backend: Optional[str], milvus_uri: Optional[str],
-              milvus_collection: Optional[str]) -> None:
+def status_cmd(
+    index: Optional[str],
+    as_json: bool,
+    backend: Optional[str],
+    milvus_uri: Optional[str],
+    milvus_collection: Optional[str],
+) -> None:
     """Show the live index: generation, documents, chunks, model, size on disk, last indexed."""
     from dataclasses import asdict
 
@@ -338,15 +450,32 @@ def status_cmd(index: Optional[str], as_json: bool, backend: Optional[str], milv
 # -- serve -----------------------------------------------------------------------------------------
 @main.command("serve")
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. The default serves this machine only; 0.0.0.0 serves the network.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port).")
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="Requests served at the same time.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default serves this machine only; 0.0.0.0 serves the network.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Requests served at the same time."
+)
 @_backend_options
-def serve_cmd(index: Optional[str], host: str, port: int, threads: int, backend: Optional[str],
-              milvus_uri: Optional[str], milvus_collection: Optional[str]) -> None:
+def serve_cmd(
+    index: Optional[str],
+    host: str,
+    port: int,
+    threads: int,
+    backend: Optional[str],
+    milvus_uri: Optional[str],
+    milvus_collection: Optional[str],
+) -> None:
     """Serve the search page and JSON API (waitress) on http://HOST:PORT/.
 
     \b

@@ -6,6 +6,7 @@ so an installed minsearch finds it with :mod:`importlib.resources`, wherever sit
 Run from a source checkout (``PYTHONPATH=.``, or installed editable) there is no
 ``minsearch/web``: the folder is then the checkout's own ``web/``.
 """
+
 from __future__ import annotations
 
 import importlib.resources

@@ -2,6 +2,7 @@
 
 One line per request goes to stderr: ``METHOD /path?query STATUS MSms``.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -37,7 +38,8 @@ class RequestLog:
 
         target = environ.get("REQUEST_URI") or (  # as sent (waitress), else rebuilt
             (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "") or "/")
-            + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""))
+            + ("?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else "")
+        )
         target = target.replace("\n", "%0A").replace("\r", "%0D")  # one line per request, always
         if len(target) > 500:
             target = target[:500] + "…"
@@ -82,8 +84,13 @@ def check_host(host: str, port: int) -> None:
         raise MinsearchError(f"{host!r} is not an address to listen on ({reason})", param="host") from None
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads: int = 4,
-          ready: Optional[Callable[[str], None]] = None) -> None:
+def serve(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    threads: int = 4,
+    ready: Optional[Callable[[str], None]] = None,
+) -> None:
     """Serve until interrupted. Raises MinsearchError if there is no index or the port is taken."""
     from waitress import create_server
 
@@ -94,8 +101,14 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads
     app = create_app(settings)
     searcher = app.extensions["minsearch.searcher"]
     try:
-        server = create_server(RequestLog(app), host=host, port=port, threads=threads,
-                               ident="minsearch", clear_untrusted_proxy_headers=True)
+        server = create_server(
+            RequestLog(app),
+            host=host,
+            port=port,
+            threads=threads,
+            ident="minsearch",
+            clear_untrusted_proxy_headers=True,
+        )
     except OSError as e:
         searcher.close()
         raise MinsearchError(f"cannot listen on {host}:{port} ({e.strerror or e})", param="port") from None
@@ -117,6 +130,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads
         log.warning("minsearch: listening on %s, beyond this machine; the page has no login", host)
     if ready is not None:
         ready(url)
+
     def stop(signum, frame):  # SIGTERM (service managers, tests) stops as cleanly as Ctrl-C
         raise KeyboardInterrupt
 

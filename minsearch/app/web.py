@@ -10,6 +10,7 @@ friendly 500 page, never a traceback.
 
     app = create_app(load_settings(index_dir="index"))
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -27,17 +28,28 @@ from .resources import web_folders
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 # What the templates may call: labels, and the pure helpers of minsearch.app.present.
 TEMPLATE_GLOBALS: dict[str, Any] = {
-    "MODES": MODES, "SORTS": SORTS, "MODE_LABELS": present.MODE_LABELS, "SORT_LABELS": present.SORT_LABELS,
-    "nice_date": present.nice_date, "section_label": present.section_label, "count_text": present.count_text,
-    "found_by": present.found_by, "also_in": present.also_in, "marks": present.marks, "plural": present.plural,
-    "safe_link": present.safe_link, "url_with": url_with, "doc_url": doc_url, "similar_url": similar_url,
+    "MODES": MODES,
+    "SORTS": SORTS,
+    "MODE_LABELS": present.MODE_LABELS,
+    "SORT_LABELS": present.SORT_LABELS,
+    "nice_date": present.nice_date,
+    "section_label": present.section_label,
+    "count_text": present.count_text,
+    "found_by": present.found_by,
+    "also_in": present.also_in,
+    "marks": present.marks,
+    "plural": present.plural,
+    "safe_link": present.safe_link,
+    "url_with": url_with,
+    "doc_url": doc_url,
+    "similar_url": similar_url,
     "doc_href": doc_href,
 }
 
@@ -49,8 +61,9 @@ def create_app(settings: Optional[Settings] = None, searcher=None) -> Flask:
 
         searcher = Searcher(settings or load_settings())
     folders = web_folders()
-    app = Flask(__name__, template_folder=str(folders.templates), static_folder=str(folders.static),
-                static_url_path="/static")
+    app = Flask(
+        __name__, template_folder=str(folders.templates), static_folder=str(folders.static), static_url_path="/static"
+    )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["minsearch.searcher"] = searcher

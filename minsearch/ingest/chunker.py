@@ -5,6 +5,7 @@ non-breaking-space) lines, a bullet, or a numbered resolution. Headings ("Agenda
 "Minutes:", "Resolved:", "Supporting documents:") are not chunks; they become metadata:
 the agenda item ``title`` and the ``section`` of each paragraph.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,17 +29,22 @@ _NUMBERED = re.compile(r"^[\s\u00a0]*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4
 # Heading lines, matched on the whole (normalised) paragraph.
 _AGENDA_ITEM = re.compile(r"^(?:.*\s[-–]\s)?agenda item$", re.I)
 _MINUTES = re.compile(r"^minutes\s*:?$", re.I)
-_RESOLVED = re.compile(r"^(?:it\s+was\s+)?resolved\s*(?:[:–—-]\s*)?$|^(?:and\s+)?resolved\s+(?:that|unanimously)\s*:?$", re.I)
+_RESOLVED = re.compile(
+    r"^(?:it\s+was\s+)?resolved\s*(?:[:–—-]\s*)?$|^(?:and\s+)?resolved\s+(?:that|unanimously)\s*:?$", re.I
+)
 _SUPPORTING = re.compile(r"^supporting\s+documents?\s*:?", re.I)
 _CONTACTS = re.compile(r"^contacts?\s*:$", re.I)
 _RESOLVED_INLINE = re.compile(r"^(?:\d+[.)]?\s+)?(?:and\s+)?(?:it\s+was\s+)?resolved\b\s*[:–—-]?\s*", re.I)
-_RESOLUTION_THAT = re.compile(r"^(?:\d+[.)]?\s+)?That\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z])")
+_RESOLUTION_THAT = re.compile(
+    r"^(?:\d+[.)]?\s+)?That\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z])"
+)
 # Motions: "Proposed by X; Seconded by Y; And Resolved: ..." (Irish/UK), "Moved by X / Seconded by Y"
 # (eScribe), "Mr X proposed, and Mr Y seconded the motion that ..." (ModernGov printed minutes).
 _MOTION = re.compile(
     r"^(?:\(?\d{1,3}[.)]\)?\s+)?(?:(?:proposed|moved)\s+by\b|[^.;:]{2,80}?\bproposed,?\s+(?:and\s+)?[^.;:]{2,160}?\bseconded\b)",
     re.I,
 )
+
 
 def paragraphs(text: str) -> list[Para]:
     """Paragraph spans: blank-line blocks, further split at bullet and numbered lines."""
@@ -196,8 +202,11 @@ def _looks_line_broken(text: str) -> bool:
         return False
     short = sum(1 for ln in lines if len(ln) < 100 and not ln.rstrip().endswith((".", ":", ";")))
     # A sentence cut at the page width: a line without a closing mark, then one in lower case.
-    cut = sum(1 for a, b in zip(lines, lines[1:])
-              if not a.rstrip().endswith((".", ":", ";", "?", "!", '"', "”")) and b.lstrip()[:1].islower())
+    cut = sum(
+        1
+        for a, b in zip(lines, lines[1:])
+        if not a.rstrip().endswith((".", ":", ";", "?", "!", '"', "”")) and b.lstrip()[:1].islower()
+    )
     if len(lines) >= 40:
         return short / len(lines) > 0.6 or (cut / len(lines) > 0.15 and sorted(map(len, lines))[len(lines) // 2] < 120)
     # Shorter texts: only the unmistakable PDF-to-Markdown shape (a page rule or page number

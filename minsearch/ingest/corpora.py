@@ -9,6 +9,7 @@ Each importer yields records ``{"id", "text", "title", "council", "committee", "
 * ``cleveland``: The City Record (Cleveland, Ohio), one record per weekly issue.
 * ``kent``: Kent County Council printed minutes (text extracted from the PDFs).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -40,8 +41,10 @@ def import_hint(path: Path) -> Optional[str]:
         return None
     for name, corpus_folder in FOLDERS.items():
         if folder == corpus_folder:
-            return (f"it belongs to the shared corpus {name!r}: run `minsearch import {name} {name}.jsonl`, "
-                    f"then `minsearch index {name}.jsonl`")
+            return (
+                f"it belongs to the shared corpus {name!r}: run `minsearch import {name} {name}.jsonl`, "
+                f"then `minsearch index {name}.jsonl`"
+            )
     return None
 
 
@@ -76,10 +79,18 @@ def _clean_space(s: str) -> str:
     return re.sub(r"[\s\u00a0]+", " ", s or "").strip()
 
 
-def _record(rid: str, text: str, title: str = "", council: str = "", committee: str = "", date: str = "",
-            url: str = "") -> Record:
-    return {"id": rid, "text": text, "title": _clean_space(title), "council": council,
-            "committee": _clean_space(committee), "date": date or "", "url": url or ""}
+def _record(
+    rid: str, text: str, title: str = "", council: str = "", committee: str = "", date: str = "", url: str = ""
+) -> Record:
+    return {
+        "id": rid,
+        "text": text,
+        "title": _clean_space(title),
+        "council": council,
+        "committee": _clean_space(committee),
+        "date": date or "",
+        "url": url or "",
+    }
 
 
 # --- Limerick ----------------------------------------------------------------------------------
@@ -94,8 +105,12 @@ def limerick_committee(meeting_title: str) -> str:
     full = r"(?i)\b(?:full|ordinary|adjourned|special|annual|budget)?\s*meeting\s+of\s+limerick\s+city\s+and\s+county\s+council$"
     if re.search(full, t) and "policing" not in t.lower():
         return "Full Council"
-    t = re.sub(r"(?i)^(?:(?:monthly|special|adjourned|annual|budget|full|virtual)\s+)*"
-               r"meeting\s+(?:of|for|to\s+consider\s+.*?\s+for)\s+(?:the\s+)?", "", t)
+    t = re.sub(
+        r"(?i)^(?:(?:monthly|special|adjourned|annual|budget|full|virtual)\s+)*"
+        r"meeting\s+(?:of|for|to\s+consider\s+.*?\s+for)\s+(?:the\s+)?",
+        "",
+        t,
+    )
     t = re.sub(r"(?i)\s+meeting$|\s+meeting\b(?=\s+(?:of|for)\b)", "", t)
     t = re.sub(r"(?i)\b(committee)\s+committee\b", r"\1", t)
     t = re.sub(r"(?i)^limerick\s+city\s+and\s+county\s+council(?:['’]s)?\s+", "", t)
@@ -122,9 +137,15 @@ def import_limerick(data_dir: Path, limit: Optional[int] = None) -> Iterator[Rec
         stated = metadata_from_text(text).get("date")
         date = stated or normalise_date(str(rec.get("meeting_date") or "")) or ""
         rid = "limerick/" + re.sub(r"\.md$", "", _clean_space(rec["id"]).removeprefix("meetings/"))
-        yield _record(rid, text, title=rec.get("doc_title") or "", council=LIMERICK_COUNCIL,
-                      committee=limerick_committee(rec.get("meeting_title") or ""), date=date,
-                      url=rec.get("source_pdf_url") or "")
+        yield _record(
+            rid,
+            text,
+            title=rec.get("doc_title") or "",
+            council=LIMERICK_COUNCIL,
+            committee=limerick_committee(rec.get("meeting_title") or ""),
+            date=date,
+            url=rec.get("source_pdf_url") or "",
+        )
 
 
 # --- London, Ontario ---------------------------------------------------------------------------
@@ -187,8 +208,12 @@ def _london_items(items: dict, out: list[str], counter: list[int]) -> None:
 
 def london_meeting_text(m: dict) -> str:
     parts: list[str] = [_clean_space(m.get("title") or "Meeting")]
-    for label, key in (("Present", "present"), ("Also Present", "also_present"),
-                       ("Remote Attendance", "remote_attendance"), ("Absent", "absent")):
+    for label, key in (
+        ("Present", "present"),
+        ("Also Present", "also_present"),
+        ("Remote Attendance", "remote_attendance"),
+        ("Absent", "absent"),
+    ):
         names = [n for n in m.get(key) or [] if isinstance(n, str) and n.strip()]
         if names:
             parts.append(f"{label.upper()}: " + ", ".join(_clean_space(n) for n in names))
@@ -205,8 +230,15 @@ def import_london(data_dir: Path, limit: Optional[int] = None) -> Iterator[Recor
         path = str(rec.get("source_path") or "")
         rid = "london-ontario/" + re.sub(r"\.json$", "", path.removeprefix("data/"))
         committee = _clean_space(m.get("meeting_type") or "") or "Council"
-        yield _record(rid, london_meeting_text(m), title=m.get("title") or "", council=LONDON_COUNCIL,
-                      committee=committee, date=date, url=m.get("url") or "")
+        yield _record(
+            rid,
+            london_meeting_text(m),
+            title=m.get("title") or "",
+            council=LONDON_COUNCIL,
+            committee=committee,
+            date=date,
+            url=m.get("url") or "",
+        )
 
 
 # --- Cleveland ---------------------------------------------------------------------------------
@@ -215,8 +247,14 @@ def import_cleveland(data_dir: Path, limit: Optional[int] = None) -> Iterator[Re
     for rec in _jsonl_gz(folder / "city-record-2017-2018.jsonl.gz"):
         date = normalise_date(str(rec.get("issue_date") or "")) or ""
         rid = "cleveland/" + re.sub(r"\.txt$", "", str(rec["id"]))
-        yield _record(rid, rec.get("text") or "", title=f"The City Record {date}".strip(),
-                      council="City of Cleveland", committee="City Council", date=date)
+        yield _record(
+            rid,
+            rec.get("text") or "",
+            title=f"The City Record {date}".strip(),
+            council="City of Cleveland",
+            committee="City Council",
+            date=date,
+        )
 
 
 # --- Kent --------------------------------------------------------------------------------------
@@ -238,8 +276,14 @@ def import_kent(data_dir: Path, limit: Optional[int] = None) -> Iterator[Record]
         committee = guess.get("committee") or meta.get("committee") or metadata_from_text(text).get("committee", "")
         date = guess.get("date") or normalise_date(str(meta.get("meeting_date") or "")) or ""
         title = f"{committee} minutes, {date}".strip(", ") if committee else path.stem
-        yield _record("kent/" + path.stem, text, title=title, council=meta.get("council") or KENT_COUNCIL,
-                      committee=committee, date=date)
+        yield _record(
+            "kent/" + path.stem,
+            text,
+            title=title,
+            council=meta.get("council") or KENT_COUNCIL,
+            committee=committee,
+            date=date,
+        )
 
 
 CORPORA: dict[str, Callable[[Path, Optional[int]], Iterator[Record]]] = {

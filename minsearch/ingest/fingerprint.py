@@ -14,6 +14,7 @@ array operations instead of reading and comparing their texts:
 
 How close is close enough is decided at query time (:mod:`minsearch.ranking.duplicates`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -54,7 +55,10 @@ def fingerprint(text: str) -> Fingerprint:
     # (a * h + b) mod p, in two halves so that the products fit in 64 bits
     lo, hi = h & np.uint64(0xFFFFFFFF), h >> np.uint64(32)
     a_lo, a_hi = _A & np.uint64(0xFFFFFFFF), _A >> np.uint64(32)
-    mixed = (lo[:, None] * a_lo[None, :] + ((hi[:, None] * a_lo[None, :] + lo[:, None] * a_hi[None, :]) << np.uint64(32))
-             + _B[None, :]) % np.uint64(_PRIME)
+    mixed = (
+        lo[:, None] * a_lo[None, :]
+        + ((hi[:, None] * a_lo[None, :] + lo[:, None] * a_hi[None, :]) << np.uint64(32))
+        + _B[None, :]
+    ) % np.uint64(_PRIME)
     sketch = (mixed.min(axis=0) & np.uint64(0xFFFFFFFF)).astype("<u4").tobytes()
     return Fingerprint(exact & _MASK, sketch, len(words))

@@ -6,6 +6,7 @@ dropped; where the page marks its content (ModernGov ``#modgov`` / ``.mgContent`
 ``role="main"``), only that part is read.  Broken markup never raises: the standard library
 parser is lenient, and whatever text there is comes out.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,14 +21,67 @@ from .skip import SkipFile
 HTML_BUDGET = 30.0
 FEED_CHARS = 64 * 1024  # the parser is fed this much at a time, and the budget checked between
 
-_SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "form", "button", "select",
-         "option", "iframe", "svg", "canvas", "object", "embed", "head", "title", "aside", "menu"}
-_BLOCK = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
-          "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "blockquote", "pre", "address",
-          "figure", "figcaption", "details", "summary", "hr", "caption", "center", "fieldset", "legend", "body"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "form",
+    "button",
+    "select",
+    "option",
+    "iframe",
+    "svg",
+    "canvas",
+    "object",
+    "embed",
+    "head",
+    "title",
+    "aside",
+    "menu",
+}
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "blockquote",
+    "pre",
+    "address",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "hr",
+    "caption",
+    "center",
+    "fieldset",
+    "legend",
+    "body",
+}
 _CELL = {"td", "th"}
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-         "track", "wbr"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 _CHROME = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|breadcrumbs?|menu|skip|cookie|banner|masthead|sidebar|"
     r"site-?header|site-?footer|footer|header|share|social|search|mgBreadCrumbs|mgLinks|mgSideBar|"

@@ -19,6 +19,7 @@ the seeds; see ``tests/test_kinds.py``.
 ... / Yeas: ... / Motion Passed (5 to 0)") into its procedural head, its substance and its
 procedural tail, so that the motion's words are ranked on their own.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,11 @@ _HONORIFIC = re.compile(
 _INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$|^\([A-Z]{1,2}\)$")
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’\-]*\.?|(?:O['’]|Mc|Mac|Ó|Ní|Nic|de|van|von|der|le|la|di|da)[\w'’\-]*)$")
 _LIST_SPLIT = re.compile(r"\s*(?:[,;]|\band\b|&)\s*")
-_LIST_NOISE = re.compile(r"\((?:chair|vice[-\s]?chair|chairman|chairperson|\d+|[A-Z]{1,2})\)"
-                         r"|\bM\.C\.C\.|\bMCC\b|\bOBE\b|\bMBE\b|\bCBE\b", re.I)
+_LIST_NOISE = re.compile(
+    r"\((?:chair|vice[-\s]?chair|chairman|chairperson|\d+|[A-Z]{1,2})\)"
+    r"|\bM\.C\.C\.|\bMCC\b|\bOBE\b|\bMBE\b|\bCBE\b",
+    re.I,
+)
 
 
 def _name_item(item: str) -> bool:
@@ -99,18 +103,24 @@ _TALLY_START = re.compile(
     r"in\s+favou?r|opposed|conflict)\s*(?:\(\s*\d+\s*\))?\s*(?:[:\-–—]|\b(?=\s*(?:\(|\d|none\b|nil\b|[A-Z])))",
     re.I,
 )
-_RESULT_TAIL = (r"(?:\s+(?:unanimously|as\s+amended|without\s+dissent|nem\.?\s*con\.?|on\s+a\s+(?:show\s+of\s+hands|"
-                r"recorded\s+vote|division)|by\s+\d+\s+votes?\s+to\s+\d+|\(\s*\d+\s+to\s+\d+\s*\)|\(\s*\d+\s*[-–]\s*\d+\s*\)))*"
-                r"\s*[.;,]?$")
+_RESULT_TAIL = (
+    r"(?:\s+(?:unanimously|as\s+amended|without\s+dissent|nem\.?\s*con\.?|on\s+a\s+(?:show\s+of\s+hands|"
+    r"recorded\s+vote|division)|by\s+\d+\s+votes?\s+to\s+\d+|\(\s*\d+\s+to\s+\d+\s*\)|\(\s*\d+\s*[-–]\s*\d+\s*\)))*"
+    r"\s*[.;,]?$"
+)
 _RESULT = re.compile(
     r"^(?:the\s+)?(?:main\s+|substantive\s+|original\s+|amended\s+)?(?:motion|amendment|recommendation|resolution|question)?"
-    r"\s*(?:(?:was|is)\s+)?(?:declared\s+)?(?:passed|carried|failed|lost|defeated|fell|adopted|agreed|withdrawn)" + _RESULT_TAIL
-    + r"|^(?:the\s+)?(?:motion|amendment|question)\s+(?:was\s+)?put(?:\s+to\s+the\s+vote)?" + _RESULT_TAIL
+    r"\s*(?:(?:was|is)\s+)?(?:declared\s+)?(?:passed|carried|failed|lost|defeated|fell|adopted|agreed|withdrawn)"
+    + _RESULT_TAIL
+    + r"|^(?:the\s+)?(?:motion|amendment|question)\s+(?:was\s+)?put(?:\s+to\s+the\s+vote)?"
+    + _RESULT_TAIL
     + r"|^(?:the\s+)?[\w\s]{0,30}\bdeclared\s+the\s+(?:motion|amendment|resolution)"
     r"\s+(?:carried|lost|passed|defeated)" + _RESULT_TAIL,
     re.I,
 )
-_COUNT = re.compile(r"\(\s*\d+\s+to\s+\d+\s*\)|\b\d+\s+(?:votes?\s+)?(?:for|in\s+favou?r)\b.{0,20}\b\d+\s+against\b", re.I)
+_COUNT = re.compile(
+    r"\(\s*\d+\s+to\s+\d+\s*\)|\b\d+\s+(?:votes?\s+)?(?:for|in\s+favou?r)\b.{0,20}\b\d+\s+against\b", re.I
+)
 _VOTE_TAKEN = re.compile(
     r"^(?:a\s+)?(?:recorded\s+|roll[-\s]call\s+|show\s+of\s+hands\s+)?vote\s+(?:was\s+)?(?:taken|held|called)|"
     r"^on\s+(?:a|being\s+put\s+to\s+the)\s+(?:recorded\s+)?(?:vote|division|show\s+of\s+hands)|^the\s+result\s+of\s+the\s+vote|"
@@ -124,7 +134,9 @@ _MOVER = re.compile(
     r"(?:and\s+)?(?:the\s+)?(?:motion|amendment)\s+(?:was\s+)?seconded)\b\s*:?",
     re.I,
 )
-_MOVER_LINE = re.compile(r"^\s*(?:(?:it\s+was\s+)?(?:moved|motioned|proposed|seconded)\s+by\b|motion\s+made\s+by\b)", re.I)
+_MOVER_LINE = re.compile(
+    r"^\s*(?:(?:it\s+was\s+)?(?:moved|motioned|proposed|seconded)\s+by\b|motion\s+made\s+by\b)", re.I
+)
 _MOVER_VERB = re.compile(r"\b(?:proposed|seconded|moved)\b(?:\s+the\s+(?:motion|amendment|proposal))?", re.I)
 # Chair changes: "At 4:10 PM, Deputy Mayor S. Lewis places Councillor E. Peloza in the Chair".
 _CHAIR = re.compile(
@@ -162,7 +174,8 @@ _SIGNOFF = re.compile(
 # Words of meeting procedure: a motion made only of these is about the meeting, not a topic.
 # Universal vocabulary of standing orders (adjourn, agenda, minutes, delegation status, closed
 # session, suspend the rules), not any one council's phrasing.
-_PROCEDURE_WORDS = frozenset("""
+_PROCEDURE_WORDS = frozenset(
+    """
 a an the that this these those it its be is are was were been being to of for and or as at by from in on with exception
 be approved approve approves approval adopted adopt adopts adoption received receive receives noted note notes
 confirmed confirm confirms signed sign read taken circulated correct record true accurate previous last next
@@ -179,7 +192,8 @@ original amended amend further debate paragraph put question elected elect elect
 yeas nays ayes noes yea nay full messrs
 nominations other under constitution resolve conclude concluded
 first second third reading readings bill bills enacted enact passed
-""".split())
+""".split()
+)
 
 
 def _content_words(text: str) -> list[str]:
@@ -242,9 +256,11 @@ def _is_tally(t: str) -> bool:
     if not (_TALLY_START.match(rest) or _RESULT.match(rest) or _COUNT.search(rest[:40])):
         return False
     # Each part after a tally label must be names, counts or a result.
-    parts = re.split(r"(?i)(?=\b(?:yeas?|nays?|ayes?|noes|for|against|abstain\w*|abstentions?|recused|absent|"
-                     r"not\s+voting|motion\s+(?:passed|carried|failed|lost|defeated)|carried|lost)\b\s*(?:\(\s*\d+\s*\))?\s*[:\-–—(]?)",
-                     rest)
+    parts = re.split(
+        r"(?i)(?=\b(?:yeas?|nays?|ayes?|noes|for|against|abstain\w*|abstentions?|recused|absent|"
+        r"not\s+voting|motion\s+(?:passed|carried|failed|lost|defeated)|carried|lost)\b\s*(?:\(\s*\d+\s*\))?\s*[:\-–—(]?)",
+        rest,
+    )
     for p in parts:
         p = p.strip()
         if not p:
@@ -260,10 +276,12 @@ def _is_tally(t: str) -> bool:
 def _is_attendance(t: str) -> bool:
     m = _ATTENDANCE_LABEL.match(t)
     if m:
-        body = t[m.end():]
+        body = t[m.end() :]
         # "PRESENT: D. Ferreira, H. McAlister ..." / "Absent: Mayor Jackson, Directors Dumas, and Nichols."
         # may carry several labels in a row ("Present: ... Absent: ...").
-        parts = re.split(r"(?i)\b(?:also\s+present|present|absent|regrets|remote\s+attendance|in\s+attendance)\s*[:.\-–]", body)
+        parts = re.split(
+            r"(?i)\b(?:also\s+present|present|absent|regrets|remote\s+attendance|in\s+attendance)\s*[:.\-–]", body
+        )
         return all(_is_name_list(p, 0.5) or len(p.split()) <= 2 for p in parts)
     if _ATTENDANCE_SENTENCE.search(t) and len(t.split()) <= 80:
         return True
@@ -272,13 +290,34 @@ def _is_attendance(t: str) -> bool:
 
 
 def _is_mover_only(t: str) -> bool:
-    """"Moved by X Seconded by Y", "The motion was seconded by Councillor Keary.",
+    """ "Moved by X Seconded by Y", "The motion was seconded by Councillor Keary.",
     "Proposed by Councillor Collins (M); Seconded by Councillor Sheahan (J);"."""
     if not (_MOVER.search(t) or _MOVER_VERB.search(t)):
         return False
     rest = _content_words(_strip_movers(t))
-    rest = [w for w in rest if w not in ("the", "motion", "amendment", "proposal", "and", "this", "was", "were",
-                                         "it", "by", "also", "duly", "unanimously", "agreed", "generally", "which")]
+    rest = [
+        w
+        for w in rest
+        if w
+        not in (
+            "the",
+            "motion",
+            "amendment",
+            "proposal",
+            "and",
+            "this",
+            "was",
+            "were",
+            "it",
+            "by",
+            "also",
+            "duly",
+            "unanimously",
+            "agreed",
+            "generally",
+            "which",
+        )
+    ]
     return len(rest) <= 1
 
 
@@ -303,8 +342,15 @@ def classify(text: str, title: str = "") -> Kind:
         return "procedure"
     if n <= 60 and _is_mover_only(t):
         return "procedure"
-    if n <= 60 and (_MOVER.search(t) or low.startswith(("that", "motion to", "it was agreed", "resolved", "and resolved"))
-                    or _RESULT.search(t)) and is_procedural_motion(t):
+    if (
+        n <= 60
+        and (
+            _MOVER.search(t)
+            or low.startswith(("that", "motion to", "it was agreed", "resolved", "and resolved"))
+            or _RESULT.search(t)
+        )
+        and is_procedural_motion(t)
+    ):
         return "procedure"
     if n <= 12 and _SIGNOFF.match(t):
         return "procedure"
@@ -320,9 +366,15 @@ def classify(text: str, title: str = "") -> Kind:
     # --- heading ---
     if title and _same(t, title):
         return "heading"
-    if n <= 30 and re.match(r"(?i)^(?:the\s+)?(?:\d+(?:st|nd|rd|th)\s+|(?:special|annual|ordinary|regular|inaugural|"
-                            r"adjourned|monthly|budget|virtual)\s+)*(?:meeting|minutes|proceedings)\s+of\b", t) \
-            and not re.search(r"(?i)\b(?:were|was)\s+(?:noted|approved|adopted|confirmed|received|agreed)\b", t):
+    if (
+        n <= 30
+        and re.match(
+            r"(?i)^(?:the\s+)?(?:\d+(?:st|nd|rd|th)\s+|(?:special|annual|ordinary|regular|inaugural|"
+            r"adjourned|monthly|budget|virtual)\s+)*(?:meeting|minutes|proceedings)\s+of\b",
+            t,
+        )
+        and not re.search(r"(?i)\b(?:were|was)\s+(?:noted|approved|adopted|confirmed|received|agreed)\b", t)
+    ):
         return "heading"
     if n <= 12 and _all_caps(t) and not t.rstrip().endswith((".", "?", "!")):
         return "heading"
@@ -351,8 +403,9 @@ def _bare_names(t: str) -> bool:
     items = [i for i in _LIST_SPLIT.split(_LIST_NOISE.sub(" ", t)) if i.strip(" .:")]
     if len(items) < 3 or names_share(t) < 0.8:
         return False
-    marked = sum(1 for i in items if any(_INITIAL.match(w) or _HONORIFIC.match(w) for w in i.split())
-                 or len(i.split()) == 1)
+    marked = sum(
+        1 for i in items if any(_INITIAL.match(w) or _HONORIFIC.match(w) for w in i.split()) or len(i.split()) == 1
+    )
     return marked >= len(items) / 2
 
 
@@ -373,6 +426,7 @@ def _all_caps(s: str) -> bool:
 # "And Resolved:" introduces the resolution that follows: it stays with it.
 _RESOLVES = re.compile(r"^(?:and\s+)?(?:it\s+was\s+)?resolved\b", re.I)
 
+
 def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
     """Line ranges ``[(first, stop, kind), ...]`` of a multi-line paragraph that should be chunks of their own.
 
@@ -387,9 +441,15 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
     n = len(lines)
     if n < 2:
         return [(0, n, None)]
-    proc = [not ln or (len(ln.split()) <= 80 and not _RESOLVES.match(ln)
-                       and (classify(ln) == "procedure" or _VOTE_TAKEN.match(ln) is not None))
-            for ln in lines]
+    proc = [
+        not ln
+        or (
+            len(ln.split()) <= 80
+            and not _RESOLVES.match(ln)
+            and (classify(ln) == "procedure" or _VOTE_TAKEN.match(ln) is not None)
+        )
+        for ln in lines
+    ]
     if all(proc):
         return [(0, n, "procedure")]
     i = 0
@@ -399,8 +459,12 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
     while k > i and proc[k - 1]:
         k -= 1
     # The tail must begin where a tally or result begins, not in the middle of a wrapped name list.
-    while k < n and not (_TALLY_START.match(_ENUM.sub("", lines[k])) or _RESULT.match(lines[k])
-                         or _VOTE_TAKEN.match(lines[k]) or _is_attendance(lines[k])):
+    while k < n and not (
+        _TALLY_START.match(_ENUM.sub("", lines[k]))
+        or _RESULT.match(lines[k])
+        or _VOTE_TAKEN.match(lines[k])
+        or _is_attendance(lines[k])
+    ):
         k += 1
     parts: list[tuple[int, int, Optional[Kind]]] = [(0, i, "procedure"), (i, k, None), (k, n, "procedure")]
     return [p for p in parts if p[1] > p[0]]

@@ -7,6 +7,7 @@ Sidecar manifests (documented in the README):
 
 Values from a manifest win over what is guessed from the text, so a publisher can always correct us.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,26 @@ MANIFEST_NAME = "manifest.json"
 META_SUFFIX = ".meta.json"
 META_KEYS = ("doc_id", "council", "committee", "date", "url", "title")
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 
@@ -128,7 +146,9 @@ _COMMITTEE_WORDS = (
 )
 _SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "at", "to", "a", "an", "&"}
 _FILE_NAME = re.compile(r"^(?P<a>.*?)[\s_.-]*(?P<date>\d{4}-\d{2}-\d{2})[\s_.-]*(?P<b>.*)$")
-_HEADER_END = re.compile(r"^\s*(?:\*\*)?\s*(?:members\s+)?present\b|^\s*\(?item\s+1\)?\s*$|^\s*(?:\*\*)?1\.", re.I | re.M)
+_HEADER_END = re.compile(
+    r"^\s*(?:\*\*)?\s*(?:members\s+)?present\b|^\s*\(?item\s+1\)?\s*$|^\s*(?:\*\*)?1\.", re.I | re.M
+)
 _HELD = re.compile(r"\bheld\b(?:[^.]|\.(?=\d)|\b[A-Z]\.){0,240}", re.I)
 _MEETING_OF = re.compile(
     r"\b(?:minutes\s+(?:of\s+(?:proceedings\s+)?)?(?:at\s+|of\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?meeting\s+of|"
@@ -140,9 +160,7 @@ _COUNCIL_NAME = re.compile(
     r"Unitary|Regional)\s+)*(?:and\s+County\s+|and\s+City\s+)?Council$",
     re.I,
 )
-_DMY_LOOSE = re.compile(
-    r"\b(\d{1,2})\s*(?:st|nd|rd|th|™|[\"“”'’])?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b", re.I
-)
+_DMY_LOOSE = re.compile(r"\b(\d{1,2})\s*(?:st|nd|rd|th|™|[\"“”'’])?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b", re.I)
 
 
 def smart_title(text: str) -> str:
@@ -172,8 +190,11 @@ def metadata_from_name(name: str) -> dict:
         out["date"] = iso
     words = (m.group("a") or m.group("b") or "").strip(" _.-")
     words = re.sub(r"[_-]+", " ", words).strip()
-    if (words and re.fullmatch(r"[A-Za-z][A-Za-z &']{2,80}", words)
-            and not re.fullmatch(r"(?i)minutes?|agenda|doc(?:ument)?", words)):
+    if (
+        words
+        and re.fullmatch(r"[A-Za-z][A-Za-z &']{2,80}", words)
+        and not re.fullmatch(r"(?i)minutes?|agenda|doc(?:ument)?", words)
+    ):
         words = re.sub(r"(?i)\s*\bminutes?\b\s*", " ", words).strip()
         if words:
             out["committee"] = smart_title(words.upper()) if words.islower() else words
@@ -214,8 +235,10 @@ def metadata_from_text(text: str) -> dict:
         for ln in lines[:12]:
             if len(ln) <= 90:
                 iso = _date_in(ln)
-                if iso and not ln.endswith(".") and re.search(
-                    r"(?i:minutes|meeting|committee|council|panel|board|cabinet)|[A-Z]{4}", ln
+                if (
+                    iso
+                    and not ln.endswith(".")
+                    and re.search(r"(?i:minutes|meeting|committee|council|panel|board|cabinet)|[A-Z]{4}", ln)
                 ):
                     out["date"] = iso
                     break
@@ -231,8 +254,11 @@ def metadata_from_text(text: str) -> dict:
     if mo:
         body = mo.group("body").strip()
         body = re.split(r"\s+(?:held|on|at|in)\s+", body, maxsplit=1)[0]
-        if (_COUNCIL_NAME.match(body) and len(body.split()) >= 3
-                and not re.match(r"(?i)(?:county|city|borough|district)\s+council$", body)):
+        if (
+            _COUNCIL_NAME.match(body)
+            and len(body.split()) >= 3
+            and not re.match(r"(?i)(?:county|city|borough|district)\s+council$", body)
+        ):
             out.setdefault("council", smart_title(body))
         elif 2 <= len(body) <= 100:
             out["committee"] = smart_title(body)

@@ -4,6 +4,7 @@ Every failure is a :class:`SkipFile` with a one-line reason: truncated, encrypte
 no text layer at all (a scan).  Paragraphs are rebuilt later by
 :func:`minsearch.ingest.structure.rebuild_paragraphs` (the chunker calls it for PDFs).
 """
+
 from __future__ import annotations
 
 import io
@@ -41,8 +42,18 @@ def pdf_text(data: bytes) -> str:
             warnings.simplefilter("ignore")
             try:
                 reader = PdfReader(io.BytesIO(data[start:]), strict=False)
-            except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                    RecursionError, OSError, AssertionError, NotImplementedError) as e:
+            except (
+                PdfReadError,
+                ValueError,
+                KeyError,
+                TypeError,
+                AttributeError,
+                IndexError,
+                RecursionError,
+                OSError,
+                AssertionError,
+                NotImplementedError,
+            ) as e:
                 raise SkipFile(f"corrupt PDF ({_reason(e)})") from None
             except Exception as e:  # noqa: BLE001 (pypdf raises many kinds on broken input)
                 raise SkipFile(f"corrupt PDF ({_reason(e)})") from None

@@ -3,6 +3,7 @@
 Every problem with one file becomes a :class:`Skipped` with a one-line reason; the run goes on.
 Supported formats: plain text (the seed format), HTML, PDF and JSON Lines records.
 """
+
 from __future__ import annotations
 
 import errno
@@ -66,7 +67,8 @@ class SourceFile:
 # (without one extension), any case. "notes.md" but not "notes-of-meeting-2021.txt" (a UK name
 # for minutes).
 _NOT_MINUTES = re.compile(
-    r"(?i)(readme|source|license|licence|copying|changelog|contributing|authors|notes|todo)(\.[^.]*)?")
+    r"(?i)(readme|source|license|licence|copying|changelog|contributing|authors|notes|todo)(\.[^.]*)?"
+)
 
 
 def not_minutes(path: Path) -> Optional[str]:
@@ -86,8 +88,9 @@ def check_paths(paths: Iterable[Union[str, Path]]) -> None:
             raise MinsearchError(f"{p}: no such file or folder")
 
 
-def iter_source_files(paths: Iterable[Union[str, Path]],
-                      follow_symlinks: bool = False) -> Iterator[Union[SourceFile, Skipped]]:
+def iter_source_files(
+    paths: Iterable[Union[str, Path]], follow_symlinks: bool = False
+) -> Iterator[Union[SourceFile, Skipped]]:
     """Files under ``paths`` in a stable order; folders are walked, and what is not read is reported.
 
     Symbolic links are followed when they point within the folders (or files) given, or anywhere
@@ -140,11 +143,14 @@ def _link_problem(e: OSError) -> str:
     return f"symbolic link that cannot be followed ({e.strerror})"
 
 
-def _walk(folder: Path, root: Path, seen: set, roots: list[Path],
-          follow_symlinks: bool) -> Iterator[Union[SourceFile, Skipped]]:
+def _walk(
+    folder: Path, root: Path, seen: set, roots: list[Path], follow_symlinks: bool
+) -> Iterator[Union[SourceFile, Skipped]]:
     """Depth first, in name order, with a stack of its own: folders nested 1,000 deep made the
     recursive walk raise RecursionError and abort the whole run."""
-    stack: list[Iterator[Union[SourceFile, Skipped, Path]]] = [_folder_entries(folder, seen, roots, follow_symlinks, root)]
+    stack: list[Iterator[Union[SourceFile, Skipped, Path]]] = [
+        _folder_entries(folder, seen, roots, follow_symlinks, root)
+    ]
     while stack:
         item = next(stack[-1], None)
         if item is None:
@@ -155,8 +161,9 @@ def _walk(folder: Path, root: Path, seen: set, roots: list[Path],
             yield item
 
 
-def _folder_entries(folder: Path, seen: set, roots: list[Path], follow_symlinks: bool,
-                    root: Path) -> Iterator[Union[SourceFile, Skipped, Path]]:
+def _folder_entries(
+    folder: Path, seen: set, roots: list[Path], follow_symlinks: bool, root: Path
+) -> Iterator[Union[SourceFile, Skipped, Path]]:
     """What one folder holds: files to read, things skipped, and sub-folders (as Paths) to walk."""
     try:
         st = folder.stat()
@@ -191,8 +198,11 @@ def _folder_entries(folder: Path, seen: set, roots: list[Path], follow_symlinks:
                     continue
                 if not follow_symlinks and not any(target == r or target.is_relative_to(r) for r in roots):
                     # A link to /etc/passwd (or a file only root may read) must not be indexed and served.
-                    yield Skipped(str(path), f"symbolic link to {target}, outside the folders being indexed "
-                                             f"(pass --follow-symlinks to index it)")
+                    yield Skipped(
+                        str(path),
+                        f"symbolic link to {target}, outside the folders being indexed "
+                        f"(pass --follow-symlinks to index it)",
+                    )
                     continue
                 if stat.S_ISDIR(target_st.st_mode):
                     yield path
@@ -311,9 +321,14 @@ def _read_source(src: SourceFile, manifest_cache: dict | None) -> list[Document]
     if fmt == "binary":
         raise SkipFile("binary file, not minutes text")
     if fmt == "gzip":  # (a shared corpus's file: read_source adds the `minsearch import` to run instead)
-        raise SkipFile("gzip-compressed" + ("" if import_hint(path) else
-                                            ": minsearch reads JSON Lines (.jsonl), not .jsonl.gz; decompress it "
-                                            "first (gunzip -k)"))
+        raise SkipFile(
+            "gzip-compressed"
+            + (
+                ""
+                if import_hint(path)
+                else ": minsearch reads JSON Lines (.jsonl), not .jsonl.gz; decompress it first (gunzip -k)"
+            )
+        )
     limit = MAX_JSONL_BYTES if fmt == "jsonl" else MAX_FILE_BYTES
     if size > limit:
         raise SkipFile(f"too large ({size / 2**20:.1f} MiB; the limit for {fmt} is {limit / 2**20:.0f} MiB)")

@@ -14,6 +14,7 @@ Spans are real character offsets into the document text.  A rebuilt paragraph's 
 text of its kept lines (page furniture between them left out), so ``Para.text`` reads cleanly
 while ``start``/``end`` still cover the paragraph in the document.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,9 @@ _ITEM_MARK = re.compile(r"^\s*\(\s*item\s+(\d{1,3}[a-z]?)\s*\)\s*$", re.I)
 _NUM_LABEL = re.compile(r"^\s*\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\)?\s*$")  # "1." "(a)" alone
 _NUM_START = re.compile(r"^\s*\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\)?(?:\s|$)")
 _MOTION_START = re.compile(r"^\s*(?:proposed\s+by|moved\s+by)\b", re.I)
-_MOTION_CONT = re.compile(r"^\s*(?:seconded\s+by|and\s+(?:it\s+was\s+)?resolved|resolved\s*[:–—-]?\s*$|carried\b)", re.I)
+_MOTION_CONT = re.compile(
+    r"^\s*(?:seconded\s+by|and\s+(?:it\s+was\s+)?resolved|resolved\s*[:–—-]?\s*$|carried\b)", re.I
+)
 _RESOLVED_START = re.compile(r"^\s*(?:it\s+was\s+)?resolved\b", re.I)
 _LABEL = re.compile(r"^\s*[A-Z][A-Z ,&/()'’-]{2,40}:")  # PRESENT:, IN ATTENDANCE:, REPLY:
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
@@ -246,9 +249,7 @@ def _all_caps(s: str) -> bool:
 # --- agenda items ------------------------------------------------------------------------------
 _ITEM_IN_PARA = re.compile(r"\(\s*item\s+(\d{1,3}[a-z]?)\s*\)", re.I)
 _LEAD_NUMBER = re.compile(r"^\s*(?:\*\*)?\(?(\d{1,3})[.)]\)?(?:\*\*)?\s*")
-_MINUTE_HEAD = re.compile(
-    r"^\s*minute\s+(?:no\.?\s*)?(\d+)(?:\s*/\s*(\d{2,4}))?\s*[:.–—-]?\s*(.*)$", re.I | re.S
-)
+_MINUTE_HEAD = re.compile(r"^\s*minute\s+(?:no\.?\s*)?(\d+)(?:\s*/\s*(\d{2,4}))?\s*[:.–—-]?\s*(.*)$", re.I | re.S)
 _NUMBERED_HEAD = re.compile(r"^\s*(?:\*\*)?(\d{1,3})[.)](?:\*\*)?\s+(.+)$", re.S)
 _NOT_A_TITLE = re.compile(r"^(?:it\s+was\s+|and\s+)?resolved\b|^(?:proposed|moved|seconded)\b|^that\b", re.I)
 
@@ -283,9 +284,14 @@ def _items_by_marker(text: str, paras: list[Para]) -> list[_Head]:
         m = _ITEM_IN_PARA.search(t)
         if not m or m.start() > 300:
             continue
-        before, after = t[: m.start()].strip(), t[m.end():].strip()
+        before, after = t[: m.start()].strip(), t[m.end() :].strip()
         first, count = i, 1
-        if not before and i > 0 and len(paras[i - 1].text) <= 200 and not (heads and heads[-1][0] + heads[-1][1] > i - 1):
+        if (
+            not before
+            and i > 0
+            and len(paras[i - 1].text) <= 200
+            and not (heads and heads[-1][0] + heads[-1][1] > i - 1)
+        ):
             first, count, before = i - 1, 2, _clean(paras[i - 1].text)
         rest: list[Para] = []
         if after:
@@ -301,10 +307,10 @@ def _tail_para(text: str, p: Para) -> Para:
     m = _ITEM_IN_PARA.search(raw)
     if m is None:
         return p
-    start = p.start + m.end() if text[p.start:p.end] == raw else p.start
+    start = p.start + m.end() if text[p.start : p.end] == raw else p.start
     while start < p.end and text[start].isspace():
         start += 1
-    return Para(start, p.end, raw[m.end():])
+    return Para(start, p.end, raw[m.end() :])
 
 
 def _items_by_minute_no(text: str, paras: list[Para]) -> list[_Head]:
@@ -385,6 +391,6 @@ def _assemble(paras: list[Para], heads: list[_Head]) -> list[tuple[str, list[Par
         out.append(("", preamble))
     for n, (idx, count, title, rest) in enumerate(heads):
         stop = heads[n + 1][0] if n + 1 < len(heads) else len(paras)
-        body = list(rest) + paras[idx + count: stop]
+        body = list(rest) + paras[idx + count : stop]
         out.append((title, body))
     return out

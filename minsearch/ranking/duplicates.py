@@ -7,6 +7,7 @@ have at least :data:`MIN_WORDS` words, similar lengths, and MinHash sketches est
 least ``min_jaccard`` of their word pairs are shared (near-identical: a changed date, "(as
 amended)"). See :mod:`minsearch.ingest.fingerprint`.
 """
+
 from __future__ import annotations
 
 from typing import Optional, Sequence
@@ -17,6 +18,7 @@ from ..model import ChunkMeta
 
 MIN_WORDS = 12  # below this, a SimHash says too little: only identical short texts collapse
 MIN_LENGTH_RATIO = 0.8
+
 
 def same_text(a: ChunkMeta, b: ChunkMeta, min_jaccard: float = 0.8) -> bool:
     """Are ``a`` and ``b`` the same paragraph printed twice?"""
@@ -63,8 +65,9 @@ def repeats(ids: Sequence[str], meta: dict[str, ChunkMeta], min_jaccard: float =
     return out
 
 
-def collapse(order: Sequence[str], meta: dict[str, ChunkMeta], min_jaccard: float = 0.8,
-             neighbours: Optional[Neighbours] = None) -> list[tuple[str, list[str]]]:
+def collapse(
+    order: Sequence[str], meta: dict[str, ChunkMeta], min_jaccard: float = 0.8, neighbours: Optional[Neighbours] = None
+) -> list[tuple[str, list[str]]]:
     """``order`` with repeats folded into the first (best placed) copy: [(chunk_id, [copies])].
 
     ``neighbours``: :func:`repeats` of a superset of ``order``, if already known."""

@@ -6,6 +6,7 @@
 * Weighted score fusion: each list min-max normalised to [0, 1] over its candidates, then
   ``alpha * semantic + (1 - alpha) * keyword``; a chunk missing from a list scores 0 there.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,8 +46,15 @@ def weighted(keyword: Ranked, semantic: Ranked, alpha: float = 0.5) -> dict[str,
     return {c: alpha * sn.get(c, 0.0) + (1 - alpha) * kn.get(c, 0.0) for c in kn.keys() | sn.keys()}
 
 
-def fuse(keyword: Ranked, semantic: Ranked, method: str = "rrf", *, k: int = 60, alpha: float = 0.5,
-         keyword_weight: float = 1.0) -> list[Fused]:
+def fuse(
+    keyword: Ranked,
+    semantic: Ranked,
+    method: str = "rrf",
+    *,
+    k: int = 60,
+    alpha: float = 0.5,
+    keyword_weight: float = 1.0,
+) -> list[Fused]:
     """One list, best first."""
     if method == "rrf":
         scores = rrf(keyword, semantic, k, keyword_weight)

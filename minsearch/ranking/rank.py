@@ -19,6 +19,7 @@ The only place that decides what counts as a match and in what order matches com
 4. **Repeats collapse** into their best-placed copy, which lists the others (``also``).
 5. **Order**: by relevance, or newest meeting first among the matches.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,12 +58,24 @@ class RankParams:
 def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
     """The ranking knobs of ``settings`` (``fusion`` overrides the configured method)."""
     s = settings
-    return RankParams(fusion=fusion or s.fusion, rrf_k=s.rrf_k, alpha=s.alpha, exact_boost=s.exact_boost,
-                      semantic_floor=s.semantic_floor, relative_floor=s.relative_floor, min_coverage=s.min_coverage,
-                      relative_coverage=s.relative_coverage, match_words=s.match_words,
-                      confident_floor=s.confident_floor, confident_coverage=s.confident_coverage,
-                      confident_words=s.confident_words, joint_floor=s.joint_floor, joint_coverage=s.joint_coverage,
-                      procedure_penalty=s.procedure_penalty, duplicate_jaccard=s.duplicate_jaccard)
+    return RankParams(
+        fusion=fusion or s.fusion,
+        rrf_k=s.rrf_k,
+        alpha=s.alpha,
+        exact_boost=s.exact_boost,
+        semantic_floor=s.semantic_floor,
+        relative_floor=s.relative_floor,
+        min_coverage=s.min_coverage,
+        relative_coverage=s.relative_coverage,
+        match_words=s.match_words,
+        confident_floor=s.confident_floor,
+        confident_coverage=s.confident_coverage,
+        confident_words=s.confident_words,
+        joint_floor=s.joint_floor,
+        joint_coverage=s.joint_coverage,
+        procedure_penalty=s.procedure_penalty,
+        duplicate_jaccard=s.duplicate_jaccard,
+    )
 
 
 @dataclass
@@ -90,6 +103,8 @@ _PROCEDURE_QUERY = re.compile(
 )
 ASKED = "asked"  # the query's words ask about procedure
 NAMES = "names"  # its best keyword matches are mostly procedure (a member's name)
+
+
 def about_procedure(text: str, keyword: list[tuple[str, float]], meta: dict[str, ChunkMeta]) -> Optional[str]:
     """Is the query about procedure? :data:`ASKED` when its words say so ("how did X vote"),
     :data:`NAMES` when most of its best keyword matches are procedure (a councillor's name appears
@@ -146,15 +161,21 @@ def rank(
     floor = max(params.semantic_floor, best_cos - params.relative_floor)
     # A long query (a question, a pasted paragraph) is rarely covered by a third of its weight:
     # then a match needs the weight of a few of its words, or a share of what the best candidate covers.
-    need = min(coverage_needed(params.min_coverage, params.match_words, words),
-               params.relative_coverage * max(cov.values(), default=0.0))
+    need = min(
+        coverage_needed(params.min_coverage, params.match_words, words),
+        params.relative_coverage * max(cov.values(), default=0.0),
+    )
     gate = coverage_needed(params.confident_coverage, params.confident_words, words)
     best_cov = max(cov.values(), default=0.0)
     # Keyword mode asks for words: a paragraph that has enough of them is a match, shown with the
     # words highlighted, however weak the best one. The gate is for meaning, which always finds
     # a nearest paragraph ("purple elephant trombone" is 0.1-0.47 from something in every corpus).
-    confident = (mode == "keyword" or best_cov >= gate - eps or best_cos >= params.confident_floor
-                 or (best_cos >= params.joint_floor and best_cov >= params.joint_coverage - eps))
+    confident = (
+        mode == "keyword"
+        or best_cov >= gate - eps
+        or best_cos >= params.confident_floor
+        or (best_cos >= params.joint_floor and best_cov >= params.joint_coverage - eps)
+    )
 
     def is_match(c: str) -> bool:
         if not confident:
@@ -171,23 +192,31 @@ def rank(
         tier = {f.chunk_id: (0 if procedural or _kind(meta, f.chunk_id) == "substance" else 1) for f in matches}
         matches = sorted(matches, key=lambda f: (tier[f.chunk_id], _negdate(meta, f.chunk_id)))
     if neighbours is None:
-        neighbours = repeats([f.chunk_id for f in matches] + [f.chunk_id for f in others[:30]], meta,
-                             params.duplicate_jaccard)
+        neighbours = repeats(
+            [f.chunk_id for f in matches] + [f.chunk_id for f in others[:30]], meta, params.duplicate_jaccard
+        )
     by_id = {f.chunk_id: f for f in matches}
-    out = [Ranked(cid, by_id[cid].score, by_id[cid].keyword_rank, by_id[cid].semantic_rank, also)
-           for cid, also in collapse([f.chunk_id for f in matches], meta, neighbours=neighbours)]
+    out = [
+        Ranked(cid, by_id[cid].score, by_id[cid].keyword_rank, by_id[cid].semantic_rank, also)
+        for cid, also in collapse([f.chunk_id for f in matches], meta, neighbours=neighbours)
+    ]
     seen = {c for r in out for c in [r.chunk_id, *r.also]}
     closest_ids = collapse([f.chunk_id for f in others[:30] if f.chunk_id not in seen], meta, neighbours=neighbours)
     by_other = {f.chunk_id: f for f in others}
-    closest = [Ranked(cid, by_other[cid].score, by_other[cid].keyword_rank, by_other[cid].semantic_rank, also)
-               for cid, also in closest_ids[:10]]
+    closest = [
+        Ranked(cid, by_other[cid].score, by_other[cid].keyword_rank, by_other[cid].semantic_rank, also)
+        for cid, also in closest_ids[:10]
+    ]
     return Ranking(out, closest)
 
 
-def _fuse(keyword: list[tuple[str, float]], semantic: list[tuple[str, float]], params: RankParams,
-          exact: bool) -> list[Fused]:
+def _fuse(
+    keyword: list[tuple[str, float]], semantic: list[tuple[str, float]], params: RankParams, exact: bool
+) -> list[Fused]:
     if params.fusion == "rrf":
-        return fuse(keyword, semantic, "rrf", k=params.rrf_k, keyword_weight=1.0 + (params.exact_boost if exact else 0.0))
+        return fuse(
+            keyword, semantic, "rrf", k=params.rrf_k, keyword_weight=1.0 + (params.exact_boost if exact else 0.0)
+        )
     alpha = params.alpha - (params.exact_boost if exact else 0.0)
     return fuse(keyword, semantic, "weighted", alpha=min(1.0, max(0.0, alpha)))
 
@@ -204,15 +233,17 @@ def _negdate(meta: dict[str, ChunkMeta], cid: str) -> str:
     return "".join(chr(0x10FFFF - ord(ch)) for ch in d)
 
 
-def _procedure_last(fused: list[Fused], meta: dict[str, ChunkMeta], procedural: Optional[str],
-                    penalty: int) -> list[Fused]:
+def _procedure_last(
+    fused: list[Fused], meta: dict[str, ChunkMeta], procedural: Optional[str], penalty: int
+) -> list[Fused]:
     """Substance before procedure and headings. A query that asks about procedure keeps the fused
     order; one about a name moves procedure ``penalty`` places down (a name in a vote list still
     counts, after the paragraphs where the person spoke)."""
     if procedural == ASKED:
         return fused
     if not procedural:
-        return ([f for f in fused if _kind(meta, f.chunk_id) == "substance"]
-                + [f for f in fused if _kind(meta, f.chunk_id) != "substance"])
+        return [f for f in fused if _kind(meta, f.chunk_id) == "substance"] + [
+            f for f in fused if _kind(meta, f.chunk_id) != "substance"
+        ]
     keyed = [(i + (penalty + 0.5 if _kind(meta, f.chunk_id) != "substance" else 0), i) for i, f in enumerate(fused)]
     return [fused[i] for _k, i in sorted(keyed)]

@@ -4,6 +4,7 @@ Words are matched the way the keyword index matched them: stemmed for ordinary q
 ("checks" marks "check"), exactly for quoted ones. The result is a list of (text, is_match)
 segments, so each front end escapes and marks them its own way (terminal bold, HTML <mark>).
 """
+
 from __future__ import annotations
 
 import re
@@ -66,8 +67,7 @@ class TermMatcher:
         return [m.span() for m in _WORD.finditer(text) if self.matches(m.group())]
 
 
-def snippet(text: str, matcher: TermMatcher, max_chars: int = 320,
-            focus: Optional[tuple[int, int]] = None) -> Segments:
+def snippet(text: str, matcher: TermMatcher, max_chars: int = 320, focus: Optional[tuple[int, int]] = None) -> Segments:
     """Up to ``max_chars`` of ``text`` around the first match (or ``focus``), matches marked."""
     hits = matcher.spans(text) if matcher else []
     if len(text) <= max_chars:

@@ -34,7 +34,12 @@ def hits(view: StoreView, ranked: list[Ranked], first: int) -> list[Hit]:
 
 
 def result_page(
-    view: StoreView, q: Query, ranked: list[Ranked], terms: list[tuple[str, str]], notices: list[str], more: bool = False
+    view: StoreView,
+    q: Query,
+    ranked: list[Ranked],
+    terms: list[tuple[str, str]],
+    notices: list[str],
+    more: bool = False,
 ) -> SearchResult:
     """The page ``q.offset``/``q.limit`` asks for (no snippets yet: see :func:`add_snippets`)."""
     page = hits(view, ranked[q.offset : q.offset + q.limit], q.offset)

@@ -1,4 +1,5 @@
 """Where chunks live, behind one interface (:mod:`.base`); the backend is chosen by Settings."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

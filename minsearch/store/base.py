@@ -5,6 +5,7 @@ Two implementations: :mod:`.embedded` (Whoosh + NumPy in generations, the defaul
 computed by minsearch, and answer the same filtered keyword and vector searches; fusion
 happens above them, in :mod:`minsearch.ranking`, so ranking is the same on either.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -97,8 +98,12 @@ def facets_of(docs: Iterable[DocRecord]) -> Facets:
             committees[d.committee] += d.chunks
         if d.date:
             dates.append(d.date)
-    return Facets(councils=dict(sorted(councils.items())), committees=dict(sorted(committees.items())),
-                  date_min=min(dates) if dates else "", date_max=max(dates) if dates else "")
+    return Facets(
+        councils=dict(sorted(councils.items())),
+        committees=dict(sorted(committees.items())),
+        date_min=min(dates) if dates else "",
+        date_max=max(dates) if dates else "",
+    )
 
 
 @dataclass
@@ -126,12 +131,20 @@ class StoreView(Protocol):
         """The embedding model the index was built with."""
         ...
 
-    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True,
-                       min_coverage: float = 0.0, expansions: tuple[Expansion, ...] = (),
-                       match_words: int = 0) -> KeywordResult: ...
+    def keyword_search(
+        self,
+        text: str,
+        filters: Filters,
+        limit: int,
+        strict: bool = True,
+        min_coverage: float = 0.0,
+        expansions: tuple[Expansion, ...] = (),
+        match_words: int = 0,
+    ) -> KeywordResult: ...
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
-                      floor: Optional[float] = None) -> VectorResult: ...
+    def vector_search(
+        self, vector: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None
+    ) -> VectorResult: ...
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]: ...
 

@@ -1,4 +1,5 @@
 """The embedded store: Whoosh + a NumPy matrix, in atomic generations (see :mod:`.layout`)."""
+
 from __future__ import annotations
 
 import json
@@ -172,13 +173,29 @@ class _View:
     def model(self) -> str:
         return self.gen.meta["model"]
 
-    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
-                       expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
-        return self.gen.keyword.search(text, filters, limit, strict=strict, min_coverage=min_coverage,
-                                       expansions=expansions, match_words=match_words)
+    def keyword_search(
+        self,
+        text: str,
+        filters: Filters,
+        limit: int,
+        strict: bool = True,
+        min_coverage: float = 0.0,
+        expansions: tuple[Expansion, ...] = (),
+        match_words: int = 0,
+    ) -> KeywordResult:
+        return self.gen.keyword.search(
+            text,
+            filters,
+            limit,
+            strict=strict,
+            min_coverage=min_coverage,
+            expansions=expansions,
+            match_words=match_words,
+        )
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
-                      floor: Optional[float] = None) -> VectorResult:
+    def vector_search(
+        self, vector: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None
+    ) -> VectorResult:
         return self.gen.vectors.search(vector, filters, limit, floor)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
@@ -198,8 +215,12 @@ class _View:
 
     def facets(self) -> Facets:
         f = self.gen.meta.get("facets", {})
-        return Facets(councils=f.get("councils", {}), committees=f.get("committees", {}),
-                      date_min=f.get("date_min", ""), date_max=f.get("date_max", ""))
+        return Facets(
+            councils=f.get("councils", {}),
+            committees=f.get("committees", {}),
+            date_min=f.get("date_min", ""),
+            date_max=f.get("date_max", ""),
+        )
 
     def info(self) -> IndexInfo:
         return index_info(self.layout, self.layout.generation_dir(self.gen.name), self.gen.meta)
@@ -208,9 +229,17 @@ class _View:
 def index_info(layout: IndexLayout, folder: Path, meta: dict) -> IndexInfo:
     """Counts, model and size on disk of one generation folder."""
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    return IndexInfo(backend="embedded", location=str(layout.home), generation=meta["generation"],
-                     documents=meta["documents"], chunks=meta["chunks"], model=meta["model"],
-                     dim=meta["dim"], size_bytes=size, last_indexed=meta["created"])
+    return IndexInfo(
+        backend="embedded",
+        location=str(layout.home),
+        generation=meta["generation"],
+        documents=meta["documents"],
+        chunks=meta["chunks"],
+        model=meta["model"],
+        dim=meta["dim"],
+        size_bytes=size,
+        last_indexed=meta["created"],
+    )
 
 
 class EmbeddedWriter:
@@ -276,8 +305,9 @@ class EmbeddedWriter:
         self.layout.clean()
         return info
 
-    def _write(self, tmp: Path, name: str, upserts: list[DocUpdate], deletes: list[str],
-               say: Callable[[str], None]) -> IndexInfo:
+    def _write(
+        self, tmp: Path, name: str, upserts: list[DocUpdate], deletes: list[str], say: Callable[[str], None]
+    ) -> IndexInfo:
         replaced = set(deletes) | {u.record.doc_id for u in upserts}
         old = self.layout.generation_dir(self._base) if self._base else None
 
@@ -321,7 +351,9 @@ class EmbeddedWriter:
         offset = len(table)
         for u in upserts:
             if u.vectors.shape[1:] != (self.dim,):
-                raise MinsearchError(f"{u.record.source}: vectors of dimension {u.vectors.shape[1:]}, index has {self.dim}")
+                raise MinsearchError(
+                    f"{u.record.source}: vectors of dimension {u.vectors.shape[1:]}, index has {self.dim}"
+                )
             parts_v.append(u.vectors.astype(np.float32, copy=False))
             parts_u.append(np.asarray(u.units, dtype=np.int64) + offset)
             offset += len(u.chunks)
@@ -343,9 +375,15 @@ class EmbeddedWriter:
             docs[rec.doc_id] = rec
         (tmp / "docs.json").write_text(json.dumps({k: asdict(v) for k, v in sorted(docs.items())}))
         meta = {
-            "format": FORMAT_VERSION, "generation": name, "model": self.model, "dim": self.dim,
-            "documents": len(docs), "chunks": int(len(table)), "units": int(len(all_u)),
-            "created": now, "facets": asdict(facets_of(docs.values())),
+            "format": FORMAT_VERSION,
+            "generation": name,
+            "model": self.model,
+            "dim": self.dim,
+            "documents": len(docs),
+            "chunks": int(len(table)),
+            "units": int(len(all_u)),
+            "created": now,
+            "facets": asdict(facets_of(docs.values())),
         }
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
         return index_info(self.layout, tmp, meta)

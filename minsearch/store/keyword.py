@@ -3,6 +3,7 @@
 The fields, their analysis and the query language are in :mod:`.query` (the Milvus store
 answers the same language); this module reads and writes the Whoosh index and scores queries.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -54,11 +55,24 @@ MAX_SEARCHERS = 8
 
 def chunk_fields(c: Chunk) -> dict:
     doc = dict(
-        chunk_id=c.chunk_id, doc_id=c.doc_id, source=c.source, title=c.title, section=c.section,
-        paragraph=c.paragraph, item=c.item, start=c.start, end=c.end, text=c.text,
-        exact=f"{c.title}\n{c.text}", council=c.council, committee=c.committee,
-        council_key=label_key(c.council), committee_key=label_key(c.committee),
-        date_str=c.date, url=c.url, kind=c.kind,
+        chunk_id=c.chunk_id,
+        doc_id=c.doc_id,
+        source=c.source,
+        title=c.title,
+        section=c.section,
+        paragraph=c.paragraph,
+        item=c.item,
+        start=c.start,
+        end=c.end,
+        text=c.text,
+        exact=f"{c.title}\n{c.text}",
+        council=c.council,
+        committee=c.committee,
+        council_key=label_key(c.council),
+        committee_key=label_key(c.committee),
+        date_str=c.date,
+        url=c.url,
+        kind=c.kind,
     )
     if c.date:
         doc["date"] = datetime.fromisoformat(c.date)
@@ -67,10 +81,20 @@ def chunk_fields(c: Chunk) -> dict:
 
 def chunk_from_stored(d: dict) -> Chunk:
     return Chunk(
-        chunk_id=d["chunk_id"], doc_id=d["doc_id"], source=d.get("source", ""), title=d.get("title", ""),
-        section=d.get("section", ""), paragraph=d.get("paragraph", 0), start=d.get("start", 0),
-        end=d.get("end", 0), text=d.get("text", ""), item=d.get("item", 1), council=d.get("council", ""),
-        committee=d.get("committee", ""), date=d.get("date_str", ""), url=d.get("url", ""),
+        chunk_id=d["chunk_id"],
+        doc_id=d["doc_id"],
+        source=d.get("source", ""),
+        title=d.get("title", ""),
+        section=d.get("section", ""),
+        paragraph=d.get("paragraph", 0),
+        start=d.get("start", 0),
+        end=d.get("end", 0),
+        text=d.get("text", ""),
+        item=d.get("item", 1),
+        council=d.get("council", ""),
+        committee=d.get("committee", ""),
+        date=d.get("date_str", ""),
+        url=d.get("url", ""),
         kind=d.get("kind") or "substance",
     )
 
@@ -111,8 +135,13 @@ class _Expanded(query.MultiTerm):
         return query.Or(qs, boost=self.boost).matcher(searcher, context)
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, _Expanded) and self.fieldname == other.fieldname and self.words == other.words
-                and self.boost == other.boost and self.constantscore == other.constantscore)
+        return (
+            isinstance(other, _Expanded)
+            and self.fieldname == other.fieldname
+            and self.words == other.words
+            and self.boost == other.boost
+            and self.constantscore == other.constantscore
+        )
 
     def __hash__(self) -> int:
         return hash((self.fieldname, tuple(self.words), self.boost))
@@ -148,8 +177,9 @@ def _until(words: Iterator[bytes], deadline: float) -> Iterator[bytes]:
         yield w
 
 
-def bound_expansions(q: query.Query, reader, limit: int,
-                     deadline: float = float("inf")) -> tuple[query.Query, list[str]]:
+def bound_expansions(
+    q: query.Query, reader, limit: int, deadline: float = float("inf")
+) -> tuple[query.Query, list[str]]:
     """Expand every wildcard and range of ``q`` against ``reader``: at most ``limit`` words per field.
 
     The bound is shared equally by the patterns the user typed (``e* AND t*``: 250 words each,
@@ -166,19 +196,18 @@ def bound_expansions(q: query.Query, reader, limit: int,
             if len(words) > share:
                 words = words[:share]
                 if not notices:
-                    hint = "Narrow the range" if isinstance(sub, query.TermRange) else \
-                        "Type more letters before the *"
+                    hint = "Narrow the range" if isinstance(sub, query.TermRange) else "Type more letters before the *"
                     shared = f" (this query's {patterns} wildcards and ranges share {limit})" if patterns > 1 else ""
-                    notices.append(f"{_pattern_label(sub)!r} matches more than {share} words; only the first {share} "
-                                   f"(alphabetically) were searched{shared}. {hint} to find the rest.")
+                    notices.append(
+                        f"{_pattern_label(sub)!r} matches more than {share} words; only the first {share} "
+                        f"(alphabetically) were searched{shared}. {hint} to find the rest."
+                    )
             return _Expanded(sub, words, deadline)
         if sub.is_leaf():
             return sub
         return sub.apply(visit)
 
     return visit(q), notices
-
-
 
 
 def filter_query(f: Filters) -> Optional[query.Query]:
@@ -296,8 +325,16 @@ class KeywordIndex:
         with self._reader() as r:
             return r.searcher.doc_count()
 
-    def search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
-               expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
+    def search(
+        self,
+        text: str,
+        filters: Filters,
+        limit: int,
+        strict: bool = True,
+        min_coverage: float = 0.0,
+        expansions: tuple[Expansion, ...] = (),
+        match_words: int = 0,
+    ) -> KeywordResult:
         """The best ``limit`` paragraphs for ``text`` (Whoosh query language), with coverage.
 
         ``expansions`` (glossary groups the query names) are searched beside the words they
@@ -313,26 +350,43 @@ class KeywordIndex:
         with self._reader() as r:
             if plan is not None:
                 try:
-                    return self._concept_search(r, plan, fq, limit,
-                                                coverage_needed(min_coverage, match_words, len(plan.concepts)),
-                                                terms, notices)
+                    return self._concept_search(
+                        r,
+                        plan,
+                        fq,
+                        limit,
+                        coverage_needed(min_coverage, match_words, len(plan.concepts)),
+                        terms,
+                        notices,
+                    )
                 except UnsupportedPostings:
                     pass  # postings in a layout keyword_scoring does not read: Whoosh scores them
             q, bounded = bound_expansions(q, r.searcher.reader(), MAX_EXPANSION, deadline)
             return self._whoosh_search(r, q, fq, limit, terms, notices + bounded, deadline)
 
-    def _whoosh_search(self, r: _Reader, q: query.Query, fq: Optional[query.Query], limit: int,
-                       terms: list[tuple[str, str]], notices: list[str], deadline: float) -> KeywordResult:
+    def _whoosh_search(
+        self,
+        r: _Reader,
+        q: query.Query,
+        fq: Optional[query.Query],
+        limit: int,
+        terms: list[tuple[str, str]],
+        notices: list[str],
+        deadline: float,
+    ) -> KeywordResult:
         """Explicit syntax (AND, NOT, fields, wildcards, ranges), scored by Whoosh within the budget."""
         # What is left of the budget is checked between matching paragraphs (and by each expanded
         # word's matcher); no SIGALRM, which only the main thread may use: this runs in worker threads.
-        timed = collectors.TimeLimitCollector(r.searcher.collector(limit=limit, filter=fq),
-                                              max(0.001, deadline - time.monotonic()), use_alarm=False)
+        timed = collectors.TimeLimitCollector(
+            r.searcher.collector(limit=limit, filter=fq), max(0.001, deadline - time.monotonic()), use_alarm=False
+        )
         try:
             r.searcher.search_with_collector(q, timed)
         except collectors.TimeLimit:
-            notices = notices + [f"This search took longer than {QUERY_BUDGET:g} s and was stopped, so the results "
-                                 f"may be incomplete; use fewer wildcards or ranges."]
+            notices = notices + [
+                f"This search took longer than {QUERY_BUDGET:g} s and was stopped, so the results "
+                f"may be incomplete; use fewer wildcards or ranges."
+            ]
             inner = timed
             while isinstance(inner, collectors.WrappingCollector):
                 inner = inner.child
@@ -342,12 +396,26 @@ class KeywordIndex:
         hits = [(hit["chunk_id"], float(hit.score)) for hit in res]
         total = res.estimated_length()
         # Explicit syntax is a demand every hit meets: each covers the query.
-        return KeywordResult(hits=hits, total=total, terms=terms, notices=notices,
-                             coverage={c: 1.0 for c, _s in hits}, coverage_text={c: 1.0 for c, _s in hits},
-                             covered=total)
+        return KeywordResult(
+            hits=hits,
+            total=total,
+            terms=terms,
+            notices=notices,
+            coverage={c: 1.0 for c, _s in hits},
+            coverage_text={c: 1.0 for c, _s in hits},
+            covered=total,
+        )
 
-    def _concept_search(self, r: _Reader, plan: "Plan", fq: Optional[query.Query], limit: int, min_coverage: float,
-                        terms: list[tuple[str, str]], notices: list[str]) -> KeywordResult:
+    def _concept_search(
+        self,
+        r: _Reader,
+        plan: "Plan",
+        fq: Optional[query.Query],
+        limit: int,
+        min_coverage: float,
+        terms: list[tuple[str, str]],
+        notices: list[str],
+    ) -> KeywordResult:
         """Plain words, phrases and glossary alternates, scored as Whoosh scores an OR of them
         (the sum of each part's BM25F), with each paragraph's coverage of the query."""
         if r.postings is None:
@@ -407,9 +475,17 @@ class KeywordIndex:
         hits = [(self._chunk_id(r, d), score) for d, score in best]
         cov = {cid: float(coverage[d]) for (cid, _s), (d, _x) in zip(hits, best)}
         own_cov = {cid: float(coverage_text[d]) for (cid, _s), (d, _x) in zip(hits, best)}
-        return KeywordResult(hits=hits, total=count, terms=terms, notices=notices, coverage=cov,
-                             coverage_text=own_cov, covered=int(np.count_nonzero(ok)),
-                             expansions=[e.label() for e in plan.used], words=len(plan.concepts))
+        return KeywordResult(
+            hits=hits,
+            total=count,
+            terms=terms,
+            notices=notices,
+            coverage=cov,
+            coverage_text=own_cov,
+            covered=int(np.count_nonzero(ok)),
+            expansions=[e.label() for e in plan.used],
+            words=len(plan.concepts),
+        )
 
     def _concept_weight(self, r: _Reader, c: "Concept") -> float:
         """How much a part of the query weighs in coverage: the IDF of its rarest word (a word

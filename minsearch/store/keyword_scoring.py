@@ -12,6 +12,7 @@ returns ``None`` from :func:`plain_terms` and is searched by Whoosh itself. The 
 uses internals of ``whoosh-reloaded`` 2.7.5 (pinned in pyproject.toml); if they ever differ, the
 caller falls back to Whoosh (tests compare both on real indexes).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -138,8 +139,9 @@ class PostingScorer:
         return np.concatenate(id_parts), np.concatenate(w_parts)
 
     # -- scoring ---------------------------------------------------------------------------------
-    def scores(self, terms: list[tuple[str, str]],
-               per_term: Optional[dict[tuple[str, str], np.ndarray]] = None) -> tuple[np.ndarray, np.ndarray]:
+    def scores(
+        self, terms: list[tuple[str, str]], per_term: Optional[dict[tuple[str, str], np.ndarray]] = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Summed BM25F score of every document, and which documents matched any term.
 
         ``per_term``: filled with a boolean mask of the documents each term matched.
@@ -171,8 +173,9 @@ class PostingScorer:
                     mine[ids + seg.offset] = True
         return total, matched
 
-    def top(self, terms: list[tuple[str, str]], limit: int,
-            allowed: Optional[np.ndarray] = None) -> tuple[list[tuple[int, float]], int]:
+    def top(
+        self, terms: list[tuple[str, str]], limit: int, allowed: Optional[np.ndarray] = None
+    ) -> tuple[list[tuple[int, float]], int]:
         """The best ``limit`` (docnum, score) pairs, best first, and how many documents matched.
 
         ``allowed``: a boolean mask of documents the filters let through.
@@ -181,8 +184,9 @@ class PostingScorer:
         return self.best(total, matched, limit, allowed)
 
     @staticmethod
-    def best(total: np.ndarray, matched: np.ndarray, limit: int,
-             allowed: Optional[np.ndarray] = None) -> tuple[list[tuple[int, float]], int]:
+    def best(
+        total: np.ndarray, matched: np.ndarray, limit: int, allowed: Optional[np.ndarray] = None
+    ) -> tuple[list[tuple[int, float]], int]:
         """The best ``limit`` (docnum, score) of ``matched`` documents by ``total``, and their count."""
         matched = matched.copy()
         if allowed is not None:

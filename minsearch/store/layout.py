@@ -15,6 +15,7 @@
 A reader reads CURRENT, then only that generation's folder, so it sees the old index or the new
 one, never a mix. A writer builds a ``.tmp`` folder, fsyncs it, renames it, then swaps CURRENT.
 """
+
 from __future__ import annotations
 
 import errno
@@ -51,8 +52,10 @@ def damaged(path: Path, e: BaseException) -> IndexUnavailable:
     """The one-line error for an index file that cannot be read: which file, and what to do."""
     reason = (e.strerror if isinstance(e, OSError) and e.strerror else str(e)) or e.__class__.__name__
     reason = " ".join(reason.split())[:120]
-    return IndexUnavailable(f"{path}: damaged or incomplete index file ({e.__class__.__name__}: {reason}); "
-                            f"rebuild the index: run `minsearch index` on your folders into a new --index folder")
+    return IndexUnavailable(
+        f"{path}: damaged or incomplete index file ({e.__class__.__name__}: {reason}); "
+        f"rebuild the index: run `minsearch index` on your folders into a new --index folder"
+    )
 
 
 class IndexLayout:
@@ -225,8 +228,9 @@ class WriterLock:
             self.home.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
-            raise MinsearchError(f"{self.lock_file}: cannot create the index's lock file "
-                                 f"({os_error_text(e)})") from None
+            raise MinsearchError(
+                f"{self.lock_file}: cannot create the index's lock file ({os_error_text(e)})"
+            ) from None
         deadline = time.monotonic() + self.wait
         while True:
             try:

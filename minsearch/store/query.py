@@ -44,8 +44,6 @@ class WholeAmounts(Filter):
 _ZERO_CENTS = re.compile(r"\d+\.0+")
 
 
-
-
 class SafeStem(Filter):
     """The Porter stem of each word, unless that would make a content word into a function word:
     "AED" (defibrillators) stems to "a", "one" to "on", "using" to "us"; such a stem matches nearly

@@ -6,6 +6,7 @@ is the max over its units (``np.maximum.reduceat``). Per-chunk metadata arrays m
 vectorised mask applied before the top-k, like ``sentence_transformers.util.semantic_search``
 but with the filter inside.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -113,8 +114,9 @@ class ChunkTable:
         return cls.from_chunks([])
 
     @classmethod
-    def from_columns(cls, chunk_id: np.ndarray, labels: dict[str, Labels],
-                     arrays: dict[str, np.ndarray]) -> "ChunkTable":
+    def from_columns(
+        cls, chunk_id: np.ndarray, labels: dict[str, Labels], arrays: dict[str, np.ndarray]
+    ) -> "ChunkTable":
         """A table from its columns by name (:data:`LABEL_FIELDS` and :data:`ARRAY_FIELDS`)."""
         return cls(chunk_id, **labels, **arrays)  # type: ignore[arg-type]  # (mypy cannot pair names and types)
 
@@ -125,8 +127,11 @@ class ChunkTable:
         return [b.decode("utf-8") for b in self.chunk_id.tolist()]
 
     def take(self, rows: np.ndarray) -> "ChunkTable":
-        return ChunkTable.from_columns(self.chunk_id[rows], {f: getattr(self, f).take(rows) for f in LABEL_FIELDS},
-                                       {f: getattr(self, f)[rows] for f in ARRAY_FIELDS})
+        return ChunkTable.from_columns(
+            self.chunk_id[rows],
+            {f: getattr(self, f).take(rows) for f in LABEL_FIELDS},
+            {f: getattr(self, f)[rows] for f in ARRAY_FIELDS},
+        )
 
     @staticmethod
     def concat(a: "ChunkTable", b: "ChunkTable") -> "ChunkTable":
@@ -149,15 +154,18 @@ class ChunkTable:
     def load(cls, path: Path) -> "ChunkTable":
         try:
             with np.load(path, allow_pickle=False) as z:
-                table = cls.from_columns(z["chunk_id"],
-                                         {f: Labels(z[f"{f}_values"], z[f"{f}_codes"]) for f in LABEL_FIELDS},
-                                         {f: z[f] for f in ARRAY_FIELDS})
+                table = cls.from_columns(
+                    z["chunk_id"],
+                    {f: Labels(z[f"{f}_values"], z[f"{f}_codes"]) for f in LABEL_FIELDS},
+                    {f: z[f] for f in ARRAY_FIELDS},
+                )
         except DAMAGE as e:  # KeyError among them: a column missing from the file
             raise damaged(path, e) from e
         n = len(table)
         if any(len(getattr(table, f)) != n for f in LABEL_FIELDS + ARRAY_FIELDS) or any(
-                len(col.codes) and (col.codes.min() < 0 or col.codes.max() >= len(col.values))
-                for col in (getattr(table, f) for f in LABEL_FIELDS)):
+            len(col.codes) and (col.codes.min() < 0 or col.codes.max() >= len(col.values))
+            for col in (getattr(table, f) for f in LABEL_FIELDS)
+        ):
             raise damaged(path, ValueError("columns of different lengths or codes out of range"))
         return table
 
@@ -185,10 +193,15 @@ class ChunkTable:
         return m
 
     def meta(self, row: int, chunk_id: str) -> ChunkMeta:
-        return ChunkMeta(chunk_id=chunk_id, doc_id=self.doc_id[row], date=self.date[row],
-                         kind=KINDS[int(self.kind[row])], exact=int(self.exact[row]),
-                         sketch=self.sketch[row].astype("<u4").tobytes(),
-                         words=int(self.words[row]))
+        return ChunkMeta(
+            chunk_id=chunk_id,
+            doc_id=self.doc_id[row],
+            date=self.date[row],
+            kind=KINDS[int(self.kind[row])],
+            exact=int(self.exact[row]),
+            sketch=self.sketch[row].astype("<u4").tobytes(),
+            words=int(self.words[row]),
+        )
 
 
 def load_array(path: Path, mmap: bool = False) -> np.ndarray:

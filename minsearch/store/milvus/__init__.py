@@ -39,6 +39,7 @@ over the candidate pool. Parts that cannot be checked (date ranges inside the qu
 dropped with a notice. Milvus's BM25 is one field, so a title word weighs as much as a paragraph
 word (Whoosh's BM25F gives titles 0.3 of the weight, in their own field).
 """
+
 from __future__ import annotations
 
 from ..query import bm25_words
@@ -49,5 +50,17 @@ from .reader import MilvusStore
 from .schema import _DUMMY, ANALYZER, SCHEMA_VERSION
 from .writer import MilvusWriter, milvus_writer
 
-__all__ = ["ANALYZER", "LEASE_SECONDS", "SCHEMA_VERSION", "MilvusStore", "MilvusWriter", "_DUMMY", "bm25_words",
-           "connect", "filter_expr", "key", "milvus_writer", "quote"]
+__all__ = [
+    "ANALYZER",
+    "LEASE_SECONDS",
+    "SCHEMA_VERSION",
+    "MilvusStore",
+    "MilvusWriter",
+    "_DUMMY",
+    "bm25_words",
+    "connect",
+    "filter_expr",
+    "key",
+    "milvus_writer",
+    "quote",
+]

@@ -1,4 +1,5 @@
 """The client connection, one-line errors, and reading every row of a query."""
+
 from __future__ import annotations
 
 import re

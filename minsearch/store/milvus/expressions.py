@@ -1,4 +1,5 @@
 """Filters as Milvus boolean expressions, with every user string kept out of the expression text."""
+
 from __future__ import annotations
 
 import hashlib

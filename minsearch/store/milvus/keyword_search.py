@@ -1,6 +1,7 @@
 """Keyword search: Milvus's BM25 over the words of a query, then the Whoosh query's structure
 checked in Python over the candidates, and each candidate's coverage of the query weighed as
 the embedded store weighs it."""
+
 from __future__ import annotations
 
 import re
@@ -27,6 +28,7 @@ def _first_per_chunk(hits: list[tuple[str, float]]) -> list[tuple[str, float]]:
 
 
 _WORD = re.compile(r"\w+")
+
 
 class _Doc:
     """The tokens of one chunk, per field, as the Whoosh analysers would produce them."""
@@ -102,8 +104,16 @@ class _KeywordSearch(_Connected):
     _n_paragraphs: Optional[int]
     chunks: Callable[[Iterable[str]], dict[str, Chunk]]
 
-    def keyword_search(self, text: str, filters: Filters, limit: int, strict: bool = True, min_coverage: float = 0.0,
-                       expansions: tuple[Expansion, ...] = (), match_words: int = 0) -> KeywordResult:
+    def keyword_search(
+        self,
+        text: str,
+        filters: Filters,
+        limit: int,
+        strict: bool = True,
+        min_coverage: float = 0.0,
+        expansions: tuple[Expansion, ...] = (),
+        match_words: int = 0,
+    ) -> KeywordResult:
         q, notices = parse(text, strict=strict)
         terms = sorted(highlight_terms(q))
         plan = plan_query(q, scored_fields(), expansions)
@@ -118,22 +128,34 @@ class _KeywordSearch(_Connected):
         plain = checker.plain(q)
         leaves = [q] if q.is_leaf() else list(q.leaves())
         if any(leaf.__class__.__name__ in ("Prefix", "Wildcard", "FuzzyTerm", "Regex") for leaf in leaves):
-            notices.append("The Milvus backend matches whole words only: wildcards and fuzzy terms "
-                           "find only paragraphs that also contain the other words of your query.")
+            notices.append(
+                "The Milvus backend matches whole words only: wildcards and fuzzy terms "
+                "find only paragraphs that also contain the other words of your query."
+            )
         # A structured query is checked over a larger BM25 pool, so the check has enough to keep.
         pool = min(_MAX_TOPK, limit if plain else max(limit * 5, 500))
         expr = _and("is_primary == true", filter_expr(filters))
-        res = self._call("keyword search", self._client.search, self._chunks, data=[words], anns_field="sparse",
-                         limit=pool, filter=expr, output_fields=["chunk_id"],
-                         search_params={"metric_type": "BM25"})
+        res = self._call(
+            "keyword search",
+            self._client.search,
+            self._chunks,
+            data=[words],
+            anns_field="sparse",
+            limit=pool,
+            filter=expr,
+            output_fields=["chunk_id"],
+            search_params={"metric_type": "BM25"},
+        )
         hits = [(r["entity"]["chunk_id"], float(r["distance"])) for r in res[0]] if res else []
         hits = _first_per_chunk(hits)  # a commit in progress can leave two versions of a paragraph
         found = self.chunks([c for c, _ in hits]) if hits else {}
         if not plain and hits:
             hits = [(c, s) for c, s in hits if c in found and checker.match(q, _Doc(found[c]))]
             if checker.unchecked:
-                notices.append("The Milvus backend could not apply the "
-                               f"{', '.join(sorted(checker.unchecked))} part of your query; it was ignored.")
+                notices.append(
+                    "The Milvus backend could not apply the "
+                    f"{', '.join(sorted(checker.unchecked))} part of your query; it was ignored."
+                )
         full = len(hits) >= pool
         hits = hits[:limit]
         if plan is None:  # explicit syntax: every hit meets the demand
@@ -144,26 +166,36 @@ class _KeywordSearch(_Connected):
         need = coverage_needed(min_coverage, match_words, len(plan.concepts)) if plan is not None else min_coverage
         covered = sum(1 for c, _s in hits if coverage.get(c, 0.0) >= need - 1e-9)
         # Milvus counts nothing beyond the pool: a full pool means "at least this many".
-        return KeywordResult(hits=hits, total=len(hits) + int(full), terms=terms, notices=notices,
-                             coverage=coverage, coverage_text=own, covered=covered + int(full),
-                             expansions=[e.label() for e in plan.used] if plan is not None else [],
-                             words=len(plan.concepts) if plan is not None else 0)
+        return KeywordResult(
+            hits=hits,
+            total=len(hits) + int(full),
+            terms=terms,
+            notices=notices,
+            coverage=coverage,
+            coverage_text=own,
+            covered=covered + int(full),
+            expansions=[e.label() for e in plan.used] if plan is not None else [],
+            words=len(plan.concepts) if plan is not None else 0,
+        )
 
     def _coverage(self, plan, docs: dict[str, "_Doc"], own_words: bool = False) -> dict[str, float]:
         """The share of the query's weight each paragraph contains, as the embedded store counts it
         (``own_words``: not counting its agenda item's title)."""
         # A word in a label field ("council:kirklees") is shared by many paragraphs, like a filter:
         # it weighs the least (Milvus counts words in title and text only).
-        weights = [max((self._idf(t) if f in ("text", "title", "exact") else 1.0 for f, t in c.weight_terms),
-                       default=1.0) for c in plan.concepts]
+        weights = [
+            max((self._idf(t) if f in ("text", "title", "exact") else 1.0 for f, t in c.weight_terms), default=1.0)
+            for c in plan.concepts
+        ]
         total = sum(weights) or 1.0
         checker = _Checker()
         out: dict[str, float] = {}
         for cid, d in docs.items():
             got = 0.0
             for c, w in zip(plan.concepts, weights):
-                if any(t in d.tokens.get(f, ()) for f, t in c.terms if not (own_words and f == "title")) \
-                        or any(checker.match(plan.other[i], d) for i in c.others):
+                if any(t in d.tokens.get(f, ()) for f, t in c.terms if not (own_words and f == "title")) or any(
+                    checker.match(plan.other[i], d) for i in c.others
+                ):
                     got += w
             out[cid] = got / total
         return out
@@ -178,8 +210,15 @@ class _KeywordSearch(_Connected):
                 # Only word characters reach the expression (a stemmed query word), in Milvus's
                 # single-quoted TEXT_MATCH form.
                 safe = " ".join(re.findall(r"\w+", term))
-                rows = self._client.query(self._chunks, filter=_and("is_primary == true", f"TEXT_MATCH(words, '{safe}')"),
-                                          output_fields=["count(*)"]) if safe else []
+                rows = (
+                    self._client.query(
+                        self._chunks,
+                        filter=_and("is_primary == true", f"TEXT_MATCH(words, '{safe}')"),
+                        output_fields=["count(*)"],
+                    )
+                    if safe
+                    else []
+                )
                 df = int(rows[0]["count(*)"]) if rows else 0
             except Exception:  # noqa: BLE001 (a document frequency Milvus cannot count weighs as a rare word)
                 df = 0
@@ -188,7 +227,8 @@ class _KeywordSearch(_Connected):
 
     def _paragraphs(self) -> int:
         if self._n_paragraphs is None:
-            rows = self._call("counting", self._client.query, self._chunks, filter="is_primary == true",
-                              output_fields=["count(*)"])
+            rows = self._call(
+                "counting", self._client.query, self._chunks, filter="is_primary == true", output_fields=["count(*)"]
+            )
             self._n_paragraphs = int(rows[0]["count(*)"]) if rows else 0
         return self._n_paragraphs

@@ -1,5 +1,6 @@
 """Who may write: an flock for writers on this machine (a lock file beside the index) and an advisory lease
 row for writers on other machines (:class:`_Lease`)."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,11 @@ class _Lease:
         return json.loads(rows[0]["value"]) if rows else None
 
     def _write(self) -> None:
-        value = {"holder": self.holder, "expires": time.time() + LEASE_SECONDS,
-                 "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+        value = {
+            "holder": self.holder,
+            "expires": time.time() + LEASE_SECONDS,
+            "since": time.strftime("%Y-%m-%d %H:%M:%S"),
+        }
         self.client.upsert(self.meta, [{"key": "writer", "value": json.dumps(value), "v": _DUMMY}])
         self._renewed = time.monotonic()
 

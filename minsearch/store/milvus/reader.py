@@ -1,5 +1,6 @@
 """The read side: :class:`MilvusStore`, the keyword and vector views plus chunks, documents,
 facets and counts."""
+
 from __future__ import annotations
 
 import json
@@ -49,9 +50,14 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
         out: dict[str, Chunk] = {}
         for s in range(0, len(ids), _BATCH):
             part = ids[s : s + _BATCH]
-            rows = self._call("reading chunks", self._client.query, self._chunks,
-                              filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
-                              output_fields=list(_SCALARS), limit=len(part))
+            rows = self._call(
+                "reading chunks",
+                self._client.query,
+                self._chunks,
+                filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
+                output_fields=list(_SCALARS),
+                limit=len(part),
+            )
             newest: dict[str, int] = {}
             for r in rows:  # while a commit runs, a paragraph can have rows of two generations
                 if r["gen"] >= newest.get(r["chunk_id"], -1):
@@ -60,8 +66,14 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
         return {c: out[c] for c in ids if c in out}
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
-        rows = self._call("reading a document", _query_all, self._client, self._chunks,
-                          _and(f"doc_key == {quote(key(doc_id))}", "is_primary == true"), list(_SCALARS))
+        rows = self._call(
+            "reading a document",
+            _query_all,
+            self._client,
+            self._chunks,
+            _and(f"doc_key == {quote(key(doc_id))}", "is_primary == true"),
+            list(_SCALARS),
+        )
         if rows:  # the newest version only, while a commit is replacing the document
             gen = max(r["gen"] for r in rows)
             rows = [r for r in rows if r["gen"] == gen]
@@ -73,16 +85,26 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
         newest: dict[str, int] = {}
         for s in range(0, len(ids), _BATCH):
             part = ids[s : s + _BATCH]
-            rows = self._call("reading chunk kinds", self._client.query, self._chunks,
-                              filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
-                              output_fields=list(_META_FIELDS), limit=len(part) * 2)
+            rows = self._call(
+                "reading chunk kinds",
+                self._client.query,
+                self._chunks,
+                filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
+                output_fields=list(_META_FIELDS),
+                limit=len(part) * 2,
+            )
             for r in rows:  # while a commit runs, a paragraph can have rows of two generations
                 if r["gen"] >= newest.get(r["chunk_id"], -1):
                     newest[r["chunk_id"]] = r["gen"]
                     out[r["chunk_id"]] = ChunkMeta(
-                        chunk_id=r["chunk_id"], doc_id=r["doc_id"], date=r.get("date", ""),
-                        kind=r.get("kind") or "substance", exact=int(r["exact"]) & ((1 << 64) - 1),
-                        sketch=bytes.fromhex(r.get("sketch") or ""), words=int(r.get("nwords", 0)))
+                        chunk_id=r["chunk_id"],
+                        doc_id=r["doc_id"],
+                        date=r.get("date", ""),
+                        kind=r.get("kind") or "substance",
+                        exact=int(r["exact"]) & ((1 << 64) - 1),
+                        sketch=bytes.fromhex(r.get("sketch") or ""),
+                        words=int(r.get("nwords", 0)),
+                    )
         return out
 
     @contextmanager
@@ -91,8 +113,7 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
         yield self
 
     def _doc_records(self) -> list[DocRecord]:
-        rows = self._call("reading documents", _query_all, self._client, self._docs, 'doc_id != ""',
-                          list(_DOC_FIELDS))
+        rows = self._call("reading documents", _query_all, self._client, self._docs, 'doc_id != ""', list(_DOC_FIELDS))
         return [DocRecord(**{k: r[k] for k in _DOC_FIELDS}) for r in rows]
 
     def facets(self) -> Facets:
@@ -101,9 +122,17 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
     def info(self) -> IndexInfo:
         docs = self._doc_records()
         meta = self._index_meta()
-        return IndexInfo(backend="milvus", location=self.uri, generation=str(meta.get("generation", "")),
-                         documents=len(docs), chunks=sum(d.chunks for d in docs), model=meta.get("model", self.model),
-                         dim=int(meta.get("dim", self.dim)), size_bytes=0, last_indexed=meta.get("updated", ""))
+        return IndexInfo(
+            backend="milvus",
+            location=self.uri,
+            generation=str(meta.get("generation", "")),
+            documents=len(docs),
+            chunks=sum(d.chunks for d in docs),
+            model=meta.get("model", self.model),
+            dim=int(meta.get("dim", self.dim)),
+            size_bytes=0,
+            last_indexed=meta.get("updated", ""),
+        )
 
     def refresh(self) -> bool:
         """Milvus serves the latest committed rows to every query: nothing to switch."""

@@ -1,5 +1,6 @@
 """The three collections' layout (fields, byte limits, indexes, layout version) and the rows
 that hold a chunk: :func:`_unit_rows` writes them, :func:`_chunk_of` reads one back."""
+
 from __future__ import annotations
 
 import re
@@ -15,11 +16,28 @@ from .expressions import key
 
 # Byte limits of the VARCHAR fields (Milvus counts bytes); longer values are cut on a character boundary.
 _LIMITS = {
-    "id": 64, "chunk_id": 1024, "doc_id": 1000, "title": 8192, "section": 256, "text": 65535,
-    "council": 1024, "committee": 1024, "council_key": 40, "committee_key": 40, "date": 32,
-    "doc_key": 40, "chunk_key": 40,
-    "url": 8192, "source": 8192, "hash": 128, "indexed_at": 64, "key": 128, "value": 65535, "words": 65535,
-    "kind": 16, "sketch": 512,
+    "id": 64,
+    "chunk_id": 1024,
+    "doc_id": 1000,
+    "title": 8192,
+    "section": 256,
+    "text": 65535,
+    "council": 1024,
+    "committee": 1024,
+    "council_key": 40,
+    "committee_key": 40,
+    "date": 32,
+    "doc_key": 40,
+    "chunk_key": 40,
+    "url": 8192,
+    "source": 8192,
+    "hash": 128,
+    "indexed_at": 64,
+    "key": 128,
+    "value": 65535,
+    "words": 65535,
+    "kind": 16,
+    "sketch": 512,
 }
 # Version of the collections' layout, kept in the index meta row. 2: BM25 over title + text ("words").
 # 3: a paragraph's kind and wording fingerprints (as the embedded store's ChunkTable); "words" is
@@ -30,8 +48,24 @@ SCHEMA_VERSION = 3
 # analyzer drops stopwords from the index and was further from the embedded store's rankings
 # (benchmarks/results/scale_out.md).
 ANALYZER = {"tokenizer": "standard", "filter": ["lowercase", {"type": "stemmer", "language": "english"}]}
-_SCALARS = ("chunk_id", "gen", "doc_id", "title", "section", "paragraph", "item", "start", "end", "text",
-            "council", "committee", "date", "url", "source", "kind")
+_SCALARS = (
+    "chunk_id",
+    "gen",
+    "doc_id",
+    "title",
+    "section",
+    "paragraph",
+    "item",
+    "start",
+    "end",
+    "text",
+    "council",
+    "committee",
+    "date",
+    "url",
+    "source",
+    "kind",
+)
 _META_FIELDS = ("chunk_id", "gen", "doc_id", "date", "kind", "exact", "sketch", "nwords")
 _DOC_FIELDS = ("doc_id", "hash", "source", "chunks", "title", "council", "committee", "date", "indexed_at")
 _DUMMY = [1.0, 0.0]
@@ -65,11 +99,21 @@ def _check_schema(meta: dict, collection: str) -> None:
 
 def _chunk_of(row: dict) -> Chunk:
     return Chunk(
-        chunk_id=row["chunk_id"], doc_id=row["doc_id"], source=row.get("source", ""), title=row.get("title", ""),
-        section=row.get("section", ""), paragraph=int(row.get("paragraph", 0)), start=int(row.get("start", 0)),
-        end=int(row.get("end", 0)), text=row.get("text", ""), item=int(row.get("item", 1)),
-        council=row.get("council", ""), committee=row.get("committee", ""), date=row.get("date", ""),
-        url=row.get("url", ""), kind=row.get("kind") or "substance",
+        chunk_id=row["chunk_id"],
+        doc_id=row["doc_id"],
+        source=row.get("source", ""),
+        title=row.get("title", ""),
+        section=row.get("section", ""),
+        paragraph=int(row.get("paragraph", 0)),
+        start=int(row.get("start", 0)),
+        end=int(row.get("end", 0)),
+        text=row.get("text", ""),
+        item=int(row.get("item", 1)),
+        council=row.get("council", ""),
+        committee=row.get("committee", ""),
+        date=row.get("date", ""),
+        url=row.get("url", ""),
+        kind=row.get("kind") or "substance",
     )
 
 
@@ -94,8 +138,14 @@ def _create_collections(client, names: tuple[str, str, str], dim: int) -> None:
         s.add_field("start", DataType.INT64)
         s.add_field("end", DataType.INT64)
         s.add_field("text", DataType.VARCHAR, max_length=_LIMITS["text"])
-        s.add_field("words", DataType.VARCHAR, max_length=_LIMITS["words"], enable_analyzer=True,
-                    enable_match=True, analyzer_params=ANALYZER)
+        s.add_field(
+            "words",
+            DataType.VARCHAR,
+            max_length=_LIMITS["words"],
+            enable_analyzer=True,
+            enable_match=True,
+            analyzer_params=ANALYZER,
+        )
         s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
         s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
         for name in ("council_key", "committee_key", "council", "committee", "date", "url", "source"):
@@ -104,8 +154,14 @@ def _create_collections(client, names: tuple[str, str, str], dim: int) -> None:
         s.add_field("exact", DataType.INT64)
         s.add_field("sketch", DataType.VARCHAR, max_length=_LIMITS["sketch"])
         s.add_field("nwords", DataType.INT64)
-        s.add_function(Function(name="words_bm25", function_type=FunctionType.BM25,
-                                input_field_names=["words"], output_field_names=["sparse"]))
+        s.add_function(
+            Function(
+                name="words_bm25",
+                function_type=FunctionType.BM25,
+                input_field_names=["words"],
+                output_field_names=["sparse"],
+            )
+        )
         ip = client.prepare_index_params()
         ip.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         ip.add_index(field_name="dense", index_type="FLAT", metric_type="IP")
@@ -144,20 +200,38 @@ def _unit_rows(u: DocUpdate, gen: int) -> list[dict]:
         n = seen[ci]
         seen[ci] += 1
         fp = prints[ci]
-        rows.append({
-            "id": f"{key(c.chunk_id)}~{n}~{gen}", "chunk_id": _cut(c.chunk_id, "chunk_id"), "unit": n, "gen": gen,
-            "chunk_key": key(c.chunk_id), "doc_key": key(c.doc_id),
-            "is_primary": n == 0, "doc_id": _cut(c.doc_id, "doc_id"), "title": _cut(c.title, "title"),
-            "section": _cut(c.section, "section"), "paragraph": int(c.paragraph), "item": int(c.item),
-            "start": int(c.start), "end": int(c.end), "text": _cut(c.text, "text") if n == 0 else "",
-            "words": _cut(f"{c.title}\n{c.text}", "words") if n == 0 else "",
-            "dense": vectors[r].tolist(), "council_key": key(label_key(c.council)),
-            "committee_key": key(label_key(c.committee)), "council": _cut(c.council, "council"),
-            "committee": _cut(c.committee, "committee"), "date": _cut(c.date or "", "date"),
-            "url": _cut(c.url or "", "url"), "source": _cut(c.source or "", "source"),
-            "kind": c.kind, "exact": fp.exact - (1 << 64) if fp.exact >= 1 << 63 else fp.exact,
-            "sketch": fp.sketch.hex(), "nwords": fp.words,
-        })
+        rows.append(
+            {
+                "id": f"{key(c.chunk_id)}~{n}~{gen}",
+                "chunk_id": _cut(c.chunk_id, "chunk_id"),
+                "unit": n,
+                "gen": gen,
+                "chunk_key": key(c.chunk_id),
+                "doc_key": key(c.doc_id),
+                "is_primary": n == 0,
+                "doc_id": _cut(c.doc_id, "doc_id"),
+                "title": _cut(c.title, "title"),
+                "section": _cut(c.section, "section"),
+                "paragraph": int(c.paragraph),
+                "item": int(c.item),
+                "start": int(c.start),
+                "end": int(c.end),
+                "text": _cut(c.text, "text") if n == 0 else "",
+                "words": _cut(f"{c.title}\n{c.text}", "words") if n == 0 else "",
+                "dense": vectors[r].tolist(),
+                "council_key": key(label_key(c.council)),
+                "committee_key": key(label_key(c.committee)),
+                "council": _cut(c.council, "council"),
+                "committee": _cut(c.committee, "committee"),
+                "date": _cut(c.date or "", "date"),
+                "url": _cut(c.url or "", "url"),
+                "source": _cut(c.source or "", "source"),
+                "kind": c.kind,
+                "exact": fp.exact - (1 << 64) if fp.exact >= 1 << 63 else fp.exact,
+                "sketch": fp.sketch.hex(),
+                "nwords": fp.words,
+            }
+        )
     missing = set(range(len(u.chunks))) - set(seen)
     if missing:
         raise MinsearchError(f"{u.record.source}: {len(missing)} chunk(s) have no vector")

@@ -1,4 +1,5 @@
 """Vector search and vector reads: a chunk scores as its best unit (embedding window)."""
+
 from __future__ import annotations
 
 from typing import Iterable, Optional
@@ -15,12 +16,22 @@ from .schema import _BATCH, _MAX_TOPK
 class _VectorSearch(_Connected):
     """The semantic view of :class:`~.reader.MilvusStore`."""
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int,
-                      floor: Optional[float] = None) -> VectorResult:
+    def vector_search(
+        self, vector: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None
+    ) -> VectorResult:
         vec = np.asarray(vector, dtype=np.float32).ravel().tolist()
-        res = self._call("vector search", self._client.search, self._chunks, data=[vec], anns_field="dense",
-                         limit=min(limit, _MAX_TOPK), filter=filter_expr(filters), output_fields=["chunk_id"],
-                         search_params={"metric_type": "IP"}, group_by_field="chunk_id")
+        res = self._call(
+            "vector search",
+            self._client.search,
+            self._chunks,
+            data=[vec],
+            anns_field="dense",
+            limit=min(limit, _MAX_TOPK),
+            filter=filter_expr(filters),
+            output_fields=["chunk_id"],
+            search_params={"metric_type": "IP"},
+            group_by_field="chunk_id",
+        )
         out = [(r["entity"]["chunk_id"], float(r["distance"])) for r in res[0]] if res else []
         out.sort(key=lambda x: -x[1])
         above = len(out) if floor is None else sum(1 for _c, sc in out if sc >= floor)
@@ -29,9 +40,14 @@ class _VectorSearch(_Connected):
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         """The mean of a chunk's unit vectors, normalised (for "more like this")."""
-        rows = self._call("reading a vector", self._client.query, self._chunks,
-                          filter=f"chunk_key == {quote(key(chunk_id))}", output_fields=["dense", "gen"],
-                          limit=_MAX_TOPK)
+        rows = self._call(
+            "reading a vector",
+            self._client.query,
+            self._chunks,
+            filter=f"chunk_key == {quote(key(chunk_id))}",
+            output_fields=["dense", "gen"],
+            limit=_MAX_TOPK,
+        )
         if not rows:
             return None
         gen = max(r["gen"] for r in rows)
@@ -44,9 +60,14 @@ class _VectorSearch(_Connected):
         best: dict[str, tuple[int, float]] = {}  # chunk -> (generation, best unit score)
         for s in range(0, len(ids), _BATCH):
             part = ids[s : s + _BATCH]
-            rows = self._call("reading vectors", self._client.query, self._chunks,
-                              filter=_in_keys("chunk_key", part), output_fields=["chunk_id", "dense", "gen"],
-                              limit=_MAX_TOPK)
+            rows = self._call(
+                "reading vectors",
+                self._client.query,
+                self._chunks,
+                filter=_in_keys("chunk_key", part),
+                output_fields=["chunk_id", "dense", "gen"],
+                limit=_MAX_TOPK,
+            )
             for r in rows:
                 score = float(np.asarray(r["dense"], dtype=np.float32) @ q)
                 gen, old = best.get(r["chunk_id"], (-1, -2.0))

@@ -1,5 +1,6 @@
 """The write side: :class:`MilvusWriter` (new rows first, then remove what they replace) and
 :func:`milvus_writer`, which holds the lock and the lease around it."""
+
 from __future__ import annotations
 
 import json
@@ -75,7 +76,9 @@ class MilvusWriter:
         c = self._client
         for u in upserts:
             if u.vectors.shape[1:] != (self.dim,):
-                raise MinsearchError(f"{u.record.source}: vectors of dimension {u.vectors.shape[1:]}, index has {self.dim}")
+                raise MinsearchError(
+                    f"{u.record.source}: vectors of dimension {u.vectors.shape[1:]}, index has {self.dim}"
+                )
         try:
             gen = int(self._index_meta().get("generation", 0) or 0) + 1
             now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -112,8 +115,7 @@ class MilvusWriter:
             for s in range(0, len(recs), _BATCH):
                 c.upsert(self._docs, recs[s : s + _BATCH])
                 self._renew()
-            value = {"model": self.model, "dim": self.dim, "generation": gen, "updated": now,
-                     "schema": SCHEMA_VERSION}
+            value = {"model": self.model, "dim": self.dim, "generation": gen, "updated": now, "schema": SCHEMA_VERSION}
             c.upsert(self._meta, [{"key": "index", "value": json.dumps(value), "v": _DUMMY}])
             say("flushing")
             for name in self._names:
@@ -127,9 +129,17 @@ class MilvusWriter:
             ) from None
         self.live = str(gen)
         docs = self.documents()
-        return IndexInfo(backend="milvus", location=self.settings.milvus_uri, generation=str(gen),
-                         documents=len(docs), chunks=sum(d.chunks for d in docs.values()), model=self.model,
-                         dim=self.dim, size_bytes=0, last_indexed=now)
+        return IndexInfo(
+            backend="milvus",
+            location=self.settings.milvus_uri,
+            generation=str(gen),
+            documents=len(docs),
+            chunks=sum(d.chunks for d in docs.values()),
+            model=self.model,
+            dim=self.dim,
+            size_bytes=0,
+            last_indexed=now,
+        )
 
     def _renew(self) -> None:
         if self._lease is not None:
