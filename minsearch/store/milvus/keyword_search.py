@@ -101,6 +101,7 @@ class _KeywordSearch(_Connected):
     """The keyword view of :class:`~.reader.MilvusStore`."""
 
     _idfs: dict[str, float]
+    _no_text_match: bool = False  # the server cannot count document frequencies (TEXT_MATCH)
     _n_paragraphs: Optional[int]
     chunks: Callable[[Iterable[str]], dict[str, Chunk]]
 
@@ -206,6 +207,9 @@ class _KeywordSearch(_Connected):
 
         if term not in self._idfs:
             n = self._paragraphs()
+            if self._no_text_match:
+                self._idfs[term] = math.log(max(n, 1)) + 1
+                return self._idfs[term]
             try:
                 # Only word characters reach the expression (a stemmed query word), in Milvus's
                 # single-quoted TEXT_MATCH form.
@@ -221,6 +225,9 @@ class _KeywordSearch(_Connected):
                 )
                 df = int(rows[0]["count(*)"]) if rows else 0
             except Exception:  # noqa: BLE001 (a document frequency Milvus cannot count weighs as a rare word)
+                # Milvus Lite 2.5.1 refuses every TEXT_MATCH ("invalid parameter"): then every
+                # word weighs the same, and the server is not asked (and its error logged) again.
+                self._no_text_match = True
                 df = 0
             self._idfs[term] = math.log(max(n, 1) / (df + 1)) + 1
         return self._idfs[term]
