@@ -123,7 +123,7 @@ def model_spec(name: str) -> ModelSpec:
     try:
         return MODELS[name]
     except KeyError:
-        raise MinsearchError(f"--model: unknown model {name!r} (known: {', '.join(MODELS)})") from None
+        raise MinsearchError(f"unknown model {name!r} (known: {', '.join(MODELS)})", param="model") from None
 
 
 def load_tokenizer(spec: ModelSpec) -> "Tokenizer":

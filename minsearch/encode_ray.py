@@ -78,7 +78,7 @@ def _start(address: Optional[str], num_cpus: int):
     try:
         import ray
     except ImportError as e:
-        raise MinsearchError("--ray: Ray is not installed (pip install 'ray[data]')") from e
+        raise MinsearchError("Ray is not installed (pip install 'ray[data]')", param="ray") from e
     if ray.is_initialized():
         return ray, False
     try:
@@ -89,7 +89,9 @@ def _start(address: Optional[str], num_cpus: int):
                 ray.init(**local_init_kwargs(num_cpus))
     except Exception as e:
         where = address or "a local cluster"
-        raise MinsearchError(f"--ray {address or ''}: cannot start or reach {where} ({e})".replace("  ", " ")) from e
+        raise MinsearchError(
+            f"{{ray}} {address or ''}: cannot start or reach {where} ({e})".replace(" :", ":"), mentions=("ray",)
+        ) from e
     return ray, True
 
 
@@ -144,7 +146,7 @@ def ray_encode(
             if progress:
                 progress(len(idx))
         if seen != len(texts):
-            raise MinsearchError(f"--ray: {seen} vectors came back for {len(texts)} texts")
+            raise MinsearchError(f"{seen} vectors came back for {len(texts)} texts", param="ray")
         return out
     finally:
         if started:

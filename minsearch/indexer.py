@@ -287,7 +287,7 @@ def index_paths(
         summary.skipped = scan.skipped
         problems = [s for s in scan.skipped if not s.deliberate]  # a README beside the minutes is no problem
         if strict and problems:
-            raise MinsearchError(f"--strict: {len(problems)} file(s) skipped, first {problems[0]}")
+            raise MinsearchError(f"{len(problems)} file(s) skipped, first {problems[0]}", param="strict")
         todo: list[Document] = []
         seen: set[str] = set()
         for doc in scan.docs:
@@ -304,8 +304,10 @@ def index_paths(
         missing = sorted(set(known) - seen)
         if prune and missing and not scan.docs and not force:
             raise MinsearchError(
-                f"--prune: {', '.join(map(str, paths))} gave no documents, so pruning would remove all "
-                f"{len(missing)} indexed documents; check the paths, or pass --force to empty the index"
+                f"{', '.join(map(str, paths))} gave no documents, so pruning would remove all "
+                f"{len(missing)} indexed documents; check the paths, or pass {{force}} to empty the index",
+                param="prune",
+                mentions=("force",),
             )
         if prune:
             summary.removed = missing

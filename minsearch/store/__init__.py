@@ -20,7 +20,7 @@ def open_store(settings: Settings) -> Store:
         from .milvus import MilvusStore
 
         return MilvusStore(settings)
-    raise MinsearchError(f"--backend: unknown backend {settings.backend!r} (embedded or milvus)")
+    raise MinsearchError(f"unknown backend {settings.backend!r} (embedded or milvus)", param="backend")
 
 
 @contextmanager
@@ -39,4 +39,4 @@ def writer_session(settings: Settings, dim: int, wait: float = 0.0) -> Iterator[
         with milvus_writer(settings, dim, wait=wait) as w:
             yield w
         return
-    raise MinsearchError(f"--backend: unknown backend {settings.backend!r} (embedded or milvus)")
+    raise MinsearchError(f"unknown backend {settings.backend!r} (embedded or milvus)", param="backend")

@@ -45,7 +45,7 @@ DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, zipfil
 def check_folder(home: Path) -> None:
     """An --index that exists must be a folder."""
     if home.exists() and not home.is_dir():
-        raise MinsearchError(f"{home}: --index must be a folder, and this is not a folder")
+        raise MinsearchError(f"{home}: {{index}} must be a folder, and this is not a folder", mentions=("index",))
 
 
 def damaged(path: Path, e: BaseException) -> IndexUnavailable:
@@ -216,7 +216,7 @@ class WriterLock:
 
     def __init__(self, lock_file: Path, wait: float = 0.0) -> None:
         if not math.isfinite(wait) or wait < 0:  # nan compared false with every deadline: it waited forever
-            raise MinsearchError(f"--wait: must be a finite number of seconds, 0 or more, not {wait}")
+            raise MinsearchError(f"must be a finite number of seconds, 0 or more, not {wait}", param="wait")
         self.lock_file = lock_file
         self.home = lock_file.parent
         self.wait = wait

@@ -18,7 +18,9 @@ def connect(uri: str):
         # closing any client on it would cut off the others (a writer closing under a searcher).
         return MilvusClient(uri=uri, timeout=5, alias=f"minsearch-{uuid.uuid4().hex}")
     except Exception as e:  # noqa: BLE001 (pymilvus raises many kinds; each is a one-line error)
-        raise MinsearchError(f"--milvus-uri {uri}: cannot connect to Milvus ({_reason(e)})") from None
+        raise MinsearchError(
+            f"{{milvus-uri}} {uri}: cannot connect to Milvus ({_reason(e)})", mentions=("milvus-uri",)
+        ) from None
 
 
 def _reason(e: Exception) -> str:

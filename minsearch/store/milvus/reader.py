@@ -29,8 +29,10 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
         if not all(self._call("opening", self._client.has_collection, n) for n in names):
             self.close()
             raise MinsearchError(
-                f"--milvus-uri {self.uri}: no minsearch index in collection {self._chunks!r} "
-                f"(run `minsearch index --backend milvus` first)"
+                f"{{milvus-uri}} {self.uri}: no minsearch index in collection {self._chunks!r} "
+                f"(run `minsearch index --backend milvus` first)",
+                mentions=("milvus-uri",),
+                status=503,
             )
         for name in names:
             self._call("loading", self._client.load_collection, name)

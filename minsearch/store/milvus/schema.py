@@ -84,7 +84,7 @@ def _cut(value: str, name: str) -> str:
 def _names(collection: str) -> tuple[str, str, str]:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", collection):
         raise MinsearchError(
-            f"--milvus-collection: {collection!r} is not a Milvus collection name (letters, digits, _)"
+            f"{collection!r} is not a Milvus collection name (letters, digits, _)", param="milvus-collection"
         )
     return collection, f"{collection}_docs", f"{collection}_meta"
 
