@@ -91,7 +91,8 @@ class Searcher:
             result.closest = hits(view, ranked.ranking.closest[:CLOSEST], 0)
         if snippets:
             matcher = TermMatcher(terms)
-            add_snippets(result.hits + result.closest, matcher, self._encoder, semantic_text(q.text), c.qvec)
+            add_snippets(result.hits, matcher, self._encoder, semantic_text(q.text), c.qvec)
+            add_snippets(result.closest, matcher, self._encoder, semantic_text(q.text), c.qvec, mark_sentences=False)
         result.expansions = c.expansions
         return result
 

@@ -85,6 +85,16 @@ def test_snippet_marks_matched_words(backend_searcher):
     assert "dental" in marked and "checks" in marked
 
 
+def test_snippets_do_not_mark_function_words(backend_searcher):
+    # "for", "in" and the "and" of a glossary alternate ("children and young people in care") are
+    # not searched for: marking them would draw the eye to nothing.
+    r = backend_searcher.search(Query("dental checks for children in care", mode="keyword", limit=5))
+    marked = {t.lower() for h in r.hits for t, m in h.snippet if m}
+    assert "dental" in marked and not marked & {"for", "in", "and", "the"}
+    quoted = backend_searcher.search(Query('"health and dental"', mode="keyword", limit=1))
+    assert "and" in {t.lower() for t, m in quoted.hits[0].snippet if m}
+
+
 def test_more_like_this_comes_from_other_meetings(backend_searcher):
     r = backend_searcher.more_like_this("000_87bfe40191ebd6ef#p8", limit=5)
     assert r.hits and all(h.chunk.doc_id != "000_87bfe40191ebd6ef" for h in r.hits)

@@ -79,6 +79,8 @@ def test_nonsense_has_no_confident_match(real, text):
     r = real.search(Query(text))
     assert r.total == 0 and r.hits == [] and not r.more
     assert r.closest, "the closest paragraphs are offered, under their own heading"
+    # ... with nothing marked: a sentence nearest to nonsense is not an answer.
+    assert not any(marked for h in r.closest for _t, marked in h.snippet)
     out = r.to_json()
     assert out["total"] == 0 and out["hits"] == [] and out["closest"]
 

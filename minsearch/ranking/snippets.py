@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..words import safe_stem
+from ..words import STOPWORDS, safe_stem
 
 Segments = list[tuple[str, bool]]
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -55,6 +55,12 @@ class TermMatcher:
         self.exact: set[str] = set()
         for fieldname, term in terms:
             (self.exact if fieldname == "exact" else self.stems).add(term.lower())
+        # "in", "and" (from "children in care" or a glossary alternate) are not searched for, as
+        # the keyword view drops loose function words: marking them draws the eye to nothing.
+        # A quoted word stays marked, and a query of function words only keeps them.
+        content = {t for t in self.stems if t not in STOPWORDS}
+        if content:
+            self.stems = content
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.exact)

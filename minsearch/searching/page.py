@@ -48,10 +48,17 @@ def result_page(
 
 
 def add_snippets(
-    hits: list[Hit], matcher: TermMatcher, encoder: TextEncoder, meaning: str, qvec: Optional[np.ndarray] = None
+    hits: list[Hit],
+    matcher: TermMatcher,
+    encoder: TextEncoder,
+    meaning: str,
+    qvec: Optional[np.ndarray] = None,
+    mark_sentences: bool = True,
 ) -> None:
     """Keyword matches are marked; a hit found only by meaning shows its best sentence, chosen by
-    its closeness to ``qvec`` (or to ``meaning``, the query's words, encoded here if need be)."""
+    its closeness to ``qvec`` (or to ``meaning``, the query's words, encoded here if need be).
+    ``mark_sentences=False`` (the closest paragraphs of a query without matches): the excerpt is
+    still the best sentence, unmarked, since it is not known to answer anything."""
     need_focus = [h for h in hits if not (matcher and matcher.spans(h.chunk.text))]
     focus: dict[str, tuple[int, int]] = {}
     # The first sentences are enough to choose from, and keep a page fast; a paragraph of
@@ -80,7 +87,7 @@ def add_snippets(
             text = h.chunk.text
             # Mark the best sentence itself: it is what matched.
             seg = snippet(text, TermMatcher([]), focus=f)
-            h.snippet = mark_span(seg, text, f)
+            h.snippet = mark_span(seg, text, f) if mark_sentences else seg
         else:
             h.snippet = snippet(h.chunk.text, matcher)
 
