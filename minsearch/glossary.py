@@ -36,7 +36,7 @@ class Expansion:
     meanings: tuple[str, ...] = ()  # those of them that are words, not acronyms ("looked after children")
 
     def label(self) -> str:
-        """"LAC → looked after children, CLA, CiC": what it stands for first, then other acronyms."""
+        """ "LAC → looked after children, CLA, CiC": what it stands for first, then other acronyms."""
         first = list(self.meanings[:1]) + [a for a in self.alternates if a not in self.meanings[:1]]
         return f"{self.matched} → {', '.join(first[:3])}"
 
