@@ -251,7 +251,7 @@ def ranked(qd: QueryData, cd: CorpusData, s: Setting):
         coverage_text=own,
         cosines=cosines if s.mode == "hybrid" else None,
         words=query_words(qd.query),
-        procedural=about_procedure(qd.query, kw, cd.meta),
+        procedural=about_procedure(qd.query, kw, cd.meta, own),
         exact=exact_query(qd.query),
         neighbours=qd.neighbours,
     )

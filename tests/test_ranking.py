@@ -209,5 +209,10 @@ def test_exact_queries_and_procedure_questions_are_recognised():
     assert about_procedure("how did councillors vote on the budget", [], meta) == ASKED
     assert about_procedure("did Councillor Rahman declare a conflict", [], meta) == ASKED
     assert about_procedure("Peloza", [("a", 3), ("b", 2), ("c", 1)], meta) == NAMES  # mostly in vote lists
+    # The movers and votes under "Appointment of John Mascarin" have his name only through the
+    # item's title: the name is not found mostly in procedure.
+    hits = [("a", 3), ("b", 2), ("c", 1)]
+    assert about_procedure("John Mascarin", hits, meta, {"a": 0.0, "b": 0.0, "c": 1.0}) is None
+    assert about_procedure("Peloza", hits, meta, {"a": 1.0, "b": 1.0, "c": 1.0}) == NAMES
     meta = _meta({"a": "substance", "b": "substance", "c": "procedure"})
     assert not about_procedure("homeless encampments", [("a", 3), ("b", 2), ("c", 1)], meta)

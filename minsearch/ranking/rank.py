@@ -105,13 +105,24 @@ ASKED = "asked"  # the query's words ask about procedure
 NAMES = "names"  # its best keyword matches are mostly procedure (a member's name)
 
 
-def about_procedure(text: str, keyword: list[tuple[str, float]], meta: dict[str, ChunkMeta]) -> Optional[str]:
+def about_procedure(
+    text: str,
+    keyword: list[tuple[str, float]],
+    meta: dict[str, ChunkMeta],
+    own: Optional[dict[str, float]] = None,
+) -> Optional[str]:
     """Is the query about procedure? :data:`ASKED` when its words say so ("how did X vote"),
     :data:`NAMES` when most of its best keyword matches are procedure (a councillor's name appears
-    mostly in attendance and vote lists), None otherwise."""
+    mostly in attendance and vote lists), None otherwise.
+
+    ``own``: each keyword match's share of the query in its own words (not its item's title). Only
+    those count: the movers and votes under "Appointment of John Mascarin" match his name through
+    the title, and are not where the name appears.
+    """
     if _PROCEDURE_QUERY.search(text):
         return ASKED
-    top = [meta[c].kind for c, _s in keyword[:10] if c in meta]
+    hits = keyword if own is None else [(c, s) for c, s in keyword if own.get(c, 0.0) > 0]
+    top = [meta[c].kind for c, _s in hits[:10] if c in meta]
     if len(top) >= 3 and sum(k != "substance" for k in top) / len(top) >= 0.5:
         return NAMES
     return None

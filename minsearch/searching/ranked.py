@@ -30,7 +30,7 @@ def rank_candidates(q: Query, c: Candidates, params: RankParams) -> RankedQuery:
         coverage_text=kw.coverage_text if kw else None,
         cosines=c.cosines,
         words=kw.words if kw else 0,
-        procedural=about_procedure(q.text, c.keyword_hits, c.meta),
+        procedural=about_procedure(q.text, c.keyword_hits, c.meta, kw.coverage_text if kw else None),
         exact=exact_query(q.text),
         sort=q.sort,
     )
