@@ -331,7 +331,10 @@ def index_paths(
             updates, enc = _embed(chunked, settings, progress, ray_address, enc)
             summary.seconds["embed"] = time.perf_counter() - t
         summary.new_chunks = sum(len(u.chunks) for u in updates)
-        _ensure_query_encoder(settings, progress, enc)
+        # Queries need the light encoder once the index holds something; a run that found nothing
+        # to index in an empty index does not load the model (~8 s) and export it (~15 s).
+        if updates or writer.documents():
+            _ensure_query_encoder(settings, progress, enc)
 
         if updates or summary.removed:
             t = time.perf_counter()

@@ -105,3 +105,22 @@ def test_index_of_a_corpus_file_says_to_import_it_without_loading_a_model(tmp_pa
         "`minsearch index cleveland.jsonl`"
     )
     assert sorted(p.name for p in (index_copy / "generations").iterdir()) == before
+
+
+def test_nothing_to_index_in_a_new_index_loads_no_model(tmp_path, monkeypatch):
+    """`minsearch index minutes.jsonl.gz --index new/` finds nothing to index: it says so at once,
+    without loading the real model (~8 s) and exporting it (~15 s) for an index with no documents."""
+    import minsearch.encode as encode
+
+    def refuse(*a, **k):
+        raise AssertionError("the embedding model was loaded")
+
+    monkeypatch.setattr(encode.TorchEncoder, "__init__", refuse)
+    monkeypatch.setattr(encode.OnnxEncoder, "__init__", refuse)
+    monkeypatch.setenv("MINSEARCH_MODEL", "all-MiniLM-L6-v2")
+    f = tmp_path / "minutes.jsonl.gz"
+    _gzip_jsonl(f)
+    r = CliRunner().invoke(main, ["index", str(f), "--index", str(tmp_path / "new")])
+    assert r.exit_code == 0, r.output
+    assert "skipped" in r.output and "gzip-compressed" in r.output
+    assert not (tmp_path / "new" / "encoder").exists()
