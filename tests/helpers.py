@@ -13,6 +13,24 @@ TEST_MODEL = "hashing-test"
 # The real model, for the end-to-end (slow) tests of meaning.
 REAL_MODEL = "all-MiniLM-L6-v2"
 # The seeds' paragraphs about dental checks.
+# The fields of one hit in --json and /api/search.
+HIT_KEYS = {
+    "rank",
+    "score",
+    "text",
+    "chunk_id",
+    "doc_id",
+    "source",
+    "title",
+    "section",
+    "kind",
+    "paragraph",
+    "council",
+    "committee",
+    "date",
+    "also",
+}
+
 DENTAL = {
     "000_87bfe40191ebd6ef#p8",
     "001_23af7a714eb52c01#p7",

@@ -9,7 +9,7 @@ collection layouts, parity of its keyword checks with Whoosh) is in test_milvus.
 from __future__ import annotations
 
 import pytest
-from helpers import DENTAL, ids
+from helpers import DENTAL, HIT_KEYS, ids
 
 from minsearch.model import Filters, MinsearchError, Query
 
@@ -111,22 +111,7 @@ def test_document_view_lists_paragraphs_in_order(backend_searcher):
 def test_sort_by_date_and_json_shape(backend_searcher):
     r = backend_searcher.search(Query("dental", sort="date"))
     hit = r.to_json()["hits"][0]
-    assert set(hit) == {
-        "rank",
-        "score",
-        "text",
-        "chunk_id",
-        "doc_id",
-        "source",
-        "title",
-        "section",
-        "kind",
-        "paragraph",
-        "council",
-        "committee",
-        "date",
-        "also",
-    }
+    assert set(hit) == HIT_KEYS
     dates = [h.chunk.date for h in r.hits]
     assert dates == sorted(dates, reverse=True)
 

@@ -8,26 +8,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from helpers import TEST_MODEL
+from helpers import HIT_KEYS, TEST_MODEL
 
 from minsearch.app.cli import main
-
-HIT_KEYS = {
-    "rank",
-    "score",
-    "text",
-    "chunk_id",
-    "doc_id",
-    "source",
-    "title",
-    "section",
-    "kind",
-    "paragraph",
-    "council",
-    "committee",
-    "date",
-    "also",
-}
 
 
 @pytest.fixture

@@ -39,7 +39,6 @@ from .query import (
     schema,
 )
 
-MAX_QUERY_CHARS = 1000
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 RECENT_CHUNKS = 4096  # paragraphs kept decoded per open index (a few MB)
 # Words the wildcards and ranges of one query may expand to, together. Unbounded, ``e*`` took

@@ -47,25 +47,28 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
         rows = self._client.query(self._meta, filter='key == "index"', output_fields=["value"])
         return json.loads(rows[0]["value"]) if rows else {}
 
-    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+    def _newest_rows(self, what: str, chunk_ids: Iterable[str], fields: Iterable[str]) -> dict[str, dict]:
+        """Each paragraph's row of its newest generation: while a commit runs, a paragraph can
+        have rows of two generations (so each batch asks for up to two rows per paragraph)."""
         ids = list(dict.fromkeys(chunk_ids))
-        out: dict[str, Chunk] = {}
+        out: dict[str, dict] = {}
         for s in range(0, len(ids), _BATCH):
             part = ids[s : s + _BATCH]
             rows = self._call(
-                "reading chunks",
+                what,
                 self._client.query,
                 self._chunks,
                 filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
-                output_fields=list(_SCALARS),
-                limit=len(part),
+                output_fields=list(fields),
+                limit=len(part) * 2,
             )
-            newest: dict[str, int] = {}
-            for r in rows:  # while a commit runs, a paragraph can have rows of two generations
-                if r["gen"] >= newest.get(r["chunk_id"], -1):
-                    newest[r["chunk_id"]] = r["gen"]
-                    out[r["chunk_id"]] = _chunk_of(r)
+            for r in rows:
+                if r["gen"] >= out.get(r["chunk_id"], {}).get("gen", -1):
+                    out[r["chunk_id"]] = r
         return {c: out[c] for c in ids if c in out}
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+        return {c: _chunk_of(r) for c, r in self._newest_rows("reading chunks", chunk_ids, _SCALARS).items()}
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         rows = self._call(
@@ -82,32 +85,18 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
         return sorted((_chunk_of(r) for r in rows), key=lambda c: c.paragraph)
 
     def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
-        ids = list(dict.fromkeys(chunk_ids))
-        out: dict[str, ChunkMeta] = {}
-        newest: dict[str, int] = {}
-        for s in range(0, len(ids), _BATCH):
-            part = ids[s : s + _BATCH]
-            rows = self._call(
-                "reading chunk kinds",
-                self._client.query,
-                self._chunks,
-                filter=_and(_in_keys("chunk_key", part), "is_primary == true"),
-                output_fields=list(_META_FIELDS),
-                limit=len(part) * 2,
+        return {
+            c: ChunkMeta(
+                chunk_id=r["chunk_id"],
+                doc_id=r["doc_id"],
+                date=r.get("date", ""),
+                kind=r.get("kind") or "substance",
+                exact=int(r["exact"]) & ((1 << 64) - 1),
+                sketch=bytes.fromhex(r.get("sketch") or ""),
+                words=int(r.get("nwords", 0)),
             )
-            for r in rows:  # while a commit runs, a paragraph can have rows of two generations
-                if r["gen"] >= newest.get(r["chunk_id"], -1):
-                    newest[r["chunk_id"]] = r["gen"]
-                    out[r["chunk_id"]] = ChunkMeta(
-                        chunk_id=r["chunk_id"],
-                        doc_id=r["doc_id"],
-                        date=r.get("date", ""),
-                        kind=r.get("kind") or "substance",
-                        exact=int(r["exact"]) & ((1 << 64) - 1),
-                        sketch=bytes.fromhex(r.get("sketch") or ""),
-                        words=int(r.get("nwords", 0)),
-                    )
-        return out
+            for c, r in self._newest_rows("reading chunk kinds", chunk_ids, _META_FIELDS).items()
+        }
 
     @contextmanager
     def pinned(self) -> Iterator["MilvusStore"]:
