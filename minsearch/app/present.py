@@ -15,6 +15,7 @@ from datetime import date
 from typing import Optional
 from urllib.parse import urlsplit
 
+from ..citation import safe_url
 from ..model import Chunk, Hit, MinsearchError, SearchResult
 from ..searching.validate import check_range, whole_number
 
@@ -168,11 +169,7 @@ def safe_link(url: str) -> Optional[str]:
     """``url`` if it is an http(s) link to somewhere, else None: a stored ``javascript:`` or
     ``data:`` URL (any case, with leading spaces or control characters) is never put in an href
     (the CSP blocks it in Chromium, but not every browser enforces CSP)."""
-    cleaned = (url or "").strip()
-    if not cleaned or any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned):
-        return None
-    parts = urlsplit(cleaned)
-    return cleaned if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    return safe_url(url)
 
 
 def id_fits_a_path(doc_id: str) -> bool:
