@@ -17,8 +17,8 @@ import json
 import os
 import re
 from pathlib import Path
-from urllib.parse import quote
 from typing import Callable, Iterator, Optional
+from urllib.parse import quote
 
 from ..model import MinsearchError
 from .metadata import metadata_from_name, metadata_from_text, normalise_date
