@@ -16,11 +16,24 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Optional
+from typing import Optional, Protocol
 from urllib.parse import unquote, urlsplit
 
-if TYPE_CHECKING:  # a plain import would be circular: minsearch.model uses this module
-    from .model import Chunk
+
+class Cited(Protocol):
+    """What a citation reads of a paragraph: a :class:`minsearch.model.Chunk` (not imported:
+    :mod:`minsearch.model` uses this module for the hits' JSON)."""
+
+    council: str
+    committee: str
+    date: str
+    title: str
+    url: str
+    item_ref: str
+    para_ref: str
+    page: int
+    paragraph: int
+
 
 # File names a link may end in that name the original document ("Printed minutes 13th-Mar-2025.pdf").
 _FILE_NAME = re.compile(r"[^/]+\.(?:pdf|docx?|rtf|txt|html?|md)$", re.I)
@@ -73,7 +86,7 @@ class Citation:
         return asdict(self)
 
 
-def cite(chunk: "Chunk") -> Citation:
+def cite(chunk: Cited) -> Citation:
     """The citation of one paragraph."""
     item = chunk.item_ref.strip()
     number = item.split(" ", 1)[1] if " " in item else item
