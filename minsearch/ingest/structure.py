@@ -34,10 +34,10 @@ _JUNK = re.compile(
 )
 
 # --- lines that start something ------------------------------------------------------------
-_ITEM_NO = r"\d{1,3}(?:\.\d{1,3})*[a-z]?"  # 8, 12a, 2.5 (a sub-item)
+_ITEM_NO = r"\d{1,3}(?:\.(?:\d{1,3}|[a-z]))*[a-z]?"  # 8, 12a, 2.5 (a sub-item), 2.3.a
 _ITEM_MARK = re.compile(r"^\s*\(\s*item\s+(" + _ITEM_NO + r")\s*\)\s*$", re.I)
 _NUM_LABEL = re.compile(r"^\s*\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\)?\s*$")  # "1." "(a)" alone
-_NUM_START = re.compile(r"^\s*\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivx]{1,4})[.)]\)?(?:\s|$)")
+_NUM_START = re.compile(r"^\s*\(?(?:\d{1,3}(?:\.(?:\d{1,3}|[a-z]))*|[a-z]|[ivx]{1,4})[.)]\)?(?:\s|$)")
 _MOTION_START = re.compile(r"^\s*(?:proposed\s+by|moved\s+by)\b", re.I)
 _MOTION_CONT = re.compile(
     r"^\s*(?:seconded\s+by|and\s+(?:it\s+was\s+)?resolved|resolved\s*[:–—-]?\s*$|carried\b)", re.I
@@ -297,7 +297,9 @@ def _all_caps(s: str) -> bool:
 # --- agenda items ------------------------------------------------------------------------------
 _ITEM_IN_PARA = re.compile(r"\(\s*item\s+(" + _ITEM_NO + r")\s*\)", re.I)
 # "299." "(3)" "**4.**", and sub-item numbers "2.5." or "2.5 " (a dotted number needs no stop).
-_LEAD_NUMBER = re.compile(r"^\s*(?:\*\*)?\(?(\d{1,3}(?:\.\d{1,3})+(?=[.)\s])|\d{1,3}(?=[.)]))[.)]?\)?(?:\*\*)?\s*")
+_LEAD_NUMBER = re.compile(
+    r"^\s*(?:\*\*)?\(?(\d{1,3}(?:\.(?:\d{1,3}|[a-z]))+(?=[.)\s])|\d{1,3}(?=[.)]))[.)]?\)?(?:\*\*)?\s*"
+)
 _MINUTE_HEAD = re.compile(r"^\s*minute\s+(?:no\.?\s*)?(\d+)(?:\s*/\s*(\d{2,4}))?\s*[:.–—-]?\s*(.*)$", re.I | re.S)
 _NUMBERED_HEAD = re.compile(r"^\s*(?:\*\*)?(\d{1,3})[.)](?:\*\*)?\s+(.+)$", re.S)
 _NOT_A_TITLE = re.compile(r"^(?:it\s+was\s+|and\s+)?resolved\b|^(?:proposed|moved|seconded)\b|^that\b", re.I)
