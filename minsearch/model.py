@@ -81,6 +81,12 @@ class Chunk:
     # changes: indexed, never ranked above substance) or "heading" (a label for what follows);
     # see minsearch.ingest.kinds.
     kind: str = "substance"
+    # The source's own numbers, for citing it (see minsearch.citation): the agenda item's number
+    # with its noun as printed ("minute 299", "item 2.5"; "" when the source numbers none), the
+    # paragraph's own number ("4" of "4) ..."), and the PDF page it starts on (0: not known).
+    item_ref: str = ""
+    para_ref: str = ""
+    page: int = 0
 
     @property
     def boilerplate(self) -> bool:
@@ -154,7 +160,10 @@ class Hit:
 
     def to_json(self) -> dict:
         """The hit shape shared by ``minsearch query --json`` and ``/api/search``."""
+        from .citation import cite
+
         c = self.chunk
+        ref = cite(c)
         return {
             "rank": self.rank,
             "score": round(float(self.score), 6),
@@ -169,6 +178,14 @@ class Hit:
             "council": c.council or None,
             "committee": c.committee or None,
             "date": c.date or None,
+            # How to cite it (minsearch.citation): the line, and its parts not given above.
+            "citation": ref.text,
+            "item_ref": ref.item or None,
+            "item_number": ref.item_number or None,
+            "para_ref": ref.para or None,
+            "page": ref.page,
+            "url": ref.url or None,
+            "original": ref.original or None,
             "also": [
                 {
                     "chunk_id": a.chunk_id,

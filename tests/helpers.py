@@ -28,6 +28,13 @@ HIT_KEYS = {
     "council",
     "committee",
     "date",
+    "citation",
+    "item_ref",
+    "item_number",
+    "para_ref",
+    "page",
+    "url",
+    "original",
     "also",
 }
 

@@ -65,9 +65,9 @@ def browser():
 def _result_ids(page) -> list[str]:
     hrefs = page.locator("ol.hits h3 a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     out = []
-    for h in hrefs:  # /doc/<id>?hit=<n>#p<n>
+    for h in hrefs:  # /doc/<id>?hit=<n>&back=<the results>#p<n>
         doc, _, rest = h[len("/doc/") :].partition("?hit=")
-        out.append(f"{doc}#p{rest.split('#')[0]}")
+        out.append(f"{doc}#p{rest.split('#')[0].split('&')[0]}")
     return out
 
 

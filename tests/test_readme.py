@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shlex
@@ -69,6 +71,16 @@ def test_every_query_example_returns_what_the_readme_says(args, comment, seeds_i
         assert results and all(res["total"] > 0 for res in results)
         if "--json" in args:
             assert len(results) == 1 and list(results[0])[:4] == ["query", "mode", "total", "more"]
+    elif "--format" in args:  # an export: CSV on the screen, or a Word file written with -o
+        fmt = args[args.index("--format") + 1]
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(r.stdout)))
+            assert rows and all(row["query"] == args[1] and row["citation"] for row in rows)
+        else:
+            from docx import Document
+
+            out = tmp_path / args[args.index("-o") + 1]
+            assert "Corporate Parenting Board" in "\n".join(p.text for p in Document(str(out)).paragraphs)
     elif "dated minutes only" in comment:  # the seeds are undated, as the footnote says
         assert r.stdout.startswith("No confident matches")
     else:

@@ -45,7 +45,7 @@ def text(resp) -> str:
 
 def doc_links(html: str) -> list[str]:
     """(doc_id, hit) of every result title link, in order."""
-    return re.findall(r'<h3 id="h-\d+"><a href="/doc/([^"?]+)\?hit=(\d+)#p\d+"', html)
+    return re.findall(r'<h3 id="h-\d+"><a href="/doc/([^"?]+)\?hit=(\d+)(?:&amp;back=[^"#]*)?#p\d+"', html)
 
 
 def result_councils(html: str) -> list[str]:
@@ -77,7 +77,7 @@ def test_search_shows_results_with_highlights_and_links(client):
     first = doc_links(html)[:3]
     assert {f"{d}#p{p}" for d, p in first} <= DENTAL
     assert "<mark>Dental</mark> <mark>checks</mark>" in html
-    assert 'href="/doc/000_87bfe40191ebd6ef?hit=8#p8"' in html
+    assert 'href="/doc/000_87bfe40191ebd6ef?hit=8&amp;back=/?q%3Ddental%2Bchecks#p8"' in html  # and the way back
     assert 'href="/similar?chunk=000_87bfe40191ebd6ef%23p8"' in html
     assert "Corporate Parenting Board" in html and "Wolverhampton" in html
     assert '<span class="section section-minutes">Minutes</span>' in html
@@ -403,7 +403,7 @@ def test_minutes_text_and_metadata_are_escaped_and_slashed_ids_work():
     assert "<script>" not in html and "<i>Evil</i>" not in html and "<b>bold" not in html
     assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;</mark>" in html
     assert "note &lt;script&gt;" in html
-    assert 'href="/doc/council/a/b?hit=2#p2"' in html
+    assert 'href="/doc/council/a/b?hit=2&amp;back=' in html
     assert "4 March 2021" in html and 'datetime="2021-03-04"' in html
     r = client.get("/doc/council/a/b?hit=2")
     assert r.status_code == 200
@@ -522,7 +522,7 @@ def test_every_hit_links_to_its_document_whatever_its_id():
         r = client.get(unescape(link))
         assert r.status_code == 200, (OddSearcher.IDS[n], link)
         assert f"Text of document {n}." in text(r), (OddSearcher.IDS[n], link)
-    assert 'href="/doc/plain/ok?hit=1#p1"' in html  # ordinary ids keep their readable links
+    assert 'href="/doc/plain/ok?hit=1&amp;back=' in html  # ordinary ids keep their readable links
 
 
 @pytest.mark.parametrize(

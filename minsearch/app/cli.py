@@ -18,7 +18,9 @@ import click
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+from ..citation import cite
 from ..config import FUSIONS, Settings, load_settings
+from ..export import FORMATS
 from ..model import MODES, SORTS, MinsearchError, os_error_text
 from ..searching.validate import MAX_LIMIT
 from .present import ALSO_SHOWN, count_text
@@ -254,11 +256,33 @@ def _format_hit(hit, color: bool) -> str:
         )
         more = f" and {len(hit.also) - ALSO_SHOWN} more" if len(hit.also) > ALSO_SHOWN else ""
         also = f"    also in: {places}{more}\n"
+    ref = cite(c)
+    link = f"    original: {ref.url}\n" if ref.url else ""
     return (
         f"{click.style(head, bold=True) if color else head}\n"
         f"    {where} · {c.section} ¶{c.paragraph} · {c.doc_id}\n"
-        f"    {snippet}\n{also}"
+        f"    {snippet}\n"
+        f"    cite: {ref.text}\n{link}{also}"
     )
+
+
+def _export(result, fmt: str, output: Optional[Path]) -> None:
+    """One query's results as an evidence export (:mod:`minsearch.export`), to ``output`` or stdout."""
+    from ..export import entries_for, render
+
+    q = result.query
+    entries = entries_for([h.chunk for h in result.hits], q.text, q.mode, q.filters)
+    if not entries:
+        click.echo("note: no confident matches; the export has no entries", err=True)
+    data, _media, _ext = render(entries, fmt, title=f"Evidence from the minutes: {q.text}")
+    if output is None:
+        click.echo(data.decode("utf-8").removeprefix("\ufeff"), nl=False)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as e:
+        _fail(MinsearchError(f"{output}: cannot write the export ({os_error_text(e)})"))
+    click.echo(f"wrote {len(entries)} paragraph(s) to {output}", err=True)
 
 
 @main.command("query")
@@ -296,6 +320,22 @@ def _format_hit(hit, color: bool) -> str:
     help="One JSON object per query: {query, mode, hits: [{rank, score, text, chunk_id, ...}]}.",
 )
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", *FORMATS]),
+    default="text",
+    show_default=True,
+    help="text: for reading; csv, md, json, docx: evidence to take away (quote, citation, link to the "
+    "original, the query and filters), as the page's Download gives it. docx needs --output.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the --format export to FILE instead of the screen.",
+)
+@click.option(
     "--queries-file",
     type=click.File("r", encoding="utf-8"),
     metavar="FILE",
@@ -314,6 +354,8 @@ def query_cmd(
     sort: str,
     fusion: Optional[str],
     as_json: bool,
+    fmt: str,
+    output: Optional[Path],
     queries_file,
     backend: Optional[str],
     milvus_uri: Optional[str],
@@ -336,6 +378,12 @@ def query_cmd(
         _fail("query: empty; give TEXT or --queries-file", 2)
     if queries_file is not None and text:
         _fail("give either TEXT or --queries-file, not both", 2)
+    if fmt != "text" and (as_json or queries_file is not None):
+        _fail("--format exports one query's results: give it without --json and --queries-file", 2)
+    if fmt == "docx" and output is None:
+        _fail("--format docx writes a Word file: give --output FILE (e.g. -o evidence.docx)", 2)
+    if output is not None and fmt == "text":
+        _fail("--output writes an export: give --format csv, md, json or docx", 2)
     try:
         searcher = Searcher(_settings(index, backend, milvus_uri, milvus_collection))
         filters = Filters(council=council, committee=committee, since=since, until=until)
@@ -362,6 +410,9 @@ def query_cmd(
         _fail(e)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    if fmt != "text":
+        _export(result, fmt, output)
         return
     color = sys.stdout.isatty()
     for n in result.notices:

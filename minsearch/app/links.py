@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any, Callable, Optional, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import current_app, g, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from ..model import Chunk, IndexUnavailable, MinsearchError
+from .evidence import COOKIE, read_pins, results_path
 from .present import id_fits_a_path
 
 T = TypeVar("T")
@@ -50,8 +52,46 @@ def doc_href(doc_id: str, **params: Any) -> str:
 
 
 def doc_url(chunk: Chunk) -> str:
-    """A paragraph in its agenda item, marked."""
-    return doc_href(chunk.doc_id, hit=chunk.paragraph, _anchor=f"p{chunk.paragraph}")
+    """A paragraph in its agenda item, marked; from a results page, with the way back to it."""
+    return doc_href(chunk.doc_id, hit=chunk.paragraph, back=results_here(), _anchor=f"p{chunk.paragraph}")
+
+
+RESULT_PAGES = ("search.page", "similar.page")
+
+
+def results_here() -> Optional[str]:
+    """This results page's address (its query, filters and page), for a document's "Back to
+    results" link; None on any other page."""
+    return url_with() if request.endpoint in RESULT_PAGES else None
+
+
+def export_url(fmt: str) -> str:
+    """The download of this search's results as ``fmt`` (:mod:`minsearch.app.pages.evidence`)."""
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k in SEARCH_KEYS and v}
+    if g.get("searched") is not None:
+        args["q"] = g.searched
+    return url_for("evidence.export", **args, format=fmt)
+
+
+def pin_fields() -> dict[str, str]:
+    """The search a "Pin" button records with its paragraph (hidden fields of its form)."""
+    args = request.args
+    back = results_path(args.get("back"))
+    if back is not None:  # a document opened from results: the search is the one it came from
+        args = MultiDict(parse_qsl(urlsplit(back).query))
+    out = {k: v for k, v in args.items() if k in PIN_KEYS and v}
+    if g.get("searched") is not None:
+        out["q"] = g.searched
+    return out
+
+
+def pinned_ids() -> set[str]:
+    """The paragraphs on this browser's evidence list."""
+    return {p.chunk_id for p in read_pins(request.cookies.get(COOKIE))}
+
+
+SEARCH_KEYS = ("q", "mode", "sort", "council", "committee", "since", "until")
+PIN_KEYS = ("q", "mode", "council", "committee", "since", "until")
 
 
 def similar_url(chunk: Chunk) -> str:

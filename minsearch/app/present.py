@@ -15,6 +15,7 @@ from datetime import date
 from typing import Optional
 from urllib.parse import urlsplit
 
+from ..citation import safe_url
 from ..model import Chunk, Hit, MinsearchError, SearchResult
 from ..searching.validate import check_range, whole_number
 
@@ -168,11 +169,7 @@ def safe_link(url: str) -> Optional[str]:
     """``url`` if it is an http(s) link to somewhere, else None: a stored ``javascript:`` or
     ``data:`` URL (any case, with leading spaces or control characters) is never put in an href
     (the CSP blocks it in Chromium, but not every browser enforces CSP)."""
-    cleaned = (url or "").strip()
-    if not cleaned or any(ord(ch) < 32 or ord(ch) == 127 for ch in cleaned):
-        return None
-    parts = urlsplit(cleaned)
-    return cleaned if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    return safe_url(url)
 
 
 def id_fits_a_path(doc_id: str) -> bool:
@@ -214,6 +211,8 @@ class DocumentView:
     # (item, title, [(section heading or None, paragraph)]) in order
     groups: list[tuple[int, str, list[tuple[Optional[str], Chunk]]]] = field(default_factory=list)
     other_items: list[tuple[int, str]] = field(default_factory=list)  # the meeting's other items
+    # item -> the source's own number for it ("minute 298", "item 2.5"), where it has one
+    refs: dict[int, str] = field(default_factory=dict)
 
 
 def document_view(doc_id: str, chunks: list[Chunk], hit: Optional[int], item: Optional[int]) -> DocumentView:
@@ -240,6 +239,13 @@ def document_view(doc_id: str, chunks: list[Chunk], hit: Optional[int], item: Op
     others = list(dict.fromkeys((c.item, c.title) for c in chunks if c.item != item)) if item is not None else []
     first = shown[0]
     title = first.title if item is not None else (first.title or doc_id)
+    refs = {c.item: c.item_ref for c in chunks if c.item_ref}
     return DocumentView(
-        meta=first, title=title, item=item, hit=hit, hit_chunk=hit_chunk, groups=groups, other_items=others
+        meta=first, title=title, item=item, hit=hit, hit_chunk=hit_chunk, groups=groups, other_items=others, refs=refs
     )
+
+
+def item_label(ref: str, ordinal: int) -> str:
+    """How the page names an agenda item: by the source's own number ("Minute 298", "Item 2.5"),
+    else by its place in the document ("Part 3"), which is minsearch's count, not the source's."""
+    return ref[:1].upper() + ref[1:] if ref else f"Part {ordinal}"

@@ -17,12 +17,14 @@ from typing import Any, Optional
 
 from flask import Flask, Response, request
 
+from ..citation import cite
 from ..config import Settings, load_settings
 from ..model import MODES, SORTS
 from . import errors, present
 from .api import bp as api
-from .links import doc_href, doc_url, similar_url, url_with
+from .links import doc_href, doc_url, export_url, pin_fields, pinned_ids, results_here, similar_url, url_with
 from .pages import BLUEPRINTS
+from .pages.evidence import EXPORT_LIMIT
 from .present import safe_link  # noqa: F401  (kept importable from here)
 from .resources import web_folders
 
@@ -46,11 +48,18 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
     "also_in": present.also_in,
     "marks": present.marks,
     "plural": present.plural,
+    "item_label": present.item_label,
     "safe_link": present.safe_link,
     "url_with": url_with,
     "doc_url": doc_url,
     "similar_url": similar_url,
     "doc_href": doc_href,
+    "cite": cite,
+    "export_url": export_url,
+    "pin_fields": pin_fields,
+    "pinned_ids": pinned_ids,
+    "results_here": results_here,
+    "export_limit": EXPORT_LIMIT,
 }
 
 

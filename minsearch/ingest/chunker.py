@@ -21,9 +21,13 @@ from .structure import rebuild_paragraphs, split_numbered_items
 # 3: paragraphs have a kind (substance / procedure / heading); motion blocks are split into
 #    mover lines, motion text and vote tally; paragraphs without a word are dropped.
 # 4: reference numbers on their own ("Ord. No. 1444-16.") are substance, not headings.
-CHUNKER_VERSION = 4
+# 5: chunks carry the source's own numbers (item_ref "minute 299" / "item 2.5", para_ref "4") and
+#    the PDF page they start on; London Ontario sub-items are numbered "2.5", not counted.
+CHUNKER_VERSION = 5
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+# A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
+_PARA_NUMBER = re.compile(r"^[\s\u00a0]*\(?(\d{1,3})[.)]\)?[\s\u00a0]+\S")
 _NUMBERED = re.compile(r"^[\s\u00a0]*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])[\s\u00a0]+\S")
 
 # Heading lines, matched on the whole (normalised) paragraph.
@@ -82,6 +86,7 @@ class _Item:
     title: str
     paras: list[Para]
     has_minutes_heading: bool
+    ref: str = ""  # the source's number for the item ("minute 299", "item 2.5"); "" when it has none
 
 
 def _split_seed_items(paras: list[Para], default_title: str) -> list[_Item]:
@@ -119,7 +124,9 @@ def _numbered_items(text: str, paras: list[Para], default_title: str) -> Optiona
     spans = split_numbered_items(text, paras)
     if not spans:
         return None
-    return [_Item(title=title or default_title, paras=ps, has_minutes_heading=False) for title, ps in spans]
+    return [
+        _Item(title=title or default_title, paras=ps, has_minutes_heading=False, ref=ref) for title, ref, ps in spans
+    ]
 
 
 def chunk_document(doc: Document) -> list[Chunk]:
@@ -133,6 +140,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
     chunks: list[Chunk] = []
     number = 0
     for item_no, item in enumerate(items, start=1):
+        _number_paragraphs(item.paras)
         item.paras = [part for para in item.paras for part in _split_motion(doc.text, para)]
         for section, para in _sections(item):
             text = para.text
@@ -160,9 +168,28 @@ def chunk_document(doc: Document) -> list[Chunk]:
                     date=doc.date,
                     url=doc.url,
                     kind=kind,
+                    item_ref=item.ref,
+                    para_ref=para.ref,
+                    page=para.page,
                 )
             )
     return chunks
+
+
+def _number_paragraphs(paras: list[Para]) -> None:
+    """Set each paragraph's own number in the source (``Para.ref``).
+
+    Where an item numbers its paragraphs from its first ("1) Mr Murphy proposed ...", as ModernGov
+    printed minutes do), the unnumbered paragraphs after a numbered one (the quoted motion, its
+    "(i)", "(ii)" points) are part of it and carry its number; elsewhere a number on a paragraph is
+    its own only (a numbered list in the middle of an item numbers nothing around it).
+    """
+    refs = [m.group(1) if (m := _PARA_NUMBER.match(p.raw)) else "" for p in paras]
+    numbered = bool(refs) and refs[0] == "1"
+    last = ""
+    for p, ref in zip(paras, refs):
+        last = ref or (last if numbered else "")
+        p.ref = last
 
 
 def _split_motion(text: str, para: Para) -> list[Para]:
@@ -184,7 +211,7 @@ def _split_motion(text: str, para: Para) -> list[Para]:
         e = text.find(tail, max(s, pos), para.end) if tail and s >= 0 else -1
         start = s if s >= 0 else para.start
         end = e + len(tail) if e >= 0 else para.end
-        out.append(Para(start, max(end, start + 1), raw, kind))
+        out.append(Para(start, max(end, start + 1), raw, kind, page=para.page, ref=para.ref))
         pos = max(pos, start)
     return out
 

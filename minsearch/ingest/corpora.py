@@ -18,6 +18,7 @@ import os
 import re
 from pathlib import Path
 from typing import Callable, Iterator, Optional
+from urllib.parse import quote
 
 from ..model import MinsearchError
 from .metadata import metadata_from_name, metadata_from_text, normalise_date
@@ -180,7 +181,7 @@ def _motion_block(m: dict) -> list[str]:
     return blocks
 
 
-def _london_items(items: dict, out: list[str], counter: list[int]) -> None:
+def _london_items(items: dict, out: list[str], parent: str = "") -> None:
     def key(k):
         return [int(p) if p.isdigit() else p for p in re.split(r"[.\s]+", str(k))]
 
@@ -188,11 +189,12 @@ def _london_items(items: dict, out: list[str], counter: list[int]) -> None:
         it = items[k]
         if not isinstance(it, dict):
             continue
-        counter[0] += 1
-        number = str(it.get("number") or k).strip()
+        # eScribe numbers a sub-item within its parent ("5" under "2"); the minutes print "2.5".
+        number = parent + _clean_space(str(it.get("number") or k)).strip(". ")
         title = _clean_space(it.get("title") or "") or f"Item {number}"
-        # Top-level items become "(Item N)" headings, the marker the structure parser splits on.
-        out.append(f"{number}. {title}\n(Item {counter[0]})")
+        # Every item becomes "<number>. <title>" + "(Item <number>)", the marker the structure
+        # parser splits on and takes the item's official number from.
+        out.append(f"{number}. {title}\n(Item {number})")
         for c in it.get("content") or []:
             if not isinstance(c, dict):
                 continue
@@ -203,7 +205,7 @@ def _london_items(items: dict, out: list[str], counter: list[int]) -> None:
         atts = [str(a["title"]) for a in it.get("attachments") or [] if isinstance(a, dict) and a.get("title")]
         if atts:
             out.append("Supporting documents: " + "; ".join(_clean_space(a) for a in atts))
-        _london_items(it.get("items") or {}, out, counter)
+        _london_items(it.get("items") or {}, out, number + ".")
 
 
 def london_meeting_text(m: dict) -> str:
@@ -218,7 +220,7 @@ def london_meeting_text(m: dict) -> str:
         if names:
             parts.append(f"{label.upper()}: " + ", ".join(_clean_space(n) for n in names))
     parts += _strings(m.get("content"))
-    _london_items(m.get("items") or {}, parts, [0])
+    _london_items(m.get("items") or {}, parts)
     return "\n\n".join(parts) + "\n"
 
 
@@ -242,6 +244,11 @@ def import_london(data_dir: Path, limit: Optional[int] = None) -> Iterator[Recor
 
 
 # --- Cleveland ---------------------------------------------------------------------------------
+# Where each issue's text is published (SOURCE.md: GitHub opencleveland/drocer at this commit);
+# the record's id is its path there.
+CLEVELAND_ORIGIN = "https://github.com/opencleveland/drocer/blob/c6ab98de586fc3a8cef5048e937a6769e48d6b31/"
+
+
 def import_cleveland(data_dir: Path, limit: Optional[int] = None) -> Iterator[Record]:
     folder = _folder(data_dir, "cleveland")
     for rec in _jsonl_gz(folder / "city-record-2017-2018.jsonl.gz"):
@@ -254,11 +261,21 @@ def import_cleveland(data_dir: Path, limit: Optional[int] = None) -> Iterator[Re
             council="City of Cleveland",
             committee="City Council",
             date=date,
+            url=CLEVELAND_ORIGIN + quote(str(rec["id"])) if rec.get("id") else "",
         )
 
 
 # --- Kent --------------------------------------------------------------------------------------
 KENT_COUNCIL = "Kent County Council"
+# The original PDFs (SOURCE.md: GitHub lusavkaedu/council-assistant, present at this commit);
+# index.jsonl names each one's path there ("source_paths").
+KENT_ORIGIN = "https://github.com/lusavkaedu/council-assistant/blob/4cc1e60d8220e5eeee47a80283d91c8b1e96694e/"
+
+
+def kent_original(meta: dict) -> str:
+    """The link to a Kent file's original PDF, from its ``index.jsonl`` line; "" if it names none."""
+    paths = [p for p in meta.get("source_paths") or [] if isinstance(p, str) and p.strip()]
+    return KENT_ORIGIN + quote(paths[0].strip()) if paths else ""
 
 
 def import_kent(data_dir: Path, limit: Optional[int] = None) -> Iterator[Record]:
@@ -283,6 +300,7 @@ def import_kent(data_dir: Path, limit: Optional[int] = None) -> Iterator[Record]
             council=meta.get("council") or KENT_COUNCIL,
             committee=committee,
             date=date,
+            url=kent_original(meta),
         )
 
 

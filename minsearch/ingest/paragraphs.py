@@ -25,6 +25,8 @@ class Para:
     end: int
     raw: str
     kind: Optional[str] = None  # known from its place in a motion block; else classified by its text
+    page: int = 0  # the PDF page it starts on (1-based); 0 when the text does not mark its pages
+    ref: str = ""  # the source's own paragraph number ("4" of "4) The Leader said ..."), if it has one
 
     @property
     def text(self) -> str:

@@ -34,9 +34,10 @@ _JUNK = re.compile(
 )
 
 # --- lines that start something ------------------------------------------------------------
-_ITEM_MARK = re.compile(r"^\s*\(\s*item\s+(\d{1,3}[a-z]?)\s*\)\s*$", re.I)
+_ITEM_NO = r"\d{1,3}(?:\.(?:\d{1,3}|[a-z]))*[a-z]?"  # 8, 12a, 2.5 (a sub-item), 2.3.a
+_ITEM_MARK = re.compile(r"^\s*\(\s*item\s+(" + _ITEM_NO + r")\s*\)\s*$", re.I)
 _NUM_LABEL = re.compile(r"^\s*\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\)?\s*$")  # "1." "(a)" alone
-_NUM_START = re.compile(r"^\s*\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\)?(?:\s|$)")
+_NUM_START = re.compile(r"^\s*\(?(?:\d{1,3}(?:\.(?:\d{1,3}|[a-z]))*|[a-z]|[ivx]{1,4})[.)]\)?(?:\s|$)")
 _MOTION_START = re.compile(r"^\s*(?:proposed\s+by|moved\s+by)\b", re.I)
 _MOTION_CONT = re.compile(
     r"^\s*(?:seconded\s+by|and\s+(?:it\s+was\s+)?resolved|resolved\s*[:–—-]?\s*$|carried\b)", re.I
@@ -77,11 +78,15 @@ class _Line:
     bold: bool  # the whole line was **bold** in the source (a Markdown heading)
     page_no: int = 0
     loose: bool = False  # its page has a blank line after almost every line (gaps mean little)
+    rule: str = ""  # "ff" (a form feed) or "---" (a page rule) between this line and the previous one
+    printed: int = 0  # the number of a page-number line ("7", "Page 7 of 19") just before this line
 
 
 def _content_lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
     gap = page = False
+    rule = ""
+    printed = 0
     page_no = 0
     pos = 0
     for seg in text.splitlines(keepends=True):
@@ -89,12 +94,17 @@ def _content_lines(text: str) -> list[_Line]:
         body = seg.rstrip("\r\n\x0c\x0b\x1c\x1d\x1e\x85\u2028\u2029")
         if seg.endswith(("\x0c",)) or "\x0c" in body:
             page = gap = True
+            rule = "ff"
             body = body.replace("\x0c", " ")
         stripped = body.strip()
         if not stripped:
             gap = True
             continue
         if _PAGE_RULE.match(stripped) or _PAGE_NUMBER.match(stripped):
+            if stripped.startswith("---"):
+                rule = rule or "---"  # not "___" or "***": signature lines, dividers
+            elif _PAGE_NUMBER.match(stripped):
+                printed = int(re.search(r"\d+", stripped).group())  # type: ignore[union-attr]
             gap = page = True
             continue
         if _JUNK.match(stripped):
@@ -111,8 +121,10 @@ def _content_lines(text: str) -> list[_Line]:
             continue
         if page:
             page_no += 1
-        lines.append(_Line(s, e, shown, gap, page, bold, page_no))
+        lines.append(_Line(s, e, shown, gap, page, bold, page_no, rule=rule, printed=printed))
         gap = page = False
+        rule = ""
+        printed = 0
     # Per page: PDF-to-Markdown conversions put a blank line after nearly every visual line on
     # text pages, but not on OCR pages; where that happens a blank line is no paragraph break.
     by_page: dict[int, list[_Line]] = {}
@@ -160,6 +172,10 @@ def rebuild_paragraphs(text: str) -> list[Para]:
     """Paragraph spans for line-broken (PDF-extracted) text; see the module docstring."""
     lines = _content_lines(text)
     width = _typical_width(lines)
+    # PDF page numbers, where the text marks its page breaks (a form feed, a "---" page rule, a
+    # page-number line): the first page is 1, whether or not a break comes before it. A text
+    # with no break marked (Kent's pypdf text joins pages with a plain newline) has no pages.
+    pages = _pdf_pages(lines)
     paras: list[Para] = []
     cur: list[_Line] = []
     cur_len = 0
@@ -175,7 +191,7 @@ def rebuild_paragraphs(text: str) -> list[Para]:
                     parts[-1] = parts[-1] + ln.body  # a word broken at the line end
                 else:
                     parts.append(ln.body)
-            paras.append(Para(cur[0].start, cur[-1].end, "\n".join(parts)))
+            paras.append(Para(cur[0].start, cur[-1].end, "\n".join(parts), page=pages.get(id(cur[0]), 0)))
         cur, cur_len, in_motion, quote_open = [], 0, False, False
 
     for ln in lines:
@@ -193,6 +209,38 @@ def rebuild_paragraphs(text: str) -> list[Para]:
                 quote_open = False
     flush()
     return [p for p in paras if p.text]
+
+
+def _pdf_pages(lines: list[_Line]) -> dict[int, int]:
+    """The PDF page (1-based) of each line, keyed by ``id(line)``; empty when the text does not
+    mark its pages well enough to say (never a guess).
+
+    Form feeds are page breaks (pypdf's, :mod:`.pdf`'s); without any, ``---`` page rules are (the
+    Limerick Markdown starts every page with one). Without either, page-number lines count only
+    as a run 1, 2, 3 ... (a stray "2023/2024" line is no page); a number printed at the top of a
+    page starts that page, one at the bottom ends it. A single "1" says nothing of the rest.
+    """
+    for kind in ("ff", "---"):
+        if any(ln.rule == kind for ln in lines[1:]):
+            out, page = {}, 1
+            for i, ln in enumerate(lines):
+                page += 1 if i and ln.rule == kind else 0
+                out[id(ln)] = page
+            return out
+    expected, marks = 1, {}
+    for i, ln in enumerate(lines):
+        if ln.printed == expected:
+            marks[i] = expected
+            expected += 1
+    if len(marks) < 2:
+        return {}
+    top = 0 in marks  # the first line of the text comes after page 1's number
+    out, page = {}, 1
+    for i, ln in enumerate(lines):
+        if i in marks:
+            page = marks[i] if top else marks[i] + 1
+        out[id(ln)] = page
+    return out
 
 
 def _boundary(cur: list[_Line], b: _Line, width: float, in_motion: bool, quote_open: bool, cur_len: int) -> bool:
@@ -247,8 +295,11 @@ def _all_caps(s: str) -> bool:
 
 
 # --- agenda items ------------------------------------------------------------------------------
-_ITEM_IN_PARA = re.compile(r"\(\s*item\s+(\d{1,3}[a-z]?)\s*\)", re.I)
-_LEAD_NUMBER = re.compile(r"^\s*(?:\*\*)?\(?(\d{1,3})[.)]\)?(?:\*\*)?\s*")
+_ITEM_IN_PARA = re.compile(r"\(\s*item\s+(" + _ITEM_NO + r")\s*\)", re.I)
+# "299." "(3)" "**4.**", and sub-item numbers "2.5." or "2.5 " (a dotted number needs no stop).
+_LEAD_NUMBER = re.compile(
+    r"^\s*(?:\*\*)?\(?(\d{1,3}(?:\.(?:\d{1,3}|[a-z]))+(?=[.)\s])|\d{1,3}(?=[.)]))[.)]?\)?(?:\*\*)?\s*"
+)
 _MINUTE_HEAD = re.compile(r"^\s*minute\s+(?:no\.?\s*)?(\d+)(?:\s*/\s*(\d{2,4}))?\s*[:.–—-]?\s*(.*)$", re.I | re.S)
 _NUMBERED_HEAD = re.compile(r"^\s*(?:\*\*)?(\d{1,3})[.)](?:\*\*)?\s+(.+)$", re.S)
 _NOT_A_TITLE = re.compile(r"^(?:it\s+was\s+|and\s+)?resolved\b|^(?:proposed|moved|seconded)\b|^that\b", re.I)
@@ -258,11 +309,13 @@ def _clean(t: str) -> str:
     return _EMPHASIS.sub("", t).strip()
 
 
-def split_numbered_items(text: str, paras: list[Para]) -> Optional[list[tuple[str, list[Para]]]]:
-    """Agenda items as (title, paragraphs); None when the text does not number its items.
+def split_numbered_items(text: str, paras: list[Para]) -> Optional[list[tuple[str, str, list[Para]]]]:
+    """Agenda items as (title, the source's number for it, paragraphs); None when the text does
+    not number its items. The number keeps the source's own noun: "minute 299" (ModernGov's
+    minute numbers, "Minute No. 45/21"), "item 2.5" (an "(Item 2.5)" marker, a "4." heading).
 
     Heading paragraphs become titles and are not returned as content.  The paragraphs before
-    the first item (attendance, apologies) come first, with the title "".
+    the first item (attendance, apologies) come first, with the title "" and no number.
     """
     if not paras:
         return None
@@ -274,7 +327,8 @@ def split_numbered_items(text: str, paras: list[Para]) -> Optional[list[tuple[st
 
 
 # A "head" is (index of first heading para, number of heading paras, title, replacement paras)
-_Head = tuple[int, int, str, list[Para]]
+# and the item's number as the source prints it, with its noun ("minute 299", "item 2.5"; "" if none).
+_Head = tuple[int, int, str, list[Para], str]
 
 
 def _items_by_marker(text: str, paras: list[Para]) -> list[_Head]:
@@ -297,7 +351,11 @@ def _items_by_marker(text: str, paras: list[Para]) -> list[_Head]:
         if after:
             rest = [_tail_para(text, p)]
         title = _LEAD_NUMBER.sub("", before).strip(" –—-:") or f"Item {m.group(1)}"
-        heads.append((first, count, title, rest))
+        # ModernGov prints "299. Kent Minerals ... (Item 8)": 299 is the minute's number, 8 the
+        # agenda's; a minute is cited by its own number.
+        lead = _LEAD_NUMBER.match(before)
+        ref = f"minute {lead.group(1)}" if lead and lead.group(1) != m.group(1) else f"item {m.group(1)}"
+        heads.append((first, count, title, rest, ref))
     return heads
 
 
@@ -310,7 +368,7 @@ def _tail_para(text: str, p: Para) -> Para:
     start = p.start + m.end() if text[p.start : p.end] == raw else p.start
     while start < p.end and text[start].isspace():
         start += 1
-    return Para(start, p.end, raw[m.end() :])
+    return Para(start, p.end, raw[m.end() :], page=p.page)
 
 
 def _items_by_minute_no(text: str, paras: list[Para]) -> list[_Head]:
@@ -326,7 +384,7 @@ def _items_by_minute_no(text: str, paras: list[Para]) -> list[_Head]:
         if len(title) > 200:  # "Minute No. 12 – The Committee considered ...": a heading run on
             title = title[:80].rsplit(" ", 1)[0] + "…"
         num = m.group(1) + (f"/{m.group(2)}" if m.group(2) else "")
-        heads.append((i, count, title or f"Minute {num}", []))
+        heads.append((i, count, title or f"Minute {num}", [], f"minute {num}"))
     return heads
 
 
@@ -381,16 +439,16 @@ def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
         chain.append(end)
         end = prev[end]
     chain.reverse()
-    return [(cands[k][1], cands[k][2], cands[k][3], []) for k in chain]
+    return [(cands[k][1], cands[k][2], cands[k][3], [], f"item {cands[k][0]}") for k in chain]
 
 
-def _assemble(paras: list[Para], heads: list[_Head]) -> list[tuple[str, list[Para]]]:
-    out: list[tuple[str, list[Para]]] = []
+def _assemble(paras: list[Para], heads: list[_Head]) -> list[tuple[str, str, list[Para]]]:
+    out: list[tuple[str, str, list[Para]]] = []
     preamble = paras[: heads[0][0]]
     if preamble:
-        out.append(("", preamble))
-    for n, (idx, count, title, rest) in enumerate(heads):
+        out.append(("", "", preamble))
+    for n, (idx, count, title, rest, ref) in enumerate(heads):
         stop = heads[n + 1][0] if n + 1 < len(heads) else len(paras)
         body = list(rest) + paras[idx + count : stop]
-        out.append((title, body))
+        out.append((title, ref, body))
     return out

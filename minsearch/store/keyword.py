@@ -72,6 +72,9 @@ def chunk_fields(c: Chunk) -> dict:
         date_str=c.date,
         url=c.url,
         kind=c.kind,
+        item_ref=c.item_ref,
+        para_ref=c.para_ref,
+        page=c.page,
     )
     if c.date:
         doc["date"] = datetime.fromisoformat(c.date)
@@ -95,6 +98,9 @@ def chunk_from_stored(d: dict) -> Chunk:
         date=d.get("date_str", ""),
         url=d.get("url", ""),
         kind=d.get("kind") or "substance",
+        item_ref=d.get("item_ref") or "",
+        para_ref=d.get("para_ref") or "",
+        page=int(d.get("page") or 0),
     )
 
 

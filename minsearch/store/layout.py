@@ -36,7 +36,8 @@ from ..model import IndexUnavailable, MinsearchError, os_error_text
 # 2: chunks carry a kind (substance / procedure / heading) and wording fingerprints; Whoosh
 #    stores "kind" and indexes "820.00" also as "820". An older generation is not read; the
 #    next `minsearch index` rebuilds it.
-FORMAT_VERSION = 2
+# 3: chunks carry the source's own numbers and page (item_ref, para_ref, page; see Chunk).
+FORMAT_VERSION = 3
 _GEN = re.compile(r"^gen-(\d{6})$")
 # What reading a damaged or cut-short index file raises (NumPy, zip, JSON, Whoosh's pickles).
 DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, zipfile.BadZipFile, pickle.UnpicklingError)

@@ -90,6 +90,9 @@ def schema() -> fields.Schema:
         date_str=fields.STORED(),
         url=fields.STORED(),
         kind=fields.ID(stored=True),
+        item_ref=fields.STORED(),
+        para_ref=fields.STORED(),
+        page=fields.STORED(),
     )
 
 

@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 from .document import bp as document
+from .evidence import bp as evidence
 from .search import bp as search
 from .similar import bp as similar
 
-BLUEPRINTS = (search, document, similar)
+BLUEPRINTS = (search, document, similar, evidence)

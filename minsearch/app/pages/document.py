@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
+from ..evidence import results_path
 from ..links import searcher
 from ..present import back_to_results, document_view, int_or_none
 
@@ -22,6 +23,13 @@ def by_query() -> Any:
 def by_path(doc_id: str) -> Any:
     chunks = searcher().document(doc_id)  # not in the index: a 404
     view = document_view(doc_id, chunks, int_or_none(request.args.get("hit")), int_or_none(request.args.get("item")))
+    # The way back: the results page the link came from (its query, filters and page travel in
+    # ``back``), else the search the browser says it came from.
+    back = results_path(request.args.get("back"))
     return render_template(
-        "document.html", doc_id=doc_id, back_url=back_to_results(request.referrer, request.host), **vars(view)
+        "document.html",
+        doc_id=doc_id,
+        back=back,
+        back_url=back or back_to_results(request.referrer, request.host),
+        **vars(view),
     )

@@ -38,11 +38,14 @@ _LIMITS = {
     "words": 65535,
     "kind": 16,
     "sketch": 512,
+    "item_ref": 256,
+    "para_ref": 64,
 }
 # Version of the collections' layout, kept in the index meta row. 2: BM25 over title + text ("words").
 # 3: a paragraph's kind and wording fingerprints (as the embedded store's ChunkTable); "words" is
 #    also indexed for TEXT_MATCH, which gives the document frequencies that weigh coverage.
-SCHEMA_VERSION = 3
+# 4: the source's own numbers and page of a paragraph (item_ref, para_ref, page).
+SCHEMA_VERSION = 4
 # As the embedded store's text field: lower-cased, English-stemmed, stopwords kept (phrases need
 # them); loose stopwords are left out of queries instead (:func:`.query.bm25_words`). Milvus's "english"
 # analyzer drops stopwords from the index and was further from the embedded store's rankings
@@ -65,6 +68,9 @@ _SCALARS = (
     "url",
     "source",
     "kind",
+    "item_ref",
+    "para_ref",
+    "page",
 )
 _META_FIELDS = ("chunk_id", "gen", "doc_id", "date", "kind", "exact", "sketch", "nwords")
 _DOC_FIELDS = ("doc_id", "hash", "source", "chunks", "title", "council", "committee", "date", "indexed_at")
@@ -114,6 +120,9 @@ def _chunk_of(row: dict) -> Chunk:
         date=row.get("date", ""),
         url=row.get("url", ""),
         kind=row.get("kind") or "substance",
+        item_ref=row.get("item_ref") or "",
+        para_ref=row.get("para_ref") or "",
+        page=int(row.get("page") or 0),
     )
 
 
@@ -151,6 +160,9 @@ def _create_collections(client, names: tuple[str, str, str], dim: int) -> None:
         for name in ("council_key", "committee_key", "council", "committee", "date", "url", "source"):
             s.add_field(name, DataType.VARCHAR, max_length=_LIMITS[name])
         s.add_field("kind", DataType.VARCHAR, max_length=_LIMITS["kind"])
+        s.add_field("item_ref", DataType.VARCHAR, max_length=_LIMITS["item_ref"])
+        s.add_field("para_ref", DataType.VARCHAR, max_length=_LIMITS["para_ref"])
+        s.add_field("page", DataType.INT64)
         s.add_field("exact", DataType.INT64)
         s.add_field("sketch", DataType.VARCHAR, max_length=_LIMITS["sketch"])
         s.add_field("nwords", DataType.INT64)
@@ -227,6 +239,9 @@ def _unit_rows(u: DocUpdate, gen: int) -> list[dict]:
                 "url": _cut(c.url or "", "url"),
                 "source": _cut(c.source or "", "source"),
                 "kind": c.kind,
+                "item_ref": _cut(c.item_ref, "item_ref"),
+                "para_ref": _cut(c.para_ref, "para_ref"),
+                "page": int(c.page),
                 "exact": fp.exact - (1 << 64) if fp.exact >= 1 << 63 else fp.exact,
                 "sketch": fp.sketch.hex(),
                 "nwords": fp.words,
