@@ -185,6 +185,28 @@ class Hit:
 
 
 @dataclass
+class MatchCounts:
+    """Matching paragraphs per council, committee, year (``2021``) and month (``2021-03``)."""
+
+    councils: dict[str, int] = field(default_factory=dict)
+    committees: dict[str, int] = field(default_factory=dict)
+    years: dict[str, int] = field(default_factory=dict)
+    months: dict[str, int] = field(default_factory=dict)
+    # True when the views counted more matches than were ranked (a result's "total+"): the
+    # counts are then those of the matches ranked, and each may be higher.
+    more: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "councils": self.councils,
+            "committees": self.committees,
+            "years": self.years,
+            "months": self.months,
+            "more": self.more,
+        }
+
+
+@dataclass
 class SearchResult:
     """Matches for one query, plus what the front ends need to explain them."""
 
@@ -196,8 +218,11 @@ class SearchResult:
     terms: list[str] = field(default_factory=list)  # query words for highlighting
     closest: list[Hit] = field(default_factory=list)  # no confident match: the nearest paragraphs
     expansions: list[str] = field(default_factory=list)  # glossary terms also searched
+    suggestion: Optional[str] = None  # "did you mean": the query with misspelt words corrected
+    counts: Optional[MatchCounts] = None  # matches by council, committee, year, month (when asked)
 
     def to_json(self) -> dict:
+        extra = {"counts": self.counts.to_json()} if self.counts is not None else {}
         return {
             "query": self.query.text,
             "mode": self.query.mode,
@@ -207,6 +232,8 @@ class SearchResult:
             "also_searched": self.expansions,
             "hits": [h.to_json() for h in self.hits],
             "closest": [h.to_json() for h in self.closest],
+            "did_you_mean": self.suggestion,
+            **extra,
         }
 
 

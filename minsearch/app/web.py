@@ -23,6 +23,7 @@ from . import errors, present
 from .api import bp as api
 from .links import doc_href, doc_url, similar_url, url_with
 from .pages import BLUEPRINTS
+from .pages.browse import meeting_href
 from .present import safe_link  # noqa: F401  (kept importable from here)
 from .resources import web_folders
 
@@ -51,6 +52,7 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
     "doc_url": doc_url,
     "similar_url": similar_url,
     "doc_href": doc_href,
+    "meeting_href": meeting_href,
 }
 
 
