@@ -19,13 +19,13 @@ from .glossary import Glossary, load_glossary
 from .model import Chunk, Filters, MatchCounts, MinsearchError, Query, SearchResult, printable
 from .ranking.rank import RankParams, params_from, rank
 from .ranking.snippets import TermMatcher
-from .searching import candidates as _candidates
 from .searching import browse
+from .searching import candidates as _candidates
 from .searching.candidates import Candidates
 from .searching.counts import count_matches, count_paragraphs
 from .searching.encoding import LazyEncoder, TextEncoder
-from .searching.page import add_snippets, hits, result_page
 from .searching.filters import resolve_filters
+from .searching.page import add_snippets, hits, result_page
 from .searching.ranked import rank_candidates
 from .searching.spelling import did_you_mean
 from .searching.validate import MAX_LIMIT, MAX_QUERY_CHARS, check_date, check_filters, validate

@@ -38,8 +38,26 @@ def test_committee_filter(backend_searcher):
     assert r.hits and {h.chunk.doc_id for h in r.hits} == {"003_bbc4287e823e4516"}
 
 
-def test_unknown_council_and_date_filters_give_no_hits_not_an_error(backend_searcher):
-    assert backend_searcher.search(Query("dental", filters=Filters(council="Atlantis"))).hits == []
+def test_unknown_council_is_an_error_naming_the_valid_ones_and_a_prefix_is_enough(backend_searcher):
+    with pytest.raises(MinsearchError) as e:
+        backend_searcher.search(Query("dental", filters=Filters(council="Atlantis")))
+    assert e.value.param == "council" and "Kirklees" in str(e.value)
+    r = backend_searcher.search(Query("dental checks", filters=Filters(council="kirk")))
+    assert r.hits and {h.chunk.council for h in r.hits} == {"Kirklees"}
+
+
+def test_did_you_mean_embedded_only(backend_searcher):
+    """The embedded store corrects from its Whoosh word list; Milvus keeps none and says so (None)."""
+    r = backend_searcher.search(Query("dentl checks", mode="keyword"))
+    if backend_searcher.store.__class__.__name__ == "EmbeddedStore":
+        assert r.suggestion == "dental checks"
+    else:
+        assert r.suggestion is None
+        with backend_searcher.store.pinned() as view:
+            assert view.corrections(["dentl"]) is None
+
+
+def test_date_filter_excludes_undated(backend_searcher):
     # No seed has a date: a date bound excludes undated chunks.
     assert backend_searcher.search(Query("dental", filters=Filters(since="2000-01-01"))).hits == []
 

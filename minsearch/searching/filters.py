@@ -71,10 +71,10 @@ def resolve_name(value: Optional[str], names: Iterable[str], param: str) -> Opti
 
 
 def _nearest(value: str, names: list[str]) -> str:
-    """The names closest in spelling to ``value`` (else the first few), as "A, B or C"."""
+    """Up to :data:`NEAREST` names, closest in spelling to ``value`` first, as "A, B or C"."""
     by_key = {_key(n): n for n in names}
     near = [by_key[k] for k in difflib.get_close_matches(_key(value), list(by_key), n=NEAREST, cutoff=0.3)]
-    near = near or sorted(names, key=str.casefold)[:NEAREST]
+    near += [n for n in sorted(by_key.values(), key=str.casefold) if n not in near][: NEAREST - len(near)]
     return near[0] if len(near) == 1 else ", ".join(near[:-1]) + " or " + near[-1]
 
 

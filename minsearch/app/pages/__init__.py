@@ -1,7 +1,8 @@
 """The HTML pages, one Blueprint per page family: the search form and its results
 (:mod:`.search`), a document's agenda item (:mod:`.document`), "more like this"
-(:mod:`.similar`), and browsing meetings without a query (:mod:`.browse`). Each reads the URL, calls the Searcher, and renders a view model built by
-:mod:`minsearch.app.present`. Errors are raised, and answered by :mod:`minsearch.app.errors`.
+(:mod:`.similar`), and browsing meetings without a query (:mod:`.browse`). Each reads the URL,
+calls the Searcher, and renders a view model built by :mod:`minsearch.app.present`. Errors are
+raised, and answered by :mod:`minsearch.app.errors`.
 """
 
 from __future__ import annotations

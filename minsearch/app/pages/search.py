@@ -8,8 +8,8 @@ from flask import Blueprint, g, render_template, request
 
 from ...model import Filters, Query
 from ...searching.validate import MAX_QUERY_CHARS
-from ..links import optional, searcher
 from ..chart import usage_chart
+from ..links import optional, searcher
 from ..present import FILTER_KEYS, PER_PAGE, Paging, counted_options, page_number
 
 bp = Blueprint("search", __name__)
