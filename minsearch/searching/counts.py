@@ -35,23 +35,14 @@ def count_matches(
     years: Counter = Counter()
     months: Counter = Counter()
     for r in matches:
-        places: dict[str, set[str]] = {"council": set(), "committee": set(), "year": set(), "month": set()}
-        for cid in (r.chunk_id, *r.also):
-            m = meta.get(cid)
-            if m is None:
-                continue
-            doc = documents.get(m.doc_id)
-            if doc is not None and doc.council:
-                places["council"].add(doc.council)
-            if doc is not None and doc.committee:
-                places["committee"].add(doc.committee)
-            if len(m.date) >= 7:
-                places["year"].add(m.date[:4])
-                places["month"].add(m.date[:7])
-        councils.update(places["council"])
-        committees.update(places["committee"])
-        years.update(places["year"])
-        months.update(places["month"])
+        copies = [meta[c] for c in (r.chunk_id, *r.also) if c in meta]
+        docs = [documents.get(m.doc_id) for m in copies]
+        # A set per kind, so a paragraph repeated within one committee counts there once.
+        councils.update({d.council for d in docs if d is not None and d.council})
+        committees.update({d.committee for d in docs if d is not None and d.committee})
+        months_here = {m.date[:7] for m in copies if len(m.date) >= 7}
+        months.update(months_here)
+        years.update({mo[:4] for mo in months_here})
     return MatchCounts(
         councils=_sorted_by_count(councils),
         committees=_sorted_by_count(committees),
