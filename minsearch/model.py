@@ -186,11 +186,14 @@ class Hit:
 
 @dataclass
 class MatchCounts:
-    """Matching paragraphs per council, committee, year (``2021``) and month (``2021-03``)."""
+    """Matching paragraphs per council, committee, year (``2021``), quarter (``2021-Q1``) and
+    month (``2021-03``): each what the search filtered to it counts (names and periods without
+    matches are left out)."""
 
     councils: dict[str, int] = field(default_factory=dict)
     committees: dict[str, int] = field(default_factory=dict)
     years: dict[str, int] = field(default_factory=dict)
+    quarters: dict[str, int] = field(default_factory=dict)  # "2021-Q2"
     months: dict[str, int] = field(default_factory=dict)
     # True when the views counted more matches than were ranked (a result's "total+"): the
     # counts are then those of the matches ranked, and each may be higher.
@@ -201,6 +204,7 @@ class MatchCounts:
             "councils": self.councils,
             "committees": self.committees,
             "years": self.years,
+            "quarters": self.quarters,
             "months": self.months,
             "more": self.more,
         }

@@ -103,9 +103,11 @@ class Searcher:
             add_snippets(result.closest, matcher, self._encoder, semantic_text(q.text), c.qvec, mark_sentences=False)
         result.expansions = c.expansions
         if counts:
-            result.counts = count_matches(ranked.ranking.matches, c.meta, view.documents(), ranked.more)
+            params = self.rank_params(q.fusion)
+            result.counts = count_matches(q, c, params, view.documents(), ranked.more)
         if q.mode != "semantic":  # a query by meaning has no words to misspell
-            result.suggestion = did_you_mean(q.text, view)
+            glossary_words = {w for e in self.glossary.expand(q.text) for w in e.words}
+            result.suggestion = did_you_mean(q.text, view, glossary_words)
         return result
 
     def _resolve(self, view: StoreView, f: Filters) -> Filters:

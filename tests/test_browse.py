@@ -194,7 +194,8 @@ def test_page_shows_counts_and_a_chart_whose_bars_filter_to_their_period(client)
     assert "Where and when" in html
     assert re.search(r'<option value="Kirklees">Kirklees \(1\)</option>', html)
     svg = html[html.index("<svg") : html.index("</svg>")]
-    assert 'role="img"' in svg and "<desc" in svg and "<script" not in html
+    assert 'aria-describedby="chart-desc"' in svg and "<desc" in svg and "<script" not in html
+    assert "the most, 2, in February 2024, March 2024." in svg  # the text alternative
     bars = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)">', svg)
     assert (
         "/?q=dental+checks&amp;mode=keyword&amp;since=2024-02-01&amp;until=2024-02-29",
@@ -219,6 +220,11 @@ def test_known_words_and_quoted_phrases_are_left_alone(s):
     assert s.search(Query('"dentl cheks"', mode="keyword")).suggestion is None
     mixed = s.search(Query('"dentl" cheks', mode="keyword")).suggestion
     assert mixed == '"dentl" checks'
+
+
+def test_glossary_acronyms_are_not_corrected(s):
+    # "EHCP" is in no paragraph, but the glossary searches it as what it stands for.
+    assert s.search(Query("EHCP dentl", mode="keyword")).suggestion == "EHCP dental"
 
 
 def test_did_you_mean_on_the_cli_and_the_page(dated, client):

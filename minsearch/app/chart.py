@@ -8,9 +8,12 @@ import calendar
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..model import MatchCounts
+
 MAX_MONTHS = 36  # more months than this are shown as quarters ...
 MAX_QUARTERS = 40  # ... and more quarters than this as years
-WIDTH, HEIGHT, AXIS = 640, 150, 22  # the SVG's size in its own units (it scales to the page)
+WIDTH, HEIGHT, AXIS, TOP = 640, 150, 22, 16  # the SVG's size in its own units (it scales to the page)
+LABELLED_SLOT = 24.0  # bars at least this far apart carry their count above them
 
 
 @dataclass
@@ -33,15 +36,18 @@ class Chart:
     most: int = 0
     width: int = WIDTH
     height: int = HEIGHT
-    axis: int = AXIS
+    axis: int = AXIS  # room below the bars for the year labels
+    top: int = TOP  # room above the tallest bar for its count
+    labelled: bool = False  # each bar carries its count (else the busiest count is written at the top)
 
     @property
     def summary(self) -> str:
         """A one-sentence text alternative: the span, the busiest period."""
-        busiest = max(self.bars, key=lambda b: b.count)
+        top = [b.label for b in self.bars if b.count == self.most]
+        when = top[0] if len(top) == 1 else ", ".join(top[:3]) + (" and others" if len(top) > 3 else "")
         return (
             f"Matching paragraphs per {self.unit}, {self.bars[0].label} to {self.bars[-1].label}; "
-            f"the most, {busiest.count}, in {busiest.label}."
+            f"the most, {self.most}, in {when}."
         )
 
 
@@ -49,9 +55,11 @@ def _month_end(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
-def usage_chart(months: dict[str, int]) -> Optional[Chart]:
-    """Bars for matches per month (``{"2021-03": 4}``), with the empty periods between; None
-    when no match has a date."""
+def usage_chart(counts: MatchCounts) -> Optional[Chart]:
+    """Bars for matches per month, quarter or year (whichever keeps the bars few enough), with
+    the empty periods between; None when no match has a date. Each bar's count is the one of its
+    own period (``counts.quarters`` for a quarter: what the bar's filter then shows)."""
+    months = counts.months
     dated = {m: n for m, n in months.items() if len(m) == 7 and m[:4].isdigit() and m[5:].isdigit() and n > 0}
     if not dated:
         return None
@@ -69,7 +77,12 @@ def usage_chart(months: dict[str, int]) -> Optional[Chart]:
     last_year = None
     while (y, m) <= (y1, m1):
         ey, em = y + (m + size - 2) // 12, (m + size - 2) % 12 + 1  # the period's last month
-        count = sum(dated.get(f"{yy:04d}-{mm:02d}", 0) for yy, mm in _months(y, m, size))
+        if unit == "month":
+            count = dated.get(f"{y:04d}-{m:02d}", 0)
+        elif unit == "quarter":
+            count = counts.quarters.get(f"{y:04d}-Q{(m - 1) // 3 + 1}", 0)
+        else:
+            count = counts.years.get(f"{y:04d}", 0)
         if unit == "month":
             label, tick = f"{calendar.month_name[m]} {y}", (str(y) if y != last_year else "")
         elif unit == "quarter":
@@ -83,19 +96,13 @@ def usage_chart(months: dict[str, int]) -> Optional[Chart]:
     return _laid_out(Chart(unit, bars))
 
 
-def _months(y: int, m: int, n: int) -> list[tuple[int, int]]:
-    out = []
-    for _ in range(n):
-        out.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def _laid_out(chart: Chart) -> Chart:
-    """Bar positions in SVG units: equal slots, heights relative to the busiest period."""
-    chart.most = max(b.count for b in chart.bars)
+    """Bar positions in SVG units: equal slots, heights relative to the busiest period (``y`` is
+    measured from the top of the plot, below the ``top`` margin)."""
+    chart.most = max(b.count for b in chart.bars) or 1
     slot = chart.width / len(chart.bars)
-    plot = chart.height - chart.axis
+    chart.labelled = slot >= LABELLED_SLOT
+    plot = chart.height - chart.axis - chart.top
     for i, b in enumerate(chart.bars):
         b.width = round(min(48.0, max(1.0, slot * 0.8)), 2)
         b.x = round(i * slot + (slot - b.width) / 2, 2)

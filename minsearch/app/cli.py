@@ -453,8 +453,12 @@ def facets_cmd(
         click.echo(f"Did you mean: {suggestion}?  (minsearch facets {shlex.quote(suggestion)})")
     if counts.more:
         click.echo("(counts of the matches ranked; there are more)")
-    for title, values in (("councils", counts.councils), ("committees", counts.committees), ("years", counts.years)):
-        lines = _count_lines(title, values, top)
+    for title, values, n in (
+        ("councils", counts.councils, top),
+        ("committees", counts.committees, top),
+        ("years", counts.years, 0),  # every year, in order: a timeline is read whole
+    ):
+        lines = _count_lines(title, values, n)
         if lines:
             click.echo("")
             click.echo("\n".join(lines))

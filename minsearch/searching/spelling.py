@@ -8,16 +8,19 @@ never searched in place of what was typed.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import AbstractSet, Optional
 
 from ..store.base import StoreView
 from ..store.query import correctable_words
 
 
-def did_you_mean(text: str, view: StoreView) -> Optional[str]:
+def did_you_mean(text: str, view: StoreView, known: AbstractSet[str] = frozenset()) -> Optional[str]:
     """``text`` with its unknown words replaced by the closest words of the index, or None when
-    every word is known, none has a correction, or the store keeps no word list (Milvus)."""
-    spans = correctable_words(text)
+    every word is known, none has a correction, or the store keeps no word list (Milvus).
+
+    ``known``: lower-case words never corrected though no paragraph holds them (the glossary's:
+    "EHCP" is searched as what it stands for)."""
+    spans = [sp for sp in correctable_words(text) if sp[2] not in known]
     if not spans:
         return None
     fixes = view.corrections([w for _s, _e, w in spans], limit=1)

@@ -79,7 +79,7 @@ def page() -> Any:
         page_links=paging.links,
         first=paging.first,
         counts=counts,
-        chart=usage_chart(counts.months) if counts is not None and result.total else None,
+        chart=usage_chart(counts) if counts is not None and result.total else None,
         councils=counted_options(f.councils if f else {}, form["council"], counts.councils if counts else None),
         committees=counted_options(f.committees if f else {}, form["committee"], counts.committees if counts else None),
     )
