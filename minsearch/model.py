@@ -195,12 +195,14 @@ class MatchCounts:
     years: dict[str, int] = field(default_factory=dict)
     quarters: dict[str, int] = field(default_factory=dict)  # "2021-Q2"
     months: dict[str, int] = field(default_factory=dict)
+    total: int = 0  # the paragraphs counted: a search's matches (its total), or all the meetings'
     # True when the views counted more matches than were ranked (a result's "total+"): the
     # counts are then those of the matches ranked, and each may be higher.
     more: bool = False
 
     def to_json(self) -> dict:
         return {
+            "total": self.total,
             "councils": self.councils,
             "committees": self.committees,
             "years": self.years,

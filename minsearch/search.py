@@ -104,7 +104,7 @@ class Searcher:
         result.expansions = c.expansions
         if counts:
             params = self.rank_params(q.fusion)
-            result.counts = count_matches(q, c, params, view.documents(), ranked.more)
+            result.counts = count_matches(q, c, params, view.documents(), result.total, ranked.more)
         if q.mode != "semantic":  # a query by meaning has no words to misspell
             glossary_words = {w for e in self.glossary.expand(q.text) for w in e.words}
             result.suggestion = did_you_mean(q.text, view, glossary_words)

@@ -180,3 +180,17 @@ def test_council_filter_in_every_mode_with_the_real_model(real_backend_searcher,
     assert shown and all(h.chunk.council == "Kirklees" for h in r.hits + r.closest), mode
     assert shown[0].chunk.chunk_id.startswith("002_"), mode
     assert r.hits or mode == "semantic", mode
+
+
+def test_counts_and_browsing_on_every_store(backend_searcher):
+    r = backend_searcher.search(Query("dental checks", mode="keyword"), counts=True)
+    assert r.counts is not None and r.counts.total == r.total
+    for council, n in r.counts.councils.items():
+        assert (
+            backend_searcher.search(Query("dental checks", mode="keyword", filters=Filters(council=council))).total == n
+        )
+    page = backend_searcher.meetings(Filters(council="wolverhampton"), limit=10)
+    assert page.total == 3 and {m.council for m in page.meetings} == {"Wolverhampton"}
+    meeting, items = backend_searcher.meeting("004_9cb78d4272562d1a")
+    assert meeting.council == "Worcestershire" and items and items[0].first_paragraph == 1
+    assert sum(backend_searcher.counts().councils.values()) == 108

@@ -273,3 +273,33 @@ def test_meeting_page_lists_agenda_items_in_order_linking_to_the_document(client
     doc = client.get(links[1][1].replace("&amp;", "&")).get_data(as_text=True)
     assert "Dental checks" in doc and "Apologies were received" not in doc
     assert client.get("/meeting/no-such-meeting").status_code == 404
+
+
+def test_a_count_is_what_the_filter_shows_even_where_the_bar_is_lower(s):
+    # Unfiltered, the paragraph with both words sets the bar: "dental" alone is not enough. Within
+    # Kent, no paragraph has "backlog", so "dental" alone is (the filtered search shows them); the
+    # count of Kent must say so, not 0.
+    r = s.search(Query("dental backlog", mode="keyword"), counts=True)
+    assert {h.chunk.council for h in r.hits} == {"Kirklees"}
+    kent = s.search(Query("dental backlog", mode="keyword", filters=Filters(council="kent")))
+    assert kent.total == 3
+    assert r.counts is not None and r.counts.councils["Kent County Council"] == 3
+    assert r.counts.total == r.total
+
+
+def test_chart_periods_grow_with_the_span_and_use_their_own_counts():
+    from minsearch.app.chart import usage_chart
+    from minsearch.model import MatchCounts
+
+    assert usage_chart(MatchCounts()) is None  # no dated match: no chart
+    short = usage_chart(MatchCounts(months={"2023-11": 1, "2024-02": 2}))
+    assert short is not None and short.unit == "month" and len(short.bars) == 4
+    assert [b.tick for b in short.bars] == ["Nov 2023", "Dec", "Jan 2024", "Feb"]
+    assert (short.bars[-1].since, short.bars[-1].until) == ("2024-02-01", "2024-02-29")
+    # Over four years, quarters, each counted as its own filter counts it (not a sum of months).
+    long = usage_chart(MatchCounts(months={"2020-02": 1, "2023-12": 1}, quarters={"2020-Q1": 5, "2023-Q4": 1}))
+    assert long is not None and long.unit == "quarter" and len(long.bars) == 16
+    assert (long.bars[0].label, long.bars[0].count, long.bars[0].until) == ("Jan–Mar 2020", 5, "2020-03-31")
+    decades = usage_chart(MatchCounts(months={"2010-05": 1, "2024-01": 1}, years={"2010": 1, "2024": 2}))
+    assert decades is not None and decades.unit == "year" and len(decades.bars) == 15
+    assert decades.summary == "Matching paragraphs per year, 2010 to 2024; the most, 2, in 2024."

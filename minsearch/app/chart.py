@@ -14,6 +14,7 @@ MAX_MONTHS = 36  # more months than this are shown as quarters ...
 MAX_QUARTERS = 40  # ... and more quarters than this as years
 WIDTH, HEIGHT, AXIS, TOP = 640, 150, 22, 16  # the SVG's size in its own units (it scales to the page)
 LABELLED_SLOT = 24.0  # bars at least this far apart carry their count above them
+WIDE_SLOT = 64.0  # ... and at least this far apart, the name of their month or quarter below
 
 
 @dataclass
@@ -93,6 +94,12 @@ def usage_chart(counts: MatchCounts) -> Optional[Chart]:
         bars.append(Bar(label, tick, count, f"{y:04d}-{m:02d}-01", _month_end(ey, em)))
         last_year = y
         y, m = ey + (em // 12), em % 12 + 1
+    if unit != "year" and WIDTH / len(bars) >= WIDE_SLOT:  # room to name every bar
+        year = None
+        for b in bars:
+            short = b.label.split(" ")[0][:3] if unit == "month" else b.label.split(" ")[0]
+            b.tick = f"{short} {b.since[:4]}" if b.since[:4] != year else short
+            year = b.since[:4]
     return _laid_out(Chart(unit, bars))
 
 

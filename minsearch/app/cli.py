@@ -405,7 +405,9 @@ def _count_lines(title: str, counts: dict[str, int], top: int) -> list[str]:
 @click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
 @click.option("--top", type=click.IntRange(0), default=15, show_default=True, help="Names listed per heading (0: all).")
-@click.option("--json", "as_json", is_flag=True, help="Print {total, more, councils, committees, years, months}.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print {query, total, councils, committees, years, quarters, months, more}."
+)
 @_backend_options
 def facets_cmd(
     text: Optional[str],
@@ -440,12 +442,12 @@ def facets_cmd(
             suggestion = result.suggestion
         else:
             counts = searcher.counts(filters)
-            total, more, suggestion = sum(counts.councils.values()) or sum(counts.committees.values()), False, None
+            total, more, suggestion = counts.total, False, None
     except MinsearchError as e:
         _fail(e)
     assert counts is not None
     if as_json:
-        click.echo(json.dumps({"query": text or None, "total": total, **counts.to_json()}, ensure_ascii=False))
+        click.echo(json.dumps({"query": text or None, **counts.to_json()}, ensure_ascii=False))
         return
     what = "matching paragraphs" if text else "paragraphs"
     click.echo(f"{total:,}{'+' if more else ''} {what}")

@@ -36,7 +36,7 @@ def _by_time(c: dict[str, int]) -> dict[str, int]:
 
 
 def count_matches(
-    q: Query, c: Candidates, params: RankParams, documents: dict[str, DocRecord], more: bool = False
+    q: Query, c: Candidates, params: RankParams, documents: dict[str, DocRecord], total: int = 0, more: bool = False
 ) -> MatchCounts:
     """Matches of ``q`` per council, committee, year, quarter and month, each as the search
     filtered to it counts them (see the module docstring). ``c``: the query's candidates,
@@ -79,28 +79,35 @@ def count_matches(
     neighbours = repeats(ids, c.meta, params.duplicate_jaccard)
     own = kw.coverage_text if kw else None
     counts: dict[str, dict[str, int]] = {k: {} for k in ("council", "committee", "year", "quarter", "month")}
+    # A quarter or year whose candidates are those of one month has its count: chosen once.
+    chosen: dict[frozenset[str], int] = {}
     for place in {p for places in where.values() for p in places}:
-        k_hits = keyword.get(place, [])
-        counts[place[0]][place[1]] = match_count(
-            q.mode,
-            k_hits,
-            kw.coverage if kw else {},
-            semantic.get(place, []),
-            c.meta,
-            params,
-            order.get(place, []),
-            neighbours,
-            coverage_text=own,
-            cosines=cosines.get(place, {}),
-            words=kw.words if kw else 0,
-            procedural=about_procedure(q.text, k_hits, c.meta, own),
-        )
+        ids_here = order.get(place, [])
+        key = frozenset(ids_here)
+        if key not in chosen:
+            k_hits = keyword.get(place, [])
+            chosen[key] = match_count(
+                q.mode,
+                k_hits,
+                kw.coverage if kw else {},
+                semantic.get(place, []),
+                c.meta,
+                params,
+                ids_here,
+                neighbours,
+                coverage_text=own,
+                cosines=cosines.get(place, {}),
+                words=kw.words if kw else 0,
+                procedural=about_procedure(q.text, k_hits, c.meta, own),
+            )
+        counts[place[0]][place[1]] = chosen[key]
     return MatchCounts(
         councils=_sorted_by_count(counts["council"]),
         committees=_sorted_by_count(counts["committee"]),
         years=_by_time(counts["year"]),
         quarters=_by_time(counts["quarter"]),
         months=_by_time(counts["month"]),
+        total=total,
         more=more,
     )
 
@@ -112,7 +119,9 @@ def count_paragraphs(documents: Iterable[DocRecord]) -> MatchCounts:
     years: Counter = Counter()
     quarters: Counter = Counter()
     months: Counter = Counter()
+    total = 0
     for d in documents:
+        total += d.chunks
         if d.council:
             councils[d.council] += d.chunks
         if d.committee:
@@ -127,4 +136,5 @@ def count_paragraphs(documents: Iterable[DocRecord]) -> MatchCounts:
         years=_by_time(years),
         quarters=_by_time(quarters),
         months=_by_time(months),
+        total=total,
     )
