@@ -566,6 +566,7 @@ def serve_cmd(
 
     \b
     Pages:  /  (search)   /doc/ID  (an agenda item)   /similar?chunk=ID  (more like this)
+            /meetings  /committees  /meeting/ID  (browse without a query)
     API:    /api/search?q=...&mode=...&council=...&page=...   /api/health
     One line per request is logged to stderr. Stop with Ctrl-C.
     """
