@@ -202,6 +202,34 @@ class Hit:
 
 
 @dataclass
+class MatchCounts:
+    """Matching paragraphs per council, committee, year (``2021``), quarter (``2021-Q1``) and
+    month (``2021-03``): each what the search filtered to it counts (names and periods without
+    matches are left out)."""
+
+    councils: dict[str, int] = field(default_factory=dict)
+    committees: dict[str, int] = field(default_factory=dict)
+    years: dict[str, int] = field(default_factory=dict)
+    quarters: dict[str, int] = field(default_factory=dict)  # "2021-Q2"
+    months: dict[str, int] = field(default_factory=dict)
+    total: int = 0  # the paragraphs counted: a search's matches (its total), or all the meetings'
+    # True when the views counted more matches than were ranked (a result's "total+"): the
+    # counts are then those of the matches ranked, and each may be higher.
+    more: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "total": self.total,
+            "councils": self.councils,
+            "committees": self.committees,
+            "years": self.years,
+            "quarters": self.quarters,
+            "months": self.months,
+            "more": self.more,
+        }
+
+
+@dataclass
 class SearchResult:
     """Matches for one query, plus what the front ends need to explain them."""
 
@@ -213,8 +241,11 @@ class SearchResult:
     terms: list[str] = field(default_factory=list)  # query words for highlighting
     closest: list[Hit] = field(default_factory=list)  # no confident match: the nearest paragraphs
     expansions: list[str] = field(default_factory=list)  # glossary terms also searched
+    suggestion: Optional[str] = None  # "did you mean": the query with misspelt words corrected
+    counts: Optional[MatchCounts] = None  # matches by council, committee, year, month (when asked)
 
     def to_json(self) -> dict:
+        extra = {"counts": self.counts.to_json()} if self.counts is not None else {}
         return {
             "query": self.query.text,
             "mode": self.query.mode,
@@ -224,6 +255,8 @@ class SearchResult:
             "also_searched": self.expansions,
             "hits": [h.to_json() for h in self.hits],
             "closest": [h.to_json() for h in self.closest],
+            "did_you_mean": self.suggestion,
+            **extra,
         }
 
 

@@ -16,15 +16,19 @@ import numpy as np
 
 from .config import Settings, load_settings
 from .glossary import Glossary, load_glossary
-from .model import Chunk, Filters, MinsearchError, Query, SearchResult, printable
+from .model import Chunk, Filters, MatchCounts, MinsearchError, Query, SearchResult, printable
 from .ranking.rank import RankParams, params_from, rank
 from .ranking.snippets import TermMatcher
+from .searching import browse
 from .searching import candidates as _candidates
 from .searching.candidates import Candidates
+from .searching.counts import count_matches, count_paragraphs
 from .searching.encoding import LazyEncoder, TextEncoder
+from .searching.filters import resolve_filters
 from .searching.page import add_snippets, hits, result_page
 from .searching.ranked import rank_candidates
-from .searching.validate import MAX_LIMIT, MAX_QUERY_CHARS, check_date, validate
+from .searching.spelling import did_you_mean
+from .searching.validate import MAX_LIMIT, MAX_QUERY_CHARS, check_date, check_filters, validate
 from .store import open_store
 from .store.base import Facets, IndexInfo, Store, StoreView
 from .store.query import semantic_text
@@ -70,16 +74,20 @@ class Searcher:
             q, view, self.settings, self.glossary, self._encoder, semantic_text(q.text), strict=strict
         )
 
-    def search(self, q: Query, *, strict: bool = True, snippets: bool = True) -> SearchResult:
+    def search(self, q: Query, *, strict: bool = True, snippets: bool = True, counts: bool = False) -> SearchResult:
         """Matching paragraphs for ``q``, best first (or newest first), repeats collapsed.
 
-        ``strict=False`` turns query syntax errors into a plain-words search.
+        ``strict=False`` turns query syntax errors into a plain-words search. ``counts=True``
+        also counts all the matches by council, committee, year and month (``result.counts``).
+        Council and committee filters are resolved first (:func:`resolve_filters`): "kent" is
+        Kent County Council; an unknown or ambiguous name is an error listing the nearest names.
         """
         with self.pinned() as view:
-            return self._search(view, q, strict, snippets)
+            return self._search(view, q, strict, snippets, counts)
 
-    def _search(self, view: StoreView, q: Query, strict: bool, snippets: bool) -> SearchResult:
+    def _search(self, view: StoreView, q: Query, strict: bool, snippets: bool, counts: bool = False) -> SearchResult:
         q, notices = self.validate(q)
+        q = replace(q, filters=self._resolve(view, q.filters))
         c = self.candidates(q, view, strict=strict)
         ranked = rank_candidates(q, c, self.rank_params(q.fusion))
         kw = c.keyword
@@ -94,7 +102,22 @@ class Searcher:
             add_snippets(result.hits, matcher, self._encoder, semantic_text(q.text), c.qvec)
             add_snippets(result.closest, matcher, self._encoder, semantic_text(q.text), c.qvec, mark_sentences=False)
         result.expansions = c.expansions
+        if counts:
+            params = self.rank_params(q.fusion)
+            result.counts = count_matches(q, c, params, view.documents(), result.total, ranked.more)
+        if q.mode != "semantic":  # a query by meaning has no words to misspell
+            glossary_words = {w for e in self.glossary.expand(q.text) for w in e.words}
+            result.suggestion = did_you_mean(q.text, view, glossary_words)
         return result
+
+    def _resolve(self, view: StoreView, f: Filters) -> Filters:
+        """Council and committee as the index stores them (names are read only when filtered on)."""
+        return resolve_filters(f, view.facets()) if f.council or f.committee else f
+
+    def resolve(self, f: Filters) -> Filters:
+        """``f`` checked (dates) and with its council and committee resolved to stored names."""
+        with self.pinned() as view:
+            return self._resolve(view, check_filters(f))
 
     @contextmanager
     def pinned(self) -> Iterator[StoreView]:
@@ -118,7 +141,7 @@ class Searcher:
         vec = view.chunk_vector(chunk_id)
         if found is None or vec is None:
             raise _not_found("paragraph", chunk_id)
-        f = filters or Filters()
+        f = self._resolve(view, filters or Filters())
         f = Filters(council=f.council, committee=f.committee, since=f.since, until=f.until, exclude_doc_id=found.doc_id)
         n = max(self.settings.candidates, offset + limit)
         semantic = view.vector_search(vec, f, n).hits
@@ -152,6 +175,40 @@ class Searcher:
     def facets(self) -> Facets:
         with self.pinned() as view:
             return view.facets()
+
+    def counts(self, filters: Optional[Filters] = None) -> MatchCounts:
+        """Paragraphs by council, committee, year and month, of the meetings ``filters`` allow
+        (the counts of a search without a query; see :meth:`search` with ``counts=True``)."""
+        with self.pinned() as view:
+            f = self._resolve(view, check_filters(filters or Filters()))
+            return count_paragraphs(d for d in view.documents().values() if browse.admits(d, f))
+
+    def meetings(self, filters: Optional[Filters] = None, limit: int = 20, offset: int = 0) -> browse.MeetingList:
+        """Meetings newest first (of one council or committee, or between dates), one page,
+        each with its number of agenda items."""
+        with self.pinned() as view:
+            f = self._resolve(view, check_filters(filters or Filters()))
+            page = browse.latest_meetings(view.documents().values(), f, limit, offset)
+            for m in page.meetings:
+                m.items = len(browse.agenda(view.document_chunks(m.doc_id)))
+        return page
+
+    def committees(self) -> list[browse.Committee]:
+        """Every council's committees, with their meetings."""
+        with self.pinned() as view:
+            return browse.committees(view.documents().values())
+
+    def meeting(self, doc_id: str) -> tuple[browse.Meeting, list[browse.AgendaItem]]:
+        """One meeting and its agenda items in order."""
+        with self.pinned() as view:
+            record = view.documents().get(doc_id)
+            chunks = view.document_chunks(doc_id)
+        if record is None or not chunks:
+            raise _not_found("meeting", doc_id)
+        items = browse.agenda(chunks)
+        m = browse.Meeting.of(record)
+        m.items = len(items)
+        return m, items
 
     def info(self) -> IndexInfo:
         with self.pinned() as view:

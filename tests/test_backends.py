@@ -38,8 +38,26 @@ def test_committee_filter(backend_searcher):
     assert r.hits and {h.chunk.doc_id for h in r.hits} == {"003_bbc4287e823e4516"}
 
 
-def test_unknown_council_and_date_filters_give_no_hits_not_an_error(backend_searcher):
-    assert backend_searcher.search(Query("dental", filters=Filters(council="Atlantis"))).hits == []
+def test_unknown_council_is_an_error_naming_the_valid_ones_and_a_prefix_is_enough(backend_searcher):
+    with pytest.raises(MinsearchError) as e:
+        backend_searcher.search(Query("dental", filters=Filters(council="Atlantis")))
+    assert e.value.param == "council" and "Kirklees" in str(e.value)
+    r = backend_searcher.search(Query("dental checks", filters=Filters(council="kirk")))
+    assert r.hits and {h.chunk.council for h in r.hits} == {"Kirklees"}
+
+
+def test_did_you_mean_embedded_only(backend_searcher):
+    """The embedded store corrects from its Whoosh word list; Milvus keeps none and says so (None)."""
+    r = backend_searcher.search(Query("dentl checks", mode="keyword"))
+    if backend_searcher.store.__class__.__name__ == "EmbeddedStore":
+        assert r.suggestion == "dental checks"
+    else:
+        assert r.suggestion is None
+        with backend_searcher.store.pinned() as view:
+            assert view.corrections(["dentl"]) is None
+
+
+def test_date_filter_excludes_undated(backend_searcher):
     # No seed has a date: a date bound excludes undated chunks.
     assert backend_searcher.search(Query("dental", filters=Filters(since="2000-01-01"))).hits == []
 
@@ -162,3 +180,17 @@ def test_council_filter_in_every_mode_with_the_real_model(real_backend_searcher,
     assert shown and all(h.chunk.council == "Kirklees" for h in r.hits + r.closest), mode
     assert shown[0].chunk.chunk_id.startswith("002_"), mode
     assert r.hits or mode == "semantic", mode
+
+
+def test_counts_and_browsing_on_every_store(backend_searcher):
+    r = backend_searcher.search(Query("dental checks", mode="keyword"), counts=True)
+    assert r.counts is not None and r.counts.total == r.total
+    for council, n in r.counts.councils.items():
+        assert (
+            backend_searcher.search(Query("dental checks", mode="keyword", filters=Filters(council=council))).total == n
+        )
+    page = backend_searcher.meetings(Filters(council="wolverhampton"), limit=10)
+    assert page.total == 3 and {m.council for m in page.meetings} == {"Wolverhampton"}
+    meeting, items = backend_searcher.meeting("004_9cb78d4272562d1a")
+    assert meeting.council == "Worcestershire" and items and items[0].first_paragraph == 1
+    assert sum(backend_searcher.counts().councils.values()) == 108

@@ -114,11 +114,12 @@ def test_council_filter_shows_only_that_council(client):
 def test_committee_filter_and_unknown_filter_values(client):
     html = text(client.get("/?q=dental&committee=Children+and+Families+Overview+and+Scrutiny+Panel&mode=keyword"))
     assert "Worcestershire" in html and "Wolverhampton" not in result_councils(html)
+    # An unknown council is a bad parameter (issue 13): the form stays, the message lists real ones.
     r = client.get("/?q=dental&council=Atlantis")
-    assert r.status_code == 200
+    assert r.status_code == 400
     html = text(r)
-    assert "No paragraph matches this search" in html and "Search without the filters" in html
-    assert '<option value="Atlantis" selected>' in html  # the form shows what was searched
+    assert "no council is called" in html and "Kirklees" in html
+    assert '<option value="Atlantis" selected>' in html  # the form shows what was asked
 
 
 def test_sort_by_date_and_dates_in_the_url(client):
@@ -365,7 +366,7 @@ class StubSearcher:
             for i, s in ((1, "minutes"), (2, "minutes"), (3, "resolved"))
         ]
 
-    def search(self, q, strict=True, snippets=True):
+    def search(self, q, strict=True, snippets=True, counts=False):
         if self.fail:
             raise RuntimeError("boom: secret internals")
         hit = Hit(
@@ -498,7 +499,7 @@ class OddSearcher(StubSearcher):
             for n, doc_id in enumerate(self.IDS)
         }
 
-    def search(self, q, strict=True, snippets=True):
+    def search(self, q, strict=True, snippets=True, counts=False):
         hits = [Hit(rank=i + 1, score=1.0, chunk=c[0], keyword_rank=i + 1) for i, c in enumerate(self.docs.values())]
         return SearchResult(query=q, hits=hits, total=len(hits))
 

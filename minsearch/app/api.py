@@ -20,7 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search() -> Any:
     page = page_number(request.args.get("page"), strict=True)
     limit = whole_number(request.args.get("limit"), "limit", PER_PAGE)  # its range: the Searcher's
-    result = searcher().search(form_query(search_form(), page, limit), strict=False, snippets=False)
+    result = searcher().search(form_query(search_form(), page, limit), strict=False, snippets=False, counts=True)
     return jsonify({**result.to_json(), "page": page, "per_page": limit, "pages": page_count(result.total, limit)})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -285,6 +286,16 @@ def _export(result, fmt: str, output: Optional[Path]) -> None:
     click.echo(f"wrote {len(entries)} paragraph(s) to {output}", err=True)
 
 
+def _check_export_options(fmt: str, output: Optional[Path], json_lines: bool) -> None:
+    """Fail (exit 2) on --format/--output combinations that cannot be honoured."""
+    if fmt != "text" and json_lines:
+        _fail("--format exports one query's results: give it without --json and --queries-file", 2)
+    if fmt == "docx" and output is None:
+        _fail("--format docx writes a Word file: give --output FILE (e.g. -o evidence.docx)", 2)
+    if output is not None and fmt == "text":
+        _fail("--output writes an export: give --format csv, md, json or docx", 2)
+
+
 @main.command("query")
 @click.argument("text", required=False)
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
@@ -296,8 +307,8 @@ def _export(result, fmt: str, output: Optional[Path]) -> None:
     help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.",
 )
 @click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True, help="Number of hits.")
-@click.option("--council", metavar="NAME", help="Only minutes of this council (case-insensitive).")
-@click.option("--committee", metavar="NAME", help="Only minutes of this committee (case-insensitive).")
+@click.option("--council", metavar="NAME", help="Only minutes of this council (any case, or the start of a word).")
+@click.option("--committee", metavar="NAME", help="Only minutes of this committee (any case, or words of its name).")
 @click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
 @click.option(
@@ -378,12 +389,7 @@ def query_cmd(
         _fail("query: empty; give TEXT or --queries-file", 2)
     if queries_file is not None and text:
         _fail("give either TEXT or --queries-file, not both", 2)
-    if fmt != "text" and (as_json or queries_file is not None):
-        _fail("--format exports one query's results: give it without --json and --queries-file", 2)
-    if fmt == "docx" and output is None:
-        _fail("--format docx writes a Word file: give --output FILE (e.g. -o evidence.docx)", 2)
-    if output is not None and fmt == "text":
-        _fail("--output writes an export: give --format csv, md, json or docx", 2)
+    _check_export_options(fmt, output, as_json or queries_file is not None)
     try:
         searcher = Searcher(_settings(index, backend, milvus_uri, milvus_collection))
         filters = Filters(council=council, committee=committee, since=since, until=until)
@@ -392,6 +398,7 @@ def query_cmd(
             return searcher.search(
                 Query(text=q_text, mode=mode, limit=limit, filters=filters, sort=sort, fusion=fusion),
                 snippets=not (as_json or queries_file),
+                counts=as_json or queries_file is not None,
             )
 
         if queries_file is not None:
@@ -414,11 +421,18 @@ def query_cmd(
     if fmt != "text":
         _export(result, fmt, output)
         return
+    _print_result(result)
+
+
+def _print_result(result) -> None:
+    """The text view of one query's results: notes on stderr, then the hits (or the closest ones)."""
     color = sys.stdout.isatty()
     for n in result.notices:
         click.echo(f"note: {n}", err=True)
     for term in result.expansions:
         click.echo(f"note: also searched {term}", err=True)
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}?  (minsearch query {shlex.quote(result.suggestion)})")
     if not result.hits:
         click.echo("No confident matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
         if result.closest:
@@ -429,6 +443,88 @@ def query_cmd(
     click.echo(f"{count_text(result)}\n")
     for hit in result.hits:
         click.echo(_format_hit(hit, color))
+
+
+# -- facets ----------------------------------------------------------------------------------------
+def _count_lines(title: str, counts: dict[str, int], top: int) -> list[str]:
+    if not counts:
+        return []
+    shown = list(counts.items())[:top] if top else list(counts.items())
+    width = max(len(f"{n:,}") for _k, n in shown)
+    lines = [f"{title}:"] + [f"  {n:>{width},}  {name}" for name, n in shown]
+    if len(counts) > len(shown):
+        lines.append(f"  ... and {len(counts) - len(shown)} more (--top 0 lists all)")
+    return lines
+
+
+@main.command("facets")
+@click.argument("text", required=False)
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True, help="How TEXT is matched.")
+@click.option("--council", metavar="NAME", help="Only minutes of this council (any case, or the start of a word).")
+@click.option("--committee", metavar="NAME", help="Only minutes of this committee (any case, or words of its name).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
+@click.option("--top", type=click.IntRange(0), default=15, show_default=True, help="Names listed per heading (0: all).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print {query, total, councils, committees, years, quarters, months, more}."
+)
+@_backend_options
+def facets_cmd(
+    text: Optional[str],
+    index: Optional[str],
+    mode: str,
+    council: Optional[str],
+    committee: Optional[str],
+    since: Optional[str],
+    until: Optional[str],
+    top: int,
+    as_json: bool,
+    backend: Optional[str],
+    milvus_uri: Optional[str],
+    milvus_collection: Optional[str],
+) -> None:
+    """Count matching paragraphs per council, committee and year (all paragraphs without TEXT).
+
+    \b
+    Examples:
+      minsearch facets                     what the index holds
+      minsearch facets "dental checks"     where and when a topic comes up
+    """
+    from ..model import Filters, Query
+    from ..search import Searcher
+
+    filters = Filters(council=council, committee=committee, since=since, until=until)
+    try:
+        searcher = Searcher(_settings(index, backend, milvus_uri, milvus_collection))
+        if text and text.strip():
+            result = searcher.search(Query(text=text, mode=mode, filters=filters), snippets=False, counts=True)
+            counts, total, more = result.counts, result.total, result.more
+            suggestion = result.suggestion
+        else:
+            counts = searcher.counts(filters)
+            total, more, suggestion = counts.total, False, None
+    except MinsearchError as e:
+        _fail(e)
+    assert counts is not None
+    if as_json:
+        click.echo(json.dumps({"query": text or None, **counts.to_json()}, ensure_ascii=False))
+        return
+    what = "matching paragraphs" if text else "paragraphs"
+    click.echo(f"{total:,}{'+' if more else ''} {what}")
+    if suggestion:
+        click.echo(f"Did you mean: {suggestion}?  (minsearch facets {shlex.quote(suggestion)})")
+    if counts.more:
+        click.echo("(counts of the matches ranked; there are more)")
+    for title, values, n in (
+        ("councils", counts.councils, top),
+        ("committees", counts.committees, top),
+        ("years", counts.years, 0),  # every year, in order: a timeline is read whole
+    ):
+        lines = _count_lines(title, values, n)
+        if lines:
+            click.echo("")
+            click.echo("\n".join(lines))
 
 
 # -- import ----------------------------------------------------------------------------------------
@@ -531,6 +627,7 @@ def serve_cmd(
 
     \b
     Pages:  /  (search)   /doc/ID  (an agenda item)   /similar?chunk=ID  (more like this)
+            /meetings  /committees  /meeting/ID  (browse without a query)
     API:    /api/search?q=...&mode=...&council=...&page=...   /api/health
     One line per request is logged to stderr. Stop with Ctrl-C.
     """

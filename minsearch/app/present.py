@@ -164,6 +164,14 @@ def options(values: dict, chosen: str) -> list[tuple[str, bool]]:
     return [(n, n == hit) for n in names]
 
 
+def counted_options(
+    values: dict, chosen: str, counts: Optional[dict[str, int]]
+) -> list[tuple[str, bool, Optional[int]]]:
+    """:func:`options` with the current query's matches under each name (None without a query;
+    0 where none of its matches is)."""
+    return [(n, sel, None if counts is None else counts.get(n, 0)) for n, sel in options(values, chosen)]
+
+
 # -- links --------------------------------------------------------------------------------------------
 def safe_link(url: str) -> Optional[str]:
     """``url`` if it is an http(s) link to somewhere, else None: a stored ``javascript:`` or

@@ -24,6 +24,7 @@ from . import errors, present
 from .api import bp as api
 from .links import doc_href, doc_url, export_url, pin_fields, pinned_ids, results_here, similar_url, url_with
 from .pages import BLUEPRINTS
+from .pages.browse import meeting_href
 from .pages.evidence import EXPORT_LIMIT
 from .present import safe_link  # noqa: F401  (kept importable from here)
 from .resources import web_folders
@@ -60,6 +61,7 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
     "pinned_ids": pinned_ids,
     "results_here": results_here,
     "export_limit": EXPORT_LIMIT,
+    "meeting_href": meeting_href,
 }
 
 

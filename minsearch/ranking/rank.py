@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from ..config import Settings
 from ..model import ChunkMeta, coverage_needed
@@ -164,6 +164,60 @@ def rank(
         fused = single(keyword, view="keyword")
     else:
         fused = single(semantic, view="semantic")
+    is_match = match_rule(
+        mode,
+        keyword,
+        coverage,
+        semantic,
+        meta,
+        params,
+        coverage_text=coverage_text,
+        cosines=cosines,
+        words=words,
+        procedural=procedural,
+    )
+    matches = [f for f in fused if is_match(f.chunk_id)]
+    others = [f for f in fused if not is_match(f.chunk_id)]
+    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty)
+    others = _procedure_last(others, meta, None, 0)
+    if sort == "date":
+        tier = {f.chunk_id: (0 if procedural or _kind(meta, f.chunk_id) == "substance" else 1) for f in matches}
+        matches = sorted(matches, key=lambda f: (tier[f.chunk_id], _negdate(meta, f.chunk_id)))
+    if neighbours is None:
+        neighbours = repeats(
+            [f.chunk_id for f in matches] + [f.chunk_id for f in others[:30]], meta, params.duplicate_jaccard
+        )
+    by_id = {f.chunk_id: f for f in matches}
+    out = [
+        Ranked(cid, by_id[cid].score, by_id[cid].keyword_rank, by_id[cid].semantic_rank, also)
+        for cid, also in collapse([f.chunk_id for f in matches], meta, neighbours=neighbours)
+    ]
+    seen = {c for r in out for c in [r.chunk_id, *r.also]}
+    closest_ids = collapse([f.chunk_id for f in others[:30] if f.chunk_id not in seen], meta, neighbours=neighbours)
+    by_other = {f.chunk_id: f for f in others}
+    closest = [
+        Ranked(cid, by_other[cid].score, by_other[cid].keyword_rank, by_other[cid].semantic_rank, also)
+        for cid, also in closest_ids[:10]
+    ]
+    return Ranking(out, closest)
+
+
+def match_rule(
+    mode: str,
+    keyword: list[tuple[str, float]],
+    coverage: dict[str, float],
+    semantic: list[tuple[str, float]],
+    meta: dict[str, ChunkMeta],
+    params: RankParams,
+    *,
+    coverage_text: Optional[dict[str, float]] = None,
+    cosines: Optional[dict[str, float]] = None,
+    words: int = 0,
+    procedural: Optional[str] = None,
+) -> Callable[[str], bool]:
+    """Which of these candidates are matches (step 2 of the module docstring): the bar is set by
+    the candidates themselves (the best coverage and meaning among them), so the same paragraph
+    can match among one set of candidates and not another."""
     cos = {**(cosines or {}), **dict(semantic)} if mode != "keyword" else {}
     cov = {c: coverage.get(c, 0.0) for c, _s in keyword} if mode != "semantic" else {}
     own = coverage_text if coverage_text is not None else coverage
@@ -195,30 +249,53 @@ def rank(
             return mode != "semantic" and own.get(c, 0.0) >= need - eps and own.get(c, 0.0) > 0 and c in cov
         return (c in cov and cov[c] >= need - eps and cov[c] > 0) or cos.get(c, -1.0) >= floor
 
-    matches = [f for f in fused if is_match(f.chunk_id)]
-    others = [f for f in fused if not is_match(f.chunk_id)]
+    return is_match
+
+
+def match_count(
+    mode: str,
+    keyword: list[tuple[str, float]],
+    coverage: dict[str, float],
+    semantic: list[tuple[str, float]],
+    meta: dict[str, ChunkMeta],
+    params: RankParams,
+    fused_order: list[str],
+    neighbours: Neighbours,
+    *,
+    coverage_text: Optional[dict[str, float]] = None,
+    cosines: Optional[dict[str, float]] = None,
+    words: int = 0,
+    procedural: Optional[str] = None,
+) -> int:
+    """How many matches :func:`rank` finds among these candidates (repeats counted once), without
+    fusing them again: ``fused_order`` lists them in the fused order of a superset of them, and
+    ``neighbours`` are the repeats among that superset. (Repeats are collapsed in that order, which
+    can differ from their own fused order only where three or more near-copies chain.)"""
+    is_match = match_rule(
+        mode,
+        keyword,
+        coverage,
+        semantic,
+        meta,
+        params,
+        coverage_text=coverage_text,
+        cosines=cosines,
+        words=words,
+        procedural=procedural,
+    )
+    matches = [Fused(c, 0.0, None, None) for c in fused_order if is_match(c)]
     matches = _procedure_last(matches, meta, procedural, params.procedure_penalty)
-    others = _procedure_last(others, meta, None, 0)
-    if sort == "date":
-        tier = {f.chunk_id: (0 if procedural or _kind(meta, f.chunk_id) == "substance" else 1) for f in matches}
-        matches = sorted(matches, key=lambda f: (tier[f.chunk_id], _negdate(meta, f.chunk_id)))
-    if neighbours is None:
-        neighbours = repeats(
-            [f.chunk_id for f in matches] + [f.chunk_id for f in others[:30]], meta, params.duplicate_jaccard
-        )
-    by_id = {f.chunk_id: f for f in matches}
-    out = [
-        Ranked(cid, by_id[cid].score, by_id[cid].keyword_rank, by_id[cid].semantic_rank, also)
-        for cid, also in collapse([f.chunk_id for f in matches], meta, neighbours=neighbours)
-    ]
-    seen = {c for r in out for c in [r.chunk_id, *r.also]}
-    closest_ids = collapse([f.chunk_id for f in others[:30] if f.chunk_id not in seen], meta, neighbours=neighbours)
-    by_other = {f.chunk_id: f for f in others}
-    closest = [
-        Ranked(cid, by_other[cid].score, by_other[cid].keyword_rank, by_other[cid].semantic_rank, also)
-        for cid, also in closest_ids[:10]
-    ]
-    return Ranking(out, closest)
+    return len(collapse([f.chunk_id for f in matches], meta, neighbours=neighbours))
+
+
+def fused_order(
+    mode: str, keyword: list[tuple[str, float]], semantic: list[tuple[str, float]], params: RankParams, exact: bool
+) -> list[str]:
+    """The candidates in the order :func:`rank` fuses them (before matches are chosen)."""
+    if mode == "hybrid":
+        return [f.chunk_id for f in _fuse(keyword, semantic, params, exact)]
+    fused = single(keyword, view="keyword") if mode == "keyword" else single(semantic, view="semantic")
+    return [f.chunk_id for f in fused]
 
 
 def _fuse(

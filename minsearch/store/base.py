@@ -162,6 +162,17 @@ class StoreView(Protocol):
 
     def facets(self) -> Facets: ...
 
+    def documents(self) -> dict[str, DocRecord]:
+        """Every indexed document's record (council, committee, date, title, paragraphs), by id:
+        for counting matches by committee and for browsing meetings without a query."""
+        ...
+
+    def corrections(self, words: list[str], limit: int = 3) -> Optional[dict[str, list[str]]]:
+        """For each of ``words`` (lower-case, unstemmed) that no paragraph contains, the index's
+        own words closest in spelling, best first (known words are left out). None: this store
+        keeps no word list to correct from (Milvus)."""
+        ...
+
     def info(self) -> IndexInfo: ...
 
 

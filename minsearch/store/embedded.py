@@ -29,6 +29,8 @@ class _Generation:
         self.name = name
         folder = layout.generation_dir(name)
         self.meta = layout.read_meta(name)
+        self.folder = folder
+        self._documents: Optional[dict[str, DocRecord]] = None  # docs.json, read on first use
         self.keyword = KeywordIndex(folder / "whoosh")
         try:
             self.vectors = VectorIndex.load(folder)
@@ -38,8 +40,23 @@ class _Generation:
             self.keyword.close()
             raise
 
+    def documents(self) -> dict[str, DocRecord]:
+        """docs.json of this generation, read once (a generation never changes)."""
+        if self._documents is None:
+            self._documents = read_documents(self.folder / "docs.json")
+        return self._documents
+
     def close(self) -> None:
         self.keyword.close()
+
+
+def read_documents(path: Path) -> dict[str, DocRecord]:
+    """The document records of a generation's docs.json; damage is a one-line error naming it."""
+    try:
+        data = json.loads(path.read_text())
+        return {k: DocRecord(**v) for k, v in data.items()}
+    except (*DAMAGE, json.JSONDecodeError, AttributeError) as e:
+        raise damaged(path, e) from e
 
 
 class EmbeddedStore:
@@ -222,6 +239,12 @@ class _View:
             date_max=f.get("date_max", ""),
         )
 
+    def documents(self) -> dict[str, DocRecord]:
+        return self.gen.documents()
+
+    def corrections(self, words: list[str], limit: int = 3) -> Optional[dict[str, list[str]]]:
+        return self.gen.keyword.corrections(words, limit)
+
     def info(self) -> IndexInfo:
         return index_info(self.layout, self.layout.generation_dir(self.gen.name), self.gen.meta)
 
@@ -270,12 +293,7 @@ class EmbeddedWriter:
     def documents(self) -> dict[str, DocRecord]:
         if not self._base:
             return {}
-        path = self.layout.generation_dir(self._base) / "docs.json"
-        try:
-            data = json.loads(path.read_text())
-            return {k: DocRecord(**v) for k, v in data.items()}
-        except (*DAMAGE, json.JSONDecodeError, AttributeError) as e:
-            raise damaged(path, e) from e
+        return read_documents(self.layout.generation_dir(self._base) / "docs.json")
 
     def commit(
         self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None

@@ -215,6 +215,36 @@ def bound_expansions(
     return visit(q), notices
 
 
+SPELLING_CANDIDATES = 40  # words within two edits that a correction is chosen from
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (a swap of two letters is one edit): small words only."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _keeps_letters(typed: str, word: str) -> bool:
+    """Every letter typed is in ``word``, in order: a letter was left out ("dentl" -> "dental")."""
+    it = iter(word)
+    return all(ch in it for ch in typed)
+
+
+def closest_spellings(typed: str, frequency: dict[str, int]) -> list[str]:
+    """Candidate words best first: fewest edits, then those that keep every typed letter (a
+    missed letter is the commonest slip), then the most paragraphs. Numbers are never offered."""
+    ok = [w for w in frequency if frequency[w] > 0 and not w.isdigit() and w != typed]
+    return sorted(ok, key=lambda w: (edit_distance(typed, w), not _keeps_letters(typed, w), -frequency[w], w))
+
+
 def filter_query(f: Filters) -> Optional[query.Query]:
     parts: list[query.Query] = []
     if f.council:
@@ -533,6 +563,27 @@ class KeywordIndex:
                         recent.popitem(last=False)
             out.update({cid: replace(found) for cid, found in read.items()})
         return {cid: out[cid] for cid in wanted if cid in out}
+
+    def corrections(self, words: list[str], limit: int = 3) -> dict[str, list[str]]:
+        """For each of ``words`` that no paragraph contains, the index's words closest in
+        spelling (see :func:`closest_spellings`). Words are looked up in ``exact`` (every word of
+        the texts and titles, lower-cased and unstemmed), so a correction is a word as printed."""
+        out: dict[str, list[str]] = {}
+        with self._reader() as r:
+            reader = r.searcher.reader()
+            corrector = None
+            for w in dict.fromkeys(words):
+                if not w or reader.doc_frequency("exact", w) > 0:
+                    continue
+                corrector = corrector or r.searcher.corrector("exact")
+                # Whoosh's candidates within one edit, else two (ten times slower: ~0.2 s on
+                # Limerick), ranked here (it orders by frequency alone, offering "rent" for "dentl").
+                found = list(corrector.suggest(w, limit=SPELLING_CANDIDATES, maxdist=1)) or list(
+                    corrector.suggest(w, limit=SPELLING_CANDIDATES, maxdist=2)
+                )
+                freq = {c: reader.doc_frequency("exact", c) for c in found}
+                out[w] = closest_spellings(w, freq)[:limit]
+        return out
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         with self._reader() as r:

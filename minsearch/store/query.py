@@ -375,3 +375,23 @@ def as_plain_words(text: str) -> str:
     the upper-case operators AND/OR/NOT/TO are lower-cased, so the query is an OR of its words."""
     out = " ".join(_WORD.findall(text))
     return _OPERATORS.sub(lambda m: m.group(1).lower(), out) or text.strip()
+
+
+# -- spelling: the words of a query that may be corrected -------------------------------------------
+_PIECE = re.compile(r'"[^"]*"?|\[[^\]]*\]?|\{[^}]*\}?|[^\s"\[{]+')
+_LETTERS = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more (no digits)
+
+
+def correctable_words(text: str) -> list[tuple[int, int, str]]:
+    """The plain words of a query a speller may correct, as (start, end, lower-cased word).
+
+    Left alone: quoted phrases (an exact demand, never rewritten), operators, ``field:`` terms,
+    wildcards, fuzzy and boosted terms, ranges, numbers and words of one or two letters."""
+    out: list[tuple[int, int, str]] = []
+    for m in _PIECE.finditer(text):
+        piece = m.group(0)
+        if piece[0] in '"[{' or _OPERATORS.fullmatch(piece) or any(ch in piece for ch in ":*?~^"):
+            continue
+        for w in _LETTERS.finditer(piece):
+            out.append((m.start() + w.start(), m.start() + w.end(), w.group(0).lower()))
+    return out

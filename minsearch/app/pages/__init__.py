@@ -1,14 +1,17 @@
 """The HTML pages, one Blueprint per page family: the search form and its results
-(:mod:`.search`), a document's agenda item (:mod:`.document`), and "more like this"
-(:mod:`.similar`). Each reads the URL, calls the Searcher, and renders a view model built by
-:mod:`minsearch.app.present`. Errors are raised, and answered by :mod:`minsearch.app.errors`.
+(:mod:`.search`), a document's agenda item (:mod:`.document`), "more like this"
+(:mod:`.similar`), the evidence list of pinned paragraphs (:mod:`.evidence`), and browsing
+meetings without a query (:mod:`.browse`). Each reads the URL,
+calls the Searcher, and renders a view model built by :mod:`minsearch.app.present`. Errors are
+raised, and answered by :mod:`minsearch.app.errors`.
 """
 
 from __future__ import annotations
 
+from .browse import bp as browse
 from .document import bp as document
 from .evidence import bp as evidence
 from .search import bp as search
 from .similar import bp as similar
 
-BLUEPRINTS = (search, document, similar, evidence)
+BLUEPRINTS = (search, document, similar, evidence, browse)

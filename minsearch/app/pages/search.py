@@ -8,8 +8,9 @@ from flask import Blueprint, g, render_template, request
 
 from ...model import Filters, Query
 from ...searching.validate import MAX_QUERY_CHARS
+from ..chart import usage_chart
 from ..links import optional, searcher
-from ..present import FILTER_KEYS, PER_PAGE, Paging, options, page_number
+from ..present import FILTER_KEYS, PER_PAGE, Paging, counted_options, page_number
 
 bp = Blueprint("search", __name__)
 
@@ -50,8 +51,8 @@ def page() -> Any:
         "result": None,
         "error": None,
         "pages": 0,
-        "councils": options(f.councils if f else {}, form["council"]),
-        "committees": options(f.committees if f else {}, form["committee"]),
+        "councils": counted_options(f.councils if f else {}, form["council"], None),
+        "committees": counted_options(f.committees if f else {}, form["committee"], None),
         "date_min": (f.date_min if f else "") or "",
         "date_max": (f.date_max if f else "") or "",
     }
@@ -65,8 +66,21 @@ def page() -> Any:
         return render_template("search.html", **{**ctx, "error": message}), 400
 
     g.show_bad_parameter = show_bad_parameter  # used by minsearch.app.errors
-    result = searcher().search(form_query(form, number), strict=False)
+    result = searcher().search(form_query(form, number), strict=False, counts=True)
     form["q"] = g.searched = result.query.text
+    # The names the filters resolved to ("kent" is Kent County Council), shown as chosen.
+    form["council"] = result.query.filters.council or ""
+    form["committee"] = result.query.filters.committee or ""
     paging = Paging.of(number, result.total)
-    ctx.update(result=result, pages=paging.pages, page_links=paging.links, first=paging.first)
+    counts = result.counts
+    ctx.update(
+        result=result,
+        pages=paging.pages,
+        page_links=paging.links,
+        first=paging.first,
+        counts=counts,
+        chart=usage_chart(counts) if counts is not None and result.total else None,
+        councils=counted_options(f.councils if f else {}, form["council"], counts.councils if counts else None),
+        committees=counted_options(f.committees if f else {}, form["committee"], counts.committees if counts else None),
+    )
     return render_template("search.html", **ctx)

@@ -110,6 +110,14 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
     def facets(self) -> Facets:
         return facets_of(self._doc_records())
 
+    def documents(self) -> dict[str, DocRecord]:
+        return {d.doc_id: d for d in self._doc_records()}
+
+    def corrections(self, words: list[str], limit: int = 3) -> Optional[dict[str, list[str]]]:
+        """Not supported: Milvus's BM25 keeps no list of the index's words to correct from, so
+        "did you mean" is not offered with this backend (None, not an empty answer)."""
+        return None
+
     def info(self) -> IndexInfo:
         docs = self._doc_records()
         meta = self._index_meta()

@@ -1,0 +1,306 @@
+"""Issue 13 (forgiving filters, counts, browsing, "did you mean") and issue 12 part 6 (matches
+over time): a small dated index of three councils, searched and browsed as a user would."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import TEST_MODEL
+
+from minsearch.app.cli import main
+from minsearch.app.web import create_app
+from minsearch.config import load_settings
+from minsearch.model import Filters, MinsearchError, Query
+from minsearch.search import Searcher
+
+# Each meeting says something of its own about dental checks (but Adults Scrutiny).
+KENT_JAN = "Dental checks for children in care rose to ninety per cent after the mobile dentist pilot began in January."
+RECORDS = [
+    ("kent/cab-2024-01", "Kent County Council", "Cabinet", "2024-01-10", KENT_JAN),
+    (
+        "kent/cab-2024-03",
+        "Kent County Council",
+        "Cabinet",
+        "2024-03-14",
+        "Cabinet asked why dental checks fell in Swale and Thanet.",
+    ),
+    (
+        "kent/cpp-2024-03",
+        "Kent County Council",
+        "Corporate Parenting Panel",
+        "2024-03-20",
+        "Young people told the panel that dental checks were hard to book near their placements.",
+    ),
+    (
+        "lon/audit-2023-11",
+        "City of London (Ontario)",
+        "Audit Committee",
+        "2023-11-02",
+        "The auditor found dental checks invoices paid twice by the health unit.",
+    ),
+    (
+        "lon/plan-2024-02",
+        "City of London (Ontario)",
+        "Planning and Environment Committee",
+        "2024-02-01",
+        "A new clinic site was approved to widen access to dental checks in the east end.",
+    ),
+    (
+        "kir/csp-2024-02",
+        "Kirklees",
+        "Children's Scrutiny Panel",
+        "2024-02-05",
+        "Scrutiny members questioned the backlog of dental checks for looked after children.",
+    ),
+    (
+        "kir/asp-2024-04",
+        "Kirklees",
+        "Adults Scrutiny Panel",
+        "2024-04-09",
+        "Adult social care waiting lists were reviewed.",
+    ),
+]
+# Kent's printed minutes number their items ("76. Title" then "(Item 1)"): the meeting page lists them.
+ITEMS = (
+    "1. Apologies and Substitutes\n(Item 1)\n\nApologies were received from Mr Hood.\n\n"
+    "2. Reports of Officers\n(Item 2)\n\n{text}\n\n"
+    "3. Budget Monitoring\n(Item 3)\n\nThe meeting noted the budget monitoring report."
+)
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory, encoder) -> Path:
+    from minsearch.indexer import index_paths
+
+    src = tmp_path_factory.mktemp("dated-src") / "minutes.jsonl"
+    lines = []
+    for rid, council, committee, date, text in RECORDS:
+        rec = {"id": rid, "council": council, "committee": committee, "date": date, "title": f"{committee} minutes"}
+        lines.append(json.dumps({**rec, "text": ITEMS.format(text=text)}))
+    src.write_text("\n".join(lines) + "\n")
+    home = tmp_path_factory.mktemp("dated-ix")
+    index_paths([src], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    return home
+
+
+@pytest.fixture(scope="module")
+def s(dated):
+    searcher = Searcher(load_settings(index_dir=dated, model=TEST_MODEL))
+    yield searcher
+    searcher.close()
+
+
+@pytest.fixture(scope="module")
+def client(s):
+    return create_app(searcher=s).test_client()
+
+
+def run(dated, *args):
+    r = CliRunner().invoke(main, [*args, "--index", str(dated)])
+    return r
+
+
+# -- forgiving filters -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "typed, stored",
+    [("kent", "Kent County Council"), ("KENT county", "Kent County Council"), ("london", "City of London (Ontario)")],
+)
+def test_council_filter_forgives_case_and_takes_a_prefix_or_words(s, typed, stored):
+    r = s.search(Query("dental checks", mode="keyword", filters=Filters(council=typed)))
+    assert r.hits and {h.chunk.council for h in r.hits} == {stored}
+    assert r.query.filters.council == stored
+
+
+def test_committee_filter_by_a_word_of_its_name(s):
+    r = s.search(Query("dental checks", mode="keyword", filters=Filters(committee="parenting")))
+    assert {h.chunk.committee for h in r.hits} == {"Corporate Parenting Panel"}
+
+
+def test_ambiguous_committee_lists_the_names_it_could_be(s):
+    with pytest.raises(MinsearchError) as e:
+        s.search(Query("dental", filters=Filters(committee="scrutiny")))
+    assert e.value.param == "committee"
+    assert "Adults Scrutiny Panel" in str(e.value) and "Children's Scrutiny Panel" in str(e.value)
+
+
+def test_unknown_council_names_the_nearest(s):
+    with pytest.raises(MinsearchError) as e:
+        s.search(Query("dental", filters=Filters(council="Kirklies")))
+    assert e.value.param == "council" and "Kirklees" in str(e.value)
+
+
+def test_cli_filter_forgives_and_a_bad_one_is_one_line(dated):
+    ok = run(dated, "query", "dental checks", "--mode", "keyword", "--council", "Kent")
+    assert ok.exit_code == 0, ok.output
+    assert "Kent County Council" in ok.output and "Kirklees" not in ok.output
+    bad = run(dated, "query", "dental checks", "--mode", "keyword", "--council", "atlantis")
+    assert bad.exit_code == 1
+    line = bad.output.strip()
+    assert "\n" not in line and line.startswith("minsearch: error: --council:") and "Kirklees" in line
+
+
+def test_page_resolves_the_filter_and_shows_the_stored_name_chosen(client):
+    html = client.get("/?q=dental+checks&mode=keyword&council=kent").get_data(as_text=True)
+    assert re.search(r'<option value="Kent County Council" selected>Kent County Council \(3\)</option>', html)
+    bad = client.get("/?q=dental&mode=keyword&committee=scrutiny")
+    assert bad.status_code == 400 and "Adults Scrutiny Panel" in bad.get_data(as_text=True)
+
+
+# -- counts ----------------------------------------------------------------------------------------------
+def test_counts_agree_with_what_the_filter_then_shows(s):
+    r = s.search(Query("dental checks", mode="keyword"), counts=True)
+    c = r.counts
+    assert c is not None and r.total == 6
+    assert c.councils == {"Kent County Council": 3, "City of London (Ontario)": 2, "Kirklees": 1}
+    assert c.years == {"2023": 1, "2024": 5}
+    for council, n in c.councils.items():
+        assert s.search(Query("dental checks", mode="keyword", filters=Filters(council=council))).total == n
+    for committee, n in c.committees.items():
+        assert s.search(Query("dental checks", mode="keyword", filters=Filters(committee=committee))).total == n
+    for month, n in c.months.items():
+        f = Filters(since=f"{month}-01", until=f"{month}-28")
+        assert s.search(Query("dental checks", mode="keyword", filters=f)).total == n
+
+
+def test_counts_are_of_matches_not_the_closest_paragraphs(s):
+    r = s.search(Query("zebra", mode="keyword"), counts=True)
+    assert r.total == 0 and r.counts is not None and r.counts.councils == {}
+
+
+def test_facets_command_with_and_without_a_query(dated):
+    out = run(dated, "facets", "dental checks", "--mode", "keyword", "--json")
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["total"] == 6 and data["councils"]["Kent County Council"] == 3 and data["years"]["2023"] == 1
+    plain = run(dated, "facets", "--council", "kirk")
+    assert plain.exit_code == 0, plain.output
+    assert "Kirklees" in plain.output and "Kent County Council" not in plain.output
+    assert "Children's Scrutiny Panel" in plain.output and "2024" in plain.output
+
+
+def test_api_and_json_give_the_counts(client, dated):
+    data = client.get("/api/search?q=dental+checks&mode=keyword").get_json()
+    assert data["counts"]["months"] == {"2023-11": 1, "2024-01": 1, "2024-02": 2, "2024-03": 2}
+    out = json.loads(run(dated, "query", "dental checks", "--mode", "keyword", "--json").output)
+    assert out["counts"]["committees"]["Cabinet"] == 2
+
+
+def test_page_shows_counts_and_a_chart_whose_bars_filter_to_their_period(client):
+    html = client.get("/?q=dental+checks&mode=keyword").get_data(as_text=True)
+    assert "Where and when" in html
+    assert re.search(r'<option value="Kirklees">Kirklees \(1\)</option>', html)
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    # The chart is drawn on the server: no script in it (the page's only script, copy.js, is optional).
+    assert 'aria-describedby="chart-desc"' in svg and "<desc" in svg and "<script" not in svg
+    assert "the most, 2, in February 2024, March 2024." in svg  # the text alternative
+    bars = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)">', svg)
+    assert (
+        "/?q=dental+checks&amp;mode=keyword&amp;since=2024-02-01&amp;until=2024-02-29",
+        "February 2024: 2 matching paragraphs",
+    ) in bars
+    assert len(re.findall(r"<rect ", svg)) == 4  # months without matches have no bar
+    # Following a bar shows exactly the paragraphs it counted.
+    follow = client.get("/api/search?q=dental+checks&mode=keyword&since=2024-02-01&until=2024-02-29").get_json()
+    assert follow["total"] == 2
+
+
+# -- did you mean --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["keyword", "hybrid"])
+def test_misspelt_words_get_a_suggestion_from_the_index(s, mode):
+    r = s.search(Query("dentl cheks", mode=mode))
+    assert r.suggestion == "dental checks"
+    assert r.query.text == "dentl cheks"  # offered, not searched instead
+
+
+def test_known_words_and_quoted_phrases_are_left_alone(s):
+    assert s.search(Query("dental checks", mode="keyword")).suggestion is None
+    assert s.search(Query('"dentl cheks"', mode="keyword")).suggestion is None
+    mixed = s.search(Query('"dentl" cheks', mode="keyword")).suggestion
+    assert mixed == '"dentl" checks'
+
+
+def test_glossary_acronyms_are_not_corrected(s):
+    # "EHCP" is in no paragraph, but the glossary searches it as what it stands for.
+    assert s.search(Query("EHCP dentl", mode="keyword")).suggestion == "EHCP dental"
+
+
+def test_did_you_mean_on_the_cli_and_the_page(dated, client):
+    out = run(dated, "query", "dentl cheks", "--mode", "keyword")
+    assert "Did you mean: dental checks?" in out.output and "minsearch query 'dental checks'" in out.output
+    html = client.get("/?q=dentl+cheks&mode=keyword").get_data(as_text=True)
+    assert 'Did you mean: <a href="/?q=dental+checks&amp;mode=keyword">dental checks</a>?' in html
+    assert client.get("/api/search?q=dentl+cheks&mode=keyword").get_json()["did_you_mean"] == "dental checks"
+
+
+# -- browsing ----------------------------------------------------------------------------------------------
+def test_home_page_links_to_browsing(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/meetings"' in html and 'href="/committees"' in html
+
+
+def test_latest_meetings_newest_first_with_items(client):
+    html = client.get("/meetings").get_data(as_text=True)
+    dates = re.findall(r'<time datetime="([\d-]+)">', html)
+    assert dates == sorted(dates, reverse=True) and len(dates) == len(RECORDS)
+    assert "7 meetings" in html
+    assert 'href="/meeting/kir/asp-2024-04"' in html
+
+
+def test_one_committees_meetings_with_a_forgiving_name(client):
+    html = client.get("/meetings?committee=cabinet").get_data(as_text=True)
+    assert "Meetings of Cabinet" in html and "2 meetings" in html
+    assert "Kirklees" not in html.split("<tbody>")[1]
+
+
+def test_committees_page_counts_meetings(client):
+    html = client.get("/committees").get_data(as_text=True)
+    row = re.search(
+        r"<tr>\s*<td><a href=\"([^\"]+)\">Cabinet</a></td>\s*<td>Kent County Council</td>\s*<td>2</td>", html
+    )
+    assert row and "committee=Cabinet" in row.group(1)
+
+
+def test_meeting_page_lists_agenda_items_in_order_linking_to_the_document(client, s):
+    html = client.get("/meeting/kent/cab-2024-01").get_data(as_text=True)
+    assert "10 January 2024" in html and "Cabinet" in html
+    links = re.findall(r'<li value="(\d+)"><a href="([^"]+)">', html)
+    assert links and [int(n) for n, _ in links] == sorted(int(n) for n, _ in links)
+    assert all(h.startswith("/doc/kent/cab-2024-01?item=") for _n, h in links)
+    assert [n for n, _ in links] == ["1", "2", "3"] and "Reports of Officers" in html
+    doc = client.get(links[1][1].replace("&amp;", "&")).get_data(as_text=True)
+    assert "Dental checks" in doc and "Apologies were received" not in doc
+    assert client.get("/meeting/no-such-meeting").status_code == 404
+
+
+def test_a_count_is_what_the_filter_shows_even_where_the_bar_is_lower(s):
+    # Unfiltered, the paragraph with both words sets the bar: "dental" alone is not enough. Within
+    # Kent, no paragraph has "backlog", so "dental" alone is (the filtered search shows them); the
+    # count of Kent must say so, not 0.
+    r = s.search(Query("dental backlog", mode="keyword"), counts=True)
+    assert {h.chunk.council for h in r.hits} == {"Kirklees"}
+    kent = s.search(Query("dental backlog", mode="keyword", filters=Filters(council="kent")))
+    assert kent.total == 3
+    assert r.counts is not None and r.counts.councils["Kent County Council"] == 3
+    assert r.counts.total == r.total
+
+
+def test_chart_periods_grow_with_the_span_and_use_their_own_counts():
+    from minsearch.app.chart import usage_chart
+    from minsearch.model import MatchCounts
+
+    assert usage_chart(MatchCounts()) is None  # no dated match: no chart
+    short = usage_chart(MatchCounts(months={"2023-11": 1, "2024-02": 2}))
+    assert short is not None and short.unit == "month" and len(short.bars) == 4
+    assert [b.tick for b in short.bars] == ["Nov 2023", "Dec", "Jan 2024", "Feb"]
+    assert (short.bars[-1].since, short.bars[-1].until) == ("2024-02-01", "2024-02-29")
+    # Over four years, quarters, each counted as its own filter counts it (not a sum of months).
+    long = usage_chart(MatchCounts(months={"2020-02": 1, "2023-12": 1}, quarters={"2020-Q1": 5, "2023-Q4": 1}))
+    assert long is not None and long.unit == "quarter" and len(long.bars) == 16
+    assert (long.bars[0].label, long.bars[0].count, long.bars[0].until) == ("Jan–Mar 2020", 5, "2020-03-31")
+    decades = usage_chart(MatchCounts(months={"2010-05": 1, "2024-01": 1}, years={"2010": 1, "2024": 2}))
+    assert decades is not None and decades.unit == "year" and len(decades.bars) == 15
+    assert decades.summary == "Matching paragraphs per year, 2010 to 2024; the most, 2, in 2024."
