@@ -224,6 +224,8 @@ def filter_query(f: Filters) -> Optional[query.Query]:
         parts.append(query.Term("doc_id", f.doc_id))
     if f.exclude_doc_id:
         parts.append(query.Not(query.Term("doc_id", f.exclude_doc_id)))
+    if f.doc_ids is not None:
+        parts.append(query.Or([query.Term("doc_id", d) for d in f.doc_ids]) if f.doc_ids else query.NullQuery)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else query.And(parts)

@@ -190,6 +190,8 @@ class ChunkTable:
             m &= self.doc_id.equals(f.doc_id)
         if f.exclude_doc_id:
             m &= ~self.doc_id.equals(f.exclude_doc_id)
+        if f.doc_ids is not None:
+            m &= self.doc_id.isin(list(f.doc_ids))
         return m
 
     def meta(self, row: int, chunk_id: str) -> ChunkMeta:

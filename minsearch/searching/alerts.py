@@ -1,0 +1,214 @@
+"""New matches of saved searches, found when a re-index publishes a generation.
+
+Each saved search is run over the paragraphs the generation added or changed only (a filter on
+their documents, then only the paragraphs whose wording is new), not over the whole index: 50
+searches over one new meeting cost about as much as 50 searches of a small index. Only
+confident matches count (the ranker's matches, never its "closest, low confidence" padding).
+
+The matches are recorded with the generation in one atomic replace of ``watch.json``
+(:mod:`minsearch.store.watchlist`); a run that stopped before that is caught up by the next one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from ..config import Settings
+from ..glossary import load_glossary
+from ..ingest.fingerprint import fingerprint
+from ..model import Chunk, Filters, Query
+from ..ranking.rank import params_from
+from ..store import open_store
+from ..store import watchlist as wlist
+from ..store.base import StoreView
+from ..store.layout import IndexLayout
+from ..store.query import semantic_text
+from .candidates import gather
+from .encoding import LazyEncoder, TextEncoder
+from .ranked import rank_candidates
+from .validate import MAX_LIMIT, validate
+
+
+@dataclass
+class AlertRun:
+    """What checking the saved searches found: new matches per saved search."""
+
+    generation: str = ""
+    searches: int = 0  # saved searches checked
+    paragraphs: int = 0  # new or changed paragraphs they were checked against
+    found: dict[str, int] = field(default_factory=dict)  # search name -> new matches
+    note: str = ""
+
+    @property
+    def matches(self) -> int:
+        return sum(self.found.values())
+
+    def to_json(self) -> dict:
+        return {"searches": self.searches, "with_matches": len(self.found), "matches": self.matches}
+
+
+def record_new_matches(
+    settings: Settings, encoder: Optional[TextEncoder] = None, say: Callable[[str], None] = lambda _m: None
+) -> AlertRun:
+    """Check the saved searches against what the live generation changed since the one they were
+    last checked against, and record the new matches with it (nothing if that was done already).
+
+    The embedded backend only (its generations say what changed); call holding the writer lock.
+    """
+    home = settings.index_dir
+    layout = IndexLayout(home)
+    if settings.backend != "embedded" or not layout.watch_file.is_file():
+        return AlertRun()  # nothing saved: costs one stat
+    with wlist.editing(home) as wl:
+        live = layout.current() or ""
+        run = AlertRun(generation=live, searches=len(wl.searches))
+        if not wl.searches or not live or wl.evaluated == live:
+            return run
+        before = wlist.generation_hashes(home, wl.evaluated)
+        after = wlist.generation_hashes(home, live) or {}
+        if before is None:  # never checked, or its generation was cleaned away: start from here
+            run.note = f"saved searches start from {live} (what changed before it is not known)"
+            wl.evaluated = live
+            return run
+        changed = sorted(d for d, h in after.items() if before.get(d) != h)
+        old = wlist.generation_wordings(home, wl.evaluated, [d for d in changed if d in before])
+        store = open_store(settings)
+        try:
+            with store.pinned() as view:
+                fresh = _new_paragraphs(view, changed, old)
+                run.paragraphs = len(fresh)
+                if fresh:
+                    say(f"checking {len(wl.searches)} saved searches against {len(fresh)} new paragraphs")
+                    lazy = LazyEncoder(lambda: encoder or _query_encoder(settings, view.model))
+                    try:
+                        _check_all(wl, fresh, view, settings, lazy, live, run)
+                    finally:
+                        lazy.close()
+        finally:
+            store.close()
+        wl.evaluated = live
+    return run
+
+
+def _query_encoder(settings: Settings, model: str) -> TextEncoder:
+    from ..encode import open_encoder
+
+    return open_encoder(model, IndexLayout(settings.index_dir).encoder_dir(model))
+
+
+def _new_paragraphs(view: StoreView, changed: list[str], old: dict[str, set[int]]) -> dict[str, tuple[Chunk, int]]:
+    """The paragraphs of ``changed`` documents whose wording their document did not have before
+    (a re-chunked or corrected meeting reports only what is new in it), by chunk id."""
+    fresh: dict[str, tuple[Chunk, int]] = {}
+    for doc_id in changed:
+        before = old.get(doc_id, set())
+        for c in view.document_chunks(doc_id):
+            exact = fingerprint(c.text).exact
+            if exact not in before:
+                fresh[c.chunk_id] = (c, exact)
+    return fresh
+
+
+def _check_all(
+    wl: wlist.WatchList,
+    fresh: dict[str, tuple[Chunk, int]],
+    view: StoreView,
+    settings: Settings,
+    encoder: LazyEncoder,
+    live: str,
+    run: AlertRun,
+) -> None:
+    glossary = load_glossary(settings.index_dir)
+    params = params_from(settings)
+    docs = tuple(sorted({c.doc_id for c, _e in fresh.values()}))
+    now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    seen = {(a.search, a.chunk_id) for a in wl.alerts} | {(a.search, a.exact) for a in wl.alerts}
+    for s in wl.searches:
+        filters = Filters(council=s.council or None, committee=s.committee or None, doc_ids=docs)
+        q, _notices = validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters))
+        c = gather(q, view, settings, glossary, encoder, semantic_text(q.text), strict=False)
+        ranking = rank_candidates(q, c, params).ranking
+        for r in ranking.matches:
+            for cid in (r.chunk_id, *r.also):
+                if cid not in fresh:
+                    continue
+                chunk, exact = fresh[cid]
+                if (s.name, cid) in seen or (s.name, exact) in seen:
+                    continue
+                seen |= {(s.name, cid), (s.name, exact)}
+                wl.alerts.append(_alert(s.name, live, now, chunk, exact))
+                run.found[s.name] = run.found.get(s.name, 0) + 1
+
+
+def _alert(search: str, generation: str, now: str, c: Chunk, exact: int) -> wlist.Alert:
+    return wlist.Alert(
+        search=search,
+        generation=generation,
+        recorded=now,
+        chunk_id=c.chunk_id,
+        doc_id=c.doc_id,
+        text=c.text,
+        title=c.title,
+        section=c.section,
+        item=c.item,
+        paragraph=c.paragraph,
+        council=c.council,
+        committee=c.committee,
+        date=c.date,
+        source=c.source,
+        url=c.url,
+        exact=exact,
+    )
+
+
+def alerts_json(a: wlist.Alert) -> dict[str, Any]:
+    """One new match as ``watch news --json`` gives it."""
+    return {
+        "search": a.search,
+        "generation": a.generation,
+        "recorded": a.recorded,
+        "chunk_id": a.chunk_id,
+        "doc_id": a.doc_id,
+        "council": a.council or None,
+        "committee": a.committee or None,
+        "date": a.date or None,
+        "title": a.title,
+        "item": a.item,
+        "section": a.section,
+        "paragraph": a.paragraph,
+        "text": a.text,
+        "source": a.source,
+    }
+
+
+# -- what the front ends call ----------------------------------------------------------------------
+def _embedded_home(settings: Settings) -> IndexLayout:
+    from ..model import MinsearchError
+
+    if settings.backend != "embedded":
+        raise MinsearchError("saved searches need the embedded backend (its generations say what changed)")
+    return IndexLayout(settings.index_dir)
+
+
+def save_search(settings: Settings, search: wlist.SavedSearch) -> wlist.SavedSearch:
+    """Save ``search`` in the index home; later re-indexes record its new matches."""
+    layout = _embedded_home(settings)
+    live = layout.require_current()
+    validate(Query(text=search.query, mode=search.mode))  # the same words and mode a search accepts
+    return wlist.add_search(layout.home, search, live)
+
+
+def forget_search(settings: Settings, name: str) -> wlist.SavedSearch:
+    """Remove the saved search ``name`` and its recorded matches."""
+    return wlist.remove_search(_embedded_home(settings).home, name)
+
+
+def saved_searches(settings: Settings) -> list[wlist.SavedSearch]:
+    return wlist.load(_embedded_home(settings).home).searches
+
+
+def news(settings: Settings, name: Optional[str] = None, since: Optional[str] = None) -> wlist.News:
+    """Each saved search (or ``name``) with its new matches (see :func:`~minsearch.store.watchlist.select_news`)."""
+    return wlist.select_news(wlist.load(_embedded_home(settings).home), name, since)
