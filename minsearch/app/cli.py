@@ -576,7 +576,8 @@ def watch_remove(name: str, index: Optional[str]) -> None:
 @click.option(
     "--since",
     metavar="GEN|DATE",
-    help="Matches found after generation GEN, or on or after DATE (YYYY-MM-DD). Default: what the last re-index found.",
+    help="Matches found after generation GEN, on or after DATE (YYYY-MM-DD), or 'all'. "
+    "Default: what the last re-index found.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True)

@@ -159,9 +159,19 @@ def _stamp(iso_date: str, fallback: str) -> str:
         return fallback
 
 
-def atom_feed(title: str, self_url: str, page_url: str, hits: Iterable[Hit], base_url: str) -> bytes:
-    """An Atom 1.0 feed of ``hits`` (newest meeting first), each entry linking to its paragraph."""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _when(iso: str) -> str:
+    try:
+        return datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (TypeError, ValueError):
+        return ""
+
+
+def atom_feed(title: str, self_url: str, page_url: str, hits: Iterable[Hit], base_url: str, indexed: str = "") -> bytes:
+    """An Atom 1.0 feed of ``hits`` (newest meeting first), each entry linking to its paragraph.
+
+    An undated meeting's entry is dated when the index was last updated (``indexed``, ISO), so
+    that it stays the same from one fetch to the next."""
+    now = _when(indexed) or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
 
@@ -186,7 +196,7 @@ def atom_feed(title: str, self_url: str, page_url: str, hits: Iterable[Hit], bas
     for updated, c, link in entries:
         entry = sub(feed, "entry")
         where_ = ", ".join(p for p in (c.council, c.committee, nice_date(c.date)) if p)
-        sub(entry, "title", f"{where_}: {c.title}" if c.title else where_ or c.doc_id)
+        sub(entry, "title", ": ".join(p for p in (where_, c.title) if p) or c.doc_id)
         sub(entry, "id", link)
         sub(entry, "updated", updated)
         sub(entry, "link", rel="alternate", type="text/html", href=link)

@@ -220,8 +220,8 @@ News = list[tuple[SavedSearch, list[Alert]]]
 def select_news(wl: WatchList, name: Optional[str] = None, since: Optional[str] = None) -> News:
     """Each saved search (or only ``name``) with its new matches, newest meeting first.
 
-    ``since``: a generation (``gen-000007``: what later re-indexes found) or a date (found on or
-    after that day); by default what the last re-index found.
+    ``since``: a generation (``gen-000007``: what later re-indexes found), a date (found on or
+    after that day) or ``all``; by default what the last re-index found.
     """
     if name is not None and wl.find(name) is None:
         names = ", ".join(repr(s.name) for s in wl.searches[:10]) or "none"
@@ -239,12 +239,14 @@ def _since(since: Optional[str], evaluated: str):
     since = (since or "").strip()
     if not since:
         return lambda a: a.generation == evaluated
+    if since == "all":
+        return lambda a: True
     if re.fullmatch(r"gen-\d{6}", since):
         return lambda a: a.generation > since
     try:
         day = date.fromisoformat(since).isoformat()
     except ValueError:
         raise MinsearchError(
-            f"{since[:40]!r} is neither a generation (gen-000007) nor a date (YYYY-MM-DD)", param="since"
+            f"{since[:40]!r} is not a generation (gen-000007), a date (YYYY-MM-DD) or all", param="since"
         ) from None
     return lambda a: a.recorded[:10] >= day
