@@ -289,3 +289,51 @@ def test_an_unreachable_smtp_server_is_one_line(cli):
         port = s.getsockname()[1]  # nothing listens here
     r = cli("watch", "news", "--email", "officer@example.org", "--smtp", f"127.0.0.1:{port}", ok=False)
     assert r.exit_code == 1 and f"--smtp: 127.0.0.1:{port}: could not reach the mail server" in r.output
+
+
+# -- what counts as new: a match of the whole index, among the new paragraphs ---------------------
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
+def test_new_matches_are_what_a_search_of_the_whole_index_matches_among_the_new_paragraphs(cli, corpus, tmp_path, mode):
+    from minsearch.config import load_settings
+    from minsearch.model import Query
+    from minsearch.search import Searcher
+
+    queries = ["dental checks", "children in care", "school transport", "foster carers", "care leavers"]
+    for q in queries:
+        cli("watch", "add", q, "--mode", mode)
+    add_meeting(corpus)
+    other = NEW_MEETING.replace("dental checks", "foster carers").replace("school transport", "library opening hours")
+    add_meeting(corpus, other.replace("88", "64"), "006_foster.txt")
+    cli("index", str(corpus))
+    found = news(cli)
+    searcher = Searcher(load_settings(index_dir=tmp_path / "index"))
+    try:
+        for q in queries:
+            whole: set[str] = set()
+            for page in range(3):  # every match (the test model finds many)
+                r = searcher.search(Query(q, mode=mode, limit=100, offset=100 * page), snippets=False)
+                whole |= {c.chunk_id for h in r.hits for c in (h.chunk, *h.also)}
+            new = {c for c in whole if c.startswith(("005_health#", "006_foster#"))}
+            assert found[q] == new, q
+    finally:
+        searcher.close()
+    assert found["dental checks"] == NEW_DENTAL if mode != "semantic" else found["dental checks"] >= set()
+
+
+def test_vector_search_of_a_few_documents_reads_only_their_rows_and_agrees(searcher):
+    from minsearch.model import Filters
+
+    with searcher.pinned() as view:
+        qvec = searcher.encode(["dental checks for children in care"])[0]
+        for doc in ("000_87bfe40191ebd6ef", "002_85a858a1c7ec9477"):
+            one = view.vector_search(qvec, Filters(doc_id=doc), 500, floor=0.3)
+            few = view.vector_search(qvec, Filters(doc_ids=(doc,)), 500, floor=0.3)
+            # The same paragraphs with the same scores, best first (ties in either order).
+            assert {c: round(s, 5) for c, s in few.hits} == {c: round(s, 5) for c, s in one.hits}
+            assert [s for _c, s in few.hits] == sorted((s for _c, s in few.hits), reverse=True)
+            assert few.above_floor == one.above_floor
+        both = view.vector_search(qvec, Filters(doc_ids=("000_87bfe40191ebd6ef", "002_85a858a1c7ec9477")), 500)
+        assert {c.split("#")[0] for c, _s in both.hits} == {"000_87bfe40191ebd6ef", "002_85a858a1c7ec9477"}
+        kw_one = view.keyword_search("dental checks", Filters(doc_id="002_85a858a1c7ec9477"), 20)
+        kw_few = view.keyword_search("dental checks", Filters(doc_ids=("002_85a858a1c7ec9477",)), 20)
+        assert kw_few.hits == kw_one.hits and kw_few.coverage == kw_one.coverage

@@ -15,19 +15,21 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+import numpy as np
+
 from ..config import Settings
-from ..glossary import load_glossary
+from ..glossary import load_glossary, with_meanings
 from ..ingest.fingerprint import fingerprint
 from ..model import Chunk, Filters, Query
-from ..ranking.rank import params_from
+from ..ranking.rank import Ranking, params_from
 from ..store import open_store
 from ..store import watchlist as wlist
-from ..store.base import StoreView
+from ..store.base import Store, StoreView
 from ..store.layout import IndexLayout
 from ..store.query import semantic_text
 from .candidates import gather
 from .encoding import LazyEncoder, TextEncoder
-from .ranked import rank_candidates
+from .ranked import best_scores, rank_candidates
 from .validate import MAX_LIMIT, validate
 
 
@@ -81,11 +83,7 @@ def record_new_matches(
                 run.paragraphs = len(fresh)
                 if fresh:
                     say(f"checking {len(wl.searches)} saved searches against {len(fresh)} new paragraphs")
-                    lazy = LazyEncoder(lambda: encoder or _query_encoder(settings, view.model))
-                    try:
-                        _check_all(wl, fresh, view, settings, lazy, live, run)
-                    finally:
-                        lazy.close()
+                    _check_all(wl, fresh, view, settings, encoder or _query_encoder(settings, view.model), live, run)
         finally:
             store.close()
         wl.evaluated = live
@@ -116,7 +114,7 @@ def _check_all(
     fresh: dict[str, tuple[Chunk, int]],
     view: StoreView,
     settings: Settings,
-    encoder: LazyEncoder,
+    encoder: TextEncoder,
     live: str,
     run: AlertRun,
 ) -> None:
@@ -125,21 +123,60 @@ def _check_all(
     docs = tuple(sorted({c.doc_id for c, _e in fresh.values()}))
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     seen = {(a.search, a.chunk_id) for a in wl.alerts} | {(a.search, a.exact) for a in wl.alerts}
+    queries = []
     for s in wl.searches:
         filters = Filters(council=s.council or None, committee=s.committee or None, doc_ids=docs)
-        q, _notices = validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters))
-        c = gather(q, view, settings, glossary, encoder, semantic_text(q.text), strict=False)
-        ranking = rank_candidates(q, c, params).ranking
-        for r in ranking.matches:
-            for cid in (r.chunk_id, *r.also):
-                if cid not in fresh:
-                    continue
-                chunk, exact = fresh[cid]
-                if (s.name, cid) in seen or (s.name, exact) in seen:
-                    continue
-                seen |= {(s.name, cid), (s.name, exact)}
-                wl.alerts.append(_alert(s.name, live, now, chunk, exact))
-                run.found[s.name] = run.found.get(s.name, 0) + 1
+        queries.append((s, validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters))[0]))
+    # Every query's meaning in one call to the encoder, not one call each.
+    meanings = [with_meanings(semantic_text(q.text), list(glossary.expand(q.text))) for _s, q in queries]
+    batch = _Batch(encoder, [m for m, (_s, q) in zip(meanings, queries) if q.mode != "keyword"])
+    lazy = LazyEncoder(lambda: batch)
+    try:
+        for s, q in queries:
+            c = gather(q, view, settings, glossary, lazy, semantic_text(q.text), strict=False)
+            ranking = rank_candidates(q, c, params, (s.best_cos, s.best_cov)).ranking
+            best_cos, best_cov = best_scores(q, c)
+            s.best_cos, s.best_cov = max(s.best_cos, best_cos), max(s.best_cov, best_cov)
+            _record(wl, s, ranking, fresh, seen, live, now, run)
+    finally:
+        lazy.close()
+
+
+class _Batch:
+    """Query vectors encoded together up front; any other text goes to the encoder."""
+
+    def __init__(self, encoder: TextEncoder, texts: list[str]) -> None:
+        self.encoder = encoder
+        unique = list(dict.fromkeys(texts))
+        self.vectors = dict(zip(unique, encoder.encode(unique))) if unique else {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if all(t in self.vectors for t in texts):
+            return np.stack([self.vectors[t] for t in texts])
+        return self.encoder.encode(texts)
+
+
+def _record(
+    wl: wlist.WatchList,
+    s: wlist.SavedSearch,
+    ranking: Ranking,
+    fresh: dict[str, tuple[Chunk, int]],
+    seen: set,
+    live: str,
+    now: str,
+    run: AlertRun,
+) -> None:
+    """Record the confident matches among the new paragraphs that ``s`` has not been told of."""
+    for r in ranking.matches:
+        for cid in (r.chunk_id, *r.also):
+            if cid not in fresh:
+                continue
+            chunk, exact = fresh[cid]
+            if (s.name, cid) in seen or (s.name, exact) in seen:
+                continue
+            seen |= {(s.name, cid), (s.name, exact)}
+            wl.alerts.append(_alert(s.name, live, now, chunk, exact))
+            run.found[s.name] = run.found.get(s.name, 0) + 1
 
 
 def _alert(search: str, generation: str, now: str, c: Chunk, exact: int) -> wlist.Alert:
@@ -192,11 +229,38 @@ def _embedded_home(settings: Settings) -> IndexLayout:
     return IndexLayout(settings.index_dir)
 
 
-def save_search(settings: Settings, search: wlist.SavedSearch) -> wlist.SavedSearch:
-    """Save ``search`` in the index home; later re-indexes record its new matches."""
+def save_search(
+    settings: Settings,
+    search: wlist.SavedSearch,
+    store: Optional[Store] = None,
+    encoder: Optional[TextEncoder] = None,
+) -> wlist.SavedSearch:
+    """Save ``search`` in the index home; later re-indexes record its new matches.
+
+    It is searched once over the whole index (``store``, ``encoder``: the caller's, else opened
+    here) for its best scores there, the reference of every later check."""
     layout = _embedded_home(settings)
     live = layout.require_current()
-    validate(Query(text=search.query, mode=search.mode))  # the same words and mode a search accepts
+    search = wlist.check_search(search)
+    filters = Filters(council=search.council or None, committee=search.committee or None)
+    q, _notices = validate(Query(text=search.query, mode=search.mode, limit=MAX_LIMIT, filters=filters))
+    own = store is None
+    store = store or open_store(settings)
+    try:
+        with store.pinned() as view:
+            if encoder is None and q.mode != "keyword":
+                encoder = _query_encoder(settings, view.model)
+            lazy = LazyEncoder(lambda: encoder)  # type: ignore[arg-type,return-value]
+            try:
+                c = gather(
+                    q, view, settings, load_glossary(settings.index_dir), lazy, semantic_text(q.text), strict=False
+                )
+            finally:
+                lazy.close()
+    finally:
+        if own:
+            store.close()
+    search.best_cos, search.best_cov = best_scores(q, c)
     return wlist.add_search(layout.home, search, live)
 
 

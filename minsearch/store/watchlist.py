@@ -43,6 +43,10 @@ class SavedSearch:
     committee: str = ""
     mode: str = "hybrid"
     created: str = ""
+    # The best cosine and coverage of the query over the whole index (kept up to date by each
+    # check): a new paragraph is a match when it would be one in a search of the whole index.
+    best_cos: float = -1.0
+    best_cov: float = 0.0
 
 
 @dataclass
@@ -160,6 +164,8 @@ def check_search(search: SavedSearch) -> SavedSearch:
         committee=search.committee.strip(),
         mode=search.mode,
         created=search.created or time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        best_cos=search.best_cos,
+        best_cov=search.best_cov,
     )
 
 

@@ -49,8 +49,9 @@ def page() -> Any:
 def save() -> Any:
     f = request.form
     mode = f.get("mode", "hybrid").strip() or "hybrid"
+    found = searcher()
     s = save_search(
-        searcher().settings,
+        found.settings,
         SavedSearch(
             name=f.get("name", ""),
             query=f.get("q", ""),
@@ -58,6 +59,8 @@ def save() -> Any:
             committee=f.get("committee", ""),
             mode=mode,
         ),
+        store=found.store,
+        encoder=found,
     )
     return redirect(url_for("watch.page", saved=s.name), code=303)
 
