@@ -109,6 +109,15 @@ def test_a_corrected_meeting_reports_only_its_new_paragraph(cli, corpus):
     assert new.startswith("000_87bfe40191ebd6ef#") and new not in DENTAL
 
 
+def test_a_republished_meeting_reports_only_wording_the_index_did_not_have(cli, corpus):
+    cli("watch", "add", "dental checks")
+    copy = (corpus / "002_85a858a1c7ec9477.txt").read_text() + "\n\nDental checks will be reported again in May.\n"
+    (corpus / "002_republished.txt").write_text(copy)
+    assert "1 saved search has 1 new match" in cli("index", str(corpus)).output
+    (new,) = news(cli)["dental checks"]
+    assert new.startswith("002_republished#")  # its last paragraph, not the three it repeats
+
+
 def test_filters_of_a_saved_search_apply_to_its_new_matches(cli, corpus):
     cli("watch", "add", "dental checks", "--council", "Wolverhampton")
     cli("watch", "add", "dental checks", "--committee", "Corporate Parenting Board", "--name", "cpb")

@@ -75,7 +75,7 @@ def record_new_matches(
             wl.evaluated = live
             return run
         changed = sorted(d for d, h in after.items() if before.get(d) != h)
-        old = wlist.generation_wordings(home, wl.evaluated, [d for d in changed if d in before])
+        old = wlist.generation_wordings(home, wl.evaluated)
         store = open_store(settings)
         try:
             with store.pinned() as view:
@@ -96,15 +96,15 @@ def _query_encoder(settings: Settings, model: str) -> TextEncoder:
     return open_encoder(model, IndexLayout(settings.index_dir).encoder_dir(model))
 
 
-def _new_paragraphs(view: StoreView, changed: list[str], old: dict[str, set[int]]) -> dict[str, tuple[Chunk, int]]:
-    """The paragraphs of ``changed`` documents whose wording their document did not have before
-    (a re-chunked or corrected meeting reports only what is new in it), by chunk id."""
+def _new_paragraphs(view: StoreView, changed: list[str], old: set[int]) -> dict[str, tuple[Chunk, int]]:
+    """The paragraphs of ``changed`` documents whose wording the index did not hold before (a
+    re-chunked or corrected meeting reports only what is new in it, a republished copy nothing),
+    by chunk id."""
     fresh: dict[str, tuple[Chunk, int]] = {}
     for doc_id in changed:
-        before = old.get(doc_id, set())
         for c in view.document_chunks(doc_id):
             exact = fingerprint(c.text).exact
-            if exact not in before:
+            if exact not in old:
                 fresh[c.chunk_id] = (c, exact)
     return fresh
 
