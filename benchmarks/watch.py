@@ -50,9 +50,10 @@ def new_meeting(jsonl: Path, folder: Path, i: int) -> Path:
 
 def run(index: Path, jsonl: Path, rounds: int = 3, searches: int = 50, log=print) -> dict:
     from minsearch.config import load_settings
+    from minsearch.encode import open_encoder
     from minsearch.indexer import index_paths
     from minsearch.searching.alerts import save_search
-    from minsearch.store import watchlist
+    from minsearch.store import open_store, watchlist
     from minsearch.store.layout import IndexLayout
 
     work = CACHE / "watch-tmp"
@@ -66,8 +67,11 @@ def run(index: Path, jsonl: Path, rounds: int = 3, searches: int = 50, log=print
     layout = IndexLayout(home)
     settings = load_settings(index_dir=home)
     t = time.perf_counter()
+    store = open_store(settings)
+    encoder = open_encoder(store.model, layout.encoder_dir(store.model))
     for q in saved_searches(searches):
-        save_search(settings, watchlist.SavedSearch(name=q, query=q))
+        save_search(settings, watchlist.SavedSearch(name=q, query=q), store=store, encoder=encoder)
+    store.close()
     log(f"saved {searches} searches in {time.perf_counter() - t:.1f} s (each searched once over the whole index)")
     sources = [jsonl]
     times: dict[str, list[float]] = {"without": [], "with": []}

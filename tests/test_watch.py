@@ -190,7 +190,7 @@ def test_markdown_digest_links_each_paragraph_to_the_page(cli, corpus):
     cli("index", str(corpus))
     md = cli("watch", "news", "--format", "md", "--base-url", "https://minutes.example.org/").output
     assert md.startswith("## “dental checks”: 2 new matches")
-    assert "(https://minutes.example.org/doc/005_health?hit=3#p3)" in md
+    assert "<https://minutes.example.org/doc/005_health?hit=3#p3>" in md
 
 
 # -- the page and its feeds ----------------------------------------------------------------------
@@ -221,6 +221,14 @@ def test_save_this_search_from_the_results_page(client, cli, corpus):
     assert client.post("/watch", data={"q": "dental checks", "name": "<b>teeth</b>"}).status_code == 400
     assert client.post("/watch/remove", data={"name": "<b>teeth</b>"}).status_code == 303
     assert "No saved searches yet" in client.get("/watch").get_data(as_text=True)
+
+
+def test_another_site_cannot_save_or_remove_searches(client, cli):
+    evil = {"Origin": "https://evil.example"}
+    assert client.post("/watch", data={"q": "dental checks"}, headers=evil).status_code == 403
+    assert client.post("/watch", data={"q": "dental checks"}, headers={"Origin": "http://localhost"}).status_code == 303
+    assert client.post("/watch/remove", data={"name": "dental checks"}, headers=evil).status_code == 403
+    assert "dental checks  [dental checks]" in cli("watch", "list").output
 
 
 def test_feed_is_valid_atom_of_the_newest_matches(client, cli, corpus):

@@ -228,11 +228,10 @@ def index_cmd(
             f"  kept {len(s.kept_missing)} indexed document(s) not found under these paths "
             f"(pass --prune to remove them)"
         )
-    if s.watched:
-        n = sum(s.new_matches.values())
+    if s.watched:  # "3 saved searches have 5 new matches"
+        n, k = sum(s.new_matches.values()), len(s.new_matches) or s.watched
         click.echo(
-            f"  {len(s.new_matches) or s.watched} saved search{'es' if (len(s.new_matches) or s.watched) != 1 else ''} "
-            f"{'have' if (len(s.new_matches) or s.watched) != 1 else 'has'} {n} new match{'es' if n != 1 else ''}"
+            f"  {k} saved search{'es have' if k != 1 else ' has'} {n} new match{'es' if n != 1 else ''}"
             + (" (minsearch watch news)" if n else "")
         )
     click.echo(f"  time: {secs}")
@@ -550,10 +549,11 @@ def watch_list(index: Optional[str], as_json: bool) -> None:
         _fail(e)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in found], ensure_ascii=False))
-    for s in [] if as_json else found:
+        return
+    for s in found:
         limits = "".join(f"  {k}: {v}" for k, v in (("council", s.council), ("committee", s.committee)) if v)
         click.echo(f"{s.name}  [{s.query}]  {s.mode}{limits}")
-    if not found and not as_json:
+    if not found:
         click.echo('No saved searches; add one with `minsearch watch add "WORDS"`.')
 
 

@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 from ..model import Hit, MinsearchError, os_error_text, shown_source
 from ..searching.alerts import alerts_json
 from ..store.watchlist import Alert, News, SavedSearch
-from .present import id_fits_a_path, nice_date
+from .present import id_fits_a_path, nice_date, safe_link
 
 # SMTP credentials come from the environment only (never the command line or the index home).
 SMTP_USER_ENV = "MINSEARCH_SMTP_USER"
@@ -44,10 +44,15 @@ def doc_path(doc_id: str, paragraph: int) -> str:
 
 
 def where(a: Alert, base_url: Optional[str]) -> str:
-    """A link to the paragraph on the page when its address is known, else the file it came from."""
+    """A link to the paragraph on the page when its address is known, else to the published
+    minutes (an http(s) ``url`` the source gave), else the file it came from."""
     if base_url:
         return base_url.rstrip("/") + doc_path(a.doc_id, a.paragraph)
-    return shown_source(a.source, a.doc_id)
+    return safe_link(a.url) or shown_source(a.source, a.doc_id)
+
+
+def _is_link(text: str) -> bool:
+    return safe_link(text) is not None
 
 
 def _describe(s: SavedSearch) -> str:
@@ -76,7 +81,7 @@ def text_digest(news: News, base_url: Optional[str] = None, markdown: bool = Fal
         for a in alerts:
             link = where(a, base_url)
             if markdown:
-                target = f"[{link}]({link})" if base_url else f"`{link}`"
+                target = f"<{link}>" if _is_link(link) else f"`{link}`"
                 lines += [f"- **{citation(a)}**  ", f"  {_excerpt(a.text)}  ", f"  {target}"]
             else:
                 lines += [f"  {citation(a)}", f"    {_excerpt(a.text)}", f"    {link}"]
@@ -94,7 +99,7 @@ def html_digest(news: News, base_url: Optional[str] = None) -> str:
         out.append(f"<h2>{e(s.name)}: {e(_describe(s))}, {e(_count(len(alerts)))}</h2><ul>")
         for a in alerts:
             link = where(a, base_url)
-            ref = f'<a href="{e(link)}">{e(link)}</a>' if base_url else f"<code>{e(link)}</code>"
+            ref = f'<a href="{e(link)}">{e(link)}</a>' if _is_link(link) else f"<code>{e(link)}</code>"
             out.append(f"<li><strong>{e(citation(a))}</strong><br>{e(_excerpt(a.text))}<br>{ref}</li>")
         out.append("</ul>")
     out.append("</body></html>")

@@ -20,7 +20,7 @@ import numpy as np
 from ..config import Settings
 from ..glossary import load_glossary, with_meanings
 from ..ingest.fingerprint import fingerprint
-from ..model import Chunk, Filters, Query
+from ..model import Chunk, Filters, MinsearchError, Query
 from ..ranking.rank import Ranking, params_from
 from ..store import open_store
 from ..store import watchlist as wlist
@@ -222,8 +222,6 @@ def alerts_json(a: wlist.Alert) -> dict[str, Any]:
 
 # -- what the front ends call ----------------------------------------------------------------------
 def _embedded_home(settings: Settings) -> IndexLayout:
-    from ..model import MinsearchError
-
     if settings.backend != "embedded":
         raise MinsearchError("saved searches need the embedded backend (its generations say what changed)")
     return IndexLayout(settings.index_dir)

@@ -7,7 +7,7 @@ There are no accounts: anyone who can reach the page can see, add and remove sav
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
@@ -27,6 +27,15 @@ def feed_params(query: str, council: str = "", committee: str = "", mode: str = 
     """The parameters of a search's feed (and of its results page): blank ones left out."""
     params = {"q": query, "council": council, "committee": committee, "mode": "" if mode == "hybrid" else mode}
     return {k: v for k, v in params.items() if v}
+
+
+@bp.before_request
+def same_site_only() -> None:
+    """Another site's page cannot make a visitor's browser save or remove a search: a form posted
+    from elsewhere carries another Origin (browsers send it with every cross-site POST)."""
+    origin = request.headers.get("Origin")
+    if request.method == "POST" and origin and urlsplit(origin).netloc != request.host:
+        raise MinsearchError("saved searches can only be changed from this site's own pages", status=403)
 
 
 @bp.get("/watch")
