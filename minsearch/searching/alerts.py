@@ -12,7 +12,7 @@ The matches are recorded with the generation in one atomic replace of ``watch.js
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -27,7 +27,7 @@ from ..store import watchlist as wlist
 from ..store.base import Store, StoreView
 from ..store.layout import IndexLayout
 from ..store.query import semantic_text
-from .candidates import gather
+from .candidates import Candidates, gather
 from .encoding import LazyEncoder, TextEncoder
 from .ranked import best_scores, rank_candidates
 from .validate import MAX_LIMIT, validate
@@ -133,13 +133,30 @@ def _check_all(
     lazy = LazyEncoder(lambda: batch)
     try:
         for s, q in queries:
-            c = gather(q, view, settings, glossary, lazy, semantic_text(q.text), strict=False)
+            c = _within_pool(gather(q, view, settings, glossary, lazy, semantic_text(q.text), strict=False), s)
             ranking = rank_candidates(q, c, params, (s.best_cos, s.best_cov)).ranking
             best_cos, best_cov = best_scores(q, c)
             s.best_cos, s.best_cov = max(s.best_cos, best_cos), max(s.best_cov, best_cov)
             _record(wl, s, ranking, fresh, seen, live, now, run)
     finally:
         lazy.close()
+
+
+def _within_pool(c: Candidates, s: wlist.SavedSearch) -> Candidates:
+    """Only the new paragraphs a search of the whole index would have ranked: those scoring at
+    least as well as its last candidate in either view (the rest would not have been shown)."""
+    kw_ok = s.last_keyword is None or c.keyword is None
+    sem_ok = s.last_cos is None or c.semantic is None
+    keep = {cid for cid, sc in c.keyword_hits if kw_ok or sc >= (s.last_keyword or 0.0) - 1e-9}
+    keep |= {cid for cid, sc in c.semantic_hits if sem_ok or sc >= (s.last_cos or 0.0) - 1e-9}
+    if c.keyword is not None:
+        c.keyword = replace(c.keyword, hits=[h for h in c.keyword.hits if h[0] in keep])
+    if c.semantic is not None:
+        kept = {cid for cid, _s in c.keyword_hits}
+        # A keyword candidate's meaning still decides whether it matches, as in a whole search.
+        c.cosines.update({cid: sc for cid, sc in c.semantic.hits if cid in kept})
+        c.semantic = replace(c.semantic, hits=[h for h in c.semantic.hits if h[0] in keep])
+    return c
 
 
 class _Batch:
@@ -259,6 +276,11 @@ def save_search(
         if own:
             store.close()
     search.best_cos, search.best_cov = best_scores(q, c)
+    n = max(settings.candidates, q.limit)  # what gather() asks each view for
+    if len(c.keyword_hits) >= n:
+        search.last_keyword = c.keyword_hits[-1][1]
+    if len(c.semantic_hits) >= n:
+        search.last_cos = c.semantic_hits[-1][1]
     return wlist.add_search(layout.home, search, live)
 
 

@@ -46,6 +46,10 @@ class SavedSearch:
     # check): a new paragraph is a match when it would be one in a search of the whole index.
     best_cos: float = -1.0
     best_cov: float = 0.0
+    # The score of the last candidate each view handed to the ranker in that search (None: it
+    # handed over every paragraph it found): a new paragraph below both would not have been shown.
+    last_cos: Optional[float] = None
+    last_keyword: Optional[float] = None
 
 
 @dataclass
@@ -165,6 +169,8 @@ def check_search(search: SavedSearch) -> SavedSearch:
         created=search.created or time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         best_cos=search.best_cos,
         best_cov=search.best_cov,
+        last_cos=search.last_cos,
+        last_keyword=search.last_keyword,
     )
 
 
