@@ -354,3 +354,25 @@ def test_vector_search_of_a_few_documents_reads_only_their_rows_and_agrees(searc
         kw_one = view.keyword_search("dental checks", Filters(doc_id="002_85a858a1c7ec9477"), 20)
         kw_few = view.keyword_search("dental checks", Filters(doc_ids=("002_85a858a1c7ec9477",)), 20)
         assert kw_few.hits == kw_one.hits and kw_few.coverage == kw_one.coverage
+
+
+def test_only_new_paragraphs_a_whole_search_would_have_ranked_are_checked():
+    """A saved search remembers its last candidate's score in each view (on an index larger than
+    the ranker's pool); a new paragraph below both would not have been shown, and is not news."""
+    from minsearch.searching.alerts import _within_pool
+    from minsearch.searching.candidates import Candidates
+    from minsearch.store.base import KeywordResult, VectorResult
+
+    c = Candidates(
+        keyword=KeywordResult(hits=[("a", 9.0), ("b", 4.0), ("c", 1.0)], total=3),
+        semantic=VectorResult(hits=[("b", 0.3), ("c", 0.6), ("d", 0.2)], above_floor=3),
+    )
+    s = watchlist.SavedSearch(name="x", query="x", last_keyword=3.5, last_cos=0.5)
+    out = _within_pool(c, s)
+    assert out.keyword.hits == [("a", 9.0), ("b", 4.0), ("c", 1.0)]  # c is below by words, in by meaning
+    assert out.semantic.hits == [("b", 0.3), ("c", 0.6)]  # b is in by its words; d by neither
+    assert out.cosines["b"] == 0.3  # b's meaning still counts towards its match
+    whole = _within_pool(
+        Candidates(keyword=KeywordResult(hits=[("a", 0.1)], total=1)), watchlist.SavedSearch(name="y", query="y")
+    )
+    assert whole.keyword.hits == [("a", 0.1)]  # the whole search ranked everything it found
