@@ -116,6 +116,40 @@ def run(index: Path, jsonl: Path, rounds: int = 3, searches: int = 50, log=print
     return out
 
 
+def markdown(out: dict, command: str) -> str:
+    """The section benchmarks/RESULTS.md includes (benchmarks/results/watch.md)."""
+    w, o = out["without_s"], out["with_s"]
+    rows = [
+        f"| {i + 1} | {a:.2f} | {b:.2f} | {out['phases']['with'][i].get('saved_searches', 0):.2f} | {n} |"
+        for i, (a, b, n) in enumerate(zip(w, o, out["new_matches"]))
+    ]
+    return "\n".join(
+        [
+            "## Re-indexing with saved searches (issue 12)",
+            "",
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `{command}` on {out['machine']}; "
+            f"load average {out['load_before']:.1f} when it started (the machine was shared with other jobs: "
+            "compare the two columns, measured alternately in one run, rather than absolute times).",
+            "",
+            f"A copy of the full Limerick index; each round adds one new meeting (a new JSON Lines record) with "
+            f"the {out['searches']} saved searches switched off, and another with them on (the order alternates). "
+            "'With' includes checking every saved search against the new paragraphs and recording the matches "
+            "(the `saved_searches` phase). Target: under "
+            f"{TARGET_S:g} s with {out['searches']} saved searches.",
+            "",
+            "| round | without saved searches, s | with 50 saved searches, s | of which checking them, s | new matches |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+            f"Median: **{out['median_without_s']:.2f} s** without, **{out['median_with_s']:.2f} s** with "
+            f"(median cost of checking the saved searches "
+            f"{statistics.median(p.get('saved_searches', 0) for p in out['phases']['with']):.2f} s); "
+            f"target < {TARGET_S:g} s: **{'met' if out['met'] else 'NOT met'}** on this run.",
+            "",
+        ]
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     default = next(CACHE.glob("limerick-100pct-*/index"), None)
@@ -123,11 +157,15 @@ def main() -> None:
     ap.add_argument("--jsonl", type=Path, default=CACHE / "corpora" / "limerick-all.import_corpus.jsonl")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--searches", type=int, default=50)
+    ap.add_argument("--write", action="store_true", help="write benchmarks/results/watch.md (RESULTS.md includes it)")
     args = ap.parse_args()
     if args.index is None or not args.index.is_dir():
         raise SystemExit("no Limerick index: run python -m benchmarks.build_limerick (or pass --index)")
     out = run(args.index, args.jsonl, args.rounds, args.searches)
     print(json.dumps(out, indent=1))
+    if args.write:
+        command = f"python -m benchmarks.watch --rounds {args.rounds} --searches {args.searches}"
+        (Path(__file__).resolve().parent / "results" / "watch.md").write_text(markdown(out, command))
 
 
 if __name__ == "__main__":

@@ -376,3 +376,20 @@ def test_only_new_paragraphs_a_whole_search_would_have_ranked_are_checked():
         Candidates(keyword=KeywordResult(hits=[("a", 0.1)], total=1)), watchlist.SavedSearch(name="y", query="y")
     )
     assert whole.keyword.hits == [("a", 0.1)]  # the whole search ranked everything it found
+
+
+def test_saved_queries_are_encoded_once_not_on_every_reindex(tmp_path, corpus, encoder):
+    from helpers import CountingEncoder
+
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+    from minsearch.searching.alerts import save_search
+
+    settings = load_settings(index_dir=tmp_path / "index")
+    index_paths([corpus], settings, encoder=encoder)
+    save_search(settings, watchlist.SavedSearch(name="", query="dental checks"))
+    add_meeting(corpus)
+    counting = CountingEncoder(encoder)
+    summary = index_paths([corpus], settings, encoder=counting)
+    assert summary.new_matches == {"dental checks": 2}
+    assert len(counting.texts) == summary.new_chunks == 3  # the new meeting's paragraphs, no query

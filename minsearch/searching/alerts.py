@@ -11,6 +11,7 @@ The matches are recorded with the generation in one atomic replace of ``watch.js
 
 from __future__ import annotations
 
+import base64
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional
@@ -129,7 +130,11 @@ def _check_all(
         queries.append((s, validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters))[0]))
     # Every query's meaning in one call to the encoder, not one call each.
     meanings = [with_meanings(semantic_text(q.text), list(glossary.expand(q.text))) for _s, q in queries]
-    batch = _Batch(encoder, [m for m, (_s, q) in zip(meanings, queries) if q.mode != "keyword"])
+    known = {s.vector_of: _unpack(s.vector) for s in wl.searches if s.vector}
+    batch = _Batch(encoder, [m for m, (_s, q) in zip(meanings, queries) if q.mode != "keyword"], known)
+    for m, (s, q) in zip(meanings, queries):
+        if q.mode != "keyword" and s.vector_of != m:
+            s.vector, s.vector_of = _pack(batch.vectors[m]), m
     lazy = LazyEncoder(lambda: batch)
     try:
         for s, q in queries:
@@ -162,15 +167,25 @@ def _within_pool(c: Candidates, s: wlist.SavedSearch) -> Candidates:
 class _Batch:
     """Query vectors encoded together up front; any other text goes to the encoder."""
 
-    def __init__(self, encoder: TextEncoder, texts: list[str]) -> None:
+    def __init__(self, encoder: TextEncoder, texts: list[str], known: dict[str, np.ndarray]) -> None:
         self.encoder = encoder
-        unique = list(dict.fromkeys(texts))
-        self.vectors = dict(zip(unique, encoder.encode(unique))) if unique else {}
+        self.vectors = {t: v for t, v in known.items() if t in texts}
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, encoder.encode(missing)))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if all(t in self.vectors for t in texts):
             return np.stack([self.vectors[t] for t in texts])
         return self.encoder.encode(texts)
+
+
+def _pack(vector: np.ndarray) -> str:
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f4")
 
 
 def _record(
@@ -259,6 +274,7 @@ def save_search(
     search = wlist.check_search(search)
     filters = Filters(council=search.council or None, committee=search.committee or None)
     q, _notices = validate(Query(text=search.query, mode=search.mode, limit=MAX_LIMIT, filters=filters))
+    glossary = load_glossary(settings.index_dir)
     own = store is None
     store = store or open_store(settings)
     try:
@@ -267,15 +283,18 @@ def save_search(
                 encoder = _query_encoder(settings, view.model)
             lazy = LazyEncoder(lambda: encoder)  # type: ignore[arg-type,return-value]
             try:
-                c = gather(
-                    q, view, settings, load_glossary(settings.index_dir), lazy, semantic_text(q.text), strict=False
-                )
+                c = gather(q, view, settings, glossary, lazy, semantic_text(q.text), strict=False)
             finally:
                 lazy.close()
     finally:
         if own:
             store.close()
     search.best_cos, search.best_cov = best_scores(q, c)
+    if c.qvec is not None:  # what gather() encoded: the query's words with what the glossary adds
+        search.vector, search.vector_of = (
+            _pack(c.qvec),
+            with_meanings(semantic_text(q.text), list(glossary.expand(q.text))),
+        )
     n = max(settings.candidates, q.limit)  # what gather() asks each view for
     if len(c.keyword_hits) >= n:
         search.last_keyword = c.keyword_hits[-1][1]

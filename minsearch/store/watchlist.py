@@ -50,6 +50,9 @@ class SavedSearch:
     # handed over every paragraph it found): a new paragraph below both would not have been shown.
     last_cos: Optional[float] = None
     last_keyword: Optional[float] = None
+    # The query's vector (base64, float32) and the text it encodes: not encoded again on each check.
+    vector: str = ""
+    vector_of: str = ""
 
 
 @dataclass
@@ -171,6 +174,8 @@ def check_search(search: SavedSearch) -> SavedSearch:
         best_cov=search.best_cov,
         last_cos=search.last_cos,
         last_keyword=search.last_keyword,
+        vector=search.vector,
+        vector_of=search.vector_of,
     )
 
 
