@@ -84,7 +84,8 @@ def record_new_matches(
                 run.paragraphs = len(fresh)
                 if fresh:
                     say(f"checking {len(wl.searches)} saved searches against {len(fresh)} new paragraphs")
-                    _check_all(wl, fresh, view, settings, encoder or _query_encoder(settings, view.model), live, run)
+                    model = view.model
+                    _check_all(wl, fresh, view, settings, lambda: encoder or _query_encoder(settings, model), live, run)
         finally:
             store.close()
         wl.evaluated = live
@@ -115,7 +116,7 @@ def _check_all(
     fresh: dict[str, tuple[Chunk, int]],
     view: StoreView,
     settings: Settings,
-    encoder: TextEncoder,
+    encoder: Callable[[], TextEncoder],
     live: str,
     run: AlertRun,
 ) -> None:
@@ -167,12 +168,12 @@ def _within_pool(c: Candidates, s: wlist.SavedSearch) -> Candidates:
 class _Batch:
     """Query vectors encoded together up front; any other text goes to the encoder."""
 
-    def __init__(self, encoder: TextEncoder, texts: list[str], known: dict[str, np.ndarray]) -> None:
-        self.encoder = encoder
+    def __init__(self, load: Callable[[], TextEncoder], texts: list[str], known: dict[str, np.ndarray]) -> None:
+        self.encoder = LazyEncoder(load)  # loaded only if some text is not known
         self.vectors = {t: v for t, v in known.items() if t in texts}
         missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
         if missing:
-            self.vectors.update(zip(missing, encoder.encode(missing)))
+            self.vectors.update(zip(missing, self.encoder.encode(missing)))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if all(t in self.vectors for t in texts):
