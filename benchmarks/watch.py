@@ -56,6 +56,7 @@ def run(index: Path, jsonl: Path, rounds: int = 3, searches: int = 50, log=print
     from minsearch.store import open_store, watchlist
     from minsearch.store.layout import IndexLayout
 
+    load_start = os.getloadavg()[0]
     work = CACHE / "watch-tmp"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -110,7 +111,8 @@ def run(index: Path, jsonl: Path, rounds: int = 3, searches: int = 50, log=print
         "phases": phases,
         "new_matches": matches,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "load_before": os.getloadavg()[0],
+        "load_start": load_start,
+        "load_end": os.getloadavg()[0],
     }
     out["met"] = out["median_with_s"] < TARGET_S
     return out
@@ -128,7 +130,8 @@ def markdown(out: dict, command: str) -> str:
             "## Re-indexing with saved searches (issue 12)",
             "",
             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `{command}` on {out['machine']}; "
-            f"load average {out['load_before']:.1f} when it started (the machine was shared with other jobs: "
+            f"load average {out['load_start']:.1f} at the start and {out['load_end']:.1f} at the end (the "
+            "machine was shared with other jobs: "
             "compare the two columns, measured alternately in one run, rather than absolute times).",
             "",
             f"A copy of the full Limerick index; each round adds one new meeting (a new JSON Lines record) with "
