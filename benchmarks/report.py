@@ -697,6 +697,10 @@ def markdown(res: dict, plot_files: list[str]) -> str:
     if load.is_file():
         # Measured by its own command (benchmarks.load, a served index under load): included as written.
         L += [load.read_text().strip(), ""]
+    watch = Path(__file__).resolve().parent / "results" / "watch.md"
+    if watch.is_file():
+        # Measured by its own command (benchmarks.watch, saved searches on re-index): included as written.
+        L += [watch.read_text().strip(), ""]
     if plot_files:
         L += ["## Plots", ""] + [f"![{p}]({p})" for p in plot_files] + [""]
     return "\n".join(L)

@@ -61,6 +61,8 @@ class IndexSummary:
     new_chunks: int = 0
     generation: str = ""
     published: bool = False
+    new_matches: dict[str, int] = field(default_factory=dict)  # saved search -> new matches (minsearch watch)
+    watched: int = 0  # saved searches checked
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -76,6 +78,7 @@ class IndexSummary:
             "new_chunks": self.new_chunks,
             "generation": self.generation,
             "published": self.published,
+            "new_matches": dict(self.new_matches),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
 
@@ -281,6 +284,7 @@ def index_paths(
 
     spec = model_spec(settings.model)
     with writer_session(settings, spec.dim, wait=wait) as writer:
+        _check_saved_searches(settings, summary, progress, encoder)  # a run stopped before recording them
         t = time.perf_counter()
         known = writer.documents()
         scan = scan_sources(paths, progress, known, follow_symlinks)
@@ -342,6 +346,9 @@ def index_paths(
             info = writer.commit(updates, summary.removed, progress=lambda m: progress.note(f"  {m}"))
             summary.seconds["write"] = time.perf_counter() - t
             summary.published = True
+            t = time.perf_counter()
+            if _check_saved_searches(settings, summary, progress, enc):
+                summary.seconds["saved_searches"] = time.perf_counter() - t
         else:
             info = None
         docs_now = writer.documents()
@@ -350,6 +357,20 @@ def index_paths(
         summary.generation = info.generation if info else writer.live
     summary.seconds["total"] = time.perf_counter() - t0
     return summary
+
+
+def _check_saved_searches(settings: Settings, summary: IndexSummary, progress: Progress, enc) -> bool:
+    """Record the new matches of the saved searches in what the live generation changed (once:
+    see :mod:`minsearch.searching.alerts`); True if there were saved searches to check."""
+    from .searching.alerts import record_new_matches
+
+    run = record_new_matches(settings, enc, say=progress.note)
+    if run.note:
+        progress.note(run.note)
+    for name, n in run.found.items():
+        summary.new_matches[name] = summary.new_matches.get(name, 0) + n
+    summary.watched = max(summary.watched, run.searches)
+    return run.searches > 0
 
 
 def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):

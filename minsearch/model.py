@@ -128,6 +128,8 @@ class Filters:
     until: Optional[str] = None  # ISO date, inclusive
     doc_id: Optional[str] = None
     exclude_doc_id: Optional[str] = None
+    # Only these documents (saved searches are run over the documents a re-index added or changed).
+    doc_ids: Optional[tuple[str, ...]] = None
 
     def is_empty(self) -> bool:
         return not any(dataclasses.astuple(self))

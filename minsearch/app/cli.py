@@ -231,6 +231,12 @@ def index_cmd(
             f"  kept {len(s.kept_missing)} indexed document(s) not found under these paths "
             f"(pass --prune to remove them)"
         )
+    if s.watched:  # "3 saved searches have 5 new matches"
+        n, k = sum(s.new_matches.values()), len(s.new_matches) or s.watched
+        click.echo(
+            f"  {k} saved search{'es have' if k != 1 else ' has'} {n} new match{'es' if n != 1 else ''}"
+            + (" (minsearch watch news)" if n else "")
+        )
     click.echo(f"  time: {secs}")
     for sk in s.skipped:
         click.echo(f"  skipped {sk}", err=True)
@@ -637,6 +643,129 @@ def serve_cmd(
         serve(_settings(index, backend, milvus_uri, milvus_collection), host=host, port=port, threads=threads)
     except MinsearchError as e:
         _fail(e)
+
+
+# -- watch -----------------------------------------------------------------------------------------
+SMTP_HELP = (
+    "Send the digest by email through this SMTP server (HOST:PORT). With $MINSEARCH_SMTP_USER and "
+    "$MINSEARCH_SMTP_PASSWORD set it uses STARTTLS and logs in; $MINSEARCH_SMTP_FROM sets the sender."
+)
+
+
+@main.group("watch")
+def watch() -> None:
+    """Saved searches: each re-index records the paragraphs it adds that match them.
+
+    \b
+      minsearch watch add "dental checks" --council Kirklees
+      minsearch index minutes/            (reports "1 saved search has 2 new matches")
+      minsearch watch news                what the last re-index found
+    """
+
+
+@watch.command("add")
+@click.argument("query")
+@click.option("--council", default="", help="Only this council's meetings.")
+@click.option("--committee", default="", help="Only this committee's meetings.")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True, help="How to match.")
+@click.option("--name", default="", help="What to call it (default: the words).")
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+def watch_add(query: str, council: str, committee: str, mode: str, name: str, index: Optional[str]) -> None:
+    """Save a search: later re-indexes report its new matches."""
+    from ..searching.alerts import save_search
+    from ..store.watchlist import SavedSearch
+
+    try:
+        s = save_search(_settings(index), SavedSearch(name, query, council, committee, mode))
+    except MinsearchError as e:
+        _fail(e)
+    click.echo(f"Saved {s.name!r}; `minsearch index` will report its new matches.")
+
+
+@watch.command("list")
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def watch_list(index: Optional[str], as_json: bool) -> None:
+    """List the saved searches."""
+    from dataclasses import asdict
+
+    from ..searching.alerts import saved_searches
+
+    try:
+        found = saved_searches(_settings(index))
+    except MinsearchError as e:
+        _fail(e)
+    if as_json:
+        click.echo(json.dumps([asdict(s) for s in found], ensure_ascii=False))
+        return
+    for s in found:
+        limits = "".join(f"  {k}: {v}" for k, v in (("council", s.council), ("committee", s.committee)) if v)
+        click.echo(f"{s.name}  [{s.query}]  {s.mode}{limits}")
+    if not found:
+        click.echo('No saved searches; add one with `minsearch watch add "WORDS"`.')
+
+
+@watch.command("remove")
+@click.argument("name")
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+def watch_remove(name: str, index: Optional[str]) -> None:
+    """Remove the saved search NAME (and its recorded matches)."""
+    from ..searching.alerts import forget_search
+
+    try:
+        forget_search(_settings(index), name)
+    except MinsearchError as e:
+        _fail(e)
+    click.echo(f"Removed {name!r}.")
+
+
+@watch.command("news")
+@click.argument("name", required=False)
+@click.option(
+    "--since",
+    metavar="GEN|DATE",
+    help="Matches found after generation GEN, on or after DATE (YYYY-MM-DD), or 'all'. "
+    "Default: what the last re-index found.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The search page's address (https://minutes.example.org), to link "
+    "each paragraph; without it each names its file.",
+)
+@click.option("--email", metavar="TO", help="Email the digest to this address (needs --smtp).")
+@click.option("--smtp", metavar="HOST:PORT", help=SMTP_HELP)
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+def watch_news(
+    name: Optional[str],
+    since: Optional[str],
+    as_json: bool,
+    fmt: str,
+    base_url: Optional[str],
+    email: Optional[str],
+    smtp: Optional[str],
+    index: Optional[str],
+) -> None:
+    """The new matches of each saved search (or of NAME): council, committee, date, item, where."""
+    from ..searching.alerts import news
+    from .digest import news_json, send_digest, text_digest
+
+    if bool(email) != bool(smtp):
+        _fail(MinsearchError("{email} and {smtp} go together", param="email", mentions=("email", "smtp")))
+    try:
+        found = news(_settings(index), name, since)
+        if email and smtp:
+            n = send_digest(found, email, smtp, base_url)
+            click.echo(f"Sent {n} new match{'es' if n != 1 else ''} to {email}.")
+            return
+    except MinsearchError as e:
+        _fail(e)
+    if as_json:
+        click.echo(json.dumps(news_json(found), ensure_ascii=False))
+        return
+    click.echo(text_digest(found, base_url, markdown=fmt == "md"), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -150,6 +150,7 @@ def rank(
     exact: bool = False,
     sort: str = "relevance",
     neighbours: Optional[Neighbours] = None,
+    reference: tuple[float, float] = (-1.0, 0.0),
 ) -> Ranking:
     """Matches in order (and the closest non-matches) for one query; see the module docstring.
 
@@ -157,6 +158,9 @@ def rank(
     without its item title. ``cosines``: meaning scores of candidates the semantic list does not
     hold (for deciding matches only; fusion uses the lists as the views ranked them). ``words``:
     how many parts the query's coverage is made of (a long question needs only a few present).
+    ``reference``: the best cosine and coverage of the query over the whole index, when the
+    candidates come from a few documents only (a saved search over a re-index's new meeting), so
+    that a match there is what it would be in a search of the whole index.
     """
     if mode == "hybrid":
         fused = _fuse(keyword, semantic, params, exact)
@@ -175,6 +179,7 @@ def rank(
         cosines=cosines,
         words=words,
         procedural=procedural,
+        reference=reference,
     )
     matches = [f for f in fused if is_match(f.chunk_id)]
     others = [f for f in fused if not is_match(f.chunk_id)]
@@ -214,24 +219,26 @@ def match_rule(
     cosines: Optional[dict[str, float]] = None,
     words: int = 0,
     procedural: Optional[str] = None,
+    reference: tuple[float, float] = (-1.0, 0.0),
 ) -> Callable[[str], bool]:
     """Which of these candidates are matches (step 2 of the module docstring): the bar is set by
     the candidates themselves (the best coverage and meaning among them), so the same paragraph
-    can match among one set of candidates and not another."""
+    can match among one set of candidates and not another. ``reference`` raises that bar to the
+    best cosine and coverage seen over the whole index (see :func:`rank`)."""
     cos = {**(cosines or {}), **dict(semantic)} if mode != "keyword" else {}
     cov = {c: coverage.get(c, 0.0) for c, _s in keyword} if mode != "semantic" else {}
     own = coverage_text if coverage_text is not None else coverage
     eps = 1e-9
-    best_cos = max(cos.values(), default=-1.0)
+    best_cos = max(max(cos.values(), default=-1.0), reference[0] if mode != "keyword" else -1.0)
     floor = max(params.semantic_floor, best_cos - params.relative_floor)
     # A long query (a question, a pasted paragraph) is rarely covered by a third of its weight:
     # then a match needs the weight of a few of its words, or a share of what the best candidate covers.
     need = min(
         coverage_needed(params.min_coverage, params.match_words, words),
-        params.relative_coverage * max(cov.values(), default=0.0),
+        params.relative_coverage * max(max(cov.values(), default=0.0), reference[1] if mode != "semantic" else 0.0),
     )
     gate = coverage_needed(params.confident_coverage, params.confident_words, words)
-    best_cov = max(cov.values(), default=0.0)
+    best_cov = max(max(cov.values(), default=0.0), reference[1] if mode != "semantic" else 0.0)
     # Keyword mode asks for words: a paragraph that has enough of them is a match, shown with the
     # words highlighted, however weak the best one. The gate is for meaning, which always finds
     # a nearest paragraph ("purple elephant trombone" is 0.1-0.47 from something in every corpus).

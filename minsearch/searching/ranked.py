@@ -17,8 +17,11 @@ class RankedQuery:
     more: bool  # the views counted more matching paragraphs than were ranked: "total+"
 
 
-def rank_candidates(q: Query, c: Candidates, params: RankParams) -> RankedQuery:
-    """Rank a validated query's candidates (matches and the closest non-matches)."""
+def rank_candidates(
+    q: Query, c: Candidates, params: RankParams, reference: tuple[float, float] = (-1.0, 0.0)
+) -> RankedQuery:
+    """Rank a validated query's candidates (matches and the closest non-matches); ``reference``:
+    see :func:`~minsearch.ranking.rank.rank`."""
     kw = c.keyword
     ranking = rank(
         q.mode,
@@ -33,6 +36,7 @@ def rank_candidates(q: Query, c: Candidates, params: RankParams) -> RankedQuery:
         procedural=about_procedure(q.text, c.keyword_hits, c.meta, kw.coverage_text if kw else None),
         exact=exact_query(q.text),
         sort=q.sort,
+        reference=reference,
     )
     return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
 
@@ -51,3 +55,11 @@ def _counted_more(q: Query, c: Candidates, params: RankParams) -> bool:
         if c.semantic.above_floor > in_pool:
             return True
     return False
+
+
+def best_scores(q: Query, c: Candidates) -> tuple[float, float]:
+    """The best cosine and the best coverage among ``c`` as :func:`rank` weighs them (the
+    ``reference`` of a later search of a few documents)."""
+    cos = [*c.cosines.values(), *(s for _c, s in c.semantic_hits)] if q.mode != "keyword" else []
+    cov = [c.keyword.coverage.get(cid, 0.0) for cid, _s in c.keyword_hits] if c.keyword and q.mode != "semantic" else []
+    return max(cos, default=-1.0), max(cov, default=0.0)

@@ -74,6 +74,7 @@ def check_filters(f: Filters) -> Filters:
         until=until,
         doc_id=f.doc_id,
         exclude_doc_id=f.exclude_doc_id,
+        doc_ids=f.doc_ids,
     )
 
 

@@ -260,6 +260,8 @@ def filter_query(f: Filters) -> Optional[query.Query]:
         parts.append(query.Term("doc_id", f.doc_id))
     if f.exclude_doc_id:
         parts.append(query.Not(query.Term("doc_id", f.exclude_doc_id)))
+    if f.doc_ids is not None:
+        parts.append(query.Or([query.Term("doc_id", d) for d in f.doc_ids]) if f.doc_ids else query.NullQuery)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else query.And(parts)
@@ -393,6 +395,7 @@ class KeywordIndex:
                         coverage_needed(min_coverage, match_words, len(plan.concepts)),
                         terms,
                         notices,
+                        few_documents=filters.doc_ids is not None,
                     )
                 except UnsupportedPostings:
                     pass  # postings in a layout keyword_scoring does not read: Whoosh scores them
@@ -450,12 +453,19 @@ class KeywordIndex:
         min_coverage: float,
         terms: list[tuple[str, str]],
         notices: list[str],
+        few_documents: bool = False,
     ) -> KeywordResult:
         """Plain words, phrases and glossary alternates, scored as Whoosh scores an OR of them
-        (the sum of each part's BM25F), with each paragraph's coverage of the query."""
+        (the sum of each part's BM25F), with each paragraph's coverage of the query.
+
+        ``few_documents``: the filters let through a few documents only (saved searches over a
+        re-index's new meeting): only the segments holding them are read."""
         if r.postings is None:
             r.postings = PostingScorer(r.searcher, WEIGHTING)
         scorer = r.postings
+        allowed = scorer.mask(r.searcher.docs_for_query(fq)) if fq is not None else None
+        if few_documents and allowed is not None:
+            scorer = scorer.within(allowed)
         per_term: dict[tuple[str, str], np.ndarray] = {}
         total, matched = scorer.scores(plan.plain, per_term)
         other: list[np.ndarray] = []
@@ -502,7 +512,6 @@ class KeywordIndex:
         total_weight = weights.sum()
         coverage = covered_weight / total_weight if total_weight > 0 else matched.astype(np.float64)
         coverage_text = covered_text / total_weight if total_weight > 0 else matched.astype(np.float64)
-        allowed = scorer.mask(r.searcher.docs_for_query(fq)) if fq is not None else None
         best, count = scorer.best(total, matched, limit, allowed)
         ok = matched & (coverage >= min_coverage - 1e-9)
         if allowed is not None:

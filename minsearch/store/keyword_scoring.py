@@ -15,6 +15,7 @@ caller falls back to Whoosh (tests compare both on real indexes).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -79,6 +80,18 @@ class PostingScorer:
             self._segments.append(_Segment(reader, offset, reader.doc_count_all(), live))
         self.doc_count_all = searcher.doc_count_all()
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
+        self._skip: frozenset[int] = frozenset()  # segments not read (see within())
+
+    def within(self, allowed: np.ndarray) -> "PostingScorer":
+        """This scorer reading only the segments that hold ``allowed`` documents (a re-index's new
+        meeting is a small segment of its own): their scores are the same, others are 0."""
+        out = copy.copy(self)
+        out._skip = frozenset(
+            si
+            for si, seg in enumerate(self._segments)
+            if not allowed[seg.offset : seg.offset + seg.doc_count_all].any()
+        )
+        return out
 
     # -- reading ---------------------------------------------------------------------------------
     def _field_lengths(self, si: int, fieldname: str) -> np.ndarray:
@@ -153,7 +166,11 @@ class PostingScorer:
             mine = None
             if per_term is not None:
                 mine = per_term[(fieldname, text)] = np.zeros(self.doc_count_all, dtype=bool)
-            found = [(si, seg, *self._postings(seg.reader, fieldname, text)) for si, seg in enumerate(self._segments)]
+            found = [
+                (si, seg, *self._postings(seg.reader, fieldname, text))
+                for si, seg in enumerate(self._segments)
+                if si not in self._skip
+            ]
             found = [f for f in found if len(f[2])]
             if not found:  # as in Whoosh, a term that matches nothing is not scored (its IDF is undefined)
                 continue

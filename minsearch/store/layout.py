@@ -4,6 +4,8 @@
       CURRENT                    name of the live generation (replaced atomically)
       LOCK                       held (flock) by the one running writer; holds its pid
       encoder/<model>/           ONNX query encoder + tokenizer, exported once by the indexer
+      watch.json                 saved searches and their new matches (minsearch.store.watchlist)
+      WATCH.LOCK                 held (flock) while watch.json is read and replaced
       generations/gen-000007/    one complete, immutable generation:
           whoosh/                  keyword index
           vectors.npy units.npy    embedding matrix and its unit -> chunk map
@@ -75,6 +77,14 @@ class IndexLayout:
     @property
     def generations(self) -> Path:
         return self.home / "generations"
+
+    @property
+    def watch_file(self) -> Path:
+        return self.home / "watch.json"
+
+    @property
+    def watch_lock(self) -> Path:
+        return self.home / "WATCH.LOCK"
 
     def encoder_dir(self, model: str) -> Path:
         return self.home / "encoder" / model

@@ -190,6 +190,8 @@ class ChunkTable:
             m &= self.doc_id.equals(f.doc_id)
         if f.exclude_doc_id:
             m &= ~self.doc_id.equals(f.exclude_doc_id)
+        if f.doc_ids is not None:
+            m &= self.doc_id.isin(list(f.doc_ids))
         return m
 
     def meta(self, row: int, chunk_id: str) -> ChunkMeta:
@@ -281,6 +283,8 @@ class VectorIndex:
         chunks in all score at least ``floor`` (the relevance floor of a semantic match)."""
         if len(self.table) == 0:
             return VectorResult([], 0)
+        if filters.doc_ids is not None:  # a few documents (saved searches over a re-index's new ones)
+            return self._search_rows(qvec, self.table.mask(filters), limit, floor)
         unit_scores = np.asarray(self.vectors) @ qvec.astype(np.float32)
         scores = np.maximum.reduceat(unit_scores, self._starts)
         mask = self.table.mask(filters)
@@ -292,4 +296,25 @@ class VectorIndex:
         ids = self.table.chunk_id
         hits = [(ids[i].decode("utf-8"), float(scores[i])) for i in top if np.isfinite(scores[i])]
         above = int(np.count_nonzero(scores >= floor)) if floor is not None else len(hits)
+        return VectorResult(hits, above)
+
+    def _search_rows(
+        self, qvec: np.ndarray, mask: Optional[np.ndarray], limit: int, floor: Optional[float]
+    ) -> VectorResult:
+        """:meth:`search` over the chunks of ``mask`` only: their units' rows of the matrix are read,
+        not the whole matrix (50 saved searches over one new meeting of a 100,000-paragraph index)."""
+        rows = np.flatnonzero(mask) if mask is not None else np.arange(len(self.table))
+        if not len(rows):
+            return VectorResult([], 0)
+        ends = np.r_[self._starts[1:], len(self.units)]
+        counts = ends[rows] - self._starts[rows]
+        owner = np.repeat(np.arange(len(rows)), counts)
+        units = self._starts[rows][owner] + (np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts))
+        unit_scores = np.asarray(self.vectors[units]) @ qvec.astype(np.float32)
+        scores = np.full(len(rows), -np.inf, dtype=np.float32)
+        np.maximum.at(scores, owner, unit_scores)
+        order = np.argsort(-scores, kind="stable")[:limit]
+        ids = self.table.chunk_id
+        hits = [(ids[rows[i]].decode("utf-8"), float(scores[i])) for i in order]
+        above = int(np.sum(scores >= floor)) if floor is not None else len(hits)
         return VectorResult(hits, above)

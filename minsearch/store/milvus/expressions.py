@@ -42,6 +42,8 @@ def filter_expr(f: Filters) -> str:
         parts.append(f"doc_key == {quote(key(f.doc_id))}")
     if f.exclude_doc_id:
         parts.append(f"doc_key != {quote(key(f.exclude_doc_id))}")
+    if f.doc_ids is not None:
+        parts.append(_in_keys("doc_key", list(f.doc_ids)) if f.doc_ids else "false")
     return " and ".join(parts)
 
 
