@@ -464,7 +464,17 @@ def status_cmd(
     help="Port to listen on (0: any free port).",
 )
 @click.option(
-    "--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Requests served at the same time."
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Requests served at the same time by each worker.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes [default: one per core, at most 4]. 1: one process (waitress).",
 )
 @_backend_options
 def serve_cmd(
@@ -472,6 +482,7 @@ def serve_cmd(
     host: str,
     port: int,
     threads: int,
+    workers: Optional[int],
     backend: Optional[str],
     milvus_uri: Optional[str],
     milvus_collection: Optional[str],
@@ -483,10 +494,16 @@ def serve_cmd(
     API:    /api/search?q=...&mode=...&council=...&page=...   /api/health
     One line per request is logged to stderr. Stop with Ctrl-C.
     """
-    from .serve import serve
+    from .serve import default_workers, serve
 
     try:
-        serve(_settings(index, backend, milvus_uri, milvus_collection), host=host, port=port, threads=threads)
+        serve(
+            _settings(index, backend, milvus_uri, milvus_collection),
+            host=host,
+            port=port,
+            threads=threads,
+            workers=workers or default_workers(),
+        )
     except MinsearchError as e:
         _fail(e)
 

@@ -1,0 +1,213 @@
+"""Meaning-mode pages against keyword ones: the code before and after a change, side by side.
+
+``python -m benchmarks.meaning [--before DIR] [--rounds 2] [--index DIR] [--small DIR]``
+
+Measures, warm and in-process (the Searcher, as the page calls it, limit 10):
+
+- keyword + snippets and semantic + snippets over the Limerick latency and judged queries
+  (target: semantic + snippets p95 at most 2x keyword + snippets p95);
+- "more like this" (``Searcher.more_like_this`` with snippets, as ``/similar`` asks) for the
+  first hits of those queries on Limerick, and of the Kent judged queries on the Kent index
+  (1,041 paragraphs; target: p50 at most 30 ms).
+
+``--before DIR``: a checkout of the code before the change (e.g. the main branch). Each round
+measures both, one after the other in child processes (``PYTHONPATH`` set to each checkout), so
+a busy machine slows both alike; latencies are pooled over the rounds. Writes
+benchmarks/results/meaning.md (and .cache/meaning.json); says which target passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+HERE = Path(__file__).resolve()
+
+
+def _judged(corpus: str) -> list[str]:
+    p = HERE.parent / "judged" / "minutes.jsonl"
+    return [
+        r["query"]
+        for r in (json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip())
+        if r.get("corpus") == corpus
+    ]
+
+
+def measure(index: Path, small: Optional[Path], reps: int = 2) -> dict:
+    """Latencies (ms) of the code on ``PYTHONPATH``: one list per measurement."""
+    from benchmarks.speed import LATENCY_QUERIES
+    from minsearch.config import load_settings
+    from minsearch.model import Query
+    from minsearch.search import Searcher
+
+    out: dict[str, list[float]] = {}
+
+    def timed(key: str, fn, *args, **kw) -> None:
+        t = time.perf_counter()
+        fn(*args, **kw)
+        out.setdefault(key, []).append((time.perf_counter() - t) * 1000)
+
+    s = Searcher(load_settings(index_dir=index))
+    queries = LATENCY_QUERIES + _judged("limerick")
+    for q in queries[:3]:  # warm up: encoder, caches
+        for mode in ("keyword", "semantic"):
+            s.search(Query(text=q, mode=mode, limit=10), strict=False)
+    sources = []
+    for q in LATENCY_QUERIES:
+        r = s.search(Query(text=q, mode="hybrid", limit=1), strict=False, snippets=False)
+        sources += [h.chunk.chunk_id for h in r.hits]
+    for _ in range(reps):
+        for q in queries:
+            for mode in ("keyword", "semantic"):
+                timed(f"{mode} +snippets", s.search, Query(text=q, mode=mode, limit=10), strict=False)
+        for c in sources:
+            timed("similar (Limerick)", s.more_like_this, c, limit=10)
+    s.close()
+    if small is not None:
+        s = Searcher(load_settings(index_dir=small))
+        sources = []
+        for q in _judged("kent"):
+            r = s.search(Query(text=q, mode="hybrid", limit=1), strict=False, snippets=False)
+            sources += [h.chunk.chunk_id for h in r.hits]
+        s.more_like_this(sources[0], limit=10)  # warm up
+        for _ in range(reps):
+            for c in sources:
+                timed("similar (Kent)", s.more_like_this, c, limit=10)
+        s.close()
+    return out
+
+
+def _child(code: Path, index: Path, small: Optional[Path], reps: int) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    args = [sys.executable, str(HERE), "--child", "--index", str(index), "--reps", str(reps)]
+    if small is not None:
+        args += ["--small", str(small)]
+    p = subprocess.run(args, cwd=code, env=env, capture_output=True, text=True, timeout=3600)
+    if p.returncode != 0:
+        raise RuntimeError(f"measuring {code} failed:\n{p.stderr[-2000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def _cached(prefix: str) -> Optional[Path]:
+    from benchmarks.common import CACHE
+
+    for folder in sorted(CACHE.glob(prefix + "*")):
+        if (folder / "index" / "CURRENT").is_file():
+            return folder / "index"
+    return None
+
+
+def summary(lat: dict[str, list[float]]) -> dict:
+    from benchmarks.speed import pct
+
+    return {k: {"p50_ms": pct(v, 50), "p95_ms": pct(v, 95), "n": len(v)} for k, v in lat.items()}
+
+
+def targets(s: dict) -> list[tuple[str, str, bool]]:
+    """(target, measured, met) for the figures of one checkout."""
+    out = []
+    kw, sem = s.get("keyword +snippets"), s.get("semantic +snippets")
+    if kw and sem:
+        ratio = sem["p95_ms"] / kw["p95_ms"]
+        out.append(("semantic + snippets p95 <= 2x keyword + snippets p95", f"{ratio:.1f}x", ratio <= 2.0))
+    sim = s.get("similar (Kent)")
+    if sim:
+        out.append(
+            ("more like this p50 <= 30 ms (Kent, 1,041 paragraphs)", f"{sim['p50_ms']:.0f} ms", sim["p50_ms"] <= 30)
+        )
+    return out
+
+
+def markdown(res: dict) -> str:
+    from benchmarks.report import machine  # noqa: F401  (the machine is recorded in res)
+
+    m = res["machine"]
+    cols = list(res["figures"])
+    L = [
+        "## Meaning-mode pages against keyword ones",
+        "",
+        f"- Measured {res['date']} by `{res['command']}`; {m.get('cpu')}, {m.get('cores')} cores, shared with "
+        f"other jobs (load average {res['load']}), so compare the columns, not absolute figures",
+        f"- Index: {res['index']}; more like this also on {res['small']}",
+        f"- {res['rounds']} rounds, each measuring every checkout in turn in a child process; warm, in-process "
+        "(`Searcher.search(..., limit=10)` with snippets, `Searcher.more_like_this(chunk, limit=10)`)",
+        "",
+        "| measurement | " + " | ".join(f"{c} p50 ms | {c} p95 ms" for c in cols) + " |",
+        "|---|" + "---|---|" * len(cols),
+    ]
+    keys = list(next(iter(res["figures"].values())))
+    for k in keys:
+        cells = []
+        for c in cols:
+            f = res["figures"][c].get(k)
+            cells += [f"{f['p50_ms']:.1f}", f"{f['p95_ms']:.1f}"] if f else ["-", "-"]
+        L.append(f"| {k} | " + " | ".join(cells) + " |")
+    L += ["", "| target | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+    rows: dict[str, list[str]] = {}
+    for c in cols:
+        for name, got, met in targets(res["figures"][c]):
+            rows.setdefault(name, []).append(f"{got} ({'met' if met else 'NOT met'})")
+    for name, cells in rows.items():
+        L.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(L) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.meaning", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--index", type=Path, help="default: the cached Limerick 100%% index")
+    ap.add_argument("--small", type=Path, help="default: the cached Kent index")
+    ap.add_argument("--before", type=Path, help="a checkout of the code before the change, measured alongside")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=1, help="passes over the queries per round")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.child:
+        print(json.dumps(measure(a.index, a.small, a.reps)))
+        return 0
+    from benchmarks.common import CACHE
+    from benchmarks.report import machine
+
+    index = a.index or _cached("limerick-100pct-")
+    small = a.small or _cached("minutes-kent-")
+    if index is None:
+        print("no Limerick index: build it (python -m benchmarks.build_limerick) or pass --index", file=sys.stderr)
+        return 2
+    checkouts = ([("before", a.before.resolve())] if a.before else []) + [
+        ("after" if a.before else "this", HERE.parents[1])
+    ]
+    pooled: dict[str, dict[str, list[float]]] = {name: {} for name, _ in checkouts}
+    for r in range(a.rounds):
+        for name, code in checkouts:
+            t = time.perf_counter()
+            for k, v in _child(code, index, small, a.reps).items():
+                pooled[name].setdefault(k, []).extend(v)
+            print(f"  round {r + 1}: {name} ({code}) in {time.perf_counter() - t:.0f} s", flush=True)
+    res = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "command": "python -m benchmarks.meaning" + "".join(f" {x}" for x in (argv or sys.argv[1:])),
+        "machine": machine(),
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "index": str(index),
+        "small": str(small),
+        "rounds": a.rounds,
+        "checkouts": {name: str(code) for name, code in checkouts},
+        "figures": {name: summary(lat) for name, lat in pooled.items()},
+    }
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / "meaning.json").write_text(json.dumps(res, indent=1))
+    md = markdown(res)
+    out = HERE.parent / "results" / "meaning.md"
+    out.write_text(md, encoding="utf-8")
+    print(md)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
