@@ -508,10 +508,13 @@ def targets(rows: list[dict]) -> dict[str, dict[str, str]]:
     return out
 
 
-def splice_into_results(section: str, results: Path = BENCH_DIR / "RESULTS.md") -> None:
-    """Put ``section`` into RESULTS.md in place of an earlier Load section (or before the plots)."""
+def splice_into_results(
+    section: str,
+    results: Path = BENCH_DIR / "RESULTS.md",
+    head: str = "## Load: the served page under concurrent connections",
+) -> None:
+    """Put ``section`` into RESULTS.md in place of an earlier one under ``head`` (or before the plots)."""
     text = results.read_text(encoding="utf-8") if results.is_file() else "# minsearch benchmarks\n"
-    head = "## Load: the served page under concurrent connections"
     if head in text:
         start = text.index(head)
         nxt = text.find("\n## ", start + len(head))

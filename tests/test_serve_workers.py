@@ -1,0 +1,110 @@
+"""`minsearch serve --workers N`: several processes serve one index, each following newly
+published generations; the excerpt of a paragraph found by meaning is chosen cheaply."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.serve_process import ServeProcess
+from minsearch.config import load_settings
+from minsearch.indexer import index_paths
+from minsearch.model import Chunk, Hit
+from minsearch.ranking.snippets import TermMatcher
+from minsearch.searching.page import add_snippets
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+MEETING = "Agenda item\n\nRiver Crossing\n\nMinutes:\n\nThe Board discussed the {word} crossing and its costs.\n"
+
+
+def _get(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=60) as r:
+        return json.load(r)
+
+
+def _answered_by(log: Path, since: int) -> set[str]:
+    """Process ids of the workers that logged a request after the first ``since`` characters."""
+    return set(re.findall(r"\[(\d+)\] GET ", log.read_text()[since:]))
+
+
+def test_every_worker_serves_a_newly_published_generation(index_copy, tmp_path, encoder):
+    log = tmp_path / "serve.log"
+    with ServeProcess(index_copy, log, timeout=90, extra_args=["--workers", "2", "--threads", "2"]) as srv:
+        first = srv.health["generation"]
+        with ThreadPoolExecutor(8) as pool:  # concurrent requests, so that both workers answer
+            assert {b["generation"] for b in pool.map(_get, [f"{srv.base}/api/health"] * 40)} == {first}
+        assert len(_answered_by(log, 0)) == 2, log.read_text()[-2000:]
+        assert "with 2 workers" in log.read_text()
+
+        corpus = tmp_path / "minutes"
+        shutil.copytree(SEEDS, corpus)
+        (corpus / "extra.txt").write_text(MEETING.format(word="kingfisher"))
+        index_paths([corpus], load_settings(index_dir=index_copy), encoder=encoder)
+        mark = len(log.read_text())
+        search = f"{srv.base}/api/search?" + urllib.parse.urlencode({"q": "kingfisher", "mode": "keyword"})
+        with ThreadPoolExecutor(8) as pool:
+            health = list(pool.map(_get, [f"{srv.base}/api/health"] * 40))
+            found = list(pool.map(_get, [search] * 16))
+        assert {b["generation"] for b in health} == {health[0]["generation"]} != {first}
+        assert all(r["hits"] and "kingfisher" in r["hits"][0]["text"] for r in found)
+        assert len(_answered_by(log, mark)) == 2, log.read_text()[-2000:]
+
+
+def test_one_worker_is_waitress_in_one_process(seeds_index, tmp_path):
+    log = tmp_path / "serve.log"
+    with ServeProcess(seeds_index, log, timeout=90, extra_args=["--workers", "1"]) as srv:
+        assert _get(f"{srv.base}/api/health")["chunks"] > 0
+        assert not Path(f"/proc/{srv.pid}/task/{srv.pid}/children").read_text().split()
+    assert "with 2 workers" not in log.read_text()
+
+
+class _NoEncoder:
+    def encode(self, texts):  # pragma: no cover - failing is the point
+        raise AssertionError(f"encoded {texts!r}")
+
+
+class _ByWord:
+    """Vectors that say only whether a text mentions 'budget'."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts):
+        self.calls.append(list(texts))
+        return np.array([[1.0, 0.0] if "budget" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+
+def _hit(text: str) -> Hit:
+    chunk = Chunk("c1", "d1", "minutes.txt", "Item", "minutes", 1, 0, len(text), text)
+    return Hit(rank=1, score=1.0, chunk=chunk)
+
+
+def _marked(hit: Hit) -> str:
+    return "".join(t for t, m in hit.snippet if m)
+
+
+def test_the_sentence_with_the_querys_words_is_chosen_without_the_encoder():
+    h = _hit("The Chair opened the meeting. Members discussed the library opening hours at length. Tea followed.")
+    add_snippets([h], TermMatcher([]), _NoEncoder(), "library hours", np.array([1.0, 0.0]))
+    assert _marked(h) == "Members discussed the library opening hours at length."
+
+
+def test_the_encoder_chooses_among_sentences_equally_full_of_the_querys_words():
+    h = _hit("The Chair opened the meeting. Members approved the budget for the year. Tea followed.")
+    enc = _ByWord()
+    add_snippets([h], TermMatcher([]), enc, "council money", np.array([1.0, 0.0]))
+    assert _marked(h) == "Members approved the budget for the year."
+    assert enc.calls and all(len(t.split()) <= 24 for t in enc.calls[0])
+
+
+def test_more_like_this_excerpts_do_not_use_the_encoder():
+    h = _hit("The Chair opened the meeting. Members approved the budget for the year. Tea followed.")
+    add_snippets([h], TermMatcher([]), _NoEncoder(), "the budget was approved", np.array([1.0, 0.0]), encode_sentences=False)
+    assert _marked(h) == "Members approved the budget for the year."
