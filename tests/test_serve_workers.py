@@ -106,5 +106,7 @@ def test_the_encoder_chooses_among_sentences_equally_full_of_the_querys_words():
 
 def test_more_like_this_excerpts_do_not_use_the_encoder():
     h = _hit("The Chair opened the meeting. Members approved the budget for the year. Tea followed.")
-    add_snippets([h], TermMatcher([]), _NoEncoder(), "the budget was approved", np.array([1.0, 0.0]), encode_sentences=False)
+    add_snippets(
+        [h], TermMatcher([]), _NoEncoder(), "the budget was approved", np.array([1.0, 0.0]), encode_sentences=False
+    )
     assert _marked(h) == "Members approved the budget for the year."
