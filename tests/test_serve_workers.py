@@ -110,3 +110,37 @@ def test_more_like_this_excerpts_do_not_use_the_encoder():
         [h], TermMatcher([]), _NoEncoder(), "the budget was approved", np.array([1.0, 0.0]), encode_sentences=False
     )
     assert _marked(h) == "Members approved the budget for the year."
+
+
+def test_searches_beyond_the_slots_wait_and_other_pages_do_not():
+    import threading
+    import time
+
+    from minsearch.app.serve import SearchSlots
+
+    release, started = threading.Event(), []
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        if environ["PATH_INFO"] == "/api/search":
+            started.append(environ["QUERY_STRING"])
+            release.wait(10)
+        return [environ["PATH_INFO"].encode()]
+
+    slots = SearchSlots(app, 2)
+
+    def call(path: str, qs: str = "") -> bytes:
+        return b"".join(slots({"PATH_INFO": path, "QUERY_STRING": qs}, lambda *a: None))
+
+    searches = [threading.Thread(target=call, args=("/api/search", f"q={i}")) for i in range(3)]
+    for t in searches:
+        t.start()
+        time.sleep(0.1)
+    assert started == ["q=0", "q=1"]  # the third waits for a slot
+    t0 = time.perf_counter()
+    assert call("/api/health") == b"/api/health" and call("/", "") == b"/"  # no slot needed
+    assert time.perf_counter() - t0 < 1
+    release.set()
+    for t in searches:
+        t.join(10)
+    assert started == ["q=0", "q=1", "q=2"]

@@ -466,9 +466,9 @@ def status_cmd(
 @click.option(
     "--threads",
     type=click.IntRange(1, 64),
-    default=4,
-    show_default=True,
-    help="Requests served at the same time by each worker.",
+    default=None,
+    help="Requests served at the same time by each worker [default: 4 with one worker; 8 with several, "
+    "of which 2 search at once, so a document or /api/health does not wait behind searches].",
 )
 @click.option(
     "--workers",
@@ -481,7 +481,7 @@ def serve_cmd(
     index: Optional[str],
     host: str,
     port: int,
-    threads: int,
+    threads: Optional[int],
     workers: Optional[int],
     backend: Optional[str],
     milvus_uri: Optional[str],
@@ -494,15 +494,16 @@ def serve_cmd(
     API:    /api/search?q=...&mode=...&council=...&page=...   /api/health
     One line per request is logged to stderr. Stop with Ctrl-C.
     """
-    from .serve import default_workers, serve
+    from .serve import WORKER_THREADS, default_workers, serve
 
+    workers = workers or default_workers()
     try:
         serve(
             _settings(index, backend, milvus_uri, milvus_collection),
             host=host,
             port=port,
-            threads=threads,
-            workers=workers or default_workers(),
+            threads=threads or (WORKER_THREADS if workers > 1 else 4),
+            workers=workers,
         )
     except MinsearchError as e:
         _fail(e)

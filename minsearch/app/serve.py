@@ -22,7 +22,9 @@ import socket
 import sys
 import threading
 import time
-from typing import Callable, Iterable, Optional
+from collections import deque
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..config import Settings
 from ..model import MinsearchError
@@ -65,6 +67,8 @@ class RequestLog:
 
 
 MAX_DEFAULT_WORKERS = 4  # each worker holds its own copy of the keyword index's caches
+WORKER_THREADS = 8  # default threads of each of several workers, at most SEARCH_SLOTS searching
+SEARCH_SLOTS = 2  # searches at once in one worker process (see SearchSlots)
 
 
 def default_workers() -> int:
@@ -74,6 +78,59 @@ def default_workers() -> int:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(MAX_DEFAULT_WORKERS, cores))
+
+
+SEARCH_PATHS = ("/", "/api/search", "/similar")  # pages that search (the rest read one record)
+
+
+class SearchSlots:
+    """WSGI middleware: at most ``slots`` searches at once in this process; the other requests
+    (a document, /api/health, static files) never wait for one. Python runs one thread at a
+    time, so more searches at once only share the same core more thinly, while the threads a
+    quick page needs are all taken: with threads to spare and searches queued here, a quick page
+    starts at once and shares the core with ``slots`` searches at most."""
+
+    def __init__(self, app: Callable, slots: int) -> None:
+        self.app = app
+        self._free = slots
+        self._lock = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()  # first come, first served
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        with self._lock:
+            turn = None
+            if self._free and not self._waiting:
+                self._free -= 1
+            else:
+                turn = threading.Event()
+                self._waiting.append(turn)
+        if turn is not None:
+            turn.wait()  # handed a slot by the search that finished
+        try:
+            yield
+        finally:
+            with self._lock:
+                if self._waiting:
+                    self._waiting.popleft().set()
+                else:
+                    self._free += 1
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        searching = (path in SEARCH_PATHS or path.startswith("/similar/")) and (
+            path != "/" or "q=" in environ.get("QUERY_STRING", "")
+        )
+        if not searching:
+            return self.app(environ, start_response)
+        with self._slot():  # the whole answer is built inside: Flask's responses are not streamed
+            body = self.app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
 
 
 def _setup_logging(pid: bool = False) -> None:
@@ -117,7 +174,8 @@ def serve(
     ready: Optional[Callable[[str], None]] = None,
     workers: int = 1,
 ) -> None:
-    """Serve until interrupted, with ``threads`` threads in each of ``workers`` processes.
+    """Serve until interrupted, with ``threads`` threads in each of ``workers`` processes (of
+    several workers' threads, at most :data:`SEARCH_SLOTS` search at once).
     Raises MinsearchError if there is no index or the port is taken."""
     check_host(host, port)
     if workers > 1:
@@ -196,7 +254,13 @@ def _check_port(host: str, port: int) -> None:
 
 
 def _serve_workers(
-    settings: Settings, host: str, port: int, threads: int, workers: int, ready: Optional[Callable[[str], None]]
+    settings: Settings,
+    host: str,
+    port: int,
+    threads: int,
+    workers: int,
+    ready: Optional[Callable[[str], None]],
+    search_slots: int = SEARCH_SLOTS,
 ) -> None:
     """gunicorn: a master process and ``workers`` threaded worker processes on one socket."""
     from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
@@ -219,7 +283,7 @@ def _serve_workers(
     def worker_app() -> Callable:
         _setup_logging(pid=True)
         app = create_app(settings, searcher=Searcher(settings, encoder=encoder))
-        return RequestLog(app)
+        return RequestLog(SearchSlots(app, search_slots) if search_slots else app)
 
     def when_ready(arbiter) -> None:
         bound = arbiter.LISTENERS[0].sock.getsockname()[1]
