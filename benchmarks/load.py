@@ -1,7 +1,7 @@
 """Load: `minsearch serve` under 1 to 64 concurrent connections, with and without a concurrent re-index.
 
 ``python -m benchmarks.load [--index DIR] [--levels 1,4,16,32,64] [--requests 300] [--seconds 60]
-[--threads 4] [--workers N] [--before DIR] [--smoke]``
+[--threads N] [--workers N] [--before DIR] [--smoke]``
 
 ``--before DIR``: first serve the same index with the code in DIR (a checkout of the code before
 a change, e.g. the main branch; its default server settings), then with this checkout's, in one
@@ -330,7 +330,7 @@ def run(
     levels: list[int],
     requests: int,
     seconds: float,
-    threads: int = 4,
+    threads: Optional[int] = 4,
     reindex: bool = True,
     work: Optional[Path] = None,
     log: Callable[[str], None] = print,
@@ -363,7 +363,7 @@ def run(
         "server_workers": workers,
         "rows": [],
     }
-    extra = ["--threads", str(threads)] + (["--workers", str(workers)] if workers else [])
+    extra = (["--threads", str(threads)] if threads else []) + (["--workers", str(workers)] if workers else [])
     command, cwd, env = minsearch_exe(), None, None
     if code is not None:
         import os
@@ -419,7 +419,8 @@ def markdown(res: dict) -> str:
     h = res.get("health") or {}
     L += [
         f"- Index: {res['index']}: {h.get('documents', '?')} documents, {h.get('chunks', '?')} paragraphs, "
-        f"served by `minsearch serve --threads {res['server_threads']}"
+        "served by `minsearch serve"
+        + (f" --threads {res['server_threads']}" if res.get("server_threads") else "")
         + (f" --workers {res['server_workers']}" if res.get("server_workers") else "")
         + "` on 127.0.0.1"
         + (f"; machine load average at the end {res['load_average']}" if res.get("load_average") else ""),
@@ -533,7 +534,7 @@ def main(argv=None) -> int:
     ap.add_argument("--levels", default="1,4,16,32,64", help="connections per level")
     ap.add_argument("--requests", type=int, default=300, help="requests per level")
     ap.add_argument("--seconds", type=float, default=90, help="at most this long per level")
-    ap.add_argument("--threads", type=int, default=4, help="server threads (minsearch serve --threads)")
+    ap.add_argument("--threads", type=int, help="server threads (minsearch serve --threads; default: its default)")
     ap.add_argument("--workers", type=int, help="server processes (minsearch serve --workers; default: its default)")
     ap.add_argument(
         "--before", type=Path, help="also serve with the code of this checkout first (e.g. main), for comparison"
@@ -589,7 +590,8 @@ def main(argv=None) -> int:
         )
         rows = before["rows"]
         notes.append(
-            f"before: the code in {a.before} (`minsearch serve --threads {a.threads}`, its defaults); after: this checkout"
+            f"before: the code in {a.before}, after: this checkout; each with `minsearch serve`'s defaults "
+            "unless --threads or --workers say otherwise"
         )
     print("after" if a.before else "this checkout")
     res = run(
