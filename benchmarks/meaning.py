@@ -88,6 +88,55 @@ def measure(index: Path, small: Optional[Path], reps: int = 2) -> dict:
     return out
 
 
+def excerpt_agreement(index: Path) -> dict:
+    """How often the excerpt chosen now is the sentence the old choice showed (every sentence of
+    the first eight encoded whole, the closest to the query), and how close to the query it is
+    (its cosine over the best one's), over the multi-sentence paragraphs of the semantic first
+    pages of the Limerick latency and judged queries; and the same for more like this (the
+    first hit of each latency query, its neighbours, against the paragraph's own vector)."""
+    import numpy as np
+
+    from benchmarks.speed import LATENCY_QUERIES
+    from minsearch.config import load_settings
+    from minsearch.model import Query
+    from minsearch.ranking.snippets import TermMatcher, sentence_spans
+    from minsearch.search import Searcher
+    from minsearch.searching.page import FOCUS_SENTENCES, add_snippets
+
+    s = Searcher(load_settings(index_dir=index))
+
+    def score(hits, meaning: str, qvec, encode_sentences: bool, tally: list) -> None:
+        add_snippets(hits, TermMatcher([]), s._encoder, meaning, qvec, encode_sentences=encode_sentences)
+        for h in hits:
+            sp = sentence_spans(h.chunk.text)[:FOCUS_SENTENCES]
+            if len(sp) < 2:
+                continue
+            sentences = [h.chunk.text[a:b] for a, b in sp]
+            sims = s.encode(sentences) @ qvec
+            marked = "".join(t for t, m in h.snippet if m) or "".join(t for t, _ in h.snippet)
+            shown = [i for i, x in enumerate(sentences) if x.strip()[:60] in marked]
+            if shown:
+                tally.append((shown[0] == int(np.argmax(sims)), float(sims[shown[0]] / sims.max())))
+
+    search: list = []
+    similar: list = []
+    for q in LATENCY_QUERIES + _judged("limerick"):
+        r = s.search(Query(text=q, mode="semantic", limit=10), strict=False, snippets=False)
+        score(r.hits, q, s.encode([q])[0], True, search)
+        if q in LATENCY_QUERIES and r.hits:
+            src = r.hits[0].chunk
+            with s.pinned() as view:
+                vec = view.chunk_vector(src.chunk_id)
+            m = s.more_like_this(src.chunk_id, limit=10, snippets=False)
+            score(m.hits, src.text, vec, False, similar)
+    s.close()
+
+    def summary(t: list) -> dict:
+        return {"paragraphs": len(t), "same": sum(a for a, _ in t) / len(t), "closeness": sum(c for _, c in t) / len(t)}
+
+    return {"semantic search": summary(search), "more like this": summary(similar)}
+
+
 def _child(code: Path, index: Path, small: Optional[Path], reps: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(code)}
     args = [sys.executable, str(HERE), "--child", "--index", str(index), "--reps", str(reps)]
@@ -229,6 +278,7 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--reps", type=int, default=1, help="passes over the queries per round")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--excerpts", action="store_true", help="only: how often the excerpt is the old choice's sentence")
     a = ap.parse_args(argv)
     if a.child:
         print(json.dumps(measure(a.index, a.small, a.reps)))
@@ -241,6 +291,32 @@ def main(argv=None) -> int:
     if index is None:
         print("no Limerick index: build it (python -m benchmarks.build_limerick) or pass --index", file=sys.stderr)
         return 2
+    if a.excerpts:
+        from benchmarks.load import splice_into_results
+
+        agree = excerpt_agreement(index)
+        L = [
+            "## Excerpts of paragraphs found by meaning: the cheaper choice against the old one",
+            "",
+            f"- Measured {time.strftime('%Y-%m-%d %H:%M %Z')} by `python -m benchmarks.meaning --excerpts"
+            + "".join(f" {x}" for x in (argv or sys.argv[1:]) if x != "--excerpts")
+            + f"` on {index}",
+            "- The old choice: every sentence (of a paragraph's first eight) encoded whole, the closest to the "
+            "query shown. Now: the sentence with most of the query's words; the encoder only chooses among "
+            "equals, from their first 24 words, 12 sentences a page at most; more like this: by the words "
+            "shared with the paragraph, no encoder. Closeness: the shown sentence's cosine to the query over "
+            "the best sentence's.",
+            "",
+            "| page | multi-sentence paragraphs | same sentence as the old choice | closeness |",
+            "|---|---|---|---|",
+        ]
+        for k, v in agree.items():
+            L.append(f"| {k} | {v['paragraphs']} | {v['same']:.1%} | {v['closeness']:.3f} |")
+        md = "\n".join(L) + "\n"
+        (HERE.parent / "results" / "excerpts.md").write_text(md, encoding="utf-8")
+        splice_into_results(md, head=L[0])
+        print(md)
+        return 0
     checkouts = ([("before", a.before.resolve())] if a.before else []) + [
         ("after" if a.before else "this", HERE.parents[1])
     ]
