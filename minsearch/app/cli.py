@@ -487,7 +487,7 @@ def serve_cmd(
     milvus_uri: Optional[str],
     milvus_collection: Optional[str],
 ) -> None:
-    """Serve the search page and JSON API (waitress) on http://HOST:PORT/.
+    """Serve the search page and JSON API on http://HOST:PORT/ (gunicorn workers; waitress for one).
 
     \b
     Pages:  /  (search)   /doc/ID  (an agenda item)   /similar?chunk=ID  (more like this)

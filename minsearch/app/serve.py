@@ -280,9 +280,13 @@ def _serve_workers(
     finally:
         probe.close()
 
+    opened: list[Searcher] = []  # in each worker (a forked copy): its own Searcher
+
     def worker_app() -> Callable:
         _setup_logging(pid=True)
-        app = create_app(settings, searcher=Searcher(settings, encoder=encoder))
+        searcher = Searcher(settings, encoder=encoder)
+        opened.append(searcher)
+        app = create_app(settings, searcher=searcher)
         return RequestLog(SearchSlots(app, search_slots) if search_slots else app)
 
     def when_ready(arbiter) -> None:
@@ -295,10 +299,13 @@ def _serve_workers(
             ready(url)
 
     def worker_exit(arbiter, worker) -> None:
-        searcher = getattr(worker.wsgi, "app", None)
-        searcher = searcher.extensions.get("minsearch.searcher") if searcher is not None else None
-        if searcher is not None:
+        """In the worker, as it stops: close its index, then leave at once. The interpreter's own
+        exit would run ONNX Runtime's C++ destructors for an encoder made in the parent process,
+        which abort (SIGABRT) in a forked child, or wait for threads that no longer run."""
+        for searcher in opened:
             searcher.close()
+        sys.stderr.flush()
+        os._exit(0)
 
     options = {
         "bind": [f"[{host.strip('[]')}]:{port}" if ":" in host else f"{host}:{port}"],
