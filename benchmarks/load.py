@@ -1,13 +1,20 @@
 """Load: `minsearch serve` under 1 to 64 concurrent connections, with and without a concurrent re-index.
 
 ``python -m benchmarks.load [--index DIR] [--levels 1,4,16,32,64] [--requests 300] [--seconds 60]
-[--threads 4] [--smoke]``
+[--threads N] [--workers N] [--before DIR] [--smoke]``
+
+``--before DIR``: first serve the same index with the code in DIR (a checkout of the code before
+a change, e.g. the main branch; its default server settings), then with this checkout's, in one
+run, so the two are compared on the same machine under the same other load. The report says
+which of the serving targets (issue 16) each one meets: throughput at 16 connections at least
+1.8x the 1-connection throughput, p99 at 16 connections at most 1 s, /api/health and /doc p95 at
+most 50 ms at 16 connections, and at most 150 MB (PSS) per worker process beyond the first.
 
 Bounded and loopback only: the server (a child process, as a council runs it) listens on
 127.0.0.1, and each level stops after ``--requests`` requests or ``--seconds`` seconds,
 whichever comes first. Every connection is a thread with its own keep-alive HTTP connection,
 sending a fixed mix: the search page (40%), /api/search in the three modes (30%), a document
-page (20%) and "more like this" (10%). Each level runs twice: alone, and while a publisher
+page (20%), "more like this" (10%) and /api/health (5%). Each level runs twice: alone, and while a publisher
 re-indexes in a loop (``minsearch index`` in a child process, changing one meeting each time,
 so every run publishes a new generation). Reported per level: requests, errors (any failed
 request or status other than 200), throughput, p50/p95/p99 latency, the /doc p50 (a 3 ms
@@ -51,7 +58,7 @@ SEEDS_QUERIES = [
     "children running away from home",
     "virtual school head report",
 ]
-MIX = (("page", 40), ("api", 30), ("doc", 20), ("similar", 10))
+MIX = (("page", 40), ("api", 30), ("doc", 20), ("similar", 10), ("health", 5))
 RESULTS_MD = BENCH_DIR / "results" / "load.md"
 MEETING = (
     "Agenda item\n\nLoad Test Item\n\nMinutes:\n\nThe committee noted report number {n} on the "
@@ -77,10 +84,12 @@ class Level:
     hwm_mb: float = 0.0
     publishes: int = 0
     publish_errors: list[str] = field(default_factory=list)
+    memory: dict = field(default_factory=dict)
 
     def row(self) -> dict:
         ms = [s.ms for s in self.samples]
         doc = [s.ms for s in self.samples if s.kind == "doc"]
+        health = [s.ms for s in self.samples if s.kind == "health"]
         errors = [s for s in self.samples if not s.ok]
         return {
             "connections": self.connections,
@@ -93,6 +102,9 @@ class Level:
             "p95_ms": pct(ms, 95),
             "p99_ms": pct(ms, 99),
             "doc_p50_ms": pct(doc, 50) if doc else float("nan"),
+            "doc_p95_ms": pct(doc, 95) if doc else float("nan"),
+            "health_p95_ms": pct(health, 95) if health else float("nan"),
+            "memory": self.memory,
             "rss_mb": self.rss_mb,
             "hwm_mb": self.hwm_mb,
             "publishes": self.publishes,
@@ -127,6 +139,8 @@ class Targets:
             )
         if kind == "doc":
             return "/doc?" + urllib.parse.urlencode({"id": rnd.choice(self.docs)})  # any id, see web.doc_href
+        if kind == "health":
+            return "/api/health"
         return "/similar?" + urllib.parse.urlencode({"chunk": rnd.choice(self.chunks)})
 
 
@@ -221,6 +235,39 @@ def _memory(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def server_memory(pid: int) -> dict:
+    """PSS (shared pages split between the processes sharing them) and USS (pages of its own) of
+    the server process and its worker processes, in MB, from /proc/PID/smaps_rollup."""
+
+    def rollup(p: int) -> dict:
+        f: dict[str, int] = {}
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()[1:]:
+                k, v = line.split(":", 1)
+                f[k] = int(v.split()[0])
+        except OSError:
+            return {}
+        return {
+            "pss_mb": f.get("Pss", 0) / 1024,
+            "uss_mb": (f.get("Private_Clean", 0) + f.get("Private_Dirty", 0)) / 1024,
+        }
+
+    main = rollup(pid)
+    workers = [m for m in (rollup(c) for c in _children(pid)) if m]
+    return {
+        "main": main,
+        "workers": workers,
+        "total_pss_mb": main.get("pss_mb", 0) + sum(w["pss_mb"] for w in workers),
+    }
+
+
 def run_level(
     base: str,
     pid: int,
@@ -266,6 +313,7 @@ def run_level(
         level.publishes, level.publish_errors = publisher.publishes, list(publisher.errors)
     level.samples = [s for part in per for s in part]
     level.rss_mb, level.hwm_mb = _memory(pid)
+    level.memory = server_memory(pid)
     return level
 
 
@@ -282,14 +330,18 @@ def run(
     levels: list[int],
     requests: int,
     seconds: float,
-    threads: int = 4,
+    threads: Optional[int] = 4,
     reindex: bool = True,
     work: Optional[Path] = None,
     log: Callable[[str], None] = print,
     min_publishes: int = 1,
     label: str = "",
+    workers: Optional[int] = None,
+    code: Optional[Path] = None,
+    name: str = "",
 ) -> dict:
-    """Serve a copy of ``index`` and load it level by level; returns the results (see :func:`markdown`)."""
+    """Serve a copy of ``index`` and load it level by level; returns the results (see :func:`markdown`).
+    ``code``: serve with the code of that checkout (else this one's); ``workers``: ``--workers``."""
     from benchmarks.serve_process import ServeProcess
 
     work = Path(work or CACHE / "load-work")
@@ -308,10 +360,18 @@ def run(
         "requests_per_level": requests,
         "seconds_cap": seconds,
         "server_threads": threads,
+        "server_workers": workers,
         "rows": [],
     }
+    extra = (["--threads", str(threads)] if threads else []) + (["--workers", str(workers)] if workers else [])
+    command, cwd, env = minsearch_exe(), None, None
+    if code is not None:
+        import os
+
+        command, cwd = [sys.executable, "-m", "minsearch.app.cli"], Path(code)
+        env = {**os.environ, "PYTHONPATH": str(code)}
     with ServeProcess(
-        home, work / "serve.log", timeout=120, command=minsearch_exe(), extra_args=["--threads", str(threads)]
+        home, work / "serve.log", timeout=180, command=command, extra_args=extra, cwd=cwd, env=env
     ) as srv:
         out["health"] = srv.health
         targets = Targets(srv.base, queries)
@@ -323,12 +383,15 @@ def run(
                     srv.base, srv.pid, targets, n, requests, seconds, publisher if with_reindex else None, min_publishes
                 )
                 row = lv.row()
+                row["code"] = name
                 out["rows"].append(row)
                 log(
                     f"  {n:3d} connections{' + re-index' if with_reindex else '':12s}: {row['requests']} requests, "
                     f"{row['errors']} errors, {row['req_per_s']:.1f} req/s, p50 {row['p50_ms']:.0f} ms, "
-                    f"p95 {row['p95_ms']:.0f} ms, p99 {row['p99_ms']:.0f} ms, /doc p50 {row['doc_p50_ms']:.0f} ms, "
-                    f"RSS {row['rss_mb']:.0f} MB" + (f", {row['publishes']} publishes" if with_reindex else "")
+                    f"p95 {row['p95_ms']:.0f} ms, p99 {row['p99_ms']:.0f} ms, /doc p95 {row['doc_p95_ms']:.0f} ms, "
+                    f"/api/health p95 {row['health_p95_ms']:.0f} ms, "
+                    f"PSS {row['memory'].get('total_pss_mb', 0):.0f} MB"
+                    + (f", {row['publishes']} publishes" if with_reindex else "")
                 )
         out["server_log_errors"] = [
             ln
@@ -336,6 +399,18 @@ def run(
             if " 500 " in ln or "Traceback" in ln or "ERROR" in ln
         ][:5]
     shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def memory_by_workers(index: Path, counts: list[int], requests: int, seconds: float, log=print) -> list[dict]:
+    """The server's total PSS (main process and workers) after ``requests`` at 16 connections,
+    for each number of workers: what one more worker costs."""
+    out = []
+    for n in counts:
+        res = run(index, [16], requests, seconds, None, reindex=False, log=lambda m: None, workers=n)
+        mem = res["rows"][0]["memory"]
+        out.append({"workers": n, "total_pss_mb": mem["total_pss_mb"], "memory": mem})
+        log(f"  --workers {n}: total PSS {mem['total_pss_mb']:.0f} MB")
     return out
 
 
@@ -356,27 +431,35 @@ def markdown(res: dict) -> str:
     h = res.get("health") or {}
     L += [
         f"- Index: {res['index']}: {h.get('documents', '?')} documents, {h.get('chunks', '?')} paragraphs, "
-        f"served by `minsearch serve --threads {res['server_threads']}` on 127.0.0.1",
+        "served by `minsearch serve"
+        + (f" --threads {res['server_threads']}" if res.get("server_threads") else "")
+        + (f" --workers {res['server_workers']}" if res.get("server_workers") else "")
+        + "` on 127.0.0.1"
+        + (f"; machine load average at the end {res['load_average']}" if res.get("load_average") else ""),
         f"- Each level: {res['requests_per_level']} requests or {res['seconds_cap']:g} s, whichever first (with "
         "re-index: also until at least one re-index has published); mix: search page 40%, /api/search 30% "
-        "(hybrid, keyword, semantic), /doc 20%, /similar 10%; keep-alive connections",
+        "(hybrid, keyword, semantic), /doc 20%, /similar 10%, /api/health 5% (weights); keep-alive connections",
     ]
     L += [f"- {note}" for note in res.get("notes", [])] + [""]
     L += [
-        "| connections | re-index | requests | errors | req/s | p50 ms | p95 ms | p99 ms | /doc p50 ms | RSS MB (peak) | publishes |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| connections | re-index | requests | errors | req/s | p50 ms | p95 ms | p99 ms | /doc p50 ms | RSS MB (peak) "
+        "| publishes | /doc p95 ms | /api/health p95 ms | PSS MB (workers) | server |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in res["rows"]:
+        mem = r.get("memory") or {}
+        workers = ", ".join(_f(w["pss_mb"]) for w in mem.get("workers", []))
         L.append(
             f"| {r['connections']} | {'yes' if r['reindex'] else 'no'} | {r['requests']} | {r['errors']} | "
             f"{_f(r['req_per_s'], 1)} | {_f(r['p50_ms'])} | {_f(r['p95_ms'])} | {_f(r['p99_ms'])} | "
             f"{_f(r['doc_p50_ms'], 1)} | {_f(r['rss_mb'])} ({_f(r['hwm_mb'])}) | "
-            f"{r['publishes'] if r['reindex'] else '-'} |"
+            f"{r['publishes'] if r['reindex'] else '-'} | {_f(r.get('doc_p95_ms', float('nan')), 1)} | "
+            f"{_f(r.get('health_p95_ms', float('nan')), 1)} | "
+            f"{_f(mem.get('total_pss_mb', float('nan')))}{f' ({workers})' if workers else ''} | {r.get('code') or '-'} |"
         )
     errors = sum(r["errors"] for r in res["rows"])
     pub_errors = [e for r in res["rows"] for e in r["publish_errors"]]
     examples = sorted({e for r in res["rows"] for e in r["error_examples"]})[:3]
-    rates = [r["req_per_s"] for r in res["rows"]]
     L += [
         "",
         f"Errors: {errors} failed requests"
@@ -386,20 +469,83 @@ def markdown(res: dict) -> str:
         + f"; 500s or tracebacks in the server log: {len(res.get('server_log_errors', []))}; "
         f"{sum(r['publishes'] for r in res['rows'])} generations published during the re-index levels.",
         "",
-        f"Throughput stays between {_f(min(rates), 1)} and {_f(max(rates), 1)} req/s from 1 to "
-        f"{max(res['levels'])} connections: the server's {res['server_threads']} threads and this machine's cores "
-        "are the bound, so latency grows with the queue, and a /doc request (a few ms alone) waits behind "
-        "searches once connections outnumber threads. Raising throughput is the performance issue's job; "
-        "this benchmark is the yardstick for it.",
-        "",
     ]
+    mw = res.get("memory_by_workers") or []
+    if mw:
+        L += [
+            "Memory per worker (this checkout; total PSS of the server's processes after "
+            f"{min(res['requests_per_level'], 150)} requests at 16 connections, by `--workers`):",
+            "",
+            "| --workers | total PSS MB | more than one worker fewer | each worker's PSS (own pages) MB |",
+            "|---|---|---|---|",
+        ]
+        for prev, m in zip([None] + mw[:-1], mw):
+            each = ", ".join(f"{w['pss_mb']:.0f} ({w['uss_mb']:.0f})" for w in m["memory"].get("workers", []))
+            more = f"{m['total_pss_mb'] - prev['total_pss_mb']:.0f}" if prev else "-"
+            L.append(f"| {m['workers']} | {m['total_pss_mb']:.0f} | {more} | {each or 'one process'} |")
+        L.append("")
+    verdicts = targets(res["rows"], mw)
+    if verdicts:
+        names = list(verdicts)
+        L += ["| serving target (issue 16) | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        for t in TARGETS:
+            L.append(f"| {t} | " + " | ".join(verdicts[n].get(t, "not measured") for n in names) + " |")
+        L.append("")
     return "\n".join(L)
 
 
-def splice_into_results(section: str, results: Path = BENCH_DIR / "RESULTS.md") -> None:
-    """Put ``section`` into RESULTS.md in place of an earlier Load section (or before the plots)."""
+TARGETS = (
+    "req/s at 16 connections >= 1.8x req/s at 1",
+    "p99 at 16 connections <= 1000 ms",
+    "/api/health p95 at 16 connections <= 50 ms",
+    "/doc p95 at 16 connections <= 50 ms",
+    "memory per worker beyond the first <= 150 MB (PSS)",
+)
+
+
+def targets(rows: list[dict], by_workers: Optional[list[dict]] = None) -> dict[str, dict[str, str]]:
+    """For each server measured (by its ``code`` name): each target as 'figure (met / NOT met)',
+    from the levels without a re-index."""
+    out: dict[str, dict[str, str]] = {}
+    for name in dict.fromkeys(r.get("code") or "this" for r in rows):
+        mine = {r["connections"]: r for r in rows if (r.get("code") or "this") == name and not r["reindex"]}
+        one, busy = mine.get(1), mine.get(16)
+        if busy is None:
+            continue
+
+        def verdict(text: str, ok: bool) -> str:
+            return f"{text} ({'met' if ok else 'NOT met'})"
+
+        v: dict[str, str] = {}
+        if one is not None:
+            ratio = busy["req_per_s"] / one["req_per_s"]
+            v[TARGETS[0]] = verdict(f"{ratio:.2f}x ({busy['req_per_s']:.1f} / {one['req_per_s']:.1f})", ratio >= 1.8)
+        v[TARGETS[1]] = verdict(f"{busy['p99_ms']:.0f} ms", busy["p99_ms"] <= 1000)
+        v[TARGETS[2]] = verdict(
+            f"{busy.get('health_p95_ms', float('nan')):.0f} ms", busy.get("health_p95_ms", 1e9) <= 50
+        )
+        v[TARGETS[3]] = verdict(f"{busy.get('doc_p95_ms', float('nan')):.0f} ms", busy.get("doc_p95_ms", 1e9) <= 50)
+        workers = (busy.get("memory") or {}).get("workers") or []
+        steps = [b["total_pss_mb"] - a["total_pss_mb"] for a, b in zip(by_workers or [], (by_workers or [])[1:])]
+        if steps and name in ("this", "after"):
+            worst = max(steps)
+            v[TARGETS[4]] = verdict(f"{worst:.0f} MB more per worker added (table above)", worst <= 150)
+        elif len(workers) >= 2:
+            worst = max(w["pss_mb"] for w in workers)
+            v[TARGETS[4]] = verdict(f"{worst:.0f} MB PSS for one worker (of {len(workers)})", worst <= 150)
+        elif busy.get("memory"):
+            v[TARGETS[4]] = "one process (no extra workers)"
+        out[name] = v
+    return out
+
+
+def splice_into_results(
+    section: str,
+    results: Path = BENCH_DIR / "RESULTS.md",
+    head: str = "## Load: the served page under concurrent connections",
+) -> None:
+    """Put ``section`` into RESULTS.md in place of an earlier one under ``head`` (or before the plots)."""
     text = results.read_text(encoding="utf-8") if results.is_file() else "# minsearch benchmarks\n"
-    head = "## Load: the served page under concurrent connections"
     if head in text:
         start = text.index(head)
         nxt = text.find("\n## ", start + len(head))
@@ -418,7 +564,14 @@ def main(argv=None) -> int:
     ap.add_argument("--levels", default="1,4,16,32,64", help="connections per level")
     ap.add_argument("--requests", type=int, default=300, help="requests per level")
     ap.add_argument("--seconds", type=float, default=90, help="at most this long per level")
-    ap.add_argument("--threads", type=int, default=4, help="server threads (minsearch serve --threads)")
+    ap.add_argument("--threads", type=int, help="server threads (minsearch serve --threads; default: its default)")
+    ap.add_argument("--workers", type=int, help="server processes (minsearch serve --workers; default: its default)")
+    ap.add_argument(
+        "--memory-workers", default="", help="also measure total PSS for these --workers counts, e.g. 1,2,3"
+    )
+    ap.add_argument(
+        "--before", type=Path, help="also serve with the code of this checkout first (e.g. main), for comparison"
+    )
     ap.add_argument("--no-reindex", action="store_true", help="skip the levels with a concurrent re-index")
     ap.add_argument("--smoke", action="store_true", help="levels 1,4 with 15 requests: checks the code, not figures")
     ap.add_argument(
@@ -454,7 +607,44 @@ def main(argv=None) -> int:
                 "ran on the seeds index: 108 paragraphs, so searches are cheaper than on Limerick's 90,672."
             )
     CACHE.mkdir(parents=True, exist_ok=True)
-    res = run(index, levels, requests, seconds, a.threads, reindex=not a.no_reindex, label=label)
+    rows = []
+    if a.before is not None:
+        print(f"before: {a.before}")
+        before = run(
+            index,
+            levels,
+            requests,
+            seconds,
+            a.threads,
+            reindex=not a.no_reindex,
+            label=label,
+            code=a.before.resolve(),
+            name="before",
+        )
+        rows = before["rows"]
+        notes.append(
+            f"before: the code in {a.before}, after: this checkout; each with `minsearch serve`'s defaults "
+            "unless --threads or --workers say otherwise"
+        )
+    print("after" if a.before else "this checkout")
+    res = run(
+        index,
+        levels,
+        requests,
+        seconds,
+        a.threads,
+        reindex=not a.no_reindex,
+        label=label,
+        workers=a.workers,
+        code=BENCH_DIR.parent,
+        name="after" if a.before else "",
+    )
+    res["rows"] = rows + res["rows"]
+    if a.memory_workers:
+        print("memory by workers")
+        counts = [int(x) for x in a.memory_workers.split(",") if x.strip()]
+        res["memory_by_workers"] = memory_by_workers(index, counts, min(requests, 150), seconds)
+    res["load_average"] = " ".join(f"{x:.1f}" for x in __import__("os").getloadavg())
     res.update(
         date=time.strftime("%Y-%m-%d %H:%M %Z"),
         machine=machine(),

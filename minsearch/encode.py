@@ -106,16 +106,17 @@ def has_onnx_export(folder: Path) -> bool:
     return (folder / "model.onnx").is_file()
 
 
-def open_encoder(model: str, onnx_folder: Optional[Path] = None) -> Encoder:
+def open_encoder(model: str, onnx_folder: Optional[Path] = None, threads: Optional[int] = None) -> Encoder:
     """The quickest encoder of ``model`` here: the hashing encoder for a hashing model, the ONNX
-    export in ``onnx_folder`` when there is one, else sentence-transformers (torch, ~8 s)."""
+    export in ``onnx_folder`` when there is one, else sentence-transformers (torch, ~8 s).
+    ``threads``: ONNX Runtime's threads per inference (default: up to two)."""
     spec = model_spec(model)
     if spec.kind == "hashing":
         from .encode_hashing import HashingEncoder
 
         return HashingEncoder(spec.name, spec.dim)
     if onnx_folder is not None and has_onnx_export(onnx_folder):
-        return OnnxEncoder(onnx_folder, model)
+        return OnnxEncoder(onnx_folder, model, threads)
     return TorchEncoder(model)
 
 
@@ -322,7 +323,7 @@ def _running(pid: int) -> bool:
 class OnnxEncoder:
     """The ONNX export run by ONNX Runtime (no torch): the same vectors as :class:`TorchEncoder`."""
 
-    def __init__(self, folder: Path, model: str) -> None:
+    def __init__(self, folder: Path, model: str, threads: Optional[int] = None) -> None:
         self.spec = model_spec(model)
         onnx_path = folder / "model.onnx"
         if not has_onnx_export(folder):
@@ -331,7 +332,9 @@ class OnnxEncoder:
         from tokenizers import Tokenizer
 
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = min(2, os.cpu_count() or 1)
+        # One thread makes no thread pool, so a server can load the model once and fork its
+        # workers (which share its memory); each worker is then one core's worth of inference.
+        opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         # Idle worker threads otherwise spin for a while after each query, taking the two cores

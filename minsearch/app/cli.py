@@ -617,19 +617,30 @@ def status_cmd(
     help="Port to listen on (0: any free port).",
 )
 @click.option(
-    "--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Requests served at the same time."
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Requests served at the same time by each worker [default: 4 with one worker; 8 with several, "
+    "of which 2 search at once, so a document or /api/health does not wait behind searches].",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes [default: one per core, at most 4]. 1: one process (waitress).",
 )
 @_backend_options
 def serve_cmd(
     index: Optional[str],
     host: str,
     port: int,
-    threads: int,
+    threads: Optional[int],
+    workers: Optional[int],
     backend: Optional[str],
     milvus_uri: Optional[str],
     milvus_collection: Optional[str],
 ) -> None:
-    """Serve the search page and JSON API (waitress) on http://HOST:PORT/.
+    """Serve the search page and JSON API on http://HOST:PORT/ (gunicorn workers; waitress for one).
 
     \b
     Pages:  /  (search)   /doc/ID  (an agenda item)   /similar?chunk=ID  (more like this)
@@ -637,10 +648,17 @@ def serve_cmd(
     API:    /api/search?q=...&mode=...&council=...&page=...   /api/health
     One line per request is logged to stderr. Stop with Ctrl-C.
     """
-    from .serve import serve
+    from .serve import WORKER_THREADS, default_workers, serve
 
+    workers = workers or default_workers()
     try:
-        serve(_settings(index, backend, milvus_uri, milvus_collection), host=host, port=port, threads=threads)
+        serve(
+            _settings(index, backend, milvus_uri, milvus_collection),
+            host=host,
+            port=port,
+            threads=threads or (WORKER_THREADS if workers > 1 else 4),
+            workers=workers,
+        )
     except MinsearchError as e:
         _fail(e)
 

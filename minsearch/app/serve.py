@@ -1,18 +1,30 @@
-"""``minsearch serve``: the search page under waitress, a production WSGI server.
+"""``minsearch serve``: the search page under a production WSGI server.
 
-One line per request goes to stderr: ``METHOD /path?query STATUS MSms``.
+One worker process (``--workers 1``, and wherever processes cannot fork): waitress, threads in
+one process. Several (the default on Linux and macOS: one per core, at most four): gunicorn's
+threaded workers. Python runs one thread at a time per process, so processes are what put the
+second core to work, and a cheap page is not stuck behind searches holding the one interpreter.
+The workers share what they can: the query encoder is loaded once, before they are forked, and
+the index's vectors are memory-mapped (one copy in the page cache). Each worker follows newly
+published index generations on its own, as one process does (a per-request snapshot).
+
+One line per request goes to stderr: ``METHOD /path?query STATUS MSms`` (with several
+workers, prefixed by the worker's process id).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import signal
 import socket
 import sys
 import threading
 import time
-from typing import Callable, Iterable, Optional
+from collections import deque
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..config import Settings
 from ..model import MinsearchError
@@ -54,11 +66,81 @@ class RequestLog:
             self.logger.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD", "-"), target, status[0], ms)
 
 
-def _setup_logging() -> None:
+MAX_DEFAULT_WORKERS = 4  # each worker holds its own copy of the keyword index's caches
+WORKER_THREADS = 8  # default threads of each of several workers, at most SEARCH_SLOTS searching
+SEARCH_SLOTS = 2  # searches at once in one worker process (see SearchSlots)
+
+
+def default_workers() -> int:
+    """One worker process per usable core, at most :data:`MAX_DEFAULT_WORKERS`; 1 where
+    processes cannot fork (Windows), which serves with waitress."""
+    if not hasattr(os, "fork"):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(MAX_DEFAULT_WORKERS, cores))
+
+
+SEARCH_PATHS = ("/", "/api/search", "/similar")  # pages that search (the rest read one record)
+
+
+class SearchSlots:
+    """WSGI middleware: at most ``slots`` searches at once in this process; the other requests
+    (a document, /api/health, static files) never wait for one. Python runs one thread at a
+    time, so more searches at once only share the same core more thinly, while the threads a
+    quick page needs are all taken: with threads to spare and searches queued here, a quick page
+    starts at once and shares the core with ``slots`` searches at most."""
+
+    def __init__(self, app: Callable, slots: int) -> None:
+        self.app = app
+        self._free = slots
+        self._lock = threading.Lock()
+        self._waiting: deque[threading.Event] = deque()  # first come, first served
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        with self._lock:
+            turn = None
+            if self._free and not self._waiting:
+                self._free -= 1
+            else:
+                turn = threading.Event()
+                self._waiting.append(turn)
+        if turn is not None:
+            turn.wait()  # handed a slot by the search that finished
+        try:
+            yield
+        finally:
+            with self._lock:
+                if self._waiting:
+                    self._waiting.popleft().set()
+                else:
+                    self._free += 1
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        searching = (path in SEARCH_PATHS or path.startswith("/similar/")) and (
+            path != "/" or "q=" in environ.get("QUERY_STRING", "")
+        )
+        if not searching:
+            return self.app(environ, start_response)
+        with self._slot():  # the whole answer is built inside: Flask's responses are not streamed
+            body = self.app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+
+def _setup_logging(pid: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    fmt = "%(asctime)s [%(process)d] %(message)s" if pid else "%(asctime)s %(message)s"
+    handler.setFormatter(logging.Formatter(fmt, "%Y-%m-%d %H:%M:%S"))
     for name in ("minsearch", "waitress"):
         lg = logging.getLogger(name)
+        if pid:  # a worker: one format for all its lines
+            lg.handlers.clear()
         if not lg.handlers:
             lg.addHandler(handler)
         lg.setLevel(logging.INFO)
@@ -90,13 +172,23 @@ def serve(
     port: int = 8000,
     threads: int = 4,
     ready: Optional[Callable[[str], None]] = None,
+    workers: int = 1,
 ) -> None:
-    """Serve until interrupted. Raises MinsearchError if there is no index or the port is taken."""
+    """Serve until interrupted, with ``threads`` threads in each of ``workers`` processes (of
+    several workers' threads, at most :data:`SEARCH_SLOTS` search at once).
+    Raises MinsearchError if there is no index or the port is taken."""
+    check_host(host, port)
+    if workers > 1:
+        if not hasattr(os, "fork"):
+            raise MinsearchError(
+                "several workers need processes that fork (Linux, macOS): use --workers 1", param="workers"
+            )
+        _serve_workers(settings, host, port, threads, workers, ready)
+        return
     from waitress import create_server
 
     from .web import create_app
 
-    check_host(host, port)
     _setup_logging()
     app = create_app(settings)
     searcher = app.extensions["minsearch.searcher"]
@@ -144,3 +236,100 @@ def serve(
         server.close()
         searcher.close()
         log.info("minsearch: stopped")
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def _check_port(host: str, port: int) -> None:
+    """The port is free (checked as gunicorn binds: a taken port was five retries, then a log line)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host.strip("[]"), port))
+        except OSError as e:
+            raise MinsearchError(f"cannot listen on {host}:{port} ({e.strerror or e})", param="port") from None
+
+
+def _serve_workers(
+    settings: Settings,
+    host: str,
+    port: int,
+    threads: int,
+    workers: int,
+    ready: Optional[Callable[[str], None]],
+    search_slots: int = SEARCH_SLOTS,
+) -> None:
+    """gunicorn: a master process and ``workers`` threaded worker processes on one socket."""
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+    from ..search import Searcher
+    from .web import create_app
+
+    _setup_logging()
+    _check_port(host, port)
+    # Opened here first: no index is one line now, not a log of failing workers. The encoder
+    # (~90 MB for MiniLM's ONNX export) is loaded once and forked into every worker, which
+    # shares its memory; one thread each, as the workers are the parallelism. Nothing else is
+    # shared: each worker opens the index itself (open files must not be shared across forks).
+    probe = Searcher(settings)
+    try:
+        encoder = probe.load_encoder(threads=1)
+    finally:
+        probe.close()
+
+    opened: list[Searcher] = []  # in each worker (a forked copy): its own Searcher
+
+    def worker_app() -> Callable:
+        _setup_logging(pid=True)
+        searcher = Searcher(settings, encoder=encoder)
+        opened.append(searcher)
+        app = create_app(settings, searcher=searcher)
+        return RequestLog(SearchSlots(app, search_slots) if search_slots else app)
+
+    def when_ready(arbiter) -> None:
+        bound = arbiter.LISTENERS[0].sock.getsockname()[1]
+        url = _url(host, bound)
+        log.info("minsearch: serving %s on %s with %d workers (Ctrl-C to stop)", settings.index_dir, url, workers)
+        if not is_loopback(host):
+            log.warning("minsearch: listening on %s, beyond this machine; the page has no login", host)
+        if ready is not None:
+            ready(url)
+
+    def worker_exit(arbiter, worker) -> None:
+        """In the worker, as it stops: close its index, then leave at once. The interpreter's own
+        exit would run ONNX Runtime's C++ destructors for an encoder made in the parent process,
+        which abort (SIGABRT) in a forked child, or wait for threads that no longer run."""
+        for searcher in opened:
+            searcher.close()
+        sys.stderr.flush()
+        os._exit(0)
+
+    options = {
+        "bind": [f"[{host.strip('[]')}]:{port}" if ":" in host else f"{host}:{port}"],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "keepalive": 5,
+        "timeout": 120,  # a worker silent this long is restarted (a search has a budget of seconds)
+        "graceful_timeout": 10,
+        "accesslog": None,  # RequestLog writes one line per request
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "minsearch",
+        "when_ready": when_ready,
+        "worker_exit": worker_exit,
+        "on_exit": lambda arbiter: log.info("minsearch: stopped"),
+    }
+
+    class _Gunicorn(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Callable:
+            return worker_app()
+
+    _Gunicorn().run()

@@ -47,6 +47,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out or [(0, len(text))]
 
 
+def content_stems(text: str) -> set[str]:
+    """The stems of the words of ``text`` that are not function words."""
+    return {safe_stem(w) for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS}
+
+
+def most_words(sentences: list[str], stems: set[str]) -> list[int]:
+    """Positions of the sentences holding the most of ``stems`` (distinct ones), in order; all
+    of them when none holds any."""
+    counts = [len(content_stems(s) & stems) for s in sentences] if stems else [0] * len(sentences)
+    top = max(counts, default=0)
+    return [i for i, c in enumerate(counts) if c == top] if top else list(range(len(sentences)))
+
+
 class TermMatcher:
     """Does a word of the text match the query? Built from the index's (field, term) pairs."""
 

@@ -288,7 +288,7 @@ class KeywordIndex:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         try:
-            self._ix = index.open_dir(str(folder))
+            self._ix = open_readable(folder)
             first = _Reader(self._ix.searcher(weighting=WEIGHTING))
             # Index.schema re-reads the table of contents from disk on every call (~6 ms).
             self._schema = self._ix.schema
@@ -603,6 +603,16 @@ class KeywordIndex:
 def create(folder: Path) -> index.Index:
     folder.mkdir(parents=True, exist_ok=True)
     return index.create_in(str(folder), schema())
+
+
+def open_readable(folder: Path) -> index.Index:
+    """The index for searching, read through ordinary file handles rather than a memory map:
+    Whoosh copies each memory-mapped segment's postings and terms into its own memory (~100 MB
+    on Limerick) for every searcher it opens, in every server worker; read through a handle the
+    OS page cache holds them once for all (measured: searches as fast, 157 MB less per worker)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    return FileStorage(str(folder), supports_mmap=False).open_index()
 
 
 def open_writable(folder: Path) -> index.Index:
