@@ -9,7 +9,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import IO, Callable, Iterable, Iterator, Optional
 
 import numpy as np
 
@@ -31,31 +31,43 @@ class _Generation:
         self.meta = layout.read_meta(name)
         self.folder = folder
         self._documents: Optional[dict[str, DocRecord]] = None  # docs.json, read on first use
+        # Opened now, read on first use: a request that holds this generation while two newer ones
+        # are published (and this folder removed) still reads its own docs.json through the handle.
+        try:
+            self._docs_file: Optional[IO[bytes]] = open(folder / "docs.json", "rb")
+        except OSError:
+            self._docs_file = None  # reported, naming the file, when it is read
+        self._documents_lock = threading.Lock()
         self.keyword = KeywordIndex(folder / "whoosh")
         try:
             self.vectors = VectorIndex.load(folder)
             if self.vectors.dim != self.meta["dim"] or len(self.vectors.table) != self.meta["chunks"]:
                 raise damaged(folder / "vectors.npy", ValueError("the vector matrix does not match meta.json"))
         except BaseException:
-            self.keyword.close()
+            self.close()
             raise
 
     def documents(self) -> dict[str, DocRecord]:
         """docs.json of this generation, read once (a generation never changes)."""
-        if self._documents is None:
-            self._documents = read_documents(self.folder / "docs.json")
-        return self._documents
+        with self._documents_lock:  # one read of the shared handle, whichever request asks first
+            if self._documents is None:
+                self._documents = read_documents(self.folder / "docs.json", self._docs_file)
+            return self._documents
 
     def close(self) -> None:
         self.keyword.close()
+        if self._docs_file is not None:
+            self._docs_file.close()
 
 
-def read_documents(path: Path) -> dict[str, DocRecord]:
-    """The document records of a generation's docs.json; damage is a one-line error naming it."""
+def read_documents(path: Path, opened: Optional[IO[bytes]] = None) -> dict[str, DocRecord]:
+    """The document records of a generation's docs.json (read from ``opened`` when given, a handle
+    on ``path``); damage is a one-line error naming the file."""
     try:
-        data = json.loads(path.read_text())
+        raw = opened.read() if opened is not None else path.read_bytes()
+        data = json.loads(raw)
         return {k: DocRecord(**v) for k, v in data.items()}
-    except (*DAMAGE, json.JSONDecodeError, AttributeError) as e:
+    except (*DAMAGE, json.JSONDecodeError, AttributeError, ValueError) as e:
         raise damaged(path, e) from e
 
 
