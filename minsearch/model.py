@@ -122,6 +122,8 @@ class Filters:
     until: Optional[str] = None  # ISO date, inclusive
     doc_id: Optional[str] = None
     exclude_doc_id: Optional[str] = None
+    # Only paragraphs of this section ("resolved": the decisions; see minsearch.ingest.chunker).
+    section: Optional[str] = None
 
     def is_empty(self) -> bool:
         return not any(dataclasses.astuple(self))

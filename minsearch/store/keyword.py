@@ -224,6 +224,8 @@ def filter_query(f: Filters) -> Optional[query.Query]:
         parts.append(query.Term("doc_id", f.doc_id))
     if f.exclude_doc_id:
         parts.append(query.Not(query.Term("doc_id", f.exclude_doc_id)))
+    if f.section:
+        parts.append(query.Term("section", f.section))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else query.And(parts)
@@ -527,6 +529,11 @@ class KeywordIndex:
                         recent.popitem(last=False)
             out.update({cid: replace(found) for cid, found in read.items()})
         return {cid: out[cid] for cid in wanted if cid in out}
+
+    def section_chunk_ids(self, section: str) -> list[str]:
+        """Ids of every paragraph in ``section`` (an indexed field: one posting list read)."""
+        with self._reader() as r:
+            return [self._chunk_id(r, n) for n in r.searcher.document_numbers(section=section)]
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         with self._reader() as r:

@@ -42,6 +42,8 @@ def filter_expr(f: Filters) -> str:
         parts.append(f"doc_key == {quote(key(f.doc_id))}")
     if f.exclude_doc_id:
         parts.append(f"doc_key != {quote(key(f.exclude_doc_id))}")
+    if f.section:  # a checked name (searching.validate.check_section), quoted all the same
+        parts.append(f"section == {quote(f.section)}")
     return " and ".join(parts)
 
 
