@@ -21,6 +21,16 @@ from .ranking.rank import RankParams, params_from, rank
 from .ranking.snippets import TermMatcher
 from .searching import candidates as _candidates
 from .searching.candidates import Candidates
+from .searching.decisions import (
+    DecisionTimeline,
+    decision_ids,
+    decision_matches,
+    decisions_query,
+    mark_words,
+    merged,
+    timeline,
+    without_section,
+)
 from .searching.encoding import LazyEncoder, TextEncoder
 from .searching.page import add_snippets, hits, result_page
 from .searching.ranked import rank_candidates
@@ -94,6 +104,29 @@ class Searcher:
             add_snippets(result.hits, matcher, self._encoder, semantic_text(q.text), c.qvec)
             add_snippets(result.closest, matcher, self._encoder, semantic_text(q.text), c.qvec, mark_sentences=False)
         result.expansions = c.expansions
+        return result
+
+    def decisions(self, q: Query, *, strict: bool = True, snippets: bool = True) -> DecisionTimeline:
+        """What meetings resolved about ``q.text``: the decision paragraphs that are confident
+        matches of the search, grouped by meeting, oldest meeting first (see
+        :mod:`minsearch.searching.decisions`). ``q.limit``, ``q.offset`` and ``q.sort`` are not
+        used: a timeline is one list, in date order."""
+        with self.pinned() as view:
+            q, notices = self.validate(decisions_query(q))
+            found = self.candidates(q, view, strict=strict)
+            everything = self.candidates(replace(q, filters=without_section(q.filters)), view, strict=strict)
+            c = merged(everything, found)
+            params = self.rank_params(q.fusion)
+            ranked = rank_candidates(q, c, params)
+            kept = decision_matches(ranked.ranking.matches, decision_ids(found), c, params, q.mode)
+            result = timeline(view, q, kept)
+        kw = c.keyword
+        terms = kw.terms if kw else []
+        result.notices = notices + (kw.notices if kw else [])
+        result.terms = sorted({t for _f, t in terms})
+        result.expansions = c.expansions
+        if snippets:
+            mark_words(result, terms)
         return result
 
     @contextmanager

@@ -16,6 +16,7 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from ..model import Chunk, Hit, MinsearchError, SearchResult
+from ..searching.decisions import DecisionTimeline
 from ..searching.validate import check_range, whole_number
 
 PER_PAGE = 10
@@ -243,3 +244,10 @@ def document_view(doc_id: str, chunks: list[Chunk], hit: Optional[int], item: Op
     return DocumentView(
         meta=first, title=title, item=item, hit=hit, hit_chunk=hit_chunk, groups=groups, other_items=others
     )
+
+
+def decisions_count_text(timeline: DecisionTimeline) -> str:
+    """The decisions heading: how many decisions, in how many meetings."""
+    if not timeline.total:
+        return "No decision matches this search with confidence"
+    return f"{plural(timeline.total, 'decision', timeline.more)} in {plural(len(timeline.meetings), 'meeting')}"

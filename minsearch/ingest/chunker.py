@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..model import Chunk, Document
-from .decisions import is_decision
+from .decisions import MOTION_START, is_decision
 from .kinds import classify, split_procedure_lines
 from .paragraphs import BULLET, WS, Para
 from .structure import rebuild_paragraphs, split_numbered_items
@@ -41,12 +41,7 @@ _RESOLVED_INLINE = re.compile(r"^(?:\d+[.)]?\s+)?(?:and\s+)?(?:it\s+was\s+)?reso
 _RESOLUTION_THAT = re.compile(
     r"^(?:\d+[.)]?\s+)?That(?:,\s+\w|\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z]))"
 )
-# Motions: "Proposed by X; Seconded by Y; And Resolved: ..." (Irish/UK), "Moved by X / Seconded by Y"
-# (eScribe), "Mr X proposed, and Mr Y seconded the motion that ..." (ModernGov printed minutes).
-_MOTION = re.compile(
-    r"^(?:\(?\d{1,3}[.)]\)?\s+)?(?:(?:proposed|moved|motion\s+made)\s+by\b|[^.;:]{2,80}?\bproposed,?\s+(?:and\s+)?[^.;:]{2,160}?\bseconded\b)",
-    re.I,
-)
+
 
 def paragraphs(text: str) -> list[Para]:
     """Paragraph spans: blank-line blocks, further split at bullet and numbered lines."""
@@ -262,7 +257,11 @@ def _sections(item: _Item) -> Iterator[tuple[str, Para]]:
             continue
         resolving_list = False
         if section == "minutes" and (
-            _RESOLVED_INLINE.match(t) and len(t) > 12 or _RESOLUTION_THAT.match(t) or _MOTION.match(t) or (not headed and is_decision(t))
+            _RESOLVED_INLINE.match(t)
+            and len(t) > 12
+            or _RESOLUTION_THAT.match(t)
+            or MOTION_START.match(t)
+            or (not headed and is_decision(t))
         ):
             resolving_list = t.endswith(":")
             yield "resolved", para

@@ -15,6 +15,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+# A motion's first line: "Proposed by X; Seconded by Y; And Resolved: ..." (Irish/UK), "Moved by X /
+# Seconded by Y", "Motion made by X" (eScribe), "Mr X proposed, and Mr Y seconded the motion that
+# ..." (ModernGov printed minutes).
+MOTION_START = re.compile(
+    r"^(?:\(?\d{1,3}[.)]\)?\s+)?(?:(?:proposed|moved|motion\s+made)\s+by\b|[^.;:]{2,80}?\bproposed,?\s+(?:and\s+)?[^.;:]{2,160}?\bseconded\b)",
+    re.I,
+)
 # A decision stated inside a paragraph of the minutes: what the meeting as a whole agreed ("it
 # was agreed that", "the Members agreed to", "AGREED - that", "Motion to approve ..."), a motion
 # with its movers ("on the proposal of X, seconded by Y", "it was proposed by X and seconded by

@@ -10,6 +10,7 @@ from ...model import Filters, Query
 from ...searching.validate import MAX_QUERY_CHARS
 from ..links import optional, searcher
 from ..present import FILTER_KEYS, PER_PAGE, Paging, options, page_number
+from .tabs import tabs
 
 bp = Blueprint("search", __name__)
 
@@ -68,5 +69,5 @@ def page() -> Any:
     result = searcher().search(form_query(form, number), strict=False)
     form["q"] = g.searched = result.query.text
     paging = Paging.of(number, result.total)
-    ctx.update(result=result, pages=paging.pages, page_links=paging.links, first=paging.first)
+    ctx.update(result=result, pages=paging.pages, page_links=paging.links, first=paging.first, tabs=tabs("search.page"))
     return render_template("search.html", **ctx)
