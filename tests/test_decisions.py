@@ -312,3 +312,19 @@ def test_api_decisions(client):
     assert client.get("/api/decisions?q=x&until=soon").get_json() == {
         "error": "until: 'soon' is not a date (use YYYY-MM-DD)"
     }
+
+
+def test_a_lead_in_covers_the_points_that_count_on_from_it():
+    from minsearch.model import Chunk
+    from minsearch.searching.decisions import lead_in
+
+    texts = [
+        "5. Mr Love proposed the following amendment:",
+        "1. Agree to submit a request to Government;",
+        "2. Note the timetable;",
+        "6. Following the debate, the Leader proposed the above motion.",
+    ]
+    doc = [
+        Chunk(f"d#p{n}", "d", "d.txt", "Devolution", "resolved", n, 0, 1, t) for n, t in enumerate(texts, start=1)
+    ]
+    assert [lead_in(doc, i) for i in range(4)] == [None, texts[0], texts[0], None]

@@ -187,6 +187,9 @@ def timeline(view: StoreView, q: Query, ranked: list[Ranked]) -> DecisionTimelin
     for m in meetings.values():
         m.decisions.sort(key=lambda d: d.hit.chunk.paragraph)
         _attach_context(view.document_chunks(m.doc_id), m.decisions)
+        # A lead-in ("RESOLVED that Cabinet:") is shown above its points, not again on its own.
+        leads = {d.lead for d in m.decisions if d.lead}
+        m.decisions = [d for d in m.decisions if d.hit.chunk.text not in leads]
     ordered = sorted(meetings.values(), key=lambda m: (not m.date, m.date, m.committee.lower(), m.doc_id))
     return DecisionTimeline(
         query=q, meetings=ordered, total=sum(len(m.decisions) for m in ordered), more=len(ranked) > MAX_DECISIONS
@@ -235,16 +238,38 @@ def outcome_after(doc: list[Chunk], i: int) -> Optional[str]:
 def lead_in(doc: list[Chunk], i: int) -> Optional[str]:
     """The paragraph introducing ``doc[i]`` ("RESOLVED that the County Council:", "Mr X proposed
     and Mr Y seconded the following motion:"): the one just before it, or before the list of
-    points it belongs to, if it ends with a colon; else None."""
+    points it belongs to, if it ends with a colon; else None. The points must count on from the
+    first ("1." "2." "3."): Kent numbers its paragraphs as it numbers lists, and paragraph "6."
+    after the points "1." to "3." of paragraph "5." is not one of them."""
     c = doc[i]
+    chain = [c]
     for p in reversed(doc[max(0, i - LOOKAHEAD) : i]):
         if p.item != c.item or p.section != RESOLVED:
             return None
         if p.text.rstrip().endswith(":"):
-            return p.text
+            return p.text if _counts_on(chain[::-1]) else None
         if not (_POINT.match(p.text) and _POINT.match(c.text)):
             return None
+        chain.append(p)
     return None
+
+
+def _counts_on(points: list[Chunk]) -> bool:
+    """Do the numbers or letters of ``points`` go up one at a time? (Roman numerals, bullets and
+    unnumbered paragraphs are not checked.)"""
+    values = [_ordinal(p.text) for p in points]
+    known = [v for v in values if v is not None]
+    if len(known) != len(values):
+        return True
+    return known == list(range(known[0], known[0] + len(known)))
+
+
+def _ordinal(text: str) -> Optional[int]:
+    m = re.match(r"\s*\(?(\d{1,2}|[a-hj-uw-z])[.)]", text, re.I)  # not i, v: roman numerals
+    if m is None:
+        return None
+    v = m.group(1)
+    return int(v) if v.isdigit() else ord(v.lower()) - ord("a") + 1
 
 
 def _continues(c: Chunk) -> bool:
