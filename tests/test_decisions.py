@@ -166,7 +166,11 @@ def test_an_item_with_a_resolved_heading_keeps_its_discussion_in_the_minutes():
         ("Motion Failed (4 to 10)", True, "Failed (4 to 10)"),
         ("CARRIED UNANIMOUSLY", True, "Carried unanimously"),
         ("The amendment was lost.", True, "Amendment lost"),
-        ("Following the debate, the Chairman put the motion and it was agreed unanimously.", False, "Agreed unanimously"),
+        (
+            "Following the debate, the Chairman put the motion and it was agreed unanimously.",
+            False,
+            "Agreed unanimously",
+        ),
         ("The funding agreed in 2019 was passed to the trust in full.", False, None),
         ("as authorised by Ordinance No. 1141-16, passed by the Council of the City", False, None),
     ],
@@ -324,7 +328,21 @@ def test_a_lead_in_covers_the_points_that_count_on_from_it():
         "2. Note the timetable;",
         "6. Following the debate, the Leader proposed the above motion.",
     ]
-    doc = [
-        Chunk(f"d#p{n}", "d", "d.txt", "Devolution", "resolved", n, 0, 1, t) for n, t in enumerate(texts, start=1)
-    ]
+    doc = [Chunk(f"d#p{n}", "d", "d.txt", "Devolution", "resolved", n, 0, 1, t) for n, t in enumerate(texts, start=1)]
     assert [lead_in(doc, i) for i in range(4)] == [None, texts[0], texts[0], None]
+
+
+def test_a_point_ending_with_a_colon_is_one_of_the_points():
+    from minsearch.model import Chunk
+    from minsearch.searching.decisions import lead_in
+
+    texts = [
+        "That the following actions be taken with respect to the Mobility Master Plan:",
+        "a) the Road Network maps BE APPROVED;",
+        "b) the Cycling Network maps BE APPROVED, except:",
+        "i) the Royal Crescent addition BE REMOVED;",
+        "ii) the Huron Street addition BE REFERRED back;",
+        "c) the Civic Administration BE DIRECTED to report back.",
+    ]
+    doc = [Chunk(f"d#p{n}", "d", "d.txt", "Plan", "resolved", n, 0, 1, t) for n, t in enumerate(texts, start=1)]
+    assert [lead_in(doc, i) for i in range(1, 6)] == [texts[0], texts[0], texts[2], texts[2], texts[0]]
