@@ -12,12 +12,14 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
 from ..model import Chunk, Hit, MinsearchError, SearchResult
-from ..searching.decisions import DecisionTimeline
 from ..searching.validate import check_range, whole_number
+
+if TYPE_CHECKING:  # (the timeline's module imports the ranker: `minsearch --help` must stay light)
+    from ..searching.decisions import DecisionTimeline
 
 PER_PAGE = 10
 MAX_PAGE = 100  # deeper pages only ask the ranker for more candidates nobody reads

@@ -40,8 +40,14 @@ _DECIDED = re.compile(
 _OPERATIVE = re.compile(r"\bBE\s+(?:[A-Z]{4,}\s+)?[A-Z]{3,}ED\b")
 
 
+READ = 2000  # characters read at each end of a long paragraph (a 5 MB line is not a decision)
+
+
 def is_decision(text: str) -> bool:
-    """Does a paragraph of the minutes state what the meeting decided?"""
+    """Does a paragraph of the minutes state what the meeting decided? (In a paragraph longer
+    than twice :data:`READ`, only its beginning and end are read.)"""
+    if len(text) > 2 * READ:
+        return is_decision(text[:READ]) or is_decision(text[-READ:])
     if _DECIDED.search(text):
         return True
     # "BE APPROVED" among lower-case words; a notice in capitals ("APPLICATIONS WILL NOT BE
