@@ -241,6 +241,8 @@ def test_cli_prints_meetings_in_date_order_with_outcomes(home):
     heads = re.findall(r"^(\d{4}-\d\d-\d\d) · Testshire · (.+) \(", r.output, re.M)
     assert [d for d, _ in heads] == OLDEST_FIRST
     assert "    Outcome: Passed (3 to 1)" in r.output
+    assert r.output.count("RESOLVED that the Panel:") == 1  # once, above its two points
+    assert "\n      (a) notes the **placement** **sufficiency** duty;\n      (b) agrees" in r.output
     assert "**placement** **sufficiency**" in r.output.lower()
 
 
@@ -288,7 +290,9 @@ def test_decisions_tab_lists_meetings_oldest_first(client):
     assert 'action="/decisions"' in html  # searching again stays on this tab
     assert '<h2 id="count" class="count">5 decisions in 4 meetings' in html
     assert re.findall(r'<time datetime="([\d-]+)"', html) == OLDEST_FIRST
-    assert '<p class="lead">RESOLVED that the Panel:</p>' in html
+    # The two points of one resolution: their agenda item and lead-in are shown once.
+    assert html.count('<p class="lead">RESOLVED that the Panel:</p>') == 1
+    assert html.count('<p class="item"><a href="/doc/cpp-2021-02-01?hit=') == 1
     assert '<span class="vh">Outcome: </span><strong>Passed (3 to 1)</strong>' in html
     assert "<mark>placement</mark> <mark>sufficiency</mark>" in html
     assert 'href="/doc/council-2022-06-20?hit=' in html

@@ -381,17 +381,20 @@ def query_cmd(
 
 
 # -- decisions -------------------------------------------------------------------------------------
-def _format_decision(d, color: bool) -> str:
+def _format_decision(d, prev, color: bool) -> str:
+    """One decision; the agenda item and the lead-in only when they differ from ``prev``'s."""
     c = d.hit.chunk
     text = "".join(
         (click.style(t, bold=True, fg="yellow") if color else f"**{t}**") if m else t for t, m in d.hit.snippet
     ) or " ".join(c.text.split())
-    lines = [f"  {click.style(c.title, bold=True) if color else c.title} ¶{c.paragraph}"]
-    if d.lead:
+    new_item = prev is None or prev.hit.chunk.item != c.item
+    lines = [f"  {click.style(c.title, bold=True) if color else c.title}"] if new_item else []
+    if d.lead and (new_item or prev.lead != d.lead):
         lines.append(f"    {' '.join(d.lead.split())}")
-    lines.append(f"    {text}")
+    indent = "      " if d.lead else "    "  # a point under its lead-in
+    lines.append(f"{indent}{text}")
     if d.outcome:
-        lines.append(f"    Outcome: {d.outcome}")
+        lines.append(f"{indent}Outcome: {d.outcome}")
     return "\n".join(lines)
 
 
@@ -466,8 +469,8 @@ def decisions_cmd(
     for m in result.meetings:
         head = " · ".join(x for x in (m.date or "undated", m.council, m.committee) if x) + f" ({m.doc_id})"
         click.echo(click.style(head, bold=True, fg="cyan") if color else head)
-        for d in m.decisions:
-            click.echo(_format_decision(d, color))
+        for prev, d in zip([None, *m.decisions], m.decisions):
+            click.echo(_format_decision(d, prev, color))
         click.echo("")
 
 

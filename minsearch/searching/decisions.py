@@ -170,8 +170,8 @@ def without_section(f: Filters) -> Filters:
 
 def timeline(view: StoreView, q: Query, ranked: list[Ranked]) -> DecisionTimeline:
     """The matches ``ranked`` (best first) as a timeline: at most :data:`MAX_DECISIONS` of them,
-    each copy of a repeated text under its own meeting, grouped by meeting, oldest first (no
-    snippets yet: see :func:`~.page.add_snippets`)."""
+    each copy of a repeated text under its own meeting, grouped by meeting, oldest first (the words
+    are marked by :func:`mark_words`)."""
     found = hits(view, ranked[:MAX_DECISIONS], 0)
     meetings: dict[str, DecisionMeeting] = {}
     seen: set[tuple[str, str]] = set()  # (doc_id, text): a text printed twice in one meeting is one decision
