@@ -78,7 +78,8 @@ def test_decisions_tab(server, browser, tmp_path):
         assert page.locator(".decision .outcome").count() >= 1
         assert page.get_by_label("Search the minutes", exact=True).input_value() == "devolution"
         shot = SCREENSHOT if os.environ.get("MINSEARCH_UPDATE_SCREENSHOT") == "1" else tmp_path / "decisions.png"
-        page.screenshot(path=str(shot), full_page=False)
+        # Tall enough to show more than one meeting of the timeline.
+        page.screenshot(path=str(shot), full_page=True, clip={"x": 0, "y": 0, "width": 1200, "height": 1700})
 
         # A filter applied on this tab stays on it, and the other tab keeps it.
         page.get_by_label("Committee", exact=True).select_option("Cabinet")
