@@ -293,7 +293,7 @@ def test_decisions_tab_lists_meetings_oldest_first(client):
     # The two points of one resolution: their agenda item and lead-in are shown once.
     assert html.count('<p class="lead">RESOLVED that the Panel:</p>') == 1
     assert html.count('<p class="item"><a href="/doc/cpp-2021-02-01?hit=') == 1
-    assert '<span class="vh">Outcome: </span><strong>Passed (3 to 1)</strong>' in html
+    assert '<p class="outcome">Outcome: <strong>Passed (3 to 1)</strong></p>' in html
     assert "<mark>placement</mark> <mark>sufficiency</mark>" in html
     assert 'href="/doc/council-2022-06-20?hit=' in html
     assert 'aria-current="page">Decisions</a>' in html

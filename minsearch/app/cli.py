@@ -462,7 +462,7 @@ def decisions_cmd(
     for term in result.expansions:
         click.echo(f"note: also searched {term}", err=True)
     if not result.total:
-        click.echo("No decision matches this search with confidence. Try fewer words, or search all the minutes: ")
+        click.echo("No decision matches this search with confidence. Try fewer words, or search all the minutes:")
         click.echo(f"  minsearch query {json.dumps(result.query.text, ensure_ascii=False)}")
         return
     click.echo(f"{decisions_count_text(result)}, oldest first\n")
