@@ -350,3 +350,33 @@ def test_a_point_ending_with_a_colon_is_one_of_the_points():
     ]
     doc = [Chunk(f"d#p{n}", "d", "d.txt", "Plan", "resolved", n, 0, 1, t) for n, t in enumerate(texts, start=1)]
     assert [lead_in(doc, i) for i in range(1, 6)] == [texts[0], texts[0], texts[2], texts[2], texts[0]]
+
+
+def test_the_points_of_one_motion_share_the_vote_after_them():
+    from minsearch.model import Chunk
+    from minsearch.searching.decisions import Decision, outcome_after
+
+    rows = [
+        ("resolved", "procedure", "Moved by S. Trosow Seconded by D. Ferreira"),
+        ("resolved", "substance", "That the following actions be taken:"),
+        ("resolved", "substance", "a) the funding BE APPROVED;"),
+        ("resolved", "substance", "b) the Civic Administration BE DIRECTED to report back."),
+        ("minutes", "procedure", "Yeas: H. McAlister, J. Pribil Motion Passed (2 to 0)"),
+        ("resolved", "procedure", "Moved by J. Pribil Seconded by H. McAlister"),
+        ("resolved", "substance", "That the report BE RECEIVED."),
+        ("minutes", "procedure", "Motion Failed (1 to 3)"),
+    ]
+    doc = [
+        Chunk(f"d#p{n}", "d", "d.txt", "Funding", section, n, 0, 1, text, kind=kind)
+        for n, (section, kind, text) in enumerate(rows, start=1)
+    ]
+    assert [outcome_after(doc, i) for i in (2, 3, 6)] == [
+        ("Passed (2 to 0)", 5),
+        ("Passed (2 to 0)", 5),
+        ("Failed (1 to 3)", 8),
+    ]
+    a, b, c = (
+        Decision(hit=None, outcome=o, outcome_paragraph=p)
+        for o, p in [("Passed (2 to 0)", 5)] * 2 + [("Failed (1 to 3)", 8)]
+    )  # type: ignore[arg-type]
+    assert a.shares_outcome(b) and not b.shares_outcome(c) and not c.shares_outcome(None)

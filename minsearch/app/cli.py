@@ -381,8 +381,9 @@ def query_cmd(
 
 
 # -- decisions -------------------------------------------------------------------------------------
-def _format_decision(d, prev, color: bool) -> str:
-    """One decision; the agenda item and the lead-in only when they differ from ``prev``'s."""
+def _format_decision(d, prev, after, color: bool) -> str:
+    """One decision; the agenda item and the lead-in only when they differ from ``prev``'s, the
+    outcome only when ``after`` does not share it (one vote on a list of points)."""
     c = d.hit.chunk
     text = "".join(
         (click.style(t, bold=True, fg="yellow") if color else f"**{t}**") if m else t for t, m in d.hit.snippet
@@ -393,7 +394,7 @@ def _format_decision(d, prev, color: bool) -> str:
         lines.append(f"    {' '.join(d.lead.split())}")
     indent = "      " if d.lead else "    "  # a point under its lead-in
     lines.append(f"{indent}{text}")
-    if d.outcome:
+    if d.outcome and not d.shares_outcome(after):
         lines.append(f"{indent}Outcome: {d.outcome}")
     return "\n".join(lines)
 
@@ -469,8 +470,8 @@ def decisions_cmd(
     for m in result.meetings:
         head = " · ".join(x for x in (m.date or "undated", m.council, m.committee) if x) + f" ({m.doc_id})"
         click.echo(click.style(head, bold=True, fg="cyan") if color else head)
-        for prev, d in zip([None, *m.decisions], m.decisions):
-            click.echo(_format_decision(d, prev, color))
+        for prev, d, after in zip([None, *m.decisions], m.decisions, [*m.decisions[1:], None]):
+            click.echo(_format_decision(d, prev, after, color))
         click.echo("")
 
 

@@ -34,7 +34,7 @@ from .page import hits
 RESOLVED = "resolved"  # the section of decision paragraphs
 MAX_DECISIONS = 100  # decisions in one timeline (best matches first), as many as a page of hits
 DECISION_CHARS = 1500  # a decision is shown whole up to this length (a resolution is read in full)
-LOOKAHEAD = 12  # paragraphs after a decision searched for its outcome
+LOOKAHEAD = 48  # paragraphs searched for a decision's outcome after it, and its lead-in before it
 _POINT = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z]{1,2}|[ivx]{1,5})[.)]|[•·\-–*])\s+\S", re.I)
 _MARKER = re.compile(r"\s*(?:\(?(\d{1,2}|[ivx]{1,5}|[a-z])[.)]|[•·\-–*])\s+\S", re.I)
 
@@ -45,12 +45,18 @@ class Decision:
 
     hit: Hit
     outcome: Optional[str] = None  # "Passed (13 to 2)", "Carried unanimously", "Lost"
+    # The paragraph that states the outcome: the points of one motion share their vote tally.
+    outcome_paragraph: Optional[int] = None
     lead: Optional[str] = None  # "RESOLVED that Cabinet:" above a list of resolutions
 
     def to_json(self) -> dict:
         out = self.hit.to_json()
         out.pop("also", None)  # every copy is listed under its own meeting
-        return {**out, "outcome": self.outcome, "lead": self.lead}
+        return {**out, "outcome": self.outcome, "outcome_paragraph": self.outcome_paragraph, "lead": self.lead}
+
+    def shares_outcome(self, other: Optional["Decision"]) -> bool:
+        """Is ``other``'s outcome the same statement as this one's (one vote on a list of points)?"""
+        return other is not None and self.outcome is not None and other.outcome_paragraph == self.outcome_paragraph
 
 
 @dataclass
@@ -212,18 +218,23 @@ def _attach_context(doc: list[Chunk], decisions: list[Decision]) -> None:
         i = position.get(d.hit.chunk.chunk_id)
         if i is None:
             continue
-        d.outcome = outcome_after(doc, i)
+        found = outcome_after(doc, i)
+        if found is not None:
+            d.outcome, d.outcome_paragraph = found
         d.lead = lead_in(doc, i)
 
 
-def outcome_after(doc: list[Chunk], i: int) -> Optional[str]:
-    """The outcome of the decision ``doc[i]``: stated in it, or in the vote tally or result line
-    that follows it in the same agenda item, before another motion starts or the discussion
-    resumes. The points of the same resolution ("a) ...", "b) ...") may stand in between."""
+def outcome_after(doc: list[Chunk], i: int) -> Optional[tuple[str, int]]:
+    """The outcome of the decision ``doc[i]``, and the paragraph stating it: the decision itself,
+    or the vote tally or result line that follows it in the same agenda item, before another
+    motion starts or the discussion resumes. The points of the same resolution ("a) ...",
+    "b) ...") may stand in between."""
     c = doc[i]
     found = outcome(c.text, tally=c.kind == "procedure")
+    if found:
+        return found, c.paragraph
     for n in doc[i + 1 : i + 1 + LOOKAHEAD]:
-        if found or n.item != c.item:
+        if n.item != c.item:
             break
         if n.kind == "procedure":
             if MOTION_START.match(n.text):
@@ -233,7 +244,9 @@ def outcome_after(doc: list[Chunk], i: int) -> Optional[str]:
             found = outcome(n.text)
         else:
             break
-    return found
+        if found:
+            return found, n.paragraph
+    return None
 
 
 def lead_in(doc: list[Chunk], i: int) -> Optional[str]:
@@ -250,7 +263,7 @@ def lead_in(doc: list[Chunk], i: int) -> Optional[str]:
     style = _style(c.text)
     chain = [c]  # the points of c's list, from c back to the first
     nested = False  # passed over the points of a point
-    for p in reversed(doc[max(0, i - 4 * LOOKAHEAD) : i]):
+    for p in reversed(doc[max(0, i - LOOKAHEAD) : i]):
         if p.item != c.item or p.section != RESOLVED:
             return None
         colon = p.text.rstrip().endswith(":")
