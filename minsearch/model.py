@@ -130,6 +130,8 @@ class Filters:
     exclude_doc_id: Optional[str] = None
     # Only these documents (saved searches are run over the documents a re-index added or changed).
     doc_ids: Optional[tuple[str, ...]] = None
+    # Only paragraphs of this section ("resolved": the decisions; see minsearch.ingest.chunker).
+    section: Optional[str] = None
 
     def is_empty(self) -> bool:
         return not any(dataclasses.astuple(self))

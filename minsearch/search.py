@@ -23,6 +23,16 @@ from .searching import browse
 from .searching import candidates as _candidates
 from .searching.candidates import Candidates
 from .searching.counts import count_matches, count_paragraphs
+from .searching.decisions import (
+    DecisionTimeline,
+    decision_ids,
+    decision_matches,
+    decisions_query,
+    mark_words,
+    merged,
+    timeline,
+    without_section,
+)
 from .searching.encoding import LazyEncoder, TextEncoder
 from .searching.filters import resolve_filters
 from .searching.page import add_snippets, hits, result_page
@@ -122,6 +132,30 @@ class Searcher:
         """``f`` checked (dates) and with its council and committee resolved to stored names."""
         with self.pinned() as view:
             return self._resolve(view, check_filters(f))
+
+    def decisions(self, q: Query, *, strict: bool = True, snippets: bool = True) -> DecisionTimeline:
+        """What meetings resolved about ``q.text``: the decision paragraphs that are confident
+        matches of the search, grouped by meeting, oldest meeting first (see
+        :mod:`minsearch.searching.decisions`). ``q.limit``, ``q.offset`` and ``q.sort`` are not
+        used: a timeline is one list, in date order."""
+        with self.pinned() as view:
+            q, notices = self.validate(decisions_query(q))
+            q = replace(q, filters=self._resolve(view, q.filters))
+            found = self.candidates(q, view, strict=strict)
+            everything = self.candidates(replace(q, filters=without_section(q.filters)), view, strict=strict)
+            c = merged(everything, found)
+            params = self.rank_params(q.fusion)
+            ranked = rank_candidates(q, c, params)
+            kept = decision_matches(ranked.ranking.matches, decision_ids(found), c, params, q.mode)
+            result = timeline(view, q, kept)
+        kw = c.keyword
+        terms = kw.terms if kw else []
+        result.notices = notices + (kw.notices if kw else [])
+        result.terms = sorted({t for _f, t in terms})
+        result.expansions = c.expansions
+        if snippets:
+            mark_words(result, terms)
+        return result
 
     @contextmanager
     def pinned(self) -> Iterator[StoreView]:

@@ -194,3 +194,20 @@ def test_counts_and_browsing_on_every_store(backend_searcher):
     meeting, items = backend_searcher.meeting("004_9cb78d4272562d1a")
     assert meeting.council == "Worcestershire" and items and items[0].first_paragraph == 1
     assert sum(backend_searcher.counts().councils.values()) == 108
+
+
+@pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
+def test_section_filter_applies_to_both_views(backend_searcher, mode):
+    r = backend_searcher.search(Query("performance report", mode=mode, limit=20, filters=Filters(section="resolved")))
+    assert r.hits and all(h.chunk.section == "resolved" for h in r.hits), ids(r)
+    assert "001_23af7a714eb52c01#p12" in ids(r)  # "That the Performance Monitoring Information Report be received."
+
+
+def test_decisions_timeline(backend_searcher):
+    t = backend_searcher.decisions(Query("performance report"))
+    found = [d.hit.chunk for m in t.meetings for d in m.decisions]
+    assert found and all(c.section == "resolved" for c in found)
+    assert "001_23af7a714eb52c01#p12" in {c.chunk_id for c in found}
+    # The seeds are undated: their meetings come by committee, each meeting once.
+    committees = [m.committee.lower() for m in t.meetings]
+    assert committees == sorted(committees) and len({m.doc_id for m in t.meetings}) == len(t.meetings)

@@ -48,3 +48,21 @@ def test_committee_and_date_filters_on_real_minutes(kent):
         Query("children in care", limit=20, filters=Filters(committee="Corporate Parenting Panel", since="2024-12-01"))
     )
     assert r.hits and {h.chunk.doc_id for h in r.hits} == {"corporate-parenting-panel_2024-12-10"}
+
+
+def test_decisions_timeline_on_real_minutes(kent):
+    t = kent.decisions(Query("devolution"))
+    dates = [m.date for m in t.meetings]
+    assert len(dates) >= 2 and dates == sorted(dates)
+    decisions = [d for m in t.meetings for d in m.decisions]
+    assert all(d.hit.chunk.section == "resolved" for d in decisions)
+    council = [d for m in t.meetings if m.doc_id == "county-council_2025-01-09" for d in m.decisions]
+    assert any(d.lead == "26) RESOLVED that the County Council:" for d in council)
+
+    farming = kent.decisions(Query("inheritance tax relief for farmers"))
+    assert farming.meetings and farming.meetings[0].doc_id == "county-council_2024-12-19"
+    assert {d.outcome for d in farming.meetings[0].decisions} == {"Agreed unanimously"}
+
+    strategy = kent.decisions(Query("placement sufficiency", filters=Filters(since="2024-01-01")))
+    texts = [d.hit.chunk.text for m in strategy.meetings for d in m.decisions]
+    assert "4. RESOLVED to endorse the Sufficiency Strategy 2022-2027." in texts

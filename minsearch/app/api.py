@@ -1,5 +1,6 @@
-"""The JSON API: ``/api/search`` (the shape of ``minsearch query --json``, plus paging) and
-``/api/health``. Errors are ``{"error": ...}`` with the status, from :mod:`minsearch.app.errors`."""
+"""The JSON API: ``/api/search`` (the shape of ``minsearch query --json``, plus paging),
+``/api/decisions`` (``minsearch decisions --json``) and ``/api/health``. Errors are
+``{"error": ...}`` with the status, from :mod:`minsearch.app.errors`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ def search() -> Any:
     limit = whole_number(request.args.get("limit"), "limit", PER_PAGE)  # its range: the Searcher's
     result = searcher().search(form_query(search_form(), page, limit), strict=False, snippets=False, counts=True)
     return jsonify({**result.to_json(), "page": page, "per_page": limit, "pages": page_count(result.total, limit)})
+
+
+@bp.get("/decisions")
+def decisions() -> Any:
+    """The decisions timeline (the shape of ``minsearch decisions --json``)."""
+    return jsonify(searcher().decisions(form_query(search_form(), 1), strict=False, snippets=False).to_json())
 
 
 @bp.get("/health")

@@ -533,6 +533,101 @@ def facets_cmd(
             click.echo("\n".join(lines))
 
 
+# -- decisions -------------------------------------------------------------------------------------
+def _format_decision(d, prev, after, color: bool) -> str:
+    """One decision; the agenda item and the lead-in only when they differ from ``prev``'s, the
+    outcome only when ``after`` does not share it (one vote on a list of points)."""
+    c = d.hit.chunk
+    text = "".join(
+        (click.style(t, bold=True, fg="yellow") if color else f"**{t}**") if m else t for t, m in d.hit.snippet
+    ) or " ".join(c.text.split())
+    new_item = prev is None or prev.hit.chunk.item != c.item
+    lines = [f"  {click.style(c.title, bold=True) if color else c.title}"] if new_item else []
+    if d.lead and (new_item or prev.lead != d.lead):
+        lines.append(f"    {' '.join(d.lead.split())}")
+    indent = "      " if d.lead else "    "  # a point under its lead-in
+    lines.append(f"{indent}{text}")
+    if d.outcome and not d.shares_outcome(after):
+        lines.append(f"{indent}Outcome: {d.outcome}")
+    return "\n".join(lines)
+
+
+@main.command("decisions")
+@click.argument("text")
+@click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="hybrid",
+    show_default=True,
+    help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.",
+)
+@click.option("--council", metavar="NAME", help="Only minutes of this council (any case, or the start of a word).")
+@click.option("--committee", metavar="NAME", help="Only minutes of this committee (any case, or words of its name).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: {query, total, meetings: [{date, committee, decisions: [{text, outcome, ...}]}]}.",
+)
+@_backend_options
+def decisions_cmd(
+    text: str,
+    index: Optional[str],
+    mode: str,
+    council: Optional[str],
+    committee: Optional[str],
+    since: Optional[str],
+    until: Optional[str],
+    as_json: bool,
+    backend: Optional[str],
+    milvus_uri: Optional[str],
+    milvus_collection: Optional[str],
+) -> None:
+    """What meetings resolved about TEXT, oldest meeting first.
+
+    \b
+    Searches the decisions only (resolutions, motions and what the minutes record as agreed),
+    lists the confident matches grouped by meeting with committee and date, and the outcome
+    where the minutes state it (carried, lost, the vote).
+    \b
+    Example:
+      minsearch decisions "placement sufficiency" --since 2022-01-01
+    """
+    from ..model import Filters, Query
+    from ..search import Searcher
+
+    try:
+        searcher = Searcher(_settings(index, backend, milvus_uri, milvus_collection))
+        filters = Filters(council=council, committee=committee, since=since, until=until)
+        result = searcher.decisions(Query(text=text, mode=mode, filters=filters), snippets=not as_json)
+    except MinsearchError as e:
+        _fail(e)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    from .present import decisions_count_text
+
+    color = sys.stdout.isatty()
+    for n in result.notices:
+        click.echo(f"note: {n}", err=True)
+    for term in result.expansions:
+        click.echo(f"note: also searched {term}", err=True)
+    if not result.total:
+        click.echo("No decision matches this search with confidence. Try fewer words, or search all the minutes:")
+        click.echo(f"  minsearch query {json.dumps(result.query.text, ensure_ascii=False)}")
+        return
+    click.echo(f"{decisions_count_text(result)}, oldest first\n")
+    for m in result.meetings:
+        head = " · ".join(x for x in (m.date or "undated", m.council, m.committee) if x) + f" ({m.doc_id})"
+        click.echo(click.style(head, bold=True, fg="cyan") if color else head)
+        for prev, d, after in zip([None, *m.decisions], m.decisions, [*m.decisions[1:], None]):
+            click.echo(_format_decision(d, prev, after, color))
+        click.echo("")
+
+
 # -- import ----------------------------------------------------------------------------------------
 @main.command("import")
 @click.argument("corpus", type=click.Choice(["limerick", "london-ontario", "cleveland", "kent"]))

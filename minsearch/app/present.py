@@ -12,12 +12,15 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
 from ..citation import safe_url
 from ..model import Chunk, Hit, MinsearchError, SearchResult
 from ..searching.validate import check_range, whole_number
+
+if TYPE_CHECKING:  # (the timeline's module imports the ranker: `minsearch --help` must stay light)
+    from ..searching.decisions import DecisionTimeline
 
 PER_PAGE = 10
 MAX_PAGE = 100  # deeper pages only ask the ranker for more candidates nobody reads
@@ -257,3 +260,10 @@ def item_label(ref: str, ordinal: int) -> str:
     """How the page names an agenda item: by the source's own number ("Minute 298", "Item 2.5"),
     else by its place in the document ("Part 3"), which is minsearch's count, not the source's."""
     return ref[:1].upper() + ref[1:] if ref else f"Part {ordinal}"
+
+
+def decisions_count_text(timeline: DecisionTimeline) -> str:
+    """The decisions heading: how many decisions, in how many meetings."""
+    if not timeline.total:
+        return "No decision matches this search with confidence"
+    return f"{plural(timeline.total, 'decision', timeline.more)} in {plural(len(timeline.meetings), 'meeting')}"

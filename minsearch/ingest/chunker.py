@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..model import Chunk, Document
+from .decisions import MOTION_START, is_decision
 from .kinds import classify, split_procedure_lines
 from .paragraphs import BULLET, WS, Para
 from .structure import rebuild_paragraphs, split_numbered_items
@@ -23,7 +24,9 @@ from .structure import rebuild_paragraphs, split_numbered_items
 # 4: reference numbers on their own ("Ord. No. 1444-16.") are substance, not headings.
 # 5: chunks carry the source's own numbers (item_ref "minute 299" / "item 2.5", para_ref "4") and
 #    the PDF page they start on; London Ontario sub-items are numbered "2.5", not counted.
-CHUNKER_VERSION = 5
+# 6: more decisions are in the "resolved" section: "Motion made by", "That, on the recommendation
+#    of ...", "... BE APPROVED", "it was agreed that", "on the proposal of X, seconded by Y".
+CHUNKER_VERSION = 6
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -40,13 +43,7 @@ _SUPPORTING = re.compile(r"^supporting\s+documents?\s*:?", re.I)
 _CONTACTS = re.compile(r"^contacts?\s*:$", re.I)
 _RESOLVED_INLINE = re.compile(r"^(?:\d+[.)]?\s+)?(?:and\s+)?(?:it\s+was\s+)?resolved\b\s*[:–—-]?\s*", re.I)
 _RESOLUTION_THAT = re.compile(
-    r"^(?:\d+[.)]?\s+)?That\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z])"
-)
-# Motions: "Proposed by X; Seconded by Y; And Resolved: ..." (Irish/UK), "Moved by X / Seconded by Y"
-# (eScribe), "Mr X proposed, and Mr Y seconded the motion that ..." (ModernGov printed minutes).
-_MOTION = re.compile(
-    r"^(?:\(?\d{1,3}[.)]\)?\s+)?(?:(?:proposed|moved)\s+by\b|[^.;:]{2,80}?\bproposed,?\s+(?:and\s+)?[^.;:]{2,160}?\bseconded\b)",
-    re.I,
+    r"^(?:\d+[.)]?\s+)?That(?:,\s+\w|\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z]))"
 )
 
 
@@ -255,6 +252,9 @@ def _sections(item: _Item) -> Iterator[tuple[str, Para]]:
     section = "description" if item.has_minutes_heading else "minutes"
     first = True
     resolving_list = False
+    # An item with a "Resolved:" heading marks its decisions itself: "it was agreed that" in its
+    # discussion is an action noted on the way, not the decision.
+    headed = any(_RESOLVED.match(p.text) for p in item.paras)
     for para in item.paras:
         t = para.text
         if _MINUTES.match(t):
@@ -284,7 +284,11 @@ def _sections(item: _Item) -> Iterator[tuple[str, Para]]:
             continue
         resolving_list = False
         if section == "minutes" and (
-            _RESOLVED_INLINE.match(t) and len(t) > 12 or _RESOLUTION_THAT.match(t) or _MOTION.match(t)
+            _RESOLVED_INLINE.match(t)
+            and len(t) > 12
+            or _RESOLUTION_THAT.match(t)
+            or MOTION_START.match(t)
+            or (not headed and is_decision(t))
         ):
             resolving_list = t.endswith(":")
             yield "resolved", para

@@ -6,6 +6,7 @@ Errors name the parameter (``since``, ``limit``) and leave the spelling to the f
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Optional
 
@@ -75,7 +76,17 @@ def check_filters(f: Filters) -> Filters:
         doc_id=f.doc_id,
         exclude_doc_id=f.exclude_doc_id,
         doc_ids=f.doc_ids,
+        section=check_section(f.section),
     )
+
+
+def check_section(value: Optional[str]) -> Optional[str]:
+    """A section name ("resolved", "minutes"): lower-case letters only, None if empty."""
+    if not value:
+        return None
+    if not re.fullmatch(r"[a-z_]{1,40}", value):
+        raise MinsearchError(f"{value[:40]!r} is not a section name (such as resolved or minutes)", param="section")
+    return value
 
 
 def validate(q: Query) -> tuple[Query, list[str]]:

@@ -46,6 +46,18 @@ class _Generation:
         except BaseException:
             self.close()
             raise
+        self._sections: dict[str, np.ndarray] = {}
+        self._sections_lock = threading.Lock()
+
+    def section_rows(self, section: str) -> np.ndarray:
+        """The vector rows of the paragraphs in ``section``, read once from the keyword view
+        (which indexes the section; the vector table does not hold it) and kept: a generation
+        never changes."""
+        with self._sections_lock:
+            found = self._sections.get(section)
+            if found is None:
+                found = self._sections[section] = self.vectors.rows_mask(self.keyword.section_chunk_ids(section))
+            return found
 
     def documents(self) -> dict[str, DocRecord]:
         """docs.json of this generation, read once (a generation never changes)."""
@@ -225,7 +237,8 @@ class _View:
     def vector_search(
         self, vector: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None
     ) -> VectorResult:
-        return self.gen.vectors.search(vector, filters, limit, floor)
+        allowed = self.gen.section_rows(filters.section) if filters.section else None
+        return self.gen.vectors.search(vector, filters, limit, floor, allowed)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         return self.gen.keyword.chunks(chunk_ids)

@@ -262,6 +262,8 @@ def filter_query(f: Filters) -> Optional[query.Query]:
         parts.append(query.Not(query.Term("doc_id", f.exclude_doc_id)))
     if f.doc_ids is not None:
         parts.append(query.Or([query.Term("doc_id", d) for d in f.doc_ids]) if f.doc_ids else query.NullQuery)
+    if f.section:
+        parts.append(query.Term("section", f.section))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else query.And(parts)
@@ -593,6 +595,11 @@ class KeywordIndex:
                 freq = {c: reader.doc_frequency("exact", c) for c in found}
                 out[w] = closest_spellings(w, freq)[:limit]
         return out
+
+    def section_chunk_ids(self, section: str) -> list[str]:
+        """Ids of every paragraph in ``section`` (an indexed field: one posting list read)."""
+        with self._reader() as r:
+            return [self._chunk_id(r, n) for n in r.searcher.document_numbers(section=section)]
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
         with self._reader() as r:

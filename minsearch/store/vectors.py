@@ -170,7 +170,10 @@ class ChunkTable:
         return table
 
     def mask(self, f: Filters) -> Optional[np.ndarray]:
-        """Rows passing the filters, or None when there are no filters."""
+        """Rows passing the filters, or None when there are no filters.
+
+        The table has no section column: ``f.section`` is applied by the caller, with the rows
+        :meth:`VectorIndex.search` is given as ``allowed``."""
         if f.is_empty():
             return None
         m = np.ones(len(self), dtype=bool)
@@ -246,6 +249,13 @@ class VectorIndex:
             self._row_of = {cid: i for i, cid in enumerate(self.table.chunk_ids())}
         return self._row_of.get(chunk_id)
 
+    def rows_mask(self, chunk_ids: Iterable[str]) -> np.ndarray:
+        """A boolean mask of the rows of ``chunk_ids`` (unknown ids are left out)."""
+        m = np.zeros(len(self.table), dtype=bool)
+        rows = [r for r in (self.row_of(c) for c in chunk_ids) if r is not None]
+        m[rows] = True
+        return m
+
     def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
         out: dict[str, ChunkMeta] = {}
         for c in chunk_ids:
@@ -278,9 +288,17 @@ class VectorIndex:
             out[cid] = float(np.max(np.asarray(self.vectors[start:end]) @ q))
         return out
 
-    def search(self, qvec: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None) -> VectorResult:
-        """Top ``limit`` chunks by cosine similarity among those passing ``filters``, and how many
-        chunks in all score at least ``floor`` (the relevance floor of a semantic match)."""
+    def search(
+        self,
+        qvec: np.ndarray,
+        filters: Filters,
+        limit: int,
+        floor: Optional[float] = None,
+        allowed: Optional[np.ndarray] = None,
+    ) -> VectorResult:
+        """Top ``limit`` chunks by cosine similarity among those passing ``filters`` (and in
+        ``allowed``, a boolean mask of rows, when given), and how many chunks in all score at
+        least ``floor`` (the relevance floor of a semantic match)."""
         if len(self.table) == 0:
             return VectorResult([], 0)
         if filters.doc_ids is not None:  # a few documents (saved searches over a re-index's new ones)
@@ -288,6 +306,8 @@ class VectorIndex:
         unit_scores = np.asarray(self.vectors) @ qvec.astype(np.float32)
         scores = np.maximum.reduceat(unit_scores, self._starts)
         mask = self.table.mask(filters)
+        if allowed is not None:
+            mask = allowed if mask is None else mask & allowed
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         k = min(limit, len(scores))

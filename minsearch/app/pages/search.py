@@ -11,6 +11,7 @@ from ...searching.validate import MAX_QUERY_CHARS
 from ..chart import usage_chart
 from ..links import optional, searcher
 from ..present import FILTER_KEYS, PER_PAGE, Paging, counted_options, page_number
+from .tabs import tabs
 
 bp = Blueprint("search", __name__)
 
@@ -78,6 +79,7 @@ def page() -> Any:
         pages=paging.pages,
         page_links=paging.links,
         first=paging.first,
+        tabs=tabs("search.page"),
         counts=counts,
         chart=usage_chart(counts) if counts is not None and result.total else None,
         councils=counted_options(f.councils if f else {}, form["council"], counts.councils if counts else None),

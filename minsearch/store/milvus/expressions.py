@@ -44,6 +44,8 @@ def filter_expr(f: Filters) -> str:
         parts.append(f"doc_key != {quote(key(f.exclude_doc_id))}")
     if f.doc_ids is not None:
         parts.append(_in_keys("doc_key", list(f.doc_ids)) if f.doc_ids else "false")
+    if f.section:  # a checked name (searching.validate.check_section), quoted all the same
+        parts.append(f"section == {quote(f.section)}")
     return " and ".join(parts)
 
 

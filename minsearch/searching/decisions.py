@@ -1,0 +1,333 @@
+"""The decisions timeline: what meetings resolved about a topic, oldest meeting first.
+
+The decision paragraphs (the ``resolved`` section, see :mod:`minsearch.ingest.decisions`) are
+searched with a filter before ranking, so decisions are not crowded out of the candidates by
+discussion. Whether a decision is a match is decided as for the same search without the filter:
+both searches' candidates are ranked together (:func:`merged`), so the query's confidence and the
+relevance floors are those of the whole index (a decision naming only "the Sufficiency Strategy"
+is a match for "placement sufficiency" when the minutes discuss placement sufficiency), and the
+matches that are decisions are kept (:func:`decision_matches`). Only confident matches count, and
+since a timeline is read in date order, not best first, a decision found by meaning alone must
+be close in meaning (``joint_floor``), not merely above the floor that lets the long tail of a
+ranked list in. The matches are then grouped by meeting and put in date order.
+
+Each decision carries what the source says around it, read from its agenda item: the outcome
+("Passed (13 to 2)", "Carried") when the paragraph or the vote tally after it states one, and
+the lead-in of a list of resolutions ("RESOLVED that Cabinet:") when it is one point of such a
+list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from ..ingest.decisions import MOTION_START, outcome
+from ..model import Chunk, Filters, Hit, Query, coverage_needed, shown_source
+from ..ranking.rank import Ranked, RankParams
+from ..ranking.snippets import TermMatcher, snippet
+from ..store.base import StoreView, VectorResult
+from .candidates import Candidates
+from .page import hits
+
+RESOLVED = "resolved"  # the section of decision paragraphs
+MAX_DECISIONS = 100  # decisions in one timeline (best matches first), as many as a page of hits
+DECISION_CHARS = 1500  # a decision is shown whole up to this length (a resolution is read in full)
+LOOKAHEAD = 48  # paragraphs searched for a decision's outcome after it, and its lead-in before it
+_POINT = re.compile(r"^\s*(?:\(?(?:\d{1,2}|[a-z]{1,2}|[ivx]{1,5})[.)]|[•·\-–*])\s+\S", re.I)
+_MARKER = re.compile(r"\s*(?:\(?(\d{1,2}|[ivx]{1,5}|[a-z])[.)]|[•·\-–*])\s+\S", re.I)
+
+
+@dataclass
+class Decision:
+    """One decision paragraph, as a hit (its score, snippet), with what the source says around it."""
+
+    hit: Hit
+    outcome: Optional[str] = None  # "Passed (13 to 2)", "Carried unanimously", "Lost"
+    # The paragraph that states the outcome: the points of one motion share their vote tally.
+    outcome_paragraph: Optional[int] = None
+    lead: Optional[str] = None  # "RESOLVED that Cabinet:" above a list of resolutions
+
+    def to_json(self) -> dict:
+        out = self.hit.to_json()
+        out.pop("also", None)  # every copy is listed under its own meeting
+        return {**out, "outcome": self.outcome, "outcome_paragraph": self.outcome_paragraph, "lead": self.lead}
+
+    def shares_outcome(self, other: Optional["Decision"]) -> bool:
+        """Is ``other``'s outcome the same statement as this one's (one vote on a list of points)?"""
+        return other is not None and self.outcome is not None and other.outcome_paragraph == self.outcome_paragraph
+
+
+@dataclass
+class DecisionMeeting:
+    """The decisions of one meeting (one minutes document), in the order of the minutes."""
+
+    doc_id: str
+    date: str
+    council: str
+    committee: str
+    source: str
+    decisions: list[Decision] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "doc_id": self.doc_id,
+            "date": self.date or None,
+            "council": self.council or None,
+            "committee": self.committee or None,
+            "source": shown_source(self.source, self.doc_id),
+            "decisions": [d.to_json() for d in self.decisions],
+        }
+
+
+@dataclass
+class DecisionTimeline:
+    """The meetings that resolved something about the query, oldest first (undated last)."""
+
+    query: Query
+    meetings: list[DecisionMeeting]
+    total: int  # decisions in the timeline (each meeting's copy of a repeated text counted)
+    more: bool = False  # more decisions matched than the timeline holds (see MAX_DECISIONS)
+    notices: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    expansions: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        f = self.query.filters
+        return {
+            "query": self.query.text,
+            "mode": self.query.mode,
+            "council": f.council,
+            "committee": f.committee,
+            "since": f.since,
+            "until": f.until,
+            "total": self.total,
+            "more": self.more,
+            "notices": self.notices,
+            "also_searched": self.expansions,
+            "meetings": [m.to_json() for m in self.meetings],
+        }
+
+
+def decisions_query(q: Query) -> Query:
+    """``q`` restricted to decision paragraphs, asking for the whole timeline at once."""
+    return replace(q, filters=replace(q.filters, section=RESOLVED), limit=MAX_DECISIONS, offset=0, sort="relevance")
+
+
+def merged(everything: Candidates, decisions: Candidates) -> Candidates:
+    """The candidates of a search and of the same search over decision paragraphs only, as one
+    pool (scores do not depend on the filter: a paragraph has the same score in both)."""
+    kw_a, kw_b = everything.keyword, decisions.keyword
+    keyword = kw_a or kw_b
+    if kw_a is not None and kw_b is not None:
+        best = dict(kw_a.hits) | dict(kw_b.hits)
+        keyword = replace(
+            kw_a,
+            hits=sorted(best.items(), key=lambda h: -h[1]),
+            coverage=kw_a.coverage | kw_b.coverage,
+            coverage_text=kw_a.coverage_text | kw_b.coverage_text,
+        )
+    sem_a, sem_b = everything.semantic, decisions.semantic
+    semantic = sem_a or sem_b
+    if sem_a is not None and sem_b is not None:
+        semantic = VectorResult(
+            sorted((dict(sem_a.hits) | dict(sem_b.hits)).items(), key=lambda h: -h[1]), sem_a.above_floor
+        )
+    return replace(
+        everything,
+        keyword=keyword,
+        semantic=semantic,
+        meta=everything.meta | decisions.meta,
+        cosines=everything.cosines | decisions.cosines,
+    )
+
+
+def decision_ids(c: Candidates) -> set[str]:
+    """The paragraphs a search restricted to decisions found."""
+    return {cid for cid, _s in c.keyword_hits} | {cid for cid, _s in c.semantic_hits}
+
+
+def decision_matches(
+    matches: list[Ranked], decisions: set[str], c: Candidates, params: RankParams, mode: str
+) -> list[Ranked]:
+    """The matches that are decisions, best first, each containing the query in its words or
+    close to it in meaning (see the module docstring). A match whose best copy is not a decision
+    (the same words printed in the discussion) stands in for its copies that are."""
+    kw = c.keyword
+    need = coverage_needed(params.min_coverage, params.match_words, kw.words) if kw else 1.0
+    coverage = kw.coverage if kw and mode != "semantic" else {}
+    cosines = (c.cosines | dict(c.semantic_hits)) if mode != "keyword" else {}
+
+    def close(cid: str) -> bool:
+        return coverage.get(cid, 0.0) >= need - 1e-9 or cosines.get(cid, -1.0) >= params.joint_floor
+
+    out: list[Ranked] = []
+    for r in matches:
+        copies = [cid for cid in [r.chunk_id, *r.also] if cid in decisions and close(cid)]
+        if copies:
+            out.append(replace(r, chunk_id=copies[0], also=copies[1:]))
+    return out
+
+
+def without_section(f: Filters) -> Filters:
+    return replace(f, section=None)
+
+
+def timeline(view: StoreView, q: Query, ranked: list[Ranked]) -> DecisionTimeline:
+    """The matches ``ranked`` (best first) as a timeline: at most :data:`MAX_DECISIONS` of them,
+    each copy of a repeated text under its own meeting, grouped by meeting, oldest first (the words
+    are marked by :func:`mark_words`)."""
+    found = hits(view, ranked[:MAX_DECISIONS], 0)
+    meetings: dict[str, DecisionMeeting] = {}
+    seen: set[tuple[str, str]] = set()  # (doc_id, text): a text printed twice in one meeting is one decision
+    for h in found:
+        for c in [h.chunk, *h.also]:
+            if (c.doc_id, c.text) in seen:
+                continue
+            seen.add((c.doc_id, c.text))
+            m = meetings.get(c.doc_id)
+            if m is None:
+                m = meetings[c.doc_id] = DecisionMeeting(c.doc_id, c.date, c.council, c.committee, c.source)
+            copy = h if c is h.chunk else replace(h, chunk=c, snippet=[])
+            m.decisions.append(Decision(replace(copy, also=[])))
+    for m in meetings.values():
+        m.decisions.sort(key=lambda d: d.hit.chunk.paragraph)
+        _attach_context(view.document_chunks(m.doc_id), m.decisions)
+        # A lead-in ("RESOLVED that Cabinet:") is shown above its points, not again on its own.
+        leads = {d.lead for d in m.decisions if d.lead}
+        m.decisions = [d for d in m.decisions if d.hit.chunk.text not in leads]
+    ordered = sorted(meetings.values(), key=lambda m: (not m.date, m.date, m.committee.lower(), m.doc_id))
+    return DecisionTimeline(
+        query=q, meetings=ordered, total=sum(len(m.decisions) for m in ordered), more=len(ranked) > MAX_DECISIONS
+    )
+
+
+def mark_words(t: DecisionTimeline, terms: list[tuple[str, str]]) -> None:
+    """Each decision's text (whole, up to :data:`DECISION_CHARS`) with the query's words marked."""
+    matcher = TermMatcher(terms)
+    for m in t.meetings:
+        for d in m.decisions:
+            d.hit.snippet = snippet(d.hit.chunk.text, matcher, max_chars=DECISION_CHARS)
+
+
+def _attach_context(doc: list[Chunk], decisions: list[Decision]) -> None:
+    """Each decision's outcome and lead-in, from the paragraphs of its agenda item."""
+    position = {c.chunk_id: i for i, c in enumerate(doc)}
+    for d in decisions:
+        i = position.get(d.hit.chunk.chunk_id)
+        if i is None:
+            continue
+        found = outcome_after(doc, i)
+        if found is not None:
+            d.outcome, d.outcome_paragraph = found
+        d.lead = lead_in(doc, i)
+
+
+def outcome_after(doc: list[Chunk], i: int) -> Optional[tuple[str, int]]:
+    """The outcome of the decision ``doc[i]``, and the paragraph stating it: the decision itself,
+    or the vote tally or result line that follows it in the same agenda item, before another
+    motion starts or the discussion resumes. The points of the same resolution ("a) ...",
+    "b) ...") may stand in between."""
+    c = doc[i]
+    found = outcome(c.text, tally=c.kind == "procedure")
+    if found:
+        return found, c.paragraph
+    for n in doc[i + 1 : i + 1 + LOOKAHEAD]:
+        if n.item != c.item:
+            break
+        if n.kind == "procedure":
+            if MOTION_START.match(n.text):
+                break  # the next motion's movers
+            found = outcome(n.text, tally=True)
+        elif _continues(n):
+            found = outcome(n.text)
+        else:
+            break
+        if found:
+            return found, n.paragraph
+    return None
+
+
+def lead_in(doc: list[Chunk], i: int) -> Optional[str]:
+    """The paragraph introducing ``doc[i]`` ("RESOLVED that the County Council:", "Mr X proposed
+    and Mr Y seconded the following motion:"): the one just before it, or before the list of
+    points it belongs to, if it ends with a colon; else None.
+
+    The points of a list count on ("a)" "b)" "c)"), and may hold points of their own ("c) the
+    maps BE APPROVED, except:" then "i)" "ii)"), which are passed over; a point ending with a
+    colon one before the next ("c)" before "d)") is one of the points. Kent numbers paragraphs as
+    it numbers lists: paragraph "6." after the points "1." to "3." of paragraph "5." is none of
+    them."""
+    c = doc[i]
+    style = _style(c.text)
+    chain = [c]  # the points of c's list, from c back to the first
+    nested = False  # passed over the points of a point
+    for p in reversed(doc[max(0, i - LOOKAHEAD) : i]):
+        if p.item != c.item or p.section != RESOLVED:
+            return None
+        colon = p.text.rstrip().endswith(":")
+        if style is None or _style(p.text) is None:
+            return p.text if colon and _counts_on(chain[::-1]) else None
+        if _style(p.text) != style:
+            if colon and not nested:
+                return p.text if _counts_on(chain[::-1]) else None
+            nested = True
+            continue
+        if colon and not _just_before(p, chain[-1]):
+            return p.text if _counts_on(chain[::-1]) else None
+        chain.append(p)
+        nested = False
+    return None
+
+
+def _style(text: str) -> Optional[tuple[str, bool]]:
+    """How a point is marked: ("digit" / "roman" / "letter" / "bullet", in capitals), or None
+    for a paragraph that is not a point."""
+    m = _MARKER.match(text)
+    if m is None:
+        return None
+    v = m.group(1)
+    if v is None:
+        return ("bullet", False)
+    kind = "digit" if v.isdigit() else "roman" if re.fullmatch(r"[ivx]+", v, re.I) else "letter"
+    return (kind, v.isupper())
+
+
+def _counts_on(points: list[Chunk]) -> bool:
+    """Do the numbers or letters of ``points`` go up one at a time? (Bullets are not checked.)"""
+    values = [_ordinal(p.text) for p in points]
+    known = [v for v in values if v is not None]
+    if len(known) != len(values):
+        return True
+    return known == list(range(known[0], known[0] + len(known)))
+
+
+def _just_before(p: Chunk, first: Chunk) -> bool:
+    """Is ``p`` numbered or lettered one before ``first`` ("c)" before "d)")?"""
+    a, b = _ordinal(p.text), _ordinal(first.text)
+    return a is not None and b is not None and a + 1 == b
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+
+
+def _ordinal(text: str) -> Optional[int]:
+    """The number of a point: "3." 3, "c)" 3, "(iv)" 4; None for a bullet or no point."""
+    m = _MARKER.match(text)
+    v = m.group(1) if m else None
+    if v is None:
+        return None
+    if v.isdigit():
+        return int(v)
+    low = v.lower()
+    if re.fullmatch(r"[ivx]+", low):
+        n = [_ROMAN[ch] for ch in low]
+        return sum(-a if a < b else a for a, b in zip(n, n[1:] + [0]))
+    return ord(low) - ord("a") + 1
+
+
+def _continues(c: Chunk) -> bool:
+    """A paragraph that goes on with the motion before it: one of its points, or a clause
+    ("it being noted that ...") that starts in lower case."""
+    return bool(_POINT.match(c.text)) or c.text[:1].islower()

@@ -1,0 +1,382 @@
+"""The decisions timeline: what meetings resolved about a topic, oldest meeting first.
+
+Recognising decisions in the shapes minutes give them (ingest), reading the outcome a source
+states, and the timeline from the library, the command line, the JSON API and the page, on a
+small corpus of four meetings in the shapes of four councils' minutes (English "RESOLVED that",
+eScribe motion blocks with a vote, Irish "on the proposal of ... it was agreed", a resolution
+with lettered points), indexed with the test model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from minsearch.app.cli import main
+from minsearch.config import load_settings
+from minsearch.ingest.chunker import chunk_document
+from minsearch.ingest.decisions import is_decision, outcome
+from minsearch.model import Document, Filters, MinsearchError, Query
+from minsearch.search import Searcher
+
+MEETINGS = [
+    {
+        "id": "cpp-2024-01-10",
+        "date": "2024-01-10",
+        "council": "Testshire",
+        "committee": "Corporate Parenting Panel",
+        "text": "1. Placement Sufficiency Strategy\n\n"
+        "The Head of Commissioning introduced the annual update on placement sufficiency. Members asked about "
+        "placement sufficiency for older children and the cost of placement sufficiency gaps.\n\n"
+        "RESOLVED that the Panel endorse the refreshed Placement Sufficiency Strategy and ask for a progress "
+        "report in six months.\n\n2. Dental checks\n\nRESOLVED that the report on dental checks be noted.\n",
+    },
+    {
+        "id": "council-2022-06-20",
+        "date": "2022-06-20",
+        "council": "Testshire",
+        "committee": "Council",
+        "text": "4. Children's Services Report\n\nMoved by A. Smith\nSeconded by B. Jones\n"
+        "That, on the recommendation of the Director, Children's Services, the placement sufficiency action plan "
+        "BE APPROVED.\nYeas: A. Smith, B. Jones, C. Brown\nNays: D. White\nMotion Passed (3 to 1)\n\n"
+        "5. Parks\n\nMoved by C. Brown\nSeconded by A. Smith\nThat the parks report BE RECEIVED.\nMotion Passed\n",
+    },
+    {
+        "id": "md-2023-05-02",
+        "date": "2023-05-02",
+        "council": "Testshire",
+        "committee": "Metropolitan District",
+        "text": "3. Housing\n\nCouncillor Kiely said that placement sufficiency was the biggest issue facing "
+        "children in care, and that placement sufficiency had been raised before.\n\n"
+        "On the proposal of Councillor Kiely, seconded by Councillor Secas, it was agreed to write to the "
+        "Minister about placement sufficiency for children in care.\n\n"
+        "Councillor Secas agreed to draft a letter about road signs.\n",
+    },
+    {
+        "id": "cpp-2021-02-01",
+        "date": "2021-02-01",
+        "council": "Testshire",
+        "committee": "Corporate Parenting Panel",
+        "text": "1. Placements\n\nRESOLVED that the Panel:\n\n(a) notes the placement sufficiency duty;\n\n"
+        "(b) agrees to a placement sufficiency review.\n",
+    },
+]
+OLDEST_FIRST = ["2021-02-01", "2022-06-20", "2023-05-02", "2024-01-10"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("decisions-corpus")
+    path = folder / "meetings.jsonl"
+    path.write_text("".join(json.dumps(m) + "\n" for m in MEETINGS), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def home(corpus, tmp_path_factory, encoder) -> Path:
+    from minsearch.indexer import index_paths
+
+    home = tmp_path_factory.mktemp("decisions-ix")
+    summary = index_paths([corpus], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    assert summary.documents == len(MEETINGS) and not summary.skipped
+    return home
+
+
+@pytest.fixture(scope="module")
+def searcher(home):
+    s = Searcher(load_settings(index_dir=home))
+    yield s
+    s.close()
+
+
+def _sections(text: str) -> list[tuple[str, str]]:
+    doc = Document(doc_id="d", source="d.txt", text=text)
+    return [(c.section, c.text) for c in chunk_document(doc)]
+
+
+# -- recognising decisions (ingest) ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On the proposal of Councillor Foley, seconded by Councillor Galvin, it was agreed to allocate €1500.",
+        "Following discussion, it was proposed by Councillor Lynch, seconded by Councillor Keller and agreed to write.",
+        "It was agreed that the matter would be revisited in the New Year.",
+        "The Members agreed that a reception would take place in November.",
+        "AGREED – that the report be noted.",
+        "b) the Civic Administration BE DIRECTED to report back on the options;",
+        "Motion to approve part d) to read as follows:",
+    ],
+)
+def test_decision_shapes_of_minutes_are_recognised(text):
+    assert is_decision(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Councillor O'Brien agreed to word a Motion on this matter for the next full Council Meeting.",
+        "THE CIVIL SERVICE COMMISSION'S POLICY IS THAT APPLICATIONS WILL NOT BE ACCEPTED AFTER 11:59 PM.",
+        "Members discussed the cost of placements and asked for more detail.",
+    ],
+)
+def test_discussion_and_notices_are_not_decisions(text):
+    assert not is_decision(text)
+
+
+def _section_of(meeting: dict, start: str) -> str:
+    (section,) = [s for s, t in _sections(meeting["text"]) if t.startswith(start)]
+    return section
+
+
+def test_motions_and_agreements_are_put_in_the_resolved_section():
+    escribe, irish, lettered = MEETINGS[1], MEETINGS[2], MEETINGS[3]
+    assert _section_of(escribe, "That, on the recommendation") == "resolved"
+    assert _section_of(escribe, "Moved by A. Smith") == "resolved"
+    assert _section_of(irish, "On the proposal of Councillor Kiely") == "resolved"
+    assert _section_of(irish, "Councillor Kiely said") == "minutes"  # the discussion
+    assert _section_of(irish, "Councillor Secas agreed") == "minutes"  # a person agreeing is not a decision
+    assert _section_of(lettered, "(a) notes") == "resolved"
+
+
+def test_motion_made_by_starts_a_motion():
+    text = "Motion made by E. Peloza\nSeconded by S. Lewis\nThat the report be received.\nMotion Passed (5 to 0)"
+    section, first = _sections(text)[0]
+    assert section == "resolved" and first.startswith("Motion made by E. Peloza")
+    assert outcome(first) == "Passed (5 to 0)"
+
+
+def test_an_item_with_a_resolved_heading_keeps_its_discussion_in_the_minutes():
+    text = (
+        "Agenda item\nReport\nMinutes:\nIt was agreed that the outcome would be fed back.\n\n"
+        "Resolved:\n1. That the report be received."
+    )
+    got = dict((t, s) for s, t in _sections(text))
+    assert got["It was agreed that the outcome would be fed back."] == "minutes"
+    assert got["1. That the report be received."] == "resolved"
+
+
+@pytest.mark.parametrize(
+    "text, tally, expected",
+    [
+        ("Yeas: A. Smith, B. Jones Nays: D. White Motion Passed (13 to 2)", True, "Passed (13 to 2)"),
+        ("Motion Failed (4 to 10)", True, "Failed (4 to 10)"),
+        ("CARRIED UNANIMOUSLY", True, "Carried unanimously"),
+        ("The amendment was lost.", True, "Amendment lost"),
+        (
+            "Following the debate, the Chairman put the motion and it was agreed unanimously.",
+            False,
+            "Agreed unanimously",
+        ),
+        ("The funding agreed in 2019 was passed to the trust in full.", False, None),
+        ("as authorised by Ordinance No. 1141-16, passed by the Council of the City", False, None),
+    ],
+)
+def test_outcome_as_the_minutes_state_it(text, tally, expected):
+    assert outcome(text, tally=tally) == expected
+
+
+# -- the timeline (library) -----------------------------------------------------------------------
+def test_timeline_lists_decisions_oldest_meeting_first(searcher):
+    t = searcher.decisions(Query("placement sufficiency"))
+    assert [m.date for m in t.meetings] == OLDEST_FIRST
+    assert all(d.hit.chunk.section == "resolved" for m in t.meetings for d in m.decisions)
+    texts = [d.hit.chunk.text for m in t.meetings for d in m.decisions]
+    # The discussion says "placement sufficiency" more often than any decision: it is not listed.
+    assert not any(x.startswith(("The Head of Commissioning", "Councillor Kiely said")) for x in texts)
+    # Decisions about something else, and the parks motion, are not listed.
+    assert not any("dental" in x or "parks" in x for x in texts)
+    assert t.total == len(texts) == 5
+    committees = [m.committee for m in t.meetings]
+    assert committees == ["Corporate Parenting Panel", "Council", "Metropolitan District", "Corporate Parenting Panel"]
+
+
+def test_outcome_and_lead_in_are_attached(searcher):
+    t = searcher.decisions(Query("placement sufficiency"))
+    by_date = {m.date: m.decisions for m in t.meetings}
+    (escribe,) = by_date["2022-06-20"]
+    assert escribe.hit.chunk.text.startswith("That, on the recommendation")
+    assert escribe.outcome == "Passed (3 to 1)"  # from the vote tally after the motion
+    points = by_date["2021-02-01"]
+    assert [d.hit.chunk.text[:3] for d in points] == ["(a)", "(b)"]  # in the order of the minutes
+    assert all(d.lead == "RESOLVED that the Panel:" for d in points)
+    assert all(d.outcome is None for d in points)  # the minutes state none
+
+
+def test_filters_apply_to_the_timeline(searcher):
+    since = searcher.decisions(Query("placement sufficiency", filters=Filters(since="2022-01-01")))
+    assert [m.date for m in since.meetings] == OLDEST_FIRST[1:]
+    panel = searcher.decisions(Query("placement sufficiency", filters=Filters(committee="corporate parenting panel")))
+    assert [m.date for m in panel.meetings] == ["2021-02-01", "2024-01-10"]
+
+
+def test_no_confident_match_is_an_empty_timeline(searcher):
+    t = searcher.decisions(Query("purple elephant trombone"))
+    assert t.total == 0 and t.meetings == []
+
+
+def test_a_bad_filter_is_a_one_line_error(searcher):
+    with pytest.raises(MinsearchError) as e:
+        searcher.decisions(Query("placement", filters=Filters(until="June")))
+    assert e.value.param == "until"
+    with pytest.raises(MinsearchError) as e:
+        searcher.search(Query("placement", filters=Filters(section="resolved; drop")))
+    assert e.value.param == "section"
+
+
+def test_section_filter_on_an_ordinary_search(searcher):
+    for mode in ("keyword", "semantic", "hybrid"):
+        r = searcher.search(Query("placement sufficiency", mode=mode, limit=20, filters=Filters(section="resolved")))
+        assert r.hits and all(h.chunk.section == "resolved" for h in r.hits), mode
+
+
+# -- command line ---------------------------------------------------------------------------------
+def test_cli_prints_meetings_in_date_order_with_outcomes(home):
+    r = CliRunner().invoke(main, ["decisions", "placement sufficiency", "--index", str(home)])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("5 decisions in 4 meetings, oldest first")
+    heads = re.findall(r"^(\d{4}-\d\d-\d\d) · Testshire · (.+) \(", r.output, re.M)
+    assert [d for d, _ in heads] == OLDEST_FIRST
+    assert "    Outcome: Passed (3 to 1)" in r.output
+    assert r.output.count("RESOLVED that the Panel:") == 1  # once, above its two points
+    assert "\n      (a) notes the **placement** **sufficiency** duty;\n      (b) agrees" in r.output
+    assert "**placement** **sufficiency**" in r.output.lower()
+
+
+def test_cli_json_and_filters(home):
+    r = CliRunner().invoke(
+        main, ["decisions", "placement sufficiency", "--index", str(home), "--since", "2023-01-01", "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["query"] == "placement sufficiency" and out["since"] == "2023-01-01"
+    assert [m["date"] for m in out["meetings"]] == OLDEST_FIRST[2:]
+    first = out["meetings"][0]
+    assert first["committee"] == "Metropolitan District" and first["doc_id"] == "md-2023-05-02"
+    (d,) = first["decisions"]
+    assert d["section"] == "resolved" and d["text"].startswith("On the proposal") and "outcome" in d
+
+
+def test_cli_bad_date_and_no_match(home):
+    r = CliRunner().invoke(main, ["decisions", "placement", "--index", str(home), "--since", "2023-13-01"])
+    assert r.exit_code == 1 and "--since" in r.output and "not a date" in r.output
+    r = CliRunner().invoke(main, ["decisions", "purple elephant trombone", "--index", str(home)])
+    assert r.exit_code == 0 and r.output.startswith("No decision matches this search with confidence")
+
+
+# -- the page and the API -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def client(searcher):
+    from minsearch.app.web import create_app
+
+    return create_app(searcher=searcher).test_client()
+
+
+def test_results_page_has_tabs_that_keep_the_search(client):
+    html = client.get("/?q=placement+sufficiency&committee=Council&mode=keyword&page=1").get_data(as_text=True)
+    tabs = re.search(r'<nav class="tabs".*?</nav>', html, re.S).group(0)
+    assert 'href="/?q=placement+sufficiency&amp;mode=keyword&amp;committee=Council" aria-current="page"' in tabs
+    assert 'href="/decisions?q=placement+sufficiency&amp;mode=keyword&amp;committee=Council">Decisions<' in tabs
+    assert '<nav class="tabs"' not in client.get("/").get_data(as_text=True)  # no search, no tabs
+
+
+def test_decisions_tab_lists_meetings_oldest_first(client):
+    resp = client.get("/decisions?q=placement+sufficiency")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert 'action="/decisions"' in html  # searching again stays on this tab
+    assert '<h2 id="count" class="count">5 decisions in 4 meetings' in html
+    assert re.findall(r'<time datetime="([\d-]+)"', html) == OLDEST_FIRST
+    # The two points of one resolution: their agenda item and lead-in are shown once.
+    assert html.count('<p class="lead">RESOLVED that the Panel:</p>') == 1
+    assert html.count('<p class="item"><a href="/doc/cpp-2021-02-01?hit=') == 1
+    assert '<p class="outcome">Outcome: <strong>Passed (3 to 1)</strong></p>' in html
+    assert "<mark>placement</mark> <mark>sufficiency</mark>" in html
+    assert 'href="/doc/council-2022-06-20?hit=' in html
+    assert 'aria-current="page">Decisions</a>' in html
+    assert 'id="sort"' not in html  # a timeline has one order
+
+
+def test_decisions_tab_without_a_match_points_to_all_paragraphs(client):
+    html = client.get("/decisions?q=%3Cscript%3Epurple+elephant").get_data(as_text=True)
+    assert "No decision matches this search with confidence." in html
+    assert 'href="/?q=%3Cscript%3Epurple+elephant">See every paragraph that matches</a>' in html
+    assert "<script>purple" not in html
+
+
+def test_decisions_tab_bad_date_is_answered_above_the_form(client):
+    resp = client.get("/decisions?q=placement&since=2024-02-30")
+    assert resp.status_code == 400
+    assert "That search could not run" in resp.get_data(as_text=True)
+
+
+def test_api_decisions(client):
+    out = client.get("/api/decisions?q=placement+sufficiency&council=testshire").get_json()
+    assert [m["date"] for m in out["meetings"]] == OLDEST_FIRST
+    assert out["total"] == 5 and out["council"] == "Testshire"  # the stored name the filter resolved to
+    assert client.get("/api/decisions?q=x&until=soon").get_json() == {
+        "error": "until: 'soon' is not a date (use YYYY-MM-DD)"
+    }
+
+
+def test_a_lead_in_covers_the_points_that_count_on_from_it():
+    from minsearch.model import Chunk
+    from minsearch.searching.decisions import lead_in
+
+    texts = [
+        "5. Mr Love proposed the following amendment:",
+        "1. Agree to submit a request to Government;",
+        "2. Note the timetable;",
+        "6. Following the debate, the Leader proposed the above motion.",
+    ]
+    doc = [Chunk(f"d#p{n}", "d", "d.txt", "Devolution", "resolved", n, 0, 1, t) for n, t in enumerate(texts, start=1)]
+    assert [lead_in(doc, i) for i in range(4)] == [None, texts[0], texts[0], None]
+
+
+def test_a_point_ending_with_a_colon_is_one_of_the_points():
+    from minsearch.model import Chunk
+    from minsearch.searching.decisions import lead_in
+
+    texts = [
+        "That the following actions be taken with respect to the Mobility Master Plan:",
+        "a) the Road Network maps BE APPROVED;",
+        "b) the Cycling Network maps BE APPROVED, except:",
+        "i) the Royal Crescent addition BE REMOVED;",
+        "ii) the Huron Street addition BE REFERRED back;",
+        "c) the Civic Administration BE DIRECTED to report back.",
+    ]
+    doc = [Chunk(f"d#p{n}", "d", "d.txt", "Plan", "resolved", n, 0, 1, t) for n, t in enumerate(texts, start=1)]
+    assert [lead_in(doc, i) for i in range(1, 6)] == [texts[0], texts[0], texts[2], texts[2], texts[0]]
+
+
+def test_the_points_of_one_motion_share_the_vote_after_them():
+    from minsearch.model import Chunk
+    from minsearch.searching.decisions import Decision, outcome_after
+
+    rows = [
+        ("resolved", "procedure", "Moved by S. Trosow Seconded by D. Ferreira"),
+        ("resolved", "substance", "That the following actions be taken:"),
+        ("resolved", "substance", "a) the funding BE APPROVED;"),
+        ("resolved", "substance", "b) the Civic Administration BE DIRECTED to report back."),
+        ("minutes", "procedure", "Yeas: H. McAlister, J. Pribil Motion Passed (2 to 0)"),
+        ("resolved", "procedure", "Moved by J. Pribil Seconded by H. McAlister"),
+        ("resolved", "substance", "That the report BE RECEIVED."),
+        ("minutes", "procedure", "Motion Failed (1 to 3)"),
+    ]
+    doc = [
+        Chunk(f"d#p{n}", "d", "d.txt", "Funding", section, n, 0, 1, text, kind=kind)
+        for n, (section, kind, text) in enumerate(rows, start=1)
+    ]
+    assert [outcome_after(doc, i) for i in (2, 3, 6)] == [
+        ("Passed (2 to 0)", 5),
+        ("Passed (2 to 0)", 5),
+        ("Failed (1 to 3)", 8),
+    ]
+    a, b, c = (
+        Decision(hit=None, outcome=o, outcome_paragraph=p)
+        for o, p in [("Passed (2 to 0)", 5)] * 2 + [("Failed (1 to 3)", 8)]
+    )  # type: ignore[arg-type]
+    assert a.shares_outcome(b) and not b.shares_outcome(c) and not c.shares_outcome(None)
