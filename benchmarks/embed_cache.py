@@ -53,6 +53,11 @@ class CachingEncoder:
         return self._inner
 
     @property
+    def name(self) -> str:
+        """The model name (minsearch.encode.Encoder): the indexer checks it against the settings."""
+        return self.model
+
+    @property
     def dim(self) -> int:
         from minsearch.encode import model_spec
 
