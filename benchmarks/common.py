@@ -169,13 +169,16 @@ def dir_size(path: Path) -> int:
 def corpus_jsonl(name: str, data_dir: Path, limit: Optional[int] = None, log=print) -> tuple[Path, str]:
     """The corpus as a minsearch JSONL file (cached), written by the same importer users run
     (``minsearch import``). Returns (path, converter)."""
-    from minsearch.ingest.corpora import import_corpus
+    import minsearch.ingest.corpora as corpora
 
-    out = CACHE / "corpora" / f"{name}-{limit or 'all'}.import_corpus.jsonl"
+    # Keyed by the importer's own code: a changed importer (new fields, other item numbers) writes
+    # a new file rather than reusing what the old one wrote.
+    importer = hashlib.sha1(Path(corpora.__file__).read_bytes()).hexdigest()[:8]
+    out = CACHE / "corpora" / f"{name}-{limit or 'all'}.import_corpus-{importer}.jsonl"
     if not out.is_file():
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(".tmp.jsonl")
-        import_corpus(name, tmp, data_dir=data_dir, limit=limit)
+        corpora.import_corpus(name, tmp, data_dir=data_dir, limit=limit)
         os.replace(tmp, out)
     return out, "minsearch.ingest.corpora.import_corpus"
 
