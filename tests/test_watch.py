@@ -123,6 +123,21 @@ def test_filters_of_a_saved_search_apply_to_its_new_matches(cli, corpus):
     assert news(cli) == {"dental checks": set(), "cpb": NEW_DENTAL}
 
 
+def test_a_saved_search_forgives_its_filters_as_every_search_does(cli, corpus):
+    # Typed as people type them ("kirk", "parenting"), resolved to the index's names when saved, so
+    # the new meeting's matches are found; a name the index does not hold is refused, not saved.
+    cli("watch", "add", "dental checks", "--council", "kirk", "--name", "kirklees")
+    cli("watch", "add", "dental checks", "--committee", "parenting", "--name", "cpb")
+    listed = cli("watch", "list").output
+    assert "council: Kirklees" in listed and "committee: Corporate Parenting Board" in listed
+    r = cli("watch", "add", "dental checks", "--council", "atlantis", "--name", "nowhere", ok=False)
+    assert r.exit_code == 1 and "--council: no council is called 'atlantis'; try" in r.output
+    assert "nowhere" not in cli("watch", "list").output
+    add_meeting(corpus)  # a Kirklees meeting of the Corporate Parenting Board
+    assert "2 saved searches have 4 new matches" in cli("index", str(corpus)).output
+    assert news(cli) == {"kirklees": NEW_DENTAL, "cpb": NEW_DENTAL}
+
+
 def test_a_run_stopped_before_recording_is_caught_up_once(cli, corpus, monkeypatch):
     cli("watch", "add", "dental checks")
     add_meeting(corpus)
