@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 import shutil
 import signal
 import socket
@@ -203,6 +204,18 @@ def test_markdown_digest_links_each_paragraph_to_the_page(cli, corpus):
     md = cli("watch", "news", "--format", "md", "--base-url", "https://minutes.example.org/").output
     assert md.startswith("## “dental checks”: 2 new matches")
     assert "<https://minutes.example.org/doc/005_health?hit=3#p3>" in md
+
+
+def test_markdown_digest_shows_the_minutes_markup_as_text(cli, corpus):
+    # A digest pasted into a wiki or a Markdown email must not turn a paragraph's text (or a
+    # search's name) into links, bold or HTML: the export's escaping, applied to the digest.
+    cli("watch", "add", "dental checks", "--name", "<b>Dental</b> *checks*")
+    add_meeting(corpus, NEW_MEETING.replace("after the pandemic backlog.", "[after](javascript:alert(1)) <img src=x>."))
+    cli("index", str(corpus))
+    md = cli("watch", "news", "--format", "md").output
+    assert r"## \<b\>Dental\</b\> \*checks\*: “dental checks”, 2 new matches" in md
+    assert r"\[after\](javascript:alert(1)) \<img src=x\>." in md
+    assert not re.search(r"(?<!\\)[<\[]", md.replace("`minutes/005_health.txt`", ""))  # every < and [ escaped
 
 
 # -- the page and its feeds ----------------------------------------------------------------------
