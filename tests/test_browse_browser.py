@@ -56,8 +56,12 @@ def test_browse_from_home_to_a_meeting_and_into_an_item(base, page, tmp_path):
     page.wait_for_url("**/meetings?*committee=Cabinet*")
     page.locator("table.meetings tbody a").first.click()
     page.wait_for_url("**/meeting/**")
-    items = page.locator("ol.agenda > li > a").all_inner_texts()
-    assert items == ["Apologies and Substitutes", "Reports of Officers", "Budget Monitoring"]
+    items = page.locator("ul.agenda > li > a").all_inner_texts()
+    assert items == [
+        "Minute 76: Apologies and Substitutes",
+        "Minute 77: Reports of Officers",
+        "Minute 78: Budget Monitoring",
+    ]
     page.screenshot(path=_shot("meeting.png", tmp_path), full_page=False)
     page.get_by_role("link", name="Reports of Officers").click()
     assert (
