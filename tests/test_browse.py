@@ -228,6 +228,14 @@ def test_glossary_acronyms_are_not_corrected(s):
     assert s.search(Query("EHCP dentl", mode="keyword")).suggestion == "EHCP dental"
 
 
+def test_the_cli_suggestion_is_a_command_for_the_same_search(dated):
+    # Copied and run, it searches the same index with the same mode and filters (it dropped them).
+    out = run(dated, "query", "dentl cheks", "--mode", "keyword", "--council", "kent").output
+    assert f"(minsearch query 'dental checks' --index {dated} --mode keyword --council kent)" in out
+    out = run(dated, "facets", "dentl cheks", "--committee", "cabinet").output
+    assert f"(minsearch facets 'dental checks' --index {dated} --committee cabinet)" in out
+
+
 def test_did_you_mean_on_the_cli_and_the_page(dated, client):
     out = run(dated, "query", "dentl cheks", "--mode", "keyword")
     assert "Did you mean: dental checks?" in out.output and "minsearch query 'dental checks'" in out.output

@@ -430,6 +430,23 @@ def query_cmd(
     _print_result(result)
 
 
+# Options a "did you mean" command repeats, so that it runs the same search with the corrected words.
+_SAME_SEARCH = ("index", "mode", "council", "committee", "since", "until", "sort")
+
+
+def _suggested_command(command: str, suggestion: str) -> str:
+    """``minsearch COMMAND 'SUGGESTION'`` with the options this run was given (a search of the
+    same index, mode and filters), as one line to copy."""
+    ctx = click.get_current_context()
+    words = ["minsearch", command, shlex.quote(suggestion)]
+    for name in _SAME_SEARCH:
+        value = ctx.params.get(name)
+        if value is None or ctx.get_parameter_source(name) is not click.core.ParameterSource.COMMANDLINE:
+            continue
+        words += [f"--{name}", shlex.quote(str(value))]
+    return " ".join(words)
+
+
 def _print_result(result) -> None:
     """The text view of one query's results: notes on stderr, then the hits (or the closest ones)."""
     color = sys.stdout.isatty()
@@ -438,7 +455,7 @@ def _print_result(result) -> None:
     for term in result.expansions:
         click.echo(f"note: also searched {term}", err=True)
     if result.suggestion:
-        click.echo(f"Did you mean: {result.suggestion}?  (minsearch query {shlex.quote(result.suggestion)})")
+        click.echo(f"Did you mean: {result.suggestion}?  ({_suggested_command('query', result.suggestion)})")
     if not result.hits:
         click.echo("No confident matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
         if result.closest:
@@ -519,7 +536,7 @@ def facets_cmd(
     what = "matching paragraphs" if text else "paragraphs"
     click.echo(f"{total:,}{'+' if more else ''} {what}")
     if suggestion:
-        click.echo(f"Did you mean: {suggestion}?  (minsearch facets {shlex.quote(suggestion)})")
+        click.echo(f"Did you mean: {suggestion}?  ({_suggested_command('facets', suggestion)})")
     if counts.more:
         click.echo("(counts of the matches ranked; there are more)")
     for title, values, n in (
