@@ -131,6 +131,15 @@ def test_a_saved_search_forgives_its_filters_as_every_search_does(cli, corpus):
     cli("watch", "add", "dental checks", "--committee", "parenting", "--name", "cpb")
     listed = cli("watch", "list").output
     assert "council: Kirklees" in listed and "committee: Corporate Parenting Board" in listed
+    (kirklees, cpb) = json.loads(cli("watch", "list", "--json").stdout)
+    assert kirklees.pop("created") and kirklees == {
+        "name": "kirklees",
+        "query": "dental checks",
+        "council": "Kirklees",
+        "committee": None,
+        "mode": "hybrid",
+    }  # what was saved; not the scores and query vector kept for the checks
+    assert cpb["committee"] == "Corporate Parenting Board"
     r = cli("watch", "add", "dental checks", "--council", "atlantis", "--name", "nowhere", ok=False)
     assert r.exit_code == 1 and "--council: no council is called 'atlantis'; try" in r.output
     assert "nowhere" not in cli("watch", "list").output

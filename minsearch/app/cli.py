@@ -817,8 +817,6 @@ def watch_add(query: str, council: str, committee: str, mode: str, name: str, in
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def watch_list(index: Optional[str], as_json: bool) -> None:
     """List the saved searches."""
-    from dataclasses import asdict
-
     from ..searching.alerts import saved_searches
 
     try:
@@ -826,7 +824,14 @@ def watch_list(index: Optional[str], as_json: bool) -> None:
     except MinsearchError as e:
         _fail(e)
     if as_json:
-        click.echo(json.dumps([asdict(s) for s in found], ensure_ascii=False))
+        # What was saved, as `watch news --json` names it; not the scores and the query's vector
+        # (base64, ~2 KB) kept for the re-index checks.
+        shown = [
+            {"name": s.name, "query": s.query, "council": s.council or None, "committee": s.committee or None}
+            | {"mode": s.mode, "created": s.created}
+            for s in found
+        ]
+        click.echo(json.dumps(shown, ensure_ascii=False))
         return
     for s in found:
         limits = "".join(f"  {k}: {v}" for k, v in (("council", s.council), ("committee", s.committee)) if v)
