@@ -202,6 +202,10 @@ def test_watch_errors_are_one_line_naming_the_option(cli):
     assert r.exit_code == 1 and "--since" in r.output
     r = cli("watch", "news", "--email", "a@example.org", ok=False)
     assert r.exit_code == 1 and "--email and --smtp go together" in r.output
+    r = cli("watch", "news", "--json", "--format", "md", ok=False)  # it printed JSON, ignoring --format
+    assert r.exit_code == 2 and "--json and --format" in r.output
+    r = cli("watch", "news", "--format", "md", "--base-url", "javascript:alert(1)", ok=False)
+    assert r.exit_code == 1 and "--base-url: 'javascript:alert(1)' is not an http(s) address" in r.output
     assert "Removed 'dental checks'" in cli("watch", "remove", "dental checks").output
     assert "No saved searches" in cli("watch", "list").output
 

@@ -886,9 +886,14 @@ def watch_news(
     """The new matches of each saved search (or of NAME): council, committee, date, item, where."""
     from ..searching.alerts import news
     from .digest import news_json, send_digest, text_digest
+    from .present import safe_link
 
     if bool(email) != bool(smtp):
         _fail(MinsearchError("{email} and {smtp} go together", param="email", mentions=("email", "smtp")))
+    if as_json and fmt != "text":
+        _fail("--json and --format are two ways to print it: give one", 2)
+    if base_url is not None and safe_link(base_url) is None:
+        _fail(MinsearchError(f"{base_url[:60]!r} is not an http(s) address", param="base-url"))
     try:
         found = news(_settings(index), name, since)
         if email and smtp:
