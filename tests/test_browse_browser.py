@@ -88,3 +88,25 @@ def test_chart_is_drawn_and_a_bar_filters_to_its_month(base, page, tmp_path):
     page.locator('figure.chart svg a[aria-label^="February 2024"]').click()
     page.wait_for_url("**since=2024-02-01**")
     assert page.locator("h2#count").inner_text().startswith("2 matching paragraphs")
+
+
+@pytest.mark.parametrize("path", ["/meetings", "/committees"])
+def test_browse_tables_fit_a_phone(base, page, path, tmp_path):
+    # The tables of meetings and committees are read as one block per row on a phone; before,
+    # their last columns (agenda items, latest meeting) were off the right edge of the screen.
+    browser = page.context.browser
+    assert browser is not None
+    ctx = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, java_script_enabled=False)
+    try:
+        pg = ctx.new_page()
+        pg.goto(base + path)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 375
+        labels = pg.evaluate(
+            "[...document.querySelector('table.meetings tbody tr').cells]"
+            ".map(td => getComputedStyle(td, '::before').content)"
+        )
+        last = '"Agenda items: "' if path == "/meetings" else '"Latest meeting: "'
+        assert labels[-1] == last  # each cell says what it is, the heading row being hidden
+        pg.screenshot(path=str(tmp_path / "phone-browse.png"), full_page=True)
+    finally:
+        ctx.close()
