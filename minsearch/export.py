@@ -153,23 +153,23 @@ def searched(e: Entry) -> str:
 
 
 def to_markdown(entries: list[Entry], title: str = "Evidence from the minutes") -> str:
-    lines = [f"# {_md_text(title)}", "", f"Exported {_now()[:10]}; {len(entries)} paragraph(s).", ""]
+    lines = [f"# {md_text(title)}", "", f"Exported {_now()[:10]}; {len(entries)} paragraph(s).", ""]
     for n, e in enumerate(entries, start=1):
         c = e.citation
-        lines.append(f"## {n}. {_md_text(c.item_title or 'Untitled item')}")
+        lines.append(f"## {n}. {md_text(c.item_title or 'Untitled item')}")
         lines.append("")
-        lines.extend("> " + _md_text(part) for part in e.chunk.text.splitlines() or [""])
+        lines.extend("> " + md_text(part) for part in e.chunk.text.splitlines() or [""])
         lines.append("")
-        cited = _md_text(c.text)
+        cited = md_text(c.text)
         lines.append(f"— {cited}" + (f" ([original]({_md_url(c.url)}))" if c.url else ""))
         if e.query:
             lines.append("")
-            lines.append(f"Found by searching {_md_text(searched(e))}.")
+            lines.append(f"Found by searching {md_text(searched(e))}.")
         lines.append("")
     return "\n".join(lines)
 
 
-def _md_text(s: str) -> str:
+def md_text(s: str) -> str:
     """Text that Markdown shows as it is: its markup characters escaped."""
     out = []
     for ch in s:

@@ -66,9 +66,9 @@ RECORDS = [
 ]
 # Kent's printed minutes number their items ("76. Title" then "(Item 1)"): the meeting page lists them.
 ITEMS = (
-    "1. Apologies and Substitutes\n(Item 1)\n\nApologies were received from Mr Hood.\n\n"
-    "2. Reports of Officers\n(Item 2)\n\n{text}\n\n"
-    "3. Budget Monitoring\n(Item 3)\n\nThe meeting noted the budget monitoring report."
+    "76. Apologies and Substitutes\n(Item 1)\n\nApologies were received from Mr Hood.\n\n"
+    "77. Reports of Officers\n(Item 2)\n\n{text}\n\n"
+    "78. Budget Monitoring\n(Item 3)\n\nThe meeting noted the budget monitoring report."
 )
 
 
@@ -228,6 +228,14 @@ def test_glossary_acronyms_are_not_corrected(s):
     assert s.search(Query("EHCP dentl", mode="keyword")).suggestion == "EHCP dental"
 
 
+def test_the_cli_suggestion_is_a_command_for_the_same_search(dated):
+    # Copied and run, it searches the same index with the same mode and filters (it dropped them).
+    out = run(dated, "query", "dentl cheks", "--mode", "keyword", "--council", "kent").output
+    assert f"(minsearch query 'dental checks' --index {dated} --mode keyword --council kent)" in out
+    out = run(dated, "facets", "dentl cheks", "--committee", "cabinet").output
+    assert f"(minsearch facets 'dental checks' --index {dated} --committee cabinet)" in out
+
+
 def test_did_you_mean_on_the_cli_and_the_page(dated, client):
     out = run(dated, "query", "dentl cheks", "--mode", "keyword")
     assert "Did you mean: dental checks?" in out.output and "minsearch query 'dental checks'" in out.output
@@ -267,11 +275,17 @@ def test_committees_page_counts_meetings(client):
 def test_meeting_page_lists_agenda_items_in_order_linking_to_the_document(client, s):
     html = client.get("/meeting/kent/cab-2024-01").get_data(as_text=True)
     assert "10 January 2024" in html and "Cabinet" in html
-    links = re.findall(r'<li value="(\d+)"><a href="([^"]+)">', html)
-    assert links and [int(n) for n, _ in links] == sorted(int(n) for n, _ in links)
-    assert all(h.startswith("/doc/kent/cab-2024-01?item=") for _n, h in links)
-    assert [n for n, _ in links] == ["1", "2", "3"] and "Reports of Officers" in html
-    doc = client.get(links[1][1].replace("&amp;", "&")).get_data(as_text=True)
+    # Named by the source's own numbers, as the citations and the document view name them (not
+    # minsearch's count of items: minute 77 is the second item, not "2").
+    links = re.findall(r'<li><a href="([^"]+)"><span class="item-ref">([^<]+)</span> ([^<]+)</a>', html)
+    assert [h for h, _r, _t in links] == [f"/doc/kent/cab-2024-01?item={n}" for n in (1, 2, 3)]
+    assert [(r, t) for _h, r, t in links] == [
+        ("Minute 76:", "Apologies and Substitutes"),
+        ("Minute 77:", "Reports of Officers"),
+        ("Minute 78:", "Budget Monitoring"),
+    ]
+    doc = client.get(links[1][0]).get_data(as_text=True)
+    assert "<dt>Agenda item</dt><dd>Minute 77</dd>" in doc
     assert "Dental checks" in doc and "Apologies were received" not in doc
     assert client.get("/meeting/no-such-meeting").status_code == 404
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 import shutil
 import signal
 import socket
@@ -123,6 +124,30 @@ def test_filters_of_a_saved_search_apply_to_its_new_matches(cli, corpus):
     assert news(cli) == {"dental checks": set(), "cpb": NEW_DENTAL}
 
 
+def test_a_saved_search_forgives_its_filters_as_every_search_does(cli, corpus):
+    # Typed as people type them ("kirk", "parenting"), resolved to the index's names when saved, so
+    # the new meeting's matches are found; a name the index does not hold is refused, not saved.
+    cli("watch", "add", "dental checks", "--council", "kirk", "--name", "kirklees")
+    cli("watch", "add", "dental checks", "--committee", "parenting", "--name", "cpb")
+    listed = cli("watch", "list").output
+    assert "council: Kirklees" in listed and "committee: Corporate Parenting Board" in listed
+    (kirklees, cpb) = json.loads(cli("watch", "list", "--json").stdout)
+    assert kirklees.pop("created") and kirklees == {
+        "name": "kirklees",
+        "query": "dental checks",
+        "council": "Kirklees",
+        "committee": None,
+        "mode": "hybrid",
+    }  # what was saved; not the scores and query vector kept for the checks
+    assert cpb["committee"] == "Corporate Parenting Board"
+    r = cli("watch", "add", "dental checks", "--council", "atlantis", "--name", "nowhere", ok=False)
+    assert r.exit_code == 1 and "--council: no council is called 'atlantis'; try" in r.output
+    assert "nowhere" not in cli("watch", "list").output
+    add_meeting(corpus)  # a Kirklees meeting of the Corporate Parenting Board
+    assert "2 saved searches have 4 new matches" in cli("index", str(corpus)).output
+    assert news(cli) == {"kirklees": NEW_DENTAL, "cpb": NEW_DENTAL}
+
+
 def test_a_run_stopped_before_recording_is_caught_up_once(cli, corpus, monkeypatch):
     cli("watch", "add", "dental checks")
     add_meeting(corpus)
@@ -177,6 +202,10 @@ def test_watch_errors_are_one_line_naming_the_option(cli):
     assert r.exit_code == 1 and "--since" in r.output
     r = cli("watch", "news", "--email", "a@example.org", ok=False)
     assert r.exit_code == 1 and "--email and --smtp go together" in r.output
+    r = cli("watch", "news", "--json", "--format", "md", ok=False)  # it printed JSON, ignoring --format
+    assert r.exit_code == 2 and "--json and --format" in r.output
+    r = cli("watch", "news", "--format", "md", "--base-url", "javascript:alert(1)", ok=False)
+    assert r.exit_code == 1 and "--base-url: 'javascript:alert(1)' is not an http(s) address" in r.output
     assert "Removed 'dental checks'" in cli("watch", "remove", "dental checks").output
     assert "No saved searches" in cli("watch", "list").output
 
@@ -188,6 +217,18 @@ def test_markdown_digest_links_each_paragraph_to_the_page(cli, corpus):
     md = cli("watch", "news", "--format", "md", "--base-url", "https://minutes.example.org/").output
     assert md.startswith("## “dental checks”: 2 new matches")
     assert "<https://minutes.example.org/doc/005_health?hit=3#p3>" in md
+
+
+def test_markdown_digest_shows_the_minutes_markup_as_text(cli, corpus):
+    # A digest pasted into a wiki or a Markdown email must not turn a paragraph's text (or a
+    # search's name) into links, bold or HTML: the export's escaping, applied to the digest.
+    cli("watch", "add", "dental checks", "--name", "<b>Dental</b> *checks*")
+    add_meeting(corpus, NEW_MEETING.replace("after the pandemic backlog.", "[after](javascript:alert(1)) <img src=x>."))
+    cli("index", str(corpus))
+    md = cli("watch", "news", "--format", "md").output
+    assert r"## \<b\>Dental\</b\> \*checks\*: “dental checks”, 2 new matches" in md
+    assert r"\[after\](javascript:alert(1)) \<img src=x\>." in md
+    assert not re.search(r"(?<!\\)[<\[]", md.replace("`minutes/005_health.txt`", ""))  # every < and [ escaped
 
 
 # -- the page and its feeds ----------------------------------------------------------------------

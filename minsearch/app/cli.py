@@ -430,6 +430,23 @@ def query_cmd(
     _print_result(result)
 
 
+# Options a "did you mean" command repeats, so that it runs the same search with the corrected words.
+_SAME_SEARCH = ("index", "mode", "council", "committee", "since", "until", "sort")
+
+
+def _suggested_command(command: str, suggestion: str) -> str:
+    """``minsearch COMMAND 'SUGGESTION'`` with the options this run was given (a search of the
+    same index, mode and filters), as one line to copy."""
+    ctx = click.get_current_context()
+    words = ["minsearch", command, shlex.quote(suggestion)]
+    for name in _SAME_SEARCH:
+        value = ctx.params.get(name)
+        if value is None or ctx.get_parameter_source(name) is not click.core.ParameterSource.COMMANDLINE:
+            continue
+        words += [f"--{name}", shlex.quote(str(value))]
+    return " ".join(words)
+
+
 def _print_result(result) -> None:
     """The text view of one query's results: notes on stderr, then the hits (or the closest ones)."""
     color = sys.stdout.isatty()
@@ -438,7 +455,7 @@ def _print_result(result) -> None:
     for term in result.expansions:
         click.echo(f"note: also searched {term}", err=True)
     if result.suggestion:
-        click.echo(f"Did you mean: {result.suggestion}?  (minsearch query {shlex.quote(result.suggestion)})")
+        click.echo(f"Did you mean: {result.suggestion}?  ({_suggested_command('query', result.suggestion)})")
     if not result.hits:
         click.echo("No confident matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
         if result.closest:
@@ -519,7 +536,7 @@ def facets_cmd(
     what = "matching paragraphs" if text else "paragraphs"
     click.echo(f"{total:,}{'+' if more else ''} {what}")
     if suggestion:
-        click.echo(f"Did you mean: {suggestion}?  (minsearch facets {shlex.quote(suggestion)})")
+        click.echo(f"Did you mean: {suggestion}?  ({_suggested_command('facets', suggestion)})")
     if counts.more:
         click.echo("(counts of the matches ranked; there are more)")
     for title, values, n in (
@@ -800,8 +817,6 @@ def watch_add(query: str, council: str, committee: str, mode: str, name: str, in
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def watch_list(index: Optional[str], as_json: bool) -> None:
     """List the saved searches."""
-    from dataclasses import asdict
-
     from ..searching.alerts import saved_searches
 
     try:
@@ -809,7 +824,14 @@ def watch_list(index: Optional[str], as_json: bool) -> None:
     except MinsearchError as e:
         _fail(e)
     if as_json:
-        click.echo(json.dumps([asdict(s) for s in found], ensure_ascii=False))
+        # What was saved, as `watch news --json` names it; not the scores and the query's vector
+        # (base64, ~2 KB) kept for the re-index checks.
+        shown = [
+            {"name": s.name, "query": s.query, "council": s.council or None, "committee": s.committee or None}
+            | {"mode": s.mode, "created": s.created}
+            for s in found
+        ]
+        click.echo(json.dumps(shown, ensure_ascii=False))
         return
     for s in found:
         limits = "".join(f"  {k}: {v}" for k, v in (("council", s.council), ("committee", s.committee)) if v)
@@ -864,9 +886,14 @@ def watch_news(
     """The new matches of each saved search (or of NAME): council, committee, date, item, where."""
     from ..searching.alerts import news
     from .digest import news_json, send_digest, text_digest
+    from .present import safe_link
 
     if bool(email) != bool(smtp):
         _fail(MinsearchError("{email} and {smtp} go together", param="email", mentions=("email", "smtp")))
+    if as_json and fmt != "text":
+        _fail("--json and --format are two ways to print it: give one", 2)
+    if base_url is not None and safe_link(base_url) is None:
+        _fail(MinsearchError(f"{base_url[:60]!r} is not an http(s) address", param="base-url"))
     try:
         found = news(_settings(index), name, since)
         if email and smtp:

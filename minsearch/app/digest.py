@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from xml.etree import ElementTree as ET
 
 from ..citation import cite
+from ..export import md_text
 from ..model import Hit, MinsearchError, os_error_text, shown_source
 from ..searching.alerts import alerts_json
 from ..store.watchlist import Alert, News, SavedSearch
@@ -74,12 +75,12 @@ def text_digest(news: News, base_url: Optional[str] = None, markdown: bool = Fal
     for s, alerts in news:
         head = f"{s.name}: {_describe(s)}, {_count(len(alerts))}" if s.name != s.query else None
         head = head or f"{_describe(s)}: {_count(len(alerts))}"
-        lines += [f"## {head}" if markdown else head, ""]
+        lines += [f"## {md_text(head)}" if markdown else head, ""]
         for a in alerts:
             link = where(a, base_url)
-            if markdown:
+            if markdown:  # the minutes' text and the names shown as typed, never as markup
                 target = f"<{link}>" if _is_link(link) else f"`{link}`"
-                lines += [f"- **{citation(a)}**  ", f"  {_excerpt(a.text)}  ", f"  {target}"]
+                lines += [f"- **{md_text(citation(a))}**  ", f"  {md_text(_excerpt(a.text))}  ", f"  {target}"]
             else:
                 lines += [f"  {citation(a)}", f"    {_excerpt(a.text)}", f"    {link}"]
             lines.append("")

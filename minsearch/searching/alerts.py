@@ -30,6 +30,7 @@ from ..store.layout import IndexLayout
 from ..store.query import semantic_text
 from .candidates import Candidates, gather
 from .encoding import LazyEncoder, TextEncoder
+from .filters import resolve_filters
 from .ranked import best_scores, rank_candidates
 from .validate import MAX_LIMIT, validate
 
@@ -126,8 +127,13 @@ def _check_all(
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     seen = {(a.search, a.chunk_id) for a in wl.alerts} | {(a.search, a.exact) for a in wl.alerts}
     queries = []
+    facets = view.facets()
     for s in wl.searches:
         filters = Filters(council=s.council or None, committee=s.committee or None, doc_ids=docs)
+        try:  # as typed ("kent"): a search saved before names were resolved when saving
+            filters = resolve_filters(filters, facets)
+        except MinsearchError:
+            pass  # a name the index no longer holds matches nothing, as before
         queries.append((s, validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters))[0]))
     # Every query's meaning in one call to the encoder, not one call each.
     meanings = [with_meanings(semantic_text(q.text), list(glossary.expand(q.text))) for _s, q in queries]
@@ -283,6 +289,10 @@ def save_search(
     store = store or open_store(settings)
     try:
         with store.pinned() as view:
+            # "kent" is saved as Kent County Council, as every search resolves it; an unknown
+            # name is refused here rather than saved as a search that can never match.
+            q = replace(q, filters=resolve_filters(q.filters, view.facets()))
+            search = replace(search, council=q.filters.council or "", committee=q.filters.committee or "")
             if encoder is None and q.mode != "keyword":
                 encoder = _query_encoder(settings, view.model)
             lazy = LazyEncoder(lambda: encoder)  # type: ignore[arg-type,return-value]

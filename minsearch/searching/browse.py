@@ -68,6 +68,7 @@ class AgendaItem:
     title: str
     paragraphs: int
     first_paragraph: int
+    ref: str = ""  # the source's own number ("minute 298"), as citations give it; "" if none
 
 
 def admits(d: DocRecord, f: Filters) -> bool:
@@ -114,7 +115,8 @@ def agenda(chunks: list[Chunk]) -> list[AgendaItem]:
     for c in sorted(chunks, key=lambda c: c.paragraph):
         it = items.get(c.item)
         if it is None:
-            items[c.item] = AgendaItem(c.item, c.title, 1, c.paragraph)
+            items[c.item] = AgendaItem(c.item, c.title, 1, c.paragraph, c.item_ref)
         else:
             it.paragraphs += 1
+            it.ref = it.ref or c.item_ref
     return sorted(items.values(), key=lambda i: i.first_paragraph)
