@@ -113,3 +113,15 @@ def test_the_chunk_table_does_not_store_long_ids_at_the_width_of_the_longest(tmp
     assert [back.chunk_id_at(r) for r in (0, 1999, 2000)] == [chunks[0].chunk_id, chunks[1999].chunk_id, "other-id-7"]
     with np.load(tmp_path / "c.npz") as z:
         assert z["chunk_id"].dtype.itemsize <= 12  # the longest id is 270 characters
+
+
+def test_rows_are_found_by_id_when_two_ids_hash_alike(monkeypatch):
+    from minsearch.store import vectors
+
+    chunks = [_chunk("d1", i) for i in range(1, 6)]
+    table = ChunkTable.from_chunks(chunks)
+    vi = vectors.VectorIndex(np.eye(5, 4, dtype=np.float32), np.arange(5), table)
+    assert [vi.row_of(c.chunk_id) for c in chunks] == [0, 1, 2, 3, 4] and vi.row_of("d1#p9") is None
+    vi = vectors.VectorIndex(np.eye(5, 4, dtype=np.float32), np.arange(5), table)
+    monkeypatch.setattr("builtins.hash", lambda s: 7)  # every id collides
+    assert [vi.row_of(c.chunk_id) for c in chunks] == [0, 1, 2, 3, 4] and vi.row_of("d1#p9") is None

@@ -265,7 +265,9 @@ class VectorIndex:
         self.table = table
         # First unit row of each chunk, for reduceat; every chunk has at least one unit.
         self._starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else np.zeros(0, int)
-        self._row_of: Optional[dict[str, int]] = None
+        # Rows by id: the ids' hashes, sorted, and their rows (built on first use). A dict of the
+        # ids themselves held ~35 MB of strings per process on Limerick (ids of ~280 characters).
+        self._by_hash: Optional[tuple[np.ndarray, np.ndarray]] = None
 
     @classmethod
     def load(cls, folder: Path) -> "VectorIndex":
@@ -284,9 +286,20 @@ class VectorIndex:
         return int(self.vectors.shape[1])
 
     def row_of(self, chunk_id: str) -> Optional[int]:
-        if self._row_of is None:
-            self._row_of = {cid: i for i, cid in enumerate(self.table.chunk_ids())}
-        return self._row_of.get(chunk_id)
+        """The table row of ``chunk_id`` (None if it is not in this generation)."""
+        if self._by_hash is None:
+            hashes = np.fromiter((hash(c) for c in self.table.chunk_ids()), dtype=np.int64, count=len(self.table))
+            order = np.argsort(hashes, kind="stable")
+            self._by_hash = (hashes[order], order)  # one assignment: threads see both or neither
+        sorted_hashes, rows = self._by_hash
+        h = hash(chunk_id)
+        i = int(np.searchsorted(sorted_hashes, h))
+        while i < len(rows) and sorted_hashes[i] == h:  # equal hashes: the id itself decides
+            row = int(rows[i])
+            if self.table.chunk_id_at(row) == chunk_id:
+                return row
+            i += 1
+        return None
 
     def rows_mask(self, chunk_ids: Iterable[str]) -> np.ndarray:
         """A boolean mask of the rows of ``chunk_ids`` (unknown ids are left out)."""
