@@ -230,7 +230,9 @@ def main() -> None:
     ap.add_argument("--jsonl", type=Path, default=HERE / ".cache" / "corpora" / "limerick-all.import_corpus.jsonl")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--work", type=Path, default=HERE / ".cache" / "store-size-tmp")
-    ap.add_argument("--write", action="store_true", help="write benchmarks/results/store_size.md (RESULTS.md includes it)")
+    ap.add_argument(
+        "--write", action="store_true", help="write benchmarks/results/store_size.md (RESULTS.md includes it)"
+    )
     args = ap.parse_args()
     out = run(args.before, args.before_index, args.after_index, args.jsonl, args.rounds, args.work)
     (HERE / ".cache" / "store_size.json").write_text(json.dumps(out, indent=1))

@@ -20,7 +20,9 @@ MEETING = "Agenda item\n\nRiver Crossing\n\nMinutes:\n\nThe Board discussed the 
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def _ids(home: Path, text: str) -> list[str]:
