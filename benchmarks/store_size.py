@@ -10,7 +10,7 @@ first on ``PYTHONPATH``, alternating before/after, so machine load falls on both
 - adding one new meeting (a new JSON Lines record) to a private copy, ``--rounds`` times each, with
   the indexer's phases; then the size of the index folder (two generations are kept: the live one
   and the one before, for readers still on it), counting a hard-linked file once;
-- `minsearch serve`: peak RSS after 30 /api/search requests (10 queries x 3 modes);
+- `minsearch serve --workers 1` (one process): peak RSS after 30 /api/search requests (10 queries x 3 modes);
 - warm hybrid latency in one process (the 64 latency queries, twice).
 """
 
@@ -86,13 +86,32 @@ def child_add(home: str, jsonl: str, n: str) -> dict:
 
 
 def child_serve(home: str) -> dict:
-    from benchmarks.speed import LATENCY_QUERIES, serve_memory
+    """Peak RSS of one `minsearch serve --workers 1` process (waitress) after 30 /api/search requests."""
+    import urllib.parse
+    import urllib.request
 
-    cmd = [sys.executable, "-m", "minsearch.app.cli"]
-    from benchmarks import speed
+    from benchmarks.common import CACHE
+    from benchmarks.serve_process import ServeProcess
+    from benchmarks.speed import LATENCY_QUERIES, pct
 
-    speed.minsearch_exe = lambda: cmd  # this tree's CLI, not an installed one
-    return serve_memory(Path(home), LATENCY_QUERIES, log=lambda *_: None)
+    cmd = [sys.executable, "-m", "minsearch.app.cli"]  # this tree's CLI, not an installed one
+    with ServeProcess(Path(home), CACHE / "serve.log", timeout=120, command=cmd, extra_args=["--workers", "1"]) as srv:
+        lat = []
+        for q in LATENCY_QUERIES[:10]:
+            for mode in ("hybrid", "keyword", "semantic"):
+                t = time.perf_counter()
+                url = f"{srv.base}/api/search?" + urllib.parse.urlencode({"q": q, "mode": mode})
+                urllib.request.urlopen(url, timeout=60).read()
+                lat.append((time.perf_counter() - t) * 1000)
+        status = Path(f"/proc/{srv.pid}/status").read_text()
+    fields = {line.split(":")[0]: line.split(":")[1].strip() for line in status.splitlines() if ":" in line}
+    return {
+        "vm_hwm_mb": int(fields["VmHWM"].split()[0]) / 1024,
+        "vm_rss_mb": int(fields["VmRSS"].split()[0]) / 1024,
+        "requests": len(lat),
+        "http_p50_ms": pct(lat, 50),
+        "http_p95_ms": pct(lat, 95),
+    }
 
 
 def child_latency(home: str) -> dict:
@@ -211,7 +230,8 @@ def markdown(o: dict, command: str) -> str:
             f"after the adds (the live generation and the one before it, a hard-linked file counted once): "
             f"{f(o['home_after_adds_mb']['before'], 0)} MB before, {f(o['home_after_adds_mb']['after'], 0)} MB after.",
             "",
-            f"`minsearch serve` peak RSS (VmHWM) after 30 /api/search requests (lower of two runs each): "
+            f"`minsearch serve --workers 1` (one process) peak RSS (VmHWM) after 30 /api/search requests (lower of "
+            "two runs each): "
             f"**{f(peak['before'], 0)} MB** before, **{f(peak['after'], 0)} MB** after (target <= 500 MB).",
             "",
             f"Warm hybrid latency (64 queries x 2, limit 10, no snippets): p50 {f(lat['before']['p50_ms'])} / p95 "
