@@ -287,32 +287,41 @@ class VectorIndex:
 
     def row_of(self, chunk_id: str) -> Optional[int]:
         """The table row of ``chunk_id`` (None if it is not in this generation)."""
+        return self.rows_of([chunk_id])[0]
+
+    def rows_of(self, chunk_ids: list[str]) -> list[Optional[int]]:
+        """The table row of each of ``chunk_ids`` (None where it is not in this generation)."""
         if self._by_hash is None:
             hashes = np.fromiter((hash(c) for c in self.table.chunk_ids()), dtype=np.int64, count=len(self.table))
             order = np.argsort(hashes, kind="stable")
             self._by_hash = (hashes[order], order)  # one assignment: threads see both or neither
         sorted_hashes, rows = self._by_hash
-        h = hash(chunk_id)
-        i = int(np.searchsorted(sorted_hashes, h))
-        while i < len(rows) and sorted_hashes[i] == h:  # equal hashes: the id itself decides
-            row = int(rows[i])
-            if self.table.chunk_id_at(row) == chunk_id:
-                return row
-            i += 1
-        return None
+        wanted = np.fromiter((hash(c) for c in chunk_ids), dtype=np.int64, count=len(chunk_ids))
+        at = np.searchsorted(sorted_hashes, wanted).tolist()
+        n = len(rows)
+        out: list[Optional[int]] = []
+        for cid, h, i in zip(chunk_ids, wanted.tolist(), at):
+            found = None
+            while i < n and sorted_hashes[i] == h:  # equal hashes: the id itself decides
+                row = int(rows[i])
+                if self.table.chunk_id_at(row) == cid:
+                    found = row
+                    break
+                i += 1
+            out.append(found)
+        return out
 
     def rows_mask(self, chunk_ids: Iterable[str]) -> np.ndarray:
         """A boolean mask of the rows of ``chunk_ids`` (unknown ids are left out)."""
         m = np.zeros(len(self.table), dtype=bool)
-        rows = [r for r in (self.row_of(c) for c in chunk_ids) if r is not None]
-        m[rows] = True
+        m[[r for r in self.rows_of(list(chunk_ids)) if r is not None]] = True
         return m
 
     def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
         out: dict[str, ChunkMeta] = {}
-        for c in chunk_ids:
-            r = self.row_of(c)
-            if r is not None and c not in out:
+        wanted = list(dict.fromkeys(chunk_ids))
+        for c, r in zip(wanted, self.rows_of(wanted)):
+            if r is not None:
                 out[c] = self.table.meta(r, c)
         return out
 
@@ -331,9 +340,9 @@ class VectorIndex:
         out: dict[str, float] = {}
         q = qvec.astype(np.float32)
         n_units = len(self.units)
-        for cid in chunk_ids:
-            row = self.row_of(cid)
-            if row is None or cid in out:
+        wanted = list(dict.fromkeys(chunk_ids))
+        for cid, row in zip(wanted, self.rows_of(wanted)):
+            if row is None:
                 continue
             start = self._starts[row]
             end = self._starts[row + 1] if row + 1 < len(self._starts) else n_units
