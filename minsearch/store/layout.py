@@ -16,6 +16,9 @@
 
 A reader reads CURRENT, then only that generation's folder, so it sees the old index or the new
 one, never a mix. A writer builds a ``.tmp`` folder, fsyncs it, renames it, then swaps CURRENT.
+The files of ``whoosh/`` are hard links to the previous generation's where they are the same
+(Whoosh never changes a file it has written; ``embedded.link_tree``): a generation is still
+never changed once published, and removing one removes only its own links.
 """
 
 from __future__ import annotations
