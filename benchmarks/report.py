@@ -701,6 +701,10 @@ def markdown(res: dict, plot_files: list[str]) -> str:
     if watch.is_file():
         # Measured by its own command (benchmarks.watch, saved searches on re-index): included as written.
         L += [watch.read_text().strip(), ""]
+    store_size = Path(__file__).resolve().parent / "results" / "store_size.md"
+    if store_size.is_file():
+        # Measured by its own command (benchmarks.store_size, two code trees side by side): included as written.
+        L += [store_size.read_text().strip(), ""]
     if plot_files:
         L += ["## Plots", ""] + [f"![{p}]({p})" for p in plot_files] + [""]
     return "\n".join(L)

@@ -75,7 +75,7 @@ def segmented_index(tmp_path_factory):
         if batch:
             w = ix.writer()
             for k in rnd.sample(range(1, n), 60):
-                w.delete_by_term("chunk_id", f"c{k}")
+                w.delete_by_term("chunk_key", keyword.chunk_key(f"c{k}"))
             w.commit(merge=False)
     assert len(ix._segments()) == 3 and any(s.has_deletions() for s in ix._segments())
     ki = KeywordIndex(folder)

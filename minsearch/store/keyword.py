@@ -6,6 +6,8 @@ answers the same language); this module reads and writes the Whoosh index and sc
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import math
 import threading
@@ -52,9 +54,18 @@ QUERY_BUDGET = 2.0
 MAX_SEARCHERS = 8
 
 
+def chunk_key(chunk_id: str) -> str:
+    """The indexed key of a paragraph: 12 characters (72 bits of BLAKE2b) of its id, which is
+    stored whole. A lookup checks the stored id, so even a collision could not return another
+    paragraph."""
+    digest = hashlib.blake2b(chunk_id.encode("utf-8"), digest_size=9).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
 def chunk_fields(c: Chunk) -> dict:
     doc = dict(
         chunk_id=c.chunk_id,
+        chunk_key=chunk_key(c.chunk_id),
         doc_id=c.doc_id,
         source=c.source,
         title=c.title,
@@ -563,10 +574,12 @@ class KeywordIndex:
             read: dict[str, Chunk] = {}
             with self._reader() as r:
                 for cid in missing:
-                    # document_number() reads one posting; document() runs a query per id.
-                    n = r.searcher.document_number(chunk_id=cid)
-                    if n is not None:
-                        read[cid] = chunk_from_stored(r.searcher.stored_fields(n))
+                    # One posting list read per id (document() would run a query per id).
+                    for n in r.searcher.document_numbers(chunk_key=chunk_key(cid)):
+                        stored = r.searcher.stored_fields(n)
+                        if stored.get("chunk_id") == cid:
+                            read[cid] = chunk_from_stored(stored)
+                            break
             with self._cache_lock:
                 for cid, found in read.items():
                     recent[cid] = found

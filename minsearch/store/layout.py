@@ -16,6 +16,9 @@
 
 A reader reads CURRENT, then only that generation's folder, so it sees the old index or the new
 one, never a mix. A writer builds a ``.tmp`` folder, fsyncs it, renames it, then swaps CURRENT.
+The files of ``whoosh/`` are hard links to the previous generation's where they are the same
+(Whoosh never changes a file it has written; ``embedded.link_tree``): a generation is still
+never changed once published, and removing one removes only its own links.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ from ..model import IndexUnavailable, MinsearchError, os_error_text
 #    stores "kind" and indexes "820.00" also as "820". An older generation is not read; the
 #    next `minsearch index` rebuilds it.
 # 3: chunks carry the source's own numbers and page (item_ref, para_ref, page; see Chunk).
-FORMAT_VERSION = 3
+# 4: the chunk table stores each chunk id after its doc id only ("#p12"), not whole at the width of
+#    the longest id; a generation's Whoosh files are hard links to the previous one's.
+FORMAT_VERSION = 4
 _GEN = re.compile(r"^gen-(\d{6})$")
 # What reading a damaged or cut-short index file raises (NumPy, zip, JSON, Whoosh's pickles).
 DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, zipfile.BadZipFile, pickle.UnpicklingError)

@@ -72,6 +72,20 @@ class Labels:
         return Labels(values, codes)
 
 
+def id_suffix(chunk_id: str, doc_id: str) -> bytes:
+    """What the table stores of a chunk id: the part after its document's id ("#p12" of
+    "<doc id>#p12"), which the doc id column already holds. Stored whole ids had the width of the
+    longest (276 bytes on Limerick, 27 of the table's 43 MB). An id that does not start with its
+    doc id is kept whole, after a NUL byte (which no id contains)."""
+    if chunk_id.startswith(doc_id):
+        return chunk_id[len(doc_id) :].encode("utf-8")
+    return b"\0" + chunk_id.encode("utf-8")
+
+
+def _whole_id(doc_id: str, suffix: bytes) -> str:
+    return suffix[1:].decode("utf-8") if suffix[:1] == b"\0" else doc_id + suffix.decode("utf-8")
+
+
 KIND_CODES = {k: i for i, k in enumerate(KINDS)}  # substance 0, procedure 1, heading 2
 
 
@@ -84,7 +98,7 @@ class ChunkTable:
     (:mod:`minsearch.ingest.fingerprint`), 141 bytes a chunk.
     """
 
-    chunk_id: np.ndarray  # UTF-8 bytes (np.bytes_), decoded on the way out
+    chunk_id: np.ndarray  # what follows the doc id in each chunk id, UTF-8 (see chunk_id_at)
     doc_id: Labels
     council: Labels  # label_key() of the council
     committee: Labels
@@ -98,7 +112,7 @@ class ChunkTable:
     def from_chunks(cls, chunks: list[Chunk]) -> "ChunkTable":
         prints = [fingerprint(c.text) for c in chunks]
         return cls(
-            chunk_id=np.array([c.chunk_id.encode("utf-8") for c in chunks], dtype=bytes),
+            chunk_id=np.array([id_suffix(c.chunk_id, c.doc_id) for c in chunks], dtype=bytes),
             doc_id=Labels.of([c.doc_id for c in chunks]),
             council=Labels.of([label_key(c.council) for c in chunks]),
             committee=Labels.of([label_key(c.committee) for c in chunks]),
@@ -124,7 +138,11 @@ class ChunkTable:
         return len(self.chunk_id)
 
     def chunk_ids(self) -> list[str]:
-        return [b.decode("utf-8") for b in self.chunk_id.tolist()]
+        docs = self.doc_id.values.tolist()
+        return [_whole_id(docs[c], b) for c, b in zip(self.doc_id.codes.tolist(), self.chunk_id.tolist())]
+
+    def chunk_id_at(self, row: int) -> str:
+        return _whole_id(self.doc_id[row], self.chunk_id[row])
 
     def take(self, rows: np.ndarray) -> "ChunkTable":
         return ChunkTable.from_columns(
@@ -217,6 +235,27 @@ def load_array(path: Path, mmap: bool = False) -> np.ndarray:
         raise damaged(path, e) from e
 
 
+def write_vectors(path: Path, old: np.ndarray, keep: np.ndarray, new: list[np.ndarray], dim: int) -> None:
+    """Write the ``.npy`` matrix of a new generation: the rows of ``old`` (the live generation's
+    memory-mapped matrix) where ``keep`` is True, then the ``new`` blocks, in that order.
+
+    Streamed block by block from the old file rather than gathered and concatenated in memory
+    (two copies of Limerick's 149 MB before); when every row is kept their bytes are copied as
+    they are."""
+    rows = int(np.count_nonzero(keep)) + sum(len(b) for b in new)
+    with open(path, "wb") as fh:
+        np.lib.format.write_array_header_1_0(fh, {"descr": "<f4", "fortran_order": False, "shape": (rows, dim)})
+        if len(old) and bool(keep.all()) and old.dtype == np.dtype("<f4") and old.flags.c_contiguous:
+            fh.write(old.data.cast("B"))  # one sequential copy of the mapped bytes
+        else:
+            step = 16384
+            for i in range(0, len(old), step):
+                block = np.asarray(old[i : i + step])[keep[i : i + step]]
+                fh.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+        for b in new:
+            fh.write(np.ascontiguousarray(b, dtype="<f4").tobytes())
+
+
 class VectorIndex:
     """Read view of one generation's matrix (memory-mapped: opening is instant)."""
 
@@ -226,7 +265,9 @@ class VectorIndex:
         self.table = table
         # First unit row of each chunk, for reduceat; every chunk has at least one unit.
         self._starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else np.zeros(0, int)
-        self._row_of: Optional[dict[str, int]] = None
+        # Rows by id: the ids' hashes, sorted, and their rows (built on first use). A dict of the
+        # ids themselves held ~35 MB of strings per process on Limerick (ids of ~280 characters).
+        self._by_hash: Optional[tuple[np.ndarray, np.ndarray]] = None
 
     @classmethod
     def load(cls, folder: Path) -> "VectorIndex":
@@ -245,22 +286,42 @@ class VectorIndex:
         return int(self.vectors.shape[1])
 
     def row_of(self, chunk_id: str) -> Optional[int]:
-        if self._row_of is None:
-            self._row_of = {cid: i for i, cid in enumerate(self.table.chunk_ids())}
-        return self._row_of.get(chunk_id)
+        """The table row of ``chunk_id`` (None if it is not in this generation)."""
+        return self.rows_of([chunk_id])[0]
+
+    def rows_of(self, chunk_ids: list[str]) -> list[Optional[int]]:
+        """The table row of each of ``chunk_ids`` (None where it is not in this generation)."""
+        if self._by_hash is None:
+            hashes = np.fromiter((hash(c) for c in self.table.chunk_ids()), dtype=np.int64, count=len(self.table))
+            order = np.argsort(hashes, kind="stable")
+            self._by_hash = (hashes[order], order)  # one assignment: threads see both or neither
+        sorted_hashes, rows = self._by_hash
+        wanted = np.fromiter((hash(c) for c in chunk_ids), dtype=np.int64, count=len(chunk_ids))
+        at = np.searchsorted(sorted_hashes, wanted).tolist()
+        n = len(rows)
+        out: list[Optional[int]] = []
+        for cid, h, i in zip(chunk_ids, wanted.tolist(), at):
+            found = None
+            while i < n and sorted_hashes[i] == h:  # equal hashes: the id itself decides
+                row = int(rows[i])
+                if self.table.chunk_id_at(row) == cid:
+                    found = row
+                    break
+                i += 1
+            out.append(found)
+        return out
 
     def rows_mask(self, chunk_ids: Iterable[str]) -> np.ndarray:
         """A boolean mask of the rows of ``chunk_ids`` (unknown ids are left out)."""
         m = np.zeros(len(self.table), dtype=bool)
-        rows = [r for r in (self.row_of(c) for c in chunk_ids) if r is not None]
-        m[rows] = True
+        m[[r for r in self.rows_of(list(chunk_ids)) if r is not None]] = True
         return m
 
     def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
         out: dict[str, ChunkMeta] = {}
-        for c in chunk_ids:
-            r = self.row_of(c)
-            if r is not None and c not in out:
+        wanted = list(dict.fromkeys(chunk_ids))
+        for c, r in zip(wanted, self.rows_of(wanted)):
+            if r is not None:
                 out[c] = self.table.meta(r, c)
         return out
 
@@ -279,9 +340,9 @@ class VectorIndex:
         out: dict[str, float] = {}
         q = qvec.astype(np.float32)
         n_units = len(self.units)
-        for cid in chunk_ids:
-            row = self.row_of(cid)
-            if row is None or cid in out:
+        wanted = list(dict.fromkeys(chunk_ids))
+        for cid, row in zip(wanted, self.rows_of(wanted)):
+            if row is None:
                 continue
             start = self._starts[row]
             end = self._starts[row + 1] if row + 1 < len(self._starts) else n_units
@@ -313,8 +374,8 @@ class VectorIndex:
         k = min(limit, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        ids = self.table.chunk_id
-        hits = [(ids[i].decode("utf-8"), float(scores[i])) for i in top if np.isfinite(scores[i])]
+        at = self.table.chunk_id_at
+        hits = [(at(int(i)), float(scores[i])) for i in top if np.isfinite(scores[i])]
         above = int(np.count_nonzero(scores >= floor)) if floor is not None else len(hits)
         return VectorResult(hits, above)
 
@@ -334,7 +395,7 @@ class VectorIndex:
         scores = np.full(len(rows), -np.inf, dtype=np.float32)
         np.maximum.at(scores, owner, unit_scores)
         order = np.argsort(-scores, kind="stable")[:limit]
-        ids = self.table.chunk_id
-        hits = [(ids[rows[i]].decode("utf-8"), float(scores[i])) for i in order]
+        at = self.table.chunk_id_at
+        hits = [(at(int(rows[i])), float(scores[i])) for i in order]
         above = int(np.sum(scores >= floor)) if floor is not None else len(hits)
         return VectorResult(hits, above)
