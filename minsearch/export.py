@@ -187,11 +187,11 @@ def to_docx(entries: list[Entry], title: str = "Evidence from the minutes") -> b
     from docx import Document as WordDocument
 
     doc = WordDocument()
-    doc.add_heading(title, level=1)
+    doc.add_heading(_xml_safe(title), level=1)  # the title holds the query, as typed
     doc.add_paragraph(f"Exported {_now()[:10]}; {len(entries)} paragraph(s).")
     for n, e in enumerate(entries, start=1):
         c = e.citation
-        doc.add_heading(f"{n}. {c.item_title or 'Untitled item'}", level=2)
+        doc.add_heading(_xml_safe(f"{n}. {c.item_title or 'Untitled item'}"), level=2)
         doc.add_paragraph(_xml_safe(e.chunk.text), style="Quote")
         p = doc.add_paragraph(_xml_safe(c.text))
         if c.url:
@@ -207,7 +207,7 @@ def to_docx(entries: list[Entry], title: str = "Evidence from the minutes") -> b
 
 def _xml_safe(s: str) -> str:
     """Word's XML takes no control characters (a PDF's stray \\x0c would stop the save)."""
-    return "".join(ch for ch in s if ch in "\t\n" or ord(ch) >= 32)
+    return "".join(ch if ch in "\t\n" or ord(ch) >= 32 else " " if ch in "\x0b\x0c\r" else "" for ch in s)
 
 
 def _hyperlink(paragraph, url: str, text: str) -> None:

@@ -92,6 +92,17 @@ def test_docx_opens_with_quotes_citations_and_links():
     assert _docx_links(data) == [KENT_LIKE.url]
 
 
+def test_docx_takes_control_characters_in_the_search_and_the_item_title():
+    # The page's Download (Word) of /export?q=devolution%01 answered 500: the title (the query)
+    # and the item headings were written to the XML unfiltered; the quotes already were.
+    odd = Chunk("d#p1", "d", "d", "Budget\x0bmonitoring", "minutes", 1, 0, 1, "The budget\x0c was agreed.")
+    data = render([Entry(odd, "budget\x01")], "docx", title="Evidence from the minutes: budget\x01")[0]
+    text = _docx_text(data)
+    assert "Evidence from the minutes: budget" in text and "1. Budget monitoring" in text
+    assert "The budget  was agreed." in text  # a form feed is a space, as it is between words
+    assert "\x01" not in text and "\x0b" not in text
+
+
 def test_json_export_and_unknown_format():
     doc = json.loads(render([Entry(KENT_LIKE, "q", "keyword", {"since": "2025-01-01"})], "json")[0])
     [e] = doc["entries"]
