@@ -36,7 +36,7 @@ from .searching.decisions import (
 from .searching.encoding import LazyEncoder, TextEncoder
 from .searching.filters import resolve_filters
 from .searching.page import add_snippets, hits, result_page
-from .searching.ranked import rank_candidates
+from .searching.ranked import best_scores, rank_candidates
 from .searching.spelling import did_you_mean
 from .searching.validate import MAX_LIMIT, MAX_QUERY_CHARS, check_date, check_filters, validate
 from .store import open_store
@@ -103,7 +103,8 @@ class Searcher:
         q, notices = self.validate(q)
         q = replace(q, filters=self._resolve(view, q.filters))
         c = self.candidates(q, view, strict=strict)
-        ranked = rank_candidates(q, c, self.rank_params(q.fusion))
+        confidence = self._confidence(view, q, c, strict)
+        ranked = rank_candidates(q, c, self.rank_params(q.fusion), confidence=confidence)
         kw = c.keyword
         if kw is not None:
             notices.extend(kw.notices)
@@ -118,11 +119,29 @@ class Searcher:
         result.expansions = c.expansions
         if counts:
             params = self.rank_params(q.fusion)
-            result.counts = count_matches(q, c, params, view.documents(), result.total, ranked.more)
+            result.counts = count_matches(q, c, params, view.documents(), result.total, ranked.more, confidence)
         if q.mode != "semantic":  # a query by meaning has no words to misspell
             glossary_words = {w for e in self.glossary.expand(q.text) for w in e.words}
             result.suggestion = did_you_mean(q.text, view, glossary_words)
         return result
+
+    def _confidence(self, view: StoreView, q: Query, c: Candidates, strict: bool) -> tuple[float, float]:
+        """The best scores ``q`` reaches over the whole index: whether it has a confident answer at
+        all is decided there, so that a council, committee or date filter narrows the answers and
+        does not make the query unanswerable. Judged among a filter's candidates alone, a filter
+        that left out the best answer left none (London Ontario, "snow removal": 50 matches, none
+        in a committee that held 13 of them). Each paragraph is still judged among the filter's
+        own candidates. One more gather, only for filtered queries.
+        """
+        f = q.filters
+        if not (f.council or f.committee or f.since or f.until or f.section):
+            return best_scores(q, c)
+        everywhere = replace(f, council=None, committee=None, since=None, until=None, section=None)
+        best, here = (
+            best_scores(q, self.candidates(replace(q, filters=everywhere), view, strict=strict)),
+            best_scores(q, c),
+        )
+        return max(best[0], here[0]), max(best[1], here[1])
 
     def _resolve(self, view: StoreView, f: Filters) -> Filters:
         """Council and committee as the index stores them (names are read only when filtered on)."""
@@ -145,7 +164,10 @@ class Searcher:
             everything = self.candidates(replace(q, filters=without_section(q.filters)), view, strict=strict)
             c = merged(everything, found)
             params = self.rank_params(q.fusion)
-            ranked = rank_candidates(q, c, params)
+            # Answerable or not as the whole index's search is (decisions or not): one more gather
+            # only when a council, committee or date filter narrows it (see _confidence).
+            unsectioned = replace(q, filters=without_section(q.filters))
+            ranked = rank_candidates(q, c, params, confidence=self._confidence(view, unsectioned, everything, strict))
             kept = decision_matches(ranked.ranking.matches, decision_ids(found), c, params, q.mode)
             result = timeline(view, q, kept)
         kw = c.keyword

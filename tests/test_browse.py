@@ -303,6 +303,24 @@ def test_a_count_is_what_the_filter_shows_even_where_the_bar_is_lower(s):
     assert r.counts.total == r.total
 
 
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+@pytest.mark.parametrize(
+    "text",
+    ["backlog of dental checks for looked after children", "dentist pilot mobile", "clinic site approved east end"],
+)
+def test_a_filter_keeps_the_matches_it_narrows_to(s, mode, text):
+    # Whether a query has a confident answer is decided over the whole index: a filter that leaves
+    # out the best answer still shows the matches the unfiltered search listed there (it showed
+    # none: "snow removal" on London Ontario, 13 matches in a committee, none when filtered to it).
+    r = s.search(Query(text, mode=mode, limit=50), counts=True)
+    assert r.hits and r.counts is not None
+    for council in {h.chunk.council for h in r.hits}:
+        filtered = s.search(Query(text, mode=mode, limit=50, filters=Filters(council=council)))
+        listed = {h.chunk.chunk_id for h in r.hits if h.chunk.council == council}
+        assert listed <= {h.chunk.chunk_id for h in filtered.hits}, council
+        assert filtered.total == r.counts.councils[council], council
+
+
 def test_chart_periods_grow_with_the_span_and_use_their_own_counts():
     from minsearch.app.chart import usage_chart
     from minsearch.model import MatchCounts

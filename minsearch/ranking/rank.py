@@ -151,6 +151,7 @@ def rank(
     sort: str = "relevance",
     neighbours: Optional[Neighbours] = None,
     reference: tuple[float, float] = (-1.0, 0.0),
+    confidence: tuple[float, float] = (-1.0, 0.0),
 ) -> Ranking:
     """Matches in order (and the closest non-matches) for one query; see the module docstring.
 
@@ -160,7 +161,8 @@ def rank(
     how many parts the query's coverage is made of (a long question needs only a few present).
     ``reference``: the best cosine and coverage of the query over the whole index, when the
     candidates come from a few documents only (a saved search over a re-index's new meeting), so
-    that a match there is what it would be in a search of the whole index.
+    that a match there is what it would be in a search of the whole index. ``confidence``: see
+    :func:`match_rule` (a filtered search).
     """
     if mode == "hybrid":
         fused = _fuse(keyword, semantic, params, exact)
@@ -180,6 +182,7 @@ def rank(
         words=words,
         procedural=procedural,
         reference=reference,
+        confidence=confidence,
     )
     matches = [f for f in fused if is_match(f.chunk_id)]
     others = [f for f in fused if not is_match(f.chunk_id)]
@@ -220,11 +223,15 @@ def match_rule(
     words: int = 0,
     procedural: Optional[str] = None,
     reference: tuple[float, float] = (-1.0, 0.0),
+    confidence: tuple[float, float] = (-1.0, 0.0),
 ) -> Callable[[str], bool]:
     """Which of these candidates are matches (step 2 of the module docstring): the bar is set by
     the candidates themselves (the best coverage and meaning among them), so the same paragraph
     can match among one set of candidates and not another. ``reference`` raises that bar to the
-    best cosine and coverage seen over the whole index (see :func:`rank`)."""
+    best cosine and coverage seen over the whole index (see :func:`rank`). ``confidence``: the
+    query's best cosine and coverage over the whole index, for deciding only whether it has a
+    confident answer at all (a filter that leaves out the best answer does not make the query
+    unanswerable; its own candidates still set the bar for each paragraph)."""
     cos = {**(cosines or {}), **dict(semantic)} if mode != "keyword" else {}
     cov = {c: coverage.get(c, 0.0) for c, _s in keyword} if mode != "semantic" else {}
     own = coverage_text if coverage_text is not None else coverage
@@ -242,11 +249,13 @@ def match_rule(
     # Keyword mode asks for words: a paragraph that has enough of them is a match, shown with the
     # words highlighted, however weak the best one. The gate is for meaning, which always finds
     # a nearest paragraph ("purple elephant trombone" is 0.1-0.47 from something in every corpus).
+    gate_cos = max(best_cos, confidence[0] if mode != "keyword" else -1.0)
+    gate_cov = max(best_cov, confidence[1] if mode != "semantic" else 0.0)
     confident = (
         mode == "keyword"
-        or best_cov >= gate - eps
-        or best_cos >= params.confident_floor
-        or (best_cos >= params.joint_floor and best_cov >= params.joint_coverage - eps)
+        or gate_cov >= gate - eps
+        or gate_cos >= params.confident_floor
+        or (gate_cos >= params.joint_floor and gate_cov >= params.joint_coverage - eps)
     )
 
     def is_match(c: str) -> bool:
@@ -273,6 +282,7 @@ def match_count(
     cosines: Optional[dict[str, float]] = None,
     words: int = 0,
     procedural: Optional[str] = None,
+    confidence: tuple[float, float] = (-1.0, 0.0),
 ) -> int:
     """How many matches :func:`rank` finds among these candidates (repeats counted once), without
     fusing them again: ``fused_order`` lists them in the fused order of a superset of them, and
@@ -289,6 +299,7 @@ def match_count(
         cosines=cosines,
         words=words,
         procedural=procedural,
+        confidence=confidence,
     )
     matches = [Fused(c, 0.0, None, None) for c in fused_order if is_match(c)]
     matches = _procedure_last(matches, meta, procedural, params.procedure_penalty)

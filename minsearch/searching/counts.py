@@ -36,11 +36,19 @@ def _by_time(c: dict[str, int]) -> dict[str, int]:
 
 
 def count_matches(
-    q: Query, c: Candidates, params: RankParams, documents: dict[str, DocRecord], total: int = 0, more: bool = False
+    q: Query,
+    c: Candidates,
+    params: RankParams,
+    documents: dict[str, DocRecord],
+    total: int = 0,
+    more: bool = False,
+    confidence: tuple[float, float] = (-1.0, 0.0),
 ) -> MatchCounts:
     """Matches of ``q`` per council, committee, year, quarter and month, each as the search
     filtered to it counts them (see the module docstring). ``c``: the query's candidates,
-    ``documents``: the index's document records (council and committee names as stored)."""
+    ``documents``: the index's document records (council and committee names as stored),
+    ``confidence``: the query's best scores over the whole index (whether it has a confident answer
+    is decided there, as a filtered search decides it)."""
     kw = c.keyword
     ids = list(dict.fromkeys([cid for cid, _ in c.keyword_hits] + [cid for cid, _ in c.semantic_hits]))
     # The values each candidate counts under: (kind, value) pairs.
@@ -99,6 +107,7 @@ def count_matches(
                 cosines=cosines.get(place, {}),
                 words=kw.words if kw else 0,
                 procedural=about_procedure(q.text, k_hits, c.meta, own),
+                confidence=confidence,
             )
         counts[place[0]][place[1]] = chosen[key]
     return MatchCounts(

@@ -18,10 +18,14 @@ class RankedQuery:
 
 
 def rank_candidates(
-    q: Query, c: Candidates, params: RankParams, reference: tuple[float, float] = (-1.0, 0.0)
+    q: Query,
+    c: Candidates,
+    params: RankParams,
+    reference: tuple[float, float] = (-1.0, 0.0),
+    confidence: tuple[float, float] = (-1.0, 0.0),
 ) -> RankedQuery:
-    """Rank a validated query's candidates (matches and the closest non-matches); ``reference``:
-    see :func:`~minsearch.ranking.rank.rank`."""
+    """Rank a validated query's candidates (matches and the closest non-matches); ``reference``
+    and ``confidence``: see :func:`~minsearch.ranking.rank.rank`."""
     kw = c.keyword
     ranking = rank(
         q.mode,
@@ -37,6 +41,7 @@ def rank_candidates(
         exact=exact_query(q.text),
         sort=q.sort,
         reference=reference,
+        confidence=confidence,
     )
     return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
 
