@@ -166,15 +166,27 @@ def dir_size(path: Path) -> int:
 
 
 # -- Limerick (and other shared corpora) ---------------------------------------------------------
+def converted_path(name: str, limit: Optional[int] = None) -> Path:
+    """Where :func:`corpus_jsonl` keeps the corpus converted by today's importer. Keyed by the
+    importer's own code: a changed importer (new fields, other item numbers) writes a new file
+    rather than reusing what the old one wrote."""
+    import minsearch.ingest.corpora as corpora
+
+    importer = hashlib.sha1(Path(corpora.__file__).read_bytes()).hexdigest()[:8]
+    return CACHE / "corpora" / f"{name}-{limit or 'all'}.import_corpus-{importer}.jsonl"
+
+
+def current_index(name: str) -> Optional[Path]:
+    """The cached index ``name`` (e.g. ``limerick-100pct``) built by today's code (its recipe), if any."""
+    return next(CACHE.glob(f"{name}-*-{recipe()}/index"), None)
+
+
 def corpus_jsonl(name: str, data_dir: Path, limit: Optional[int] = None, log=print) -> tuple[Path, str]:
     """The corpus as a minsearch JSONL file (cached), written by the same importer users run
     (``minsearch import``). Returns (path, converter)."""
     import minsearch.ingest.corpora as corpora
 
-    # Keyed by the importer's own code: a changed importer (new fields, other item numbers) writes
-    # a new file rather than reusing what the old one wrote.
-    importer = hashlib.sha1(Path(corpora.__file__).read_bytes()).hexdigest()[:8]
-    out = CACHE / "corpora" / f"{name}-{limit or 'all'}.import_corpus-{importer}.jsonl"
+    out = converted_path(name, limit)
     if not out.is_file():
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(".tmp.jsonl")

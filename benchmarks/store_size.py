@@ -256,7 +256,9 @@ def main() -> None:
     ap.add_argument("--before", type=Path, required=True)
     ap.add_argument("--before-index", type=Path, required=True)
     ap.add_argument("--after-index", type=Path, required=True)
-    ap.add_argument("--jsonl", type=Path, default=HERE / ".cache" / "corpora" / "limerick-all.import_corpus.jsonl")
+    # The newest conversion of Limerick (benchmarks.common.converted_path names them by importer).
+    conversions = sorted((HERE / ".cache" / "corpora").glob("limerick-all.import_corpus*.jsonl"), key=os.path.getmtime)
+    ap.add_argument("--jsonl", type=Path, default=conversions[-1] if conversions else None)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--work", type=Path, default=HERE / ".cache" / "store-size-tmp")
     ap.add_argument(

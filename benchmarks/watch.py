@@ -21,7 +21,7 @@ import statistics
 import time
 from pathlib import Path
 
-from .common import CACHE
+from .common import CACHE, converted_path, current_index
 from .speed import LATENCY_QUERIES, judged_limerick_queries
 
 TARGET_S = 5.0
@@ -155,9 +155,9 @@ def markdown(out: dict, command: str) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default = next(CACHE.glob("limerick-100pct-*/index"), None)
+    default = current_index("limerick-100pct")
     ap.add_argument("--index", type=Path, default=default)
-    ap.add_argument("--jsonl", type=Path, default=CACHE / "corpora" / "limerick-all.import_corpus.jsonl")
+    ap.add_argument("--jsonl", type=Path, default=converted_path("limerick"))
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--searches", type=int, default=50)
     ap.add_argument("--write", action="store_true", help="write benchmarks/results/watch.md (RESULTS.md includes it)")
