@@ -169,7 +169,7 @@ def report(args, records: int, units: int, runs: dict, starts: dict) -> str:
             med(b, "embed") / med(a, "embed"),
         ),
         (
-            "embedding units/s",
+            "units/s over the embed phase",
             f"{med(b, 'units_per_s'):.1f}",
             f"{med(a, 'units_per_s'):.1f}",
             med(a, "units_per_s") / med(b, "units_per_s"),
@@ -196,7 +196,7 @@ def report(args, records: int, units: int, runs: dict, starts: dict) -> str:
     out = [
         "## Build speed before and after issue 16 target 3",
         "",
-        f"`python -m benchmarks.build --before <main checkout> --corpus {args.corpus.name} --rounds {args.rounds}`: "
+        f"`python -m benchmarks.build --before <checkout before> --corpus {args.corpus.name} --rounds {args.rounds}`: "
         f"{records} records ({units} embedding units), each checkout building a new index in a new process, "
         f"alternating, {args.rounds} rounds, medians shown. Load average during the builds "
         f"{min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores (other engineers' jobs): read the ratios.",

@@ -415,10 +415,10 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
 
 
 def _local_encoder(settings: Settings, progress: Progress):
-    """The index's ONNX export of the model, written first (from the packaged weights, no torch,
-    quantised: :data:`minsearch.encode_export.QUANTIZE`) when the index has none. It starts in
-    0.5 s where torch took ~8-14 s, and embeds ~2x faster (benchmarks/RESULTS.md, "Build"); the
-    same file then embeds the queries, so queries and paragraphs always agree."""
+    """The index's ONNX export of the model, written first (from the packaged weights, no torch)
+    when the index has none. It starts in 0.5 s where torch took ~8-14 s, and embeds faster than
+    sentence-transformers (benchmarks/RESULTS.md, "Build speed"); the same file then embeds the
+    queries, so queries and paragraphs always agree."""
     from .encode import has_onnx_export, model_spec, open_encoder, remove_stale_exports, write_onnx_export
     from .encode_export import QUANTIZE
     from .store.layout import IndexLayout

@@ -83,8 +83,10 @@ def test_first_build_never_imports_torch(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
     assert r.returncode == 0, r.stderr
     assert "documents: 5" in r.stdout
+    from minsearch.encode_export import QUANTIZE
+
     info = json.loads((home / "encoder" / REAL_MODEL / "encoder.json").read_text())
-    assert info["weights"] == "int8"
+    assert info["exporter"] == "minsearch" and info["weights"] == (QUANTIZE or "float32")
     q = subprocess.run(
         [sys.executable, "-m", "minsearch.app.cli", "query", "children seeing the dentist", "--index", str(home)],
         capture_output=True,
