@@ -705,6 +705,10 @@ def markdown(res: dict, plot_files: list[str]) -> str:
     if store_size.is_file():
         # Measured by its own command (benchmarks.store_size, two code trees side by side): included as written.
         L += [store_size.read_text().strip(), ""]
+    build = Path(__file__).resolve().parent / "results" / "build.md"
+    if build.is_file():
+        # Measured by its own command (benchmarks.build, two checkouts building alternately): included as written.
+        L += [build.read_text().strip(), ""]
     if plot_files:
         L += ["## Plots", ""] + [f"![{p}]({p})" for p in plot_files] + [""]
     return "\n".join(L)

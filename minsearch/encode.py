@@ -3,13 +3,15 @@
 Every encoder has one small interface (:class:`Encoder`: ``encode(texts)`` -> normalised float32
 rows, ``dim``, ``name``) and is named for what it runs on:
 
-* :class:`TorchEncoder` (sentence-transformers, torch) embeds chunks when the index has no ONNX
-  export yet, and exports the transformer to ONNX once, into the index home.
-* :class:`OnnxEncoder` (ONNX Runtime + tokenizers) runs that export: queries, and documents of
-  later index runs. It starts in ~0.5 s where importing torch + sentence-transformers takes
-  ~8 s, which is what keeps a cold ``minsearch query`` interactive. Mean pooling and L2
-  normalisation are the few NumPy lines sentence-transformers would run; a test checks both give
-  the same vectors (cosine > 0.999).
+* :class:`OnnxEncoder` (ONNX Runtime + tokenizers) runs the index's ONNX export: every build,
+  every query. A first build writes the export from the packaged weights without torch
+  (:func:`write_onnx_export`, :mod:`minsearch.encode_export`). It starts in
+  ~0.5 s where importing torch + sentence-transformers takes ~8 s, which is what keeps a cold
+  ``minsearch query`` interactive. Mean pooling and L2 normalisation are the few NumPy lines
+  sentence-transformers would run; a test checks both give the same vectors (cosine > 0.999
+  for the float32 export).
+* :class:`TorchEncoder` (sentence-transformers, torch): the reference the exports are checked
+  against; benchmarks and a Ray cluster embed with it (the index then gets a float32 export).
 * :class:`~minsearch.encode_hashing.HashingEncoder` is a deterministic bag of hashed words, no
   model at all: the quick tests index and search with it (model ``hashing-test``) without torch.
 
@@ -243,18 +245,7 @@ class TorchEncoder:
         A failed export removes its temporary file (a full disk is one line, "disk full"), and
         temporary files of exports whose process is gone (killed) are removed first.
         """
-        dest.mkdir(parents=True, exist_ok=True)
-        remove_stale_exports(dest)
-        tmp = dest / f"model.onnx.tmp-{os.getpid()}"
-        try:
-            self._export(dest, tmp)
-        except BaseException as e:
-            tmp.unlink(missing_ok=True)
-            if isinstance(e, OSError):
-                raise MinsearchError(
-                    f"{dest}: exporting the query encoder failed ({os_error_text(e)}); the index is unchanged"
-                ) from e
-            raise
+        _atomic_export(dest, self._export)
 
     def _export(self, dest: Path, tmp: Path) -> None:
         import shutil
@@ -295,12 +286,54 @@ class TorchEncoder:
         os.replace(tmp, dest / "model.onnx")
 
 
+def write_onnx_export(model: str, dest: Path, quantize: Optional[str] = None) -> None:
+    """Write ``model``'s ONNX export into ``dest`` (an index's ``encoder/<model>/``) without torch:
+    the graph is built from the packaged weights (:mod:`minsearch.encode_export`), ~2 s where
+    importing torch and exporting took ~15-25 s. ``quantize``: None keeps float32 weights (the
+    same vectors as sentence-transformers, cosine > 0.999); "int8" quantises the matrix products
+    (~1.6x faster, cosine ~0.99; not the default: judged quality in benchmarks/RESULTS.md)."""
+    from .encode_export import export_info, write_export
+
+    spec = model_spec(model)
+
+    def write(dest: Path, tmp: Path) -> None:
+        import shutil
+
+        write_export(spec.path(), dest, tmp, quantize)
+        shutil.copyfile(spec.path() / "tokenizer.json", dest / "tokenizer.json")
+        info = {"model": spec.name, "dim": spec.dim, **export_info(quantize)}
+        (dest / "encoder.json").write_text(json.dumps(info))
+        os.replace(tmp, dest / "model.onnx")
+
+    _atomic_export(dest, write)
+
+
+def _atomic_export(dest: Path, write: Callable[[Path, Path], None]) -> None:
+    """Run ``write(dest, tmp)``, which writes ``dest/model.onnx`` by way of ``tmp``: a failed
+    export removes its temporary file (a full disk is one line, "disk full"), and temporary files
+    of exports whose process is gone (killed) are removed first."""
+    dest.mkdir(parents=True, exist_ok=True)
+    remove_stale_exports(dest)
+    tmp = dest / f"model.onnx.tmp-{os.getpid()}"
+    try:
+        write(dest, tmp)
+    except BaseException as e:
+        tmp.unlink(missing_ok=True)
+        for extra in dest.glob(f"{tmp.name}.*"):  # the float32 graph a quantised export starts from
+            extra.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise MinsearchError(
+                f"{dest}: exporting the query encoder failed ({os_error_text(e)}); the index is unchanged"
+            ) from e
+        raise
+
+
 def remove_stale_exports(dest: Path) -> list[Path]:
     """Remove ``model.onnx.tmp-PID`` files in ``dest`` whose process no longer runs (an export
     killed with -9 left them, ~90 MB each, forever). Returns what was removed."""
     removed = []
     for p in dest.glob("model.onnx.tmp-*"):
-        pid = p.name.rsplit("-", 1)[-1]
+        pid = p.name.rsplit("-", 1)[-1].split(".", 1)[0]
         if pid.isdigit() and _running(int(pid)):
             continue
         p.unlink(missing_ok=True)
@@ -321,7 +354,8 @@ def _running(pid: int) -> bool:
 
 
 class OnnxEncoder:
-    """The ONNX export run by ONNX Runtime (no torch): the same vectors as :class:`TorchEncoder`."""
+    """The ONNX export run by ONNX Runtime (no torch): the same vectors as :class:`TorchEncoder`
+    for a float32 export; an int8 export is within cosine ~0.99."""
 
     def __init__(self, folder: Path, model: str, threads: Optional[int] = None) -> None:
         self.spec = model_spec(model)
@@ -359,14 +393,13 @@ class OnnxEncoder:
     ) -> np.ndarray:
         """Normalised float32 vectors, one row per text (batched by length to limit padding)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = (
-            sorted(range(len(texts)), key=lambda i: len(texts[i]))
-            if len(texts) > batch_size
-            else list(range(len(texts)))
-        )
+        # Everything is tokenised first (in parallel, in Rust) and batched by its number of word
+        # pieces, so a batch pads to nearly nothing; the vectors do not depend on the batching.
+        all_encs = self._tok.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(all_encs[i].ids))
         for s in range(0, len(order), batch_size):
             idx = order[s : s + batch_size]
-            encs = self._tok.encode_batch([texts[i] for i in idx])
+            encs = [all_encs[i] for i in idx]
             length = max(len(e.ids) for e in encs)
             ids = np.zeros((len(encs), length), dtype=np.int64)
             mask = np.zeros((len(encs), length), dtype=np.int64)

@@ -415,22 +415,27 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
 
 
 def _local_encoder(settings: Settings, progress: Progress):
-    """The ONNX export of the model when the index has one (starts in 0.5 s, same vectors,
-    same speed), else sentence-transformers (torch: ~8 s to start). Weekly updates of a few
-    meetings are then dominated by their own embedding, not by start-up."""
-    from .encode import has_onnx_export, model_spec, open_encoder
+    """The index's ONNX export of the model, written first (from the packaged weights, no torch)
+    when the index has none. It starts in 0.5 s where torch took ~8-14 s, and embeds faster than
+    sentence-transformers (benchmarks/RESULTS.md, "Build speed"); the same file then embeds the
+    queries, so queries and paragraphs always agree."""
+    from .encode import has_onnx_export, model_spec, open_encoder, remove_stale_exports, write_onnx_export
+    from .encode_export import QUANTIZE
     from .store.layout import IndexLayout
 
     folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
     if model_spec(settings.model).kind == "transformer" and not has_onnx_export(folder):
-        progress.note(f"loading model {settings.model}")
+        if folder.is_dir():
+            remove_stale_exports(folder)  # left by an export that was killed
+        progress.note(f"preparing model {settings.model} (ONNX, once per index)")
+        write_onnx_export(settings.model, folder, QUANTIZE)
     return open_encoder(settings.model, folder)
 
 
 def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:
     """The light ONNX query encoder lives in the index home (for every backend); export it once.
     A hashing model has nothing to export: the searcher builds it from its name."""
-    from .encode import TorchEncoder, has_onnx_export, model_spec, remove_stale_exports
+    from .encode import has_onnx_export, model_spec, remove_stale_exports, write_onnx_export
     from .store.layout import IndexLayout
 
     if model_spec(settings.model).kind != "transformer":
@@ -440,8 +445,7 @@ def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:
         remove_stale_exports(folder)  # left by an export that was killed
     if has_onnx_export(folder):
         return
-    if not isinstance(enc, TorchEncoder):
-        progress.note(f"loading model {settings.model}")
-        enc = TorchEncoder(settings.model)
+    # The paragraphs were embedded by sentence-transformers (an encoder given by the caller, or
+    # Ray): queries get the float32 export, the same vectors (cosine > 0.999), written without torch.
     progress.note("exporting the query encoder (ONNX)")
-    enc.export_onnx(folder)
+    write_onnx_export(settings.model, folder, None)
