@@ -31,6 +31,23 @@ PACKAGES = [
 ]
 
 
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+# Before/after summaries, shown after the headline, newest first.
+BEFORE_AND_AFTER = ("serving.md", "before_after.md")
+# Sections written by their own commands, in the order RESULTS.md shows them after "Speed and size":
+# scale_out (benchmarks.scale_out), load (benchmarks.load), meaning and excerpts (benchmarks.meaning),
+# watch (benchmarks.watch), store_size (benchmarks.store_size), build (benchmarks.build).
+MEASURED_APART = (
+    "scale_out.md",
+    "load.md",
+    "meaning.md",
+    "excerpts.md",
+    "watch.md",
+    "store_size.md",
+    "build.md",
+)
+
+
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -316,10 +333,10 @@ def markdown(res: dict, plot_files: list[str]) -> str:
         "",
     ]
     L += headline(res)
-    before_after = Path(__file__).resolve().parent / "results" / "before_after.md"
-    if before_after.is_file():
-        # Measured by running the old and the new code back to back: included as written.
-        L += ["", before_after.read_text().strip(), ""]
+    for name in BEFORE_AND_AFTER:  # measured by running the old and the new code back to back
+        part = RESULTS_DIR / name
+        if part.is_file():
+            L += ["", part.read_text().strip(), ""]
     q = res.get("quality")
     L += ["## Quality", ""]
     if not q:
@@ -689,26 +706,12 @@ def markdown(res: dict, plot_files: list[str]) -> str:
             "side by side and each query is timed on both in turn, alternating which goes first.",
             "",
         ]
-    scale_out = Path(__file__).resolve().parent / "results" / "scale_out.md"
-    if scale_out.is_file():
-        # Measured by its own command (a Milvus server and a Ray cluster): included as written.
-        L += [scale_out.read_text().strip(), ""]
-    load = Path(__file__).resolve().parent / "results" / "load.md"
-    if load.is_file():
-        # Measured by its own command (benchmarks.load, a served index under load): included as written.
-        L += [load.read_text().strip(), ""]
-    watch = Path(__file__).resolve().parent / "results" / "watch.md"
-    if watch.is_file():
-        # Measured by its own command (benchmarks.watch, saved searches on re-index): included as written.
-        L += [watch.read_text().strip(), ""]
-    store_size = Path(__file__).resolve().parent / "results" / "store_size.md"
-    if store_size.is_file():
-        # Measured by its own command (benchmarks.store_size, two code trees side by side): included as written.
-        L += [store_size.read_text().strip(), ""]
-    build = Path(__file__).resolve().parent / "results" / "build.md"
-    if build.is_file():
-        # Measured by its own command (benchmarks.build, two checkouts building alternately): included as written.
-        L += [build.read_text().strip(), ""]
+    # Sections measured by their own commands (a Milvus server, a served index under load, two code
+    # trees side by side...): each writes its file under results/, included here as written.
+    for name in MEASURED_APART:
+        part = RESULTS_DIR / name
+        if part.is_file():
+            L += [part.read_text().strip(), ""]
     if plot_files:
         L += ["## Plots", ""] + [f"![{p}]({p})" for p in plot_files] + [""]
     return "\n".join(L)
