@@ -732,7 +732,7 @@ def status_cmd(
     "--threads",
     type=click.IntRange(1, 64),
     default=None,
-    help="Requests served at the same time by each worker [default: 4 with one worker; 8 with several, "
+    help="Requests served at the same time by each worker [default: 4 with one worker; 32 with several, "
     "of which 2 search at once, so a document or /api/health does not wait behind searches].",
 )
 @click.option(
