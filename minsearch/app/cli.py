@@ -71,6 +71,24 @@ def _backend_options(f):
     return f
 
 
+def _filter_options(f):
+    """--council, --committee, --since and --until, as every command that searches takes them."""
+    for option in reversed(
+        [
+            click.option(
+                "--council", metavar="NAME", help="Only minutes of this council (any case, or the start of a word)."
+            ),
+            click.option(
+                "--committee", metavar="NAME", help="Only minutes of this committee (any case, or words of its name)."
+            ),
+            click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date."),
+            click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date."),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="minsearch")
 def main() -> None:
@@ -313,10 +331,7 @@ def _check_export_options(fmt: str, output: Optional[Path], json_lines: bool) ->
     help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.",
 )
 @click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True, help="Number of hits.")
-@click.option("--council", metavar="NAME", help="Only minutes of this council (any case, or the start of a word).")
-@click.option("--committee", metavar="NAME", help="Only minutes of this committee (any case, or words of its name).")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
+@_filter_options
 @click.option(
     "--sort",
     type=click.Choice(SORTS),
@@ -484,10 +499,7 @@ def _count_lines(title: str, counts: dict[str, int], top: int) -> list[str]:
 @click.argument("text", required=False)
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True, help="How TEXT is matched.")
-@click.option("--council", metavar="NAME", help="Only minutes of this council (any case, or the start of a word).")
-@click.option("--committee", metavar="NAME", help="Only minutes of this committee (any case, or words of its name).")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
+@_filter_options
 @click.option("--top", type=click.IntRange(0), default=15, show_default=True, help="Names listed per heading (0: all).")
 @click.option(
     "--json", "as_json", is_flag=True, help="Print {query, total, councils, committees, years, quarters, months, more}."
@@ -579,10 +591,7 @@ def _format_decision(d, prev, after, color: bool) -> str:
     show_default=True,
     help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.",
 )
-@click.option("--council", metavar="NAME", help="Only minutes of this council (any case, or the start of a word).")
-@click.option("--committee", metavar="NAME", help="Only minutes of this committee (any case, or words of its name).")
-@click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
+@_filter_options
 @click.option(
     "--json",
     "as_json",

@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
-from ..citation import safe_url
+from ..citation import long_date, safe_url
 from ..model import Chunk, Hit, MinsearchError, SearchResult
 from ..searching.validate import check_range, whole_number
 
@@ -44,12 +43,8 @@ SENTENCE_WORDS = 4  # a marked stretch longer than this is a sentence found by m
 
 # -- words ------------------------------------------------------------------------------------------
 def nice_date(iso: str) -> str:
-    """``2021-03-04`` as ``4 March 2021``; anything else as it is."""
-    try:
-        d = date.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return iso or ""
-    return f"{d.day} {d:%B %Y}"
+    """``2021-03-04`` as ``4 March 2021`` (as citations write it); anything else as it is."""
+    return long_date(iso)
 
 
 def section_label(section: str) -> str:
