@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -159,12 +160,18 @@ def test_searches_during_generation_switches_never_fail_or_mix(corpus, index_cop
                 errors.append(e)
                 return
 
+    searcher.search(Query("dental checks", limit=5))  # the query encoder loaded before the loop starts
     t = threading.Thread(target=loop)
     t.start()
     try:
         for i in range(3):
             (corpus / f"extra{i}.txt").write_text(NEW_MEETING.replace("zebrafinch", f"zebrafinch{i} zebrafinch"))
             run(corpus, index_copy, encoder)
+            # The loop keeps searching through the next publish; on a busy machine it may need a
+            # moment to reach this generation (it saw only the first once in CI, under load).
+            deadline = time.monotonic() + 20
+            while i + 1 not in seen and not errors and time.monotonic() < deadline:
+                time.sleep(0.01)
     finally:
         stop.set()
         t.join()
