@@ -71,6 +71,15 @@ def _backend_options(f):
     return f
 
 
+_mode_option = click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="hybrid",
+    show_default=True,
+    help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.",
+)
+
+
 def _filter_options(f):
     """--council, --committee, --since and --until, as every command that searches takes them."""
     for option in reversed(
@@ -323,13 +332,7 @@ def _check_export_options(fmt: str, output: Optional[Path], json_lines: bool) ->
 @main.command("query")
 @click.argument("text", required=False)
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
-@click.option(
-    "--mode",
-    type=click.Choice(MODES),
-    default="hybrid",
-    show_default=True,
-    help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.",
-)
+@_mode_option
 @click.option("--limit", "-n", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True, help="Number of hits.")
 @_filter_options
 @click.option(
@@ -584,13 +587,7 @@ def _format_decision(d, prev, after, color: bool) -> str:
 @main.command("decisions")
 @click.argument("text")
 @click.option("--index", "index", metavar="DIR", help=INDEX_HELP)
-@click.option(
-    "--mode",
-    type=click.Choice(MODES),
-    default="hybrid",
-    show_default=True,
-    help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.",
-)
+@_mode_option
 @_filter_options
 @click.option(
     "--json",
