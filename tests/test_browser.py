@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import DENTAL
 
 from benchmarks.serve_process import ServeProcess, ServerDidNotStart
 
@@ -29,13 +30,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DENTAL = {
-    "000_87bfe40191ebd6ef#p8",
-    "001_23af7a714eb52c01#p7",
-    "002_85a858a1c7ec9477#p19",
-    "002_85a858a1c7ec9477#p20",
-    "002_85a858a1c7ec9477#p23",
-}
 
 
 @pytest.fixture(scope="module")

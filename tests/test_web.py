@@ -9,19 +9,12 @@ import urllib.parse
 from html import unescape
 
 import pytest
-from helpers import TEST_MODEL
+from helpers import DENTAL, TEST_MODEL
 
 from minsearch.config import load_settings
 from minsearch.model import Chunk, Hit, MinsearchError, Query, SearchResult
 from minsearch.store.base import Facets, IndexInfo
 
-DENTAL = {
-    "000_87bfe40191ebd6ef#p8",
-    "001_23af7a714eb52c01#p7",
-    "002_85a858a1c7ec9477#p19",
-    "002_85a858a1c7ec9477#p20",
-    "002_85a858a1c7ec9477#p23",
-}
 HOSTILE = "<script>alert(1)</script>"
 
 
