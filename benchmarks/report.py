@@ -475,10 +475,11 @@ def markdown(res: dict, plot_files: list[str]) -> str:
                     ),
                     "",
                 ]
-    ranking = Path(__file__).resolve().parent / "results" / "ranking.md"
-    if ranking.is_file():
-        # Measured by its own command (python -m benchmarks.tuning): included as written.
-        L += [ranking.read_text().strip(), ""]
+    for name in ("calibration.md", "ranking.md"):
+        # Measured by their own commands (python -m benchmarks.calibration, benchmarks.tuning): as written.
+        ranking = Path(__file__).resolve().parent / "results" / name
+        if ranking.is_file():
+            L += [ranking.read_text().strip(), ""]
     sp = res.get("speed")
     L += ["## Speed and size", ""]
     if not sp:

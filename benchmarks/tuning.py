@@ -73,6 +73,7 @@ class CorpusData:
     meta: dict  # chunk id -> ChunkMeta
     text: dict[str, tuple[str, str]]  # chunk id -> (doc id, normalised text)
     nonsense: list[QueryData] = field(default_factory=list)
+    null: object = None  # minsearch.searching.calibration.NullScores of the index
 
 
 # -- semantic views for each way of embedding the title --------------------------------------------
@@ -137,6 +138,7 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
     searcher = Searcher(load_settings(index_dir=home))
     stack = ExitStack()
     view = stack.enter_context(searcher.pinned())
+    glossary = searcher.glossary_for(view)  # with the acronyms these minutes define
     docs = json.loads((home / "generations" / view.gen.name / "docs.json").read_text())
     chunks = [c for d in sorted(docs) for c in view.document_chunks(d)]
     log(f"  {corpus}: {len(docs)} documents, {len(chunks)} chunks; embedding views ...")
@@ -147,7 +149,7 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
 
     def gather(qid: str, kind: str, text: str, items) -> QueryData:
         qd = QueryData(qid, corpus, kind, text, items)
-        expansions = tuple(searcher.glossary.expand(text))
+        expansions = tuple(glossary.expand(text))
         kr = view.keyword_search(text, Filters(), POOL, strict=False, min_coverage=0.5, expansions=expansions)
         qd.keyword, qd.coverage, qd.coverage_text = kr.hits, kr.coverage, kr.coverage_text
         qd.expanded = bool(kr.expansions)
@@ -180,6 +182,9 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
         out.queries.append(gather(r["qid"], r.get("kind", "?"), r["query"], items))
     out.nonsense = [gather(f"nonsense-{i}", "nonsense", q, []) for i, q in enumerate(nonsense)]
     out.meta = view.chunk_meta(sorted(wanted))
+    from minsearch.searching.calibration import null_scores, probe_queries
+
+    out.null = null_scores(view, searcher.encode([semantic_text(p) for p in probe_queries()]))
     from minsearch.ranking.duplicates import repeats
 
     for qd in out.queries + out.nonsense:
@@ -234,6 +239,7 @@ def query_words(text: str) -> int:
 
 def ranked(qd: QueryData, cd: CorpusData, s: Setting):
     from minsearch.ranking.rank import about_procedure, exact_query, rank
+    from minsearch.searching.calibration import calibrated
 
     if s.expand_keyword:
         kw, cov, own = qd.keyword, qd.coverage, qd.coverage_text
@@ -247,7 +253,7 @@ def ranked(qd: QueryData, cd: CorpusData, s: Setting):
         cov,
         sem if s.mode != "keyword" else [],
         cd.meta,
-        s.params,
+        calibrated(s.params, cd.null) if s.mode != "keyword" else s.params,
         coverage_text=own,
         cosines=cosines if s.mode == "hybrid" else None,
         words=query_words(qd.query),
@@ -299,7 +305,9 @@ def settings_grid(quick: bool = False) -> list[Setting]:
     from minsearch.ranking.rank import RankParams
 
     # Fusion is chosen with every candidate a match; the floors are calibrated after it.
-    off = dict(semantic_floor=-1.0, min_coverage=0.0, confident_floor=-1.0, confident_coverage=0.0)
+    off = dict(
+        semantic_floor=-1.0, min_coverage=0.0, confident_floor=-1.0, confident_coverage=0.0, confident_margin=-1.0
+    )
     fusions = [
         RankParams(fusion="rrf", rrf_k=k, exact_boost=b, **off)
         for k, b in itertools.product((10, 30, 60), (0.0, 0.5, 1.0, 2.0))
@@ -322,7 +330,9 @@ def named_settings(chosen: Setting) -> dict[str, Setting]:
     from minsearch.ranking.rank import RankParams, params_from
 
     product = params_from(load_settings())
-    off = dict(semantic_floor=-1.0, min_coverage=0.0, confident_floor=-1.0, confident_coverage=0.0)
+    off = dict(
+        semantic_floor=-1.0, min_coverage=0.0, confident_floor=-1.0, confident_coverage=0.0, confident_margin=-1.0
+    )
     old = RankParams(fusion="weighted", alpha=0.8, exact_boost=0.0, **off)
     return {
         "keyword": Setting(mode="keyword", title=TITLE_MODE, params=product),
@@ -367,9 +377,18 @@ FLOOR_GRID = [(-1.0, 1.0, 0.0, 1.0)] + list(
         (-1.0, 0.1, 0.15, 0.2, 0.25), (0.15, 0.2, 0.25, 0.3, 0.35, 1.0), (0.2, 0.3, 0.4, 0.5), (1.0, 0.67, 0.5)
     )
 )
-GATE_GRID = [
-    (f, c, 2.0, 2.0) for f, c in itertools.product((0.35, 0.4, 0.45, 0.5, 0.55), (0.5, 0.6, 0.67, 0.75, 1.01))
-] + [(f, c, jf, jc) for f, c, jf, jc in itertools.product((0.5, 0.55), (0.6, 0.67), (0.35, 0.4, 0.45), (0.3, 0.4, 0.5))]
+# (probe quantile, margin above it, confident coverage, joint gap below the bar, joint coverage);
+# a quantile of 0 means a fixed cosine bar of ``margin`` on every index (the previous gate).
+GATE_GRID = (
+    [(0.0, f, c, 9.0, 2.0) for f, c in itertools.product((0.45, 0.5, 0.55), (0.6, 0.67, 1.01))]
+    + [(0.0, 0.5, 0.6, 0.05, 0.4)]
+    + [
+        (q, m, c, g, jc)
+        for q, m, c, (g, jc) in itertools.product(
+            (0.5, 0.75, 0.9, 1.0), (0.0, 0.02, 0.04, 0.06, 0.08, 0.1), (0.6, 0.67, 0.75), ((9.0, 2.0), (0.05, 0.4))
+        )
+    ]
+)
 RECALL_TOLERANCE = 0.002  # recall@10 a floor may cost on the corpora it is chosen on
 
 
@@ -396,6 +415,7 @@ def floor_sweep(data: dict[str, CorpusData], base: Setting) -> dict:
                 relative_coverage=rc,
                 confident_floor=-1.0,
                 confident_coverage=0.0,
+                confident_margin=-1.0,
             ),
         )
         item[(f, d, c, rc)] = {}
@@ -409,11 +429,21 @@ def floor_sweep(data: dict[str, CorpusData], base: Setting) -> dict:
                 "n": len(rows),
             }
     gate: dict[tuple, dict[str, dict]] = {}
-    for f, c, jf, jc in GATE_GRID:
+    for gq, gm, c, jg, jc in GATE_GRID:
+        fixed = gq <= 0
         s = replace(
             base,
-            params=replace(base.params, confident_floor=f, confident_coverage=c, joint_floor=jf, joint_coverage=jc),
+            params=replace(
+                base.params,
+                confident_floor=gm if fixed else 0.5,
+                confident_quantile=gq if not fixed else 0.9,
+                confident_margin=gm if not fixed else -1.0,
+                confident_coverage=c,
+                joint_floor=(gm if fixed else 0.5) - jg,
+                joint_coverage=jc,
+            ),
         )
+        f, jf = (gq, gm), jg
         gate[(f, c, jf, jc)] = {}
         for name, cd in data.items():
             real = [score(q, cd, s) for q in cd.queries]
@@ -448,7 +478,7 @@ def floor_sweep(data: dict[str, CorpusData], base: Setting) -> dict:
             return sum(gate[k][n][field] for n in names)
 
         clean = [k for k in gate if tot(k, "nonsense_with") == 0] or list(gate)
-        return min(clean, key=lambda k: (tot(k, "real_without"), tot(k, "nonsense_with"), -k[0]))
+        return min(clean, key=lambda k: (tot(k, "real_without"), tot(k, "nonsense_with"), -k[0][1]))
 
     names = list(data)
     folds = {}
@@ -474,6 +504,14 @@ def floor_sweep(data: dict[str, CorpusData], base: Setting) -> dict:
         "chosen_item": choose_item(names),
         "chosen_gate": choose_gate(names),
     }
+
+
+def gate_label(k: tuple) -> str:
+    """A gate of GATE_GRID in words."""
+    (gq, gm), c, jg, jc = k
+    cos = f"cosine {gm:g}" if gq <= 0 else f"cosine {gm:+g} over the probes' {gq:g} quantile"
+    joint = f"; or both: {jg:g} less and coverage {jc:g}" if jg < 2 else ""
+    return f"{cos}, or coverage {c:g}{joint}"
 
 
 def report(data: dict[str, CorpusData], named: dict[str, Setting], folds: dict, sweep: list[dict]) -> str:
@@ -544,7 +582,7 @@ def report(data: dict[str, CorpusData], named: dict[str, Setting], folds: dict, 
             f"(seeds and Kent are judged exhaustively) that costs at most {RECALL_TOLERANCE} of recall@10 "
             "on each training corpus. Each row: the corpus left out, scored with what the others chose.",
             "",
-            "| left out | gate (cosine, coverage) | judged queries without a match | nonsense runs with a match "
+            "| left out | gate | judged queries without a match | nonsense runs with a match "
             "| floors (cosine, within best, coverage, of best coverage) | recall@10 cost | matches per query (without floors) |",
             "|---|---|---|---|---|---|---|",
         ]
@@ -552,16 +590,14 @@ def report(data: dict[str, CorpusData], named: dict[str, Setting], folds: dict, 
             f = sweep["folds"][n]
             i, g = f["item"], f["gate"]
             rel = "-" if i[1] >= 1 else f"{i[1]:g}"
-            joint = f"; both {g[2]:g}, {g[3]:g}" if g[2] < 2 else ""
             lines.append(
-                f"| {n} | {g[0]:g}, {g[1]:g}{joint} | {f['real_without']} of {f['real']} | "
+                f"| {n} | {gate_label(g)} | {f['real_without']} of {f['real']} | "
                 f"{f['nonsense_with']} of {f['nonsense']} | {i[0]:g}, {rel}, {i[2]:g}, {i[3]:g} | "
                 f"{f['recall_cost']:+.4f} | {f['matches']:.1f} ({f['matches_unfloored']:.1f}) |"
             )
-        joint = f" (or both: cosine {gk[2]:g} and coverage {gk[3]:g})" if gk[2] < 2 else ""
         lines += [
             "",
-            f"Chosen on all corpora: gate cosine {gk[0]:g}, coverage {gk[1]:g}{joint}; floors cosine {ik[0]:g}, "
+            f"Chosen on all corpora: gate {gate_label(gk)}; floors cosine {ik[0]:g}, "
             f"within {ik[1]:g} of the best, coverage {ik[2]:g} (or {ik[3]:g} of the best candidate's).",
             "",
             "Every floor setting measured (all corpora pooled):",
@@ -583,30 +619,39 @@ def report(data: dict[str, CorpusData], named: dict[str, Setting], folds: dict, 
             "",
             "Every gate measured (all corpora):",
             "",
-            "| confident cosine | confident coverage | or both (cosine, coverage) | judged queries without a match | nonsense runs with a match |",
-            "|---|---|---|---|---|",
+            "| gate | judged queries without a match | nonsense runs with a match |",
+            "|---|---|---|",
         ]
         for k, per in sweep["gate"].items():
-            both = f"{k[2]:g}, {k[3]:g}" if k[2] < 2 else "-"
             lines.append(
-                f"| {k[0]:g} | {k[1]:g} | {both} | {sum(v['real_without'] for v in per.values())} of "
+                f"| {gate_label(k)} | {sum(v['real_without'] for v in per.values())} of "
                 f"{sum(v['real'] for v in per.values())} | {sum(v['nonsense_with'] for v in per.values())} of "
                 f"{sum(v['nonsense'] for v in per.values())} |"
             )
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Optional[list[str]] = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--corpora", default=",".join(CORPORA))
-    ap.add_argument("--quick", action="store_true", help="fewer title modes")
-    args = ap.parse_args(argv)
+class _Unpickler(pickle.Unpickler):
+    """Candidates pickled by ``python -m benchmarks.tuning`` name their classes ``__main__``."""
+
+    def find_class(self, module: str, name: str):
+        if module == "__main__":
+            module = __name__
+        return super().find_class(module, name)
+
+
+def load_candidates(data_dir: Optional[Path] = None, corpora=CORPORA) -> dict[str, CorpusData]:
+    """Every judged minutes corpus's kept candidates: from the cache, else collected (each index
+    built or reused as :func:`benchmarks.quality.minutes_index` does)."""
+    from importlib import resources
+
+    import minsearch.glossary
     from minsearch.config import load_settings
 
+    from .common import CACHE, recipe
     from .embed_cache import caching_encoder
 
-    data_dir = args.data or load_settings().data_dir
+    data_dir = data_dir or load_settings().data_dir
     rows = [
         json.loads(line) for line in (BENCH_DIR / "judged" / "minutes.jsonl").read_text().splitlines() if line.strip()
     ]
@@ -614,17 +659,13 @@ def main(argv: Optional[list[str]] = None) -> None:
     encoder = caching_encoder()
     data = {}
     # The glossary (and how its words are matched) decides what the views were asked for.
-    from importlib import resources
-
-    import minsearch.glossary
-
-    from .common import CACHE, recipe
-
     glossary_text = [
         resources.files("minsearch").joinpath("data", "glossary.tsv").read_text(encoding="utf-8"),
         Path(minsearch.glossary.__file__).read_text(encoding="utf-8"),
+        # the off-topic probes measured with each index (CorpusData.null)
+        resources.files("minsearch").joinpath("data", "probes.txt").read_text(encoding="utf-8"),
     ]
-    for corpus in args.corpora.split(","):
+    for corpus in corpora:
         # What the views found depends on the index recipe and the judged queries: kept between runs.
         key = hashlib.sha1(
             json.dumps(
@@ -633,7 +674,8 @@ def main(argv: Optional[list[str]] = None) -> None:
         ).hexdigest()[:12]
         cached = CACHE / "tuning" / f"{corpus}-{key}.pickle"
         if cached.is_file():
-            data[corpus] = pickle.loads(cached.read_bytes())
+            with open(cached, "rb") as fh:
+                data[corpus] = _Unpickler(fh).load()
             print(f"  {corpus}: candidates from {cached.name}")
             continue
         cd = collect(corpus, [r for r in rows if r["corpus"] == corpus], data_dir, encoder, nonsense)
@@ -641,6 +683,16 @@ def main(argv: Optional[list[str]] = None) -> None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             cached.write_bytes(pickle.dumps(cd))
             data[corpus] = cd
+    return data
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--corpora", default=",".join(CORPORA))
+    ap.add_argument("--quick", action="store_true", help="fewer title modes")
+    args = ap.parse_args(argv)
+    data = load_candidates(args.data, args.corpora.split(","))
     grid = settings_grid(args.quick)
     result = loco(data, grid)
     chosen = grid[result["overall"]]

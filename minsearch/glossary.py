@@ -89,6 +89,22 @@ class Glossary:
             groups.append([t for t in terms if t.stems])
         return cls(groups)
 
+    @classmethod
+    def of_acronyms(cls, defined: dict[str, str]) -> "Glossary":
+        """Acronyms the minutes define ("Upper Thames River Conservation Authority (UTRCA)"), as
+        groups; a short one ("HDC", "PEP") counts only when typed in capitals, like "SEND"."""
+        groups = []
+        for short, long in defined.items():
+            terms = [_Term(short, _stems(short), True, len(short) <= 4), _Term(long, _stems(long), False, False)]
+            if all(t.stems for t in terms):
+                groups.append(terms)
+        return cls(groups)
+
+    def has_acronym(self, text: str) -> bool:
+        """Does a group list ``text`` as an acronym (by stems: "EHCPs" is "EHCP")?"""
+        stems = _stems(text)
+        return any(t.acronym and t.stems == stems for t, _gi in self._by_first.get(stems[0] if stems else "", []))
+
     def merged(self, other: "Glossary") -> "Glossary":
         return Glossary(self._groups + other._groups)
 

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Iterable, Optional, Protocol, Union
 import numpy as np
 
 from .config import Settings
+from .ingest.acronyms import document_acronyms
 from .ingest.chunker import CHUNKER_VERSION, chunk_document
 from .ingest.readers import SkipFile, Skipped, SourceFile, check_paths, iter_source_files, read_source
 from .model import Chunk, Document, MinsearchError
+from .searching.calibration import probe_vectors
 from .store import writer_session
 from .store.base import DocRecord, DocUpdate
 
@@ -393,6 +395,9 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
         vectors = ray_encode(all_texts, settings.model, address=ray_address or None, progress=progress.advance)
     else:
         vectors = enc.encode(all_texts, progress=progress.advance)
+        # With the encoder loaded: the off-topic probes, kept for searches and alerts (once per
+        # index home and model; searching.calibration).
+        probe_vectors(settings.index_dir, settings.model, enc.encode, keep=True)
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     updates = []
     for (doc, chunks), (s, e, units) in zip(chunked, spans):
@@ -409,6 +414,7 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
             root=doc.root,
             path=doc.path,
             id_given=doc.id_given,
+            acronyms=document_acronyms([*dict.fromkeys(c.title for c in chunks), *(c.text for c in chunks)]),
         )
         updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=units))
     return updates, enc

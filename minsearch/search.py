@@ -21,6 +21,7 @@ from .ranking.rank import RankParams, params_from, rank
 from .ranking.snippets import TermMatcher
 from .searching import browse
 from .searching import candidates as _candidates
+from .searching.calibration import NullCache, calibrated, probe_vectors
 from .searching.candidates import Candidates
 from .searching.counts import count_matches, count_paragraphs
 from .searching.decisions import (
@@ -39,6 +40,7 @@ from .searching.page import add_snippets, hits, result_page
 from .searching.ranked import best_scores, rank_candidates
 from .searching.spelling import did_you_mean
 from .searching.validate import MAX_LIMIT, MAX_QUERY_CHARS, check_date, check_filters, validate
+from .searching.vocabulary import GlossaryCache
 from .store import open_store
 from .store.base import Facets, IndexInfo, Store, StoreView
 from .store.query import semantic_text
@@ -57,8 +59,10 @@ class Searcher:
         """``encoder``: a query encoder already loaded (a server's workers share their parent's)."""
         self.settings = settings or load_settings()
         self.store = store or open_store(self.settings)
-        self.glossary: Glossary = load_glossary(self.settings.index_dir)
+        self.glossary: Glossary = load_glossary(self.settings.index_dir)  # without the minutes' own acronyms
+        self._glossaries = GlossaryCache(self.glossary)
         self._encoder = LazyEncoder((lambda: encoder) if encoder is not None else self.load_encoder)
+        self._null = NullCache(lambda: probe_vectors(self.settings.index_dir, self.store.model, self.encode))
 
     # -- the query encoder, loaded on first semantic use --------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -79,13 +83,24 @@ class Searcher:
         return validate(q)
 
     # -- searching --------------------------------------------------------------------------------
-    def rank_params(self, fusion: Optional[str] = None) -> RankParams:
-        return params_from(self.settings, fusion)
+    def glossary_for(self, view: StoreView) -> Glossary:
+        """The glossary searches of ``view`` use: the shipped one, the index home's, and the
+        acronyms the indexed minutes define (:mod:`minsearch.searching.vocabulary`)."""
+        return self._glossaries.get(view)
+
+    def rank_params(self, fusion: Optional[str] = None, view: Optional[StoreView] = None, mode: str = "") -> RankParams:
+        """The ranking knobs; with a ``view``, the bar for a confident answer by meaning is set for
+        that index (:mod:`minsearch.searching.calibration`; not for keyword mode, which has no bar
+        and needs no encoder)."""
+        params = params_from(self.settings, fusion)
+        if view is None or mode == "keyword":
+            return params
+        return calibrated(params, self._null.get(view))
 
     def candidates(self, q: Query, view: StoreView, *, strict: bool = True) -> Candidates:
         """Both views' candidates for a validated query, under its filters (no ranking yet)."""
         return _candidates.gather(
-            q, view, self.settings, self.glossary, self._encoder, semantic_text(q.text), strict=strict
+            q, view, self.settings, self.glossary_for(view), self._encoder, semantic_text(q.text), strict=strict
         )
 
     def search(self, q: Query, *, strict: bool = True, snippets: bool = True, counts: bool = False) -> SearchResult:
@@ -104,7 +119,8 @@ class Searcher:
         q = replace(q, filters=self._resolve(view, q.filters))
         c = self.candidates(q, view, strict=strict)
         confidence = self._confidence(view, q, c, strict)
-        ranked = rank_candidates(q, c, self.rank_params(q.fusion), confidence=confidence)
+        params = self.rank_params(q.fusion, view, q.mode)
+        ranked = rank_candidates(q, c, params, confidence=confidence)
         kw = c.keyword
         if kw is not None:
             notices.extend(kw.notices)
@@ -118,10 +134,9 @@ class Searcher:
             add_snippets(result.closest, matcher, self._encoder, semantic_text(q.text), c.qvec, mark_sentences=False)
         result.expansions = c.expansions
         if counts:
-            params = self.rank_params(q.fusion)
             result.counts = count_matches(q, c, params, view.documents(), result.total, ranked.more, confidence)
         if q.mode != "semantic":  # a query by meaning has no words to misspell
-            glossary_words = {w for e in self.glossary.expand(q.text) for w in e.words}
+            glossary_words = {w for e in self.glossary_for(view).expand(q.text) for w in e.words}
             result.suggestion = did_you_mean(q.text, view, glossary_words)
         return result
 
@@ -163,7 +178,7 @@ class Searcher:
             found = self.candidates(q, view, strict=strict)
             everything = self.candidates(replace(q, filters=without_section(q.filters)), view, strict=strict)
             c = merged(everything, found)
-            params = self.rank_params(q.fusion)
+            params = self.rank_params(q.fusion, view, q.mode)
             # Answerable or not as the whole index's search is (decisions or not): one more gather
             # only when a council, committee or date filter narrows it (see _confidence).
             unsectioned = replace(q, filters=without_section(q.filters))

@@ -107,6 +107,16 @@ def test_ehcp_and_its_expansion_find_each_other(real):
 def test_a_report_number_returns_its_item_first(real):
     r = real.search(Query("SS-2025-112"))
     assert "SS-2025-112" in r.hits[0].chunk.title + r.hits[0].chunk.text
+    # The report is listed in "Supporting documents:" lines and its motion's movers and votes sit
+    # under its item: none of them is on the first page of a search for the report.
+    assert all(h.chunk.kind == "substance" for h in r.hits[:10]), [h.chunk.text[:60] for h in r.hits[:10]]
+
+
+def test_a_paraphrase_is_answered_on_a_small_index(real):
+    # No paragraph says "holes in the roads" (Kent says potholes); meaning finds them, and on an
+    # index this size a cosine of 0.4 is far above what an off-topic query reaches (~0.3).
+    r = real.search(Query("fixing holes in the roads", filters=Filters(council="Kent County Council")))
+    assert r.total > 0 and any("pothole" in h.chunk.text.lower() for h in r.hits[:10])
 
 
 def test_a_question_about_votes_may_show_the_votes(real):

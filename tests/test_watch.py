@@ -98,10 +98,21 @@ def test_a_new_meeting_reports_exactly_its_new_matching_paragraphs(cli, corpus):
     assert json.loads(cli("index", str(corpus), "--json").stdout)["new_matches"] == {}
 
 
+def _with_paragraph(minutes: str, paragraph: str) -> str:
+    """``minutes`` with ``paragraph`` added to its last item, before its "Supporting documents:"
+    list (a paragraph after that label is one of the documents: procedure, not discussion)."""
+    head, label, tail = minutes.rpartition("Supporting documents:")
+    if not label:
+        return f"{minutes}\n\n{paragraph}\n"
+    return f"{head}{paragraph}\n\n{label}{tail}"
+
+
 def test_a_corrected_meeting_reports_only_its_new_paragraph(cli, corpus):
     cli("watch", "add", "dental checks")
     doc = corpus / "000_87bfe40191ebd6ef.txt"  # already holds a paragraph about dental checks (p8)
-    doc.write_text(doc.read_text() + "\n\nA further update on dental checks for care leavers was requested.\n")
+    doc.write_text(
+        _with_paragraph(doc.read_text(), "A further update on dental checks for care leavers was requested.")
+    )
     assert "1 saved search has 1 new match" in cli("index", str(corpus)).output
     (new,) = news(cli)["dental checks"]
     assert new.startswith("000_87bfe40191ebd6ef#") and new not in DENTAL
@@ -109,7 +120,9 @@ def test_a_corrected_meeting_reports_only_its_new_paragraph(cli, corpus):
 
 def test_a_republished_meeting_reports_only_wording_the_index_did_not_have(cli, corpus):
     cli("watch", "add", "dental checks")
-    copy = (corpus / "002_85a858a1c7ec9477.txt").read_text() + "\n\nDental checks will be reported again in May.\n"
+    copy = _with_paragraph(
+        (corpus / "002_85a858a1c7ec9477.txt").read_text(), "Dental checks will be reported again in May."
+    )
     (corpus / "002_republished.txt").write_text(copy)
     assert "1 saved search has 1 new match" in cli("index", str(corpus)).output
     (new,) = news(cli)["dental checks"]

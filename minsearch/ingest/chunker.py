@@ -26,7 +26,9 @@ from .structure import rebuild_paragraphs, split_numbered_items
 #    the PDF page they start on; London Ontario sub-items are numbered "2.5", not counted.
 # 6: more decisions are in the "resolved" section: "Motion made by", "That, on the recommendation
 #    of ...", "... BE APPROVED", "it was agreed that", "on the proposal of X, seconded by Y".
-CHUNKER_VERSION = 6
+# 7: each document's record keeps the acronyms it defines (minsearch.ingest.acronyms), so every
+#    document is read again once.
+CHUNKER_VERSION = 7
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

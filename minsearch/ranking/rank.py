@@ -13,9 +13,9 @@ The only place that decides what counts as a match and in what order matches com
    (a vote tally under the "Homeless Encampments" item is not about encampments). Counts count
    matches.
 3. **Procedure last.** Attendance, votes, movers and headings (:mod:`minsearch.ingest.kinds`)
-   never come before substance, unless the query is about procedure: a question that asks about
-   it ("how did X vote", "who seconded", "was X absent") ranks it like any paragraph; a name that
-   appears mostly in attendance and vote lists moves it only a few places down.
+   are listed only when no substance matches, unless the query is about procedure: a question
+   that asks about it ("how did X vote", "who seconded", "was X absent") ranks it like any
+   paragraph; a name that appears mostly in attendance and vote lists moves it a few places down.
 4. **Repeats collapse** into their best-placed copy, which lists the others (``also``).
 5. **Order**: by relevance, or newest meeting first among the matches.
 """
@@ -45,7 +45,9 @@ class RankParams:
     min_coverage: float = 0.4  # share of the query's weight a keyword hit needs to be a match ...
     relative_coverage: float = 1.0  # ... or this share of the best hit's coverage, whichever is lower,
     match_words: int = 2  # ... or, in a longer query, the weight of this many of its words
-    confident_floor: float = 0.5  # cosine some paragraph needs for the query to have any match ...
+    confident_floor: float = 0.5  # cosine some paragraph needs for the query to have any match (set per index:
+    confident_quantile: float = 0.9  # minsearch.searching.calibration, this quantile of the off-topic probes'
+    confident_margin: float = 0.06  # best cosines plus this; a margin below 0 keeps confident_floor) ...
     confident_coverage: float = 0.6  # ... or the share of the query some paragraph must contain,
     confident_words: int = 3  # ... or, in a longer query, the weight of this many of its words;
     joint_floor: float = 0.45  # or both views half-confident: a paragraph this close in meaning ...
@@ -69,6 +71,8 @@ def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
         relative_coverage=s.relative_coverage,
         match_words=s.match_words,
         confident_floor=s.confident_floor,
+        confident_quantile=s.confident_quantile,
+        confident_margin=s.confident_margin,
         confident_coverage=s.confident_coverage,
         confident_words=s.confident_words,
         joint_floor=s.joint_floor,
@@ -112,20 +116,30 @@ def about_procedure(
     own: Optional[dict[str, float]] = None,
 ) -> Optional[str]:
     """Is the query about procedure? :data:`ASKED` when its words say so ("how did X vote"),
-    :data:`NAMES` when most of its best keyword matches are procedure (a councillor's name appears
+    :data:`NAMES` when it is a name (a few words, no digits or acronyms) that the paragraphs
+    holding all of it in their own words are mostly procedure (a councillor's name appears
     mostly in attendance and vote lists), None otherwise.
 
     ``own``: each keyword match's share of the query in its own words (not its item's title). Only
     those count: the movers and votes under "Appointment of John Mascarin" match his name through
-    the title, and are not where the name appears.
+    the title, and are not where the name appears. Only name-shaped queries: an address, a report
+    number or an acronym is listed in "Supporting documents:" lines and motions' headers more
+    often than discussed, and that made "459 Hales Street", "SS-2025-112" and "UTRCA funding"
+    about procedure on London Ontario (vote tallies on their first page).
     """
     if _PROCEDURE_QUERY.search(text):
         return ASKED
-    hits = keyword if own is None else [(c, s) for c, s in keyword if own.get(c, 0.0) > 0]
-    top = [meta[c].kind for c, _s in hits[:10] if c in meta]
+    if not _NAME_SHAPED.fullmatch(text.strip()) or re.search(r"\b[A-Z]{2,}\b", text):
+        return None
+    whole = [c for c, _s in keyword if own is None or own.get(c, 0.0) >= 0.99]
+    top = [meta[c].kind for c in whole[:10] if c in meta]
     if len(top) >= 3 and sum(k != "substance" for k in top) / len(top) >= 0.5:
         return NAMES
     return None
+
+
+# A name: one to four words of letters (with "O'Brien", "Smith-Jones", "J.").
+_NAME_SHAPED = re.compile(r"[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,3}")
 
 
 def exact_query(text: str) -> bool:
@@ -344,12 +358,14 @@ def _procedure_last(
 ) -> list[Fused]:
     """Substance before procedure and headings. A query that asks about procedure keeps the fused
     order; one about a name moves procedure ``penalty`` places down (a name in a vote list still
-    counts, after the paragraphs where the person spoke)."""
+    counts, after the paragraphs where the person spoke). Any other query lists procedure and
+    headings only when no substance matches (a code named nowhere but in "Supporting documents:"):
+    below a few substantive paragraphs they filled the rest of the first page ("459 Hales Street":
+    7 of 10 were movers, tallies and attachment lists)."""
     if procedural == ASKED:
         return fused
     if not procedural:
-        return [f for f in fused if _kind(meta, f.chunk_id) == "substance"] + [
-            f for f in fused if _kind(meta, f.chunk_id) != "substance"
-        ]
+        substance = [f for f in fused if _kind(meta, f.chunk_id) == "substance"]
+        return substance or fused
     keyed = [(i + (penalty + 0.5 if _kind(meta, f.chunk_id) != "substance" else 0), i) for i, f in enumerate(fused)]
     return [fused[i] for _k, i in sorted(keyed)]

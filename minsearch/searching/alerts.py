@@ -28,11 +28,13 @@ from ..store import watchlist as wlist
 from ..store.base import Store, StoreView
 from ..store.layout import IndexLayout
 from ..store.query import semantic_text
+from .calibration import calibrated, null_scores, probe_vectors
 from .candidates import Candidates, gather
 from .encoding import LazyEncoder, TextEncoder
 from .filters import resolve_filters
 from .ranked import best_scores, rank_candidates
 from .validate import MAX_LIMIT, validate
+from .vocabulary import index_glossary
 
 
 @dataclass
@@ -121,7 +123,7 @@ def _check_all(
     live: str,
     run: AlertRun,
 ) -> None:
-    glossary = load_glossary(settings.index_dir)
+    glossary = index_glossary(load_glossary(settings.index_dir), view)
     params = params_from(settings)
     docs = tuple(sorted({c.doc_id for c, _e in fresh.values()}))
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -143,6 +145,10 @@ def _check_all(
         if q.mode != "keyword" and s.vector_of != m:
             s.vector, s.vector_of = _pack(batch.vectors[m]), m
     lazy = LazyEncoder(lambda: batch)
+    if any(q.mode != "keyword" for _s, q in queries):
+        # The same bar for a confident answer as a search of this index (searching.calibration).
+        probes = probe_vectors(settings.index_dir, view.model, lazy.encode, keep=True)
+        params = calibrated(params, null_scores(view, probes))
     try:
         for s, q in queries:
             c = _within_pool(gather(q, view, settings, glossary, lazy, semantic_text(q.text), strict=False), s)
@@ -284,11 +290,11 @@ def save_search(
     search = wlist.check_search(search)
     filters = Filters(council=search.council or None, committee=search.committee or None)
     q, _notices = validate(Query(text=search.query, mode=search.mode, limit=MAX_LIMIT, filters=filters))
-    glossary = load_glossary(settings.index_dir)
     own = store is None
     store = store or open_store(settings)
     try:
         with store.pinned() as view:
+            glossary = index_glossary(load_glossary(settings.index_dir), view)
             # "kent" is saved as Kent County Council, as every search resolves it; an unknown
             # name is refused here rather than saved as a search that can never match.
             q = replace(q, filters=resolve_filters(q.filters, view.facets()))

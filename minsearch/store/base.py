@@ -64,6 +64,9 @@ class DocRecord:
     root: str = ""
     path: str = ""
     id_given: bool = False
+    # Acronyms the document defines ("UTRCA": "Upper Thames River Conservation Authority"), searched
+    # like the glossary's (minsearch.ingest.acronyms); not kept by the Milvus backend.
+    acronyms: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -129,6 +132,12 @@ class StoreView(Protocol):
     @property
     def model(self) -> str:
         """The embedding model the index was built with."""
+        ...
+
+    @property
+    def generation(self) -> str:
+        """Which state of the index this view reads: changes whenever an index run commits (what
+        is measured once per index, such as the off-topic probes' scores, is kept by it)."""
         ...
 
     def keyword_search(

@@ -233,6 +233,10 @@ class _View:
     def model(self) -> str:
         return self.gen.meta["model"]
 
+    @property
+    def generation(self) -> str:
+        return self.gen.name
+
     def keyword_search(
         self,
         text: str,

@@ -94,6 +94,11 @@ class IndexLayout:
     def encoder_dir(self, model: str) -> Path:
         return self.home / "encoder" / model
 
+    def probe_vectors(self, model: str, key: str) -> Path:
+        """The off-topic probe queries' vectors by ``model`` (minsearch.searching.calibration),
+        written by an index run and read by searches; ``key`` names the probes' text."""
+        return self.encoder_dir(model) / f"probes-{key}.npy"
+
     def generation_dir(self, name: str) -> Path:
         return self.generations / name
 

@@ -133,6 +133,12 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
             last_indexed=meta.get("updated", ""),
         )
 
+    @property
+    def generation(self) -> str:
+        """The commit counter Milvus keeps with the index (asked each time: there is no local copy
+        to switch, and a commit by another process changes it)."""
+        return str(self._call("reading", self._index_meta).get("generation", ""))
+
     def refresh(self) -> bool:
         """Milvus serves the latest committed rows to every query: nothing to switch."""
         return False

@@ -1,0 +1,93 @@
+"""Acronyms the minutes define themselves: "Upper Thames River Conservation Authority (UTRCA)".
+
+Minutes name local bodies, grants and schemes in full once and by their letters after that; the
+shipped glossary (``minsearch/data/glossary.tsv``) cannot list every council's own. Each
+document's definitions are found when it is indexed and kept with its record, and a search of
+the index treats a defined acronym like one of the glossary's ("UTRCA" also searches what it
+stands for, and the other way round).
+
+A definition is a short form in brackets after its long form, matched letter by letter from the
+end as in Schwartz & Hearst (2003), "A simple algorithm for identifying abbreviation definitions
+in biomedical text": every letter of the short form appears in order in the long form, the first
+one at the start of its first word ("Northeast Ohio Regional Sewer District (NEORSD)",
+"Vacant and Abandoned Property Action Council (VAPAC)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable, Iterator, Optional
+
+# A short form: 2-10 letters (and "&"), starting with a capital, with at least two capitals
+# ("UTRCA", "FoI", "CLÁR"); not a number, a reference code or a word in brackets.
+_SHORT = re.compile(r"\(\s*([^\W\d_][^\W\d_&]{0,8}[^\W\d_]|[^\W\d_]&[^\W\d_])\s*\)")
+_BEFORE = re.compile(r"[^.;:()\[\]\n]*$")  # the text of the sentence up to the bracket
+
+
+def _is_short_form(s: str) -> bool:
+    return s[0].isupper() and sum(ch.isupper() for ch in s) >= 2 and len(s) <= 10
+
+
+def long_form(short: str, before: str) -> Optional[str]:
+    """The long form that ``short`` abbreviates at the end of ``before``, or None."""
+    words = before.split()
+    limit = min(len(short) + 5, 2 * len(short))
+    text = " ".join(words[-limit:])
+    s, i = len(short) - 1, len(text) - 1
+    last = -1  # where the short form's last letter was found: the long form ends with its word
+    while s >= 0:
+        ch = short[s].casefold()
+        if not ch.isalnum():
+            s -= 1
+            continue
+        # the short form's first letter must start a word of the long form
+        while i >= 0 and (text[i].casefold() != ch or (s == 0 and i > 0 and text[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return None
+        if last < 0:
+            last = i
+        i -= 1
+        s -= 1
+    end = text.find(" ", last)
+    found = text[i + 1 : end if end >= 0 else len(text)].strip(" ,-–")
+    n = len(found.split())
+    if n < 2 or short.casefold() in found.casefold().split():
+        return None
+    return found
+
+
+def definitions(text: str) -> Iterator[tuple[str, str]]:
+    """(short form, long form) for each "long form (SHORT)" in ``text``."""
+    for m in _SHORT.finditer(text):
+        short = m.group(1)
+        if not _is_short_form(short):
+            continue
+        before = _BEFORE.search(text, 0, m.start())
+        found = long_form(short, before.group() if before else "")
+        if found:
+            yield short, found
+
+
+def document_acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """Each short form defined in ``texts`` (a document's titles and paragraphs) with the long
+    form it is given most often."""
+    seen: dict[str, Counter[str]] = {}
+    for text in texts:
+        for short, found in definitions(" ".join(text.split())):
+            seen.setdefault(short, Counter())[found] += 1
+    return {short: forms.most_common(1)[0][0] for short, forms in sorted(seen.items())}
+
+
+def index_acronyms(per_document: Iterable[dict[str, str]]) -> dict[str, str]:
+    """The index's acronyms: each short form with the long form most of its documents give it
+    (case aside)."""
+    votes: dict[str, Counter[str]] = {}
+    spelled: dict[tuple[str, str], str] = {}
+    for found in per_document:
+        for short, lf in found.items():
+            key = lf.casefold()
+            votes.setdefault(short, Counter())[key] += 1
+            spelled.setdefault((short, key), lf)
+    return {short: spelled[(short, c.most_common(1)[0][0])] for short, c in sorted(votes.items())}

@@ -1,0 +1,139 @@
+"""How close a query about nothing in the minutes gets: the bar for a confident answer, per index.
+
+Meaning always finds a nearest paragraph, and how near depends on the index more than on the
+query: an off-topic query reaches a cosine of about 0.2 on a handful of meetings and 0.45 on ten
+years of a city council's minutes (more paragraphs, more chances). A fixed bar either lets
+"purple elephant trombone" answer on a big index or leaves real paraphrases ("fixing holes in the
+roads") unanswered on a small one: with the bar at 0.5 for every index, 19 of 158 judged queries
+had no answer (benchmarks/RESULTS.md, "Relevance floors").
+
+So each index is measured: the off-topic probe queries shipped in ``minsearch/data/probes.txt``
+are searched by meaning once per generation, and a query has a confident answer by meaning only
+when some paragraph is closer to it than nearly all probes get to anything
+(:func:`calibrated`). The probes are everyday searches on topics councils do not minute; they are
+not the judged out-of-domain queries that test the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+
+from ..model import Filters
+from ..ranking.rank import RankParams
+from ..store.base import StoreView
+from ..store.layout import IndexLayout
+from ..store.query import semantic_text
+
+PROBES_FILE = "probes.txt"
+
+
+def probe_queries() -> list[str]:
+    """The shipped off-topic probe queries (comments and blank lines left out)."""
+    text = resources.files("minsearch").joinpath("data", PROBES_FILE).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def probe_vectors(
+    home: Path, model: str, encode: Callable[[list[str]], np.ndarray], *, keep: bool = False
+) -> np.ndarray:
+    """The probes encoded by ``model``: read from the index home when an index run kept them
+    there, else encoded (and kept when ``keep``: an index run, which owns the home). Re-indexing
+    then encodes only the new paragraphs, and a search process need not load the encoder for
+    them."""
+    probes = probe_queries()
+    key = hashlib.sha1("\n".join(probes).encode()).hexdigest()[:12]
+    path = IndexLayout(home).probe_vectors(model, key)
+    try:
+        found = np.load(path, allow_pickle=False)
+        if found.shape[0] == len(probes):
+            return found
+    except (OSError, ValueError):
+        pass  # not kept yet, or a damaged file: encoded again
+    vectors = np.asarray(encode([semantic_text(p) for p in probes]), dtype=np.float32)
+    if keep:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                np.save(fh, vectors, allow_pickle=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full disk: the next run encodes them again
+    return vectors
+
+
+@dataclass(frozen=True)
+class NullScores:
+    """The best cosine each probe reaches in one index, sorted (empty: nothing to measure)."""
+
+    cosines: tuple[float, ...]
+
+    def quantile(self, q: float) -> Optional[float]:
+        """The ``q`` quantile of the probes' best cosines, or None for an empty index."""
+        return float(np.quantile(np.asarray(self.cosines), q)) if self.cosines else None
+
+
+def null_scores(view: StoreView, probe_vectors: np.ndarray) -> NullScores:
+    """The best cosine of each probe vector over the whole of ``view`` (no filters)."""
+    best = []
+    for v in probe_vectors:
+        hits = view.vector_search(v, Filters(), 1).hits
+        if hits:
+            best.append(hits[0][1])
+    return NullScores(tuple(sorted(best)))
+
+
+def calibrated(params: RankParams, null: Optional[NullScores]) -> RankParams:
+    """``params`` with the confident cosine set for this index: ``confident_margin`` above the
+    ``confident_quantile`` of the probes' best cosines, at most ``confident_floor``. Without a measurement (an empty index, or
+    a margin below zero, which turns calibration off) ``confident_floor`` stays as configured."""
+    if null is None or params.confident_margin < 0:
+        return params
+    q = null.quantile(params.confident_quantile)
+    if q is None:
+        return params
+    # Never above the configured bar (0.5 left no judged out-of-domain query a match on any corpus,
+    # Limerick's 97k paragraphs included): measuring lowers the bar where off-topic queries reach
+    # less, and does not raise it for an encoder whose scores run high.
+    floor = min(params.confident_floor, q + params.confident_margin)
+    # "Both views half-confident" keeps its distance below the bar.
+    return replace(params, confident_floor=floor, joint_floor=floor - (params.confident_floor - params.joint_floor))
+
+
+class NullCache:
+    """Each generation's :class:`NullScores`, measured on first use (one vector search per probe,
+    ~0.3 s on Limerick's 97k paragraphs, once per generation per process). Thread-safe.
+
+    ``vectors``: the probes' vectors, asked for once (see :func:`probe_vectors`)."""
+
+    KEEP = 4  # generations remembered (a server follows the newest; old ones are not asked again)
+
+    def __init__(self, vectors: Callable[[], np.ndarray]) -> None:
+        self._load = vectors
+        self._vectors: Optional[np.ndarray] = None
+        self._by_generation: dict[str, NullScores] = {}
+        self._lock = threading.Lock()
+
+    def get(self, view: StoreView) -> NullScores:
+        key = view.generation
+        with self._lock:
+            found = self._by_generation.get(key)
+            if found is not None:
+                return found
+            if self._vectors is None:
+                self._vectors = self._load()
+            vectors = self._vectors
+        null = null_scores(view, vectors)
+        with self._lock:
+            self._by_generation[key] = null
+            while len(self._by_generation) > self.KEEP:
+                self._by_generation.pop(next(iter(self._by_generation)))
+        return null

@@ -1,0 +1,64 @@
+"""Acronyms the minutes define themselves are searched like the glossary's (issue 11)."""
+
+from __future__ import annotations
+
+from minsearch.ingest.acronyms import definitions, document_acronyms, index_acronyms
+
+
+def test_definitions_are_found_letter_by_letter():
+    found = dict(
+        definitions(
+            "2.4. Funding to Support Upper Thames River Conservation Authority (UTRCA) Capital works. "
+            "The Northeast Ohio Regional Sewer District (NEORSD) will attend. "
+            "the application of the Housing Development Corporation, London (HDC) relating to "
+            "requests under Freedom of Information (FoI) legislation"
+        )
+    )
+    assert found == {
+        "UTRCA": "Upper Thames River Conservation Authority",
+        "NEORSD": "Northeast Ohio Regional Sewer District",
+        "HDC": "Housing Development Corporation",
+        "FoI": "Freedom of Information",
+    }
+
+
+def test_brackets_that_are_not_definitions_are_left_alone():
+    for text in ("Councillor Smith (Chair) said", "the report (SS-2025-112)", "the budget (MTFS)", "see (ii)"):
+        assert list(definitions(text)) == [], text
+
+
+def test_the_most_common_long_form_wins():
+    doc = document_acronyms(["the Local Offer Board (LOB) met", "Local Offer Board (LOB)", "Lots Of Bins (LOB)"])
+    assert doc == {"LOB": "Local Offer Board"}
+    assert index_acronyms([doc, {"LOB": "local offer board"}, {"XYZ": "X Y Z"}]) == {
+        "LOB": "Local Offer Board",
+        "XYZ": "X Y Z",
+    }
+
+
+def test_a_defined_acronym_finds_its_long_form_and_back(tmp_path, encoder):
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+    from minsearch.model import Query
+    from minsearch.search import Searcher
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "Item 1\n\nConservation\n\nFunding to support the Upper Thames River Conservation Authority (UTRCA) "
+        "for dam repairs was approved.\n\nItem 2\n\nFlood works\n\n"
+        "The Upper Thames River Conservation Authority reported on the Fanshawe dam.\n"
+    )
+    (docs / "b.txt").write_text("Item 1\n\nRoads\n\nThe UTRCA asked for a permit for the culvert on Main Street.\n")
+    home = tmp_path / "ix"
+    index_paths([docs], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        r = s.search(Query("UTRCA", mode="keyword"))
+        texts = " ".join(h.chunk.text for h in r.hits)
+        assert "Fanshawe dam" in texts and "culvert" in texts
+        assert any("Upper Thames River Conservation Authority" in e for e in r.expansions)
+        r = s.search(Query("upper thames river conservation authority", mode="keyword"))
+        assert "culvert" in " ".join(h.chunk.text for h in r.hits)
+    finally:
+        s.close()

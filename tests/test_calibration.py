@@ -1,0 +1,65 @@
+"""The bar for a confident answer is set per index, from off-topic probe queries (issue 11)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from minsearch.ranking.rank import RankParams
+from minsearch.searching.calibration import NullScores, calibrated, probe_queries
+
+
+def test_the_probes_ship_with_minsearch_and_are_not_the_judged_nonsense():
+    from pathlib import Path
+
+    probes = probe_queries()
+    assert len(probes) >= 40 and all(p and not p.startswith("#") for p in probes)
+    judged = Path(__file__).parents[1] / "benchmarks" / "judged" / "nonsense.txt"
+    assert not {p.casefold() for p in probes} & {q.strip().casefold() for q in judged.read_text().splitlines()}
+
+
+def test_the_bar_sits_above_what_off_topic_queries_reach():
+    params = RankParams(confident_floor=0.5, joint_floor=0.45, confident_quantile=0.9, confident_margin=0.04)
+    small = calibrated(params, NullScores(tuple(0.1 + 0.01 * i for i in range(21))))  # q90 = 0.28
+    middling = calibrated(params, NullScores(tuple(0.2 + 0.01 * i for i in range(21))))  # q90 = 0.38
+    big = calibrated(params, NullScores(tuple(0.35 + 0.01 * i for i in range(21))))  # q90 = 0.53
+    assert small.confident_floor == pytest.approx(0.32) and middling.confident_floor == pytest.approx(0.42)
+    assert big.confident_floor == 0.5  # never above the configured bar
+    # "both views half-confident" keeps its distance below the bar
+    assert small.confident_floor - small.joint_floor == pytest.approx(0.05)
+    # nothing measured (an empty index), or calibration turned off: the configured bar
+    assert calibrated(params, NullScores(())) == params
+    assert calibrated(replace(params, confident_margin=-1.0), NullScores((0.3,))) == replace(
+        params, confident_margin=-1.0
+    )
+    assert calibrated(params, None) == params
+
+
+def test_each_generation_is_measured_once(tmp_path, encoder):
+    """The probes are encoded once and searched once per generation of the index."""
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+    from minsearch.search import Searcher
+    from minsearch.searching.calibration import NullCache, probe_vectors
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "m.txt").write_text("Item 1\n\nRoads\n\nThe committee discussed potholes on rural roads.\n")
+    home = tmp_path / "ix"
+    settings = load_settings(index_dir=home, model=encoder.name)
+    index_paths([docs], settings, encoder=encoder)  # keeps the probes' vectors in the index home
+    calls: list[int] = []
+    cache = NullCache(lambda: probe_vectors(home, encoder.name, lambda t: (calls.append(len(t)), encoder.encode(t))[1]))
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        with s.pinned() as view:
+            first = cache.get(view)
+            assert cache.get(view) is first and len(first.cosines) == len(probe_queries())
+        (docs / "n.txt").write_text("Item 2\n\nParks\n\nThe committee approved new play equipment.\n")
+        index_paths([docs], settings, encoder=encoder)
+        with s.pinned() as view:
+            assert cache.get(view) is not first  # a new generation is measured again
+        assert calls == []  # ... with the probes' vectors the index run kept
+    finally:
+        s.close()
