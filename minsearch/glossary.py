@@ -92,10 +92,11 @@ class Glossary:
     @classmethod
     def of_acronyms(cls, defined: dict[str, str]) -> "Glossary":
         """Acronyms the minutes define ("Upper Thames River Conservation Authority (UTRCA)"), as
-        groups; a short one ("HDC", "PEP") counts only when typed in capitals, like "SEND"."""
+        groups. Each counts only when typed as an acronym ("UTRCA", "PILOT"): nobody has checked
+        that it is not also a word ("pilot project" is not about payments in lieu of taxes)."""
         groups = []
         for short, long in defined.items():
-            terms = [_Term(short, _stems(short), True, len(short) <= 4), _Term(long, _stems(long), False, False)]
+            terms = [_Term(short, _stems(short), True, True), _Term(long, _stems(long), False, False)]
             if all(t.stems for t in terms):
                 groups.append(terms)
         return cls(groups)

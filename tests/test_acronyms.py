@@ -11,7 +11,9 @@ def test_definitions_are_found_letter_by_letter():
             "2.4. Funding to Support Upper Thames River Conservation Authority (UTRCA) Capital works. "
             "The Northeast Ohio Regional Sewer District (NEORSD) will attend. "
             "the application of the Housing Development Corporation, London (HDC) relating to "
-            "requests under Freedom of Information (FoI) legislation"
+            "requests under Freedom of Information (FoI) legislation. "
+            "The County Councils Network (CCN) wrote. "
+            "the Air Traffic Control Tower and other entities (ATCT) at the airport"
         )
     )
     assert found == {
@@ -19,6 +21,8 @@ def test_definitions_are_found_letter_by_letter():
         "NEORSD": "Northeast Ohio Regional Sewer District",
         "HDC": "Housing Development Corporation",
         "FoI": "Freedom of Information",
+        "CCN": "County Councils Network",  # by initials, not "Councils Network" (a "c" inside "Councils")
+        "ATCT": "Air Traffic Control Tower",  # not "... and other entities" (a "t" inside "entities")
     }
 
 
@@ -60,5 +64,7 @@ def test_a_defined_acronym_finds_its_long_form_and_back(tmp_path, encoder):
         assert any("Upper Thames River Conservation Authority" in e for e in r.expansions)
         r = s.search(Query("upper thames river conservation authority", mode="keyword"))
         assert "culvert" in " ".join(h.chunk.text for h in r.hits)
+        # learned acronyms count only when typed as acronyms: "utrca" in lower case is a word search
+        assert not s.search(Query("utrca", mode="keyword")).expansions
     finally:
         s.close()

@@ -30,12 +30,55 @@ def _is_short_form(s: str) -> bool:
 
 
 def long_form(short: str, before: str) -> Optional[str]:
-    """The long form that ``short`` abbreviates at the end of ``before``, or None."""
-    words = before.split()
-    limit = min(len(short) + 5, 2 * len(short))
-    text = " ".join(words[-limit:])
+    """The long form that ``short`` abbreviates at the end of ``before``, or None.
+
+    First the plain case: its capitals are the initials of the last words, small words aside
+    ("County Councils Network (CCN)", "Value for Money (VfM)"). Else, of the letter matches
+    that end at a word starting with the short form's last letter, the one ending latest ("Air
+    Traffic Control Tower (ATCT)", not "... Tower and other entities"); else the plain letter
+    match ("Education, Health and Care Plans (EHCPs)")."""
+    words = before.split()[-min(len(short) + 5, 2 * len(short)) :]
+    found = _initials(short, words)
+    if found:
+        return found
+    last = short[-1].casefold()
+    for end in range(len(words), 0, -1):
+        if words[end - 1][:1].casefold() == last:
+            found = _match(short, " ".join(words[:end]))
+            if found:
+                return found
+    return _match(short, " ".join(words))
+
+
+_MINOR = frozenset("of and the for in on to a an & with at by".split())
+
+
+def _initials(short: str, words: list[str]) -> Optional[str]:
+    """The last words whose initials are ``short``'s capitals, small words aside, or None."""
+    caps = [c for c in short if c.isupper() or c.isdigit()]
+    if len(caps) < 2:
+        return None
+    i, want = len(words) - 1, len(caps) - 1
+    while i >= 0 and want >= 0:
+        w = words[i].strip(",;:\"'“”‘’()")
+        if w.casefold() in _MINOR or not w:
+            i -= 1
+            continue
+        if w[:1].casefold() != caps[want].casefold():
+            return None
+        want -= 1
+        i -= 1
+    if want >= 0:
+        return None
+    return " ".join(words[i + 1 :]).strip(" ,-–")
+
+
+def _match(short: str, text: str) -> Optional[str]:
+    """Schwartz & Hearst's match: every letter of ``short`` found in order from the end of
+    ``text``, the first at the start of a word; the long form runs from there to the end of the
+    word holding the last letter."""
     s, i = len(short) - 1, len(text) - 1
-    last = -1  # where the short form's last letter was found: the long form ends with its word
+    last = -1  # where the short form's last letter was found
     while s >= 0:
         ch = short[s].casefold()
         if not ch.isalnum():
@@ -52,8 +95,7 @@ def long_form(short: str, before: str) -> Optional[str]:
         s -= 1
     end = text.find(" ", last)
     found = text[i + 1 : end if end >= 0 else len(text)].strip(" ,-–")
-    n = len(found.split())
-    if n < 2 or short.casefold() in found.casefold().split():
+    if len(found.split()) < 2 or short.casefold() in found.casefold().split():
         return None
     return found
 

@@ -28,7 +28,9 @@ from .structure import rebuild_paragraphs, split_numbered_items
 #    of ...", "... BE APPROVED", "it was agreed that", "on the proposal of X, seconded by Y".
 # 7: each document's record keeps the acronyms it defines (minsearch.ingest.acronyms), so every
 #    document is read again once.
-CHUNKER_VERSION = 7
+# 8: acronyms matched by their initials first ("County Councils Network (CCN)", not "Councils
+#    Network"), and ending at a word that starts with their last letter.
+CHUNKER_VERSION = 8
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
