@@ -59,7 +59,8 @@ def main(argv: Optional[list[str]] = None) -> None:
             params=replace(product, confident_margin=-1.0, **off)
         ),
         "hybrid, fixed bar 0.5 (the previous default)": T.Setting(params=replace(product, confident_margin=-1.0)),
-        "**hybrid, product default** (bar from the probes)": T.Setting(params=product),
+        "hybrid, bar from the probes, codes not first": T.Setting(params=replace(product, codes_first=False)),
+        "**hybrid, product default** (bar from the probes; a code's holders first)": T.Setting(params=product),
     }
     scored = {name: _scores(data, s) for name, s in named.items()}
     corpora = list(data)

@@ -238,7 +238,7 @@ def query_words(text: str) -> int:
 
 
 def ranked(qd: QueryData, cd: CorpusData, s: Setting):
-    from minsearch.ranking.rank import about_procedure, exact_query, rank
+    from minsearch.ranking.rank import about_procedure, exact_query, names_code, rank
     from minsearch.searching.calibration import calibrated
 
     if s.expand_keyword:
@@ -259,6 +259,7 @@ def ranked(qd: QueryData, cd: CorpusData, s: Setting):
         words=query_words(qd.query),
         procedural=about_procedure(qd.query, kw, cd.meta, own),
         exact=exact_query(qd.query),
+        code=names_code(qd.query),
         neighbours=qd.neighbours,
     )
 

@@ -13,7 +13,8 @@ def test_definitions_are_found_letter_by_letter():
             "the application of the Housing Development Corporation, London (HDC) relating to "
             "requests under Freedom of Information (FoI) legislation. "
             "The County Councils Network (CCN) wrote. "
-            "the Air Traffic Control Tower and other entities (ATCT) at the airport"
+            "the Air Traffic Control Tower and other entities (ATCT) at the airport. "
+            "approval from the Ontario Ministry of Transportation (MTO) is needed"
         )
     )
     assert found == {
@@ -23,6 +24,7 @@ def test_definitions_are_found_letter_by_letter():
         "FoI": "Freedom of Information",
         "CCN": "County Councils Network",  # by initials, not "Councils Network" (a "c" inside "Councils")
         "ATCT": "Air Traffic Control Tower",  # not "... and other entities" (a "t" inside "entities")
+        "MTO": "Ministry of Transportation",  # its letters out of order; never "Ministry of"
     }
 
 

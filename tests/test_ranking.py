@@ -48,9 +48,15 @@ def test_boilerplate_is_demoted_and_ranks_are_reported():
     r = rank("hybrid", [("apologies", 9.0), ("talk", 8.0)], full, [("apologies", 0.9), ("talk", 0.8)], meta, OFF)
     assert [h.chunk_id for h in r.matches] == ["talk"]  # procedure is not listed below substance
     assert r.matches[0].keyword_rank == 2 and r.matches[0].semantic_rank == 2  # each view's own ranks
-    # ... unless nothing else matches (a code named only in a "Supporting documents:" line).
+    # ... unless nothing else matches (a code named only in a "Supporting documents:" line) ...
     r = rank("hybrid", [("apologies", 9.0)], full, [("apologies", 0.9)], meta, OFF)
     assert [h.chunk_id for h in r.matches] == ["apologies"]
+    # ... or the substance found holds less of the query (a neighbour in meaning only): then the
+    # line with the query's words is listed, in its fused place.
+    r = rank("hybrid", [("apologies", 9.0)], {"apologies": 1.0}, [("talk", 0.9), ("apologies", 0.8)], meta, OFF)
+    assert [h.chunk_id for h in r.matches] == ["talk", "apologies"]
+    r = rank("keyword", [("apologies", 9.0), ("talk", 1.0)], {"apologies": 1.0, "talk": 0.3}, [], meta, OFF)
+    assert [h.chunk_id for h in r.matches] == ["apologies", "talk"]
     # A query about procedure (a name in the attendance list) only moves it a few places down.
     r = rank(
         "hybrid",

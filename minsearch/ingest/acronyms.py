@@ -43,7 +43,7 @@ def long_form(short: str, before: str) -> Optional[str]:
         return found
     last = short[-1].casefold()
     for end in range(len(words), 0, -1):
-        if words[end - 1][:1].casefold() == last:
+        if words[end - 1][:1].casefold() == last and words[end - 1].casefold() not in _MINOR:
             found = _match(short, " ".join(words[:end]))
             if found:
                 return found
@@ -95,7 +95,9 @@ def _match(short: str, text: str) -> Optional[str]:
         s -= 1
     end = text.find(" ", last)
     found = text[i + 1 : end if end >= 0 else len(text)].strip(" ,-–")
-    if len(found.split()) < 2 or short.casefold() in found.casefold().split():
+    parts = found.split()
+    # "Ontario Ministry of Transportation (MTO)" is not "Ministry of": a long form ends in a word
+    if len(parts) < 2 or short.casefold() in found.casefold().split() or parts[-1].casefold() in _MINOR:
         return None
     return found
 

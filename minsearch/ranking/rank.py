@@ -54,6 +54,7 @@ class RankParams:
     joint_coverage: float = 0.4  # ... and one containing this share of the query
     procedure_penalty: int = 10  # places procedure moves down for a name found mostly in procedure
     own_words: bool = True  # procedure and headings match only through their own words
+    codes_first: bool = True  # a query with a code or number lists the paragraphs holding all of it first
     duplicate_jaccard: float = 0.8  # share of word pairs two paragraphs must share to be one text
 
 
@@ -142,6 +143,11 @@ def about_procedure(
 _NAME_SHAPED = re.compile(r"[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,3}")
 
 
+def names_code(text: str) -> bool:
+    """Does the query hold a number, a code or a quoted phrase, which a paragraph has or has not?"""
+    return bool(re.search(r"\d|\"", text))
+
+
 def exact_query(text: str) -> bool:
     """Does the query name something exact: a number, a code, an acronym, a quote, a proper name?"""
     words = text.split()
@@ -162,6 +168,7 @@ def rank(
     words: int = 0,
     procedural: Optional[str] = None,
     exact: bool = False,
+    code: bool = False,
     sort: str = "relevance",
     neighbours: Optional[Neighbours] = None,
     reference: tuple[float, float] = (-1.0, 0.0),
@@ -200,7 +207,14 @@ def rank(
     )
     matches = [f for f in fused if is_match(f.chunk_id)]
     others = [f for f in fused if not is_match(f.chunk_id)]
-    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty)
+    if mode == "hybrid" and params.codes_first and code:
+        # "Z-25026", "459 Hales Street", a quoted phrase: a paragraph holding all of it first; meaning
+        # put "20 Clarke Road (Z-25038)" ahead of the application it names.
+        matches = [f for f in matches if coverage.get(f.chunk_id, 0.0) >= 1 - 1e-9] + [
+            f for f in matches if coverage.get(f.chunk_id, 0.0) < 1 - 1e-9
+        ]
+    own = coverage_text if coverage_text is not None else coverage
+    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own)
     others = _procedure_last(others, meta, None, 0)
     if sort == "date":
         tier = {f.chunk_id: (0 if procedural or _kind(meta, f.chunk_id) == "substance" else 1) for f in matches}
@@ -296,6 +310,7 @@ def match_count(
     cosines: Optional[dict[str, float]] = None,
     words: int = 0,
     procedural: Optional[str] = None,
+    reference: tuple[float, float] = (-1.0, 0.0),
     confidence: tuple[float, float] = (-1.0, 0.0),
 ) -> int:
     """How many matches :func:`rank` finds among these candidates (repeats counted once), without
@@ -313,10 +328,12 @@ def match_count(
         cosines=cosines,
         words=words,
         procedural=procedural,
+        reference=reference,
         confidence=confidence,
     )
     matches = [Fused(c, 0.0, None, None) for c in fused_order if is_match(c)]
-    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty)
+    own = coverage_text if coverage_text is not None else coverage
+    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own)
     return len(collapse([f.chunk_id for f in matches], meta, neighbours=neighbours))
 
 
@@ -354,18 +371,29 @@ def _negdate(meta: dict[str, ChunkMeta], cid: str) -> str:
 
 
 def _procedure_last(
-    fused: list[Fused], meta: dict[str, ChunkMeta], procedural: Optional[str], penalty: int
+    fused: list[Fused],
+    meta: dict[str, ChunkMeta],
+    procedural: Optional[str],
+    penalty: int,
+    coverage: Optional[dict[str, float]] = None,
+    own: Optional[dict[str, float]] = None,
 ) -> list[Fused]:
     """Substance before procedure and headings. A query that asks about procedure keeps the fused
     order; one about a name moves procedure ``penalty`` places down (a name in a vote list still
-    counts, after the paragraphs where the person spoke). Any other query lists procedure and
-    headings only when no substance matches (a code named nowhere but in "Supporting documents:"):
-    below a few substantive paragraphs they filled the rest of the first page ("459 Hales Street":
-    7 of 10 were movers, tallies and attachment lists)."""
+    counts, after the paragraphs where the person spoke).
+
+    Any other query lists procedure and headings only where they hold more of the query in their
+    own words than any substantive match does: below a few substantive paragraphs with the same
+    words they filled the rest of the first page ("459 Hales Street": 7 of the first 10 were
+    movers, tallies and attachment lists), but a committee named only in "Supporting documents:"
+    lines ("AWCAC") is found there, in the fused order, not after every weak neighbour in meaning.
+    """
     if procedural == ASKED:
         return fused
     if not procedural:
         substance = [f for f in fused if _kind(meta, f.chunk_id) == "substance"]
-        return substance or fused
+        cov, mine = coverage or {}, own or {}
+        best = max((cov.get(f.chunk_id, 0.0) for f in substance), default=-1.0)
+        return [f for f in fused if _kind(meta, f.chunk_id) == "substance" or mine.get(f.chunk_id, 0.0) > best + 1e-9]
     keyed = [(i + (penalty + 0.5 if _kind(meta, f.chunk_id) != "substance" else 0), i) for i, f in enumerate(fused)]
     return [fused[i] for _k, i in sorted(keyed)]

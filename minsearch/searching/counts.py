@@ -47,8 +47,9 @@ def count_matches(
     """Matches of ``q`` per council, committee, year, quarter and month, each as the search
     filtered to it counts them (see the module docstring). ``c``: the query's candidates,
     ``documents``: the index's document records (council and committee names as stored),
-    ``confidence``: the query's best scores over the whole index (whether it has a confident answer
-    is decided there, as a filtered search decides it)."""
+    ``confidence``: the query's best scores over the whole index (whether it has a confident answer,
+    and how close a paragraph must be to match, are decided there, as a filtered search decides
+    them: a council's count is never more than the search finds in it)."""
     kw = c.keyword
     ids = list(dict.fromkeys([cid for cid, _ in c.keyword_hits] + [cid for cid, _ in c.semantic_hits]))
     # The values each candidate counts under: (kind, value) pairs.
@@ -107,6 +108,7 @@ def count_matches(
                 cosines=cosines.get(place, {}),
                 words=kw.words if kw else 0,
                 procedural=about_procedure(q.text, k_hits, c.meta, own),
+                reference=confidence,
                 confidence=confidence,
             )
         counts[place[0]][place[1]] = chosen[key]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Query, coverage_needed
-from ..ranking.rank import Ranking, RankParams, about_procedure, exact_query, rank
+from ..ranking.rank import Ranking, RankParams, about_procedure, exact_query, names_code, rank
 from .candidates import Candidates
 
 
@@ -39,6 +39,7 @@ def rank_candidates(
         words=kw.words if kw else 0,
         procedural=about_procedure(q.text, c.keyword_hits, c.meta, kw.coverage_text if kw else None),
         exact=exact_query(q.text),
+        code=names_code(q.text),
         sort=q.sort,
         reference=reference,
         confidence=confidence,
@@ -55,9 +56,13 @@ def _counted_more(q: Query, c: Candidates, params: RankParams) -> bool:
         in_pool = sum(1 for cid, _s in c.keyword_hits if kw.coverage.get(cid, 0) >= need - 1e-9)
         if kw.covered > in_pool:
             return True
-    if c.semantic is not None and q.mode != "keyword":
-        in_pool = sum(1 for _c, sc in c.semantic_hits if sc >= params.semantic_floor)
-        if c.semantic.above_floor > in_pool:
+    hits = c.semantic_hits
+    if c.semantic is not None and q.mode != "keyword" and hits:
+        # Meaning ranks every paragraph, best first: one beyond the pool can be a match only if the
+        # pool's last one clears the query's own floor (not the absolute 0.1 nearly everything
+        # clears: "459 Hales Street" said "7+" with 7 matches in all).
+        floor = max(params.semantic_floor, hits[0][1] - params.relative_floor)
+        if c.semantic.above_floor > len(hits) and hits[-1][1] >= floor:
             return True
     return False
 
