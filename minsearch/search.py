@@ -8,6 +8,7 @@ glossary and the encoder, and calls the steps in order.
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Iterator, Optional
@@ -21,7 +22,7 @@ from .ranking.rank import RankParams, params_from, rank
 from .ranking.snippets import TermMatcher
 from .searching import browse
 from .searching import candidates as _candidates
-from .searching.calibration import NullCache, calibrated, probe_vectors
+from .searching.calibration import NullScores, calibrated, null_scores, probe_vectors
 from .searching.candidates import Candidates
 from .searching.counts import count_matches, count_paragraphs
 from .searching.decisions import (
@@ -37,10 +38,11 @@ from .searching.decisions import (
 from .searching.encoding import LazyEncoder, TextEncoder
 from .searching.filters import resolve_filters
 from .searching.page import add_snippets, hits, result_page
+from .searching.pergen import PerGeneration
 from .searching.ranked import best_scores, rank_candidates
 from .searching.spelling import did_you_mean
 from .searching.validate import MAX_LIMIT, MAX_QUERY_CHARS, check_date, check_filters, validate
-from .searching.vocabulary import GlossaryCache
+from .searching.vocabulary import index_glossary
 from .store import open_store
 from .store.base import Facets, IndexInfo, Store, StoreView
 from .store.query import semantic_text
@@ -60,9 +62,11 @@ class Searcher:
         self.settings = settings or load_settings()
         self.store = store or open_store(self.settings)
         self.glossary: Glossary = load_glossary(self.settings.index_dir)  # without the minutes' own acronyms
-        self._glossaries = GlossaryCache(self.glossary)
+        self._glossaries: PerGeneration[Glossary] = PerGeneration(lambda view: index_glossary(self.glossary, view))
         self._encoder = LazyEncoder((lambda: encoder) if encoder is not None else self.load_encoder)
-        self._null = NullCache(lambda: probe_vectors(self.settings.index_dir, self.store.model, self.encode))
+        # The off-topic probes' best cosines: one vector search per probe (49), once per generation.
+        probes = functools.cache(lambda: probe_vectors(self.settings.index_dir, self.store.model, self.encode))
+        self._null: PerGeneration[NullScores] = PerGeneration(lambda view: null_scores(view, probes()))
 
     # -- the query encoder, loaded on first semantic use --------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -41,7 +41,8 @@ def test_each_generation_is_measured_once(tmp_path, encoder):
     from minsearch.config import load_settings
     from minsearch.indexer import index_paths
     from minsearch.search import Searcher
-    from minsearch.searching.calibration import NullCache, probe_vectors
+    from minsearch.searching.calibration import null_scores, probe_vectors
+    from minsearch.searching.pergen import PerGeneration
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -50,7 +51,8 @@ def test_each_generation_is_measured_once(tmp_path, encoder):
     settings = load_settings(index_dir=home, model=encoder.name)
     index_paths([docs], settings, encoder=encoder)  # keeps the probes' vectors in the index home
     calls: list[int] = []
-    cache = NullCache(lambda: probe_vectors(home, encoder.name, lambda t: (calls.append(len(t)), encoder.encode(t))[1]))
+    vectors = probe_vectors(home, encoder.name, lambda t: (calls.append(len(t)), encoder.encode(t))[1])
+    cache = PerGeneration(lambda view: null_scores(view, vectors))
     s = Searcher(load_settings(index_dir=home))
     try:
         with s.pinned() as view:

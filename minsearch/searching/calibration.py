@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -106,34 +105,3 @@ def calibrated(params: RankParams, null: Optional[NullScores]) -> RankParams:
     floor = min(params.confident_floor, q + params.confident_margin)
     # "Both views half-confident" keeps its distance below the bar.
     return replace(params, confident_floor=floor, joint_floor=floor - (params.confident_floor - params.joint_floor))
-
-
-class NullCache:
-    """Each generation's :class:`NullScores`, measured on first use (one vector search per probe,
-    ~0.3 s on Limerick's 97k paragraphs, once per generation per process). Thread-safe.
-
-    ``vectors``: the probes' vectors, asked for once (see :func:`probe_vectors`)."""
-
-    KEEP = 4  # generations remembered (a server follows the newest; old ones are not asked again)
-
-    def __init__(self, vectors: Callable[[], np.ndarray]) -> None:
-        self._load = vectors
-        self._vectors: Optional[np.ndarray] = None
-        self._by_generation: dict[str, NullScores] = {}
-        self._lock = threading.Lock()
-
-    def get(self, view: StoreView) -> NullScores:
-        key = view.generation
-        with self._lock:
-            found = self._by_generation.get(key)
-            if found is not None:
-                return found
-            if self._vectors is None:
-                self._vectors = self._load()
-            vectors = self._vectors
-        null = null_scores(view, vectors)
-        with self._lock:
-            self._by_generation[key] = null
-            while len(self._by_generation) > self.KEEP:
-                self._by_generation.pop(next(iter(self._by_generation)))
-        return null

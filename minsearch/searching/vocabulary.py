@@ -4,8 +4,6 @@ records once per generation."""
 
 from __future__ import annotations
 
-import threading
-
 from ..glossary import Glossary
 from ..ingest.acronyms import index_acronyms
 from ..store.base import StoreView
@@ -17,27 +15,3 @@ def index_glossary(base: Glossary, view: StoreView) -> Glossary:
     found = index_acronyms(d.acronyms for d in view.documents().values())
     defined = {short: long for short, long in found.items() if not base.has_acronym(short)}
     return base.merged(Glossary.of_acronyms(defined)) if defined else base
-
-
-class GlossaryCache:
-    """:func:`index_glossary` of each generation, built on first use. Thread-safe."""
-
-    KEEP = 4
-
-    def __init__(self, base: Glossary) -> None:
-        self.base = base
-        self._by_generation: dict[str, Glossary] = {}
-        self._lock = threading.Lock()
-
-    def get(self, view: StoreView) -> Glossary:
-        key = view.generation
-        with self._lock:
-            found = self._by_generation.get(key)
-        if found is not None:
-            return found
-        glossary = index_glossary(self.base, view)
-        with self._lock:
-            self._by_generation[key] = glossary
-            while len(self._by_generation) > self.KEEP:
-                self._by_generation.pop(next(iter(self._by_generation)))
-        return glossary
