@@ -24,7 +24,7 @@ from . import tuning as T
 
 RESULTS = T.RESULTS / "calibration.md"
 QUANTILES = (0.75, 0.9, 1.0)
-MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08)
+MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12)
 
 
 def _scores(data: dict, s) -> dict[str, dict]:

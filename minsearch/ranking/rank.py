@@ -46,8 +46,8 @@ class RankParams:
     relative_coverage: float = 1.0  # ... or this share of the best hit's coverage, whichever is lower,
     match_words: int = 2  # ... or, in a longer query, the weight of this many of its words
     confident_floor: float = 0.5  # cosine some paragraph needs for the query to have any match (set per index:
-    confident_quantile: float = 0.9  # minsearch.searching.calibration, this quantile of the off-topic probes'
-    confident_margin: float = 0.06  # best cosines plus this; a margin below 0 keeps confident_floor) ...
+    confident_quantile: float = 0.75  # minsearch.searching.calibration, this quantile of the off-topic probes'
+    confident_margin: float = 0.1  # best cosines plus this; a margin below 0 keeps confident_floor) ...
     confident_coverage: float = 0.6  # ... or the share of the query some paragraph must contain,
     confident_words: int = 3  # ... or, in a longer query, the weight of this many of its words;
     joint_floor: float = 0.45  # or both views half-confident: a paragraph this close in meaning ...
