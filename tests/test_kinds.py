@@ -32,6 +32,8 @@ PROCEDURE = [
     "(2) Ms Meade declared an interest that she was a carer.",
     "Substantive motion carried.",
     "Ms Grehan had given her formal apologies but was attending the meeting virtually.",
+    "Christine McInnes (Director of Education) and Nick Abrahams (Assistant Director Education, West Kent) "
+    "were in attendance for this item.",
     # Limerick
     "Proposed by Councillor Collins (M); Seconded by Councillor Sheahan (J);",
     "The Motion was seconded by Councillor Keary.",
@@ -74,6 +76,7 @@ HEADING = [
     "UNRESTRICTED ITEMS",
     "This Council believes that:",
     "(a)",
+    "Services.",  # the tail of a wrapped line, on its own
 ]
 
 

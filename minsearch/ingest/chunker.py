@@ -30,7 +30,9 @@ from .structure import rebuild_paragraphs, split_numbered_items
 #    document is read again once.
 # 8: acronyms matched by their initials first ("County Councils Network (CCN)", not "Councils
 #    Network"), and ending at a word that starts with their last letter.
-CHUNKER_VERSION = 8
+# 9: a one-word paragraph is a heading ("Services.", a wrapped line's tail), and "X and Y were in
+#    attendance for this item." is attendance.
+CHUNKER_VERSION = 9
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

@@ -88,11 +88,12 @@ _ATTENDANCE_LABEL = re.compile(
     r"substitut\w+|roll\s*call|excused)\s*(?:\(\d+\))?\s*[:.\-–—]\s*",
     re.I,
 )
-# Sentences reporting attendance: "Apologies were received from ...", "X were in attendance virtually."
+# Sentences reporting attendance: "Apologies were received from ...", "X were in attendance virtually.",
+# "X and Y were in attendance for this item."
 _ATTENDANCE_SENTENCE = re.compile(
     r"^(?:(?:no\s+)?apologies\s+(?:for\s+absence\s+)?(?:were|was)\s+(?:received|reported|noted|tendered)|"
     r"there\s+were\s+no\s+apologies|no\s+apologies|the\s+\w+(?:\s+\w+){0,3}\s+reported\s+apologies|"
-    r"apologies\s+(?:were\s+)?(?:received|reported)\s+from)\b|\bwere\s+(?:in\s+attendance|present)(?:\s+\w+)?\.?$|"
+    r"apologies\s+(?:were\s+)?(?:received|reported)\s+from)\b|\bwere\s+(?:in\s+attendance|present)(?:\s+\w+){0,4}\.?$|"
     r"\b(?:was|were)\s+(?:absent|excused)\.?$",
     re.I,
 )
@@ -382,6 +383,8 @@ def classify(text: str, title: str = "") -> Kind:
         return "heading"
     if n <= 3 and not re.search(r"[^\W\d_]{4,}|\d", t):
         return "heading"  # enumerators and marks on their own: "(a)", "ii.", "—" (a number or code stays searchable)
+    if n == 1 and not re.search(r"\d", t) and not _all_caps(t):
+        return "heading"  # one word on its own, a wrapped line's tail ("Services."): it says nothing by itself
     return "substance"
 
 
