@@ -155,43 +155,29 @@ def report(args, records: int, units: int, runs: dict, starts: dict) -> str:
 
     b, a = "before", "after"
     loads = [x["load"] for w in runs for x in runs[w]]
+
+    def row(label: str, key: str, unit: str = " s", digits: int = 1, higher_is_better: bool = False) -> tuple:
+        """One measure before and after, and the speed-up (after over before when more is better)."""
+        before, after = med(b, key), med(a, key)
+        return (
+            label,
+            f"{before:.{digits}f}{unit}",
+            f"{after:.{digits}f}{unit}",
+            after / before if higher_is_better else before / after,
+        )
+
     rows = [
-        (
-            "`minsearch index` wall time",
-            f"{med(b, 'wall'):.1f} s",
-            f"{med(a, 'wall'):.1f} s",
-            med(b, "wall") / med(a, "wall"),
-        ),
-        (
-            "embed phase (model start-up included)",
-            f"{med(b, 'embed'):.1f} s",
-            f"{med(a, 'embed'):.1f} s",
-            med(b, "embed") / med(a, "embed"),
-        ),
-        (
-            "units/s over the embed phase",
-            f"{med(b, 'units_per_s'):.1f}",
-            f"{med(a, 'units_per_s'):.1f}",
-            med(a, "units_per_s") / med(b, "units_per_s"),
-        ),
+        row("`minsearch index` wall time", "wall"),
+        row("embed phase (model start-up included)", "embed"),
+        row("units/s over the embed phase", "units_per_s", unit="", higher_is_better=True),
         (
             "model start-up alone",
             f"{median(starts[b]):.1f} s",
             f"{median(starts[a]):.1f} s",
             median(starts[b]) / median(starts[a]),
         ),
-        (
-            "one meeting added (new process)",
-            f"{med(b, 'meeting_added'):.1f} s",
-            f"{med(a, 'meeting_added'):.1f} s",
-            med(b, "meeting_added") / med(a, "meeting_added"),
-        ),
-        (
-            "cold hybrid `minsearch query`",
-            f"{med(b, 'cold_hybrid'):.2f} s",
-            f"{med(a, 'cold_hybrid'):.2f} s",
-            med(b, "cold_hybrid") / med(a, "cold_hybrid"),
-        ),
+        row("one meeting added (new process)", "meeting_added"),
+        row("cold hybrid `minsearch query`", "cold_hybrid", digits=2),
     ]
     out = [
         "## Build speed before and after issue 16 target 3",

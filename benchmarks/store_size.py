@@ -65,6 +65,8 @@ def child_add(home: str, jsonl: str, n: str) -> dict:
     from minsearch.config import load_settings
     from minsearch.indexer import index_paths
 
+    # Not benchmarks.watch.new_meeting: this runs with the "before" checkout first on the path,
+    # whose benchmarks package may not have it.
     home_p, jsonl_p = Path(home), Path(jsonl)
     last = None
     with open(jsonl_p, encoding="utf-8") as fh:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from minsearch.model import Chunk
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -80,3 +83,25 @@ class CountingEncoder:
 
     def export_onnx(self, dest):
         return self.enc.export_onnx(dest)
+
+
+def make_chunk(doc: str, i: int, **fields) -> "Chunk":
+    """Paragraph ``i`` of document ``doc``, every field a test does not name filled in."""
+    from minsearch.model import Chunk
+
+    values = dict(
+        chunk_id=f"{doc}#p{i}",
+        doc_id=doc,
+        source="",
+        title="t",
+        section="minutes",
+        paragraph=i,
+        start=0,
+        end=1,
+        text=f"text {i}",
+        council="",
+        committee="",
+        date="",
+    )
+    values.update(fields)
+    return Chunk(**values)

@@ -33,6 +33,13 @@ def test_brackets_that_are_not_definitions_are_left_alone():
         assert list(definitions(text)) == [], text
 
 
+def test_a_long_paragraph_with_many_brackets_is_read_once():
+    # Each bracket looks back a bounded stretch, not to the start of its sentence: this took
+    # minutes when every bracket searched the whole unpunctuated run again.
+    text = "a" * 20000 + ". " + "word " * 4000 + " (ABC) " * 200 + " the Big Apple Corporation (BAC)"
+    assert list(definitions(text)) == [("BAC", "Big Apple Corporation")]
+
+
 def test_the_most_common_long_form_wins():
     doc = document_acronyms(["the Local Offer Board (LOB) met", "Local Offer Board (LOB)", "Lots Of Bins (LOB)"])
     assert doc == {"LOB": "Local Offer Board"}

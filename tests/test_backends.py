@@ -211,3 +211,14 @@ def test_decisions_timeline(backend_searcher):
     # The seeds are undated: their meetings come by committee, each meeting once.
     committees = [m.committee.lower() for m in t.meetings]
     assert committees == sorted(committees) and len({m.doc_id for m in t.meetings}) == len(t.meetings)
+
+
+def test_best_cosines_are_each_vectors_nearest_paragraph(backend_searcher):
+    # How close the off-topic probes get to anything sets the bar for a confident answer
+    # (searching.calibration): one batched answer, the same as a search for each vector.
+    vectors = backend_searcher.encode(["dental checks for children in care", "purple elephant trombone"])
+    with backend_searcher.pinned() as view:
+        best = view.best_cosines(vectors)
+        nearest = [view.vector_search(v, Filters(), 1).hits[0][1] for v in vectors]
+    assert best.shape == (2,) and best == pytest.approx(nearest, abs=1e-5)
+    assert best[0] > best[1]

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+from helpers import make_chunk
 
 from minsearch.config import load_settings
 from minsearch.indexer import index_paths
@@ -89,19 +90,8 @@ def test_paragraphs_are_read_by_their_own_id_even_if_two_ids_shared_a_key(index_
 
 
 def _chunk(doc: str, i: int, chunk_id: str = "") -> Chunk:
-    return Chunk(
-        chunk_id=chunk_id or f"{doc}#p{i}",
-        doc_id=doc,
-        source="",
-        title="t",
-        section="minutes",
-        paragraph=i,
-        start=0,
-        end=1,
-        text=f"text {i}",
-        council="Limerick",
-        committee="Council",
-        date="2024-01-01",
+    return make_chunk(
+        doc, i, chunk_id=chunk_id or f"{doc}#p{i}", council="Limerick", committee="Council", date="2024-01-01"
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import make_chunk
 
 from minsearch.config import load_settings
 from minsearch.indexer import index_paths
@@ -19,15 +20,9 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def chunk(i: int, doc: str, council: str, date: str, boiler: bool = False) -> Chunk:
-    return Chunk(
-        chunk_id=f"{doc}#p{i}",
-        doc_id=doc,
-        source="",
-        title="t",
-        section="minutes",
-        paragraph=i,
-        start=0,
-        end=1,
+    return make_chunk(
+        doc,
+        i,
         text=f"x {doc} {i}",
         council=council,
         committee="Cabinet",

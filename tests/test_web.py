@@ -9,7 +9,7 @@ import urllib.parse
 from html import unescape
 
 import pytest
-from helpers import DENTAL, TEST_MODEL
+from helpers import DENTAL, TEST_MODEL, make_chunk
 
 from minsearch.config import load_settings
 from minsearch.model import Chunk, Hit, MinsearchError, Query, SearchResult
@@ -342,15 +342,12 @@ class StubSearcher:
     def __init__(self, fail: bool = False) -> None:
         self.fail = fail
         self.chunks = [
-            Chunk(
-                chunk_id=f"council/a/b#p{i}",
-                doc_id="council/a/b",
+            make_chunk(
+                "council/a/b",
+                i,
                 source="x.txt",
                 title=f"Item {HOSTILE}",
                 section=s,
-                paragraph=i,
-                start=0,
-                end=1,
                 text=f"Paragraph {i} {HOSTILE} <b>bold</b> & more",
                 council="<i>Evil</i> Council",
                 committee="Board",

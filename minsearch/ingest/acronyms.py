@@ -22,7 +22,11 @@ from typing import Iterable, Iterator, Optional
 # A short form: 2-10 letters (and "&"), starting with a capital, with at least two capitals
 # ("UTRCA", "FoI", "CLÁR"); not a number, a reference code or a word in brackets.
 _SHORT = re.compile(r"\(\s*([^\W\d_][^\W\d_&]{0,8}[^\W\d_]|[^\W\d_]&[^\W\d_])\s*\)")
-_BEFORE = re.compile(r"[^.;:()\[\]\n]*$")  # the text of the sentence up to the bracket
+_STOP = re.compile(r"[.;:()\[\]\n]")  # where the sentence before a bracket starts
+# A long form is at most 20 words: this much text before a bracket is read, never the whole
+# paragraph again for each bracket (a searched-back "sentence" made a long unpunctuated paragraph
+# with 200 bracketed capitals take minutes to index).
+_LOOKBACK = 400
 
 
 def _is_short_form(s: str) -> bool:
@@ -108,8 +112,7 @@ def definitions(text: str) -> Iterator[tuple[str, str]]:
         short = m.group(1)
         if not _is_short_form(short):
             continue
-        before = _BEFORE.search(text, 0, m.start())
-        found = long_form(short, before.group() if before else "")
+        found = long_form(short, _STOP.split(text[max(0, m.start() - _LOOKBACK) : m.start()])[-1])
         if found:
             yield short, found
 

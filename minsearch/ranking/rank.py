@@ -180,6 +180,8 @@ def rank(
     without its item title. ``cosines``: meaning scores of candidates the semantic list does not
     hold (for deciding matches only; fusion uses the lists as the views ranked them). ``words``:
     how many parts the query's coverage is made of (a long question needs only a few present).
+    ``exact``: the query names something exact (more weight on keywords); ``code``: it holds a
+    number, code or quoted phrase (:func:`names_code`; paragraphs holding all of it come first).
     ``reference``: the best cosine and coverage of the query over the whole index, when the
     candidates come from a few documents only (a saved search over a re-index's new meeting), so
     that a match there is what it would be in a search of the whole index. ``confidence``: see

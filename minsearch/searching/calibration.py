@@ -25,7 +25,6 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ..model import Filters
 from ..ranking.rank import RankParams
 from ..store.base import StoreView
 from ..store.layout import IndexLayout
@@ -81,13 +80,9 @@ class NullScores:
 
 
 def null_scores(view: StoreView, probe_vectors: np.ndarray) -> NullScores:
-    """The best cosine of each probe vector over the whole of ``view`` (no filters)."""
-    best = []
-    for v in probe_vectors:
-        hits = view.vector_search(v, Filters(), 1).hits
-        if hits:
-            best.append(hits[0][1])
-    return NullScores(tuple(sorted(best)))
+    """The best cosine of each probe vector over the whole of ``view`` (empty for an empty index)."""
+    best = view.best_cosines(probe_vectors)
+    return NullScores(tuple(sorted(float(b) for b in best if np.isfinite(b))))
 
 
 def calibrated(params: RankParams, null: Optional[NullScores]) -> RankParams:

@@ -161,6 +161,11 @@ class StoreView(Protocol):
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]: ...
 
+    def best_cosines(self, vectors: np.ndarray) -> np.ndarray:
+        """For each row of ``vectors``, the best cosine it reaches anywhere in the index (no
+        filters; NaN where the index holds nothing): how close off-topic probe queries get."""
+        ...
+
     def vector_scores(self, vector: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
         """Cosine similarity of ``vector`` to each of ``chunk_ids`` (its best unit), found or not."""
         ...

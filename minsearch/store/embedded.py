@@ -272,6 +272,9 @@ class _View:
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         return self.gen.vectors.chunk_vector(chunk_id)
 
+    def best_cosines(self, vectors: np.ndarray) -> np.ndarray:
+        return self.gen.vectors.best_cosines(vectors)
+
     def vector_scores(self, vector: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
         return self.gen.vectors.scores_of(vector, chunk_ids)
 

@@ -54,6 +54,14 @@ class _VectorSearch(_Connected):
         v = np.asarray([r["dense"] for r in rows if r["gen"] == gen], dtype=np.float32).mean(axis=0)
         return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
 
+    def best_cosines(self, vectors: np.ndarray) -> np.ndarray:
+        """One nearest-neighbour search per row (the server holds the vectors)."""
+        out = []
+        for v in vectors:
+            hits = self.vector_search(v, Filters(), 1).hits
+            out.append(hits[0][1] if hits else np.nan)
+        return np.asarray(out, dtype=np.float32)
+
     def vector_scores(self, vector: np.ndarray, chunk_ids: Iterable[str]) -> dict[str, float]:
         ids = list(dict.fromkeys(chunk_ids))
         q = np.asarray(vector, dtype=np.float32).ravel()
