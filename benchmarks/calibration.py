@@ -25,6 +25,7 @@ from . import tuning as T
 RESULTS = T.RESULTS / "calibration.md"
 QUANTILES = (0.75, 0.9, 1.0)
 MARGINS = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12)
+GAPS = (0.3, 0.25, 0.2, 0.15, 0.1)  # meaning_gap: a meaning-only match at most this below the bar
 
 
 def _scores(data: dict, s) -> dict[str, dict]:
@@ -141,9 +142,53 @@ def main(argv: Optional[list[str]] = None) -> None:
             f"| {label} | {mean(p[c]['ndcg'] for c in corpora):.4f} | {sum(p[c]['without'] for c in corpora)} | "
             f"{sum(p[c]['nonsense'] for c in corpora)} |"
         )
+    lines += _gap_table(data, product)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n")
     print(RESULTS.read_text())
+
+
+def _gap_table(data: dict, product) -> list[str]:
+    """The floor for paragraphs found by meaning alone, ``meaning_gap`` below each index's bar:
+    what it removes (matches per query) and what it costs (recall@10), per corpus and held out."""
+    corpora = list(data)
+    per = {gap: _scores(data, T.Setting(params=replace(product, meaning_gap=gap))) for gap in (-1.0, *GAPS)}
+
+    def stat(gap: float, c: str, key: str) -> float:
+        return mean(r[key] for r in per[gap][c]["rows"])
+
+    lines = [
+        "",
+        "### A floor for paragraphs found by meaning alone (`meaning_gap`)",
+        "",
+        "A paragraph with too little of the query's words is a match by meaning only when its cosine "
+        "is at most `meaning_gap` below the index's bar (the fixed floor, 0.1, is below what half the "
+        "off-topic probes reach on every index). Recall@10 / matches per query, per corpus:",
+        "",
+        "| meaning_gap | " + " | ".join(corpora) + " | precision (all) |",
+        "|---|" + "---|" * (len(corpora) + 1),
+    ]
+    for gap in per:
+        cells = [f"{stat(gap, c, 'recall@10'):.4f} / {stat(gap, c, 'matches'):.1f}" for c in corpora]
+        prec = mean(r["precision"] for c in corpora for r in per[gap][c]["rows"])
+        lines.append(f"| {'off' if gap < 0 else gap} | " + " | ".join(cells) + f" | {prec:.3f} |")
+    lines += [
+        "",
+        "Leave-one-corpus-out: the tightest gap that costs no recall@10 on any of the other corpora, "
+        "scored on the one left out (recall@10 without the floor -> with it; matches per query):",
+        "",
+        "| left out | chosen on the others | recall@10 | matches per query |",
+        "|---|---|---|---|",
+    ]
+    for held in corpora:
+        train = [c for c in corpora if c != held]
+        ok = [g for g in GAPS if all(stat(g, c, "recall@10") >= stat(-1.0, c, "recall@10") - 1e-9 for c in train)]
+        g = min(ok, default=max(GAPS))
+        lines.append(
+            f"| {held} | {g} | {stat(-1.0, held, 'recall@10'):.4f} -> {stat(g, held, 'recall@10'):.4f} | "
+            f"{stat(-1.0, held, 'matches'):.1f} -> {stat(g, held, 'matches'):.1f} |"
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -228,6 +228,15 @@ def test_glossary_acronyms_are_not_corrected(s):
     assert s.search(Query("EHCP dentl", mode="keyword")).suggestion == "EHCP dental"
 
 
+def test_a_question_searches_its_words(s):
+    # "checks?" was a wildcard that matched no "checks", and "say" was "corrected" to "stay".
+    asked = s.search(Query("what did the panel say about dental checks?", mode="keyword"))
+    plain = s.search(Query("panel dental checks", mode="keyword"))
+    assert asked.suggestion is None
+    assert [h.chunk.chunk_id for h in asked.hits] == [h.chunk.chunk_id for h in plain.hits]
+    assert "checks" in [t.lower() for t, marked in asked.hits[0].snippet if marked]
+
+
 def test_the_cli_suggestion_is_a_command_for_the_same_search(dated):
     # Copied and run, it searches the same index with the same mode and filters (it dropped them).
     out = run(dated, "query", "dentl cheks", "--mode", "keyword", "--council", "kent").output

@@ -36,6 +36,17 @@ def test_the_bar_sits_above_what_off_topic_queries_reach():
     assert calibrated(params, None) == params
 
 
+def test_a_meaning_only_match_must_come_near_the_bar():
+    # Off-topic probes reach 0.39 on Limerick (median): the fixed 0.1 floor let any neighbour count.
+    params = RankParams(confident_floor=0.5, semantic_floor=0.1, confident_quantile=0.9, confident_margin=0.04)
+    big = calibrated(params, NullScores(tuple(0.35 + 0.01 * i for i in range(21))))  # bar 0.5
+    small = calibrated(params, NullScores(tuple(0.1 + 0.01 * i for i in range(21))))  # bar 0.32
+    tiny = calibrated(params, NullScores(tuple(0.01 * i for i in range(21))))  # bar 0.22
+    assert big.semantic_floor == pytest.approx(0.3) and small.semantic_floor == pytest.approx(0.12)
+    assert tiny.semantic_floor == 0.1  # never below the configured floor
+    assert calibrated(replace(params, meaning_gap=-1.0), NullScores((0.4,) * 5)).semantic_floor == 0.1
+
+
 def test_each_generation_is_measured_once(tmp_path, encoder):
     """The probes are encoded once and searched once per generation of the index."""
     from minsearch.config import load_settings

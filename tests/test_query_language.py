@@ -8,6 +8,7 @@ import pytest
 from minsearch.store.query import (
     QuerySyntaxError,
     bm25_words,
+    correctable_words,
     highlight_terms,
     parse,
     schema,
@@ -42,3 +43,19 @@ def test_plain_words_for_the_encoder_and_for_bm25():
     # BM25 over plain words must not search for what the query excludes, nor for loose stopwords.
     assert bm25_words(text) == "budget dental checks"
     assert bm25_words("the of") == "the of"  # only stopwords: they are kept
+
+
+def test_a_question_mark_ends_a_question_and_is_no_wildcard():
+    # Officers ask questions: "checks?" was a wildcard (checks + one letter) and matched no "checks".
+    assert parse("what about dental checks?")[0] == parse("what about dental checks")[0]
+    assert parse("dental checks??")[0] == parse("dental checks")[0]
+    assert parse('"dental checks?"')[0] == parse('"dental checks"')[0]
+    # Inside a word it is still Whoosh's one-letter wildcard.
+    assert "wom?n" in str(parse("wom?n")[0])
+
+
+def test_the_speller_leaves_function_words_and_question_marks_alone():
+    text = "what did the panel say about dentl cheks?"
+    spans = correctable_words(text)
+    assert [w for _s, _e, w in spans] == ["panel", "dentl", "cheks"]  # "say" is never searched loose
+    assert all(text[s:e].lower() == w for s, e, w in spans)

@@ -216,6 +216,10 @@ def test_repeats_fold_into_the_best_copy():
 def test_exact_queries_and_procedure_questions_are_recognised():
     assert exact_query("SS-2025-112") and exact_query('"placement sufficiency"') and exact_query("EHCP reviews")
     assert exact_query("dental checks in Kirklees") and not exact_query("Dental checks for children")
+    assert exact_query("motion by D. R. Schmidt") and exact_query("Dolores O'Riordan")
+    # Capitals that start a sentence or a function word name nothing: a described need is not a lookup.
+    assert not exact_query("What is information science? Give definitions where possible.")
+    assert not exact_query("dental checks What did the panel say")
     meta = _meta({"a": "procedure", "b": "procedure", "c": "substance"})
     assert about_procedure("how did councillors vote on the budget", [], meta) == ASKED
     assert about_procedure("did Councillor Rahman declare a conflict", [], meta) == ASKED

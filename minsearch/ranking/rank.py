@@ -28,6 +28,7 @@ from typing import Callable, Optional
 
 from ..config import Settings
 from ..model import ChunkMeta, coverage_needed
+from ..words import STOPWORDS
 from .duplicates import Neighbours, collapse, repeats
 from .fusion import Fused, fuse, single
 
@@ -48,6 +49,7 @@ class RankParams:
     confident_floor: float = 0.5  # cosine some paragraph needs for the query to have any match (set per index:
     confident_quantile: float = 0.75  # minsearch.searching.calibration, this quantile of the off-topic probes'
     confident_margin: float = 0.1  # best cosines plus this; a margin below 0 keeps confident_floor) ...
+    meaning_gap: float = 0.2  # (measured indexes) semantic_floor at least the bar less this; below 0: off
     confident_coverage: float = 0.6  # ... or the share of the query some paragraph must contain,
     confident_words: int = 3  # ... or, in a longer query, the weight of this many of its words;
     joint_floor: float = 0.45  # or both views half-confident: a paragraph this close in meaning ...
@@ -74,6 +76,7 @@ def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
         confident_floor=s.confident_floor,
         confident_quantile=s.confident_quantile,
         confident_margin=s.confident_margin,
+        meaning_gap=s.meaning_gap,
         confident_coverage=s.confident_coverage,
         confident_words=s.confident_words,
         joint_floor=s.joint_floor,
@@ -149,10 +152,27 @@ def names_code(text: str) -> bool:
 
 
 def exact_query(text: str) -> bool:
-    """Does the query name something exact: a number, a code, an acronym, a quote, a proper name?"""
+    """Does the query name something exact: a number, a code, an acronym, a quote, a proper name?
+
+    A capitalised word is a name unless capitals mean something else: the query's first word, a
+    sentence's first word ("... titles? What difficulties ..."), a function word ("What", "The"
+    are never names). A description several sentences long capitalised each sentence, and 52 of
+    CISI's 76 questions counted as naming something exact (34 with this rule, 22 when their
+    punctuation is kept).
+    """
+    if re.search(r"\d|\"|\b[A-Z]{2,}\b", text):
+        return True
     words = text.split()
-    rest = " ".join(words[1:]) if words and not words[0][:1].isdigit() else text
-    return bool(re.search(r"\d|\"|\b[A-Z]{2,}\b", text)) or bool(re.search(r"\b[A-Z][a-z]", rest))
+    for before, word in zip(words, words[1:]):
+        if not re.search(r"\b[A-Z][a-z]", word) or _SENTENCE_END.search(before):
+            continue
+        if re.sub(r"\W+$", "", word).lower() not in STOPWORDS:
+            return True
+    return False
+
+
+# A word that ends a sentence: "titles?", "possible." (not an initial: "D. R. Schmidt").
+_SENTENCE_END = re.compile(r"(?:\w{2,}|\W)[.?!]$")
 
 
 def rank(

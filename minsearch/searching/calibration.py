@@ -88,7 +88,8 @@ def null_scores(view: StoreView, probe_vectors: np.ndarray) -> NullScores:
 def calibrated(params: RankParams, null: Optional[NullScores]) -> RankParams:
     """``params`` with the confident cosine set for this index: ``confident_margin`` above the
     ``confident_quantile`` of the probes' best cosines, at most ``confident_floor``. Without a measurement (an empty index, or
-    a margin below zero, which turns calibration off) ``confident_floor`` stays as configured."""
+    a margin below zero, which turns calibration off) ``confident_floor`` stays as configured.
+    ``semantic_floor`` rises to ``meaning_gap`` below the bar (a gap below zero leaves it)."""
     if null is None or params.confident_margin < 0:
         return params
     q = null.quantile(params.confident_quantile)
@@ -98,5 +99,16 @@ def calibrated(params: RankParams, null: Optional[NullScores]) -> RankParams:
     # Limerick's 97k paragraphs included): measuring lowers the bar where off-topic queries reach
     # less, and does not raise it for an encoder whose scores run high.
     floor = min(params.confident_floor, q + params.confident_margin)
+    # A paragraph found by meaning alone is a match only within ``meaning_gap`` of the bar: the
+    # fixed 0.1 floor is below what half the off-topic probes reach on every index (their median
+    # best cosine: seeds 0.12, Kent 0.21, Limerick 0.39), so on a large index any neighbour counted.
+    semantic = (
+        max(params.semantic_floor, floor - params.meaning_gap) if params.meaning_gap >= 0 else params.semantic_floor
+    )
     # "Both views half-confident" keeps its distance below the bar.
-    return replace(params, confident_floor=floor, joint_floor=floor - (params.confident_floor - params.joint_floor))
+    return replace(
+        params,
+        confident_floor=floor,
+        joint_floor=floor - (params.confident_floor - params.joint_floor),
+        semantic_floor=semantic,
+    )

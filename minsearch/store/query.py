@@ -119,6 +119,15 @@ _RANGE = re.compile(r"\S*[\[{][^\]}]*[\]}]?")
 _FIELD_PREFIX = re.compile(r"\b\w+:(?=\S)")
 # A quoted string not already bound to a field ("x" but not title:"x") searches the unstemmed field.
 _BARE_QUOTE = re.compile(r'(?<![\w:])"([^"]+)"')
+# A question mark that ends a word ends a question ("what was said about dental checks?"): as a
+# Whoosh wildcard it made the last word "checks" + one more letter, which matches nothing a user
+# asked for. Inside a word ("wom?n") it stays a wildcard.
+_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\]}\"'.,;:!]|$)")
+
+
+def question_marks_off(text: str) -> str:
+    """``text`` without the question marks that end its words (they end a question, see above)."""
+    return _QUESTION_MARK.sub("", text)
 
 
 def _parser(sch: fields.Schema) -> qparser.QueryParser:
@@ -138,6 +147,7 @@ def parse(text: str, sch: Optional[fields.Schema] = None, strict: bool = True) -
     """
     sch = sch if sch is not None else schema()
     notices: list[str] = []
+    text = question_marks_off(text)
     rewritten = _BARE_QUOTE.sub(lambda m: f'exact:"{m.group(1)}"', text)
     parser = _parser(sch)
     try:
@@ -389,12 +399,15 @@ def correctable_words(text: str) -> list[tuple[int, int, str]]:
     """The plain words of a query a speller may correct, as (start, end, lower-cased word).
 
     Left alone: quoted phrases (an exact demand, never rewritten), operators, ``field:`` terms,
-    wildcards, fuzzy and boosted terms, ranges, numbers and words of one or two letters."""
+    wildcards, fuzzy and boosted terms, ranges, numbers, words of one or two letters, and function
+    words ("say", "about": never searched as loose words, so no paragraph needs to hold them)."""
     out: list[tuple[int, int, str]] = []
-    for m in _PIECE.finditer(text):
+    # (question marks become spaces: the spans must index ``text`` as typed)
+    for m in _PIECE.finditer(_QUESTION_MARK.sub(lambda q: " " * len(q.group(0)), text)):
         piece = m.group(0)
         if piece[0] in '"[{' or _OPERATORS.fullmatch(piece) or any(ch in piece for ch in ":*?~^"):
             continue
         for w in _LETTERS.finditer(piece):
-            out.append((m.start() + w.start(), m.start() + w.end(), w.group(0).lower()))
+            if w.group(0).lower() not in STOPWORDS:
+                out.append((m.start() + w.start(), m.start() + w.end(), w.group(0).lower()))
     return out
