@@ -28,6 +28,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Sequence
 
@@ -127,6 +128,19 @@ def model_spec(name: str) -> ModelSpec:
         return MODELS[name]
     except KeyError:
         raise MinsearchError(f"unknown model {name!r} (known: {', '.join(MODELS)})", param="model") from None
+
+
+@lru_cache(maxsize=4)
+def vocabulary_words(name: str) -> frozenset[str]:
+    """The whole words (three letters or more, lower case) of model ``name``'s word-piece
+    vocabulary: about 21,000 common English words ("fixing", "dumping", "roads"), without the
+    pieces of longer words and without common misspellings ("recieve"). Read from the tokenizer's
+    JSON, without loading the tokenizer library; empty when the model's files cannot be read."""
+    try:
+        vocab = json.loads((model_spec(name).path() / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    except (MinsearchError, OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+    return frozenset(w for w in vocab if len(w) >= 3 and w.isalpha() and w.isascii() and w.islower())
 
 
 def load_tokenizer(spec: ModelSpec) -> "Tokenizer":

@@ -237,6 +237,26 @@ def test_a_question_searches_its_words(s):
     assert "checks" in [t.lower() for t, marked in asked.hits[0].snippet if marked]
 
 
+def test_real_words_the_minutes_lack_are_not_corrected(tmp_path, encoder):
+    # Kent offered "illegal during of rubbish" for "illegal dumping of rubbish" and "facing homes
+    # in the roads" for "fixing holes in the roads": a word the index lacks is not misspelt for
+    # that. A typo beside it still is corrected.
+    from minsearch.indexer import index_paths
+
+    src = tmp_path / "minutes.jsonl"
+    text = "During the winter the homes facing the seafront were flooded. Repairs were agreed."
+    src.write_text(json.dumps({"id": "k/1", "council": "Kent", "date": "2024-01-02", "text": text}) + "\n")
+    home = tmp_path / "ix"
+    index_paths([src], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    searcher = Searcher(load_settings(index_dir=home, model=TEST_MODEL))
+    try:
+        assert searcher.search(Query("illegal dumping of rubbish", mode="keyword")).suggestion is None
+        assert searcher.search(Query("fixing holes in the roads", mode="keyword")).suggestion is None
+        assert searcher.search(Query("fixing homse", mode="keyword")).suggestion == "fixing homes"
+    finally:
+        searcher.close()
+
+
 def test_the_cli_suggestion_is_a_command_for_the_same_search(dated):
     # Copied and run, it searches the same index with the same mode and filters (it dropped them).
     out = run(dated, "query", "dentl cheks", "--mode", "keyword", "--council", "kent").output

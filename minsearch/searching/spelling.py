@@ -1,6 +1,7 @@
 """ "Did you mean": corrections of a query's misspelt words, from the index's own vocabulary.
 
-Only words no paragraph contains are corrected, each to the index's closest word (see
+Only words no paragraph contains and that are not common English words are corrected, each to
+the index's closest word (see
 :meth:`~minsearch.store.base.StoreView.corrections`); quoted phrases and query syntax are
 never touched (:func:`~minsearch.store.query.correctable_words`). The suggestion is offered,
 never searched in place of what was typed.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import AbstractSet, Optional
 
+from ..encode import vocabulary_words
 from ..store.base import StoreView
 from ..store.query import correctable_words
 
@@ -19,11 +21,18 @@ def did_you_mean(text: str, view: StoreView, known: AbstractSet[str] = frozenset
     every word is known, none has a correction, or the store keeps no word list (Milvus).
 
     ``known``: lower-case words never corrected though no paragraph holds them (the glossary's:
-    "EHCP" is searched as what it stands for)."""
+    "EHCP" is searched as what it stands for). Nor are the common English words of the index's
+    model vocabulary (:func:`~minsearch.encode.vocabulary_words`, read only when some word has a
+    correction): a word the index lacks is not misspelt for that, and Kent's 1,041 paragraphs
+    offered "illegal during of rubbish" for "illegal dumping of rubbish" and "facing homes in the
+    roads" for "fixing holes in the roads"."""
     spans = [sp for sp in correctable_words(text) if sp[2] not in known]
     if not spans:
         return None
     fixes = view.corrections([w for _s, _e, w in spans], limit=1)
+    if fixes and any(fixes.values()):
+        real = vocabulary_words(view.model)
+        fixes = {w: found for w, found in fixes.items() if w not in real}
     if not fixes or not any(fixes.values()):
         return None
     out, last = [], 0
