@@ -402,16 +402,74 @@ def run(
     return out
 
 
-def memory_by_workers(index: Path, counts: list[int], requests: int, seconds: float, log=print) -> list[dict]:
+def memory_by_workers(
+    index: Path, counts: list[int], requests: int, seconds: float, log=print, code: Optional[Path] = None
+) -> list[dict]:
     """The server's total PSS (main process and workers) after ``requests`` at 16 connections,
-    for each number of workers: what one more worker costs."""
+    for each number of workers: what one more worker costs. ``code``: serve that checkout's code."""
     out = []
     for n in counts:
-        res = run(index, [16], requests, seconds, None, reindex=False, log=lambda m: None, workers=n)
+        res = run(index, [16], requests, seconds, None, reindex=False, log=lambda m: None, workers=n, code=code)
         mem = res["rows"][0]["memory"]
         out.append({"workers": n, "total_pss_mb": mem["total_pss_mb"], "memory": mem})
         log(f"  --workers {n}: total PSS {mem['total_pss_mb']:.0f} MB")
     return out
+
+
+MEMORY_MD = BENCH_DIR / "results" / "memory.md"
+
+
+def memory_side_by_side(
+    index: Path, counts: list[int], requests: int, seconds: float, before: Path, rounds: int, log=print
+) -> list[dict]:
+    """:func:`memory_by_workers` for the code in ``before`` and for this checkout, alternating
+    round by round so that the machine's load falls on both alike."""
+    out = []
+    for r in range(rounds):
+        for name, code in (("before", before.resolve()), ("after", BENCH_DIR.parent)):
+            log(f"round {r + 1}, {name}")
+            out.append(
+                {
+                    "round": r + 1,
+                    "code": name,
+                    "by_workers": memory_by_workers(index, counts, requests, seconds, log, code),
+                }
+            )
+    return out
+
+
+def memory_markdown(res: dict) -> str:
+    """The "Memory per worker" section (results/memory.md) from :func:`memory_side_by_side`."""
+    L = [
+        "## Memory per worker, before and after (issue 16 target 1)",
+        "",
+        f"- Measured {res['date']} by `{res['command']}` on {res['machine']}; load average "
+        f"{res['load_average']} at the end",
+        f"- Index: {res['index']}; before: {res['before']}; after: this checkout",
+        f"- Total PSS of the server's processes (master and workers) after {res['requests']} requests at 16 "
+        "connections (the load benchmark's mix), by `--workers`; each worker's PSS (own pages) in brackets",
+        "",
+        "| round | code | " + " | ".join(f"--workers {n}" for n in res["counts"]) + " | MB per worker added |",
+        "|---|---|" + "---|" * (len(res["counts"]) + 1),
+    ]
+    worst: dict[str, float] = {}
+    for row in res["runs"]:
+        cells = []
+        for m in row["by_workers"]:
+            each = ", ".join(f"{w['pss_mb']:.0f} ({w['uss_mb']:.0f})" for w in m["memory"].get("workers", []))
+            cells.append(f"{m['total_pss_mb']:.0f}" + (f" [{each}]" if each else ""))
+        steps = [b["total_pss_mb"] - a["total_pss_mb"] for a, b in zip(row["by_workers"], row["by_workers"][1:])]
+        worst[row["code"]] = max(worst.get(row["code"], float("-inf")), max(steps, default=float("nan")))
+        L.append(
+            f"| {row['round']} | {row['code']} | " + " | ".join(cells) + f" | {', '.join(f'{x:.0f}' for x in steps)} |"
+        )
+    after = worst.get("after", float("nan"))
+    L += [
+        "",
+        f"Largest step per worker added: before {worst.get('before', float('nan')):.0f} MB, after {after:.0f} MB "
+        f"(target <= 150 MB: **{'met' if after <= 150 else 'NOT met'}** on this run).",
+    ]
+    return "\n".join(L) + "\n"
 
 
 def _f(x: float, nd: int = 0) -> str:
@@ -558,6 +616,35 @@ def splice_into_results(
     results.write_text(text, encoding="utf-8")
 
 
+def _memory_only(a: argparse.Namespace, argv) -> int:
+    from .report import machine
+
+    if a.before is None or not a.memory_workers:
+        raise SystemExit("--memory-only needs --before DIR and --memory-workers (e.g. 1,2)")
+    index = a.index or cached_limerick()
+    if index is None:
+        raise SystemExit("no index: pass --index or build Limerick (python -m benchmarks.build_limerick)")
+    counts = [int(x) for x in a.memory_workers.split(",") if x.strip()]
+    requests = min(a.requests, 150)
+    runs = memory_side_by_side(index, counts, requests, a.seconds, a.before, a.rounds)
+    m = machine()
+    res = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "command": " ".join(["python -m benchmarks.load"] + [shlex.quote(x) for x in (argv or sys.argv[1:])]),
+        "machine": f"{m.get('cpu', '?')}, {m.get('cores', '?')} cores",
+        "load_average": " ".join(f"{x:.1f}" for x in __import__("os").getloadavg()),
+        "index": str(index),
+        "before": str(a.before),
+        "requests": requests,
+        "counts": counts,
+        "runs": runs,
+    }
+    (CACHE / "memory.json").write_text(json.dumps(res, indent=1, default=str))
+    MEMORY_MD.write_text(memory_markdown(res), encoding="utf-8")
+    print(MEMORY_MD.read_text())
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n\n")[0])
     ap.add_argument("--index", type=Path, help="index to serve (copied first); default: cached Limerick, else seeds")
@@ -572,6 +659,12 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--before", type=Path, help="also serve with the code of this checkout first (e.g. main), for comparison"
     )
+    ap.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only --memory-workers, for --before and this checkout alternating (results/memory.md)",
+    )
+    ap.add_argument("--rounds", type=int, default=2, help="with --memory-only: rounds of before and after")
     ap.add_argument("--no-reindex", action="store_true", help="skip the levels with a concurrent re-index")
     ap.add_argument("--smoke", action="store_true", help="levels 1,4 with 15 requests: checks the code, not figures")
     ap.add_argument(
@@ -588,6 +681,8 @@ def main(argv=None) -> int:
         splice_into_results(md)
         return 0
 
+    if a.memory_only:
+        return _memory_only(a, argv)
     levels = [1, 4] if a.smoke else [int(x) for x in a.levels.split(",") if x.strip()]
     requests, seconds = (15, 30.0) if a.smoke else (a.requests, a.seconds)
     notes = []

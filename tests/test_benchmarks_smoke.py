@@ -126,3 +126,34 @@ def test_load_smoke_on_the_seeds_index(seeds_index, tmp_path):
     load.splice_into_results(md, results)  # replaces its own section, once
     text = results.read_text()
     assert text.count("## Load:") == 1 and text.index("## Load:") < text.index("## Plots")
+
+
+def test_memory_table_reports_the_step_per_worker():
+    """results/memory.md: each round's totals by --workers, the step per worker added, and the verdict."""
+    from benchmarks import load
+
+    def by_workers(one: float, two: float, each: float) -> list[dict]:
+        worker = {"pss_mb": each, "uss_mb": 80.0}
+        return [
+            {"workers": 1, "total_pss_mb": one, "memory": {"workers": []}},
+            {"workers": 2, "total_pss_mb": two, "memory": {"workers": [worker, worker]}},
+        ]
+
+    res = {
+        "date": "2026-12-01 22:40 UTC",
+        "command": "python -m benchmarks.load --memory-only --memory-workers 1,2 --before /tmp/b",
+        "machine": "x86, 2 cores",
+        "load_average": "1.0 1.0 1.0",
+        "index": "lim",
+        "before": "/tmp/b",
+        "requests": 150,
+        "counts": [1, 2],
+        "runs": [
+            {"round": 1, "code": "before", "by_workers": by_workers(473, 761, 335)},
+            {"round": 1, "code": "after", "by_workers": by_workers(426, 536, 223)},
+        ],
+    }
+    md = load.memory_markdown(res)
+    assert "| 1 | before | 473 | 761 [335 (80), 335 (80)] | 288 |" in md
+    assert "| 1 | after | 426 | 536 [223 (80), 223 (80)] | 110 |" in md
+    assert "before 288 MB, after 110 MB" in md and "**met**" in md

@@ -14,6 +14,7 @@ workers, prefixed by the worker's process id).
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import logging
 import os
@@ -257,6 +258,24 @@ def _check_port(host: str, port: int) -> None:
             raise MinsearchError(f"cannot listen on {host}:{port} ({e.strerror or e})", param="port") from None
 
 
+# glibc gives a threaded process up to eight malloc arenas per core, each keeping what its
+# threads freed: with 32 threads per worker they held tens of MB each on Limerick.
+_MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
+
+
+def _few_malloc_arenas() -> None:
+    """Cap glibc's malloc arenas for the processes forked from here (nothing on other C libraries)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, _MALLOC_ARENAS)
+    except (OSError, AttributeError):  # musl and others have no mallopt
+        pass
+
+
 def _serve_workers(
     settings: Settings,
     host: str,
@@ -283,6 +302,10 @@ def _serve_workers(
         encoder = probe.load_encoder(threads=1)
     finally:
         probe.close()
+    _few_malloc_arenas()
+    # What the master holds now (the encoder, imported modules) stays shared with the workers:
+    # a collection in a worker would otherwise write to those objects' pages and copy them.
+    gc.freeze()
 
     opened: list[Searcher] = []  # in each worker (a forked copy): its own Searcher
 
