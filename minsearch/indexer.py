@@ -132,7 +132,7 @@ def scan_sources(
             continue
         h = _text_hash(doc)
         if h in by_hash:
-            skipped.append(Skipped(given, f"same text as {by_hash[h]} (duplicate, not indexed twice)"))
+            skipped.append(Skipped(given, f"same meeting as {by_hash[h]} (duplicate, not indexed twice)"))
             continue
         by_id[doc.doc_id] = doc
         by_hash[h] = doc.source
@@ -251,9 +251,16 @@ def _doc_hash(doc: Document) -> str:
 
 
 def _text_hash(doc: Document) -> str:
+    """One meeting's minutes, however they were named: the words of the text with its council,
+    committee and date. Two copies of one PDF are one document; the same words minuted by two
+    councils or on two dates (a motion each full council passed as it stood) are two meetings,
+    and both are indexed (their paragraphs show as one result, with "also in")."""
     import hashlib
 
-    return hashlib.sha1(" ".join(doc.text.split()).encode("utf-8", "surrogatepass")).hexdigest()
+    h = hashlib.sha1(" ".join(doc.text.split()).encode("utf-8", "surrogatepass"))
+    for part in (doc.council, doc.committee, doc.date):
+        h.update(b"\x00" + " ".join(part.split()).casefold().encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def index_paths(

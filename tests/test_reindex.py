@@ -397,3 +397,22 @@ def test_a_full_disk_says_disk_full(corpus, index_copy, encoder, monkeypatch, tm
     r = CliRunner().invoke(main, ["import", "kent", str(out)])
     assert r.exit_code == 1 and r.output.strip() == f"minsearch: error: {out}: disk full (No space left on device)"
     assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_the_same_words_at_two_meetings_are_two_documents(tmp_path, encoder):
+    """Two copies of one meeting's minutes are indexed once; the same words minuted by another
+    council or on another date are another meeting, and nothing of it is lost."""
+    text = "MINUTES\n\nMotion on library opening hours.\n\nRESOLVED that the libraries open on Sundays."
+    records = [
+        {"id": "a", "council": "Kent", "committee": "Cabinet", "date": "2024-01-10", "text": text},
+        {"id": "b", "council": "Kent", "committee": "Cabinet", "date": "2024-01-10", "text": text},  # a copy
+        {"id": "c", "council": "Kirklees", "committee": "Cabinet", "date": "2024-01-10", "text": text},
+        {"id": "d", "council": "Kent", "committee": "Cabinet", "date": "2024-02-14", "text": text},
+    ]
+    src = tmp_path / "minutes.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records))
+    summary = run(src, tmp_path / "ix", encoder)
+    assert summary.documents == 3
+    (skip,) = summary.skipped
+    assert skip.source.endswith("minutes.jsonl#2") and skip.reason.startswith("same meeting as ")
+    assert skip.reason.endswith("minutes.jsonl#1 (duplicate, not indexed twice)")
