@@ -256,6 +256,10 @@ def client(cli, tmp_path):
 def test_save_this_search_from_the_results_page(client, cli, corpus):
     page = client.get("/?q=dental+checks&council=Kirklees").get_data(as_text=True)
     assert 'action="/watch"' in page and "Save this search" in page
+    assert "the dates are not saved" not in page
+    # A saved search watches the minutes added from now on: a date range is not kept, and it says so.
+    dated = client.get("/?q=dental+checks&since=2022-01-01").get_data(as_text=True)
+    assert "whatever their meeting date (the dates are not saved)" in dated
     assert 'href="/feed.atom?q=dental+checks&amp;council=Kirklees"' in page
     r = client.post(
         "/watch", data={"q": "dental checks", "council": "Kirklees", "mode": "hybrid", "name": "<b>teeth</b>"}
