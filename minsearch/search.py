@@ -119,6 +119,7 @@ class Searcher:
             return self._search(view, q, strict, snippets, counts)
 
     def _search(self, view: StoreView, q: Query, strict: bool, snippets: bool, counts: bool = False) -> SearchResult:
+        typed = q.text  # (a suggestion keeps the dates named in words, which validate takes out)
         q, notices = self.validate(q)
         q = replace(q, filters=self._resolve(view, q.filters))
         c = self.candidates(q, view, strict=strict)
@@ -141,7 +142,7 @@ class Searcher:
             result.counts = count_matches(q, c, params, view.documents(), result.total, ranked.more, confidence)
         if q.mode != "semantic":  # a query by meaning has no words to misspell
             glossary_words = {w for e in self.glossary_for(view).expand(q.text) for w in e.words}
-            result.suggestion = did_you_mean(q.text, view, glossary_words)
+            result.suggestion = did_you_mean(" ".join(typed.split()), view, glossary_words)
         return result
 
     def _confidence(self, view: StoreView, q: Query, c: Candidates, strict: bool) -> tuple[float, float]:

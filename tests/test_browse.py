@@ -257,6 +257,30 @@ def test_real_words_the_minutes_lack_are_not_corrected(tmp_path, encoder):
         searcher.close()
 
 
+def _dates(s, result) -> set[str]:
+    return {s.chunk(h.chunk.chunk_id).date for h in result.hits}
+
+
+def test_dates_named_in_the_words_filter_the_meetings(s, dated, client):
+    # "What have we resolved about this since 2022?": the dates are a filter, not two more words.
+    asked = s.search(Query("dental checks since March 2024", mode="keyword"))
+    chosen = s.search(Query("dental checks", mode="keyword", filters=Filters(since="2024-03-01")))
+    assert [h.chunk.chunk_id for h in asked.hits] == [h.chunk.chunk_id for h in chosen.hits]
+    assert _dates(s, asked) == {"2024-03-14", "2024-03-20"} and asked.total == chosen.total
+    assert any("from your words “since March 2024”" in n for n in asked.notices)
+    assert _dates(s, s.search(Query("dental checks in November 2023", mode="keyword"))) == {"2023-11-02"}
+    # within dates chosen with it; a year that is no date phrase stays a word
+    both = s.search(Query("dental checks before 2024", mode="keyword", filters=Filters(since="2023-11-02")))
+    assert _dates(s, both) == {"2023-11-02"}
+    assert not s.search(Query("dental checks 2024", mode="keyword")).notices
+    # the suggestion keeps the dates as typed, and so does the command line
+    assert s.search(Query("dentl checks since 2024", mode="keyword")).suggestion == "dental checks since 2024"
+    out = run(dated, "query", "dental checks in November 2023", "--mode", "keyword", "--json").output
+    assert {h["date"] for h in json.loads(out)["hits"]} == {"2023-11-02"}
+    html = client.get("/?q=dental+checks+since+March+2024&mode=keyword").get_data(as_text=True)
+    assert "Meetings from 1 March 2024 only, from your words “since March 2024”" in html
+
+
 def test_the_cli_suggestion_is_a_command_for_the_same_search(dated):
     # Copied and run, it searches the same index with the same mode and filters (it dropped them).
     out = run(dated, "query", "dentl cheks", "--mode", "keyword", "--council", "kent").output

@@ -9,6 +9,7 @@ from minsearch.store.query import (
     QuerySyntaxError,
     bm25_words,
     correctable_words,
+    date_phrase,
     highlight_terms,
     parse,
     schema,
@@ -59,3 +60,41 @@ def test_the_speller_leaves_function_words_and_question_marks_alone():
     spans = correctable_words(text)
     assert [w for _s, _e, w in spans] == ["panel", "dentl", "cheks"]  # "say" is never searched loose
     assert all(text[s:e].lower() == w for s, e, w in spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until", "rest"),
+    [
+        (
+            "what have we resolved about placement sufficiency since 2022",
+            "2022-01-01",
+            None,
+            "what have we resolved about placement sufficiency",
+        ),
+        ("dental checks in March 2024", "2024-03-01", "2024-03-31", "dental checks"),
+        ("housing between 2021 and 2023", "2021-01-01", "2023-12-31", "housing"),
+        ("flooding before 2020", None, "2019-12-31", "flooding"),
+        ("libraries after Sept 2023?", "2023-10-01", None, "libraries?"),
+        ("fees until Feb 2024", None, "2024-02-29", "fees"),
+    ],
+)
+def test_dates_in_words(text, since, until, rest):
+    found = date_phrase(text)
+    assert found is not None and (found.since, found.until, found.rest) == (since, until, rest)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the 2022 budget",
+        "in 2023",
+        '"since 2022" housing',
+        "date:>2024 x",
+        "SS-2025-112",
+        "since 2022-style",
+        "in 2017 about taxes in 2018",
+        "between 2024 and 2021 fees",
+    ],
+)
+def test_not_dates_in_words(text):
+    assert date_phrase(text) is None

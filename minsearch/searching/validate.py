@@ -7,11 +7,14 @@ Errors name the parameter (``since``, ``limit``) and leave the spelling to the f
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Optional
 
+from ..citation import long_date
 from ..config import FUSIONS
 from ..model import MODES, SORTS, Filters, MinsearchError, Query
+from ..store.query import date_phrase
 
 MAX_QUERY_CHARS = 500  # a longer query is cut (with a notice), not refused
 MAX_LIMIT = 100  # hits per page; more only asks the ranker for candidates nobody reads
@@ -90,8 +93,13 @@ def check_section(value: Optional[str]) -> Optional[str]:
 
 
 def validate(q: Query) -> tuple[Query, list[str]]:
-    """``q`` checked and normalised, and notices for the user (e.g. that the query was cut)."""
+    """``q`` checked and normalised, and notices for the user (e.g. that the query was cut).
+
+    Meeting dates named in the words ("since 2022", "in March 2024") become a date filter, within
+    any dates chosen with it, and are not searched as words; a notice says so."""
     text, notices = query_text(q.text)
+    filters = check_filters(q.filters)
+    text, filters = _dates_in_words(text, filters, notices)
     check_choice(q.mode, MODES, "mode")
     check_choice(q.sort, SORTS, "sort")
     if q.fusion is not None:
@@ -104,7 +112,31 @@ def validate(q: Query) -> tuple[Query, list[str]]:
         mode=q.mode,
         limit=q.limit,
         offset=q.offset,
-        filters=check_filters(q.filters),
+        filters=filters,
         sort=q.sort,
         fusion=q.fusion,
     ), notices
+
+
+def _dates_in_words(text: str, f: Filters, notices: list[str]) -> tuple[str, Filters]:
+    """The query's words without a phrase naming meeting dates, and ``f`` narrowed to them
+    ("what have we resolved about placement sufficiency since 2022": searched as the words, over
+    the meetings since 1 January 2022). Officers ask in words; as words, "since" and "2022"
+    listed every paragraph holding the number first."""
+    found = date_phrase(text)
+    if found is None:
+        return text, f
+    since = max((d for d in (f.since, found.since) if d), default=None)
+    until = min((d for d in (f.until, found.until) if d), default=None)
+    if since and until and since > until:
+        notices.append(f"“{found.phrase}” is outside the dates chosen, so it was searched as words.")
+        return text, f
+    span = (
+        f"from {long_date(since)} to {long_date(until)}"
+        if since and until
+        else f"from {long_date(since)}"
+        if since
+        else f"up to {long_date(until or '')}"
+    )
+    notices.append(f"Meetings {span} only, from your words “{found.phrase}” (not searched as words).")
+    return found.rest, replace(f, since=since, until=until)

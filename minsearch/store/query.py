@@ -411,3 +411,93 @@ def correctable_words(text: str) -> list[tuple[int, int, str]]:
             if w.group(0).lower() not in STOPWORDS:
                 out.append((m.start() + w.start(), m.start() + w.end(), w.group(0).lower()))
     return out
+
+
+# -- dates in the words of a query ------------------------------------------------------------------
+_MONTH_NAMES = "january february march april may june july august september october november december".split()
+_MONTH_NUMBER = {**{m: i for i, m in enumerate(_MONTH_NAMES, 1)}, **{m[:3]: i for i, m in enumerate(_MONTH_NAMES, 1)}}
+_MONTH_NUMBER["sept"] = 9
+_MONTH = r"(?:%s)" % "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
+_WHEN = rf"(?:(?P<{{n}}m>{_MONTH})\.?\s+)?(?P<{{n}}y>(?:19|20)\d\d)"
+_DATE_PHRASE = re.compile(
+    r"(?<![\w:\[{])(?:"
+    + r"(?P<between>between)\s+"
+    + _WHEN.format(n="a")
+    + r"\s+and\s+"
+    + _WHEN.format(n="b")
+    + r"|(?P<word>since|from|after|before|until|till|up\s+to|in|during)\s+"
+    + _WHEN.format(n="c")
+    + r")(?![\w\-/])",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    """Meeting dates a query asks for in words ("since 2022", "in March 2024", "between 2021 and
+    2023"): the phrase as typed, the first and last day it allows (either may be None), and the
+    query without it."""
+
+    phrase: str
+    since: Optional[str]
+    until: Optional[str]
+    rest: str
+
+
+def date_phrase(text: str) -> Optional[DatePhrase]:
+    """The one phrase of ``text`` that names meeting dates, or None (none, several, inside quotes
+    or query syntax, or nothing else left to search). A year alone ("the 2022 budget") is a word."""
+    if '"' in text or re.search(r"\bdate:", text):
+        return None
+    found = list(_DATE_PHRASE.finditer(text))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    before, after = text[: m.start()].rstrip(), text[m.end() :]
+    # "... after Sept 2023?": the question mark stays on the word before, not alone (a wildcard)
+    rest = " ".join((before + after if after[:1] in tuple("?.!,;:") else before + " " + after).split())
+    if not re.search(r"[^\W\d_]{2,}", rest):
+        return None  # "in 2023" alone: search the words
+    if m.group("between"):
+        start, _ = _span(m.group("am"), m.group("ay"))
+        _, end = _span(m.group("bm"), m.group("by"))
+        return DatePhrase(m.group(0), start, end, rest) if start <= end else None
+    first, last = _span(m.group("cm"), m.group("cy"))
+    word = " ".join(m.group("word").lower().split())
+    since: Optional[str]
+    until: Optional[str]
+    since, until = {
+        "since": (first, None),
+        "from": (first, None),
+        "after": (_day_after(last), None),
+        "before": (None, _day_before(first)),
+        "until": (None, last),
+        "till": (None, last),
+        "up to": (None, last),
+        "in": (first, last),
+        "during": (first, last),
+    }[word]
+    return DatePhrase(m.group(0), since, until, rest)
+
+
+def _span(month: Optional[str], year: str) -> tuple[str, str]:
+    """The first and last day of a year, or of one month of it."""
+    import calendar
+
+    y = int(year)
+    if not month:
+        return f"{y}-01-01", f"{y}-12-31"
+    mo = _MONTH_NUMBER[month.lower().rstrip(".")]
+    return f"{y}-{mo:02d}-01", f"{y}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}"
+
+
+def _day_after(iso: str) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
+
+
+def _day_before(iso: str) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
