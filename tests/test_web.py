@@ -300,7 +300,7 @@ def test_api_search_pages_and_modes(client):
 @pytest.mark.parametrize(
     "url, fragment",
     [
-        ("/api/search", "query: empty"),
+        ("/api/search", "q: empty"),  # the parameter as the URL names it
         ("/api/search?q=dental&since=bad", "since: 'bad' is not a date"),
         ("/api/search?q=dental&mode=fuzzy", "mode: 'fuzzy'"),
         ("/api/search?q=dental&page=abc", "page: 'abc' is not a whole number"),

@@ -20,6 +20,7 @@ from .present import GONE, UNAVAILABLE, as_sentence
 
 log = logging.getLogger("minsearch.web")
 
+URL_NAMES = {"query": "q"}  # the API's names for parameters the library names otherwise
 HEADINGS = {400: "That request could not be answered", 404: "Not found", 503: "Search is not available"}
 NO_PAGE = "There is no page at this address. Try a search instead."
 BROKEN = (
@@ -41,7 +42,9 @@ def minsearch_error(e: MinsearchError) -> Any:
         # The server log says which file; the answer does not name the server's folders.
         log.error("index unavailable: %s", e)
         return respond(503, UNAVAILABLE)
-    message = e.render()  # parameters as the URL names them: "since", not "--since"
+    # Parameters as the URL names them: "since", not "--since"; for a JSON client the query is
+    # "q" (a person reading the page is told about "query").
+    message = e.render(lambda p: URL_NAMES.get(p, p)) if request.path.startswith("/api/") else e.render()
     if e.status == 404:
         page_message = f"{as_sentence(message)} {GONE}"
         return respond(404, message if request.path.startswith("/api/") else page_message)
