@@ -223,6 +223,11 @@ def test_exact_queries_and_procedure_questions_are_recognised():
     meta = _meta({"a": "procedure", "b": "procedure", "c": "substance"})
     assert about_procedure("how did councillors vote on the budget", [], meta) == ASKED
     assert about_procedure("did Councillor Rahman declare a conflict", [], meta) == ASKED
+    assert about_procedure("who was absent from the January council meeting?", [], meta) == ASKED
+    assert about_procedure("apologies for absence", [], meta) == ASKED
+    # The same words as a topic: attendance lists and tallies are not what these ask for.
+    for topic in ("school attendance of children in care", "climate emergency declaration", "persistent absence"):
+        assert about_procedure(topic, [], meta) is None, topic
     assert about_procedure("Peloza", [("a", 3), ("b", 2), ("c", 1)], meta) == NAMES  # mostly in vote lists
     # The movers and votes under "Appointment of John Mascarin" have his name only through the
     # item's title: the name is not found mostly in procedure.

@@ -104,11 +104,43 @@ class Ranking:
 # Words that make a query about the meeting's machinery rather than a topic.
 _PROCEDURE_QUERY = re.compile(
     r"\b(?:vot(?:e|ed|es|ing)|yeas?|nays?|ayes?|noes|second(?:ed|er)|mov(?:ed|er)|proposer|abstain(?:ed|s)?|"
-    r"abstentions?|recus(?:e|ed|al)|absent|absences?|apologies|attend(?:ed|ance)|present|quorum|"
-    r"declar(?:e|es|ed|ation|ations)|disclos(?:e|es|ed|ure)|pecuniary|conflicts?\s+of\s+interest|roll\s*call|"
-    r"chair(?:ed|ing)?|adjourn(?:ed|ment)?|in\s+camera|closed\s+session)\b",
+    r"abstentions?|recus(?:e|ed|al)|quorum|apologies|pecuniary|conflicts?\s+of\s+interest|roll\s*call|"
+    r"adjourn(?:ed|ment)?|in\s+camera|closed\s+session)\b",
     re.I,
 )
+# ... and words that are as often a topic ("school attendance", "persistent absence", "climate
+# emergency declaration", "the chair's report"): about procedure only when the query asks about a
+# person ("who was absent", "was Councillor Pribil absent") or an interest ("declare a conflict").
+# Alone they put "Supporting documents: ... Attendance Report" and "Motion Passed" on first pages.
+_PROCEDURE_IF_PERSON = re.compile(
+    r"\b(?:absent|absences?|attend(?:ed|ance|ing)?|present|declar(?:e|es|ed|ation|ations)|"
+    r"disclos(?:e|es|ed|ure)|chair(?:ed|ing)?)\b",
+    re.I,
+)
+_PERSON = re.compile(
+    r"\b(?:who|whom|whose|councill?ors?|cllrs?|members?|mayor|aldermen|alderman)\b|\binterests?\b|\bconflicts?\b", re.I
+)
+
+
+def asks_about_procedure(text: str) -> bool:
+    """Does the query ask about the meeting's machinery: votes, movers, declarations of interest,
+    who attended or was absent (see :func:`about_procedure`)?"""
+    if _PROCEDURE_QUERY.search(text):
+        return True
+    return bool(_PROCEDURE_IF_PERSON.search(text)) and (bool(_PERSON.search(text)) or _names_someone(text))
+
+
+def _names_someone(text: str) -> bool:
+    """A capitalised name after the query's first word ("was Pribil absent"), as :func:`exact_query` reads names."""
+    words = text.split()
+    return any(
+        re.search(r"\b[A-Z][a-z]", w)
+        and not _SENTENCE_END.search(b)
+        and re.sub(r"\W+$", "", w).lower() not in STOPWORDS
+        for b, w in zip(words, words[1:])
+    )
+
+
 ASKED = "asked"  # the query's words ask about procedure
 NAMES = "names"  # its best keyword matches are mostly procedure (a member's name)
 
@@ -131,7 +163,7 @@ def about_procedure(
     often than discussed, and that made "459 Hales Street", "SS-2025-112" and "UTRCA funding"
     about procedure on London Ontario (vote tallies on their first page).
     """
-    if _PROCEDURE_QUERY.search(text):
+    if asks_about_procedure(text):
         return ASKED
     if not _NAME_SHAPED.fullmatch(text.strip()) or re.search(r"\b[A-Z]{2,}\b", text):
         return None
