@@ -107,16 +107,8 @@ def main(argv: Optional[list[str]] = None) -> None:
     for q, m in itertools.product(QUANTILES, MARGINS):
         grid[(q, m)] = replace(product, confident_quantile=q, confident_margin=m)
     per = {k: _scores(data, T.Setting(params=p)) for k, p in grid.items()}
-    lines += [
-        "",
-        "Leave-one-corpus-out: the bar chosen on the other corpora (no out-of-domain query answered, then "
-        "the fewest judged queries unanswered, then the higher bar), scored on the one left out:",
-        "",
-        "| left out | chosen on the others | nDCG@10 | without a match | nonsense answered |",
-        "|---|---|---|---|---|",
-    ]
-    for held in corpora:
-        train = [c for c in corpora if c != held]
+
+    def bar_row(held: str, train: list[str]) -> str:
         clean = [k for k in grid if sum(per[k][c]["nonsense"] for c in train) == 0] or list(grid)
         best = min(
             clean,
@@ -128,7 +120,15 @@ def main(argv: Optional[list[str]] = None) -> None:
         )
         label = "fixed 0.5" if best[0] == "fixed" else f"{best[1]:+g} over the probes' {best[0]:g} quantile"
         r = per[best][held]
-        lines.append(f"| {held} | {label} | {r['ndcg']:.4f} | {r['without']} | {r['nonsense']} of 20 |")
+        return f"| {held} | {label} | {r['ndcg']:.4f} | {r['without']} | {r['nonsense']} of 20 |"
+
+    lines += _held_out_table(
+        "Leave-one-corpus-out: the bar chosen on the other corpora (no out-of-domain query answered, then "
+        "the fewest judged queries unanswered, then the higher bar), scored on the one left out:",
+        ["nDCG@10", "without a match", "nonsense answered"],
+        corpora,
+        bar_row,
+    )
     lines += [
         "",
         "Every bar measured (all corpora):",
@@ -172,23 +172,29 @@ def _gap_table(data: dict, product) -> list[str]:
         cells = [f"{stat(gap, c, 'recall@10'):.4f} / {stat(gap, c, 'matches'):.1f}" for c in corpora]
         prec = mean(r["precision"] for c in corpora for r in per[gap][c]["rows"])
         lines.append(f"| {'off' if gap < 0 else gap} | " + " | ".join(cells) + f" | {prec:.3f} |")
-    lines += [
-        "",
-        "Leave-one-corpus-out: the tightest gap that costs no recall@10 on any of the other corpora, "
-        "scored on the one left out (recall@10 without the floor -> with it; matches per query):",
-        "",
-        "| left out | chosen on the others | recall@10 | matches per query |",
-        "|---|---|---|---|",
-    ]
-    for held in corpora:
-        train = [c for c in corpora if c != held]
+
+    def gap_row(held: str, train: list[str]) -> str:
         ok = [g for g in GAPS if all(stat(g, c, "recall@10") >= stat(-1.0, c, "recall@10") - 1e-9 for c in train)]
         g = min(ok, default=max(GAPS))
-        lines.append(
+        return (
             f"| {held} | {g} | {stat(-1.0, held, 'recall@10'):.4f} -> {stat(g, held, 'recall@10'):.4f} | "
             f"{stat(-1.0, held, 'matches'):.1f} -> {stat(g, held, 'matches'):.1f} |"
         )
-    return lines
+
+    return lines + _held_out_table(
+        "Leave-one-corpus-out: the tightest gap that costs no recall@10 on any of the other corpora, "
+        "scored on the one left out (recall@10 without the floor -> with it; matches per query):",
+        ["recall@10", "matches per query"],
+        corpora,
+        gap_row,
+    )
+
+
+def _held_out_table(intro: str, columns: list[str], corpora: list[str], row) -> list[str]:
+    """A leave-one-corpus-out table: one ``row(held_out, the_others)`` per corpus."""
+    lines = ["", intro, "", "| left out | chosen on the others | " + " | ".join(columns) + " |"]
+    lines.append("|---|---|" + "---|" * len(columns))
+    return lines + [row(held, [c for c in corpora if c != held]) for held in corpora]
 
 
 if __name__ == "__main__":

@@ -647,6 +647,7 @@ def load_candidates(data_dir: Optional[Path] = None, corpora=CORPORA) -> dict[st
     from importlib import resources
 
     import minsearch.glossary
+    import minsearch.store.query
     from minsearch.config import load_settings
 
     from .common import CACHE, recipe
@@ -665,6 +666,8 @@ def load_candidates(data_dir: Optional[Path] = None, corpora=CORPORA) -> dict[st
         Path(minsearch.glossary.__file__).read_text(encoding="utf-8"),
         # the off-topic probes measured with each index (CorpusData.null)
         resources.files("minsearch").joinpath("data", "probes.txt").read_text(encoding="utf-8"),
+        # how a query is parsed decides what the keyword view finds ("checks?" was a wildcard)
+        Path(minsearch.store.query.__file__).read_text(encoding="utf-8"),
     ]
     for corpus in corpora:
         # What the views found depends on the index recipe and the judged queries: kept between runs.
