@@ -14,7 +14,6 @@ from typing import Optional
 from ..citation import long_date
 from ..config import FUSIONS
 from ..model import MODES, SORTS, Filters, MinsearchError, Query
-from ..store.query import date_phrase
 
 MAX_QUERY_CHARS = 500  # a longer query is cut (with a notice), not refused
 MAX_LIMIT = 100  # hits per page; more only asks the ranker for candidates nobody reads
@@ -123,6 +122,9 @@ def _dates_in_words(text: str, f: Filters, notices: list[str]) -> tuple[str, Fil
     ("what have we resolved about placement sufficiency since 2022": searched as the words, over
     the meetings since 1 January 2022). Officers ask in words; as words, "since" and "2022"
     listed every paragraph holding the number first."""
+    # (here, not at the top: the command line's checks import this module and load no Whoosh)
+    from ..store.query import date_phrase
+
     found = date_phrase(text)
     if found is None:
         return text, f
