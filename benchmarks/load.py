@@ -589,8 +589,13 @@ def targets(rows: list[dict], by_workers: Optional[list[dict]] = None) -> dict[s
             worst = max(steps)
             v[TARGETS[4]] = verdict(f"{worst:.0f} MB more per worker added (table above)", worst <= 150)
         elif len(workers) >= 2:
+            # A worker's PSS includes its share of what the workers share (the encoder, the
+            # vectors): not what one more worker adds, which --memory-workers measures.
             worst = max(w["pss_mb"] for w in workers)
-            v[TARGETS[4]] = verdict(f"{worst:.0f} MB PSS for one worker (of {len(workers)})", worst <= 150)
+            v[TARGETS[4]] = (
+                f"{worst:.0f} MB PSS for one worker (of {len(workers)}); what one more adds: "
+                '--memory-workers (section "Memory per worker")'
+            )
         elif busy.get("memory"):
             v[TARGETS[4]] = "one process (no extra workers)"
         out[name] = v
