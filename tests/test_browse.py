@@ -279,6 +279,9 @@ def test_dates_named_in_the_words_filter_the_meetings(s, dated, client):
     assert {h["date"] for h in json.loads(out)["hits"]} == {"2023-11-02"}
     html = client.get("/?q=dental+checks+since+March+2024&mode=keyword").get_data(as_text=True)
     assert "Meetings from 1 March 2024 only, from your words “since March 2024”" in html
+    # The box and the links (another page, another order, the Decisions tab) keep the dates as typed.
+    assert 'value="dental checks since March 2024"' in html
+    assert "q=dental+checks+since+March+2024" in html and "q=dental+checks&" not in html
 
 
 def test_the_cli_suggestion_is_a_command_for_the_same_search(dated):

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, g, render_template, url_for
 
-from ...searching.validate import MAX_QUERY_CHARS
+from ...searching.validate import MAX_QUERY_CHARS, query_text
 from ..links import optional, searcher
 from ..present import counted_options
 from .search import form_query, search_form
@@ -42,6 +42,6 @@ def page() -> Any:
 
     g.show_bad_parameter = show_bad_parameter  # used by minsearch.app.errors
     timeline = searcher().decisions(form_query(form, 1), strict=False)
-    form["q"] = g.searched = timeline.query.text
+    form["q"] = g.searched = query_text(form["q"])[0]  # as typed (see the search page)
     ctx.update(timeline=timeline, tabs=tabs("decisions.page"))
     return render_template("decisions.html", **ctx)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, g, render_template, request
 
 from ...model import Filters, Query
-from ...searching.validate import MAX_QUERY_CHARS
+from ...searching.validate import MAX_QUERY_CHARS, query_text
 from ..chart import usage_chart
 from ..links import optional, searcher
 from ..present import FILTER_KEYS, PER_PAGE, Paging, counted_options, page_number
@@ -18,7 +18,7 @@ bp = Blueprint("search", __name__)
 
 def search_form() -> dict[str, str]:
     """The search form's state as the URL gives it (for re-filling the form; the query is
-    replaced by what was searched once a search ran)."""
+    replaced by what was searched, cut as a search cuts it, once a search ran)."""
     a = request.args
     return {
         "q": a.get("q", ""),
@@ -68,7 +68,10 @@ def page() -> Any:
 
     g.show_bad_parameter = show_bad_parameter  # used by minsearch.app.errors
     result = searcher().search(form_query(form, number), strict=False, counts=True)
-    form["q"] = g.searched = result.query.text
+    # What was typed, as far as it was searched (cut to 500 characters): the form and every link
+    # search it again. Not result.query.text, which leaves out the dates named in words ("since
+    # 2022" is a filter), so page 2 and a re-sort lost them.
+    form["q"] = g.searched = query_text(form["q"])[0]
     # The names the filters resolved to ("kent" is Kent County Council), shown as chosen.
     form["council"] = result.query.filters.council or ""
     form["committee"] = result.query.filters.committee or ""
