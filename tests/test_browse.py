@@ -282,6 +282,10 @@ def test_dates_named_in_the_words_filter_the_meetings(s, dated, client):
     # The box and the links (another page, another order, the Decisions tab) keep the dates as typed.
     assert 'value="dental checks since March 2024"' in html
     assert "q=dental+checks+since+March+2024" in html and "q=dental+checks&" not in html
+    feed = client.get("/feed.atom?q=dental+checks+since+March+2024&mode=keyword").get_data(as_text=True)
+    assert "Minutes search: dental checks since March 2024" in feed and "q=dental+checks+since+March+2024" in feed
+    out = run(dated, "facets", "dental checks since March 2024", "--mode", "keyword")
+    assert "from your words “since March 2024”" in out.output  # (the note goes to stderr)
 
 
 def test_the_cli_suggestion_is_a_command_for_the_same_search(dated):

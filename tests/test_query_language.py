@@ -51,8 +51,19 @@ def test_a_question_mark_ends_a_question_and_is_no_wildcard():
     assert parse("what about dental checks?")[0] == parse("what about dental checks")[0]
     assert parse("dental checks??")[0] == parse("dental checks")[0]
     assert parse('"dental checks?"')[0] == parse('"dental checks"')[0]
-    # Inside a word it is still Whoosh's one-letter wildcard.
+    # Typed apart or after a bracket it ends the question too (it was refused as a leading wildcard).
+    assert parse("dental checks ?")[0] == parse("dental checks")[0]
+    assert parse("what about (dental checks)?")[0] == parse("what about (dental checks)")[0]
+    # Before a letter it is still Whoosh's one-letter wildcard.
     assert "wom?n" in str(parse("wom?n")[0])
+
+
+def test_whooshs_own_failures_are_not_the_message():
+    with pytest.raises(QuerySyntaxError, match="not search syntax minsearch can read") as e:
+        parse("<script>alert(1)</script>")
+    assert "index" not in str(e.value)
+    q, notices = parse("<script>alert(1)</script>", strict=False)
+    assert ("text", "alert") in highlight_terms(q) and "list index" not in notices[0]
 
 
 def test_the_speller_leaves_function_words_and_question_marks_alone():
@@ -76,6 +87,10 @@ def test_the_speller_leaves_function_words_and_question_marks_alone():
         ("flooding before 2020", None, "2019-12-31", "flooding"),
         ("libraries after Sept 2023?", "2023-10-01", None, "libraries?"),
         ("fees until Feb 2024", None, "2024-02-29", "fees"),
+        ("snow removal from March 2025 to June 2025", "2025-03-01", "2025-06-30", "snow removal"),
+        ("from Jan 2025 through March 2025 snow", "2025-01-01", "2025-03-31", "snow"),
+        ('"snow removal" since June 2025', "2025-06-01", None, '"snow removal"'),
+        ("what did council decide in May 2025?", "2025-05-01", "2025-05-31", "what did council decide?"),
     ],
 )
 def test_dates_in_words(text, since, until, rest):
@@ -94,6 +109,8 @@ def test_dates_in_words(text, since, until, rest):
         "since 2022-style",
         "in 2017 about taxes in 2018",
         "between 2024 and 2021 fees",
+        "housing since 2025*",
+        "budget NOT since 2022",
     ],
 )
 def test_not_dates_in_words(text):

@@ -226,7 +226,12 @@ def test_exact_queries_and_procedure_questions_are_recognised():
     assert about_procedure("who was absent from the January council meeting?", [], meta) == ASKED
     assert about_procedure("apologies for absence", [], meta) == ASKED
     # The same words as a topic: attendance lists and tallies are not what these ask for.
-    for topic in ("school attendance of children in care", "climate emergency declaration", "persistent absence"):
+    assert about_procedure("was Mr Hook absent", [], meta) == ASKED
+    assert about_procedure("did Rahman declare an interest", [], meta) == ASKED
+    topics = ("school attendance of children in care", "climate emergency declaration", "persistent absence")
+    # a place after the word is the topic's, not a person's
+    topics += ("school attendance in Kent", "attendance at London recreation centres")
+    for topic in topics:
         assert about_procedure(topic, [], meta) is None, topic
     assert about_procedure("Peloza", [("a", 3), ("b", 2), ("c", 1)], meta) == NAMES  # mostly in vote lists
     # The movers and votes under "Appointment of John Mascarin" have his name only through the

@@ -538,16 +538,18 @@ def facets_cmd(
         if text and text.strip():
             result = searcher.search(Query(text=text, mode=mode, filters=filters), snippets=False, counts=True)
             counts, total, more = result.counts, result.total, result.more
-            suggestion = result.suggestion
+            suggestion, notices = result.suggestion, result.notices
         else:
             counts = searcher.counts(filters)
-            total, more, suggestion = counts.total, False, None
+            total, more, suggestion, notices = counts.total, False, None, []
     except MinsearchError as e:
         _fail(e)
     assert counts is not None
     if as_json:
         click.echo(json.dumps({"query": text or None, **counts.to_json()}, ensure_ascii=False))
         return
+    for note in notices:  # e.g. the dates named in the words, which filter what is counted
+        click.echo(f"note: {note}", err=True)
     what = "matching paragraphs" if text else "paragraphs"
     click.echo(f"{total:,}{'+' if more else ''} {what}")
     if suggestion:

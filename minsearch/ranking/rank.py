@@ -118,7 +118,9 @@ _PROCEDURE_IF_PERSON = re.compile(
     re.I,
 )
 _PERSON = re.compile(
-    r"\b(?:who|whom|whose|councill?ors?|cllrs?|members?|mayor|aldermen|alderman)\b|\binterests?\b|\bconflicts?\b", re.I
+    r"\b(?:who|whom|whose|councill?ors?|cllrs?|members?|mayor|aldermen|alderman|mr|mrs|ms|miss|dr)\b|"
+    r"\binterests?\b|\bconflicts?\b",
+    re.I,
 )
 
 
@@ -127,17 +129,16 @@ def asks_about_procedure(text: str) -> bool:
     who attended or was absent (see :func:`about_procedure`)?"""
     if _PROCEDURE_QUERY.search(text):
         return True
-    return bool(_PROCEDURE_IF_PERSON.search(text)) and (bool(_PERSON.search(text)) or _names_someone(text))
+    m = _PROCEDURE_IF_PERSON.search(text)
+    return m is not None and (bool(_PERSON.search(text)) or _name_before(text[: m.start()]))
 
 
-def _names_someone(text: str) -> bool:
-    """A capitalised name after the query's first word ("was Pribil absent"), as :func:`exact_query` reads names."""
-    words = text.split()
+def _name_before(head: str) -> bool:
+    """A capitalised name just before the word, not the query's first ("was Pribil absent", "did
+    Rahman declare"): a place after it is the topic's ("school attendance in Kent")."""
+    words = head.split()
     return any(
-        re.search(r"\b[A-Z][a-z]", w)
-        and not _SENTENCE_END.search(b)
-        and re.sub(r"\W+$", "", w).lower() not in STOPWORDS
-        for b, w in zip(words, words[1:])
+        re.search(r"\b[A-Z][a-z]", w) and re.sub(r"\W+$", "", w).lower() not in STOPWORDS for w in words[1:][-2:]
     )
 
 

@@ -119,10 +119,11 @@ _RANGE = re.compile(r"\S*[\[{][^\]}]*[\]}]?")
 _FIELD_PREFIX = re.compile(r"\b\w+:(?=\S)")
 # A quoted string not already bound to a field ("x" but not title:"x") searches the unstemmed field.
 _BARE_QUOTE = re.compile(r'(?<![\w:])"([^"]+)"')
-# A question mark that ends a word ends a question ("what was said about dental checks?"): as a
-# Whoosh wildcard it made the last word "checks" + one more letter, which matches nothing a user
-# asked for. Inside a word ("wom?n") it stays a wildcard.
-_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\]}\"'.,;:!]|$)")
+# A question mark that no letter follows ends a question ("what was said about dental checks?"):
+# as a Whoosh wildcard it made the last word "checks" + one more letter, which matches nothing a
+# user asked for, and a lone one ("snow removal ?") was refused as a leading wildcard. Before a
+# letter ("wom?n") it stays a wildcard.
+_QUESTION_MARK = re.compile(r"\?+(?!\w)")  # also "snow removal ?" and "(snow)?"
 
 
 def question_marks_off(text: str) -> str:
@@ -155,6 +156,10 @@ def parse(text: str, sch: Optional[fields.Schema] = None, strict: bool = True) -
         _check(q)
         _refuse_leading_wildcards(q)
     except Exception as e:  # noqa: BLE001 (Whoosh raises bare Exception for bad dates and ranges)
+        if isinstance(e, (IndexError, KeyError, TypeError, AttributeError)):
+            # Whoosh's own failure ("<script>" made its comparison plugin index past a list): its
+            # text says nothing to the user.
+            e = ValueError("it is not search syntax minsearch can read")
         if strict:
             if isinstance(e, LeadingWildcard):
                 raise QuerySyntaxError(f"query: {e}") from None
@@ -421,22 +426,25 @@ _MONTH = r"(?:%s)" % "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
 _WHEN = rf"(?:(?P<{{n}}m>{_MONTH})\.?\s+)?(?P<{{n}}y>(?:19|20)\d\d)"
 _DATE_PHRASE = re.compile(
     r"(?<![\w:\[{])(?:"
-    + r"(?P<between>between)\s+"
+    + r"(?P<between>between|from)\s+"
     + _WHEN.format(n="a")
-    + r"\s+and\s+"
+    + r"\s+(?:and|to|through|until|till|-|–)\s+"
     + _WHEN.format(n="b")
     + r"|(?P<word>since|from|after|before|until|till|up\s+to|in|during)\s+"
     + _WHEN.format(n="c")
-    + r")(?![\w\-/])",
+    + r")(?![\w\-/*~^]|\?\w)",  # not a code ("2022-style") or a wildcard ("2025*", "2025?5")
     re.I,
 )
+# An operator before the phrase ("budget NOT since 2022") makes it syntax, not a date filter.
+_OPERATOR_BEFORE = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\s*$")
+_QUOTED = re.compile(r'"[^"]*"?')
 
 
 @dataclass(frozen=True)
 class DatePhrase:
     """Meeting dates a query asks for in words ("since 2022", "in March 2024", "between 2021 and
-    2023"): the phrase as typed, the first and last day it allows (either may be None), and the
-    query without it."""
+    2023", "from March 2025 to June 2025"): the phrase as typed, the first and last day it allows
+    (either may be None), and the query without it."""
 
     phrase: str
     since: Optional[str]
@@ -445,12 +453,14 @@ class DatePhrase:
 
 
 def date_phrase(text: str) -> Optional[DatePhrase]:
-    """The one phrase of ``text`` that names meeting dates, or None (none, several, inside quotes
-    or query syntax, or nothing else left to search). A year alone ("the 2022 budget") is a word."""
-    if '"' in text or re.search(r"\bdate:", text):
+    """The one phrase of ``text`` that names meeting dates, or None (none, several, after an
+    operator, with the date field, or nothing else left to search; phrases inside quotes are
+    words). A year alone ("the 2022 budget") is a word."""
+    if re.search(r"\bdate:", text):
         return None
-    found = list(_DATE_PHRASE.finditer(text))
-    if len(found) != 1:
+    quoted = [q.span() for q in _QUOTED.finditer(text)]
+    found = [m for m in _DATE_PHRASE.finditer(text) if not any(a <= m.start() < b for a, b in quoted)]
+    if len(found) != 1 or _OPERATOR_BEFORE.search(text[: found[0].start()]):
         return None
     m = found[0]
     before, after = text[: m.start()].rstrip(), text[m.end() :]

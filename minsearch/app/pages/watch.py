@@ -13,6 +13,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from ...model import MODES, Filters, MinsearchError, Query
 from ...searching.alerts import forget_search, news, save_search
+from ...searching.validate import query_text
 from ...store.watchlist import SavedSearch
 from ..digest import atom_feed, citation, doc_path
 from ..links import optional, searcher
@@ -95,10 +96,11 @@ def feed() -> Any:
         Query(text=params.get("q", ""), mode=mode, sort="date", limit=FEED_ENTRIES, filters=filters), strict=False
     )
     base = request.host_url.rstrip("/")
-    title = f"Minutes search: {result.query.text}" + "".join(
+    asked = query_text(params.get("q", ""))[0]  # as typed: with the dates it names in words, if any
+    title = f"Minutes search: {asked}" + "".join(
         f" ({v})" for v in (params.get("council"), params.get("committee")) if v
     )
-    query_string = urlencode({**params, "q": result.query.text})
+    query_string = urlencode({**params, "q": asked})
     body = atom_feed(
         title,
         self_url=f"{base}{url_for('watch.feed')}?{query_string}",
