@@ -288,6 +288,16 @@ def test_dates_named_in_the_words_filter_the_meetings(s, dated, client):
     assert "from your words “since March 2024”" in out.output  # (the note goes to stderr)
 
 
+def test_suggestions_are_near_typos_not_other_words():
+    from minsearch.store.keyword import closest_spellings
+
+    # a short word is one edit from its correction at most (a swap is one): "fouling" is no "housing"
+    assert closest_spellings("fouling", {"housing": 570, "moulding": 2}) == []
+    assert closest_spellings("recieve", {"receive": 3, "relieve": 9})[0] == "receive"  # two letters swapped
+    # a long one may be two, and the first letter typed is rarely the slip
+    assert closest_spellings("colections", {"elections": 28, "collection": 18})[0] == "collection"
+
+
 def test_the_cli_suggestion_is_a_command_for_the_same_search(dated):
     # Copied and run, it searches the same index with the same mode and filters (it dropped them).
     out = run(dated, "query", "dentl cheks", "--mode", "keyword", "--council", "kent").output

@@ -249,11 +249,32 @@ def _keeps_letters(typed: str, word: str) -> bool:
     return all(ch in it for ch in typed)
 
 
+# Two edits turn one short word into another real one ("fouling" -> "housing", "cheks" ->
+# "chris"): a word shorter than this is corrected by one edit (a swap counts as one) at most.
+TWO_EDITS_FROM = 8
+
+
 def closest_spellings(typed: str, frequency: dict[str, int]) -> list[str]:
     """Candidate words best first: fewest edits, then those that keep every typed letter (a
-    missed letter is the commonest slip), then the most paragraphs. Numbers are never offered."""
-    ok = [w for w in frequency if frequency[w] > 0 and not w.isdigit() and w != typed]
-    return sorted(ok, key=lambda w: (edit_distance(typed, w), not _keeps_letters(typed, w), -frequency[w], w))
+    missed letter is the commonest slip), then those with the same letters (two swapped), then
+    those with the typed first letter (rarely the slip: "colections" is "collection", not
+    "elections"), then the most paragraphs. Numbers are never offered, nor more than one edit
+    for a short word (:data:`TWO_EDITS_FROM`)."""
+    most = 2 if len(typed) >= TWO_EDITS_FROM else 1
+    ok = [
+        w for w in frequency if frequency[w] > 0 and not w.isdigit() and w != typed and edit_distance(typed, w) <= most
+    ]
+    return sorted(
+        ok,
+        key=lambda w: (
+            edit_distance(typed, w),
+            not _keeps_letters(typed, w),
+            sorted(w) != sorted(typed),  # two letters swapped ("recieve")
+            w[:1] != typed[:1],
+            -frequency[w],
+            w,
+        ),
+    )
 
 
 def filter_query(f: Filters) -> Optional[query.Query]:
