@@ -284,6 +284,12 @@ def test_dates_named_in_the_words_filter_the_meetings(s, dated, client):
     assert "q=dental+checks+since+March+2024" in html and "q=dental+checks&" not in html
     feed = client.get("/feed.atom?q=dental+checks+since+March+2024&mode=keyword").get_data(as_text=True)
     assert "Minutes search: dental checks since March 2024" in feed and "q=dental+checks+since+March+2024" in feed
+    # The date field says the same: it was one more OR term, so "dental checks date:[...]" was
+    # every dental paragraph, and meaning never saw it.
+    for q in ("dental checks date:>=2024-03", "dental checks date:[2024-03 to 2024-12]"):
+        by_field = s.search(Query(q, mode="hybrid"))
+        assert _dates(s, by_field) == {"2024-03-14", "2024-03-20"}, q
+        assert any("Meetings from 1 March 2024" in n for n in by_field.notices)
     out = run(dated, "facets", "dental checks since March 2024", "--mode", "keyword")
     assert "from your words “since March 2024”" in out.output  # (the note goes to stderr)
 

@@ -9,6 +9,7 @@ from minsearch.store.query import (
     QuerySyntaxError,
     bm25_words,
     correctable_words,
+    date_field,
     date_phrase,
     highlight_terms,
     parse,
@@ -115,3 +116,24 @@ def test_dates_in_words(text, since, until, rest):
 )
 def test_not_dates_in_words(text):
     assert date_phrase(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("dental date:[2020 to 2021]", "2020-01-01", "2021-12-31"),
+        ("dental date:>2024-06", "2024-07-01", None),
+        ("dental date:<=2024-06", None, "2024-06-30"),
+        ("dental date:2024", "2024-01-01", "2024-12-31"),
+    ],
+)
+def test_the_date_field_is_a_filter(text, since, until):
+    found = date_field(text)
+    assert found is not None and (found.since, found.until, found.rest) == (since, until, "dental")
+
+
+@pytest.mark.parametrize(
+    "text", ["date:[2020 to 2021]", "dental date:[foo to bar]", "dental date:2024-13", "dental NOT date:2024"]
+)
+def test_a_date_field_left_to_the_parser(text):
+    assert date_field(text) is None

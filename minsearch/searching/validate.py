@@ -94,8 +94,9 @@ def check_section(value: Optional[str]) -> Optional[str]:
 def validate(q: Query) -> tuple[Query, list[str]]:
     """``q`` checked and normalised, and notices for the user (e.g. that the query was cut).
 
-    Meeting dates named in the words ("since 2022", "in March 2024") become a date filter, within
-    any dates chosen with it, and are not searched as words; a notice says so."""
+    Meeting dates named in the words ("since 2022", "in March 2024") or with the date field
+    (``date:[2020 to 2021]``) become a date filter, within any dates chosen with it, and are not
+    searched as words; a notice says so."""
     text, notices = query_text(q.text)
     filters = check_filters(q.filters)
     text, filters = _dates_in_words(text, filters, notices)
@@ -123,9 +124,9 @@ def _dates_in_words(text: str, f: Filters, notices: list[str]) -> tuple[str, Fil
     the meetings since 1 January 2022). Officers ask in words; as words, "since" and "2022"
     listed every paragraph holding the number first."""
     # (here, not at the top: the command line's checks import this module and load no Whoosh)
-    from ..store.query import date_phrase
+    from ..store.query import date_field, date_phrase
 
-    found = date_phrase(text)
+    found = date_field(text) or date_phrase(text)
     if found is None:
         return text, f
     since = max((d for d in (f.since, found.since) if d), default=None)
@@ -140,5 +141,10 @@ def _dates_in_words(text: str, f: Filters, notices: list[str]) -> tuple[str, Fil
         if since
         else f"up to {long_date(until or '')}"
     )
-    notices.append(f"Meetings {span} only, from your words “{found.phrase}” (not searched as words).")
+    source = (
+        f"from “{found.phrase}”"
+        if found.phrase.lower().startswith("date:")
+        else f"from your words “{found.phrase}” (not searched as words)"
+    )
+    notices.append(f"Meetings {span} only, {source}.")
     return found.rest, replace(f, since=since, until=until)

@@ -511,3 +511,63 @@ def _day_before(iso: str) -> str:
     from datetime import date, timedelta
 
     return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+
+
+_DATE_BOUND = r"(\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)"
+_DATE_FIELD = re.compile(
+    r"(?<![\w:])date:(?:\[\s*" + _DATE_BOUND + r"\s+to\s+" + _DATE_BOUND + r"\s*\]"
+    r"|(?P<op>>=|<=|>|<)" + _DATE_BOUND + r"|" + _DATE_BOUND + r")(?![\w\-\]*?])",
+    re.I,
+)
+
+
+def date_field(text: str) -> Optional[DatePhrase]:
+    """The one ``date:`` term of ``text`` (``date:[2020 to 2021]``, ``date:>2024-06``,
+    ``date:2024``) as meeting dates, or None (none, several, a bound that is no date, or nothing
+    else to search). As a term of the query's OR it only added the meetings in range to the
+    matches ("dental date:[2020 to 2021]" was every dental paragraph), and meaning never saw it."""
+    found = list(_DATE_FIELD.finditer(text))
+    if len(found) != 1 or _OPERATOR_BEFORE.search(text[: found[0].start()]):
+        return None  # ("NOT date:2024" excludes a year: the parser's to read)
+    m = found[0]
+    rest = " ".join((text[: m.start()] + " " + text[m.end() :]).split())
+    if not re.search(r"[^\W\d_]{2,}", rest):
+        return None
+    since: Optional[str]
+    until: Optional[str]
+    try:
+        if m.group(1):
+            since, until = _bounds(m.group(1))[0], _bounds(m.group(2))[1]
+        elif m.group("op"):
+            first, last = _bounds(m.group(4))
+            since, until = {
+                ">": (_day_after(last), None),
+                ">=": (first, None),
+                "<": (None, _day_before(first)),
+                "<=": (None, last),
+            }[m.group("op")]
+        else:
+            since, until = _bounds(m.group(5))
+    except ValueError:
+        return None  # "date:2024-13": the parser says what is wrong with it
+    if since and until and since > until:
+        return None
+    return DatePhrase(m.group(0), since, until, rest)
+
+
+def _bounds(value: str) -> tuple[str, str]:
+    """The first and last day of ``2024``, ``2024-06`` or ``2024-06-03`` (ValueError if none)."""
+    import calendar
+    from datetime import date
+
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return f"{parts[0]:04d}-01-01", f"{parts[0]:04d}-12-31"
+    if len(parts) == 2:
+        y, mo = parts
+        last = calendar.monthrange(y, mo)[1] if 1 <= mo <= 12 else 0
+        if not last:
+            raise ValueError(value)
+        return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{last:02d}"
+    day = date(*parts).isoformat()
+    return day, day
