@@ -41,7 +41,7 @@ from .searching.page import add_snippets, hits, result_page
 from .searching.pergen import PerGeneration
 from .searching.ranked import best_scores, rank_candidates
 from .searching.spelling import did_you_mean
-from .searching.validate import MAX_LIMIT, MAX_QUERY_CHARS, check_date, check_filters, validate
+from .searching.validate import MAX_LIMIT, MAX_QUERY_CHARS, check_date, check_filters, query_text, validate
 from .searching.vocabulary import index_glossary
 from .store import open_store
 from .store.base import Facets, IndexInfo, Store, StoreView
@@ -142,7 +142,8 @@ class Searcher:
             result.counts = count_matches(q, c, params, view.documents(), result.total, ranked.more, confidence)
         if q.mode != "semantic":  # a query by meaning has no words to misspell
             glossary_words = {w for e in self.glossary_for(view).expand(q.text) for w in e.words}
-            result.suggestion = did_you_mean(" ".join(typed.split()), view, glossary_words)
+            # (cut as the search was: a pasted page must not send every word to the speller)
+            result.suggestion = did_you_mean(query_text(typed)[0], view, glossary_words)
         return result
 
     def _confidence(self, view: StoreView, q: Query, c: Candidates, strict: bool) -> tuple[float, float]:

@@ -237,6 +237,12 @@ def test_a_question_searches_its_words(s):
     assert "checks" in [t.lower() for t, marked in asked.hits[0].snippet if marked]
 
 
+def test_a_pasted_page_is_corrected_only_as_far_as_it_is_searched(s):
+    # The speller reads what is searched (500 characters), not every word of a huge query.
+    suggestion = s.search(Query("dentl " * 1000, mode="keyword")).suggestion
+    assert suggestion and suggestion.startswith("dental dental") and len(suggestion) < 700
+
+
 def test_real_words_the_minutes_lack_are_not_corrected(tmp_path, encoder):
     # Kent offered "illegal during of rubbish" for "illegal dumping of rubbish" and "facing homes
     # in the roads" for "fixing holes in the roads": a word the index lacks is not misspelt for
@@ -269,6 +275,9 @@ def test_dates_named_in_the_words_filter_the_meetings(s, dated, client):
     assert _dates(s, asked) == {"2024-03-14", "2024-03-20"} and asked.total == chosen.total
     assert any("from your words “since March 2024”" in n for n in asked.notices)
     assert _dates(s, s.search(Query("dental checks in November 2023", mode="keyword"))) == {"2023-11-02"}
+    # dates that leave none of those chosen do not filter, and say so
+    apart = s.search(Query("dental checks in 2023", mode="keyword", filters=Filters(since="2024-01-01")))
+    assert any("outside the dates chosen, so it does not filter" in n for n in apart.notices)
     # within dates chosen with it; a year that is no date phrase stays a word
     both = s.search(Query("dental checks before 2024", mode="keyword", filters=Filters(since="2023-11-02")))
     assert _dates(s, both) == {"2023-11-02"}

@@ -22,7 +22,8 @@ MANIFEST_NAME = "manifest.json"
 META_SUFFIX = ".meta.json"
 META_KEYS = ("doc_id", "council", "committee", "date", "url", "title")
 
-_MONTHS = {
+# Month names and their usual abbreviations ("sept" too), as dates are written in minutes and queries.
+MONTHS = {
     m: i
     for i, m in enumerate(
         [
@@ -42,8 +43,8 @@ _MONTHS = {
         start=1,
     )
 }
-_MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
+MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
+MONTHS["sept"] = 9
 
 
 def is_sidecar(path: Path) -> bool:
@@ -114,11 +115,11 @@ def find_date(text: str) -> Optional[str]:
         for m in rx.finditer(text):
             if order == "dmy":
                 d, mon, y = m.group(1), m.group(2), m.group(3)
-                mo = _MONTHS.get(mon.lower())
+                mo = MONTHS.get(mon.lower())
                 iso = _iso(int(y), mo, int(d)) if mo else None
             elif order == "mdy":
                 mon, d, y = m.group(1), m.group(2), m.group(3)
-                mo = _MONTHS.get(mon.lower())
+                mo = MONTHS.get(mon.lower())
                 iso = _iso(int(y), mo, int(d)) if mo else None
             else:
                 iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -203,7 +204,7 @@ def metadata_from_name(name: str) -> dict:
 
 def _date_in(text: str) -> Optional[str]:
     for m in _DMY_LOOSE.finditer(text):
-        mo = _MONTHS.get(m.group(2).lower())
+        mo = MONTHS.get(m.group(2).lower())
         iso = _iso(int(m.group(3)), mo, int(m.group(1))) if mo else None
         if iso:
             return iso

@@ -136,10 +136,12 @@ def asks_about_procedure(text: str) -> bool:
 def _name_before(head: str) -> bool:
     """A capitalised name just before the word, not the query's first ("was Pribil absent", "did
     Rahman declare"): a place after it is the topic's ("school attendance in Kent")."""
-    words = head.split()
-    return any(
-        re.search(r"\b[A-Z][a-z]", w) and re.sub(r"\W+$", "", w).lower() not in STOPWORDS for w in words[1:][-2:]
-    )
+    return any(_name_word(w) for w in head.split()[1:][-2:])
+
+
+def _name_word(word: str) -> bool:
+    """Capitalised, and not a function word ("What", "The" are never names)."""
+    return bool(re.search(r"\b[A-Z][a-z]", word)) and re.sub(r"\W+$", "", word).lower() not in STOPWORDS
 
 
 ASKED = "asked"  # the query's words ask about procedure
@@ -196,12 +198,7 @@ def exact_query(text: str) -> bool:
     if re.search(r"\d|\"|\b[A-Z]{2,}\b", text):
         return True
     words = text.split()
-    for before, word in zip(words, words[1:]):
-        if not re.search(r"\b[A-Z][a-z]", word) or _SENTENCE_END.search(before):
-            continue
-        if re.sub(r"\W+$", "", word).lower() not in STOPWORDS:
-            return True
-    return False
+    return any(_name_word(word) and not _SENTENCE_END.search(before) for before, word in zip(words, words[1:]))
 
 
 # A word that ends a sentence: "titles?", "possible." (not an initial: "D. R. Schmidt").

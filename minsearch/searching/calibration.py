@@ -4,8 +4,8 @@ Meaning always finds a nearest paragraph, and how near depends on the index more
 query: an off-topic query reaches a cosine of about 0.2 on a handful of meetings and 0.45 on ten
 years of a city council's minutes (more paragraphs, more chances). A fixed bar either lets
 "purple elephant trombone" answer on a big index or leaves real paraphrases ("fixing holes in the
-roads") unanswered on a small one: with the bar at 0.5 for every index, 19 of 158 judged queries
-had no answer (benchmarks/RESULTS.md, "Relevance floors").
+roads") unanswered on a small one: with the bar at 0.5 for every index, 18 of 158 judged queries
+had no answer (benchmarks/RESULTS.md, "The bar for a confident answer, measured per index").
 
 So each index is measured: the off-topic probe queries shipped in ``minsearch/data/probes.txt``
 are searched by meaning once per generation, and a query has a confident answer by meaning only
@@ -87,8 +87,9 @@ def null_scores(view: StoreView, probe_vectors: np.ndarray) -> NullScores:
 
 def calibrated(params: RankParams, null: Optional[NullScores]) -> RankParams:
     """``params`` with the confident cosine set for this index: ``confident_margin`` above the
-    ``confident_quantile`` of the probes' best cosines, at most ``confident_floor``. Without a measurement (an empty index, or
-    a margin below zero, which turns calibration off) ``confident_floor`` stays as configured.
+    ``confident_quantile`` of the probes' best cosines, at most ``confident_floor``. Without a
+    measurement (an empty index, or a margin below zero, which turns calibration off)
+    ``confident_floor`` stays as configured.
     ``semantic_floor`` rises to ``meaning_gap`` below the bar (a gap below zero leaves it)."""
     if null is None or params.confident_margin < 0:
         return params

@@ -132,7 +132,7 @@ def _dates_in_words(text: str, f: Filters, notices: list[str]) -> tuple[str, Fil
     since = max((d for d in (f.since, found.since) if d), default=None)
     until = min((d for d in (f.until, found.until) if d), default=None)
     if since and until and since > until:
-        notices.append(f"“{found.phrase}” is outside the dates chosen, so it was searched as words.")
+        notices.append(f"“{found.phrase}” is outside the dates chosen, so it does not filter the meetings.")
         return text, f
     span = (
         f"from {long_date(since)} to {long_date(until)}"

@@ -261,13 +261,11 @@ def closest_spellings(typed: str, frequency: dict[str, int]) -> list[str]:
     "elections"), then the most paragraphs. Numbers are never offered, nor more than one edit
     for a short word (:data:`TWO_EDITS_FROM`)."""
     most = 2 if len(typed) >= TWO_EDITS_FROM else 1
-    ok = [
-        w for w in frequency if frequency[w] > 0 and not w.isdigit() and w != typed and edit_distance(typed, w) <= most
-    ]
+    edits = {w: edit_distance(typed, w) for w in frequency if frequency[w] > 0 and not w.isdigit() and w != typed}
     return sorted(
-        ok,
+        (w for w, n in edits.items() if n <= most),
         key=lambda w: (
-            edit_distance(typed, w),
+            edits[w],
             not _keeps_letters(typed, w),
             sorted(w) != sorted(typed),  # two letters swapped ("recieve")
             w[:1] != typed[:1],

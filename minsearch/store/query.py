@@ -15,8 +15,10 @@ positions and makes ``"with child"`` match any "child" (see FIELD-NOTES).
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import AbstractSet, Iterator, Optional
 
@@ -24,6 +26,7 @@ from whoosh import fields, qparser, query
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StandardAnalyzer
 
 from ..glossary import Expansion
+from ..ingest.metadata import MONTHS
 from ..model import MinsearchError
 from ..words import STOPWORDS, safe_stem
 
@@ -127,7 +130,7 @@ _QUESTION_MARK = re.compile(r"\?+(?!\w)")  # also "snow removal ?" and "(snow)?"
 
 
 def question_marks_off(text: str) -> str:
-    """``text`` without the question marks that end its words (they end a question, see above)."""
+    """``text`` without the question marks that no letter follows (they end a question, see above)."""
     return _QUESTION_MARK.sub("", text)
 
 
@@ -419,10 +422,7 @@ def correctable_words(text: str) -> list[tuple[int, int, str]]:
 
 
 # -- dates in the words of a query ------------------------------------------------------------------
-_MONTH_NAMES = "january february march april may june july august september october november december".split()
-_MONTH_NUMBER = {**{m: i for i, m in enumerate(_MONTH_NAMES, 1)}, **{m[:3]: i for i, m in enumerate(_MONTH_NAMES, 1)}}
-_MONTH_NUMBER["sept"] = 9
-_MONTH = r"(?:%s)" % "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
+_MONTH = r"(?:%s)" % "|".join(sorted(MONTHS, key=len, reverse=True))
 _WHEN = rf"(?:(?P<{{n}}m>{_MONTH})\.?\s+)?(?P<{{n}}y>(?:19|20)\d\d)"
 _DATE_PHRASE = re.compile(
     r"(?<![\w:\[{])(?:"
@@ -491,25 +491,15 @@ def date_phrase(text: str) -> Optional[DatePhrase]:
 
 
 def _span(month: Optional[str], year: str) -> tuple[str, str]:
-    """The first and last day of a year, or of one month of it."""
-    import calendar
-
-    y = int(year)
-    if not month:
-        return f"{y}-01-01", f"{y}-12-31"
-    mo = _MONTH_NUMBER[month.lower().rstrip(".")]
-    return f"{y}-{mo:02d}-01", f"{y}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}"
+    """The first and last day of a year, or of one month of it (named: "March", "Sept.")."""
+    return _bounds(f"{year}-{MONTHS[month.lower().rstrip('.')]}" if month else year)
 
 
 def _day_after(iso: str) -> str:
-    from datetime import date, timedelta
-
     return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
 
 
 def _day_before(iso: str) -> str:
-    from datetime import date, timedelta
-
     return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
 
 
@@ -557,9 +547,6 @@ def date_field(text: str) -> Optional[DatePhrase]:
 
 def _bounds(value: str) -> tuple[str, str]:
     """The first and last day of ``2024``, ``2024-06`` or ``2024-06-03`` (ValueError if none)."""
-    import calendar
-    from datetime import date
-
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 1:
         return f"{parts[0]:04d}-01-01", f"{parts[0]:04d}-12-31"
