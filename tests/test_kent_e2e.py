@@ -66,3 +66,13 @@ def test_decisions_timeline_on_real_minutes(kent):
     strategy = kent.decisions(Query("placement sufficiency", filters=Filters(since="2024-01-01")))
     texts = [d.hit.chunk.text for m in strategy.meetings for d in m.decisions]
     assert "4. RESOLVED to endorse the Sufficiency Strategy 2022-2027." in texts
+
+
+def test_officers_in_attendance_are_not_an_answer(kent):
+    # Kent's Corporate Parenting Panel lists its officers with their roles in brackets; the list
+    # is procedure, not an answer to a question about school attendance.
+    r = kent.search(Query("school attendance of children in care", mode="hybrid", limit=10))
+    assert r.hits
+    assert not any(h.chunk.text.startswith("IN ATTENDANCE") for h in r.hits)
+    listed = kent.search(Query('"IN ATTENDANCE" Kasaven', mode="keyword", limit=5))
+    assert listed.hits and listed.hits[0].chunk.kind == "procedure"

@@ -32,6 +32,8 @@ PROCEDURE = [
     "(2) Ms Meade declared an interest that she was a carer.",
     "Substantive motion carried.",
     "Ms Grehan had given her formal apologies but was attending the meeting virtually.",
+    "IN ATTENDANCE: Kevin Kasaven (Director of Children's Countywide Services), Ingrid Crisan (Director of "
+    "integrated Children’s Services), Joanne Carpenter (Participation and Engagement Manager)",
     "Christine McInnes (Director of Education) and Nick Abrahams (Assistant Director Education, West Kent) "
     "were in attendance for this item.",
     # Limerick
@@ -49,6 +51,12 @@ PROCEDURE = [
     "Motioned by Mr. Bradley and seconded by Mr. Maschke.",
     "15. Nays 0. Read second time. Read third time in full. Adopted. Yeas",
     "The rules were suspended.",
+    "Finance Committee: Present: Kelley, Chair; Cleveland, Vice Chair;",
+    "Health and Human Services Committee: Present: Cummins, Chair; Brady, Conwell, J. Johnson. Authorized Absence: "
+    "Mitchell, Vice Chair; Cleveland, McCormack Pro tempore: Brancatelli.",
+    # Limerick: roles in brackets after names, or names in brackets after roles
+    "Officials Present: Mr.Vincent Murray (DOS), Mr. Matthew White (DOS), Ms. Nuala O’Connell (Senior Planner)",
+    "Apologies: Senior Executive Engineer (Mr. T McKechnie), Clerical Officer (Ms. H O'Neill).",
 ]
 
 SUBSTANCE = [
@@ -67,6 +75,10 @@ SUBSTANCE = [
     "Housing Grants 122,387",
     "Ord. No. 1444-16.",  # a reference number on its own stays searchable as substance
     "F05",
+    # an attendance label whose words are not a list of people
+    "Planning Committee: Present: the applicant (Mr Smith) explained the revised scheme for 40 homes on the "
+    "former depot site.",
+    "Present: the report (Appendix A, pages 4 to 9) sets out the options for the leisure centre.",
 ]
 
 HEADING = [

@@ -32,7 +32,10 @@ from .structure import rebuild_paragraphs, split_numbered_items
 #    Network"), and ending at a word that starts with their last letter.
 # 9: a one-word paragraph is a heading ("Services.", a wrapped line's tail), and "X and Y were in
 #    attendance for this item." is attendance.
-CHUNKER_VERSION = 9
+# 10: attendance lists with roles in brackets ("IN ATTENDANCE: Kevin Kasaven (Director of ...)",
+#    "Apologies: Clerical Officer (Ms. H O'Neill)") or after the body's name ("Finance Committee:
+#    Present: Kelley, Chair; ...") are procedure (14 paragraphs over the five minutes corpora).
+CHUNKER_VERSION = 10
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

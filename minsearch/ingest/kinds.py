@@ -274,15 +274,41 @@ def _is_tally(t: str) -> bool:
     return True
 
 
-def _is_attendance(t: str) -> bool:
+# What may stand before an attendance label: the body the list belongs to ("Finance Committee:
+# Present: Kelley, Chair; ..." in Cleveland's record, "FUND BUDGET HEARINGS: Present: ...").
+_LIST_LEAD = re.compile(r"^[^:.;()]{3,80}:\s+")
+_LIST_LEAD_WORDS = 8
+# A role or affiliation in brackets after a name: "Kevin Kasaven (Director of Children's Countywide
+# Services)", "Cllr Hook (Substitute for Mr Lewis)". In a list under an attendance label it says
+# who the person is, not what was discussed (it may hold commas and "and", which split lists).
+_BRACKETED = re.compile(r"\([^()]{1,160}\)")
+# The labels that may follow one another within one attendance paragraph.
+_NEXT_LABEL = re.compile(
+    r"(?i)\b(?:also\s+present|present|absent|regrets|remote\s+attendance|(?:also\s+)?in\s+attendance|"
+    r"authori[sz]ed\s+absences?|excused|pro\s+tem(?:pore)?|others|officers?(?:\s+present)?|apologies)\s*[:.\-–]"
+)
+
+
+def _attendance_body(t: str) -> Optional[str]:
+    """What follows an attendance label at the start of ``t`` (or after a short lead naming the
+    body, see :data:`_LIST_LEAD`), or None when ``t`` does not start with one."""
     m = _ATTENDANCE_LABEL.match(t)
     if m:
-        body = t[m.end() :]
+        return t[m.end() :]
+    lead = _LIST_LEAD.match(t)
+    if lead and len(lead.group().split()) <= _LIST_LEAD_WORDS:
+        m = _ATTENDANCE_LABEL.match(t[lead.end() :])
+        if m:
+            return t[lead.end() + m.end() :]
+    return None
+
+
+def _is_attendance(t: str) -> bool:
+    body = _attendance_body(t)
+    if body is not None:
         # "PRESENT: D. Ferreira, H. McAlister ..." / "Absent: Mayor Jackson, Directors Dumas, and Nichols."
         # may carry several labels in a row ("Present: ... Absent: ...").
-        parts = re.split(
-            r"(?i)\b(?:also\s+present|present|absent|regrets|remote\s+attendance|in\s+attendance)\s*[:.\-–]", body
-        )
+        parts = _NEXT_LABEL.split(_BRACKETED.sub(" ", body))
         return all(_is_name_list(p, 0.5) or len(p.split()) <= 2 for p in parts)
     if _ATTENDANCE_SENTENCE.search(t) and len(t.split()) <= 80:
         return True
