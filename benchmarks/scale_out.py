@@ -42,21 +42,19 @@ def milvus_copy(home: Path, settings, log) -> float:
     from collections import defaultdict
 
     from minsearch.store.base import DocRecord, DocUpdate
-    from minsearch.store.keyword import KeywordIndex, chunk_from_stored
-    from minsearch.store.layout import IndexLayout
+    from minsearch.store.embedded import EmbeddedStore
     from minsearch.store.milvus import milvus_writer
     from minsearch.store.vectors import VectorIndex
 
-    layout = IndexLayout(home)
-    gen = layout.generation_dir(layout.require_current())
-    records = {k: DocRecord(**v) for k, v in json.loads((gen / "docs.json").read_text()).items()}
-    vi = VectorIndex.load(gen)
-    ki = KeywordIndex(gen / "whoosh")
-    by_doc: dict[str, list] = defaultdict(list)
-    for d in ki._searcher.all_stored_fields():
-        c = chunk_from_stored(d)
-        by_doc[c.doc_id].append(c)
-    ki.close()
+    store = EmbeddedStore(home)
+    with store.pinned() as view:
+        gen = view.gen.folder
+        records = {k: DocRecord(**v) for k, v in json.loads((gen / "docs.json").read_text()).items()}
+        vi = VectorIndex.load(gen)
+        by_doc: dict[str, list] = defaultdict(list)
+        for c in view.gen.chunks_at(list(range(len(vi.table)))):
+            by_doc[c.doc_id].append(c)
+    store.close()
     row_of = {cid: i for i, cid in enumerate(vi.table.chunk_ids())}
     starts = vi._starts.tolist() + [len(vi.units)]
     span = {int(vi.units[a]): (a, b) for a, b in zip(starts[:-1], starts[1:])}  # chunk row -> unit rows

@@ -205,6 +205,8 @@ def size_on_disk(home: Path) -> dict:
                 if f.suffix == ".npy"
                 else "chunk table (chunks.npz)"
                 if f.suffix == ".npz"
+                else "paragraph records (paragraphs.bin)"
+                if f.name == "paragraphs.bin"
                 else "other"
             )
             parts[key] = parts.get(key, 0) + f.stat().st_size

@@ -58,7 +58,9 @@ def raw_text_bytes(jsonl: Path) -> int:
 def child_sizes(home: str) -> dict:
     from benchmarks.speed import size_on_disk
 
-    return size_on_disk(Path(home))
+    gens = sorted((Path(home) / "generations").glob("gen-*[0-9]"))
+    meta = json.loads((gens[-1] / "meta.json").read_text()) if gens else {}
+    return {**size_on_disk(Path(home)), "format": meta.get("format")}
 
 
 def child_add(home: str, jsonl: str, n: str) -> dict:
@@ -197,7 +199,14 @@ def markdown(o: dict, command: str) -> str:
         return f"{x:.{d}f}"
 
     s_b, s_a = o["sizes"]["before"], o["sizes"]["after"]
-    parts = ["whoosh", "vectors+units (.npy)", "chunk table (chunks.npz)", "encoder (ONNX)", "other"]
+    parts = [
+        "whoosh",
+        "paragraph records (paragraphs.bin)",
+        "vectors+units (.npy)",
+        "chunk table (chunks.npz)",
+        "encoder (ONNX)",
+        "other",
+    ]
     rows = [f"| {p} | {f(s_b.get(p + '_mb', 0))} | {f(s_a.get(p + '_mb', 0))} |" for p in parts]
     raw = o["raw_text_mb"]
     add_b = [a["seconds"] for a in o["adds"]["before"]]
@@ -211,12 +220,13 @@ def markdown(o: dict, command: str) -> str:
     lat = o["latency"]
     return "\n".join(
         [
-            "## Index size and adding a meeting: format 4 (issue 16 part 4, issue 12)",
+            f"## Index size and adding a meeting: format {s_a.get('format')} (issue 16 part 4, issue 12)",
             "",
             f"Measured {o['when']} by `{command}` on {o['machine']}; load average {f(o['load_start'])} at the "
             f"start, {f(o['load_end'])} at the end (the machine was shared with other jobs: compare the columns, "
             "measured alternately in one run, rather than absolute times). Before: main "
-            f"(`{o['trees']['before']}`, index format 3) with its Limerick index; after: this branch (format 4) "
+            f"(`{o['trees']['before']}`, index format {s_b.get('format')}) with its Limerick index; after: this "
+            f"branch (format {s_a.get('format')}) "
             "with the same corpus built by `benchmarks.build_limerick` (vectors from the embedding cache).",
             "",
             "| part of the Limerick index, MB | before | after |",

@@ -1,4 +1,4 @@
-"""Index format 4: what a generation stores, and that a new one never changes the live one's files."""
+"""Index format 5: what a generation stores, and that a new one never changes the live one's files."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+import pytest
 from helpers import make_chunk
 
 from minsearch.config import load_settings
 from minsearch.indexer import index_paths
 from minsearch.model import Chunk, Filters, Query
 from minsearch.search import Searcher
-from minsearch.store import keyword
+from minsearch.store.embedded import open_keyword
 from minsearch.store.layout import IndexLayout
+from minsearch.store.paragraphs import BLOCK_ROWS, ParagraphFile, ParagraphWriter
 from minsearch.store.vectors import ChunkTable
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -63,30 +65,85 @@ def test_a_new_generation_links_the_live_keyword_files_and_never_changes_them(in
     assert index_paths([SEEDS, extra.parent], load_settings(index_dir=index_copy)).published
     assert _digests(layout.generation_dir(second)) == kept
     assert _ids(index_copy, '"ferry crossing"') == [] and len(_ids(index_copy, '"bridge crossing"')) == 1
-    old = keyword.KeywordIndex(layout.generation_dir(second) / "whoosh")
+    old = open_keyword(layout.generation_dir(second))
     try:
         assert len(old.search('exact:"ferry crossing"', Filters(), 10).hits) == 1
     finally:
         old.close()
 
 
-def test_paragraphs_are_read_by_their_own_id_even_if_two_ids_shared_a_key(index_copy, monkeypatch):
-    """The keyword index looks a paragraph up by a short digest of its id and checks the stored id."""
+def test_paragraphs_are_read_by_their_own_id(index_copy):
     s = Searcher(load_settings(index_dir=index_copy))
     try:
         with s.store.pinned() as view:
-            ids = [h.chunk.chunk_id for h in s.search(Query("dental", mode="keyword", limit=5)).hits]
+            hits = s.search(Query("dental", mode="keyword", limit=5)).hits
+            ids = [h.chunk.chunk_id for h in hits]
             assert len(ids) == 5
-            view.gen.keyword._recent.clear()
             found = view.chunks(ids + ["no-such-doc#p1"])
-            assert list(found) == ids and all(found[c].chunk_id == c for c in ids)
-            view.gen.keyword._recent.clear()
-            first = keyword.chunk_key(ids[0])
-            monkeypatch.setattr(keyword, "chunk_key", lambda cid: first)  # every id now has the first one's key
-            found = view.chunks(ids)
-            assert list(found) == ids[:1] and found[ids[0]].chunk_id == ids[0]
+            assert list(found) == ids and [found[c] for c in ids] == [h.chunk for h in hits]
+            doc = view.document_chunks(hits[0].chunk.doc_id)
+            assert [c.paragraph for c in doc] == sorted(c.paragraph for c in doc)
+            assert found[ids[0]] in doc and all(c.text and c.doc_id == hits[0].chunk.doc_id for c in doc)
     finally:
         s.close()
+
+
+def test_two_paragraphs_with_one_key_are_refused_and_the_live_index_kept(index_copy, tmp_path, monkeypatch):
+    """The keyword index names a paragraph by a 64-bit key of its id: a generation in which two
+    share one is not written (it would show one paragraph for the other)."""
+    from minsearch.model import MinsearchError
+    from minsearch.store import vectors
+
+    layout = IndexLayout(index_copy)
+    live = layout.require_current()
+    extra = tmp_path / "extra" / "ferry.txt"
+    extra.parent.mkdir()
+    extra.write_text(MEETING.format(word="ferry"))
+    taken = int(ChunkTable.load(layout.generation_dir(live) / "chunks.npz").key[0])
+    monkeypatch.setattr(vectors, "chunk_key", lambda cid: taken)  # the new paragraph gets a live one's key
+    with pytest.raises(MinsearchError, match="same 64-bit key"):
+        index_paths([SEEDS, extra.parent], load_settings(index_dir=index_copy))
+    assert layout.require_current() == live and _ids(index_copy, '"dental checks"')
+
+
+def test_the_paragraph_file_keeps_each_documents_blocks_apart_and_copies_them_whole(tmp_path):
+    first = [_chunk("d1", i) for i in range(1, 21)]  # 20 paragraphs: two blocks
+    second = [_chunk("d2", i) for i in range(1, 4)]
+    with ParagraphWriter(tmp_path / "a.bin") as w:
+        b1, s1 = w.add_document(first)
+        b2, s2 = w.add_document(second)
+    assert b1.tolist() == [0] * BLOCK_ROWS + [1] * (20 - BLOCK_ROWS) and b2.tolist() == [2, 2, 2]
+    assert s2.tolist() == [0, 1, 2]
+    f = ParagraphFile(tmp_path / "a.bin")
+    try:
+        got = f.records(np.r_[b1, b2], np.r_[s1, s2])
+        assert [r["text"] for r in got] == [c.text for c in first + second]
+        assert got[5]["paragraph"] == 6 and got[5]["council"] == "Limerick"
+        with ParagraphWriter(tmp_path / "b.bin") as w:  # d1 removed: d2's block is copied as it is
+            assert w.copy_blocks(f, np.array([2])).tolist() == [0]
+        g = ParagraphFile(tmp_path / "b.bin")
+        assert g.raw_block(0) == f.raw_block(2) and len(g) == 1
+        g.close()
+        with ParagraphWriter(tmp_path / "c.bin") as w:  # runs and gaps: blocks 0 and 2 of three
+            assert w.copy_blocks(f, np.array([0, 2])).tolist() == [0, 1]
+            assert w.add_document(second)[0].tolist() == [2, 2, 2]
+        h = ParagraphFile(tmp_path / "c.bin")
+        assert [h.raw_block(i) for i in range(3)] == [f.raw_block(0), f.raw_block(2), f.raw_block(2)]
+        assert [r["text"] for r in h.records([1, 2], [0, 0])] == [second[0].text] * 2
+        h.close()
+    finally:
+        f.close()
+
+
+def test_a_damaged_paragraph_file_is_one_line_naming_it(tmp_path):
+    from minsearch.model import MinsearchError
+
+    with ParagraphWriter(tmp_path / "p.bin") as w:
+        w.add_document([_chunk("d1", i) for i in range(1, 4)])
+    data = (tmp_path / "p.bin").read_bytes()
+    (tmp_path / "p.bin").write_bytes(data[:-5])
+    with pytest.raises(MinsearchError, match="p.bin"):
+        ParagraphFile(tmp_path / "p.bin")
 
 
 def _chunk(doc: str, i: int, chunk_id: str = "") -> Chunk:

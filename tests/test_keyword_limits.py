@@ -181,11 +181,12 @@ def test_a_pathological_query_stops_at_its_budget_and_does_not_block_other_searc
 def test_keyword_searches_of_one_generation_run_side_by_side(big_vocabulary, monkeypatch):
     """Two threads in the keyword view at once: the second does not wait for the first."""
     from minsearch.model import Filters
+    from minsearch.store.embedded import open_keyword
     from minsearch.store.layout import IndexLayout
 
     home, vocab = big_vocabulary
     layout = IndexLayout(home)
-    ki = keyword.KeywordIndex(layout.generation_dir(layout.require_current()) / "whoosh")
+    ki = open_keyword(layout.generation_dir(layout.require_current()))
     try:
         with ki._reader() as held:  # one search is in the middle of reading Whoosh ...
             assert held is not None

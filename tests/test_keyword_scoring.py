@@ -8,9 +8,11 @@ import pytest
 
 from minsearch.model import Chunk, Filters
 from minsearch.store import keyword
+from minsearch.store.embedded import open_keyword
 from minsearch.store.keyword import KeywordIndex, filter_query
 from minsearch.store.keyword_scoring import plain_terms
 from minsearch.store.query import SCORED_FIELDS, parse, plan_query
+from minsearch.store.vectors import ChunkTable
 
 WORDS = (
     "housing dental checks children care foster carers budget road repairs library school "
@@ -22,7 +24,7 @@ def _whoosh(ki: KeywordIndex, text: str, filters: Filters, limit: int) -> list[t
     """Whoosh's own collector, bypassing the fast path."""
     q, _ = parse(text, ki.schema)
     res = ki._searcher.search(q, limit=limit, filter=filter_query(filters))
-    return [(r["chunk_id"], float(r.score)) for r in res]
+    return [(ki.chunk_id_of(r.docnum), float(r.score)) for r in res]
 
 
 def _fast(ki: KeywordIndex, text: str, filters: Filters, limit: int) -> tuple[list[tuple[str, float]], int]:
@@ -48,37 +50,37 @@ def segmented_index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("kw") / "whoosh"
     ix = keyword.create(folder)
     n = 0
+    chunks: list[Chunk] = []
     for batch in range(3):
         w = ix.writer()
         for _ in range(400):
             n += 1
             text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(3, 60)))
-            w.add_document(
-                **keyword.chunk_fields(
-                    Chunk(
-                        chunk_id=f"c{n}",
-                        doc_id=f"d{n // 7}",
-                        source="x.txt",
-                        title=" ".join(rnd.sample(WORDS, 3)),
-                        section="",
-                        paragraph=n % 7,
-                        start=0,
-                        end=len(text),
-                        text=text,
-                        council=rnd.choice(["Kent", "Limerick"]),
-                        committee="Panel",
-                        date=f"2024-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}",
-                    )
+            chunks.append(
+                Chunk(
+                    chunk_id=f"c{n}",
+                    doc_id=f"d{n // 7}",
+                    source="x.txt",
+                    title=" ".join(rnd.sample(WORDS, 3)),
+                    section="",
+                    paragraph=n % 7,
+                    start=0,
+                    end=len(text),
+                    text=text,
+                    council=rnd.choice(["Kent", "Limerick"]),
+                    committee="Panel",
+                    date=f"2024-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}",
                 )
             )
+            w.add_document(**keyword.chunk_fields(chunks[-1]))
         w.commit(merge=False)
         if batch:
             w = ix.writer()
             for k in rnd.sample(range(1, n), 60):
-                w.delete_by_term("chunk_key", keyword.chunk_key(f"c{k}"))
+                w.delete_document(k - 1)  # paragraph c{k}: documents are numbered as added
             w.commit(merge=False)
     assert len(ix._segments()) == 3 and any(s.has_deletions() for s in ix._segments())
-    ki = KeywordIndex(folder)
+    ki = KeywordIndex(folder, ChunkTable.from_chunks(chunks))
     yield ki
     ki.close()
 
@@ -125,7 +127,8 @@ def test_filters_are_applied_exactly_as_whoosh(segmented_index, filters):
 
 
 def test_deleted_paragraphs_never_come_back(segmented_index):
-    live = {d["chunk_id"] for d in segmented_index._searcher.all_stored_fields()}
+    reader = segmented_index._searcher.reader()
+    live = {segmented_index.chunk_id_of(n) for n in reader.all_doc_ids()}
     hits = segmented_index.search("the", Filters(), 100).hits
     assert hits and {c for c, _ in hits} <= live
 
@@ -143,7 +146,7 @@ def test_seeds_index_gives_whoosh_results(seeds_index):
     from minsearch.store.layout import IndexLayout
 
     layout = IndexLayout(seeds_index)
-    ki = KeywordIndex(layout.generation_dir(layout.require_current()) / "whoosh")
+    ki = open_keyword(layout.generation_dir(layout.require_current()))
     try:
         for text in [
             "dental checks",
@@ -163,7 +166,7 @@ def test_an_empty_index_answers_with_nothing(tmp_path):
     """After every document is pruned, a search finds nothing rather than failing (IDF of 0 docs)."""
     ix = keyword.create(tmp_path / "whoosh")
     ix.writer().commit()
-    ki = KeywordIndex(tmp_path / "whoosh")
+    ki = KeywordIndex(tmp_path / "whoosh", ChunkTable.empty())
     try:
         assert ki.search("dental checks", Filters(), 100).hits == []
         assert ki.search("dental", Filters(council="Kent", since="2024-01-01"), 10).hits == []

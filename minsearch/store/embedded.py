@@ -15,11 +15,13 @@ from typing import IO, Callable, Iterable, Iterator, Optional
 import numpy as np
 
 from ..glossary import Expansion
+from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters, IndexUnavailable, MinsearchError, os_error_text
 from . import keyword
 from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, VectorResult, facets_of
 from .keyword import KeywordIndex
 from .layout import DAMAGE, FORMAT_VERSION, IndexLayout, damaged
+from .paragraphs import ParagraphFile, ParagraphWriter, chunk_of
 from .vectors import ChunkTable, VectorIndex, write_vectors
 
 
@@ -39,26 +41,41 @@ class _Generation:
         except OSError:
             self._docs_file = None  # reported, naming the file, when it is read
         self._documents_lock = threading.Lock()
-        self.keyword = KeywordIndex(folder / "whoosh")
+        self.keyword: Optional[KeywordIndex] = None
+        self.paragraphs: Optional[ParagraphFile] = None
         try:
             self.vectors = VectorIndex.load(folder)
             if self.vectors.dim != self.meta["dim"] or len(self.vectors.table) != self.meta["chunks"]:
                 raise damaged(folder / "vectors.npy", ValueError("the vector matrix does not match meta.json"))
+            self.paragraphs = ParagraphFile(folder / "paragraphs.bin")
+            self.keyword = KeywordIndex(folder / "whoosh", self.vectors.table)
         except BaseException:
             self.close()
             raise
-        self._sections: dict[str, np.ndarray] = {}
-        self._sections_lock = threading.Lock()
 
-    def section_rows(self, section: str) -> np.ndarray:
-        """The vector rows of the paragraphs in ``section``, read once from the keyword view
-        (which indexes the section; the vector table does not hold it) and kept: a generation
-        never changes."""
-        with self._sections_lock:
-            found = self._sections.get(section)
-            if found is None:
-                found = self._sections[section] = self.vectors.rows_mask(self.keyword.section_chunk_ids(section))
-            return found
+    @property
+    def words(self) -> KeywordIndex:
+        assert self.keyword is not None  # opened in __init__, or it raised
+        return self.keyword
+
+    def chunks_at(self, rows: list[int]) -> list[Chunk]:
+        """The paragraphs at ``rows`` of the chunk table, read from ``paragraphs.bin``."""
+        assert self.paragraphs is not None
+        table = self.vectors.table
+        records = self.paragraphs.records(table.block[rows], table.slot[rows])
+        return [
+            chunk_of(rec, table.chunk_id_at(r), table.doc_id[r], table.date[r], KINDS[int(table.kind[r])])
+            for r, rec in zip(rows, records)
+        ]
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
+        wanted = list(dict.fromkeys(chunk_ids))
+        found = [(c, r) for c, r in zip(wanted, self.vectors.rows_of(wanted)) if r is not None]
+        return {c: chunk for (c, _r), chunk in zip(found, self.chunks_at([r for _c, r in found]))}
+
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        rows = np.flatnonzero(self.vectors.table.doc_id.equals(doc_id)).tolist()
+        return sorted(self.chunks_at(rows), key=lambda c: c.paragraph)
 
     def documents(self) -> dict[str, DocRecord]:
         """docs.json of this generation, read once (a generation never changes)."""
@@ -68,9 +85,18 @@ class _Generation:
             return self._documents
 
     def close(self) -> None:
-        self.keyword.close()
+        if self.keyword is not None:
+            self.keyword.close()
+        if self.paragraphs is not None:
+            self.paragraphs.close()
         if self._docs_file is not None:
             self._docs_file.close()
+
+
+def open_keyword(folder: Path) -> KeywordIndex:
+    """The keyword view of the generation in ``folder`` alone (for tools and tests that search
+    Whoosh directly): its Whoosh index and the chunk table that names its paragraphs."""
+    return KeywordIndex(folder / "whoosh", ChunkTable.load(folder / "chunks.npz"))
 
 
 def link_tree(src: Path, dst: Path) -> None:
@@ -247,7 +273,7 @@ class _View:
         expansions: tuple[Expansion, ...] = (),
         match_words: int = 0,
     ) -> KeywordResult:
-        return self.gen.keyword.search(
+        return self.gen.words.search(
             text,
             filters,
             limit,
@@ -260,14 +286,13 @@ class _View:
     def vector_search(
         self, vector: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None
     ) -> VectorResult:
-        allowed = self.gen.section_rows(filters.section) if filters.section else None
-        return self.gen.vectors.search(vector, filters, limit, floor, allowed)
+        return self.gen.vectors.search(vector, filters, limit, floor)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
-        return self.gen.keyword.chunks(chunk_ids)
+        return self.gen.chunks(chunk_ids)
 
     def document_chunks(self, doc_id: str) -> list[Chunk]:
-        return self.gen.keyword.document_chunks(doc_id)
+        return self.gen.document_chunks(doc_id)
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         return self.gen.vectors.chunk_vector(chunk_id)
@@ -294,7 +319,7 @@ class _View:
         return self.gen.documents()
 
     def corrections(self, words: list[str], limit: int = 3) -> Optional[dict[str, list[str]]]:
-        return self.gen.keyword.corrections(words, limit)
+        return self.gen.words.corrections(words, limit)
 
     def info(self) -> IndexInfo:
         return index_info(self.layout, self.layout.generation_dir(self.gen.name), self.gen.meta)
@@ -380,6 +405,31 @@ class EmbeddedWriter:
         self.layout.clean()
         return info
 
+    @staticmethod
+    def _write_paragraphs(tmp: Path, old: Optional[Path], kept: ChunkTable, upserts: list[DocUpdate]) -> ChunkTable:
+        """Write ``paragraphs.bin``: the blocks of the ``kept`` rows copied from the live file as
+        they are (renumbering ``kept.block`` in place), then the new documents' records. Returns
+        the table of the new documents' chunks."""
+        blocks: list[np.ndarray] = []
+        slots: list[np.ndarray] = []
+        with ParagraphWriter(tmp / "paragraphs.bin") as out:
+            if len(kept):
+                assert old is not None  # rows are kept from the live generation only
+                live = ParagraphFile(old / "paragraphs.bin")
+                try:
+                    copied = np.unique(kept.block)
+                    kept.block = out.copy_blocks(live, copied)[np.searchsorted(copied, kept.block)]
+                finally:
+                    live.close()
+            for u in upserts:
+                b, sl = out.add_document(u.chunks)
+                blocks.append(b)
+                slots.append(sl)
+        new = [c for u in upserts for c in u.chunks]
+        if not new:
+            return ChunkTable.empty()
+        return ChunkTable.from_chunks(new, np.concatenate(blocks), np.concatenate(slots))
+
     def _write(
         self, tmp: Path, name: str, upserts: list[DocUpdate], deletes: list[str], say: Callable[[str], None]
     ) -> IndexInfo:
@@ -432,7 +482,10 @@ class EmbeddedWriter:
             parts_v.append(u.vectors.astype(np.float32, copy=False))
             parts_u.append(np.asarray(u.units, dtype=np.int64) + offset)
             offset += len(u.chunks)
-        table = ChunkTable.concat(table, ChunkTable.from_chunks([c for u in upserts for c in u.chunks]))
+        say("paragraphs")
+        added = self._write_paragraphs(tmp, old, table, upserts)  # renumbers table.block (a copy of the live rows)
+        table = ChunkTable.concat(table, added)
+        table.check_keys()
         all_u = np.concatenate(parts_u).astype(np.int64)
         write_vectors(tmp / "vectors.npy", vectors, keep_unit, parts_v, self.dim)
         with open(tmp / "units.npy", "wb") as fh:

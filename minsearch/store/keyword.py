@@ -6,19 +6,16 @@ answers the same language); this module reads and writes the Whoosh index and sc
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import itertools
 import math
 import threading
 import time
-from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as dtime
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterator, Optional
 
 import numpy as np
 from whoosh import collectors, fields, index, query, scoring
@@ -40,9 +37,9 @@ from .query import (
     plan_query,
     schema,
 )
+from .vectors import ChunkTable, chunk_key
 
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
-RECENT_CHUNKS = 4096  # paragraphs kept decoded per open index (a few MB)
 # Words the wildcards and ranges of one query may expand to, together. Unbounded, ``e*`` took
 # 23.5 s and ``text:[a to z]`` 17 s on Limerick, and ``text:[a to z] exact:[a to z]`` 10.9 s on a
 # 2,500-paragraph index of 30,000 words; a prefix of two letters expands to a few hundred.
@@ -54,65 +51,25 @@ QUERY_BUDGET = 2.0
 MAX_SEARCHERS = 8
 
 
-def chunk_key(chunk_id: str) -> str:
-    """The indexed key of a paragraph: 12 characters (72 bits of BLAKE2b) of its id, which is
-    stored whole. A lookup checks the stored id, so even a collision could not return another
-    paragraph."""
-    digest = hashlib.blake2b(chunk_id.encode("utf-8"), digest_size=9).digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii")
-
-
 def chunk_fields(c: Chunk) -> dict:
+    """What the keyword index holds of ``c``: the fields it searches and filters on, and its key
+    (:func:`~.vectors.chunk_key`), by which the chunk table finds the rest. Nothing is stored:
+    the paragraph's record is in ``paragraphs.bin`` (:mod:`.paragraphs`)."""
     doc = dict(
-        chunk_id=c.chunk_id,
-        chunk_key=chunk_key(c.chunk_id),
+        key=chunk_key(c.chunk_id),
         doc_id=c.doc_id,
-        source=c.source,
         title=c.title,
         section=c.section,
-        paragraph=c.paragraph,
-        item=c.item,
-        start=c.start,
-        end=c.end,
         text=c.text,
         exact=f"{c.title}\n{c.text}",
         council=c.council,
         committee=c.committee,
         council_key=label_key(c.council),
         committee_key=label_key(c.committee),
-        date_str=c.date,
-        url=c.url,
-        kind=c.kind,
-        item_ref=c.item_ref,
-        para_ref=c.para_ref,
-        page=c.page,
     )
     if c.date:
         doc["date"] = datetime.fromisoformat(c.date)
     return doc
-
-
-def chunk_from_stored(d: dict) -> Chunk:
-    return Chunk(
-        chunk_id=d["chunk_id"],
-        doc_id=d["doc_id"],
-        source=d.get("source", ""),
-        title=d.get("title", ""),
-        section=d.get("section", ""),
-        paragraph=d.get("paragraph", 0),
-        start=d.get("start", 0),
-        end=d.get("end", 0),
-        text=d.get("text", ""),
-        item=d.get("item", 1),
-        council=d.get("council", ""),
-        committee=d.get("committee", ""),
-        date=d.get("date_str", ""),
-        url=d.get("url", ""),
-        kind=d.get("kind") or "substance",
-        item_ref=d.get("item_ref") or "",
-        para_ref=d.get("para_ref") or "",
-        page=int(d.get("page") or 0),
-    )
 
 
 class _Expanded(query.MultiTerm):
@@ -317,8 +274,9 @@ class KeywordIndex:
     slow query no longer holds up every other keyword search of the generation.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, table: ChunkTable) -> None:
         self.folder = folder
+        self.table = table  # the generation's chunk table: Whoosh's paragraphs name their rows by key
         try:
             self._ix = open_readable(folder)
             first = _Reader(self._ix.searcher(weighting=WEIGHTING))
@@ -336,11 +294,8 @@ class KeywordIndex:
         self._open = 1  # searchers opened (idle or in use) or being opened
         self._closed = False
         self._can_grow = True  # False once opening another searcher failed (e.g. the folder was removed)
-        self._chunk_ids: dict[int, str] = {}  # doc number -> chunk id, filled as hits are seen
-        self._cache_lock = threading.Lock()
-        # Paragraphs recently shown: pages, "more like this" and repeated searches ask for the same
-        # ones again, and reading one from Whoosh (a lookup and a zlib'd pickle) costs ~30 µs.
-        self._recent: OrderedDict[str, Chunk] = OrderedDict()
+        self._rows: Optional[np.ndarray] = None  # Whoosh doc number -> table row (see _row)
+        self._rows_lock = threading.Lock()
 
     @contextmanager
     def _reader(self) -> Iterator[_Reader]:
@@ -463,7 +418,7 @@ class KeywordIndex:
             if not hasattr(inner, "matcher"):  # stopped while building its matchers: nothing found yet
                 return KeywordResult(hits=[], total=0, terms=terms, notices=notices)
         res = timed.results()
-        hits = [(hit["chunk_id"], float(hit.score)) for hit in res]
+        hits = [(self._chunk_id(r, hit.docnum), float(hit.score)) for hit in res]
         total = res.estimated_length()
         # Explicit syntax is a demand every hit meets: each covers the query.
         return KeywordResult(
@@ -571,41 +526,28 @@ class KeywordIndex:
         return max(idfs) if idfs else 1.0
 
     def _chunk_id(self, r: _Reader, docnum: int) -> str:
-        found = self._chunk_ids.get(docnum)
-        if found is None:
-            found = self._chunk_ids[docnum] = r.searcher.stored_fields(docnum)["chunk_id"]
-        return found
+        rows = self._rows if self._rows is not None else self._doc_rows(r)
+        row = int(rows[docnum]) if docnum < len(rows) else -1
+        if row < 0:
+            from .layout import damaged
 
-    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
-        wanted = list(chunk_ids)
-        out: dict[str, Chunk] = {}
-        missing: list[str] = []
-        recent = self._recent
-        with self._cache_lock:
-            for cid in wanted:
-                found = recent.get(cid)
-                if found is None:
-                    missing.append(cid)
-                else:
-                    recent.move_to_end(cid)
-                    out[cid] = replace(found)  # a copy: callers may not change the cached one
-        if missing:
-            read: dict[str, Chunk] = {}
-            with self._reader() as r:
-                for cid in missing:
-                    # One posting list read per id (document() would run a query per id).
-                    for n in r.searcher.document_numbers(chunk_key=chunk_key(cid)):
-                        stored = r.searcher.stored_fields(n)
-                        if stored.get("chunk_id") == cid:
-                            read[cid] = chunk_from_stored(stored)
-                            break
-            with self._cache_lock:
-                for cid, found in read.items():
-                    recent[cid] = found
-                    if len(recent) > RECENT_CHUNKS:
-                        recent.popitem(last=False)
-            out.update({cid: replace(found) for cid, found in read.items()})
-        return {cid: out[cid] for cid in wanted if cid in out}
+            raise damaged(self.folder, KeyError(f"paragraph {docnum} of the keyword index is not in the chunk table"))
+        return self.table.chunk_id_at(row)
+
+    def chunk_id_of(self, docnum: int) -> str:
+        """The chunk id of Whoosh document number ``docnum`` (for tools that search Whoosh directly)."""
+        with self._reader() as r:
+            return self._chunk_id(r, docnum)
+
+    def _doc_rows(self, r: _Reader) -> np.ndarray:
+        """The table row of every Whoosh document number (-1 for none), read once from the key
+        column (8 bytes a paragraph) of this generation; every searcher of it numbers alike."""
+        with self._rows_lock:
+            if self._rows is None:
+                reader = r.searcher.reader()
+                keys = np.fromiter(reader.column_reader("key"), dtype=np.uint64, count=reader.doc_count_all())
+                self._rows = self.table.rows_of_keys(keys)
+            return self._rows
 
     def corrections(self, words: list[str], limit: int = 3) -> dict[str, list[str]]:
         """For each of ``words`` that no paragraph contains, the index's words closest in
@@ -627,16 +569,6 @@ class KeywordIndex:
                 freq = {c: reader.doc_frequency("exact", c) for c in found}
                 out[w] = closest_spellings(w, freq)[:limit]
         return out
-
-    def section_chunk_ids(self, section: str) -> list[str]:
-        """Ids of every paragraph in ``section`` (an indexed field: one posting list read)."""
-        with self._reader() as r:
-            return [self._chunk_id(r, n) for n in r.searcher.document_numbers(section=section)]
-
-    def document_chunks(self, doc_id: str) -> list[Chunk]:
-        with self._reader() as r:
-            found = [chunk_from_stored(d) for d in r.searcher.documents(doc_id=doc_id)]
-        return sorted(found, key=lambda c: c.paragraph)
 
 
 def create(folder: Path) -> index.Index:

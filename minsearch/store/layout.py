@@ -9,7 +9,8 @@
       generations/gen-000007/    one complete, immutable generation:
           whoosh/                  keyword index
           vectors.npy units.npy    embedding matrix and its unit -> chunk map
-          chunks.npz               per-chunk metadata arrays for filters
+          chunks.npz               per-chunk metadata arrays for filters, and where each record is
+          paragraphs.bin           paragraph records (text, title, numbers, source), zlib blocks
           docs.json                what was indexed from which source, with content hashes
           meta.json                format, model, dimension, counts, facets, time
       generations/gen-000008.tmp a generation being written (never read; removed if abandoned)
@@ -44,7 +45,10 @@ from ..model import IndexUnavailable, MinsearchError, os_error_text
 # 3: chunks carry the source's own numbers and page (item_ref, para_ref, page; see Chunk).
 # 4: the chunk table stores each chunk id after its doc id only ("#p12"), not whole at the width of
 #    the longest id; a generation's Whoosh files are hard links to the previous one's.
-FORMAT_VERSION = 4
+# 5: paragraphs' records (text, title, numbers, source) in paragraphs.bin, compressed a block of a
+#    document's paragraphs at a time; Whoosh stores nothing (a key column names each paragraph's
+#    row of chunks.npz, which gains key, block, slot and section).
+FORMAT_VERSION = 5
 _GEN = re.compile(r"^gen-(\d{6})$")
 # What reading a damaged or cut-short index file raises (NumPy, zip, JSON, Whoosh's pickles).
 DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, zipfile.BadZipFile, pickle.UnpicklingError)

@@ -9,6 +9,7 @@ but with the filter inside.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
@@ -17,13 +18,13 @@ import numpy as np
 
 from ..ingest.fingerprint import SKETCH, fingerprint
 from ..ingest.kinds import KINDS
-from ..model import Chunk, ChunkMeta, Filters
+from ..model import Chunk, ChunkMeta, Filters, MinsearchError
 from .base import VectorResult
 from .layout import DAMAGE, damaged
 from .query import label_key
 
-LABEL_FIELDS = ("doc_id", "council", "committee", "date")  # few distinct values: stored as codes
-ARRAY_FIELDS = ("kind", "exact", "sketch", "words")
+LABEL_FIELDS = ("doc_id", "council", "committee", "date", "section")  # few distinct values: stored as codes
+ARRAY_FIELDS = ("kind", "exact", "sketch", "words", "key", "block", "slot")
 _PRODUCT_ROWS = 4096  # rows of the matrix per product of several query vectors (best_cosines)
 
 
@@ -90,13 +91,22 @@ def _whole_id(doc_id: str, suffix: bytes) -> str:
 KIND_CODES = {k: i for i, k in enumerate(KINDS)}  # substance 0, procedure 1, heading 2
 
 
+def chunk_key(chunk_id: str) -> int:
+    """A chunk's key: 64 bits of BLAKE2b of its id. The keyword index holds it for each paragraph
+    (a column, 8 bytes) and the table maps it back to the row; keys are unique within a
+    generation (checked when it is written, see :meth:`ChunkTable.check_keys`)."""
+    return int.from_bytes(hashlib.blake2b(chunk_id.encode("utf-8"), digest_size=8).digest(), "little")
+
+
 @dataclass
 class ChunkTable:
     """Per-chunk metadata, row-aligned with the chunk ranges of the vector matrix.
 
     Besides the filter columns it holds what ranking needs for every candidate without reading
     the paragraph: its kind (:mod:`minsearch.ingest.kinds`) and the fingerprints of its wording
-    (:mod:`minsearch.ingest.fingerprint`), 141 bytes a chunk.
+    (:mod:`minsearch.ingest.fingerprint`), 141 bytes a chunk; and where the rest of the paragraph
+    is: its key (:func:`chunk_key`, how the keyword index names it) and its block and slot in
+    ``paragraphs.bin`` (:mod:`.paragraphs`).
     """
 
     chunk_id: np.ndarray  # what follows the doc id in each chunk id, UTF-8 (see chunk_id_at)
@@ -108,10 +118,19 @@ class ChunkTable:
     exact: np.ndarray  # uint64
     sketch: np.ndarray  # (chunks, SKETCH) uint32 MinHash of the wording
     words: np.ndarray  # uint32
+    section: Labels  # "minutes", "resolved", ... (a filter of the semantic view)
+    key: np.ndarray  # uint64 chunk_key() of each id
+    block: np.ndarray  # int32 block of paragraphs.bin holding the paragraph's record
+    slot: np.ndarray  # uint8 its place in the block
 
     @classmethod
-    def from_chunks(cls, chunks: list[Chunk]) -> "ChunkTable":
+    def from_chunks(
+        cls, chunks: list[Chunk], block: Optional[np.ndarray] = None, slot: Optional[np.ndarray] = None
+    ) -> "ChunkTable":
+        """The table of ``chunks``, whose records are at ``block``/``slot`` of the paragraphs file
+        (:meth:`.paragraphs.ParagraphWriter.add_document`; zeros when not given)."""
         prints = [fingerprint(c.text) for c in chunks]
+        n = len(chunks)
         return cls(
             chunk_id=np.array([id_suffix(c.chunk_id, c.doc_id) for c in chunks], dtype=bytes),
             doc_id=Labels.of([c.doc_id for c in chunks]),
@@ -122,6 +141,10 @@ class ChunkTable:
             exact=np.array([p.exact for p in prints], dtype=np.uint64),
             sketch=np.frombuffer(b"".join(p.sketch for p in prints), dtype="<u4").reshape(len(prints), SKETCH),
             words=np.array([p.words for p in prints], dtype=np.uint32),
+            section=Labels.of([c.section for c in chunks]),
+            key=np.array([chunk_key(c.chunk_id) for c in chunks], dtype=np.uint64),
+            block=np.asarray(block if block is not None else np.zeros(n), dtype=np.int32),
+            slot=np.asarray(slot if slot is not None else np.zeros(n), dtype=np.uint8),
         )
 
     @classmethod
@@ -144,6 +167,22 @@ class ChunkTable:
 
     def chunk_id_at(self, row: int) -> str:
         return _whole_id(self.doc_id[row], self.chunk_id[row])
+
+    def rows_of_keys(self, keys: np.ndarray) -> np.ndarray:
+        """The row of each of ``keys`` (:func:`chunk_key`), -1 where no chunk has it."""
+        order = np.argsort(self.key, kind="stable")
+        sorted_keys = self.key[order]
+        at = np.minimum(np.searchsorted(sorted_keys, keys), max(len(order) - 1, 0))
+        if not len(order):
+            return np.full(len(keys), -1, dtype=np.int64)
+        found = sorted_keys[at] == keys
+        return np.where(found, order[at], -1).astype(np.int64)
+
+    def check_keys(self) -> None:
+        """Two ids with one key (one chance in ~10^10 for 100,000 paragraphs) would show one
+        paragraph for the other: refuse to write such a generation rather than mix them up."""
+        if len(np.unique(self.key)) != len(self.key):
+            raise MinsearchError("two paragraphs of this index have the same 64-bit key; report this as a bug")
 
     def take(self, rows: np.ndarray) -> "ChunkTable":
         return ChunkTable.from_columns(
@@ -189,10 +228,7 @@ class ChunkTable:
         return table
 
     def mask(self, f: Filters) -> Optional[np.ndarray]:
-        """Rows passing the filters, or None when there are no filters.
-
-        The table has no section column: ``f.section`` is applied by the caller, with the rows
-        :meth:`VectorIndex.search` is given as ``allowed``."""
+        """Rows passing the filters, or None when there are no filters."""
         if f.is_empty():
             return None
         m = np.ones(len(self), dtype=bool)
@@ -214,6 +250,8 @@ class ChunkTable:
             m &= ~self.doc_id.equals(f.exclude_doc_id)
         if f.doc_ids is not None:
             m &= self.doc_id.isin(list(f.doc_ids))
+        if f.section:
+            m &= self.section.equals(f.section)
         return m
 
     def meta(self, row: int, chunk_id: str) -> ChunkMeta:
@@ -370,11 +408,9 @@ class VectorIndex:
         filters: Filters,
         limit: int,
         floor: Optional[float] = None,
-        allowed: Optional[np.ndarray] = None,
     ) -> VectorResult:
-        """Top ``limit`` chunks by cosine similarity among those passing ``filters`` (and in
-        ``allowed``, a boolean mask of rows, when given), and how many chunks in all score at
-        least ``floor`` (the relevance floor of a semantic match)."""
+        """Top ``limit`` chunks by cosine similarity among those passing ``filters``, and how many
+        chunks in all score at least ``floor`` (the relevance floor of a semantic match)."""
         if len(self.table) == 0:
             return VectorResult([], 0)
         if filters.doc_ids is not None:  # a few documents (saved searches over a re-index's new ones)
@@ -382,8 +418,6 @@ class VectorIndex:
         unit_scores = np.asarray(self.vectors) @ qvec.astype(np.float32)
         scores = np.maximum.reduceat(unit_scores, self._starts)
         mask = self.table.mask(filters)
-        if allowed is not None:
-            mask = allowed if mask is None else mask & allowed
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         k = min(limit, len(scores))
