@@ -665,6 +665,11 @@ def main(argv=None) -> int:
         "--before", type=Path, help="also serve with the code of this checkout first (e.g. main), for comparison"
     )
     ap.add_argument(
+        "--before-index",
+        type=Path,
+        help="the index --before serves (an index in its own format; default: the same as --index)",
+    )
+    ap.add_argument(
         "--memory-only",
         action="store_true",
         help="only --memory-workers, for --before and this checkout alternating (results/memory.md)",
@@ -711,7 +716,7 @@ def main(argv=None) -> int:
     if a.before is not None:
         print(f"before: {a.before}")
         before = run(
-            index,
+            a.before_index or index,
             levels,
             requests,
             seconds,
@@ -725,6 +730,7 @@ def main(argv=None) -> int:
         notes.append(
             f"before: the code in {a.before}, after: this checkout; each with `minsearch serve`'s defaults "
             "unless --threads or --workers say otherwise"
+            + (f"; before served {a.before_index} (its own index format), after {index}" if a.before_index else "")
         )
     print("after" if a.before else "this checkout")
     res = run(
