@@ -204,6 +204,37 @@ def embedding_units(
     return texts, owners
 
 
+def unit_keys(texts: Sequence[str], encoder: str) -> np.ndarray:
+    """A 64-bit key (BLAKE2b) of each text as embedded by ``encoder`` (the model and how it runs,
+    see :func:`encoder_tag`): equal keys, interchangeable vectors. Never 0 (0 stands for "not
+    known" in an index). Two texts sharing a key would share a vector: about one chance in 10^9 for
+    the 200,000 texts of the largest corpus here."""
+    import hashlib
+
+    prefix = encoder.encode("utf-8") + b"\0"
+    out = np.empty(len(texts), dtype=np.uint64)
+    for i, t in enumerate(texts):
+        digest = hashlib.blake2b(prefix + t.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        out[i] = int.from_bytes(digest, "little") or 1
+    return out
+
+
+def encoder_tag(model: str, folder: Path) -> str:
+    """What a vector of ``model`` depends on besides its text: the model, and for a transformer the
+    weights of the index's ONNX export (``folder``; float32 or quantised), as recorded in its
+    ``encoder.json`` (or as the next export will be written, when there is none yet)."""
+    spec = model_spec(model)
+    if spec.kind != "transformer":
+        return spec.name
+    try:
+        weights = json.loads((folder / "encoder.json").read_text()).get("weights", "float32")
+    except (OSError, ValueError):
+        from .encode_export import QUANTIZE, export_info
+
+        weights = export_info(QUANTIZE)["weights"]
+    return f"{spec.name} onnx {weights}"
+
+
 def _normalise(v: np.ndarray) -> np.ndarray:
     v = v.astype(np.float32, copy=False)
     norms = np.linalg.norm(v, axis=1, keepdims=True)

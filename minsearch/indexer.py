@@ -23,7 +23,7 @@ from .ingest.readers import SkipFile, Skipped, SourceFile, check_paths, iter_sou
 from .model import Chunk, Document, MinsearchError
 from .searching.calibration import probe_vectors
 from .store import writer_session
-from .store.base import DocRecord, DocUpdate
+from .store.base import DocRecord, DocUpdate, StoreWriter
 
 if TYPE_CHECKING:
     from .encode import Encoder
@@ -61,6 +61,7 @@ class IndexSummary:
     documents: int = 0
     chunks: int = 0
     new_chunks: int = 0
+    reused_units: int = 0  # texts whose vectors the live index already had (not embedded again)
     generation: str = ""
     published: bool = False
     new_matches: dict[str, int] = field(default_factory=dict)  # saved search -> new matches (minsearch watch)
@@ -78,6 +79,7 @@ class IndexSummary:
             "documents": self.documents,
             "chunks": self.chunks,
             "new_chunks": self.new_chunks,
+            "reused_units": self.reused_units,
             "generation": self.generation,
             "published": self.published,
             "new_matches": dict(self.new_matches),
@@ -341,7 +343,7 @@ def index_paths(
         enc = encoder
         if chunked:
             t = time.perf_counter()
-            updates, enc = _embed(chunked, settings, progress, ray_address, enc)
+            updates, enc, summary.reused_units = _embed(chunked, settings, progress, ray_address, enc, writer)
             summary.seconds["embed"] = time.perf_counter() - t
         summary.new_chunks = sum(len(u.chunks) for u in updates)
         # Queries need the light encoder once the index holds something; a run that found nothing
@@ -382,8 +384,12 @@ def _check_saved_searches(settings: Settings, summary: IndexSummary, progress: P
     return run.searches > 0
 
 
-def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
-    from .encode import embedding_units, load_tokenizer, model_spec
+def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc, writer: StoreWriter):
+    """Vectors for the chunks of ``chunked``: those of texts the live index embedded before (the
+    same text for the same encoder, see :func:`~.encode.unit_keys`) are reused, the rest embedded.
+    Returns the updates, the encoder (loaded only if something was embedded) and how many were reused."""
+    from .encode import embedding_units, encoder_tag, load_tokenizer, model_spec, unit_keys
+    from .store.layout import IndexLayout
 
     spec = model_spec(settings.model)
     tokenizer = load_tokenizer(spec)
@@ -393,15 +399,29 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
         texts, owners = embedding_units(chunks, tokenizer)
         spans.append((len(all_texts), len(all_texts) + len(texts), np.asarray(owners, dtype=np.int64)))
         all_texts.extend(texts)
-    if ray_address is None and enc is None:
-        enc = _local_encoder(settings, progress)
-    progress.start("embedding", len(all_texts))
-    if ray_address is not None:
-        from .encode_ray import ray_encode
+    keys = unit_keys(
+        all_texts, encoder_tag(settings.model, IndexLayout(settings.index_dir).encoder_dir(settings.model))
+    )
+    found, known = writer.known_vectors(keys)
+    todo = np.flatnonzero(~found)
+    vectors = np.zeros((len(all_texts), spec.dim), dtype=np.float32)
+    vectors[found] = known
+    if len(todo):
+        new_texts = [all_texts[i] for i in todo]
+        if ray_address is None and enc is None:
+            enc = _local_encoder(settings, progress)
+        progress.start("embedding", len(new_texts))
+        if ray_address is not None:
+            from .encode_ray import ray_encode
 
-        vectors = ray_encode(all_texts, settings.model, address=ray_address or None, progress=progress.advance)
-    else:
-        vectors = enc.encode(all_texts, progress=progress.advance)
+            vectors[todo] = ray_encode(
+                new_texts, settings.model, address=ray_address or None, progress=progress.advance
+            )
+        else:
+            vectors[todo] = enc.encode(new_texts, progress=progress.advance)
+    if len(todo) < len(all_texts):
+        progress.note(f"reused the vectors of {len(all_texts) - len(todo)} unchanged texts")
+    if enc is not None:
         # With the encoder loaded: the off-topic probes, kept for searches and alerts (once per
         # index home and model; searching.calibration).
         probe_vectors(settings.index_dir, settings.model, enc.encode, keep=True)
@@ -423,8 +443,8 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc):
             id_given=doc.id_given,
             acronyms=document_acronyms([*dict.fromkeys(c.title for c in chunks), *(c.text for c in chunks)]),
         )
-        updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=units))
-    return updates, enc
+        updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=units, unit_keys=keys[s:e]))
+    return updates, enc, len(all_texts) - len(todo)
 
 
 def _local_encoder(settings: Settings, progress: Progress):

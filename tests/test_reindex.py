@@ -224,6 +224,46 @@ def test_a_new_chunker_version_rechunks_everything(corpus, index_copy, encoder, 
     assert run(corpus, index_copy, encoder).unchanged == 5
 
 
+class _Counting:
+    """An encoder that counts the texts it is asked to embed."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.texts = inner, 0
+        self.name, self.dim = inner.name, inner.dim
+
+    def encode(self, texts, batch_size=32, progress=None):
+        self.texts += len(texts)
+        return self.inner.encode(texts, batch_size=batch_size, progress=progress)
+
+
+def test_reading_every_document_again_embeds_only_new_text(corpus, index_copy, encoder, monkeypatch):
+    """A new chunker (or index format) reads every document again; the text it embeds is the
+    same, so the vectors are reused, not computed again. An edited meeting embeds only what changed."""
+    import minsearch.indexer as indexer
+
+    def meaning(home: Path) -> list:
+        s = Searcher(load_settings(index_dir=home))
+        try:
+            found = [s.search(Query(q, mode="semantic", limit=5), snippets=False) for q in queries]
+            return [[(h.chunk.chunk_id, h.score) for h in r.hits] for r in found]
+        finally:
+            s.close()
+
+    queries = ("dental checks", "foster carers quitting", "missing episodes")
+    counting = _Counting(encoder)
+    before = meaning(index_copy)
+    monkeypatch.setattr(indexer, "CHUNKER_VERSION", 99)
+    s = run(corpus, index_copy, counting)
+    assert len(s.changed) == 5 and s.published and s.reused_units > 100
+    assert counting.texts == 0 and meaning(index_copy) == before  # the same vectors
+
+    meeting = sorted(corpus.glob("*.txt"))[0]
+    meeting.write_text(meeting.read_text() + "\n\nThe zebrafinch pilot was welcomed by members.\n")
+    s = run(corpus, index_copy, counting)
+    assert s.changed == [s.changed[0]] and counting.texts == 1  # the new paragraph alone
+    assert answers(index_copy, ["zebrafinch"])[0]["hits"]
+
+
 def test_pdf_width_lines_without_page_markers_are_joined_into_paragraphs():
     from minsearch.ingest.chunker import chunk_document
     from minsearch.model import Document

@@ -251,7 +251,8 @@ def index_cmd(
     click.echo(f"  documents: {s.documents}  chunks: {s.chunks}")
     click.echo(
         f"  added {len(s.added)}, changed {len(s.changed)}, removed {len(s.removed)}, "
-        f"unchanged {s.unchanged}, skipped {len(s.skipped)}; {s.new_chunks} chunks embedded"
+        f"unchanged {s.unchanged}, skipped {len(s.skipped)}; {s.new_chunks} chunks written"
+        + (f" ({s.reused_units} texts embedded before: their vectors reused)" if s.reused_units else "")
     )
     if s.kept_missing:
         click.echo(

@@ -77,6 +77,9 @@ class DocUpdate:
     chunks: list[Chunk]
     vectors: np.ndarray  # (units, dim) float32, normalised
     units: np.ndarray  # (units,) int: index into ``chunks``, non-decreasing
+    # (units,) uint64: what each vector is of (the encoder and the text embedded; see
+    # minsearch.encode.unit_keys), so that a later run can reuse it; None: not known.
+    unit_keys: Optional[np.ndarray] = None
 
 
 @dataclass
@@ -216,6 +219,13 @@ class StoreWriter(Protocol):
     live: str  # the generation readers see now ("" before the first commit)
 
     def documents(self) -> dict[str, DocRecord]: ...
+
+    def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The live index's vectors of these unit keys (:func:`minsearch.encode.unit_keys`), so that
+        text embedded before is not embedded again (a changed chunker or index format reads every
+        document again; an edited meeting changes a few of its paragraphs): a boolean mask of the
+        keys found, and their vectors in order. A store that keeps no keys finds none."""
+        ...
 
     def commit(
         self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None

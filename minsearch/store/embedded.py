@@ -22,7 +22,9 @@ from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, Vector
 from .keyword import KeywordIndex
 from .layout import DAMAGE, FORMAT_VERSION, IndexLayout, damaged
 from .paragraphs import ParagraphFile, ParagraphWriter, chunk_of
-from .vectors import ChunkTable, VectorIndex, write_vectors
+from .vectors import ChunkTable, VectorIndex, load_array, write_vectors
+
+UNIT_KEYS = "unit_keys.npy"  # what each vector is of (minsearch.encode.unit_keys), for reuse by later runs
 
 
 class _Generation:
@@ -371,6 +373,35 @@ class EmbeddedWriter:
     def close(self) -> None:
         """Nothing to release: the writer lock is held, and released, by its caller."""
 
+    def _live(self) -> Optional[VectorIndex]:
+        if not self._base:
+            return None
+        if self._live_vectors is None:
+            self._live_vectors = VectorIndex.load(self.layout.generation_dir(self._base))
+        return self._live_vectors
+
+    def _live_keys(self) -> Optional[np.ndarray]:
+        """The live generation's unit keys, row-aligned with its vectors (None: it has none)."""
+        if not self._base:
+            return None
+        path = self.layout.generation_dir(self._base) / UNIT_KEYS
+        if not path.is_file():
+            return None
+        return load_array(path)
+
+    def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keys = np.asarray(keys, dtype=np.uint64)
+        live, live_keys = self._live(), self._live_keys()
+        if live is None or live_keys is None or not len(live_keys) or not len(keys):
+            return np.zeros(len(keys), dtype=bool), np.zeros((0, self.dim), dtype=np.float32)
+        if len(live_keys) != len(live.vectors):
+            raise damaged(self.layout.generation_dir(self._base or "") / UNIT_KEYS, ValueError("not one key a vector"))
+        order = np.argsort(live_keys, kind="stable")
+        ordered = live_keys[order]
+        at = np.minimum(np.searchsorted(ordered, keys), len(order) - 1)
+        found = (ordered[at] == keys) & (keys != 0)  # 0: a unit whose key was not known
+        return found, np.asarray(live.vectors[order[at[found]]], dtype=np.float32)
+
     def documents(self) -> dict[str, DocRecord]:
         if not self._base:
             return {}
@@ -460,9 +491,13 @@ class EmbeddedWriter:
 
         # Semantic view: keep the rows of untouched documents, append the new ones.
         say("vectors")
+        live_keys = None
         if old is not None:
             live = self._live_vectors if self._live_vectors is not None else VectorIndex.load(old)
             vectors, units, table = live.vectors, live.units, live.table
+            live_keys = self._live_keys()
+            if live_keys is not None and len(live_keys) != len(units):
+                live_keys = None  # not one key a vector: the kept vectors are simply not reusable later
         else:
             vectors = np.zeros((0, self.dim), dtype=np.float32)
             units = np.zeros(0, dtype=np.int64)
@@ -490,6 +525,13 @@ class EmbeddedWriter:
         write_vectors(tmp / "vectors.npy", vectors, keep_unit, parts_v, self.dim)
         with open(tmp / "units.npy", "wb") as fh:
             np.save(fh, all_u)
+        kept_keys = live_keys[keep_unit] if live_keys is not None else np.zeros(int(keep_unit.sum()), np.uint64)
+        new_keys = [
+            np.asarray(u.unit_keys, dtype=np.uint64) if u.unit_keys is not None else np.zeros(len(u.units), np.uint64)
+            for u in upserts
+        ]
+        with open(tmp / UNIT_KEYS, "wb") as fh:
+            np.save(fh, np.concatenate([kept_keys, *new_keys]).astype(np.uint64))
         table.save(tmp / "chunks.npz")
 
         # Bookkeeping: documents, facets and metadata.

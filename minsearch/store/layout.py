@@ -9,6 +9,7 @@
       generations/gen-000007/    one complete, immutable generation:
           whoosh/                  keyword index
           vectors.npy units.npy    embedding matrix and its unit -> chunk map
+          unit_keys.npy            what each vector is of (encoder and text), to reuse it later
           chunks.npz               per-chunk metadata arrays for filters, and where each record is
           paragraphs.bin           paragraph records (text, title, numbers, source), zlib blocks
           docs.json                what was indexed from which source, with content hashes

@@ -10,6 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
+import numpy as np
+
 from ...config import Settings
 from ...model import MinsearchError
 from ..base import DocRecord, DocUpdate, IndexInfo
@@ -58,6 +60,10 @@ class MilvusWriter:
     def documents(self) -> dict[str, DocRecord]:
         rows = _query_all(self._client, self._docs, 'doc_id != ""', list(_DOC_FIELDS))
         return {r["doc_id"]: DocRecord(**{k: r[k] for k in _DOC_FIELDS}) for r in rows}
+
+    def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """None found: the collection keeps no unit keys (every changed document is embedded)."""
+        return np.zeros(len(keys), dtype=bool), np.zeros((0, self.dim), dtype=np.float32)
 
     def commit(
         self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
