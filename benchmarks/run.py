@@ -22,16 +22,18 @@ SECTIONS = ("quality", "minutes", "speed", "baseline")  # "minutes": only the ju
 
 
 class LazyEncoder:
-    """The sentence-transformers encoder, loaded (~8 s) only if some index must be built."""
+    """The sentence-transformers encoder behind the benchmarks' embedding cache (the same vectors;
+    a chunker or format change re-embeds only the texts it changed), made only if some index must
+    be built."""
 
     def __init__(self) -> None:
         self._enc = None
 
     def _get(self):
         if self._enc is None:
-            from minsearch.encode import TorchEncoder
+            from .embed_cache import caching_encoder
 
-            self._enc = TorchEncoder("all-MiniLM-L6-v2")
+            self._enc = caching_encoder("all-MiniLM-L6-v2")
         return self._enc
 
     def __getattr__(self, name):
