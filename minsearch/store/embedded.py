@@ -381,21 +381,20 @@ class EmbeddedWriter:
         return self._live_vectors
 
     def _live_keys(self) -> Optional[np.ndarray]:
-        """The live generation's unit keys, row-aligned with its vectors (None: it has none)."""
-        if not self._base:
+        """The live generation's unit keys, row-aligned with its vectors. None when it has none
+        (written before keys were kept) or not one a vector: its vectors are then not reused."""
+        live = self._live()
+        path = self.layout.generation_dir(self._base) / UNIT_KEYS if self._base else None
+        if live is None or path is None or not path.is_file():
             return None
-        path = self.layout.generation_dir(self._base) / UNIT_KEYS
-        if not path.is_file():
-            return None
-        return load_array(path)
+        keys = load_array(path)
+        return keys if len(keys) == len(live.vectors) else None
 
     def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keys = np.asarray(keys, dtype=np.uint64)
         live, live_keys = self._live(), self._live_keys()
         if live is None or live_keys is None or not len(live_keys) or not len(keys):
             return np.zeros(len(keys), dtype=bool), np.zeros((0, self.dim), dtype=np.float32)
-        if len(live_keys) != len(live.vectors):
-            raise damaged(self.layout.generation_dir(self._base or "") / UNIT_KEYS, ValueError("not one key a vector"))
         order = np.argsort(live_keys, kind="stable")
         ordered = live_keys[order]
         at = np.minimum(np.searchsorted(ordered, keys), len(order) - 1)
@@ -491,13 +490,9 @@ class EmbeddedWriter:
 
         # Semantic view: keep the rows of untouched documents, append the new ones.
         say("vectors")
-        live_keys = None
-        if old is not None:
-            live = self._live_vectors if self._live_vectors is not None else VectorIndex.load(old)
+        live, live_keys = self._live(), self._live_keys()
+        if live is not None:
             vectors, units, table = live.vectors, live.units, live.table
-            live_keys = self._live_keys()
-            if live_keys is not None and len(live_keys) != len(units):
-                live_keys = None  # not one key a vector: the kept vectors are simply not reusable later
         else:
             vectors = np.zeros((0, self.dim), dtype=np.float32)
             units = np.zeros(0, dtype=np.int64)
