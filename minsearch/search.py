@@ -82,9 +82,10 @@ class Searcher:
         return open_encoder(self.store.model, folder, threads)
 
     # -- validation -------------------------------------------------------------------------------
-    def validate(self, q: Query) -> tuple[Query, list[str]]:
-        """``q`` checked and normalised (see :mod:`minsearch.searching.validate`), and notices."""
-        return validate(q)
+    def validate(self, q: Query, view: Optional[StoreView] = None) -> tuple[Query, list[str]]:
+        """``q`` checked and normalised (see :mod:`minsearch.searching.validate`), and notices.
+        With a ``view``, dates named in the words filter only an index whose meetings have dates."""
+        return validate(q, dated=view is None or bool(view.facets().date_min))
 
     # -- searching --------------------------------------------------------------------------------
     def glossary_for(self, view: StoreView) -> Glossary:
@@ -120,7 +121,7 @@ class Searcher:
 
     def _search(self, view: StoreView, q: Query, strict: bool, snippets: bool, counts: bool = False) -> SearchResult:
         typed = q.text  # (a suggestion keeps the dates named in words, which validate takes out)
-        q, notices = self.validate(q)
+        q, notices = self.validate(q, view)
         q = replace(q, filters=self._resolve(view, q.filters))
         c = self.candidates(q, view, strict=strict)
         confidence = self._confidence(view, q, c, strict)
@@ -181,7 +182,7 @@ class Searcher:
         :mod:`minsearch.searching.decisions`). ``q.limit``, ``q.offset`` and ``q.sort`` are not
         used: a timeline is one list, in date order."""
         with self.pinned() as view:
-            q, notices = self.validate(decisions_query(q))
+            q, notices = self.validate(decisions_query(q), view)
             q = replace(q, filters=self._resolve(view, q.filters))
             found = self.candidates(q, view, strict=strict)
             everything = self.candidates(replace(q, filters=without_section(q.filters)), view, strict=strict)

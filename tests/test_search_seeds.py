@@ -107,3 +107,12 @@ def test_concurrent_searches_give_the_same_answers(searcher):
     for th in threads:
         th.join()
     assert not wrong, wrong[:5]
+
+
+def test_dates_in_the_words_of_undated_minutes_are_words(searcher):
+    """The seeds state no meeting dates: "since 2022" there is words, not a filter that leaves
+    nothing (DBpedia's "FIFA world cup national team winners since 1974" found nothing at all)."""
+    r = searcher.search(Query("dental checks since 2022", mode="keyword"))
+    assert r.hits and "dental" in r.hits[0].chunk.text.lower()
+    assert not any("Meetings" in n for n in r.notices)
+    assert not searcher.search(Query("dental date:>2022", mode="keyword")).hits  # the date field still filters

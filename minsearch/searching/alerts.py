@@ -136,7 +136,8 @@ def _check_all(
             filters = resolve_filters(filters, facets)
         except MinsearchError:
             pass  # a name the index no longer holds matches nothing, as before
-        queries.append((s, validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters))[0]))
+        found = validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters), bool(facets.date_min))
+        queries.append((s, found[0]))
     # Every query's meaning in one call to the encoder, not one call each.
     meanings = [with_meanings(semantic_text(q.text), list(glossary.expand(q.text))) for _s, q in queries]
     known = {s.vector_of: _unpack(s.vector) for s in wl.searches if s.vector}
@@ -295,9 +296,13 @@ def save_search(
     try:
         with store.pinned() as view:
             glossary = index_glossary(load_glossary(settings.index_dir), view)
+            facets = view.facets()  # dates named in the words filter only dated minutes
+            q = validate(
+                Query(text=search.query, mode=search.mode, limit=MAX_LIMIT, filters=filters), bool(facets.date_min)
+            )[0]
             # "kent" is saved as Kent County Council, as every search resolves it; an unknown
             # name is refused here rather than saved as a search that can never match.
-            q = replace(q, filters=resolve_filters(q.filters, view.facets()))
+            q = replace(q, filters=resolve_filters(q.filters, facets))
             search = replace(search, council=q.filters.council or "", committee=q.filters.committee or "")
             if encoder is None and q.mode != "keyword":
                 encoder = _query_encoder(settings, view.model)

@@ -91,15 +91,16 @@ def check_section(value: Optional[str]) -> Optional[str]:
     return value
 
 
-def validate(q: Query) -> tuple[Query, list[str]]:
+def validate(q: Query, dated: bool = True) -> tuple[Query, list[str]]:
     """``q`` checked and normalised, and notices for the user (e.g. that the query was cut).
 
-    Meeting dates named in the words ("since 2022", "in March 2024") or with the date field
-    (``date:[2020 to 2021]``) become a date filter, within any dates chosen with it, and are not
-    searched as words; a notice says so."""
+    Meeting dates named with the date field (``date:[2020 to 2021]``) or, when the index's
+    documents have dates (``dated``), in the words ("since 2022", "in March 2024") become a date
+    filter, within any dates chosen with it, and are not searched as words; a notice says so. In
+    an index of undated texts "winners since 1974" is words: as a filter it left nothing."""
     text, notices = query_text(q.text)
     filters = check_filters(q.filters)
-    text, filters = _dates_in_words(text, filters, notices)
+    text, filters = _dates_in_words(text, filters, notices, dated)
     check_choice(q.mode, MODES, "mode")
     check_choice(q.sort, SORTS, "sort")
     if q.fusion is not None:
@@ -118,7 +119,7 @@ def validate(q: Query) -> tuple[Query, list[str]]:
     ), notices
 
 
-def _dates_in_words(text: str, f: Filters, notices: list[str]) -> tuple[str, Filters]:
+def _dates_in_words(text: str, f: Filters, notices: list[str], dated: bool = True) -> tuple[str, Filters]:
     """The query's words without a phrase naming meeting dates, and ``f`` narrowed to them
     ("what have we resolved about placement sufficiency since 2022": searched as the words, over
     the meetings since 1 January 2022). Officers ask in words; as words, "since" and "2022"
@@ -126,7 +127,7 @@ def _dates_in_words(text: str, f: Filters, notices: list[str]) -> tuple[str, Fil
     # (here, not at the top: the command line's checks import this module and load no Whoosh)
     from ..store.query import date_field, date_phrase
 
-    found = date_field(text) or date_phrase(text)
+    found = date_field(text) or (date_phrase(text) if dated else None)
     if found is None:
         return text, f
     since = max((d for d in (f.since, found.since) if d), default=None)
