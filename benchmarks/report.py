@@ -46,6 +46,7 @@ MEASURED_APART = (
     "watch.md",
     "store_size.md",
     "build.md",
+    "int8-partial.md",
 )
 
 
