@@ -41,7 +41,15 @@ from .searching.page import add_snippets, hits, result_page
 from .searching.pergen import PerGeneration
 from .searching.ranked import best_scores, rank_candidates
 from .searching.spelling import did_you_mean
-from .searching.validate import MAX_LIMIT, MAX_QUERY_CHARS, check_date, check_filters, query_text, validate
+from .searching.validate import (
+    MAX_LIMIT,
+    MAX_QUERY_CHARS,
+    check_date,
+    check_filters,
+    holds_dated_meetings,
+    query_text,
+    validate,
+)
 from .searching.vocabulary import index_glossary
 from .store import open_store
 from .store.base import Facets, IndexInfo, Store, StoreView
@@ -67,6 +75,9 @@ class Searcher:
         # The off-topic probes' best cosines: one matrix product (70 ms on Limerick), once per generation.
         probes = functools.cache(lambda: probe_vectors(self.settings.index_dir, self.store.model, self.encode))
         self._null: PerGeneration[NullScores] = PerGeneration(lambda view: null_scores(view, probes()))
+        self._dated: PerGeneration[bool] = PerGeneration(
+            lambda view: holds_dated_meetings(d.date for d in view.documents().values())
+        )
 
     # -- the query encoder, loaded on first semantic use --------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -84,8 +95,8 @@ class Searcher:
     # -- validation -------------------------------------------------------------------------------
     def validate(self, q: Query, view: Optional[StoreView] = None) -> tuple[Query, list[str]]:
         """``q`` checked and normalised (see :mod:`minsearch.searching.validate`), and notices.
-        With a ``view``, dates named in the words filter only an index whose meetings have dates."""
-        return validate(q, dated=view is None or bool(view.facets().date_min))
+        With a ``view``, dates named in the words filter only an index of dated meetings."""
+        return validate(q, dated=view is None or self._dated.get(view))
 
     # -- searching --------------------------------------------------------------------------------
     def glossary_for(self, view: StoreView) -> Glossary:

@@ -137,3 +137,17 @@ def test_the_date_field_is_a_filter(text, since, until):
 )
 def test_a_date_field_left_to_the_parser(text):
     assert date_field(text) is None
+
+
+def test_dates_in_words_filter_an_index_of_dated_meetings_only():
+    from minsearch.model import Query
+    from minsearch.searching.validate import holds_dated_meetings, validate
+
+    assert holds_dated_meetings(["2024-01-01", "2024-02-01", ""])
+    # DBpedia's abstracts: 58 of 4,998 have a date ("held ... on 8 June 1990"), no meetings
+    assert not holds_dated_meetings(["1990-06-08"] * 58 + [""] * 4940)
+    assert not holds_dated_meetings([])
+    words, notes = validate(Query("world cup winners since 1974"), dated=False)
+    assert words.text == "world cup winners since 1974" and words.filters.since is None and not notes
+    meetings, notes = validate(Query("world cup winners since 1974"), dated=True)
+    assert meetings.text == "world cup winners" and meetings.filters.since == "1974-01-01" and notes

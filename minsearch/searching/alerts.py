@@ -33,7 +33,7 @@ from .candidates import Candidates, gather
 from .encoding import LazyEncoder, TextEncoder
 from .filters import resolve_filters
 from .ranked import best_scores, rank_candidates
-from .validate import MAX_LIMIT, validate
+from .validate import MAX_LIMIT, holds_dated_meetings, validate
 from .vocabulary import index_glossary
 
 
@@ -130,13 +130,14 @@ def _check_all(
     seen = {(a.search, a.chunk_id) for a in wl.alerts} | {(a.search, a.exact) for a in wl.alerts}
     queries = []
     facets = view.facets()
+    dated = holds_dated_meetings(d.date for d in view.documents().values())
     for s in wl.searches:
         filters = Filters(council=s.council or None, committee=s.committee or None, doc_ids=docs)
         try:  # as typed ("kent"): a search saved before names were resolved when saving
             filters = resolve_filters(filters, facets)
         except MinsearchError:
             pass  # a name the index no longer holds matches nothing, as before
-        found = validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters), bool(facets.date_min))
+        found = validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters), dated)
         queries.append((s, found[0]))
     # Every query's meaning in one call to the encoder, not one call each.
     meanings = [with_meanings(semantic_text(q.text), list(glossary.expand(q.text))) for _s, q in queries]
@@ -296,10 +297,9 @@ def save_search(
     try:
         with store.pinned() as view:
             glossary = index_glossary(load_glossary(settings.index_dir), view)
-            facets = view.facets()  # dates named in the words filter only dated minutes
-            q = validate(
-                Query(text=search.query, mode=search.mode, limit=MAX_LIMIT, filters=filters), bool(facets.date_min)
-            )[0]
+            facets = view.facets()
+            dated = holds_dated_meetings(d.date for d in view.documents().values())  # see validate
+            q = validate(Query(text=search.query, mode=search.mode, limit=MAX_LIMIT, filters=filters), dated)[0]
             # "kent" is saved as Kent County Council, as every search resolves it; an unknown
             # name is refused here rather than saved as a search that can never match.
             q = replace(q, filters=resolve_filters(q.filters, facets))
