@@ -291,7 +291,6 @@ def save_search(
     live = layout.require_current()
     search = wlist.check_search(search)
     filters = Filters(council=search.council or None, committee=search.committee or None)
-    q, _notices = validate(Query(text=search.query, mode=search.mode, limit=MAX_LIMIT, filters=filters))
     own = store is None
     store = store or open_store(settings)
     try:

@@ -22,7 +22,7 @@ from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, Vector
 from .keyword import KeywordIndex
 from .layout import DAMAGE, FORMAT_VERSION, IndexLayout, damaged
 from .paragraphs import ParagraphFile, ParagraphWriter, chunk_of
-from .vectors import ChunkTable, VectorIndex, load_array, write_vectors
+from .vectors import ChunkTable, VectorIndex, find_keys, load_array, write_vectors
 
 UNIT_KEYS = "unit_keys.npy"  # what each vector is of (minsearch.encode.unit_keys), for reuse by later runs
 
@@ -387,7 +387,10 @@ class EmbeddedWriter:
         path = self.layout.generation_dir(self._base) / UNIT_KEYS if self._base else None
         if live is None or path is None or not path.is_file():
             return None
-        keys = load_array(path)
+        try:
+            keys = load_array(path)
+        except IndexUnavailable:  # damaged: the keys only save embedding again, so embed again
+            return None
         return keys if len(keys) == len(live.vectors) else None
 
     def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -395,11 +398,9 @@ class EmbeddedWriter:
         live, live_keys = self._live(), self._live_keys()
         if live is None or live_keys is None or not len(live_keys) or not len(keys):
             return np.zeros(len(keys), dtype=bool), np.zeros((0, self.dim), dtype=np.float32)
-        order = np.argsort(live_keys, kind="stable")
-        ordered = live_keys[order]
-        at = np.minimum(np.searchsorted(ordered, keys), len(order) - 1)
-        found = (ordered[at] == keys) & (keys != 0)  # 0: a unit whose key was not known
-        return found, np.asarray(live.vectors[order[at[found]]], dtype=np.float32)
+        rows = np.where(keys != 0, find_keys(live_keys, keys), -1)  # 0: a unit whose key was not known
+        found = rows >= 0
+        return found, np.asarray(live.vectors[rows[found]], dtype=np.float32)
 
     def documents(self) -> dict[str, DocRecord]:
         if not self._base:

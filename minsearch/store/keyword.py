@@ -294,7 +294,7 @@ class KeywordIndex:
         self._open = 1  # searchers opened (idle or in use) or being opened
         self._closed = False
         self._can_grow = True  # False once opening another searcher failed (e.g. the folder was removed)
-        self._rows: Optional[np.ndarray] = None  # Whoosh doc number -> table row (see _row)
+        self._rows: Optional[np.ndarray] = None  # Whoosh doc number -> table row (see _doc_rows)
         self._rows_lock = threading.Lock()
 
     @contextmanager

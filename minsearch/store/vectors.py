@@ -10,7 +10,7 @@ but with the filter inside.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -95,7 +95,21 @@ def chunk_key(chunk_id: str) -> int:
     """A chunk's key: 64 bits of BLAKE2b of its id. The keyword index holds it for each paragraph
     (a column, 8 bytes) and the table maps it back to the row; keys are unique within a
     generation (checked when it is written, see :meth:`ChunkTable.check_keys`)."""
-    return int.from_bytes(hashlib.blake2b(chunk_id.encode("utf-8"), digest_size=8).digest(), "little")
+    digest = hashlib.blake2b(chunk_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def find_keys(keys: np.ndarray, wanted: np.ndarray, order: Optional[np.ndarray] = None) -> np.ndarray:
+    """The position in ``keys`` of each of ``wanted`` (-1 where absent), by a binary search over
+    ``keys`` sorted (``order``: its argsort, when the caller keeps one)."""
+    wanted = np.asarray(wanted, dtype=np.uint64)
+    if not len(keys):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    if order is None:
+        order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    at = np.minimum(np.searchsorted(ordered, wanted), len(order) - 1)
+    return np.where(ordered[at] == wanted, order[at], -1).astype(np.int64)
 
 
 @dataclass
@@ -122,6 +136,7 @@ class ChunkTable:
     key: np.ndarray  # uint64 chunk_key() of each id
     block: np.ndarray  # int32 block of paragraphs.bin holding the paragraph's record
     slot: np.ndarray  # uint8 its place in the block
+    _key_order: Optional[np.ndarray] = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_chunks(
@@ -170,13 +185,9 @@ class ChunkTable:
 
     def rows_of_keys(self, keys: np.ndarray) -> np.ndarray:
         """The row of each of ``keys`` (:func:`chunk_key`), -1 where no chunk has it."""
-        order = np.argsort(self.key, kind="stable")
-        sorted_keys = self.key[order]
-        at = np.minimum(np.searchsorted(sorted_keys, keys), max(len(order) - 1, 0))
-        if not len(order):
-            return np.full(len(keys), -1, dtype=np.int64)
-        found = sorted_keys[at] == keys
-        return np.where(found, order[at], -1).astype(np.int64)
+        if self._key_order is None:  # sorted once: a generation's table never changes its keys
+            self._key_order = np.argsort(self.key, kind="stable")
+        return find_keys(self.key, keys, self._key_order)
 
     def check_keys(self) -> None:
         """Two ids with one key (one chance in ~10^10 for 100,000 paragraphs) would show one
@@ -304,9 +315,6 @@ class VectorIndex:
         self.table = table
         # First unit row of each chunk, for reduceat; every chunk has at least one unit.
         self._starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else np.zeros(0, int)
-        # Rows by id: the ids' hashes, sorted, and their rows (built on first use). A dict of the
-        # ids themselves held ~35 MB of strings per process on Limerick (ids of ~280 characters).
-        self._by_hash: Optional[tuple[np.ndarray, np.ndarray]] = None
 
     @classmethod
     def load(cls, folder: Path) -> "VectorIndex":
@@ -329,26 +337,12 @@ class VectorIndex:
         return self.rows_of([chunk_id])[0]
 
     def rows_of(self, chunk_ids: list[str]) -> list[Optional[int]]:
-        """The table row of each of ``chunk_ids`` (None where it is not in this generation)."""
-        if self._by_hash is None:
-            hashes = np.fromiter((hash(c) for c in self.table.chunk_ids()), dtype=np.int64, count=len(self.table))
-            order = np.argsort(hashes, kind="stable")
-            self._by_hash = (hashes[order], order)  # one assignment: threads see both or neither
-        sorted_hashes, rows = self._by_hash
-        wanted = np.fromiter((hash(c) for c in chunk_ids), dtype=np.int64, count=len(chunk_ids))
-        at = np.searchsorted(sorted_hashes, wanted).tolist()
-        n = len(rows)
-        out: list[Optional[int]] = []
-        for cid, h, i in zip(chunk_ids, wanted.tolist(), at):
-            found = None
-            while i < n and sorted_hashes[i] == h:  # equal hashes: the id itself decides
-                row = int(rows[i])
-                if self.table.chunk_id_at(row) == cid:
-                    found = row
-                    break
-                i += 1
-            out.append(found)
-        return out
+        """The table row of each of ``chunk_ids`` (None where it is not in this generation): found by
+        its key (:func:`chunk_key`), and checked against the id itself (an id from a link may share
+        a key with a paragraph of this generation, which no two paragraphs do)."""
+        keys = np.fromiter((chunk_key(c) for c in chunk_ids), dtype=np.uint64, count=len(chunk_ids))
+        at = self.table.rows_of_keys(keys).tolist()
+        return [r if r >= 0 and self.table.chunk_id_at(r) == c else None for c, r in zip(chunk_ids, at)]
 
     def rows_mask(self, chunk_ids: Iterable[str]) -> np.ndarray:
         """A boolean mask of the rows of ``chunk_ids`` (unknown ids are left out)."""
