@@ -61,7 +61,12 @@ def main(argv: Optional[list[str]] = None) -> None:
         ),
         "hybrid, fixed bar 0.5 (the previous default)": T.Setting(params=replace(product, confident_margin=-1.0)),
         "hybrid, bar from the probes, codes not first": T.Setting(params=replace(product, codes_first=False)),
-        "**hybrid, product default** (bar from the probes; a code's holders first)": T.Setting(params=product),
+        "hybrid, bar from the probes, acronyms' holders not first": T.Setting(
+            params=replace(product, named_first=False)
+        ),
+        "**hybrid, product default** (bar from the probes; a code's or a specific acronym's holders first)": T.Setting(
+            params=product
+        ),
     }
     scored = {name: _scores(data, s) for name, s in named.items()}
     corpora = list(data)

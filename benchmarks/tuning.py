@@ -64,6 +64,7 @@ class QueryData:
     semantic_expanded: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     expanded: bool = False  # the glossary named a group in this query
     neighbours: dict = field(default_factory=dict)  # repeats among all candidates (ranking.duplicates)
+    named: Optional[frozenset] = None  # paragraphs naming the query's acronyms (searching.candidates)
 
 
 @dataclass
@@ -126,7 +127,9 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
     from minsearch.encode import load_tokenizer, model_spec
     from minsearch.glossary import with_meanings
     from minsearch.model import Filters
+    from minsearch.ranking.rank import names_code
     from minsearch.search import Searcher
+    from minsearch.searching.candidates import named_holders
     from minsearch.store.query import semantic_text
 
     from .quality import _limerick_id_map, minutes_index
@@ -158,6 +161,8 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
             qd.keyword_plain, qd.coverage_plain, qd.coverage_text_plain = kp.hits, kp.coverage, kp.coverage_text
         else:
             qd.keyword_plain, qd.coverage_plain, qd.coverage_text_plain = kr.hits, kr.coverage, kr.coverage_text
+        if not names_code(text):
+            qd.named = named_holders(text, view, glossary, POOL)
         ids = {c for c, _s in qd.keyword} | {c for c, _s in qd.keyword_plain}
         base = semantic_text(text)
         qv = searcher.encode([base])[0]
@@ -261,6 +266,7 @@ def ranked(qd: QueryData, cd: CorpusData, s: Setting):
         exact=exact_query(qd.query),
         code=names_code(qd.query),
         neighbours=qd.neighbours,
+        named=qd.named,
     )
 
 
@@ -647,6 +653,7 @@ def load_candidates(data_dir: Optional[Path] = None, corpora=CORPORA) -> dict[st
     from importlib import resources
 
     import minsearch.glossary
+    import minsearch.searching.candidates
     import minsearch.store.query
     from minsearch.config import load_settings
 
@@ -668,6 +675,8 @@ def load_candidates(data_dir: Optional[Path] = None, corpora=CORPORA) -> dict[st
         resources.files("minsearch").joinpath("data", "probes.txt").read_text(encoding="utf-8"),
         # how a query is parsed decides what the keyword view finds ("checks?" was a wildcard)
         Path(minsearch.store.query.__file__).read_text(encoding="utf-8"),
+        # which paragraphs name a query's acronyms
+        Path(minsearch.searching.candidates.__file__).read_text(encoding="utf-8"),
     ]
     for corpus in corpora:
         # What the views found depends on the index recipe and the judged queries: kept between runs.

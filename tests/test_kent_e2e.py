@@ -76,3 +76,11 @@ def test_officers_in_attendance_are_not_an_answer(kent):
     assert not any(h.chunk.text.startswith("IN ATTENDANCE") for h in r.hits)
     listed = kent.search(Query('"IN ATTENDANCE" Kasaven', mode="keyword", limit=5))
     assert listed.hits and listed.hits[0].chunk.kind == "procedure"
+
+
+def test_an_acronym_names_its_own_thing_first(kent):
+    # "KYCC" is the Kent Youth County Council (defined in the minutes): its elections come before
+    # the general election's turnout, which holds the query's other words.
+    r = kent.search(Query("KYCC election turnout", limit=5))
+    assert "KYCC" in r.hits[0].chunk.text
+    assert any("Turnout" in h.chunk.text for h in r.hits[1:5])

@@ -68,6 +68,7 @@ SUBSTANCE = [
     "Plan 2014-2020 be made in accordance with the Chief Executive’s recommendations”.",
     "Storm and Bad Weather Preparedness",
     "Kent Fostering.",
+    "The Chair said the budget was tight... but the service would be kept.",  # an ellipsis is not a leader
     "b) the Civic Administration BE DIRECTED to report back with an overview of the roll out plan for warming centres.",
     "The members welcomed the new facility and thanked Barry Murphy for his update.",
     "An emergency resolution objecting to the transfer of ownership of a C1 and C2 Liquor Permit to 4677 West 130th Street.",
@@ -89,6 +90,11 @@ HEADING = [
     "This Council believes that:",
     "(a)",
     "Services.",  # the tail of a wrapped line, on its own
+    # an index entry (the City Record's), with its dot leaders to the page
+    "Authorizing the Clerk of Council to enter into an agreement with Western Reserve Land Conservancy to provide "
+    "professional services regarding the Vacant and Abandoned Property Action Council (VAPAC). (O 29-17) "
+    ". . . . . . . . . . . . . . . . 10",
+    "Welcome Resolution for Mary Hanafin (R 157-17) ........................ 74",
 ]
 
 

@@ -11,7 +11,7 @@ from minsearch.indexer import index_paths
 from minsearch.ingest.fingerprint import fingerprint
 from minsearch.model import ChunkMeta, Query
 from minsearch.ranking.fusion import fuse, rrf, weighted
-from minsearch.ranking.rank import ASKED, NAMES, RankParams, about_procedure, exact_query, rank
+from minsearch.ranking.rank import ASKED, NAMES, RankParams, about_procedure, acronyms, exact_query, rank
 from minsearch.search import Searcher
 from minsearch.store.query import semantic_text
 
@@ -253,3 +253,54 @@ def test_exact_queries_and_procedure_questions_are_recognised():
         assert about_procedure(query, hits, meta, {"a": 1.0, "b": 1.0, "c": 1.0}) is None, query
     # A name counts where all of it is in the paragraph's own words.
     assert about_procedure("Jesse Helmer", hits, meta, {"a": 0.5, "b": 0.5, "c": 1.0}) is None
+
+
+def test_a_long_paragraph_shows_the_part_holding_most_of_the_query():
+    from minsearch.ranking.snippets import TermMatcher, snippet
+    from minsearch.store.query import STEMMED
+
+    entries = [
+        f"Authorizing the Clerk of Council to enter into an agreement with Firm {i} for services to Council. (O {i}-17)"
+        for i in range(1, 9)
+    ]
+    entries.insert(6, "Services regarding the Vacant and Abandoned Property Action Council (VAPAC). (O 29-17)")
+    text = " ".join(entries)
+    words = "VAPAC Vacant and Abandoned Property Action Council"
+    matcher = TermMatcher(("text", t.text) for t in STEMMED(words))
+    shown = snippet(text, matcher, max_chars=200)
+    marked = {t for t, m in shown if m}
+    assert {"VAPAC", "Vacant", "Abandoned"} <= marked  # not the first "Council" of the paragraph
+    assert shown[0] == ("… ", False)
+
+
+def test_acronyms_of_a_query():
+    assert acronyms("KYCC election turnout") == ["KYCC"]
+    assert acronyms("FoI request backlog for EHCPs") == ["FoI", "EHCPs"]
+    assert acronyms("EHCP") == []  # acronyms only: every match holds them
+    assert acronyms("DENTAL CHECKS FOR LAC") == []  # capitals throughout mean nothing
+    assert acronyms("report SS-2025-112 on dental checks") == []  # a code is not an acronym
+
+
+def test_a_specific_acronyms_holders_come_first_in_hybrid():
+    meta = {c: ChunkMeta(c, f"doc-{c}", "", "substance", *fingerprint(f"paragraph {c} of the minutes")) for c in "abc"}
+    kw = [("a", 5.0), ("b", 4.0), ("c", 1.0)]
+    sem = [("a", 0.7), ("b", 0.6), ("c", 0.5)]
+    cov = {"a": 0.6, "b": 0.6, "c": 0.6}
+    params = RankParams()
+    order = [h.chunk_id for h in rank("hybrid", kw, cov, sem, meta, params, named=frozenset("c")).matches]
+    assert order[0] == "c"
+    plain = [h.chunk_id for h in rank("hybrid", kw, cov, sem, meta, params).matches]
+    assert plain[0] == "a"
+    off = replace(params, named_first=False)
+    assert [h.chunk_id for h in rank("hybrid", kw, cov, sem, meta, off, named=frozenset("c")).matches][0] == "a"
+
+
+def test_an_index_entry_holding_more_of_the_query_comes_after_the_substance():
+    # "Streets - Name designating ... honorary designation ..... 41" holds more of the words than
+    # the ordinance it points to: listed, but after it.
+    meta = _meta({"entry": "heading", "ordinance": "substance", "other": "substance"})
+    kw = [("entry", 9.0), ("ordinance", 5.0), ("other", 4.0)]
+    cov = {"entry": 1.0, "ordinance": 0.6, "other": 0.5}
+    for procedural in (None, NAMES):
+        ranked = rank("hybrid", kw, cov, [], meta, OFF, coverage_text=cov, procedural=procedural).matches
+        assert [h.chunk_id for h in ranked] == ["ordinance", "other", "entry"]

@@ -35,7 +35,8 @@ from .structure import rebuild_paragraphs, split_numbered_items
 # 10: attendance lists with roles in brackets ("IN ATTENDANCE: Kevin Kasaven (Director of ...)",
 #    "Apologies: Clerical Officer (Ms. H O'Neill)") or after the body's name ("Finance Committee:
 #    Present: Kelley, Chair; ...") are procedure (14 paragraphs over the five minutes corpora).
-CHUNKER_VERSION = 10
+# 11: index and contents entries (words, then dot leaders to a page number) are headings.
+CHUNKER_VERSION = 11
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

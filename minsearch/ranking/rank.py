@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import AbstractSet, Callable, Optional
 
 from ..config import Settings
 from ..model import ChunkMeta, coverage_needed
@@ -57,6 +57,7 @@ class RankParams:
     procedure_penalty: int = 10  # places procedure moves down for a name found mostly in procedure
     own_words: bool = True  # procedure and headings match only through their own words
     codes_first: bool = True  # a query with a code or number lists the paragraphs holding all of it first
+    named_first: bool = True  # ... and one with a specific acronym, the paragraphs naming it
     duplicate_jaccard: float = 0.8  # share of word pairs two paragraphs must share to be one text
 
 
@@ -186,6 +187,21 @@ def names_code(text: str) -> bool:
     return bool(re.search(r"\d|\"", text))
 
 
+# A word written as an acronym: 2-10 letters, two or more of them capitals ("KYCC", "EHCPs", "FoI").
+_ACRONYM = re.compile(r"(?<![\w-])[^\W\d_]{2,10}(?![\w-])")
+
+
+def acronyms(text: str) -> list[str]:
+    """The words of a query written as acronyms ("KYCC election turnout" -> ["KYCC"]); none when
+    the query is in capitals throughout (then capitals mean nothing), or is acronyms only (then
+    every match holds them)."""
+    words = _ACRONYM.findall(text)
+    found = [w for w in words if sum(ch.isupper() for ch in w) >= 2]
+    if not found or len(found) == len(words) or not any(ch.islower() for ch in text):
+        return []
+    return list(dict.fromkeys(found))
+
+
 def exact_query(text: str) -> bool:
     """Does the query name something exact: a number, a code, an acronym, a quote, a proper name?
 
@@ -223,6 +239,7 @@ def rank(
     neighbours: Optional[Neighbours] = None,
     reference: tuple[float, float] = (-1.0, 0.0),
     confidence: tuple[float, float] = (-1.0, 0.0),
+    named: Optional[AbstractSet[str]] = None,
 ) -> Ranking:
     """Matches in order (and the closest non-matches) for one query; see the module docstring.
 
@@ -232,6 +249,8 @@ def rank(
     how many parts the query's coverage is made of (a long question needs only a few present).
     ``exact``: the query names something exact (more weight on keywords); ``code``: it holds a
     number, code or quoted phrase (:func:`names_code`; paragraphs holding all of it come first).
+    ``named``: the paragraphs naming what the query's acronyms name, when these are specific in
+    the index (:func:`acronyms`; in hybrid, they come first, as a code's holders do).
     ``reference``: the best cosine and coverage of the query over the whole index, when the
     candidates come from a few documents only (a saved search over a re-index's new meeting), so
     that a match there is what it would be in a search of the whole index. ``confidence``: see
@@ -265,6 +284,10 @@ def rank(
         matches = [f for f in matches if coverage.get(f.chunk_id, 0.0) >= 1 - 1e-9] + [
             f for f in matches if coverage.get(f.chunk_id, 0.0) < 1 - 1e-9
         ]
+    elif mode == "hybrid" and params.named_first and named:
+        # "KYCC election turnout": the Kent Youth County Council's elections, then other turnouts;
+        # meaning and the commoner words had put "turnout at the 2024 general election" first.
+        matches = [f for f in matches if f.chunk_id in named] + [f for f in matches if f.chunk_id not in named]
     own = coverage_text if coverage_text is not None else coverage
     matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own)
     others = _procedure_last(others, meta, None, 0)
@@ -432,7 +455,8 @@ def _procedure_last(
 ) -> list[Fused]:
     """Substance before procedure and headings. A query that asks about procedure keeps the fused
     order; one about a name moves procedure ``penalty`` places down (a name in a vote list still
-    counts, after the paragraphs where the person spoke).
+    counts, after the paragraphs where the person spoke) and treats headings as any other query
+    does.
 
     Any other query lists procedure and headings only where they hold more of the query in their
     own words than any substantive match does: below a few substantive paragraphs with the same
@@ -442,10 +466,20 @@ def _procedure_last(
     """
     if procedural == ASKED:
         return fused
+    substance = [f for f in fused if _kind(meta, f.chunk_id) == "substance"]
+    cov, mine = coverage or {}, own or {}
+    best = max((cov.get(f.chunk_id, 0.0) for f in substance), default=-1.0)
+    # A name query keeps procedure (where the person moved, voted, attended), not headings: an
+    # index entry "Condolence Resolution for Guy Gadomski ..... 12" says nothing of them.
+    skip = ("substance",) if not procedural else ("substance", "procedure")
+    fused = [f for f in fused if _kind(meta, f.chunk_id) in skip or mine.get(f.chunk_id, 0.0) > best + 1e-9]
+    # Headings kept for holding more of the query come after the substance: an index entry
+    # "Streets - Name designating ... honorary designation ..... 41" holds more of "which streets
+    # did council give honorary names to?" than the ordinance it points to.
+    fused = [f for f in fused if _kind(meta, f.chunk_id) != "heading"] + [
+        f for f in fused if _kind(meta, f.chunk_id) == "heading"
+    ]
     if not procedural:
-        substance = [f for f in fused if _kind(meta, f.chunk_id) == "substance"]
-        cov, mine = coverage or {}, own or {}
-        best = max((cov.get(f.chunk_id, 0.0) for f in substance), default=-1.0)
-        return [f for f in fused if _kind(meta, f.chunk_id) == "substance" or mine.get(f.chunk_id, 0.0) > best + 1e-9]
+        return fused
     keyed = [(i + (penalty + 0.5 if _kind(meta, f.chunk_id) != "substance" else 0), i) for i, f in enumerate(fused)]
     return [fused[i] for _k, i in sorted(keyed)]

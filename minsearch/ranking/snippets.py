@@ -86,8 +86,24 @@ class TermMatcher:
         return [m.span() for m in _WORD.finditer(text) if self.matches(m.group())]
 
 
+def _densest(text: str, hits: list[tuple[int, int]], max_chars: int) -> int:
+    """The match to centre a window on: the one whose window holds the most distinct matched
+    words. A long paragraph (an index page, a list of resolutions) can name "Council" ten times
+    before the one sentence that holds "Vacant and Abandoned Property Action Council (VAPAC)"."""
+    words = [safe_stem(text[s:e].lower()) for s, e in hits]
+    best, best_count = hits[0][0], 0
+    for i, (start, _e) in enumerate(hits[:200]):
+        lo = start - max_chars // 4
+        seen = {w for (s, e), w in zip(hits[i:], words[i:]) if e <= lo + max_chars}
+        seen |= {w for (s, _e2), w in zip(hits[:i], words[:i]) if s >= lo}
+        if len(seen) > best_count:
+            best, best_count = start, len(seen)
+    return best
+
+
 def snippet(text: str, matcher: TermMatcher, max_chars: int = 320, focus: Optional[tuple[int, int]] = None) -> Segments:
-    """Up to ``max_chars`` of ``text`` around the first match (or ``focus``), matches marked."""
+    """Up to ``max_chars`` of ``text`` around the matches (or ``focus``), matches marked: the
+    window holding the most distinct matched words, the first of equals."""
     hits = matcher.spans(text) if matcher else []
     if len(text) <= max_chars:
         lo, hi = 0, len(text)
@@ -95,7 +111,7 @@ def snippet(text: str, matcher: TermMatcher, max_chars: int = 320, focus: Option
         if focus is not None:
             centre = focus[0]
         elif hits:
-            centre = hits[0][0]
+            centre = _densest(text, hits, max_chars)
         else:
             centre = 0
         lo = max(0, centre - max_chars // 4)

@@ -43,6 +43,7 @@ def rank_candidates(
         sort=q.sort,
         reference=reference,
         confidence=confidence,
+        named=c.named,
     )
     return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
 
