@@ -119,7 +119,9 @@ def named_holders(text: str, view: StoreView, glossary: Glossary, pool: int) -> 
     if not kr.covered or kr.covered > NAMED_SHARE * paragraphs:
         return None
     if kr.covered > len(kr.hits):
-        kr = view.keyword_search(said, Filters(), kr.covered, strict=False, min_coverage=1.0, expansions=expansions)
+        # All the holders: with two acronyms, paragraphs holding one of them rank among them.
+        more = min(kr.total, max(pool, 4 * kr.covered))
+        kr = view.keyword_search(said, Filters(), more, strict=False, min_coverage=1.0, expansions=expansions)
     return frozenset(c for c, _s in kr.hits if kr.coverage.get(c, 0.0) >= 1 - 1e-9)
 
 
