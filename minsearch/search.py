@@ -46,7 +46,7 @@ from .searching.validate import (
     MAX_QUERY_CHARS,
     check_date,
     check_filters,
-    holds_dated_meetings,
+    dated_index,
     query_text,
     validate,
 )
@@ -75,9 +75,7 @@ class Searcher:
         # The off-topic probes' best cosines: one matrix product (70 ms on Limerick), once per generation.
         probes = functools.cache(lambda: probe_vectors(self.settings.index_dir, self.store.model, self.encode))
         self._null: PerGeneration[NullScores] = PerGeneration(lambda view: null_scores(view, probes()))
-        self._dated: PerGeneration[bool] = PerGeneration(
-            lambda view: holds_dated_meetings(d.date for d in view.documents().values())
-        )
+        self._dated: PerGeneration[bool] = PerGeneration(dated_index)
 
     # -- the query encoder, loaded on first semantic use --------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -33,7 +33,7 @@ from .candidates import Candidates, gather
 from .encoding import LazyEncoder, TextEncoder
 from .filters import resolve_filters
 from .ranked import best_scores, rank_candidates
-from .validate import MAX_LIMIT, holds_dated_meetings, validate
+from .validate import MAX_LIMIT, dated_index, validate
 from .vocabulary import index_glossary
 
 
@@ -130,7 +130,7 @@ def _check_all(
     seen = {(a.search, a.chunk_id) for a in wl.alerts} | {(a.search, a.exact) for a in wl.alerts}
     queries = []
     facets = view.facets()
-    dated = holds_dated_meetings(d.date for d in view.documents().values())
+    dated = dated_index(view)
     for s in wl.searches:
         filters = Filters(council=s.council or None, committee=s.committee or None, doc_ids=docs)
         try:  # as typed ("kent"): a search saved before names were resolved when saving
@@ -297,7 +297,7 @@ def save_search(
         with store.pinned() as view:
             glossary = index_glossary(load_glossary(settings.index_dir), view)
             facets = view.facets()
-            dated = holds_dated_meetings(d.date for d in view.documents().values())  # see validate
+            dated = dated_index(view)  # see validate
             q = validate(Query(text=search.query, mode=search.mode, limit=MAX_LIMIT, filters=filters), dated)[0]
             # "kent" is saved as Kent County Council, as every search resolves it; an unknown
             # name is refused here rather than saved as a search that can never match.

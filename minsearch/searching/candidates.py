@@ -115,8 +115,9 @@ def named_holders(text: str, view: StoreView, glossary: Glossary, pool: int) -> 
     said = " ".join(words)
     expansions = tuple(glossary.expand(said))
     kr = view.keyword_search(said, Filters(), pool, strict=False, min_coverage=1.0, expansions=expansions)
-    paragraphs = sum(d.chunks for d in view.documents().values())
-    if not kr.covered or kr.covered > NAMED_SHARE * paragraphs:
+    if not kr.covered:  # (before counting the paragraphs: the Milvus store reads its documents for that)
+        return None
+    if kr.covered > NAMED_SHARE * sum(d.chunks for d in view.documents().values()):
         return None
     if kr.covered > len(kr.hits):
         # All the holders: with two acronyms, paragraphs holding one of them rank among them.

@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..citation import long_date
 from ..config import FUSIONS
 from ..model import MODES, SORTS, Filters, MinsearchError, Query
+
+if TYPE_CHECKING:  # (the command line's checks import this module: no store at run time)
+    from ..store.base import StoreView
 
 MAX_QUERY_CHARS = 500  # a longer query is cut (with a notice), not refused
 MAX_LIMIT = 100  # hits per page; more only asks the ranker for candidates nobody reads
@@ -103,6 +106,11 @@ def holds_dated_meetings(dates: Iterable[str]) -> bool:
     for none), so that dates named in a query's words are read as a filter (see :func:`validate`)."""
     found = [bool(d) for d in dates]
     return bool(found) and sum(found) >= DATED_SHARE * len(found)
+
+
+def dated_index(view: "StoreView") -> bool:
+    """:func:`holds_dated_meetings` for the documents of one state of an index."""
+    return holds_dated_meetings(d.date for d in view.documents().values())
 
 
 def validate(q: Query, dated: bool = True) -> tuple[Query, list[str]]:
