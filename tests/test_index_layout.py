@@ -1,4 +1,4 @@
-"""Index format 5: what a generation stores, and that a new one never changes the live one's files."""
+"""Index format 6: what a generation stores, and that a new one never changes the live one's files."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ def segmented_index(tmp_path_factory):
     n = 0
     chunks: list[Chunk] = []
     for batch in range(3):
-        w = ix.writer()
+        w = keyword.writer(ix)
         for _ in range(400):
             n += 1
             text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(3, 60)))
@@ -75,7 +75,7 @@ def segmented_index(tmp_path_factory):
             w.add_document(**keyword.chunk_fields(chunks[-1]))
         w.commit(merge=False)
         if batch:
-            w = ix.writer()
+            w = keyword.writer(ix)
             for k in rnd.sample(range(1, n), 60):
                 w.delete_document(k - 1)  # paragraph c{k}: documents are numbered as added
             w.commit(merge=False)

@@ -264,6 +264,29 @@ def test_reading_every_document_again_embeds_only_new_text(corpus, index_copy, e
     assert answers(index_copy, ["zebrafinch"])[0]["hits"]
 
 
+def test_an_index_in_an_older_format_is_rebuilt_without_embedding_again(corpus, index_copy, encoder):
+    """A new index format (5 -> 6 changed only the keyword index) indexes every document again;
+    the live generation's vectors of the same texts are reused, whatever its format."""
+    from minsearch.store.layout import FORMAT_VERSION
+
+    layout = IndexLayout(index_copy)
+    old = layout.require_current()
+    meta_path = layout.generation_dir(old) / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["format"] = FORMAT_VERSION - 1
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(MinsearchError, match="run `minsearch index"):
+        Searcher(load_settings(index_dir=index_copy))
+
+    counting = _Counting(encoder)
+    s = run(corpus, index_copy, counting)
+    assert s.published and len(s.changed) + len(s.added) == 5 and s.reused_units > 100
+    assert counting.texts == 0
+    new = layout.require_current()
+    assert new != old and layout.read_meta(new)["format"] == FORMAT_VERSION
+    assert answers(index_copy, ["dental checks"])[0]["hits"]
+
+
 def test_pdf_width_lines_without_page_markers_are_joined_into_paragraphs():
     from minsearch.ingest.chunker import chunk_document
     from minsearch.model import Document

@@ -360,6 +360,7 @@ class EmbeddedWriter:
         # The live generation's vectors, read once: here, so that a damaged live index is a one-line
         # error now, not after the embedding, and again by the commit that extends it.
         self._live_vectors: Optional[VectorIndex] = None
+        self._reuse: Optional[tuple[np.ndarray, np.ndarray]] = None  # see _reusable()
         if self._base:
             gen = _Generation(self.layout, self._base)
             gen.close()
@@ -380,27 +381,45 @@ class EmbeddedWriter:
             self._live_vectors = VectorIndex.load(self.layout.generation_dir(self._base))
         return self._live_vectors
 
-    def _live_keys(self) -> Optional[np.ndarray]:
-        """The live generation's unit keys, row-aligned with its vectors. None when it has none
-        (written before keys were kept) or not one a vector: its vectors are then not reused."""
-        live = self._live()
-        path = self.layout.generation_dir(self._base) / UNIT_KEYS if self._base else None
-        if live is None or path is None or not path.is_file():
-            return None
+    def _reusable(self) -> tuple[np.ndarray, np.ndarray]:
+        """(unit keys, vectors) of the live generation, row-aligned: the vectors later texts may
+        reuse. Also from a generation in an older format, whose documents are all indexed again
+        (format 5 -> 6 changed only the keyword index: Limerick's 97k paragraphs are not embedded
+        again, ~20 minutes). Empty when it has no keys (written before they were kept), another
+        model, or keys and vectors that do not line up."""
+        if self._reuse is not None:
+            return self._reuse
+        none = (np.zeros(0, dtype=np.uint64), np.zeros((0, self.dim), dtype=np.float32))
+        self._reuse = none
+        if not self.live:
+            return none
+        folder = self.layout.generation_dir(self.live)
+        if not (folder / UNIT_KEYS).is_file():
+            return none
         try:
-            keys = load_array(path)
-        except IndexUnavailable:  # damaged: the keys only save embedding again, so embed again
-            return None
-        return keys if len(keys) == len(live.vectors) else None
+            live = self._live()
+            if live is not None:  # a current-format generation, already read
+                vectors = live.vectors
+            else:
+                meta = json.loads((folder / "meta.json").read_text())
+                if not isinstance(meta, dict) or meta.get("model") != self.model:
+                    return none
+                vectors = load_array(folder / "vectors.npy", mmap=True)
+            keys = load_array(folder / UNIT_KEYS)
+        except (IndexUnavailable, *DAMAGE):  # damaged: the keys only save embedding again, so embed again
+            return none
+        if vectors.ndim == 2 and vectors.shape[1] == self.dim and len(keys) == len(vectors):
+            self._reuse = (keys, vectors)
+        return self._reuse
 
     def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         keys = np.asarray(keys, dtype=np.uint64)
-        live, live_keys = self._live(), self._live_keys()
-        if live is None or live_keys is None or not len(live_keys) or not len(keys):
+        live_keys, vectors = self._reusable()
+        if not len(live_keys) or not len(keys):
             return np.zeros(len(keys), dtype=bool), np.zeros((0, self.dim), dtype=np.float32)
         rows = np.where(keys != 0, find_keys(live_keys, keys), -1)  # 0: a unit whose key was not known
         found = rows >= 0
-        return found, np.asarray(live.vectors[rows[found]], dtype=np.float32)
+        return found, np.asarray(vectors[rows[found]], dtype=np.float32)
 
     def documents(self) -> dict[str, DocRecord]:
         if not self._base:
@@ -433,6 +452,7 @@ class EmbeddedWriter:
         self.live = self._base = name
         self._meta = self.layout.read_meta(name)
         self._live_vectors = None  # read from the new live generation by the next commit
+        self._reuse = None
         self.layout.clean()
         return info
 
@@ -475,7 +495,7 @@ class EmbeddedWriter:
             ix = keyword.open_writable(wdir)
         else:
             ix = keyword.create(wdir)
-        writer = ix.writer(limitmb=256, procs=1)
+        writer = keyword.writer(ix)
         try:
             for doc_id in sorted(replaced):
                 writer.delete_by_term("doc_id", doc_id)
@@ -491,7 +511,8 @@ class EmbeddedWriter:
 
         # Semantic view: keep the rows of untouched documents, append the new ones.
         say("vectors")
-        live, live_keys = self._live(), self._live_keys()
+        live = self._live()
+        live_keys, _ = self._reusable()  # row-aligned with live.vectors, or empty
         if live is not None:
             vectors, units, table = live.vectors, live.units, live.table
         else:
@@ -521,7 +542,8 @@ class EmbeddedWriter:
         write_vectors(tmp / "vectors.npy", vectors, keep_unit, parts_v, self.dim)
         with open(tmp / "units.npy", "wb") as fh:
             np.save(fh, all_u)
-        kept_keys = live_keys[keep_unit] if live_keys is not None else np.zeros(int(keep_unit.sum()), np.uint64)
+        aligned = live is not None and len(live_keys) == len(keep_unit)
+        kept_keys = live_keys[keep_unit] if aligned else np.zeros(int(keep_unit.sum()), np.uint64)
         new_keys = [
             np.asarray(u.unit_keys, dtype=np.uint64) if u.unit_keys is not None else np.zeros(len(u.units), np.uint64)
             for u in upserts

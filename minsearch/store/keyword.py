@@ -20,11 +20,13 @@ from typing import Iterator, Optional
 import numpy as np
 from whoosh import collectors, fields, index, query, scoring
 from whoosh.searching import Searcher as WhooshSearcher
+from whoosh.writing import IndexWriter
 
 from ..glossary import Expansion
 from ..model import Chunk, Filters, IndexUnavailable, coverage_needed
 from .base import KeywordResult
 from .keyword_scoring import PostingScorer, UnsupportedPostings
+from .postings import CompactCodec
 from .query import (
     Concept,
     Plan,
@@ -588,3 +590,8 @@ def open_readable(folder: Path) -> index.Index:
 
 def open_writable(folder: Path) -> index.Index:
     return index.open_dir(str(folder))
+
+
+def writer(ix: index.Index) -> IndexWriter:
+    """A writer of new segments in the compact postings format (:mod:`.postings`)."""
+    return ix.writer(limitmb=256, procs=1, codec=CompactCodec())

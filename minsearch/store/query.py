@@ -23,12 +23,13 @@ from functools import lru_cache
 from typing import AbstractSet, Iterator, Optional
 
 from whoosh import columns, fields, qparser, query
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StandardAnalyzer
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StandardAnalyzer
 
 from ..glossary import Expansion
 from ..ingest.metadata import MONTHS
 from ..model import MinsearchError
 from ..words import STOPWORDS, safe_stem
+from .postings import CompactPositions
 
 
 # -- analysis: the tokens of each field ------------------------------------------------------------
@@ -77,20 +78,28 @@ def schema() -> fields.Schema:
     paragraph's record (text, title, numbers, source) is read from ``paragraphs.bin``
     (:mod:`.paragraphs`), found through ``key`` (a column: 8 bytes a paragraph, not indexed).
     Whoosh's stored fields were 58.8 of its 154 MB on Limerick, and the id, number and kind
-    fields indexed for lookups the chunk table now answers were ~4 MB more."""
+    fields indexed for lookups the chunk table now answers were ~4 MB more. Word positions are
+    written compactly (:mod:`.postings`)."""
     return fields.Schema(
         key=fields.COLUMN(columns.NumericColumn("Q")),
         doc_id=fields.ID(),
-        title=fields.TEXT(analyzer=STEMMED, field_boost=0.3),
+        title=_text(STEMMED, field_boost=0.3),
         section=fields.ID(),
-        text=fields.TEXT(analyzer=STEMMED),
-        exact=fields.TEXT(analyzer=UNSTEMMED),
-        council=fields.TEXT(analyzer=LABEL),
-        committee=fields.TEXT(analyzer=LABEL),
+        text=_text(STEMMED),
+        exact=_text(UNSTEMMED),
+        council=_text(LABEL),
+        committee=_text(LABEL),
         council_key=fields.ID(),
         committee_key=fields.ID(),
         date=fields.DATETIME(),
     )
+
+
+def _text(analyzer: Analyzer, field_boost: float = 1.0) -> fields.TEXT:
+    """A text field whose postings keep word positions (for phrases), in the compact format."""
+    f = fields.TEXT(analyzer=analyzer, field_boost=field_boost)
+    f.format = CompactPositions(field_boost=field_boost)
+    return f
 
 
 @lru_cache(maxsize=1)
