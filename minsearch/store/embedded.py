@@ -65,9 +65,11 @@ class _Generation:
         assert self.paragraphs is not None
         table = self.vectors.table
         records = self.paragraphs.records(table.block[rows], table.slot[rows])
+        # Columns read once for all rows: a meeting's page reads hundreds (Limerick's largest, 480).
+        ids, docs, dates = table.chunk_ids_at(rows), table.doc_id.at(rows), table.date.at(rows)
+        kinds = table.kind[rows].tolist()
         return [
-            chunk_of(rec, table.chunk_id_at(r), table.doc_id[r], table.date[r], KINDS[int(table.kind[r])])
-            for r, rec in zip(rows, records)
+            chunk_of(rec, c, d, day, KINDS[k]) for rec, c, d, day, k in zip(records, ids, docs, dates, kinds)
         ]
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:

@@ -190,9 +190,13 @@ class ParagraphFile:
     def records(self, blocks: Iterable[int], slots: Iterable[int]) -> list[dict]:
         """The record (a dict of :data:`RECORD_FIELDS`) at each (block, slot)."""
         out = []
-        for b, s in zip(blocks, slots):
+        decoded: dict[int, list[list]] = {}  # each block once (sixteen paragraphs of a meeting share one)
+        for b, s in zip(np.asarray(blocks).tolist(), np.asarray(slots).tolist()):
+            block = decoded.get(b)
+            if block is None:
+                block = decoded[b] = self.block(b)
             try:
-                row = self.block(int(b))[int(s)]
+                row = block[s]
             except IndexError as e:
                 raise damaged(self.path, e) from e
             out.append(dict(zip(RECORD_FIELDS, row)))

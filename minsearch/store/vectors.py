@@ -50,6 +50,10 @@ class Labels:
     def __getitem__(self, row: int) -> str:
         return str(self.values[self.codes[row]])
 
+    def at(self, rows: list[int]) -> list[str]:
+        """The values at ``rows``: one NumPy read for all (a document page asks for hundreds)."""
+        return self.values[self.codes[rows]].tolist() if len(rows) else []
+
     def equals(self, value: str) -> np.ndarray:
         hit = np.flatnonzero(self.values == value)
         return self.codes == hit[0] if len(hit) else np.zeros(len(self.codes), dtype=bool)
@@ -182,6 +186,10 @@ class ChunkTable:
 
     def chunk_id_at(self, row: int) -> str:
         return _whole_id(self.doc_id[row], self.chunk_id[row])
+
+    def chunk_ids_at(self, rows: list[int]) -> list[str]:
+        """:meth:`chunk_id_at` of each of ``rows``."""
+        return [_whole_id(d, b) for d, b in zip(self.doc_id.at(rows), self.chunk_id[rows].tolist())]
 
     def rows_of_keys(self, keys: np.ndarray) -> np.ndarray:
         """The row of each of ``keys`` (:func:`chunk_key`), -1 where no chunk has it."""
