@@ -66,8 +66,10 @@ SUBSTANCE = [
     "ceremonial occasions would be allowable if Members wished to do so.",
     "Proposed by Councillor Foley; Seconded by Councillor Galvin; And Resolved: “That, the Abbeyfeale Local Area "
     "Plan 2014-2020 be made in accordance with the Chief Executive’s recommendations”.",
-    "Storm and Bad Weather Preparedness",
     "Kent Fostering.",
+    # a name on its own keeps its kind (name queries read procedure), even in title case
+    "Councillor S. Stevenson",
+    "Recuse: C. Rahman",
     "The Chair said the budget was tight... but the service would be kept.",  # an ellipsis is not a leader
     "b) the Civic Administration BE DIRECTED to report back with an overview of the roll out plan for warming centres.",
     "The members welcomed the new facility and thanked Barry Murphy for his update.",
@@ -95,6 +97,11 @@ HEADING = [
     "professional services regarding the Vacant and Abandoned Property Action Council (VAPAC). (O 29-17) "
     ". . . . . . . . . . . . . . . . 10",
     "Welcome Resolution for Mary Hanafin (R 157-17) ........................ 74",
+    # title-case labels on a line of their own: sub-headings, running headers, a table's row label
+    "Storm and Bad Weather Preparedness",
+    "Adult Social Care and Health Directorate",
+    "The City Record",
+    "Monaleen Community Games",
 ]
 
 

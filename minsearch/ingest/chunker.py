@@ -36,7 +36,8 @@ from .structure import rebuild_paragraphs, split_numbered_items
 #    "Apologies: Clerical Officer (Ms. H O'Neill)") or after the body's name ("Finance Committee:
 #    Present: Kelley, Chair; ...") are procedure (14 paragraphs over the five minutes corpora).
 # 11: index and contents entries (words, then dot leaders to a page number) are headings.
-CHUNKER_VERSION = 11
+# 12: short title-case labels on a line of their own are headings (kinds._title_label).
+CHUNKER_VERSION = 12
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

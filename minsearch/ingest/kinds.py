@@ -424,7 +424,26 @@ def _is_heading(t: str, title: str) -> bool:
         return True  # enumerators and marks on their own: "(a)", "ii.", "—" (a number or code stays searchable)
     if n == 1 and not re.search(r"\d", t) and not _all_caps(t):
         return True  # one word on its own, a wrapped line's tail ("Services."): it says nothing by itself
-    return False
+    return _title_label(t)
+
+
+def _title_label(t: str) -> bool:
+    """A label in title case on a line of its own: a sub-heading ("Adult Social Care and Health
+    Directorate", "Storm and Bad Weather Preparedness"), a running header ("The City Record"), a
+    table's row label ("Monaleen Community Games", whose amount is another cell). Two to eight
+    words, every one of four letters or more capitalised, no sentence end, no digits, brackets,
+    colons or commas, and no person's title or initial: a name on its own ("Councillor S.
+    Stevenson", "Recuse: C. Rahman") keeps its kind, which name queries read. 3,572 of Limerick's
+    97k paragraphs, 141 of Cleveland's, 8 of Kent's, 3 of London Ontario's, none of the seeds';
+    replayed on the judged queries: Limerick nDCG@10 0.6859 -> 0.6941 (five queries up, none
+    down), Cleveland +0.0002, the rest unchanged."""
+    words = t.split()
+    if not 2 <= len(words) <= 8 or re.search(r"[\d()\[\]:,]", t) or re.search(r"[.?!;]$", t):
+        return False
+    if any(_INITIAL.match(w) or _HONORIFIC.match(w) for w in words):
+        return False
+    long = [w for w in (re.sub(r"^\W+|\W+$", "", w) for w in words) if len(w) >= 4]
+    return len(long) >= 2 and all(w[0].isupper() for w in long)
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9(])")

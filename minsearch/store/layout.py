@@ -50,7 +50,7 @@ from ..model import IndexUnavailable, MinsearchError, os_error_text
 #    document's paragraphs at a time; Whoosh stores nothing (a key column names each paragraph's
 #    row of chunks.npz, which gains key, block, slot and section).
 # 6: word positions in the keyword index written compactly (store/postings.py): Whoosh 81.7 ->
-#    ~38 MB on Limerick. The vectors of the format-5 index are reused (unit keys).
+#    31.5 MB on Limerick. The vectors of the format-5 index are reused (unit keys).
 FORMAT_VERSION = 6
 _GEN = re.compile(r"^gen-(\d{6})$")
 # What reading a damaged or cut-short index file raises (NumPy, zip, JSON, Whoosh's pickles).

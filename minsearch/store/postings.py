@@ -8,10 +8,10 @@ more). zlib takes much of that back, but not all: on Limerick the positions of `
 
 Here a posting's positions are varints (count, then gaps: 2 bytes for one position under 128),
 and a block's values are one bytes string (the varint length of each value, then the values),
-compressed with the rest of the block as before. Measured on 20,000 Limerick paragraphs: the
-keyword index 19.6 -> 9.1 MB, written in 31 s instead of 52 s (less to pickle); every search
-(terms, phrases, wildcards, field and boolean queries) returns the same documents with the same
-scores (``tests/test_store.py``).
+compressed with the rest of the block as before. Limerick's keyword index 81.7 -> 31.5 MB (20,000
+of its paragraphs written in 31 s instead of 52 s: less to pickle); every search (terms, phrases,
+wildcards, field and boolean queries) returns the same documents with the same scores
+(``tests/test_postings.py``; benchmarks/results/store_size.md).
 
 Whoosh keeps the schema (with this format) and each segment's codec in the index's table of
 contents by their import path, so these classes' names and module are part of the index format.
