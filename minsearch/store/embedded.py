@@ -68,9 +68,7 @@ class _Generation:
         # Columns read once for all rows: a meeting's page reads hundreds (Limerick's largest, 480).
         ids, docs, dates = table.chunk_ids_at(rows), table.doc_id.at(rows), table.date.at(rows)
         kinds = table.kind[rows].tolist()
-        return [
-            chunk_of(rec, c, d, day, KINDS[k]) for rec, c, d, day, k in zip(records, ids, docs, dates, kinds)
-        ]
+        return [chunk_of(rec, c, d, day, KINDS[k]) for rec, c, d, day, k in zip(records, ids, docs, dates, kinds)]
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         wanted = list(dict.fromkeys(chunk_ids))
