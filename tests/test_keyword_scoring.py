@@ -195,3 +195,20 @@ def test_an_open_ended_date_range(segmented_index):
     assert hits and hits == dated
     hits = segmented_index.search("dental", Filters(until="2024-04-30"), 1000).hits
     assert hits and hits == segmented_index.search("dental", Filters(since="1900-01-01", until="2024-04-30"), 1000).hits
+
+
+def test_spelling_candidates_are_every_word_within_reach(segmented_index):
+    """Did-you-mean reads the index's words once per generation and walks them in memory (Whoosh's
+    own corrector read the term file: 0.3-0.5 s a misspelt word on Limerick): it must find every
+    word within reach, swaps of two letters included, and nothing else."""
+    from minsearch.store.keyword import edit_distance, words_within
+
+    reader = segmented_index._searcher.reader()
+    known = sorted({w.decode() if isinstance(w, bytes) else w for w in reader.lexicon("exact")} | {"apple", "zone"})
+    typed_words = ["dentl", "huosing", "fostr", "zzzz", "aaa", "libary", "comittee", "planningg", "x", "aple", "zoen"]
+    for typed in typed_words:
+        for edits in (1, 2):
+            want = sorted(w for w in known if edit_distance(typed, w) <= edits)
+            assert words_within(known, typed, edits) == want, (typed, edits)
+    assert words_within([], "aple", 2) == []
+    assert segmented_index.corrections(["dentl", "huosing", "housing"]) == {"dentl": ["dental"], "huosing": ["housing"]}
