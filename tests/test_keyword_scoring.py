@@ -212,3 +212,41 @@ def test_spelling_candidates_are_every_word_within_reach(segmented_index):
             assert words_within(known, typed, edits) == want, (typed, edits)
     assert words_within([], "aple", 2) == []
     assert segmented_index.corrections(["dentl", "huosing", "housing"]) == {"dentl": ["dental"], "huosing": ["housing"]}
+
+
+def test_two_edits_are_offered_for_words_of_8_to_20_letters(tmp_path):
+    """Two edits of a long word cost one automaton per pair of letters (4.7 s for 120 letters):
+    a word over 20 letters is offered one edit at most; one of 8-20 letters gets two."""
+    folder = tmp_path / "whoosh"
+    ix = keyword.create(folder)
+    w = keyword.writer(ix)
+    texts = ["the interdepartmentalisation of services", "a framework for regeneration"]
+    chunks = [
+        Chunk(
+            chunk_id=f"d#p{i}",
+            doc_id="d",
+            source="x.txt",
+            title="t",
+            section="",
+            paragraph=i,
+            start=0,
+            end=len(t),
+            text=t,
+            council="",
+            committee="",
+            date="",
+        )
+        for i, t in enumerate(texts)
+    ]
+    for c in chunks:
+        w.add_document(**keyword.chunk_fields(c))
+    w.commit()
+    ki = KeywordIndex(folder, ChunkTable.from_chunks(chunks))
+    try:
+        assert ki.corrections(["regenretaion"]) == {"regenretaion": ["regeneration"]}  # 12 letters, two swaps
+        assert ki.corrections(["interdepratmentalisatoin"]) == {"interdepratmentalisatoin": []}  # 24 letters
+        assert ki.corrections(["interdepartmentalisatoin"]) == {
+            "interdepartmentalisatoin": ["interdepartmentalisation"]  # one swap: one edit
+        }
+    finally:
+        ki.close()

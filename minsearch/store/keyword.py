@@ -206,8 +206,9 @@ def words_within(words: list[str], typed: str, edits: int) -> list[str]:
     :func:`edit_distance` (a swap of two letters is one edit), sorted. Whoosh's Levenshtein
     automaton, walked over the list as Whoosh walks its term file, finds insertions, deletions
     and substitutions; a swap is one more automaton from ``typed`` with the two letters swapped.
-    Whoosh's own corrector reads the term file in small reads (0.3-0.5 s a misspelt word on
-    Limerick) and its ``ListCorrector`` skips words ("aple" did not find "apple")."""
+    Whoosh's own corrector reads the term file in small reads (on Limerick 69 ms a misspelt word
+    on average, 0.3-0.5 s for one two edits away) and its ``ListCorrector`` skips words ("aple"
+    did not find "apple")."""
     if not words or not typed:
         return []
     found = set(_automaton_walk(words, typed, edits))
@@ -257,6 +258,10 @@ def _keeps_letters(typed: str, word: str) -> bool:
 # Two edits turn one short word into another real one ("fouling" -> "housing", "cheks" ->
 # "chris"): a word shorter than this is corrected by one edit (a swap counts as one) at most.
 TWO_EDITS_FROM = 8
+# Two edits of a long word walk one automaton per pair of neighbouring letters: 40-160 ms for a
+# word of 10-13 letters on Limerick, 470 ms for 30 (random letters), 4.7 s for 120. No word of
+# the minutes' is longer than this and misspelt twice; a longer one is offered one edit at most.
+TWO_EDITS_UP_TO = 20
 
 
 def closest_spellings(typed: str, frequency: dict[str, int]) -> list[str]:
@@ -613,7 +618,7 @@ class KeywordIndex:
                 # two: closest_spellings), ranked here: Whoosh orders by frequency alone, offering
                 # "rent" for "dentl".
                 found = words_within(known, w, 1)
-                if not found and len(w) >= TWO_EDITS_FROM:
+                if not found and TWO_EDITS_FROM <= len(w) <= TWO_EDITS_UP_TO:
                     found = words_within(known, w, 2)
                 freq = {c: reader.doc_frequency("exact", c) for c in found}
                 out[w] = closest_spellings(w, freq)[:limit]
