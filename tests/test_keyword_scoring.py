@@ -250,3 +250,9 @@ def test_two_edits_are_offered_for_words_of_8_to_20_letters(tmp_path):
         }
     finally:
         ki.close()
+
+
+def test_at_most_six_unknown_words_of_a_query_are_corrected(segmented_index):
+    typed = ["dentl", "hosuing", "fostr", "libary", "buget", "plannign", "scholo", "counicl"]
+    found = segmented_index.corrections(typed)
+    assert list(found) == typed[:6] and found["dentl"] == ["dental"]

@@ -262,6 +262,9 @@ TWO_EDITS_FROM = 8
 # word of 10-13 letters on Limerick, 470 ms for 30 (random letters), 4.7 s for 120. No word of
 # the minutes' is longer than this and misspelt twice; a longer one is offered one edit at most.
 TWO_EDITS_UP_TO = 20
+# Words of one query corrected at most (the first ones the index lacks): each costs up to ~0.15 s
+# at two edits, and a query lacking more words than this is not a typo (nonsense, another language).
+CORRECTED_WORDS = 6
 
 
 def closest_spellings(typed: str, frequency: dict[str, int]) -> list[str]:
@@ -610,9 +613,13 @@ class KeywordIndex:
         out: dict[str, list[str]] = {}
         with self._reader() as r:
             reader = r.searcher.reader()
+            unknown = 0
             for w in dict.fromkeys(words):
                 if not w or reader.doc_frequency("exact", w) > 0:
                     continue
+                unknown += 1
+                if unknown > CORRECTED_WORDS:
+                    break
                 known = self._spelling_list(reader)
                 # The words within one edit, else two (only a word long enough may be offered at
                 # two: closest_spellings), ranked here: Whoosh orders by frequency alone, offering
