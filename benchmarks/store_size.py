@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -281,7 +282,7 @@ def main() -> None:
     (HERE / ".cache" / "store_size.json").write_text(json.dumps(out, indent=1))
     print(json.dumps(out, indent=1))
     if args.write:
-        command = "python -m benchmarks.store_size --before /work/main --before-index ... --after-index ..."
+        command = "python -m benchmarks.store_size " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         (HERE / "results" / "store_size.md").write_text(markdown(out, command))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from helpers import make_chunk
 
 from minsearch.model import Chunk, Filters
 from minsearch.store import keyword
@@ -221,23 +222,7 @@ def test_two_edits_are_offered_for_words_of_8_to_20_letters(tmp_path):
     ix = keyword.create(folder)
     w = keyword.writer(ix)
     texts = ["the interdepartmentalisation of services", "a framework for regeneration"]
-    chunks = [
-        Chunk(
-            chunk_id=f"d#p{i}",
-            doc_id="d",
-            source="x.txt",
-            title="t",
-            section="",
-            paragraph=i,
-            start=0,
-            end=len(t),
-            text=t,
-            council="",
-            committee="",
-            date="",
-        )
-        for i, t in enumerate(texts)
-    ]
+    chunks = [make_chunk("d", i, text=t, end=len(t)) for i, t in enumerate(texts)]
     for c in chunks:
         w.add_document(**keyword.chunk_fields(c))
     w.commit()

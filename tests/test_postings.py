@@ -6,6 +6,7 @@ import random
 from pathlib import Path
 
 import pytest
+from helpers import make_chunk
 from whoosh import fields, index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
@@ -46,20 +47,19 @@ def _chunks(n: int) -> list[Chunk]:
     for i in range(n):
         # Some long paragraphs, so that positions need more than one byte.
         text = " ".join(rnd.choice(WORDS) for _ in range(rnd.choice([5, 40, 400])))
+        council = rnd.choice(["Kent County Council", "Limerick City and County Council"])
+        date = f"2024-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}"
+        title = " ".join(rnd.sample(WORDS, 3))
         out.append(
-            Chunk(
-                chunk_id=f"d{i // 9}#p{i % 9}",
-                doc_id=f"d{i // 9}",
-                source="x.txt",
-                title=" ".join(rnd.sample(WORDS, 3)),
-                section="minutes",
-                paragraph=i % 9,
-                start=0,
-                end=len(text),
+            make_chunk(
+                f"d{i // 9}",
+                i % 9,
+                title=title,
                 text=text,
-                council=rnd.choice(["Kent County Council", "Limerick City and County Council"]),
+                end=len(text),
+                council=council,
                 committee="Corporate Parenting Panel",
-                date=f"2024-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}",
+                date=date,
             )
         )
     return out

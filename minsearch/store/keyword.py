@@ -351,7 +351,7 @@ class KeywordIndex:
         self._closed = False
         self._can_grow = True  # False once opening another searcher failed (e.g. the folder was removed)
         self._rows: Optional[np.ndarray] = None  # Whoosh doc number -> table row (see _doc_rows)
-        self._rows_lock = threading.Lock()
+        self._rows_lock = threading.Lock()  # guards what is read lazily once per generation: _rows, _spellings
         self._spellings: Optional[list[str]] = None  # the words of ``exact``, sorted (see corrections)
 
     @contextmanager
