@@ -4,8 +4,8 @@ Every encoder has one small interface (:class:`Encoder`: ``encode(texts)`` -> no
 rows, ``dim``, ``name``) and is named for what it runs on:
 
 * :class:`OnnxEncoder` (ONNX Runtime + tokenizers) runs the index's ONNX export: every build,
-  every query. A first build writes the export from the packaged weights without torch
-  (:func:`write_onnx_export`, :mod:`minsearch.encode_export`). It starts in
+  every query. A first build writes the export from the packaged weights without torch, its
+  weight matrices int8 (:func:`write_onnx_export`, :mod:`minsearch.encode_export`). It starts in
   ~0.5 s where importing torch + sentence-transformers takes ~8 s, which is what keeps a cold
   ``minsearch query`` interactive. Mean pooling and L2 normalisation are the few NumPy lines
   sentence-transformers would run; a test checks both give the same vectors (cosine > 0.999
@@ -335,8 +335,9 @@ def write_onnx_export(model: str, dest: Path, quantize: Optional[str] = None) ->
     """Write ``model``'s ONNX export into ``dest`` (an index's ``encoder/<model>/``) without torch:
     the graph is built from the packaged weights (:mod:`minsearch.encode_export`), ~2 s where
     importing torch and exporting took ~15-25 s. ``quantize``: None keeps float32 weights (the
-    same vectors as sentence-transformers, cosine > 0.999); "int8" quantises the matrix products
-    (~1.6x faster, cosine ~0.99; not the default: judged quality in benchmarks/RESULTS.md)."""
+    same vectors as sentence-transformers, cosine > 0.999); "int8" (what a build writes:
+    :data:`~minsearch.encode_export.QUANTIZE`) quantises the weight matrices (~1.8x faster
+    embedding, cosine ~0.992; judged quality in benchmarks/results/int8-partial.md)."""
     from .encode_export import export_info, write_export
 
     spec = model_spec(model)
@@ -400,7 +401,7 @@ def _running(pid: int) -> bool:
 
 class OnnxEncoder:
     """The ONNX export run by ONNX Runtime (no torch): the same vectors as :class:`TorchEncoder`
-    for a float32 export; an int8 export is within cosine ~0.99."""
+    for a float32 export; the int8 export a build writes is within cosine ~0.99 of them."""
 
     def __init__(self, folder: Path, model: str, threads: Optional[int] = None) -> None:
         self.spec = model_spec(model)

@@ -48,12 +48,28 @@ def test_export_written_without_torch_gives_sentence_transformers_vectors(export
 
 @pytest.mark.slow
 def test_int8_export_stays_close_to_float32(exports):
-    from minsearch.encode import OnnxEncoder
+    import onnx
 
-    a = OnnxEncoder(exports["float32"], REAL_MODEL).encode(TEXTS)
-    b = OnnxEncoder(exports["int8"], REAL_MODEL).encode(TEXTS)
-    # Per-channel int8 weights: mean cosine 0.993 over Kent's paragraphs (0.957 per tensor).
-    assert np.all(np.sum(a * b, axis=1) > 0.97)
+    from minsearch.encode import OnnxEncoder
+    from minsearch.encode_export import QUANTIZE
+
+    assert QUANTIZE == "int8"  # what a build writes (issue 16 target 3)
+    graph = onnx.load(str(exports["int8"] / "model.onnx")).graph
+    ops: dict[str, list[str]] = {}
+    for n in graph.node:
+        ops.setdefault(n.op_type, []).append(n.name)
+    # Six layers x (query, key, value, attention output, two feed-forward) weight matrices are
+    # int8; attention's scores and context (two activations multiplied) stay float32.
+    assert len(ops["MatMulInteger"]) == 36
+    assert sorted(ops["MatMul"]) == sorted(f"l{n}/{p}" for n in range(6) for p in ("qk", "ctx4"))
+    paragraphs = [p for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text().split("\n\n") if len(p) > 80]
+    texts = TEXTS + paragraphs[:60]
+    a = OnnxEncoder(exports["float32"], REAL_MODEL).encode(texts)
+    b = OnnxEncoder(exports["int8"], REAL_MODEL).encode(texts)
+    cos = np.sum(a * b, axis=1)
+    # Per-channel int8 weights, over 2,000 Kent and Limerick units: mean cosine 0.9923, min 0.982
+    # (per tensor: 0.957 mean); benchmarks/results/int8-partial.md.
+    assert cos.min() > 0.975 and cos.mean() > 0.99, (cos.min(), cos.mean())
     assert (exports["int8"] / "model.onnx").stat().st_size < 0.7 * (exports["float32"] / "model.onnx").stat().st_size
     assert json.loads((exports["int8"] / "encoder.json").read_text())["weights"] == "int8"
 
