@@ -8,7 +8,7 @@ same inputs and output (``last_hidden_state``) as the torch export, so :class:`O
 either. Tests check its vectors against sentence-transformers (cosine > 0.999).
 
 :func:`write_export` quantises the weights of the matrix products to int8 (ONNX Runtime dynamic
-quantisation, :data:`QUANTIZE`): a build embeds 1.6-2.2x faster than with float32, with vectors at
+quantisation, :data:`QUANTIZE`): embedding runs 1.6-2.2x faster than with float32, with vectors at
 cosine 0.992 (mean) of float32's, and the judged sets' hybrid nDCG@10 holds (mean +0.002 over
 four corpora; benchmarks/results/int8-partial.md).
 """
@@ -32,7 +32,8 @@ import numpy as np
 # did not recur). Measured and not taken (benchmarks/results/int8-partial.md): int8 on only some
 # products (feed-forward only, all but the first or last layer, no attention) stayed at 1.1-1.5x;
 # uint8 weights 1.1x; reduce_range 1.5x and farther from float32; SmoothQuant before int8
-# (cosine 0.997) 1.65x but London Ontario's hybrid lost 0.014.
+# (cosine 0.997) 1.65x but London Ontario's hybrid lost 0.014. A whole build gains less (Kent
+# 1.2x, 25 Limerick meetings 1.4x over float32): quantize_dynamic adds ~2.5 s to the export.
 QUANTIZE: Optional[str] = "int8"
 
 
