@@ -2,6 +2,11 @@
 checkouts, alternating, each in a new process and a new index folder, on this machine in one run.
 
     python -m benchmarks.build --before /path/to/old/checkout --corpus kent.jsonl [--rounds 2]
+    python -m benchmarks.build --checkout torch=DIR --checkout float32=DIR --checkout int8=. --corpus FILE
+
+``--checkout LABEL=DIR`` (repeated) builds with any number of checkouts in one run instead, in a
+rotating order each round (a label starting with "torch" is measured with torch's start-up); each
+checkout's own chunker counts the units.
 
 For each build: wall time of the whole command, the indexer's own "embed" seconds (model start-up
 included) and the embedding units per second over that; then, on the index just built, one meeting
@@ -107,20 +112,26 @@ _STARTUP = {
 
 def startup(checkout: Path, which: str) -> float:
     t = time.perf_counter()
-    code = _STARTUP[which].format(m=MODEL)
+    code = _STARTUP["before" if which.startswith("torch") else "after"].format(m=MODEL)
     subprocess.run([sys.executable, "-c", code], env=_env(checkout), cwd=checkout, check=True)
     return time.perf_counter() - t
 
 
 def main(argv: Optional[list[str]] = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--before", type=Path, required=True, help="checkout of the code before (e.g. main)")
+    ap.add_argument("--before", type=Path, default=None, help="checkout of the code before (e.g. main)")
     ap.add_argument("--after", type=Path, default=HERE, help="checkout of the code after (default: this one)")
     ap.add_argument("--corpus", type=Path, required=True, help="a JSON Lines corpus (minsearch import output)")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--query", default="children in care waiting for a dentist")
     ap.add_argument("--out", type=Path, default=HERE / "benchmarks" / "results" / "build.md")
+    ap.add_argument("--checkout", action="append", default=[], help="LABEL=DIR, repeated: N checkouts in one run")
     args = ap.parse_args(argv)
+    if args.checkout:
+        many(args)
+        return
+    if args.before is None:
+        ap.error("--before or --checkout is required")
 
     lines = args.corpus.read_text(encoding="utf-8").splitlines()
     work = Path(tempfile.mkdtemp(prefix="build-bench-"))
@@ -147,6 +158,107 @@ def main(argv: Optional[list[str]] = None) -> None:
     shutil.rmtree(work, ignore_errors=True)
     args.out.write_text(report(args, len(lines) - 1, units, runs, starts), encoding="utf-8")
     print(f"wrote {args.out}")
+
+
+_UNITS = """
+from pathlib import Path
+from minsearch.encode import embedding_units, load_tokenizer, model_spec
+from minsearch.indexer import _Silent, scan_sources
+from minsearch.ingest.chunker import chunk_document
+tok = load_tokenizer(model_spec({m!r}))
+n = 0
+for doc in scan_sources([Path({c!r})], _Silent()).docs:
+    chunks = chunk_document(doc)
+    if chunks:
+        n += len(embedding_units(chunks, tok)[0])
+print(n)
+"""
+
+
+def units_in(checkout: Path, corpus: Path) -> int:
+    """Embedding units of ``corpus`` as ``checkout``'s own chunker cuts it (:func:`units_of` there)."""
+    code = _UNITS.format(m=MODEL, c=str(corpus))
+    p = subprocess.run(
+        [sys.executable, "-c", code], env=_env(checkout), cwd=checkout, capture_output=True, text=True, check=True
+    )
+    return int(p.stdout.strip().splitlines()[-1])
+
+
+def many(args) -> None:
+    """N checkouts (``--checkout LABEL=DIR``), each building the corpus in a new process, the order
+    rotated each round; medians and every ratio from this one run."""
+    checkouts = {lab: Path(d).resolve() for lab, d in (c.split("=", 1) for c in args.checkout)}
+    labels = list(checkouts)
+    lines = args.corpus.read_text(encoding="utf-8").splitlines()
+    work = Path(tempfile.mkdtemp(prefix="build-bench-"))
+    part = work / f"{args.corpus.stem}.jsonl"
+    part.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    units = {lab: units_in(d, part) for lab, d in checkouts.items()}
+    print(f"{args.corpus.name}: {len(lines) - 1} records, units {units}", flush=True)
+    runs: dict[str, list[dict]] = {lab: [] for lab in labels}
+    starts: dict[str, list[float]] = {lab: [] for lab in labels}
+    for r in range(args.rounds):
+        order = labels[r % len(labels) :] + labels[: r % len(labels)]
+        if r % 2:
+            order = order[::-1]
+        for lab in order:
+            res = one_build(checkouts[lab], part, args.corpus, work / lab, units[lab], args.query)
+            runs[lab].append(res)
+            print(
+                f"round {r + 1} {lab}: "
+                + json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in res.items()}),
+                flush=True,
+            )
+        for lab in order:
+            starts[lab].append(startup(checkouts[lab], lab))
+            print(f"round {r + 1} {lab} start-up {starts[lab][-1]:.1f}s", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    raw = {
+        "corpus": str(args.corpus),
+        "records": len(lines) - 1,
+        "units": units,
+        "runs": runs,
+        "starts": starts,
+        "checkouts": {k: str(v) for k, v in checkouts.items()},
+        "cpus": os.cpu_count(),
+    }
+    args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1))
+    args.out.write_text(report_many(args, raw), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+def report_many(args, raw: dict) -> str:
+    runs, starts, units = raw["runs"], raw["starts"], raw["units"]
+    labels = list(runs)
+    base = labels[0]
+    loads = [x["load"] for lab in labels for x in runs[lab]]
+
+    def med(lab: str, key: str) -> float:
+        return median(x[key] for x in runs[lab])
+
+    out = [
+        f"`python -m benchmarks.build {' '.join('--checkout ' + c for c in args.checkout)} --corpus {args.corpus.name} "
+        f"--rounds {args.rounds}`: {raw['records']} records, each checkout building a new index in a new process, "
+        f"order rotated each round, medians of {args.rounds}; load average {min(loads):.1f}-{max(loads):.1f} on "
+        f"{raw['cpus']} cores. Speed-up: {base}'s median over each one's.",
+        "",
+        "| checkout | weights | units | wall s | speed-up | embed s | speed-up | units/s | start-up s | meeting added s | cold hybrid s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for lab in labels:
+        out.append(
+            f"| {lab} | {runs[lab][0]['weights']} | {units[lab]} | {med(lab, 'wall'):.1f} | "
+            f"{med(base, 'wall') / med(lab, 'wall'):.2f}x | {med(lab, 'embed'):.1f} | {med(base, 'embed') / med(lab, 'embed'):.2f}x | "
+            f"{med(lab, 'units_per_s'):.1f} | {median(starts[lab]):.1f} | {med(lab, 'meeting_added'):.1f} | {med(lab, 'cold_hybrid'):.2f} |"
+        )
+    out += ["", "| round | checkout | wall s | embed s | units/s | load |", "|---|---|---|---|---|---|"]
+    for i in range(args.rounds):
+        for lab in labels:
+            x = runs[lab][i]
+            out.append(
+                f"| {i + 1} | {lab} | {x['wall']:.1f} | {x['embed']:.1f} | {x['units_per_s']:.1f} | {x['load']:.1f} |"
+            )
+    return "\n".join(out) + "\n"
 
 
 def report(args, records: int, units: int, runs: dict, starts: dict) -> str:

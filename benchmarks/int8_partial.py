@@ -4,6 +4,13 @@ vectors stay close to float32's and the build still embeds much faster.
     python -m benchmarks.int8_partial sample --out DIR       # embedding units of Kent + Limerick
     python -m benchmarks.int8_partial export --out DIR [--only a,b]  # one ONNX folder per candidate
     python -m benchmarks.int8_partial speed --out DIR [--rounds 2] [--only a,b]
+    python -m benchmarks.int8_partial quality --out DIR --only int8,float32 --corpora limerick,cisi,...
+
+"int8" (as an ``--only`` name) is the export a build writes, "float32" the float32 one
+(``minsearch.encode.write_onnx_export`` with ``QUANTIZE`` "int8" or None). ``quality``'s
+``--corpora`` takes the judged minutes corpora (seeds, kent, london-ontario, cleveland, limerick)
+and the IR sets (msmarco-5k, dbpedia-5k, cisi, cranfield); every index is built by the named export
+(no embedding cache), so its paragraphs, probes and queries are all embedded by that graph.
 
 Each candidate is the float32 graph of ``minsearch.encode_export.bert_graph`` passed through ONNX
 Runtime's ``quantize_dynamic`` with only some MatMul nodes named (``nodes_to_quantize``). Speed:
@@ -21,6 +28,7 @@ import random
 import shutil
 import time
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -55,6 +63,10 @@ CANDIDATES: dict[str, tuple[list[str], dict]] = {
     "int8-no-last": (mm(range(0, 5), WEIGHTS), {}),
     "int8-no-first": (mm(range(1, 6), WEIGHTS), {}),
 }
+
+
+# The exports a build writes: name -> write_onnx_export's quantize.
+PRODUCT: dict[str, Optional[str]] = {"int8": "int8"}
 
 
 def calibration_texts(n: int = 256, seed: int = 1) -> list[str]:
@@ -167,6 +179,11 @@ def export(name: str, dest: Path) -> None:
     from minsearch.encode_export import bert_graph
 
     spec = model_spec(MODEL)
+    if name in PRODUCT:
+        from minsearch.encode import write_onnx_export
+
+        write_onnx_export(MODEL, dest, PRODUCT[name])
+        return
     dest.mkdir(parents=True, exist_ok=True)
     model = bert_graph(spec.path())
     if name in CANDIDATES and CANDIDATES[name][1].get("smooth"):
@@ -276,10 +293,12 @@ def main() -> None:
     ap.add_argument("--corpora", default="seeds,kent,london-ontario,cleveland")
     a = ap.parse_args()
     names = [n for n in a.only.split(",") if n] or list(CANDIDATES)
+    if a.what == "export" and a.only:
+        names = [n for n in a.only.split(",") if n]
     if a.what == "sample":
         print(len(sample(a.out)), "units")
     elif a.what == "export":
-        for n in ["float32", *names]:
+        for n in dict.fromkeys(["float32", *names]):
             if not (a.out / n / "model.onnx").is_file():
                 export(n, a.out / n)
                 print("exported", n, flush=True)
@@ -296,8 +315,8 @@ def quality(out: Path, name: str, corpora: set[str]) -> dict:
     """nDCG@10 of the judged minutes sets with indexes built (and queried, and calibrated) by
     candidate ``name``: its own cache folder, the candidate's export in the index's encoder folder
     before the build, so the build, the probes and the queries all use it."""
-    from . import common
-    from .quality import eval_minutes
+    from . import common, datasets
+    from .quality import eval_ir_set, eval_minutes
 
     root = out / f"q-{name}"
     (root / "onnx").mkdir(parents=True, exist_ok=True)
@@ -309,10 +328,25 @@ def quality(out: Path, name: str, corpora: set[str]) -> dict:
     common.CACHE = root
     data = Path(os.environ.get("MINSEARCH_DATA", "/work/shared/data"))
     judged = common.BENCH_DIR / "judged" / "minutes.jsonl"
-    res = eval_minutes(judged, data, None, corpora=corpora, default_only=True, build_limerick=True)
-    for c, r in res["corpora"].items():
-        for home in root.glob(f"minutes-{c}-*/index"):  # which graph the index embedded with
-            r["encoder_weights"] = json.loads((home / "encoder" / MODEL / "encoder.json").read_text()).get("weights")
+    sets = [c for c in corpora if c in datasets.LOADERS]
+    minutes = corpora - set(sets)
+    res: dict = {"corpora": {}, "sets": {}}
+    if (out / f"quality-{name}.json").is_file():
+        res = {"corpora": {}, "sets": {}, **json.loads((out / f"quality-{name}.json").read_text())}
+    if minutes:
+        got = eval_minutes(judged, data, None, corpora=minutes, default_only=True, build_limerick=True)
+        for c, r in got["corpora"].items():
+            prefix = "limerick-100pct" if c == "limerick" else f"minutes-{c}"
+            for home in root.glob(f"{prefix}-*-{common.recipe()}/index"):  # which graph embedded it
+                r["encoder_weights"] = json.loads((home / "encoder" / MODEL / "encoder.json").read_text()).get(
+                    "weights"
+                )
+            res["corpora"][c] = r
+    for s in sets:
+        r = eval_ir_set(datasets.LOADERS[s](data), None, smoke=True)
+        home = Path(r["index"])
+        r["encoder_weights"] = json.loads((home / "encoder" / MODEL / "encoder.json").read_text()).get("weights")
+        res["sets"][s] = r
     (out / f"quality-{name}.json").write_text(json.dumps(res, indent=1))
     return res
 

@@ -7,16 +7,16 @@ is written here directly from ``model.safetensors`` and ``config.json`` with ``o
 same inputs and output (``last_hidden_state``) as the torch export, so :class:`OnnxEncoder` runs
 either. Tests check its vectors against sentence-transformers (cosine > 0.999).
 
-:func:`write_export` quantises the weights of the matrix products to int8 (ONNX Runtime dynamic
-quantisation, :data:`QUANTIZE`): embedding runs 1.6-2.2x faster than with float32, with vectors at
-cosine 0.992 (mean) of float32's, and the judged sets' hybrid nDCG@10 holds (mean +0.002 over
-four corpora; benchmarks/results/int8-partial.md).
+:func:`write_export` writes the weights of the matrix products as int8 (:data:`QUANTIZE`), the
+graph ONNX Runtime's dynamic quantisation would make, written directly by :func:`bert_graph`:
+embedding runs 1.6-2.2x faster than with float32, with vectors at cosine 0.992 (mean) of float32's,
+and hybrid nDCG@10 on the nine judged sets moved by +0.0005 on average (worst London Ontario
+-0.0098; benchmarks/results/int8-partial.md).
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import math
 from pathlib import Path
 from typing import Any, Optional
@@ -27,20 +27,26 @@ import numpy as np
 # output channel), all 36 of the six layers. Measured on 2,000 Kent and Limerick units with two
 # threads, alternating with float32 on this 2-core machine: 1.64-2.22x float32's units/s (median
 # 1.77x over three runs), cosine with float32 0.9923 mean, 0.982 min. Judged hybrid nDCG@10, each
-# index built, calibrated and queried with its own graph: seeds +0.003, Kent +0.016, London
-# Ontario -0.007, Cleveland -0.002 (the -0.034 on seeds measured earlier, with older ranking code,
-# did not recur). Measured and not taken (benchmarks/results/int8-partial.md): int8 on only some
-# products (feed-forward only, all but the first or last layer, no attention) stayed at 1.1-1.5x;
-# uint8 weights 1.1x; reduce_range 1.5x and farther from float32; SmoothQuant before int8
-# (cosine 0.997) 1.65x but London Ontario's hybrid lost 0.014. A whole build gains less (Kent
-# 1.2x, 25 Limerick meetings 1.4x over float32): quantize_dynamic adds ~2.5 s to the export.
+# index built, calibrated and queried with its own graph (chunker 11): the five minutes corpora
+# seeds +0.003, Kent +0.015, London Ontario -0.010, Cleveland -0.002, Limerick -0.005; the IR sets
+# msmarco -0.000, DBpedia +0.004, CISI +0.003, Cranfield -0.003; mean +0.0005. Measured and not
+# taken (benchmarks/results/int8-partial.md): int8 on only some products (feed-forward only, all but
+# the first or last layer, no attention) stayed at 1.1-1.5x; uint8 weights 1.1x; reduce_range 1.5x
+# and farther from float32; SmoothQuant before int8 (cosine 0.997) 1.65x but London Ontario's
+# hybrid lost 0.014.
 QUANTIZE: Optional[str] = "int8"
 
 
-def bert_graph(model_dir: Path) -> Any:
+def bert_graph(model_dir: Path, quantize: Optional[str] = None) -> Any:
     """The ONNX model (``onnx.ModelProto``) of the BERT encoder in ``model_dir``: inputs
     ``input_ids``, ``attention_mask``, ``token_type_ids`` (int64, [batch, seq]); output
-    ``last_hidden_state`` (float32, [batch, seq, hidden])."""
+    ``last_hidden_state`` (float32, [batch, seq, hidden]).
+
+    ``quantize="int8"``: every weight matrix int8, written here as ONNX Runtime's dynamic
+    quantisation (``quantize_dynamic``, per output channel, symmetric QInt8 weights) would rewrite
+    the float32 graph: its input quantised once per tensor (``DynamicQuantizeLinear``, shared by the
+    products reading it), ``MatMulInteger``, then the int32 product times the two scales. The same
+    weights, scales and nodes, without saving and re-reading the float32 graph (~2.5 s less)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     from safetensors.numpy import load_file
@@ -64,11 +70,34 @@ def bert_graph(model_dir: Path) -> Any:
         nodes.append(helper.make_node(op, inputs, [out], name=out, **attrs))
         return out
 
+    if quantize not in (None, "int8"):
+        raise ValueError(f"quantize: unknown {quantize!r}")
+    dynamic: dict[str, tuple[str, str, str]] = {}  # input -> its DynamicQuantizeLinear outputs
+
+    def matmul_int8(x: str, weight: np.ndarray, name: str, out: str) -> str:
+        # Symmetric per output channel, int8 in [-127, 127], zero point 0 (as quantize_dynamic).
+        absmax = np.maximum(np.abs(weight.min(axis=0)), np.abs(weight.max(axis=0))).astype(np.float32)
+        scale = ((absmax + absmax) / np.float32(254)).astype(np.float32)
+        safe = np.where(scale == 0, np.float32(1), scale)
+        q = np.clip(np.round(weight.astype(np.float32) / safe), -127, 127).astype(np.int8)
+        wq, ws = const(f"{name}_quantized", q), const(f"{name}_scale", scale)
+        wz = const(f"{name}_zero_point", np.zeros(scale.shape, dtype=np.int8))
+        if x not in dynamic:
+            outs = [f"{x}_quantized", f"{x}_scale", f"{x}_zero_point"]
+            nodes.append(helper.make_node("DynamicQuantizeLinear", [x], outs, name=f"{x}_QuantizeLinear"))
+            dynamic[x] = (outs[0], outs[1], outs[2])
+        xq, xs, xz = dynamic[x]
+        i32 = node("MatMulInteger", [xq, wq, xz, wz], f"{out}_quant")
+        f = node("Cast", [i32], f"{out}_quant_cast", to=TensorProto.FLOAT)
+        return node("Mul", [f, node("Mul", [xs, ws], f"{out}_quant_scales")], out)
+
     def linear(x: str, prefix: str, out: str, scale: float = 1.0) -> str:
         # torch's Linear stores [out, in]; MatMul wants [in, out].
-        wt = const(f"{prefix}.weight", (w[f"{prefix}.weight"].T * scale).astype(np.float32))
+        weight = (w[f"{prefix}.weight"].T * scale).astype(np.float32)
         b = const(f"{prefix}.bias", (w[f"{prefix}.bias"] * scale).astype(np.float32))
-        return node("Add", [node("MatMul", [x, wt], f"{out}/mm"), b], out)
+        if quantize == "int8":
+            return node("Add", [matmul_int8(x, weight, f"{prefix}.weight", f"{out}/mm"), b], out)
+        return node("Add", [node("MatMul", [x, const(f"{prefix}.weight", weight)], f"{out}/mm"), b], out)
 
     def layer_norm(x: str, prefix: str, out: str) -> str:
         g, b = const(f"{prefix}.weight", w[f"{prefix}.weight"]), const(f"{prefix}.bias", w[f"{prefix}.bias"])
@@ -130,6 +159,11 @@ def bert_graph(model_dir: Path) -> Any:
     graph = helper.make_graph(nodes, "bert", ints, [out_info], list(seen.values()))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="minsearch")
     onnx.checker.check_model(model)
+    if quantize == "int8":
+        # With the tensors' shapes recorded (as quantize_dynamic leaves them), ONNX Runtime picks
+        # the same fused int8 kernels as for quantize_dynamic's graph: the same vectors (difference
+        # 0.0); without them other kernels, vectors up to 0.017 apart (0.3 s here).
+        model = onnx.shape_inference.infer_shapes(model)
     return model
 
 
@@ -138,32 +172,10 @@ _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 def write_export(model_dir: Path, dest: Path, tmp: Path, quantize: Optional[str] = QUANTIZE) -> None:
     """Write the ONNX graph of the model in ``model_dir`` to ``tmp`` (in ``dest``), quantised when
-    asked; the caller renames it into place. No torch is imported."""
+    asked (:func:`bert_graph`); the caller renames it into place. No torch is imported."""
     import onnx
 
-    model = bert_graph(model_dir)
-    if quantize is None:
-        onnx.save(model, str(tmp))
-        return
-    if quantize != "int8":
-        raise ValueError(f"quantize: unknown {quantize!r}")
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    plain = dest / f"{tmp.name}.fp32"
-    root = logging.getLogger()
-    level = root.level
-    try:
-        onnx.save(model, str(plain))
-        # Per output channel: per-tensor scales moved vectors to a mean cosine of 0.957 with the
-        # float32 model, per channel 0.993. Only the weight matrices: attention's own products and
-        # the embedding tables stay float32.
-        root.setLevel(logging.ERROR)  # the quantiser's advice to "pre-process" goes to the root logger
-        quantize_dynamic(
-            str(plain), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
-        )
-    finally:
-        root.setLevel(level)
-        plain.unlink(missing_ok=True)
+    onnx.save(bert_graph(model_dir, quantize), str(tmp))
 
 
 def export_info(quantize: Optional[str]) -> dict:

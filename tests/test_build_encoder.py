@@ -123,3 +123,50 @@ def test_files_of_killed_exports_are_recognised(tmp_path):
         p.write_bytes(b"x")
     assert sorted(remove_stale_exports(tmp_path)) == sorted(dead)
     assert live.exists()
+
+
+@pytest.mark.slow
+def test_int8_graph_written_directly_equals_onnx_runtime_quantisation(exports, tmp_path):
+    """The int8 export is written by bert_graph itself (no float32 graph saved, re-read and
+    rewritten by quantize_dynamic, ~2.5 s): the same int8 weights and scales, and the same vectors,
+    as ONNX Runtime's dynamic quantisation of the float32 graph."""
+    import logging
+    import shutil
+
+    import onnx
+    from onnx import numpy_helper
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from minsearch.encode import OnnxEncoder, model_spec
+    from minsearch.encode_export import bert_graph
+
+    spec = model_spec(REAL_MODEL)
+    ref = tmp_path / "ort"
+    ref.mkdir()
+    onnx.save(bert_graph(spec.path()), str(ref / "fp32.onnx"))
+    level = logging.getLogger().level
+    try:
+        quantize_dynamic(
+            str(ref / "fp32.onnx"),
+            str(ref / "model.onnx"),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=["MatMul"],
+        )
+    finally:
+        logging.getLogger().setLevel(level)
+    for name in ("tokenizer.json", "encoder.json"):
+        shutil.copyfile(exports["int8"] / name, ref / name)
+
+    def inits(path: Path) -> dict[str, np.ndarray]:
+        return {t.name: numpy_helper.to_array(t) for t in onnx.load(str(path)).graph.initializer}
+
+    ours, theirs = inits(exports["int8"] / "model.onnx"), inits(ref / "model.onnx")
+    assert ours.keys() == theirs.keys()
+    for k, v in theirs.items():
+        assert ours[k].dtype == v.dtype and np.array_equal(ours[k], v), k
+    paragraphs = [p for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text().split("\n\n") if len(p) > 80]
+    texts = TEXTS + paragraphs[:40]
+    a = OnnxEncoder(exports["int8"], REAL_MODEL).encode(texts)
+    b = OnnxEncoder(ref, REAL_MODEL).encode(texts)
+    assert np.abs(a - b).max() == 0.0
