@@ -69,7 +69,7 @@ def main() -> None:
     a = ap.parse_args()
     from .embed_cache import caching_encoder
 
-    # The embedding cache (sentence-transformers behind a SQLite file of vectors by text): a chunker
+    # The embedding cache (the product's ONNX export behind a SQLite file of vectors by text): a chunker
     # or format change re-embeds only the texts it changed (the whole of Limerick took ~25 minutes).
     enc = caching_encoder("all-MiniLM-L6-v2")
     for f in a.fractions.split(","):

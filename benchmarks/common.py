@@ -113,19 +113,17 @@ def cached_index(
     done = folder / "summary.json"
     log(f"  building index {folder.name} ...")
     model = load_settings().model
-    onnx_cache = CACHE / "onnx" / model
+    onnx_cache = onnx_export(model)
     enc_dir = home / "encoder" / model  # minsearch.store.layout.IndexLayout.encoder_dir
     if (onnx_cache / "model.onnx").is_file():
-        # The ONNX query encoder is the same for every index of one model: reuse the first export
-        # rather than paying torch.onnx.export (tens of seconds) per benchmark index.
+        # The export a product build writes, in place before the build: the index's vectors,
+        # probes and queries all come from it (the embedding cache keys on its weights).
         shutil.copytree(onnx_cache, enc_dir)
     t = time.perf_counter()
     summary = index_paths(sources, load_settings(index_dir=home), encoder=encoder, progress=LogProgress(log))
     out = summary.to_json()
     out["wall_seconds"] = time.perf_counter() - t
     out["sources"] = [str(s) for s in sources]
-    if not (onnx_cache / "model.onnx").is_file() and (enc_dir / "model.onnx").is_file():
-        shutil.copytree(enc_dir, onnx_cache, dirs_exist_ok=True)
     done.write_text(json.dumps(out, indent=1))
     log(f"  built {folder.name}: {summary.documents} docs, {summary.chunks} chunks in {out['wall_seconds']:.1f}s")
     return home, out
@@ -139,7 +137,33 @@ def recipe() -> str:
     from minsearch.store.layout import FORMAT_VERSION
     from minsearch.store.query import ANALYSIS_VERSION
 
-    return f"f{FORMAT_VERSION}c{CHUNKER_VERSION}a{ANALYSIS_VERSION}t{TITLE_MODE.replace(':', '')}"
+    base = f"f{FORMAT_VERSION}c{CHUNKER_VERSION}a{ANALYSIS_VERSION}t{TITLE_MODE.replace(':', '')}"
+    # The weights a build embeds with (minsearch.encode_export.QUANTIZE): float32 indexes keep
+    # their names, so the float32 caches stay usable if QUANTIZE is set back.
+    w = weights()
+    return base if w == "float32" else f"{base}-{w}"
+
+
+def weights() -> str:
+    """The weights of the ONNX export a product build writes and embeds with ("float32", "int8")."""
+    from minsearch.encode_export import QUANTIZE, export_info
+
+    return str(export_info(QUANTIZE)["weights"])
+
+
+def onnx_export(model: str) -> Path:
+    """The benchmarks' copy of the export a product build of ``model`` would write (its weights as
+    :func:`weights` says), written once (~2 s, no torch). Every benchmark index is given a copy
+    before it is built, so its paragraphs, its relevance-floor probes and its queries are all
+    embedded by the graph a user's index would have."""
+    from minsearch.encode import has_onnx_export, model_spec, write_onnx_export
+    from minsearch.encode_export import QUANTIZE
+
+    w = weights()
+    folder = CACHE / "onnx" / (model if w == "float32" else f"{model}-{w}")
+    if model_spec(model).kind == "transformer" and not has_onnx_export(folder):
+        write_onnx_export(model, folder, QUANTIZE)
+    return folder
 
 
 def _locked(home: Path) -> bool:

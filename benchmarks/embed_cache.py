@@ -3,8 +3,9 @@
 Ranking experiments rebuild the same corpora many times with small changes to chunking or to the
 text that is embedded; most texts are the same from one build to the next. Embedding is ~88% of a
 build (Limerick: ~25 minutes on this machine), so :class:`CachingEncoder` looks each text up by
-its SHA-1 in one SQLite file per model and embeds only the texts it has not seen. The vectors are
-those of the wrapped encoder (sentence-transformers), so a cached build equals an uncached one.
+its SHA-1 in one SQLite file per model and weights and embeds only the texts it has not seen. The
+vectors are those of the wrapped encoder (the export a product build writes), so a cached build
+equals an uncached one.
 
 Benchmarks only: the product never caches embeddings across indexes.
 """
@@ -101,14 +102,21 @@ class CachingEncoder:
 
 
 def caching_encoder(model: Optional[str] = None) -> CachingEncoder:
-    """The benchmark encoder: sentence-transformers (loaded on the first miss) behind the cache."""
+    """The benchmark encoder: the export a product build writes (:func:`benchmarks.common.onnx_export`,
+    loaded on the first miss) behind the cache, one SQLite file per model and weights, so int8 and
+    float32 vectors never mix. (float32's file was filled by sentence-transformers, whose vectors
+    the float32 export equals within cosine 0.9999999.)"""
     from minsearch.config import load_settings
 
+    from .common import onnx_export, weights
+
     name = model or load_settings().model
+    w = weights()
 
     def load():
-        from minsearch.encode import TorchEncoder
+        from minsearch.encode import open_encoder
 
-        return TorchEncoder(name)
+        return open_encoder(name, onnx_export(name))
 
-    return CachingEncoder(name, load)
+    path = CACHE / "embeddings" / (f"{name}.sqlite" if w == "float32" else f"{name}-{w}.sqlite")
+    return CachingEncoder(name, load, path)

@@ -22,7 +22,7 @@ SECTIONS = ("quality", "minutes", "speed", "baseline")  # "minutes": only the ju
 
 
 class LazyEncoder:
-    """The sentence-transformers encoder behind the benchmarks' embedding cache (the same vectors;
+    """The product's encoder behind the benchmarks' embedding cache (the same vectors;
     a chunker or format change re-embeds only the texts it changed), made only if some index must
     be built."""
 

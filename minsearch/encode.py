@@ -219,10 +219,12 @@ def unit_keys(texts: Sequence[str], encoder: str) -> np.ndarray:
     return out
 
 
-def encoder_tag(model: str, folder: Path) -> str:
+def encoder_tag(model: str, folder: Path, sentence_transformers: bool = False) -> str:
     """What a vector of ``model`` depends on besides its text: the model, and for a transformer the
     weights of the index's ONNX export (``folder``; float32 or quantised), as recorded in its
-    ``encoder.json`` (or as the next export will be written, when there is none yet)."""
+    ``encoder.json``. When there is none yet, the weights its export will have: float32 when the
+    build embeds with ``sentence_transformers`` (an encoder given by the caller, or Ray: the index
+    then gets a float32 query export), else :data:`~minsearch.encode_export.QUANTIZE`'s."""
     spec = model_spec(model)
     if spec.kind != "transformer":
         return spec.name
@@ -231,7 +233,7 @@ def encoder_tag(model: str, folder: Path) -> str:
     except (OSError, ValueError):
         from .encode_export import QUANTIZE, export_info
 
-        weights = export_info(QUANTIZE)["weights"]
+        weights = export_info(None if sentence_transformers else QUANTIZE)["weights"]
     return f"{spec.name} onnx {weights}"
 
 

@@ -399,9 +399,11 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc, wr
         texts, owners = embedding_units(chunks, tokenizer)
         spans.append((len(all_texts), len(all_texts) + len(texts), np.asarray(owners, dtype=np.int64)))
         all_texts.extend(texts)
-    keys = unit_keys(
-        all_texts, encoder_tag(settings.model, IndexLayout(settings.index_dir).encoder_dir(settings.model))
-    )
+    # Vectors from a caller's encoder or from Ray are sentence-transformers' (float32): a new
+    # index then gets a float32 query export (_ensure_query_encoder), and its keys must say so.
+    folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
+    given = enc is not None or ray_address is not None
+    keys = unit_keys(all_texts, encoder_tag(settings.model, folder, sentence_transformers=given))
     found, known = writer.known_vectors(keys)
     todo = np.flatnonzero(~found)
     vectors = np.zeros((len(all_texts), spec.dim), dtype=np.float32)

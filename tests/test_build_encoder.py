@@ -170,3 +170,28 @@ def test_int8_graph_written_directly_equals_onnx_runtime_quantisation(exports, t
     a = OnnxEncoder(exports["int8"], REAL_MODEL).encode(texts)
     b = OnnxEncoder(ref, REAL_MODEL).encode(texts)
     assert np.abs(a - b).max() == 0.0
+
+
+@pytest.mark.slow
+def test_vectors_from_sentence_transformers_are_reused_by_the_next_run(real_seeds_index, tmp_path, monkeypatch):
+    """An index embedded by an encoder its caller gave (sentence-transformers, float32) gets a
+    float32 query export; its vectors are keyed as float32's, so a later run that reads every
+    document again (a new chunker) with the index's own export reuses them all."""
+    import shutil
+
+    import minsearch.indexer as indexer
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+
+    home = tmp_path / "index"
+    shutil.copytree(real_seeds_index, home)
+    info = json.loads((home / "encoder" / REAL_MODEL / "encoder.json").read_text())
+    assert info.get("weights", "float32") == "float32"
+
+    def no_embedding(*a, **k):
+        raise AssertionError("embedded again: the vectors' keys did not match the export's weights")
+
+    monkeypatch.setattr(indexer, "CHUNKER_VERSION", 99)
+    monkeypatch.setattr(indexer, "_local_encoder", no_embedding)
+    s = index_paths([SEEDS], load_settings(index_dir=home, model=REAL_MODEL))
+    assert len(s.changed) == 5 and s.published and s.reused_units >= s.chunks
