@@ -138,6 +138,21 @@ def test_procedure_never_outranks_discussion(procedure_index, mode):
         assert any(procedure)
 
 
+def test_a_name_query_keeps_the_vote_lines_holding_the_name_not_those_near_it_in_meaning():
+    """Cleveland, "Guy Gadomski": "Yeas: Director Langhenry, acting", close in meaning but without
+    the name, was listed after the ordinance that names him."""
+    meta = _meta({"ordinance": "substance", "tally": "procedure", "roll": "procedure"})
+    kw = [("roll", 9.0), ("ordinance", 8.0)]
+    own = {"roll": 1.0, "ordinance": 1.0}  # both hold the name; the tally does not
+    sem = [("ordinance", 0.6), ("tally", 0.5), ("roll", 0.3)]
+    params = replace(OFF, procedure_penalty=1)
+    r = rank("hybrid", kw, own, sem, meta, params, procedural=NAMES, coverage_text=own)
+    assert [h.chunk_id for h in r.matches] == ["ordinance", "roll"]
+    # A question about procedure ("how did Gadomski vote") still lists every vote line near it.
+    r = rank("hybrid", kw, own, sem, meta, params, procedural=ASKED, coverage_text=own)
+    assert "tally" in [h.chunk_id for h in r.matches]
+
+
 def test_weighted_fusion_demotes_procedure_by_places_too():
     kw = [("apologies", 9.0), ("talk", 8.0), ("other", 1.0)]
     sem = [("apologies", 0.9), ("talk", 0.5), ("other", 0.1)]

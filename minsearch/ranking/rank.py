@@ -364,7 +364,9 @@ def match_rule(
     def is_match(c: str) -> bool:
         if not confident:
             return False
-        if params.own_words and not procedural and _kind(meta, c) != "substance":
+        # A name query keeps the vote and attendance lines that hold the name, not those near it
+        # in meaning: "Yeas: Director Langhenry, acting" was a match for "Guy Gadomski" (Cleveland).
+        if params.own_words and procedural != ASKED and _kind(meta, c) != "substance":
             return mode != "semantic" and own.get(c, 0.0) >= need - eps and own.get(c, 0.0) > 0 and c in cov
         return (c in cov and cov[c] >= need - eps and cov[c] > 0) or cos.get(c, -1.0) >= floor
 
