@@ -286,7 +286,7 @@ def headline(res: dict) -> list[str]:
             f"- Limerick build: {b['chunks']} chunks at {f(b['chunks_per_s_total'], 1)} chunks/s; "
             f"non-encoding share {b['non_encoding_share']:.1%}"
             + (
-                " (vectors from the embedding cache: not a measure of encoding; see Speed and size)."
+                " (vectors from the embedding cache or reused: not a measure of encoding; see Speed and size)."
                 if (b.get("chunks_per_s_embed") or 0) > 1000
                 else "."
             )
@@ -516,7 +516,8 @@ def markdown(res: dict, plot_files: list[str]) -> str:
             "tokenising chunks into model windows. "
             + (
                 "This index took its vectors from the benchmarks' embedding cache (`benchmarks/embed_cache.py`, "
-                "keyed by model and text: the embedding phase ran at thousands of chunks/s), so this row measures "
+                "keyed by model, weights and text) or from an earlier index of the same texts (reused by key): "
+                "the embedding phase ran at thousands of chunks/s, so this row measures "
                 "reading, chunking and writing, and the share above says nothing about encoding. The last build "
                 "that embedded (2026-11-25, the index's ONNX export, index format 1) ran at 64.9 chunks/s overall, "
                 "12.0% of it not encoding."
