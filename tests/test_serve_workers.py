@@ -165,3 +165,20 @@ def test_searches_beyond_the_slots_wait_and_other_pages_do_not():
     for t in searches:
         t.join(10)
     assert started == ["q=0", "q=1", "q=2"]
+
+
+def test_a_worker_runs_numpys_blas_on_one_thread():
+    """Each of several workers scans the vectors on one BLAS thread (the workers are the
+    parallelism): checked in a fresh process, as a forked worker sets it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy, json\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from minsearch.app.serve import _one_blas_thread\n"
+        "_one_blas_thread()\n"
+        "print(json.dumps([p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(out.stdout) and set(json.loads(out.stdout)) == {1}

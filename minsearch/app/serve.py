@@ -276,6 +276,18 @@ def _few_malloc_arenas() -> None:
         pass
 
 
+def _one_blas_thread() -> None:
+    """NumPy's BLAS (OpenBLAS) runs one thread in this process: in each of several workers the
+    workers are the parallelism, as for the encoder. The vector scan (97k x 384 float32, one
+    matrix-vector product) is memory-bound: on Limerick, with a request's pause between scans, it
+    took 13.5-15.9 ms wall and 13.7-16.3 ms CPU with one thread against 15.9-17.8 ms wall and
+    19.0-22.1 ms CPU with two (side by side, 2 cores), whose second thread spins for work after
+    each scan, taking CPU from the other worker."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def _serve_workers(
     settings: Settings,
     host: str,
@@ -311,6 +323,7 @@ def _serve_workers(
 
     def worker_app() -> Callable:
         _setup_logging(pid=True)
+        _one_blas_thread()
         searcher = Searcher(settings, encoder=encoder)
         opened.append(searcher)
         app = create_app(settings, searcher=searcher)
