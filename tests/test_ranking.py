@@ -304,3 +304,19 @@ def test_an_index_entry_holding_more_of_the_query_comes_after_the_substance():
     for procedural in (None, NAMES):
         ranked = rank("hybrid", kw, cov, [], meta, OFF, coverage_text=cov, procedural=procedural).matches
         assert [h.chunk_id for h in ranked] == ["ordinance", "other", "entry"]
+
+
+def test_a_querys_words_read_once_judge_procedure_as_the_whole_question_does():
+    """The counts read the query's words once and judge each council's, committee's and period's
+    matches with them: the same answer as asking about the whole query each time."""
+    from minsearch.ranking.rank import procedure_among, procedure_words
+
+    meta = _meta({"a": "procedure", "b": "procedure", "c": "substance", "d": "heading"})
+    subsets = ([("a", 3), ("b", 2), ("c", 1)], [("c", 1)], [("a", 3), ("b", 2), ("d", 1)], [])
+    owns = (None, {"a": 1.0, "b": 1.0, "c": 1.0}, {"a": 0.0, "b": 0.0, "c": 1.0})
+    texts = ("Peloza", "John Mascarin", "how did councillors vote", "homeless encampments", "UTRCA funding", "")
+    for text in texts:
+        words = procedure_words(text)
+        for hits in subsets:
+            for own in owns:
+                assert procedure_among(words, hits, meta, own) == about_procedure(text, hits, meta, own), (text, hits)

@@ -75,7 +75,8 @@ def collapse(
     kept: list[tuple[str, list[str]]] = []
     rep_of: dict[str, int] = {}  # chunk id of a kept paragraph -> its place in kept
     for cid in order:
-        at = next((rep_of[o] for o in same.get(cid, ()) if o in rep_of), None)
+        copies = same.get(cid)  # (most paragraphs have none: no generator made for them)
+        at = next((rep_of[o] for o in copies if o in rep_of), None) if copies else None
         if at is not None:
             kept[at][1].append(cid)
             continue
