@@ -72,7 +72,12 @@ MAX_DEFAULT_WORKERS = 4  # each worker holds its own copy of the keyword index's
 # for quick pages. With 8, sixteen connections of searches took every thread and /api/health waited
 # behind them (p95 206 ms on Limerick, 2 workers, quiet machine); with 32, 47 ms, throughput the same.
 WORKER_THREADS = 32
-SEARCH_SLOTS = 2  # searches at once in one worker process (see SearchSlots)
+# Searches at once in one worker process (see SearchSlots). One: a hybrid search already runs its
+# vector scan beside its keyword scoring, and two searches in one process shared its interpreter
+# with the quick pages. On Limerick at 16 connections, 2 workers, two runs side by side (another
+# job on the machine): /doc p95 107 -> 59 and 128 -> 62 ms, /api/health p95 65 -> 20 and 56 -> 21
+# ms, 21.5 -> 22.7 and 20.3 -> 22.5 req/s, p99 1470 -> 1463 and 1673 -> 1593 ms.
+SEARCH_SLOTS = 1
 
 
 def default_workers() -> int:
