@@ -216,6 +216,24 @@ def test_misspelt_words_get_a_suggestion_from_the_index(s, mode):
     assert r.query.text == "dentl cheks"  # offered, not searched instead
 
 
+def test_a_misspelt_search_paged_sorted_or_filtered_offers_the_same_suggestion(s):
+    """The closest spellings of a word are remembered for the index's generation: each page,
+    order and filter of a misspelt query offers what the first search offered, and a word's
+    suggestion does not depend on the words asked before it."""
+    first = s.search(Query("Dentl cheks", mode="keyword"))
+    again = [
+        s.search(Query("Dentl cheks", mode="keyword", offset=10)),
+        s.search(Query("Dentl cheks", mode="hybrid", sort="date")),
+        s.search(Query("cheks Dentl", mode="keyword")),
+        s.search(Query("DENTL", mode="keyword")),
+    ]
+    assert first.suggestion == "Dental checks"
+    assert [r.suggestion for r in again] == ["Dental checks", "Dental checks", "checks Dental", "DENTAL"]
+    with s.pinned() as view:
+        assert view.corrections(["dentl", "dental"], limit=3) == view.corrections(["dentl"], limit=3)
+        assert view.corrections(["dentl"], limit=1)["dentl"] == ["dental"]
+
+
 def test_known_words_and_quoted_phrases_are_left_alone(s):
     assert s.search(Query("dental checks", mode="keyword")).suggestion is None
     assert s.search(Query('"dentl cheks"', mode="keyword")).suggestion is None

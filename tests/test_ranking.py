@@ -319,3 +319,61 @@ def test_an_index_entry_holding_more_of_the_query_comes_after_the_substance():
     for procedural in (None, NAMES):
         ranked = rank("hybrid", kw, cov, [], meta, OFF, coverage_text=cov, procedural=procedural).matches
         assert [h.chunk_id for h in ranked] == ["ordinance", "other", "entry"]
+
+
+def test_a_querys_words_read_once_judge_procedure_as_the_whole_question_does():
+    """The counts read the query's words once and judge each council's, committee's and period's
+    matches with them: the same answer as asking about the whole query each time."""
+    from minsearch.ranking.rank import procedure_among, procedure_words
+
+    meta = _meta({"a": "procedure", "b": "procedure", "c": "substance", "d": "heading"})
+    subsets = ([("a", 3), ("b", 2), ("c", 1)], [("c", 1)], [("a", 3), ("b", 2), ("d", 1)], [])
+    owns = (None, {"a": 1.0, "b": 1.0, "c": 1.0}, {"a": 0.0, "b": 0.0, "c": 1.0})
+    texts = ("Peloza", "John Mascarin", "how did councillors vote", "homeless encampments", "UTRCA funding", "")
+    for text in texts:
+        words = procedure_words(text)
+        for hits in subsets:
+            for own in owns:
+                assert procedure_among(words, hits, meta, own) == about_procedure(text, hits, meta, own), (text, hits)
+
+
+def test_repeats_are_the_pairs_a_comparison_of_every_pair_finds():
+    """Which paragraphs fold into one hit ("also in") does not depend on how the pairs are found:
+    the same text (exact fingerprint), or near-identical (one of the first four MinHash minima
+    shared, similar lengths, most minima shared), each listed with the others in the order found."""
+    import random
+
+    import numpy as np
+
+    from minsearch.ranking.duplicates import MIN_LENGTH_RATIO, MIN_WORDS, equal_pairs, repeats
+
+    rnd = random.Random(7)
+    for _case in range(300):
+        base = [rnd.getrandbits(32) for _ in range(128)]
+        meta = {}
+        for i in range(rnd.randint(0, 40)):
+            share = rnd.choice([0.0, 0.5, 0.85, 1.0])
+            sketch = [x if rnd.random() < share else rnd.getrandbits(32) for x in base]
+            words = rnd.choice([5, 11, 12, 14, 20, 40])
+            exact = rnd.choice([1, 2, rnd.getrandbits(64)])
+            meta[f"c{i}"] = ChunkMeta(f"c{i}", "d", "", "substance", exact, np.array(sketch, "<u4").tobytes(), words)
+        ids = list(meta)
+        rnd.shuffle(ids)
+        expected: dict[str, set[str]] = {}
+        for x, a in enumerate(ids):
+            for b in ids[x + 1 :]:
+                ma, mb = meta[a], meta[b]
+                sa, sb = np.frombuffer(ma.sketch, "<u4"), np.frombuffer(mb.sketch, "<u4")
+                near = (
+                    min(ma.words, mb.words) >= MIN_WORDS
+                    and bool((sa[:4] == sb[:4]).any())
+                    and min(ma.words, mb.words) >= MIN_LENGTH_RATIO * max(ma.words, mb.words)
+                    and float(np.mean(sa == sb)) >= 0.8
+                )
+                if ma.exact == mb.exact or near:
+                    expected.setdefault(a, set()).add(b)
+                    expected.setdefault(b, set()).add(a)
+        assert repeats(ids + ["unknown"], meta) == expected
+    values = np.array([5, 3, 5, 9, 3, 5], dtype=np.uint64)
+    assert equal_pairs(values).tolist() == [[0, 2], [0, 5], [1, 4], [2, 5]]
+    assert equal_pairs(np.zeros(0, dtype=np.uint64)).tolist() == []

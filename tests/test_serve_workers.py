@@ -165,3 +165,58 @@ def test_searches_beyond_the_slots_wait_and_other_pages_do_not():
     for t in searches:
         t.join(10)
     assert started == ["q=0", "q=1", "q=2"]
+
+
+def test_a_worker_runs_numpys_blas_on_one_thread():
+    """Each of several workers scans the vectors on one BLAS thread (the workers are the
+    parallelism): checked in a fresh process, as a forked worker sets it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy, json\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from minsearch.app.serve import _one_blas_thread\n"
+        "_one_blas_thread()\n"
+        "print(json.dumps([p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(out.stdout) and set(json.loads(out.stdout)) == {1}
+
+
+def test_a_worker_runs_one_search_at_a_time_and_quick_pages_at_once():
+    """The served default: in one worker a second search waits for the first, while a document
+    or /api/health is answered at once."""
+    import threading
+    import time
+
+    from minsearch.app.serve import SEARCH_SLOTS, SearchSlots
+
+    release, started = threading.Event(), []
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        if environ["PATH_INFO"] == "/":
+            started.append(environ["QUERY_STRING"])
+            release.wait(10)
+        return [environ["PATH_INFO"].encode()]
+
+    slots = SearchSlots(app, SEARCH_SLOTS)
+
+    def call(path: str, qs: str = "") -> bytes:
+        return b"".join(slots({"PATH_INFO": path, "QUERY_STRING": qs}, lambda *a: None))
+
+    searches = [threading.Thread(target=call, args=("/", f"q={i}")) for i in range(2)]
+    for t in searches:
+        t.start()
+        time.sleep(0.1)
+    assert started == ["q=0"]  # the second search waits
+    answered: list[bytes] = []
+    quick = threading.Thread(target=lambda: answered.extend([call("/doc", "id=x"), call("/api/health")]))
+    quick.start()
+    quick.join(5)  # answered while the first search still holds its slot
+    assert answered == [b"/doc", b"/api/health"] and started == ["q=0"]
+    release.set()
+    for t in searches:
+        t.join(10)
+    assert started == ["q=0", "q=1"]

@@ -64,3 +64,34 @@ def test_an_index_of_an_older_format_says_to_rebuild_and_is_rebuilt(index_copy):
         assert s.search(Query("dental")).hits
     finally:
         s.close()
+
+
+def test_paragraphs_are_found_by_id_with_their_metadata_and_top_scores(tmp_path):
+    """Looking up many ids at once (a search's candidates) answers each as looking it up alone
+    would: unknown ids and an id that only shares a document are left out, each known one has
+    its own document, date, kind and fingerprints, and the best vectors come back by id."""
+    from minsearch.ingest.fingerprint import fingerprint
+    from minsearch.store.vectors import VectorIndex
+
+    chunks = [
+        chunk(1, "d1", "Kent", "2024-01-05"),
+        chunk(2, "d1", "Kent", "2024-01-05", True),
+        chunk(1, "réunion/2", "Kirklees", ""),
+        chunk(2, "d3", "Kent", "2025-02-01"),
+    ]
+    table = ChunkTable.from_chunks(chunks)
+    vectors = np.eye(4, dtype=np.float32)
+    index = VectorIndex(vectors, np.arange(4), table)
+    asked = ["d3#p2", "nope", "d1#p9", "réunion/2#p1", "d1#p2", "d3#p2"]
+    assert index.rows_of(asked) == [3, None, None, 2, 1, 3]
+    meta = index.chunk_meta(asked)
+    assert list(meta) == ["d3#p2", "réunion/2#p1", "d1#p2"]
+    by_id = {c.chunk_id: c for c in chunks}
+    for cid, m in meta.items():
+        c, p = by_id[cid], fingerprint(by_id[cid].text)
+        assert (m.chunk_id, m.doc_id, m.date, m.kind) == (cid, c.doc_id, c.date, c.kind)
+        assert (m.exact, m.sketch, m.words) == (p.exact, p.sketch, p.words)
+    found = index.search(np.array([0.25, 0, 1, 0.5], dtype=np.float32), Filters(), 3)
+    assert found.hits == [("réunion/2#p1", 1.0), ("d3#p2", 0.5), ("d1#p1", 0.25)]
+    only = index.search(np.array([0.25, 0, 1, 0.5], dtype=np.float32), Filters(doc_ids=("d3", "d1")), 2)
+    assert only.hits == [("d3#p2", 0.5), ("d1#p1", 0.25)]

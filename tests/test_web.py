@@ -623,3 +623,17 @@ def test_a_deleted_or_broken_index_answers_503_on_every_route(fragile, breakage)
         else:
             assert "not available" in body
     assert client.get("/static/style.css").status_code == 200
+
+
+def test_every_hit_links_back_to_its_own_search_and_pins_record_it(client):
+    """A results page builds its links once per request (the way back, the pin fields): each
+    page's hits carry that page's own search, never the previous request's."""
+    for q, mode in (("dental checks", "keyword"), ("foster carers", "hybrid"), ("dental checks", "semantic")):
+        html = text(client.get("/?" + urllib.parse.urlencode({"q": q, "mode": mode})))
+        here = "/?" + urllib.parse.urlencode({"q": q, "mode": mode})
+        backs = re.findall(r'<a href="/doc/[^"?]+\?hit=\d+&amp;back=([^"#]*)#p\d+"', html)
+        assert len(backs) >= 10 and {urllib.parse.unquote(b) for b in backs} == {here}, (q, set(backs))
+        pins = re.findall(r'<form class="pin".*?</form>', html, re.S)
+        assert len(pins) >= 5 and all(f'<input type="hidden" name="q" value="{q}">' in f for f in pins)
+        nexts = re.findall(r'<input type="hidden" name="next" value="([^"]*)">', html)
+        assert nexts and all(n.replace("&amp;", "&").startswith(here + "#h-") for n in nexts), nexts[:2]

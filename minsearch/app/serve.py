@@ -72,7 +72,12 @@ MAX_DEFAULT_WORKERS = 4  # each worker holds its own copy of the keyword index's
 # for quick pages. With 8, sixteen connections of searches took every thread and /api/health waited
 # behind them (p95 206 ms on Limerick, 2 workers, quiet machine); with 32, 47 ms, throughput the same.
 WORKER_THREADS = 32
-SEARCH_SLOTS = 2  # searches at once in one worker process (see SearchSlots)
+# Searches at once in one worker process (see SearchSlots). One: a hybrid search already runs its
+# vector scan beside its keyword scoring, and two searches in one process shared its interpreter
+# with the quick pages. On Limerick at 16 connections, 2 workers, two runs side by side (another
+# job on the machine): /doc p95 107 -> 59 and 128 -> 62 ms, /api/health p95 65 -> 20 and 56 -> 21
+# ms, 21.5 -> 22.7 and 20.3 -> 22.5 req/s, p99 1470 -> 1463 and 1673 -> 1593 ms.
+SEARCH_SLOTS = 1
 
 
 def default_workers() -> int:
@@ -276,6 +281,18 @@ def _few_malloc_arenas() -> None:
         pass
 
 
+def _one_blas_thread() -> None:
+    """NumPy's BLAS (OpenBLAS) runs one thread in this process: in each of several workers the
+    workers are the parallelism, as for the encoder. The vector scan (97k x 384 float32, one
+    matrix-vector product) is memory-bound: on Limerick, with a request's pause between scans, it
+    took 13.5-15.9 ms wall and 13.7-16.3 ms CPU with one thread against 15.9-17.8 ms wall and
+    19.0-22.1 ms CPU with two (side by side, 2 cores), whose second thread spins for work after
+    each scan, taking CPU from the other worker."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def _serve_workers(
     settings: Settings,
     host: str,
@@ -311,6 +328,7 @@ def _serve_workers(
 
     def worker_app() -> Callable:
         _setup_logging(pid=True)
+        _one_blas_thread()
         searcher = Searcher(settings, encoder=encoder)
         opened.append(searcher)
         app = create_app(settings, searcher=searcher)

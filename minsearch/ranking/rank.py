@@ -167,10 +167,32 @@ def about_procedure(
     often than discussed, and that made "459 Hales Street", "SS-2025-112" and "UTRCA funding"
     about procedure on London Ontario (vote tallies on their first page).
     """
+    return procedure_among(procedure_words(text), keyword, meta, own)
+
+
+NAME = "name"  # the query is shaped like a name: whether it is about procedure depends on its matches
+
+
+def procedure_words(text: str) -> Optional[str]:
+    """What the query's words alone say of :func:`about_procedure`: :data:`ASKED`, :data:`NAME`
+    (it depends on the paragraphs holding the name) or None (not about procedure)."""
     if asks_about_procedure(text):
         return ASKED
     if not _NAME_SHAPED.fullmatch(text.strip()) or re.search(r"\b[A-Z]{2,}\b", text):
         return None
+    return NAME
+
+
+def procedure_among(
+    words: Optional[str],
+    keyword: list[tuple[str, float]],
+    meta: dict[str, ChunkMeta],
+    own: Optional[dict[str, float]] = None,
+) -> Optional[str]:
+    """:func:`about_procedure` of a query whose :func:`procedure_words` are ``words``, among these
+    keyword matches: the words are read once for the many subsets a search's counts judge."""
+    if words != NAME:
+        return words
     whole = [c for c, _s in keyword if own is None or own.get(c, 0.0) >= 0.99]
     top = [meta[c].kind for c in whole[:10] if c in meta]
     if len(top) >= 3 and sum(k != "substance" for k in top) / len(top) >= 0.5:
@@ -408,10 +430,12 @@ def match_count(
         reference=reference,
         confidence=confidence,
     )
-    matches = [Fused(c, 0.0, None, None) for c in fused_order if is_match(c)]
+    # The matches' ids only: a search's counts judge ~140 subsets of its candidates, and making a
+    # Fused (a frozen dataclass) of each match was about half of this function's time.
+    matches = [c for c in fused_order if is_match(c)]
     own = coverage_text if coverage_text is not None else coverage
-    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own)
-    return len(collapse([f.chunk_id for f in matches], meta, neighbours=neighbours))
+    kept = _procedure_order(matches, meta, procedural, params.procedure_penalty, coverage, own)
+    return len(collapse([matches[i] for i in kept], meta, neighbours=neighbours))
 
 
 def fused_order(
@@ -466,22 +490,36 @@ def _procedure_last(
     movers, tallies and attachment lists), but a committee named only in "Supporting documents:"
     lines ("AWCAC") is found there, in the fused order, not after every weak neighbour in meaning.
     """
+    return [fused[i] for i in _procedure_order([f.chunk_id for f in fused], meta, procedural, penalty, coverage, own)]
+
+
+def _procedure_order(
+    ids: list[str],
+    meta: dict[str, ChunkMeta],
+    procedural: Optional[str],
+    penalty: int,
+    coverage: Optional[dict[str, float]] = None,
+    own: Optional[dict[str, float]] = None,
+) -> list[int]:
+    """:func:`_procedure_last` of the paragraphs ``ids``: the positions kept, in their new order."""
     if procedural == ASKED:
-        return fused
-    substance = [f for f in fused if _kind(meta, f.chunk_id) == "substance"]
+        return list(range(len(ids)))
+    # Each paragraph's kind read once: a search's counts call this ~140 times (once per council,
+    # committee and period), and the kinds read five times over were a fifth of their time.
+    kinds = [_kind(meta, c) for c in ids]
+    if all(k == "substance" for k in kinds):
+        return list(range(len(ids)))  # all substance: kept, in order (as below)
     cov, mine = coverage or {}, own or {}
-    best = max((cov.get(f.chunk_id, 0.0) for f in substance), default=-1.0)
+    best = max((cov.get(c, 0.0) for c, k in zip(ids, kinds) if k == "substance"), default=-1.0)
     # A name query keeps procedure (where the person moved, voted, attended), not headings: an
     # index entry "Condolence Resolution for Guy Gadomski ..... 12" says nothing of them.
     skip = ("substance",) if not procedural else ("substance", "procedure")
-    fused = [f for f in fused if _kind(meta, f.chunk_id) in skip or mine.get(f.chunk_id, 0.0) > best + 1e-9]
+    kept = [i for i, (c, k) in enumerate(zip(ids, kinds)) if k in skip or mine.get(c, 0.0) > best + 1e-9]
     # Headings kept for holding more of the query come after the substance: an index entry
     # "Streets - Name designating ... honorary designation ..... 41" holds more of "which streets
     # did council give honorary names to?" than the ordinance it points to.
-    fused = [f for f in fused if _kind(meta, f.chunk_id) != "heading"] + [
-        f for f in fused if _kind(meta, f.chunk_id) == "heading"
-    ]
+    kept = [i for i in kept if kinds[i] != "heading"] + [i for i in kept if kinds[i] == "heading"]
     if not procedural:
-        return fused
-    keyed = [(i + (penalty + 0.5 if _kind(meta, f.chunk_id) != "substance" else 0), i) for i, f in enumerate(fused)]
-    return [fused[i] for _k, i in sorted(keyed)]
+        return kept
+    keyed = [(n + (penalty + 0.5 if kinds[i] != "substance" else 0), n) for n, i in enumerate(kept)]
+    return [kept[n] for _k, n in sorted(keyed)]

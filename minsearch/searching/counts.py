@@ -17,7 +17,7 @@ from typing import Iterable
 
 from ..model import MatchCounts, Query
 from ..ranking.duplicates import repeats
-from ..ranking.rank import RankParams, about_procedure, exact_query, fused_order, match_count
+from ..ranking.rank import RankParams, exact_query, fused_order, match_count, procedure_among, procedure_words
 from ..store.base import DocRecord
 from .candidates import Candidates
 
@@ -87,6 +87,7 @@ def count_matches(
             order[place].append(cid)
     neighbours = repeats(ids, c.meta, params.duplicate_jaccard)
     own = kw.coverage_text if kw else None
+    asked = procedure_words(q.text)  # (the query's words read once, not once per value)
     counts: dict[str, dict[str, int]] = {k: {} for k in ("council", "committee", "year", "quarter", "month")}
     # A quarter or year whose candidates are those of one month has its count: chosen once.
     chosen: dict[frozenset[str], int] = {}
@@ -107,7 +108,7 @@ def count_matches(
                 coverage_text=own,
                 cosines=cosines.get(place, {}),
                 words=kw.words if kw else 0,
-                procedural=about_procedure(q.text, k_hits, c.meta, own),
+                procedural=procedure_among(asked, k_hits, c.meta, own),
                 reference=confidence,
                 confidence=confidence,
             )

@@ -11,6 +11,7 @@ import math
 import threading
 import time
 from bisect import bisect_left
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -265,6 +266,10 @@ TWO_EDITS_UP_TO = 20
 # Words of one query corrected at most (the first ones the index lacks): each costs up to ~0.15 s
 # at two edits, and a query lacking more words than this is not a typo (nonsense, another language).
 CORRECTED_WORDS = 6
+# Unknown words whose closest spellings one generation remembers: paging, re-sorting or filtering
+# a misspelt query searched its spellings again (40-160 ms a word at two edits on Limerick), and
+# a generation's words never change. Each entry is a word and a few candidates.
+REMEMBERED_SPELLINGS = 4096
 
 
 def closest_spellings(typed: str, frequency: dict[str, int]) -> list[str]:
@@ -351,8 +356,11 @@ class KeywordIndex:
         self._closed = False
         self._can_grow = True  # False once opening another searcher failed (e.g. the folder was removed)
         self._rows: Optional[np.ndarray] = None  # Whoosh doc number -> table row (see _doc_rows)
-        self._rows_lock = threading.Lock()  # guards what is read lazily once per generation: _rows, _spellings
+        # Guards what is read lazily once per generation (_rows, _spellings) and _closest.
+        self._rows_lock = threading.Lock()
         self._spellings: Optional[list[str]] = None  # the words of ``exact``, sorted (see corrections)
+        # Unknown word -> its closest spellings, best first (see corrections), oldest first.
+        self._closest: OrderedDict[str, list[str]] = OrderedDict()
 
     @contextmanager
     def _reader(self) -> Iterator[_Reader]:
@@ -620,16 +628,28 @@ class KeywordIndex:
                 unknown += 1
                 if unknown > CORRECTED_WORDS:
                     break
-                known = self._spelling_list(reader)
-                # The words within one edit, else two (only a word long enough may be offered at
-                # two: closest_spellings), ranked here: Whoosh orders by frequency alone, offering
-                # "rent" for "dentl".
-                found = words_within(known, w, 1)
-                if not found and TWO_EDITS_FROM <= len(w) <= TWO_EDITS_UP_TO:
-                    found = words_within(known, w, 2)
-                freq = {c: reader.doc_frequency("exact", c) for c in found}
-                out[w] = closest_spellings(w, freq)[:limit]
+                out[w] = self._closest_to(reader, w)[:limit]
         return out
+
+    def _closest_to(self, reader, word: str) -> list[str]:
+        """The closest spellings of ``word`` (not in the index), best first; remembered for this
+        generation (:data:`REMEMBERED_SPELLINGS` words)."""
+        with self._rows_lock:
+            found = self._closest.get(word)
+        if found is not None:
+            return found
+        known = self._spelling_list(reader)
+        # The words within one edit, else two (only a word long enough may be offered at two:
+        # closest_spellings), ranked here: Whoosh orders by frequency alone, offering "rent" for "dentl".
+        near = words_within(known, word, 1)
+        if not near and TWO_EDITS_FROM <= len(word) <= TWO_EDITS_UP_TO:
+            near = words_within(known, word, 2)
+        found = closest_spellings(word, {c: reader.doc_frequency("exact", c) for c in near})
+        with self._rows_lock:
+            self._closest[word] = found
+            if len(self._closest) > REMEMBERED_SPELLINGS:
+                self._closest.popitem(last=False)
+        return found
 
     def _spelling_list(self, reader) -> list[str]:
         """The words of ``exact``, sorted, read once per generation (26,808 on Limerick, 83 ms)."""
