@@ -109,7 +109,9 @@ def collapse(
     rep_of: dict[str, int] = {}  # chunk id of a kept paragraph -> its place in kept
     for cid in order:
         copies = same.get(cid)  # (most paragraphs have none: no generator made for them)
-        at = next((rep_of[o] for o in copies if o in rep_of), None) if copies else None
+        # The best-placed kept copy, whatever order the set of copies is walked in (a paragraph
+        # like two kept ones joined whichever Python's string hashing listed first).
+        at = min((rep_of[o] for o in copies if o in rep_of), default=None) if copies else None
         if at is not None:
             kept[at][1].append(cid)
             continue
