@@ -29,7 +29,8 @@ import numpy as np
 # 1.77x over three runs), cosine with float32 0.9923 mean, 0.982 min. Judged hybrid nDCG@10, each
 # index built, calibrated and queried with its own graph (chunker 11): the five minutes corpora
 # seeds +0.003, Kent +0.015, London Ontario -0.010, Cleveland -0.002, Limerick -0.005; the IR sets
-# msmarco -0.000, DBpedia +0.004, CISI +0.003, Cranfield -0.003; mean +0.0005. Measured and not
+# msmarco -0.000, DBpedia +0.004, CISI +0.003, Cranfield -0.003; mean +0.0005 (chunker 12 on main:
+# mean of nine 0.6004 -> 0.6009, no set -0.01). A whole build: results/build.md. Measured and not
 # taken (benchmarks/results/int8-partial.md): int8 on only some products (feed-forward only, all but
 # the first or last layer, no attention) stayed at 1.1-1.5x; uint8 weights 1.1x; reduce_range 1.5x
 # and farther from float32; SmoothQuant before int8 (cosine 0.997) 1.65x but London Ontario's
