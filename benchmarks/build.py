@@ -133,31 +133,49 @@ def main(argv: Optional[list[str]] = None) -> None:
     if args.before is None:
         ap.error("--before or --checkout is required")
 
-    lines = args.corpus.read_text(encoding="utf-8").splitlines()
-    work = Path(tempfile.mkdtemp(prefix="build-bench-"))
-    part = work / f"{args.corpus.stem}.jsonl"  # all but the last record: the last is the meeting added
-    part.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    lines, work, part = split_corpus(args.corpus)
     units = units_of(part)
     print(f"{args.corpus.name}: {len(lines) - 1} records, {units} embedding units", flush=True)
-    runs: dict[str, list[dict]] = {"before": [], "after": []}
-    starts: dict[str, list[float]] = {"before": [], "after": []}
     checkouts = {"before": args.before, "after": args.after}
-    for r in range(args.rounds):
-        order = ["before", "after"] if r % 2 == 0 else ["after", "before"]
-        for which in order:
-            res = one_build(checkouts[which], part, args.corpus, work / which, units, args.query)
-            runs[which].append(res)
-            print(
-                f"round {r + 1} {which}: "
-                + json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in res.items()}),
-                flush=True,
-            )
-        for which in order:
-            starts[which].append(startup(checkouts[which], which))
-            print(f"round {r + 1} {which} start-up {starts[which][-1]:.1f}s", flush=True)
+    runs, starts = rounds(checkouts, {k: units for k in checkouts}, part, args, work)
     shutil.rmtree(work, ignore_errors=True)
     args.out.write_text(report(args, len(lines) - 1, units, runs, starts), encoding="utf-8")
     print(f"wrote {args.out}")
+
+
+def split_corpus(corpus: Path) -> tuple[list[str], Path, Path]:
+    """The corpus's lines, a new work folder, and in it the corpus but its last record (the
+    meeting each build then adds)."""
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    work = Path(tempfile.mkdtemp(prefix="build-bench-"))
+    part = work / f"{corpus.stem}.jsonl"
+    part.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    return lines, work, part
+
+
+def rounds(
+    checkouts: dict[str, Path], units: dict[str, int], part: Path, args, work: Path
+) -> tuple[dict[str, list[dict]], dict[str, list[float]]]:
+    """``args.rounds`` rounds of one build by each checkout, then each one's model start-up alone;
+    the order rotated each round, so each checkout takes each place in turn (two of them
+    alternate). Returns each checkout's builds and start-ups, in round order."""
+    labels = list(checkouts)
+    runs: dict[str, list[dict]] = {lab: [] for lab in labels}
+    starts: dict[str, list[float]] = {lab: [] for lab in labels}
+    for r in range(args.rounds):
+        order = labels[r % len(labels) :] + labels[: r % len(labels)]
+        for lab in order:
+            res = one_build(checkouts[lab], part, args.corpus, work / lab, units[lab], args.query)
+            runs[lab].append(res)
+            print(
+                f"round {r + 1} {lab}: "
+                + json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in res.items()}),
+                flush=True,
+            )
+        for lab in order:
+            starts[lab].append(startup(checkouts[lab], lab))
+            print(f"round {r + 1} {lab} start-up {starts[lab][-1]:.1f}s", flush=True)
+    return runs, starts
 
 
 _UNITS = """
@@ -188,30 +206,10 @@ def many(args) -> None:
     """N checkouts (``--checkout LABEL=DIR``), each building the corpus in a new process, the order
     rotated each round; medians and every ratio from this one run."""
     checkouts = {lab: Path(d).resolve() for lab, d in (c.split("=", 1) for c in args.checkout)}
-    labels = list(checkouts)
-    lines = args.corpus.read_text(encoding="utf-8").splitlines()
-    work = Path(tempfile.mkdtemp(prefix="build-bench-"))
-    part = work / f"{args.corpus.stem}.jsonl"
-    part.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    lines, work, part = split_corpus(args.corpus)
     units = {lab: units_in(d, part) for lab, d in checkouts.items()}
     print(f"{args.corpus.name}: {len(lines) - 1} records, units {units}", flush=True)
-    runs: dict[str, list[dict]] = {lab: [] for lab in labels}
-    starts: dict[str, list[float]] = {lab: [] for lab in labels}
-    for r in range(args.rounds):
-        order = labels[r % len(labels) :] + labels[: r % len(labels)]
-        if r % 2:
-            order = order[::-1]
-        for lab in order:
-            res = one_build(checkouts[lab], part, args.corpus, work / lab, units[lab], args.query)
-            runs[lab].append(res)
-            print(
-                f"round {r + 1} {lab}: "
-                + json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in res.items()}),
-                flush=True,
-            )
-        for lab in order:
-            starts[lab].append(startup(checkouts[lab], lab))
-            print(f"round {r + 1} {lab} start-up {starts[lab][-1]:.1f}s", flush=True)
+    runs, starts = rounds(checkouts, units, part, args, work)
     shutil.rmtree(work, ignore_errors=True)
     raw = {
         "corpus": str(args.corpus),

@@ -133,9 +133,10 @@ def test_more_like_this_excerpts_do_not_use_the_encoder():
     assert _marked(h) == "Members approved the budget for the year."
 
 
-def test_searches_beyond_the_slots_wait_and_other_pages_do_not():
+def _held_searches(search_path: str, slots: int):
+    """A page behind :class:`SearchSlots` whose searches (``search_path``) are recorded and held until
+    ``release`` is set: (call(path, query string) -> body, release, the searches started)."""
     import threading
-    import time
 
     from minsearch.app.serve import SearchSlots
 
@@ -143,15 +144,24 @@ def test_searches_beyond_the_slots_wait_and_other_pages_do_not():
 
     def app(environ, start_response):
         start_response("200 OK", [("Content-Type", "text/plain")])
-        if environ["PATH_INFO"] == "/api/search":
+        if environ["PATH_INFO"] == search_path:
             started.append(environ["QUERY_STRING"])
             release.wait(10)
         return [environ["PATH_INFO"].encode()]
 
-    slots = SearchSlots(app, 2)
+    wrapped = SearchSlots(app, slots)
 
     def call(path: str, qs: str = "") -> bytes:
-        return b"".join(slots({"PATH_INFO": path, "QUERY_STRING": qs}, lambda *a: None))
+        return b"".join(wrapped({"PATH_INFO": path, "QUERY_STRING": qs}, lambda *a: None))
+
+    return call, release, started
+
+
+def test_searches_beyond_the_slots_wait_and_other_pages_do_not():
+    import threading
+    import time
+
+    call, release, started = _held_searches("/api/search", 2)
 
     searches = [threading.Thread(target=call, args=("/api/search", f"q={i}")) for i in range(3)]
     for t in searches:
@@ -190,21 +200,9 @@ def test_a_worker_runs_one_search_at_a_time_and_quick_pages_at_once():
     import threading
     import time
 
-    from minsearch.app.serve import SEARCH_SLOTS, SearchSlots
+    from minsearch.app.serve import SEARCH_SLOTS
 
-    release, started = threading.Event(), []
-
-    def app(environ, start_response):
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        if environ["PATH_INFO"] == "/":
-            started.append(environ["QUERY_STRING"])
-            release.wait(10)
-        return [environ["PATH_INFO"].encode()]
-
-    slots = SearchSlots(app, SEARCH_SLOTS)
-
-    def call(path: str, qs: str = "") -> bytes:
-        return b"".join(slots({"PATH_INFO": path, "QUERY_STRING": qs}, lambda *a: None))
+    call, release, started = _held_searches("/", SEARCH_SLOTS)
 
     searches = [threading.Thread(target=call, args=("/", f"q={i}")) for i in range(2)]
     for t in searches:
