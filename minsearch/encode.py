@@ -30,7 +30,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Protocol, Sequence
 
 import numpy as np
 
@@ -134,10 +134,16 @@ def model_spec(name: str) -> ModelSpec:
 def vocabulary_words(name: str) -> frozenset[str]:
     """The whole words (three letters or more, lower case) of model ``name``'s word-piece
     vocabulary: about 21,000 common English words ("fixing", "dumping", "roads"), without the
-    pieces of longer words and without common misspellings ("recieve"). Read from the tokenizer's
-    JSON, without loading the tokenizer library; empty when the model's files cannot be read."""
+    pieces of longer words and without common misspellings ("recieve"). Read from the model's
+    ``vocab.txt`` (15 ms) when it ships one, else from its tokenizer's JSON (~170 ms: the whole
+    tokenizer is parsed), without loading the tokenizer library; empty when neither can be read."""
     try:
-        vocab = json.loads((model_spec(name).path() / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+        folder = model_spec(name).path()
+        listed = folder / "vocab.txt"
+        if listed.is_file():
+            vocab: Iterable[str] = listed.read_text(encoding="utf-8").splitlines()
+        else:
+            vocab = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
     except (MinsearchError, OSError, ValueError, KeyError, TypeError):
         return frozenset()
     return frozenset(w for w in vocab if len(w) >= 3 and w.isalpha() and w.isascii() and w.islower())

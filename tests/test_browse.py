@@ -277,6 +277,10 @@ def test_real_words_the_minutes_lack_are_not_corrected(tmp_path, encoder):
         assert searcher.search(Query("illegal dumping of rubbish", mode="keyword")).suggestion is None
         assert searcher.search(Query("fixing holes in the roads", mode="keyword")).suggestion is None
         assert searcher.search(Query("fixing homse", mode="keyword")).suggestion == "fixing homes"
+        # Real words are set aside before the speller's budget of words a query may have corrected
+        # is counted: seven of them did not leave the typo after them uncorrected.
+        many = "fixing holes illegal dumping rubbish roads pavements homse"
+        assert searcher.search(Query(many, mode="keyword")).suggestion == many.replace("homse", "homes")
     finally:
         searcher.close()
 
