@@ -298,8 +298,10 @@ def rank(
         reference=reference,
         confidence=confidence,
     )
-    matches = [f for f in fused if is_match(f.chunk_id)]
-    others = [f for f in fused if not is_match(f.chunk_id)]
+    matches: list[Fused] = []
+    others: list[Fused] = []
+    for f in fused:  # (each candidate judged once)
+        (matches if is_match(f.chunk_id) else others).append(f)
     if mode == "hybrid" and params.codes_first and code:
         # "Z-25026", "459 Hales Street", a quoted phrase: a paragraph holding all of it first; meaning
         # put "20 Clarke Road (Z-25038)" ahead of the application it names.
@@ -431,7 +433,7 @@ def match_count(
         confidence=confidence,
     )
     # The matches' ids only: a search's counts judge ~140 subsets of its candidates, and making a
-    # Fused (a frozen dataclass) of each match was about half of this function's time.
+    # Fused of each match (then a frozen dataclass) was about half of this function's time.
     matches = [c for c in fused_order if is_match(c)]
     own = coverage_text if coverage_text is not None else coverage
     kept = _procedure_order(matches, meta, procedural, params.procedure_penalty, coverage, own)
