@@ -82,6 +82,11 @@ def gather(
                 match_words=s.match_words,
             )
             out.expansions = out.keyword.expansions
+            if pending is not None:
+                # While the encoder works on the other core: what does not need the query's vector.
+                if not names_code(q.text):
+                    out.named = named_holders(q.text, view, glossary, n)
+                out.meta = view.chunk_meta([c for c, _ in out.keyword_hits])
         except BaseException:
             if pending is not None:
                 pending.cancel()
@@ -92,8 +97,6 @@ def gather(
         out.expansions = [e.label() for e in expansions]
     if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
         out.semantic = _only_exact(out.semantic, out.keyword)
-    if q.mode == "hybrid" and not names_code(q.text):
-        out.named = named_holders(q.text, view, glossary, n)
     _add_meta(out, view, q.mode)
     return out
 
@@ -127,9 +130,9 @@ def named_holders(text: str, view: StoreView, glossary: Glossary, pool: int) -> 
 
 
 def _add_meta(out: Candidates, view: StoreView, mode: str) -> None:
-    """What ranking reads of the candidates besides their scores."""
+    """What ranking reads of the candidates besides their scores (``out.meta`` may hold some)."""
     ids = [c for c, _ in out.keyword_hits] + [c for c, _ in out.semantic_hits]
-    out.meta = view.chunk_meta(ids)
+    out.meta.update(view.chunk_meta([c for c in ids if c not in out.meta]))
     if mode == "hybrid" and out.qvec is not None:
         # Meaning decides matches among the keyword candidates too, not only among its own top.
         have = {c for c, _ in out.semantic_hits}
