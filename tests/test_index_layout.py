@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +133,30 @@ def test_the_paragraph_file_keeps_each_documents_blocks_apart_and_copies_them_wh
         assert [h.raw_block(i) for i in range(3)] == [f.raw_block(0), f.raw_block(2), f.raw_block(2)]
         assert [r["text"] for r in h.records([1, 2], [0, 0])] == [second[0].text] * 2
         h.close()
+    finally:
+        f.close()
+
+
+def test_decoded_paragraph_blocks_are_kept_up_to_a_size_not_a_count(tmp_path, monkeypatch):
+    """One-paragraph documents (an IR set's) are a block each: the blocks kept decoded are bounded
+    by their size, so many small ones stay decoded and a few large ones do not hold memory."""
+    from minsearch.store import paragraphs
+
+    docs = [[_chunk(f"d{i}", 1)] for i in range(40)]
+    with ParagraphWriter(tmp_path / "a.bin") as w:
+        for doc in docs:
+            w.add_document(doc)
+    f = ParagraphFile(tmp_path / "a.bin")
+    try:
+        one = len(zlib.decompress(f.raw_block(0)))
+        monkeypatch.setattr(paragraphs, "DECODED_BYTES", 10 * one)
+        for _round in range(2):  # the second round reads the blocks kept, and decodes the rest again
+            got = f.records(range(40), [0] * 40)
+            assert [r["text"] for r in got] == [d[0].text for d in docs]
+            assert f._decoded_bytes <= 10 * one and len(f._decoded) >= 9
+        decoded = list(f._decoded)
+        assert decoded == list(range(40))[-len(decoded) :]  # the last read are kept
+        assert f.block(39) is f.block(39)  # a kept block is not decoded again
     finally:
         f.close()
 
