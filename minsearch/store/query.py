@@ -203,16 +203,21 @@ def _plain_words(text: str, sch: fields.Schema) -> Optional[query.Query]:
     words = text.split()
     if _SYNTAX_WORDS.intersection(words):
         return None
-    per_word: list[query.Query] = []
+    # What the parser's normalize() makes of an OR per word: one flat OR, each word once (its
+    # deep copies were half the parser's time).
+    flat: list[query.Query] = []
+    seen: set[tuple[str, ...]] = set()
     for word in words:
-        terms: list[query.Query] = []
+        tokens = []
         for name in _PLAIN_FIELDS:
-            tokens = list(sch[name].process_text(word, mode="query"))
-            if len(tokens) != 1:
+            found = list(sch[name].process_text(word, mode="query"))
+            if len(found) != 1:
                 return None
-            terms.append(query.Term(name, tokens[0]))
-        per_word.append(query.Or(terms))
-    return query.Or(per_word).normalize()
+            tokens.append(found[0])
+        if tuple(tokens) not in seen:
+            seen.add(tuple(tokens))
+            flat.extend(query.Term(name, token) for name, token in zip(_PLAIN_FIELDS, tokens))
+    return query.Or(flat)
 
 
 class LeadingWildcard(ValueError):
