@@ -8,6 +8,7 @@ SAME chunks minsearch indexed, with the SAME MiniLM vectors (read back from the 
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import warnings
@@ -179,3 +180,140 @@ def run(quality: dict, speed: dict, data: Path, log=print, smoke: bool = False) 
         qs = {str(i): q for i, q in enumerate(LATENCY_QUERIES)}
         out["limerick"] = compare(home, ids, qs, None, log, "limerick")
     return out
+
+
+# -- before and after, side by side: ``python -m benchmarks.baseline --checkout before=DIR ...`` ----
+# Each checkout's minsearch (and its own copy of compare above) in a new process over the same
+# cached benchmark index; the LangChain ensemble is timed beside it in that process, so each
+# latency ratio is measured under the same conditions as its own baseline.
+_ONE = """
+import json, sys, warnings
+warnings.filterwarnings("ignore")
+from pathlib import Path
+from benchmarks import baseline, datasets
+j = datasets.LOADERS[sys.argv[1]](Path(sys.argv[2]))
+r = baseline.compare(Path(sys.argv[3]), list(j.docs), j.queries, j.qrels, lambda m: None, sys.argv[1])
+print(json.dumps(r))
+"""
+
+
+def side_by_side(data: Path, checkouts: dict[str, Path], sets: list[str], rounds: int, log=print) -> dict:
+    """For each round and set, each checkout's :func:`compare` in a new process (the order of the
+    checkouts reversed every other round), over the index this checkout's benchmarks cached."""
+    import json
+    import subprocess
+    import sys
+
+    from . import datasets
+    from .common import cached_index, file_hash
+
+    homes = {}
+    for name in sets:
+        jset = datasets.LOADERS[name](data)
+        path = jset.to_jsonl("")
+        homes[name], _summary = cached_index(f"set-{jset.name}", [path], file_hash(path), None, log, build=False)
+    runs: dict = {lab: {name: [] for name in sets} for lab in checkouts}
+    for r in range(rounds):
+        for name in sets:
+            for lab, code in list(checkouts.items())[:: 1 if r % 2 == 0 else -1]:
+                env = dict(os.environ, PYTHONPATH=str(code), HF_HUB_OFFLINE="1")
+                load = os.getloadavg()[0]
+                p = subprocess.run(
+                    [sys.executable, "-c", _ONE, name, str(data), str(homes[name])],
+                    env=env,
+                    cwd=code,  # its own benchmarks package and minsearch
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                out = json.loads(p.stdout.strip().splitlines()[-1])
+                out["load"] = load
+                runs[lab][name].append(out)
+                L = out["latency_ms"]
+                log(
+                    f"  round {r + 1} {name:11s} {lab:8s} minsearch p50 {L['minsearch_p50']:.1f} ms, "
+                    f"baseline {L['baseline_p50']:.1f} ms, ratio {L['baseline_p50'] / L['minsearch_p50']:.2f} "
+                    f"(load {load:.1f})"
+                )
+    return {"runs": runs, "checkouts": {k: str(v) for k, v in checkouts.items()}, "sets": sets, "rounds": rounds}
+
+
+def side_by_side_markdown(raw: dict, command: str) -> str:
+    from statistics import median
+
+    from .report import machine
+
+    labels, sets = list(raw["runs"]), raw["sets"]
+    loads = [x["load"] for lab in labels for name in sets for x in raw["runs"][lab][name]]
+    m = machine()
+    out = [
+        f"`{command}`: each checkout's minsearch and the LangChain ensemble (BM25 + FAISS, the same chunks "
+        f"and vectors) timed side by side in one process per checkout, set and round, over the same cached "
+        f"index; {raw['rounds']} rounds, the checkouts' order reversed every other round; medians over rounds. "
+        f"Machine: {m.get('cpu', '?')}, {os.cpu_count()} cores; load average {min(loads):.1f}-{max(loads):.1f}. "
+        f"Hybrid, limit 100, no snippets (the quality setting). Ratio: baseline p50 / minsearch p50 "
+        f"(above 1: minsearch is faster).",
+        "",
+        "| set | checkout | minsearch p50 / p95 ms | baseline p50 / p95 ms | p50 ratio | nDCG@10 minsearch / baseline |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in sets:
+        for lab in labels:
+            xs = raw["runs"][lab][name]
+
+            def med(key: str, xs=xs) -> float:
+                return median(x["latency_ms"][key] for x in xs)
+
+            ratio = median(x["latency_ms"]["baseline_p50"] / x["latency_ms"]["minsearch_p50"] for x in xs)
+            q = xs[0]
+            out.append(
+                f"| {name} | {lab} | {med('minsearch_p50'):.1f} / {med('minsearch_p95'):.1f} | "
+                f"{med('baseline_p50'):.1f} / {med('baseline_p95'):.1f} | {ratio:.2f} | "
+                f"{q['minsearch_hybrid_default']['ndcg@10']:.4f} / {q['baseline']['ndcg@10']:.4f} |"
+            )
+    out += [
+        "",
+        "| round | set | checkout | minsearch p50 ms | baseline p50 ms | ratio | load |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in range(raw["rounds"]):
+        for name in sets:
+            for lab in labels:
+                x = raw["runs"][lab][name][r]
+                L = x["latency_ms"]
+                out.append(
+                    f"| {r + 1} | {name} | {lab} | {L['minsearch_p50']:.1f} | {L['baseline_p50']:.1f} | "
+                    f"{L['baseline_p50'] / L['minsearch_p50']:.2f} | {x['load']:.1f} |"
+                )
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None) -> int:
+    import argparse
+    import json
+    import shlex
+    import sys
+
+    from .common import BENCH_DIR
+
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.baseline",
+        description="minsearch against the LangChain ensemble, checkouts side by side",
+    )
+    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument("--checkout", action="append", required=True, help="LABEL=DIR (a git worktree), repeatable")
+    ap.add_argument("--sets", default="msmarco-5k,dbpedia-5k,cisi,cranfield")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=BENCH_DIR / "results" / "baseline_speed.md")
+    a = ap.parse_args(argv)
+    checkouts = {lab: Path(d).resolve() for lab, d in (c.split("=", 1) for c in a.checkout)}
+    raw = side_by_side(a.data.resolve(), checkouts, [s.strip() for s in a.sets.split(",") if s.strip()], a.rounds)
+    command = "python -m benchmarks.baseline " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))
+    a.out.with_suffix(".json").write_text(json.dumps(raw, indent=1))
+    a.out.write_text(side_by_side_markdown(raw, command), encoding="utf-8")
+    print(f"wrote {a.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
