@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from helpers import make_chunk
 
@@ -241,3 +242,30 @@ def test_at_most_six_unknown_words_of_a_query_are_corrected(segmented_index):
     typed = ["dentl", "hosuing", "fostr", "libary", "buget", "plannign", "scholo", "counicl"]
     found = segmented_index.corrections(typed)
     assert list(found) == typed[:6] and found["dentl"] == ["dental"]
+
+
+def test_posting_lists_are_kept_within_their_budget():
+    from minsearch.store.keyword_scoring import PostingCache
+
+    cache = PostingCache(budget=10)
+    reads: list[str] = []
+
+    def reader(term: str, n: int):
+        def read():
+            reads.append(term)
+            return np.arange(n, dtype=np.int64), np.ones(n)
+
+        return read
+
+    a = cache.get((0, "text", "a"), reader("a", 6))
+    assert cache.get((0, "text", "a"), reader("a", 6)) is a and reads == ["a"]  # kept, not read again
+    cache.get((0, "text", "b"), reader("b", 6))  # 12 postings > 10: the oldest list goes
+    cache.get((0, "text", "a"), reader("a", 6))
+    assert reads == ["a", "b", "a"]
+    with pytest.raises(ValueError):
+        a[0][0] = 1  # what it hands out is read-only (every searcher of the generation shares it)
+    for i in range(30):  # words no paragraph holds count too: a generation is asked unbounded words
+        cache.get((0, "text", f"unknown{i}"), reader(f"unknown{i}", 0))
+    assert len(cache._lists) <= 10
+    ids, _tf = cache.get((0, "text", "common"), reader("common", 11))  # longer than the budget: read, not kept
+    assert len(ids) == 11 and (0, "text", "common") not in cache._lists

@@ -28,7 +28,7 @@ from whoosh.writing import IndexWriter
 from ..glossary import Expansion
 from ..model import Chunk, Filters, IndexUnavailable, coverage_needed
 from .base import KeywordResult
-from .keyword_scoring import PostingScorer, UnsupportedPostings
+from .keyword_scoring import PostingCache, PostingScorer, UnsupportedPostings
 from .postings import CompactCodec
 from .query import (
     Concept,
@@ -356,6 +356,7 @@ class KeywordIndex:
         self._closed = False
         self._can_grow = True  # False once opening another searcher failed (e.g. the folder was removed)
         self._rows: Optional[np.ndarray] = None  # Whoosh doc number -> table row (see _doc_rows)
+        self._posting_cache = PostingCache()  # the posting lists read lately, for every searcher
         # Guards what is read lazily once per generation (_rows, _spellings) and _closest.
         self._rows_lock = threading.Lock()
         self._spellings: Optional[list[str]] = None  # the words of ``exact``, sorted (see corrections)
@@ -513,7 +514,7 @@ class KeywordIndex:
         ``few_documents``: the filters let through a few documents only (saved searches over a
         re-index's new meeting): only the segments holding them are read."""
         if r.postings is None:
-            r.postings = PostingScorer(r.searcher, WEIGHTING)
+            r.postings = PostingScorer(r.searcher, WEIGHTING, self._posting_cache)
         scorer = r.postings
         allowed = scorer.mask(r.searcher.docs_for_query(fq)) if fq is not None else None
         if few_documents and allowed is not None:
