@@ -11,10 +11,9 @@ from __future__ import annotations
 import functools
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import ContextManager, Iterator, Optional
+from typing import Iterator, Optional
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from .config import Settings, load_settings
 from .glossary import Glossary, load_glossary
@@ -217,10 +216,9 @@ class Searcher:
     @contextmanager
     def pinned(self) -> Iterator[StoreView]:
         """Pick up a newly published index, then pin it until the block ends: one request reads
-        one generation, and that generation is not closed under it. NumPy's BLAS runs on one
-        thread meanwhile (:func:`_one_blas_thread`)."""
+        one generation, and that generation is not closed under it."""
         self.store.refresh()
-        with self.store.pinned() as view, _one_blas_thread():
+        with self.store.pinned() as view:
             yield view
 
     def more_like_this(
@@ -315,21 +313,6 @@ class Searcher:
     def close(self) -> None:
         self._encoder.close()
         self.store.close()
-
-
-@functools.cache
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()  # (finds the loaded BLAS libraries: ~1 ms, once)
-
-
-def _one_blas_thread() -> ContextManager[object]:
-    """NumPy's BLAS on one thread until the block ends. A search's products are small (Cranfield's
-    1,432 paragraphs) or bound by memory (Limerick's 97,119: the same p50 on one thread or two), and
-    OpenBLAS's second thread spins after each product, on the core the keyword view or the query
-    encoder is using: Cranfield hybrid p50 17.3 -> 14.4 ms, p95 24.9 -> 19.2 ms on one (225
-    questions, limit 100, side by side). Set around each request (8 µs), so that a program using
-    minsearch keeps its own setting; ``minsearch serve`` sets it for good in each worker."""
-    return _blas().limit(limits=1, user_api="blas")
 
 
 def _not_found(what: str, key: str) -> MinsearchError:
