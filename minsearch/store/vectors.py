@@ -9,10 +9,11 @@ but with the filter inside.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from ..model import Chunk, ChunkMeta, Filters, MinsearchError
 from .base import VectorResult
 from .layout import DAMAGE, damaged
 from .query import label_key
+
+if TYPE_CHECKING:
+    from threadpoolctl import ThreadpoolController
 
 LABEL_FIELDS = ("doc_id", "council", "committee", "date", "section")  # few distinct values: stored as codes
 ARRAY_FIELDS = ("kind", "exact", "sketch", "words", "key", "block", "slot")
@@ -346,6 +350,30 @@ def write_vectors(path: Path, old: np.ndarray, keep: np.ndarray, new: list[np.nd
             fh.write(np.ascontiguousarray(b, dtype="<f4").tobytes())
 
 
+# A product over fewer rows than this runs on one BLAS thread. It takes well under a millisecond
+# either way (1,400 x 384: 0.04 ms on one thread, 0.02 ms on two), but OpenBLAS's second thread
+# then spins for work on the core that the keyword view or the query encoder is using: Cranfield's
+# hybrid p50 17.3 -> 14.4 ms with NumPy's BLAS on one thread. Over Limerick's 97k units two threads
+# take 9.3 ms, one 16.7 ms (and "more like this" 18 -> 30 ms on one), so large products keep two.
+ONE_THREAD_ROWS = 20_000
+
+
+@functools.cache
+def _blas() -> "ThreadpoolController":
+    # (imported here: 18 ms that a keyword query from the command line does not need)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # (finds the loaded BLAS libraries: ~1 ms, once)
+
+
+def product(matrix: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``matrix @ q`` (rows read from a memory map if it is one), on one BLAS thread when small."""
+    if len(matrix) >= ONE_THREAD_ROWS:
+        return np.asarray(matrix) @ q
+    with _blas().limit(limits=1, user_api="blas"):  # (8 µs; process-wide while it lasts)
+        return np.asarray(matrix) @ q
+
+
 class VectorIndex:
     """Read view of one generation's matrix (memory-mapped: opening is instant)."""
 
@@ -442,7 +470,7 @@ class VectorIndex:
         counts = ends[rows] - self._starts[rows]
         owner = np.repeat(np.arange(len(rows)), counts)
         units = self._starts[rows][owner] + (np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts))
-        unit_scores = np.asarray(self.vectors[units]) @ qvec.astype(np.float32)
+        unit_scores = product(self.vectors[units], qvec.astype(np.float32))
         best = np.full(len(rows), -np.inf, dtype=np.float32)
         np.maximum.at(best, owner, unit_scores)
         return best
@@ -460,7 +488,7 @@ class VectorIndex:
             return VectorResult([], 0)
         if filters.doc_ids is not None:  # a few documents (saved searches over a re-index's new ones)
             return self._search_rows(qvec, self.table.mask(filters), limit, floor)
-        unit_scores = np.asarray(self.vectors) @ qvec.astype(np.float32)
+        unit_scores = product(self.vectors, qvec.astype(np.float32))
         scores = np.maximum.reduceat(unit_scores, self._starts)
         mask = self.table.mask(filters)
         if mask is not None:
