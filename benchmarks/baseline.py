@@ -235,7 +235,19 @@ def side_by_side(data: Path, checkouts: dict[str, Path], sets: list[str], rounds
                     f"baseline {L['baseline_p50']:.1f} ms, ratio {L['baseline_p50'] / L['minsearch_p50']:.2f} "
                     f"(load {load:.1f})"
                 )
-    return {"runs": runs, "checkouts": {k: str(v) for k, v in checkouts.items()}, "sets": sets, "rounds": rounds}
+    commits = {
+        lab: subprocess.run(
+            ["git", "-C", str(code), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        for lab, code in checkouts.items()
+    }
+    return {
+        "runs": runs,
+        "checkouts": {k: str(v) for k, v in checkouts.items()},
+        "commits": commits,
+        "sets": sets,
+        "rounds": rounds,
+    }
 
 
 def side_by_side_markdown(raw: dict, command: str) -> str:
@@ -250,7 +262,8 @@ def side_by_side_markdown(raw: dict, command: str) -> str:
         f"`{command}`: each checkout's minsearch and the LangChain ensemble (BM25 + FAISS, the same chunks "
         f"and vectors) timed side by side in one process per checkout, set and round, over the same cached "
         f"index; {raw['rounds']} rounds, the checkouts' order reversed every other round; medians over rounds. "
-        f"Machine: {m.get('cpu', '?')}, {os.cpu_count()} cores; load average {min(loads):.1f}-{max(loads):.1f}. "
+        + "".join(f"{lab}: {c}. " for lab, c in raw.get("commits", {}).items())
+        + f"Machine: {m.get('cpu', '?')}, {os.cpu_count()} cores; load average {min(loads):.1f}-{max(loads):.1f}. "
         f"Hybrid, limit 100, no snippets (the quality setting). Ratio: baseline p50 / minsearch p50 "
         f"(above 1: minsearch is faster).",
         "",

@@ -710,6 +710,14 @@ def markdown(res: dict, plot_files: list[str]) -> str:
             "side by side and each query is timed on both in turn, alternating which goes first.",
             "",
         ]
+    before_after = RESULTS_DIR / "baseline_speed.md"
+    if before_after.is_file():  # (python -m benchmarks.baseline --checkout ...: the code before, the same run)
+        L += [
+            "### Before and after, against the same baseline",
+            "",
+            before_after.read_text(encoding="utf-8").strip(),
+            "",
+        ]
     # Sections measured by their own commands (a Milvus server, a served index under load, two code
     # trees side by side...): each writes its file under results/, included here as written.
     for name in MEASURED_APART:
