@@ -34,8 +34,8 @@ from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.util.numeric import byte_to_length
 
-# Whoosh stores each field length as one byte; this table undoes that (lossy) encoding.
 _INT = struct.Struct("!i")  # a block's length (whoosh.system.pack_int)
+# Whoosh stores each field length as one byte; this table undoes that (lossy) encoding.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -108,8 +108,8 @@ class _Segment:
     live: Optional[np.ndarray]  # False for deleted documents; None when none are deleted
 
 
-# Posting lists kept per generation, counted in postings (12 bytes each: a doc number and a term
-# frequency): 500,000 is ~6 MB, at least five of the longest lists of Limerick's 97,119 paragraphs,
+# Posting lists kept per generation, counted in postings (16 bytes each: a doc number and a term
+# frequency): 500,000 is ~8 MB, at least five of the longest lists of Limerick's 97,119 paragraphs,
 # or every word asked of a small index. A list is read through Whoosh's term index and postings
 # file in several small reads, and many of a query's words were asked before: of the 4,472 lists
 # Cranfield's 225 questions read in turn, 68% had been read by an earlier one (CISI 58%, MS MARCO
