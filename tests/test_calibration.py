@@ -76,3 +76,42 @@ def test_each_generation_is_measured_once(tmp_path, encoder):
         assert calls == []  # ... with the probes' vectors the index run kept
     finally:
         s.close()
+
+
+def test_the_probes_quantile_is_numpys_to_the_bit():
+    """The bar's quantile is computed on the sorted cosines without NumPy's (which imports
+    numpy.ma: ~40 ms of a cold hybrid query); it must be the same number."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 49, 100):
+        for _ in range(200):
+            cosines = tuple(sorted(rng.uniform(-0.2, 0.9, n).tolist()))
+            for q in (0.0, 0.5, 0.9, 0.95, 1.0, float(rng.random())):
+                assert NullScores(cosines).quantile(q) == float(np.quantile(np.asarray(cosines), q))
+    assert NullScores(()).quantile(0.9) is None
+
+
+def test_a_search_from_the_command_line_does_not_load_numpy_ma(tmp_path):
+    """np.unique and np.quantile import numpy.ma (~45 ms); a cold `minsearch query` needs neither."""
+    import subprocess
+    import sys
+
+    from helpers import SEEDS, TEST_MODEL
+
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+
+    home = tmp_path / "ix"
+    index_paths([SEEDS], load_settings(index_dir=home, model=TEST_MODEL))
+    code = (
+        "import sys; from minsearch.app.cli import main\n"
+        "for mode in ('keyword', 'hybrid'):\n"
+        "    try:\n"
+        f"        main(['query', 'dental checks', '--index', {str(home)!r}, '--mode', mode])\n"
+        "    except SystemExit as e:\n"
+        "        assert not e.code, e.code\n"
+        "print('numpy.ma' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False"

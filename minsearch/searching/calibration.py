@@ -17,6 +17,7 @@ not the judged out-of-domain queries that test the result.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -75,8 +76,20 @@ class NullScores:
     cosines: tuple[float, ...]
 
     def quantile(self, q: float) -> Optional[float]:
-        """The ``q`` quantile of the probes' best cosines, or None for an empty index."""
-        return float(np.quantile(np.asarray(self.cosines), q)) if self.cosines else None
+        """The ``q`` quantile of the probes' best cosines (as ``np.quantile`` interpolates them), or
+        None for an empty index. Computed on the sorted tuple: ``np.quantile`` imports ``numpy.ma``,
+        ~40 ms of every cold hybrid `minsearch query`."""
+        return _linear_quantile(self.cosines, q) if self.cosines else None
+
+
+def _linear_quantile(ordered: tuple[float, ...], q: float) -> float:
+    """``np.quantile(ordered, q)`` of sorted values, by its default (linear) method, to the bit."""
+    at = q * (len(ordered) - 1)
+    lo = min(int(math.floor(at)), len(ordered) - 1)
+    hi = min(lo + 1, len(ordered) - 1)
+    a, b, t = ordered[lo], ordered[hi], at - lo
+    # NumPy's lerp: from the nearer end, so the result stays within [a, b] exactly.
+    return float(b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t)
 
 
 def null_scores(view: StoreView, probe_vectors: np.ndarray) -> NullScores:
