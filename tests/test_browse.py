@@ -446,3 +446,16 @@ def test_chart_periods_grow_with_the_span_and_use_their_own_counts():
     decades = usage_chart(MatchCounts(months={"2010-05": 1, "2024-01": 1}, years={"2010": 1, "2024": 2}))
     assert decades is not None and decades.unit == "year" and len(decades.bars) == 15
     assert decades.summary == "Matching paragraphs per year, 2010 to 2024; the most, 2, in 2024."
+
+
+def test_the_model_vocabulary_is_read_only_for_words_the_index_lacks(s, monkeypatch):
+    # (15 ms of a cold `minsearch query`: a query whose words the minutes all hold has no need of it)
+    from minsearch.searching import spelling
+
+    def not_wanted(model: str) -> frozenset[str]:
+        raise AssertionError("the model's vocabulary was read")
+
+    monkeypatch.setattr(spelling, "vocabulary_words", not_wanted)
+    assert s.search(Query("dental checks", mode="keyword")).suggestion is None
+    with pytest.raises(AssertionError, match="vocabulary was read"):
+        s.search(Query("dentl checks", mode="keyword"))

@@ -184,10 +184,13 @@ class StoreView(Protocol):
         for counting matches by committee and for browsing meetings without a query."""
         ...
 
-    def corrections(self, words: list[str], limit: int = 3) -> Optional[dict[str, list[str]]]:
+    def corrections(
+        self, words: list[str], limit: int = 3, leave: Optional[Callable[[str], bool]] = None
+    ) -> Optional[dict[str, list[str]]]:
         """For each of ``words`` (lower-case, unstemmed) that no paragraph contains, the index's
-        own words closest in spelling, best first (known words are left out). None: this store
-        keeps no word list to correct from (Milvus)."""
+        own words closest in spelling, best first (known words are left out). ``leave``: asked
+        only of those words, True for one not to correct (nor count among the words corrected).
+        None: this store keeps no word list to correct from (Milvus)."""
         ...
 
     def info(self) -> IndexInfo: ...

@@ -320,8 +320,10 @@ class _View:
     def documents(self) -> dict[str, DocRecord]:
         return self.gen.documents()
 
-    def corrections(self, words: list[str], limit: int = 3) -> Optional[dict[str, list[str]]]:
-        return self.gen.words.corrections(words, limit)
+    def corrections(
+        self, words: list[str], limit: int = 3, leave: Optional[Callable[[str], bool]] = None
+    ) -> Optional[dict[str, list[str]]]:
+        return self.gen.words.corrections(words, limit, leave)
 
     def info(self) -> IndexInfo:
         return index_info(self.layout, self.layout.generation_dir(self.gen.name), self.gen.meta)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as dtime
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import numpy as np
 from whoosh import collectors, fields, index, query, scoring
@@ -615,16 +615,19 @@ class KeywordIndex:
                 self._rows = self.table.rows_of_keys(keys)
             return self._rows
 
-    def corrections(self, words: list[str], limit: int = 3) -> dict[str, list[str]]:
+    def corrections(
+        self, words: list[str], limit: int = 3, leave: Optional[Callable[[str], bool]] = None
+    ) -> dict[str, list[str]]:
         """For each of ``words`` that no paragraph contains, the index's words closest in
         spelling (see :func:`closest_spellings`). Words are looked up in ``exact`` (every word of
-        the texts and titles, lower-cased and unstemmed), so a correction is a word as printed."""
+        the texts and titles, lower-cased and unstemmed), so a correction is a word as printed.
+        ``leave``: see :meth:`~.base.StoreView.corrections`."""
         out: dict[str, list[str]] = {}
         with self._reader() as r:
             reader = r.searcher.reader()
             unknown = 0
             for w in dict.fromkeys(words):
-                if not w or reader.doc_frequency("exact", w) > 0:
+                if not w or reader.doc_frequency("exact", w) > 0 or (leave is not None and leave(w)):
                     continue
                 unknown += 1
                 if unknown > CORRECTED_WORDS:

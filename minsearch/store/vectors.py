@@ -366,7 +366,7 @@ def _blas() -> "ThreadpoolController":
     return ThreadpoolController()  # (finds the loaded BLAS libraries: ~1 ms, once)
 
 
-def product(matrix: np.ndarray, q: np.ndarray) -> np.ndarray:
+def _product(matrix: np.ndarray, q: np.ndarray) -> np.ndarray:
     """``matrix @ q`` (rows read from a memory map if it is one), on one BLAS thread when small."""
     if len(matrix) >= ONE_THREAD_ROWS:
         return np.asarray(matrix) @ q
@@ -470,7 +470,7 @@ class VectorIndex:
         counts = ends[rows] - self._starts[rows]
         owner = np.repeat(np.arange(len(rows)), counts)
         units = self._starts[rows][owner] + (np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts))
-        unit_scores = product(self.vectors[units], qvec.astype(np.float32))
+        unit_scores = _product(self.vectors[units], qvec.astype(np.float32))
         best = np.full(len(rows), -np.inf, dtype=np.float32)
         np.maximum.at(best, owner, unit_scores)
         return best
@@ -488,7 +488,7 @@ class VectorIndex:
             return VectorResult([], 0)
         if filters.doc_ids is not None:  # a few documents (saved searches over a re-index's new ones)
             return self._search_rows(qvec, self.table.mask(filters), limit, floor)
-        unit_scores = product(self.vectors, qvec.astype(np.float32))
+        unit_scores = _product(self.vectors, qvec.astype(np.float32))
         scores = np.maximum.reduceat(unit_scores, self._starts)
         mask = self.table.mask(filters)
         if mask is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from ...config import Settings
 from ...model import Chunk, ChunkMeta, MinsearchError
@@ -113,7 +113,9 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
     def documents(self) -> dict[str, DocRecord]:
         return {d.doc_id: d for d in self._doc_records()}
 
-    def corrections(self, words: list[str], limit: int = 3) -> Optional[dict[str, list[str]]]:
+    def corrections(
+        self, words: list[str], limit: int = 3, leave: Optional[Callable[[str], bool]] = None
+    ) -> Optional[dict[str, list[str]]]:
         """Not supported: Milvus's BM25 keeps no list of the index's words to correct from, so
         "did you mean" is not offered with this backend (None, not an empty answer)."""
         return None
