@@ -205,7 +205,7 @@ def side_by_side(data: Path, checkouts: dict[str, Path], sets: list[str], rounds
     import sys
 
     from . import datasets
-    from .common import cached_index, file_hash
+    from .common import cached_index, checkout_env, file_hash
 
     homes = {}
     for name in sets:
@@ -216,11 +216,10 @@ def side_by_side(data: Path, checkouts: dict[str, Path], sets: list[str], rounds
     for r in range(rounds):
         for name in sets:
             for lab, code in list(checkouts.items())[:: 1 if r % 2 == 0 else -1]:
-                env = dict(os.environ, PYTHONPATH=str(code), HF_HUB_OFFLINE="1")
                 load = os.getloadavg()[0]
                 p = subprocess.run(
                     [sys.executable, "-c", _ONE, name, str(data), str(homes[name])],
-                    env=env,
+                    env=checkout_env(code),
                     cwd=code,  # its own benchmarks package and minsearch
                     capture_output=True,
                     text=True,

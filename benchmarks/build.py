@@ -31,12 +31,14 @@ from pathlib import Path
 from statistics import median
 from typing import Optional
 
+from .common import checkout_env
+
 HERE = Path(__file__).resolve().parent.parent
 MODEL = "all-MiniLM-L6-v2"
 
 
 def _env(checkout: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(checkout), MINSEARCH_MODEL=MODEL, HF_HUB_OFFLINE="1")
+    env = checkout_env(checkout, MINSEARCH_MODEL=MODEL)
     env.pop("MINSEARCH_INDEX", None)
     return env
 

@@ -22,6 +22,13 @@ PLOTS = BENCH_DIR / "plots"
 SEEDS = ROOT / "seeds"
 
 
+def checkout_env(code: Path, **extra: str) -> dict[str, str]:
+    """The environment of a child process that runs another checkout's code (``PYTHONPATH`` set to
+    it; run it with ``cwd`` there too, since ``python -m`` puts the working directory first), with
+    no model hub."""
+    return {**os.environ, "PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1", **extra}
+
+
 def plain_query(text: str) -> str:
     """A query as plain words (every query an OR of its words); see :func:`minsearch.store.query.as_plain_words`."""
     from minsearch.store.query import as_plain_words

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from .common import BENCH_DIR, CACHE
+from .common import BENCH_DIR, CACHE, checkout_env
 from .speed import LATENCY_QUERIES, minsearch_exe, pct
 
 SEEDS_QUERIES = [
@@ -366,10 +366,8 @@ def run(
     extra = (["--threads", str(threads)] if threads else []) + (["--workers", str(workers)] if workers else [])
     command, cwd, env = minsearch_exe(), None, None
     if code is not None:
-        import os
-
         command, cwd = [sys.executable, "-m", "minsearch.app.cli"], Path(code)
-        env = {**os.environ, "PYTHONPATH": str(code)}
+        env = checkout_env(Path(code))
     with ServeProcess(
         home, work / "serve.log", timeout=180, command=command, extra_args=extra, cwd=cwd, env=env
     ) as srv:
