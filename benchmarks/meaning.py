@@ -1,6 +1,6 @@
 """Meaning-mode pages against keyword ones: the code before and after a change, side by side.
 
-``python -m benchmarks.meaning [--before DIR] [--rounds 2] [--index DIR] [--small DIR]``
+``python -m benchmarks.meaning [--before DIR [--before-index DIR --before-small DIR]] [--rounds 2] [--index DIR] [--small DIR]``
 
 Measures, warm and in-process (the Searcher, as the page calls it, limit 10):
 
@@ -99,16 +99,17 @@ def excerpt_agreement(index: Path) -> dict:
     from benchmarks.speed import LATENCY_QUERIES
     from minsearch.config import load_settings
     from minsearch.model import Query
-    from minsearch.ranking.snippets import TermMatcher, sentence_spans
+    from minsearch.ranking.snippets import TermMatcher, focus_spans
     from minsearch.search import Searcher
-    from minsearch.searching.page import FOCUS_SENTENCES, add_snippets
+    from minsearch.searching.page import add_snippets
 
     s = Searcher(load_settings(index_dir=index))
 
     def score(hits, meaning: str, qvec, encode_sentences: bool, tally: list) -> None:
-        add_snippets(hits, TermMatcher([]), s._encoder, meaning, qvec, encode_sentences=encode_sentences)
+        with s.pinned() as view:
+            add_snippets(hits, TermMatcher([]), view, s._encoder, meaning, qvec, encode_sentences=encode_sentences)
         for h in hits:
-            sp = sentence_spans(h.chunk.text)[:FOCUS_SENTENCES]
+            sp = focus_spans(h.chunk.text)
             if len(sp) < 2:
                 continue
             sentences = [h.chunk.text[a:b] for a, b in sp]
@@ -196,9 +197,10 @@ def add_meeting(code: Path, small: Path, work: Path) -> dict[str, list[float]]:
 
 
 def _cached(prefix: str) -> Optional[Path]:
-    from benchmarks.common import CACHE
+    """The cached index named ``prefix``... in the current index format and recipe."""
+    from benchmarks.common import CACHE, recipe
 
-    for folder in sorted(CACHE.glob(prefix + "*")):
+    for folder in sorted(CACHE.glob(f"{prefix}*-{recipe()}")):
         if (folder / "index" / "CURRENT").is_file():
             return folder / "index"
     return None
@@ -246,7 +248,12 @@ def markdown(res: dict) -> str:
         "",
         f"- Measured {res['date']} by `{res['command']}`; {m.get('cpu')}, {m.get('cores')} cores, shared with "
         f"other jobs (load average {res['load']}), so compare the columns, not absolute figures",
-        f"- Index: {res['index']}; more like this also on {res['small']}",
+        f"- Index: {res['index']}; more like this also on {res['small']}"
+        + "".join(
+            f"; {name} read {i} and {sm} (its index format)"
+            for name, (i, sm) in res.get("indexes", {}).items()
+            if (i, sm) != (res["index"], res["small"])
+        ),
         f"- {res['rounds']} rounds, each measuring every checkout in turn in a child process; warm, in-process "
         "(`Searcher.search(..., limit=10)` with snippets, `Searcher.more_like_this(chunk, limit=10)`)",
         "",
@@ -275,6 +282,8 @@ def main(argv=None) -> int:
     ap.add_argument("--index", type=Path, help="default: the cached Limerick 100%% index")
     ap.add_argument("--small", type=Path, help="default: the cached Kent index")
     ap.add_argument("--before", type=Path, help="a checkout of the code before the change, measured alongside")
+    ap.add_argument("--before-index", type=Path, help="the index --before reads (its format); default: --index")
+    ap.add_argument("--before-small", type=Path, help="the small index --before reads; default: --small")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--reps", type=int, default=1, help="passes over the queries per round")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -317,17 +326,18 @@ def main(argv=None) -> int:
         splice_into_results(md, head=L[0])
         print(md)
         return 0
-    checkouts = ([("before", a.before.resolve())] if a.before else []) + [
-        ("after" if a.before else "this", HERE.parents[1])
-    ]
-    pooled: dict[str, dict[str, list[float]]] = {name: {} for name, _ in checkouts}
+    # (name, code, index, small index): a change of index format gives the code before it its own.
+    checkouts = (
+        [("before", a.before.resolve(), a.before_index or index, a.before_small or small)] if a.before else []
+    ) + [("after" if a.before else "this", HERE.parents[1], index, small)]
+    pooled: dict[str, dict[str, list[float]]] = {name: {} for name, *_ in checkouts}
     for r in range(a.rounds):
-        for name, code in checkouts:
+        for name, code, idx, sm in checkouts:
             t = time.perf_counter()
-            figures = _child(code, index, small, a.reps)
-            figures.update(cold_cli(code, index))
-            if small is not None:
-                figures.update(add_meeting(code, small, CACHE / "meaning-work"))
+            figures = _child(code, idx, sm, a.reps)
+            figures.update(cold_cli(code, idx))
+            if sm is not None:
+                figures.update(add_meeting(code, sm, CACHE / "meaning-work"))
             for k, v in figures.items():
                 pooled[name].setdefault(k, []).extend(v)
             print(f"  round {r + 1}: {name} ({code}) in {time.perf_counter() - t:.0f} s", flush=True)
@@ -338,8 +348,9 @@ def main(argv=None) -> int:
         "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "index": str(index),
         "small": str(small),
+        "indexes": {name: [str(i), str(sm)] for name, _c, i, sm in checkouts},
         "rounds": a.rounds,
-        "checkouts": {name: str(code) for name, code in checkouts},
+        "checkouts": {name: str(code) for name, code, *_ in checkouts},
         "figures": {name: summary(lat) for name, lat in pooled.items()},
     }
     CACHE.mkdir(parents=True, exist_ok=True)

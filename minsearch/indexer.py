@@ -21,9 +21,10 @@ from .ingest.acronyms import document_acronyms
 from .ingest.chunker import CHUNKER_VERSION, chunk_document
 from .ingest.readers import SkipFile, Skipped, SourceFile, check_paths, iter_source_files, read_source
 from .model import Chunk, Document, MinsearchError
+from .ranking.snippets import focus_openings
 from .searching.calibration import probe_vectors
 from .store import writer_session
-from .store.base import DocRecord, DocUpdate, StoreWriter
+from .store.base import DocRecord, DocUpdate, Sentences, StoreWriter
 
 if TYPE_CHECKING:
     from .encode import Encoder
@@ -385,9 +386,11 @@ def _check_saved_searches(settings: Settings, summary: IndexSummary, progress: P
 
 
 def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc, writer: StoreWriter):
-    """Vectors for the chunks of ``chunked``: those of texts the live index embedded before (the
-    same text for the same encoder, see :func:`~.encode.unit_keys`) are reused, the rest embedded.
-    Returns the updates, the encoder (loaded only if something was embedded) and how many were reused."""
+    """Vectors for the chunks of ``chunked``, and for the sentences their excerpts are chosen from
+    when the store keeps them (:class:`~.store.base.Sentences`): those of texts the live index
+    embedded before (the same text for the same encoder, see :func:`~.encode.unit_keys`) are
+    reused, the rest embedded. Returns the updates, the encoder (loaded only if something was
+    embedded) and how many texts were reused."""
     from .encode import embedding_units, encoder_tag, load_tokenizer, model_spec, unit_keys
     from .store.layout import IndexLayout
 
@@ -399,6 +402,16 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc, wr
         texts, owners = embedding_units(chunks, tokenizer)
         spans.append((len(all_texts), len(all_texts) + len(texts), np.asarray(owners, dtype=np.int64)))
         all_texts.extend(texts)
+    # The sentences after all the paragraphs: (first text, owners, spans) of each document's.
+    sentences: list[tuple[int, np.ndarray, np.ndarray]] = []
+    for _doc, chunks in chunked if writer.keeps_sentences else ():
+        first, belong, where = len(all_texts), [], []
+        for i, chunk in enumerate(chunks):
+            at, openings = focus_openings(chunk.text)
+            belong += [i] * len(at)
+            where += at
+            all_texts.extend(openings)
+        sentences.append((first, np.asarray(belong, np.int64), np.asarray(where, np.int64).reshape(-1, 2)))
     # Vectors from a caller's encoder or from Ray are sentence-transformers' (float32): a new
     # index then gets a float32 query export (_ensure_query_encoder), and its keys must say so.
     folder = IndexLayout(settings.index_dir).encoder_dir(settings.model)
@@ -429,7 +442,7 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc, wr
         probe_vectors(settings.index_dir, settings.model, enc.encode, keep=True)
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     updates = []
-    for (doc, chunks), (s, e, units) in zip(chunked, spans):
+    for n, ((doc, chunks), (s, e, units)) in enumerate(zip(chunked, spans)):
         rec = DocRecord(
             doc_id=doc.doc_id,
             hash=_doc_hash(doc),
@@ -445,7 +458,14 @@ def _embed(chunked, settings: Settings, progress: Progress, ray_address, enc, wr
             id_given=doc.id_given,
             acronyms=document_acronyms([*dict.fromkeys(c.title for c in chunks), *(c.text for c in chunks)]),
         )
-        updates.append(DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=units, unit_keys=keys[s:e]))
+        said = None
+        if sentences:
+            first, belong_to, spans_in = sentences[n]
+            end = first + len(belong_to)
+            said = Sentences(vectors=vectors[first:end], owners=belong_to, spans=spans_in, keys=keys[first:end])
+        updates.append(
+            DocUpdate(record=rec, chunks=chunks, vectors=vectors[s:e], units=units, unit_keys=keys[s:e], sentences=said)
+        )
     return updates, enc, len(all_texts) - len(todo)
 
 

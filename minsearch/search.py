@@ -145,8 +145,10 @@ class Searcher:
             result.closest = hits(view, ranked.ranking.closest[:CLOSEST], 0)
         if snippets:
             matcher = TermMatcher(terms)
-            add_snippets(result.hits, matcher, self._encoder, semantic_text(q.text), c.qvec)
-            add_snippets(result.closest, matcher, self._encoder, semantic_text(q.text), c.qvec, mark_sentences=False)
+            add_snippets(result.hits, matcher, view, self._encoder, semantic_text(q.text), c.qvec)
+            add_snippets(
+                result.closest, matcher, view, self._encoder, semantic_text(q.text), c.qvec, mark_sentences=False
+            )
         result.expansions = c.expansions
         if counts:
             result.counts = count_matches(q, c, params, view.documents(), result.total, ranked.more, confidence)
@@ -246,9 +248,10 @@ class Searcher:
         q = Query(text=found.text[:200], mode="semantic", limit=limit, offset=offset, filters=f)
         result = result_page(view, q, ranking.matches, [], [])
         if snippets:
-            # A browse: its excerpts are chosen by the words shared with the paragraph, without the
-            # encoder (which took ~90% of the page's time on Kent's 1,041 paragraphs).
-            add_snippets(result.hits, TermMatcher([]), self._encoder, found.text, vec, encode_sentences=False)
+            # A browse: its excerpts are the sentences closest to the paragraph (by the index's
+            # sentence vectors), never encoded here (which took ~90% of the page's time on Kent's
+            # 1,041 paragraphs); without kept vectors, those sharing the most of its words.
+            add_snippets(result.hits, TermMatcher([]), view, self._encoder, found.text, vec, encode_sentences=False)
         return result
 
     # -- browsing ---------------------------------------------------------------------------------

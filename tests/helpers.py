@@ -105,3 +105,31 @@ def make_chunk(doc: str, i: int, **fields) -> "Chunk":
     )
     values.update(fields)
     return Chunk(**values)
+
+
+def kept_sentences_match_the_texts(home) -> int:
+    """Every paragraph of several sentences has its sentences' vectors kept, at their own spans;
+    no other paragraph has any. Returns how many paragraphs have them."""
+    import numpy as np
+
+    from minsearch.config import load_settings
+    from minsearch.ranking.snippets import focus_spans
+    from minsearch.search import Searcher
+
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        with s.pinned() as view:
+            chunks = [c for d in view.documents() for c in view.document_chunks(d)]
+            kept = view.sentence_vectors(c.chunk_id for c in chunks)
+            dim = view.info().dim
+        for c in chunks:
+            spans = focus_spans(c.text)
+            if len(spans) < 2:
+                assert c.chunk_id not in kept
+            else:
+                at, vecs = kept[c.chunk_id]
+                assert [tuple(x) for x in at.tolist()] == spans and vecs.shape == (len(spans), dim)
+                assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-2)
+        return len(kept)
+    finally:
+        s.close()

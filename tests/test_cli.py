@@ -183,6 +183,8 @@ CORRUPTIONS = {
     "corrupt chunks.npz": ("chunks.npz", _garble),
     "corrupt units.npy": ("units.npy", _garble),
     "truncated units.npy": ("units.npy", lambda p: p.write_bytes(p.read_bytes()[:140])),
+    "truncated sentences.npy": ("sentences.npy", lambda p: p.write_bytes(p.read_bytes()[:2000])),
+    "corrupt sentence_rows.npy": ("sentence_rows.npy", _garble),
     "deleted Whoosh segment": ("whoosh", lambda p: next(p.glob("*.seg")).unlink()),
     "corrupt meta.json": ("meta.json", lambda p: p.write_text("{not json")),
 }
@@ -206,7 +208,9 @@ def test_a_corrupt_index_file_is_one_line_that_says_to_rebuild(index_copy, what)
         _one_line_error(r, name, "rebuild")
 
 
-@pytest.mark.parametrize("what", ["corrupt docs.json", "truncated vectors.npy", "deleted Whoosh segment"])
+@pytest.mark.parametrize(
+    "what", ["corrupt docs.json", "truncated vectors.npy", "truncated sentences.npy", "deleted Whoosh segment"]
+)
 def test_indexing_into_a_corrupt_index_is_one_line(index_copy, tmp_path, no_model, what):
     new = tmp_path / "new"
     new.mkdir()

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import kept_sentences_match_the_texts
 
 from minsearch.config import load_settings
 from minsearch.indexer import index_paths
@@ -71,6 +72,7 @@ def test_add_change_delete_and_noop(corpus, index_copy, encoder):
     hits = answers(home, ["zebrafinch"])[0]["hits"]
     assert hits and hits[0]["doc_id"] == "005_new"
 
+    assert kept_sentences_match_the_texts(home) > 20
     (corpus / "005_new.txt").write_text(NEW_MEETING.replace("zebrafinch", "kingfisher"))
     changed = run(corpus, home, encoder)
     assert changed.changed == ["005_new"] and changed.new_chunks == 2
@@ -85,6 +87,7 @@ def test_add_change_delete_and_noop(corpus, index_copy, encoder):
     pruned = run(corpus, home, encoder, prune=True)
     assert pruned.removed == ["005_new"] and pruned.documents == 5
     assert answers(home, ['"kingfisher"'])[0]["hits"] == []
+    assert kept_sentences_match_the_texts(home) > 20  # the kept sentences follow their paragraphs' rows
 
 
 def test_manifest_change_reindexes_the_document(corpus, index_copy, encoder):

@@ -116,3 +116,32 @@ def test_dates_in_the_words_of_undated_minutes_are_words(searcher):
     assert r.hits and "dental" in r.hits[0].chunk.text.lower()
     assert not any("Meetings" in n for n in r.notices)
     assert not searcher.search(Query("dental date:>2022", mode="keyword")).hits  # the date field still filters
+
+
+def test_the_index_keeps_the_sentences_excerpts_are_chosen_from(seeds_index):
+    from helpers import kept_sentences_match_the_texts
+
+    assert kept_sentences_match_the_texts(seeds_index) > 20
+
+
+def test_a_meaning_page_encodes_only_the_query(seeds_index, encoder, monkeypatch):
+    """Excerpts of paragraphs found by meaning are chosen by the index's sentence vectors: the page
+    encodes the query and nothing else, and shows the sentences that encoding them here chose."""
+    from helpers import CountingEncoder
+
+    from minsearch.store.embedded import _View
+
+    queries = ["foster carers quitting", "children seeing the dentist", "money for the young people's budget"]
+    counting = CountingEncoder(encoder)
+    s = Searcher(load_settings(index_dir=seeds_index), encoder=counting)
+    try:
+        kept = [s.search(Query(q, mode="semantic", limit=10)) for q in queries]
+        assert counting.texts == queries
+        monkeypatch.setattr(_View, "sentence_vectors", lambda self, ids: {})
+        encoded = [s.search(Query(q, mode="semantic", limit=10)) for q in queries]
+        assert len(counting.texts) > 2 * len(queries)  # without kept vectors, the sentences are encoded
+    finally:
+        s.close()
+    chosen = [[h.snippet for h in r.hits] for r in kept]
+    assert chosen == [[h.snippet for h in r.hits] for r in encoded]
+    assert sum(any(m for _t, m in snip) for page in chosen for snip in page) > 10

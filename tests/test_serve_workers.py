@@ -102,6 +102,16 @@ class _ByWord:
         return np.array([[1.0, 0.0] if "budget" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
 
 
+class _Kept:
+    """A view that keeps the sentence vectors given (chunk id -> (spans, vectors)), and nothing else."""
+
+    def __init__(self, kept=None) -> None:
+        self.kept = kept or {}
+
+    def sentence_vectors(self, chunk_ids):
+        return {c: self.kept[c] for c in chunk_ids if c in self.kept}
+
+
 def _hit(text: str) -> Hit:
     chunk = Chunk("c1", "d1", "minutes.txt", "Item", "minutes", 1, 0, len(text), text)
     return Hit(rank=1, score=1.0, chunk=chunk)
@@ -113,14 +123,14 @@ def _marked(hit: Hit) -> str:
 
 def test_the_sentence_with_the_querys_words_is_chosen_without_the_encoder():
     h = _hit("The Chair opened the meeting. Members discussed the library opening hours at length. Tea followed.")
-    add_snippets([h], TermMatcher([]), _NoEncoder(), "library hours", np.array([1.0, 0.0]))
+    add_snippets([h], TermMatcher([]), _Kept(), _NoEncoder(), "library hours", np.array([1.0, 0.0]))
     assert _marked(h) == "Members discussed the library opening hours at length."
 
 
 def test_the_encoder_chooses_among_sentences_equally_full_of_the_querys_words():
     h = _hit("The Chair opened the meeting. Members approved the budget for the year. Tea followed.")
     enc = _ByWord()
-    add_snippets([h], TermMatcher([]), enc, "council money", np.array([1.0, 0.0]))
+    add_snippets([h], TermMatcher([]), _Kept(), enc, "council money", np.array([1.0, 0.0]))
     assert _marked(h) == "Members approved the budget for the year."
     assert enc.calls and all(len(t.split()) <= 24 for t in enc.calls[0])
 
@@ -128,9 +138,43 @@ def test_the_encoder_chooses_among_sentences_equally_full_of_the_querys_words():
 def test_more_like_this_excerpts_do_not_use_the_encoder():
     h = _hit("The Chair opened the meeting. Members approved the budget for the year. Tea followed.")
     add_snippets(
-        [h], TermMatcher([]), _NoEncoder(), "the budget was approved", np.array([1.0, 0.0]), encode_sentences=False
+        [h],
+        TermMatcher([]),
+        _Kept(),
+        _NoEncoder(),
+        "the budget was approved",
+        np.array([1.0, 0.0]),
+        encode_sentences=False,
     )
     assert _marked(h) == "Members approved the budget for the year."
+
+
+THREE = "The Chair opened the meeting. Members approved the budget for the year. Tea followed."
+THREE_SPANS = np.array([[0, 29], [30, 71], [72, 85]])
+
+
+def test_the_index_s_sentence_vectors_choose_the_excerpt_without_the_encoder():
+    """An index that keeps its sentences' vectors: a meaning-mode page takes a dot product, and a
+    more-like-this excerpt sharing no words with the paragraph is the sentence closest to it."""
+    kept = _Kept({"c1": (THREE_SPANS, np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]], dtype=np.float32))})
+    h = _hit(THREE)
+    add_snippets([h], TermMatcher([]), kept, _NoEncoder(), "council money", np.array([1.0, 0.0]))
+    assert _marked(h) == "Members approved the budget for the year."
+    h = _hit(THREE)
+    add_snippets(
+        [h], TermMatcher([]), kept, _NoEncoder(), "zebra crossing", np.array([1.0, 0.0]), encode_sentences=False
+    )
+    assert _marked(h) == "Members approved the budget for the year."  # without them: the first, "The Chair ..."
+
+
+def test_sentence_vectors_kept_for_other_sentences_are_not_used():
+    """Vectors kept for sentences that are not the text's (split by another version) are ignored:
+    the page encodes the sentences instead."""
+    kept = _Kept({"c1": (np.array([[0, 40], [41, 85]]), np.array([[0.0, 1.0], [1.0, 0.0]], dtype=np.float32))})
+    h = _hit(THREE)
+    enc = _ByWord()
+    add_snippets([h], TermMatcher([]), kept, enc, "council money", np.array([1.0, 0.0]))
+    assert _marked(h) == "Members approved the budget for the year." and enc.calls
 
 
 def _held_searches(search_path: str, slots: int):

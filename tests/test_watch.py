@@ -450,4 +450,15 @@ def test_saved_queries_are_encoded_once_not_on_every_reindex(tmp_path, corpus, e
     counting = CountingEncoder(encoder)
     summary = index_paths([corpus], settings, encoder=counting)
     assert summary.new_matches == {"dental checks": 2}
-    assert len(counting.texts) == summary.new_chunks == 3  # the new meeting's paragraphs, no query
+    # The new meeting's paragraphs and the sentences their excerpts are chosen from; no query.
+    from minsearch.ranking.snippets import focus_openings
+    from minsearch.search import Searcher
+
+    s = Searcher(settings)
+    with s.pinned() as view:
+        chunks = [c for d in summary.added for c in view.document_chunks(d)]
+    s.close()
+    sentences = [o for c in chunks for o in focus_openings(c.text)[1]]
+    assert summary.new_chunks == len(chunks) == 3 and sentences and counting.texts
+    for text in counting.texts:  # (a text the index had already embedded is not embedded again)
+        assert text in sentences or any(text.endswith(c.text) for c in chunks), text

@@ -47,6 +47,36 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out or [(0, len(text))]
 
 
+FOCUS_SENTENCES = 8  # sentences of a paragraph found by meaning that its excerpt is chosen from
+# Words of each of those sentences that are encoded to choose among them. A sentence's opening
+# words say what it is about, and the encoder's time grows with the longest text of a batch
+# (a 60-word sentence padded the whole page's): over the 191 choices of the Limerick latency
+# and judged queries, the first 24 words chose the sentence the whole sentences chose 93% of
+# the time (its closeness to the query 99% of the best's) in a fraction of the time.
+FOCUS_WORDS = 24
+
+
+def focus_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of a paragraph that its excerpt is chosen from (the first
+    :data:`FOCUS_SENTENCES`); one span when there is nothing to choose."""
+    return sentence_spans(text)[:FOCUS_SENTENCES]
+
+
+def focus_openings(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The sentences to choose an excerpt from and what of each is encoded to choose (its opening
+    :data:`FOCUS_WORDS` words); none for a paragraph of one sentence. The indexer stores their
+    vectors and the page encodes the same texts for an index without them, so both choose alike."""
+    spans = focus_spans(text)
+    if len(spans) < 2:
+        return [], []
+    return spans, [opening(text[s:e]) for s, e in spans]
+
+
+def opening(sentence: str, words: int = FOCUS_WORDS) -> str:
+    """The first ``words`` words of a sentence (what is encoded to choose it)."""
+    return " ".join(sentence.split(None, words)[:words])
+
+
 def content_stems(text: str) -> set[str]:
     """The stems of the words of ``text`` that are not function words."""
     return {safe_stem(w) for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS}

@@ -8,20 +8,13 @@ import numpy as np
 
 from ..model import Hit, Query, SearchResult
 from ..ranking.rank import Ranked
-from ..ranking.snippets import TermMatcher, content_stems, most_words, sentence_spans, snippet
+from ..ranking.snippets import TermMatcher, content_stems, focus_spans, most_words, opening, snippet
 from ..store.base import StoreView
 from .encoding import TextEncoder
 
-FOCUS_SENTENCES = 8  # sentences of a paragraph found by meaning that its snippet is chosen from
-# Words of each of those sentences that are encoded to choose among them. A sentence's opening
-# words say what it is about, and the encoder's time grows with the longest text of a batch
-# (a 60-word sentence padded the whole page's): over the 191 choices of the Limerick latency
-# and judged queries, the first 24 words chose the sentence the whole sentences chose 93% of
-# the time (its closeness to the query 99% of the best's) in a fraction of the time.
-FOCUS_WORDS = 24
-# Sentence openings encoded for one page at most (hits in rank order; past it, the first of a
-# paragraph's equally good sentences): a page of long paragraphs without the query's words
-# took several times a keyword page.
+# Sentence openings encoded for one page at most, for paragraphs whose sentences the index does not
+# keep (hits in rank order; past it, the first of a paragraph's equally good sentences): a page of
+# long paragraphs without the query's words took several times a keyword page.
 FOCUS_BUDGET = 12
 
 
@@ -60,6 +53,7 @@ def result_page(
 def add_snippets(
     hits: list[Hit],
     matcher: TermMatcher,
+    view: StoreView,
     encoder: TextEncoder,
     meaning: str,
     qvec: Optional[np.ndarray] = None,
@@ -68,44 +62,55 @@ def add_snippets(
 ) -> None:
     """Keyword matches are marked; a hit found only by meaning shows its best sentence, chosen by
     its closeness to ``qvec`` (or to ``meaning``, the query's words, encoded here if need be).
+    The sentences' vectors are the index's (:meth:`StoreView.sentence_vectors`); a paragraph whose
+    sentences it does not keep has them encoded here (at most :data:`FOCUS_BUDGET` a page).
     ``mark_sentences=False`` (the closest paragraphs of a query without matches): the excerpt is
     still the best sentence, unmarked, since it is not known to answer anything.
-    ``encode_sentences=False`` (more like this, where ``meaning`` is a whole paragraph): the
-    sentence with the most of its words, the first of equals; the encoder is not used."""
+    ``encode_sentences=False`` (more like this, where ``meaning`` is a whole paragraph): nothing is
+    encoded; without kept vectors, the sentence with the most of its words, the first of equals."""
     need_focus = [h for h in hits if not (matcher and matcher.spans(h.chunk.text))]
     focus: dict[str, tuple[int, int]] = {}
     # The first sentences are enough to choose from, and keep a page fast; a paragraph of
     # one sentence needs no choosing (most minutes paragraphs are one or two sentences).
-    spans = {h.chunk.chunk_id: sentence_spans(h.chunk.text)[:FOCUS_SENTENCES] for h in need_focus}
+    spans = {h.chunk.chunk_id: focus_spans(h.chunk.text) for h in need_focus}
     for cid, sp in spans.items():
         if len(sp) == 1:
             focus[cid] = sp[0]
     choose = [h for h in need_focus if len(spans[h.chunk.chunk_id]) > 1]
-    # A sentence holding more of the query's own words than any other is the one to show (no
-    # encoding: the encoder was most of a meaning page's time); the encoder chooses among the
-    # rest, from each sentence's opening words.
+    kept = view.sentence_vectors([h.chunk.chunk_id for h in choose]) if choose else {}
+    # A sentence holding more of the query's own words than any other is the one to show; the
+    # sentences' vectors choose among the rest.
     words = content_stems(meaning)
-    todo: list[tuple[Hit, list[tuple[int, int]]]] = []
+    known: list[tuple[Hit, list[tuple[int, int]], np.ndarray]] = []  # (hit, shortlist, their kept vectors)
+    todo: list[tuple[Hit, list[tuple[int, int]]]] = []  # (hit, shortlist) to encode here
     budget = FOCUS_BUDGET if encode_sentences else 0
     for h in choose:
-        sp = spans[h.chunk.chunk_id]
-        shortlist = [sp[i] for i in most_words([h.chunk.text[s:e] for s, e in sp], words)]
-        if len(shortlist) == 1 or len(shortlist) > budget:
-            focus[h.chunk.chunk_id] = shortlist[0]
+        cid = h.chunk.chunk_id
+        sp = spans[cid]
+        best = most_words([h.chunk.text[s:e] for s, e in sp], words)
+        shortlist = [sp[i] for i in best]
+        if len(shortlist) == 1:
+            focus[cid] = shortlist[0]
+        elif cid in kept and [tuple(x) for x in kept[cid][0].tolist()] == sp:  # kept for these very sentences
+            known.append((h, shortlist, kept[cid][1][best]))
+        elif len(shortlist) > budget:
+            focus[cid] = shortlist[0]
         else:
             todo.append((h, shortlist))
             budget -= len(shortlist)
-    if todo:
-        sentences = [_opening(h.chunk.text[s:e]) for h, sp in todo for s, e in sp]
-        if qvec is None:
-            vecs = encoder.encode([meaning] + sentences)
-            qvec, sv = vecs[0], vecs[1:]
-        else:
-            sv = encoder.encode(sentences)
+    sentences = [opening(h.chunk.text[s:e]) for h, sp in todo for s, e in sp]
+    if (known or todo) and qvec is None:
+        vecs = encoder.encode([meaning] + sentences)
+        qvec, sv = vecs[0], vecs[1:]
+    elif todo:
+        sv = encoder.encode(sentences)
+    if qvec is not None:
+        q = np.asarray(qvec, dtype=np.float32).ravel()
+        for h, sp, vecs in known:
+            focus[h.chunk.chunk_id] = sp[int(np.argmax(vecs @ q))]
         pos = 0
         for h, sp in todo:
-            sims = sv[pos : pos + len(sp)] @ qvec
-            focus[h.chunk.chunk_id] = sp[int(np.argmax(sims))]
+            focus[h.chunk.chunk_id] = sp[int(np.argmax(sv[pos : pos + len(sp)] @ q))]
             pos += len(sp)
     for h in hits:
         f = focus.get(h.chunk.chunk_id)
@@ -116,12 +121,6 @@ def add_snippets(
             h.snippet = mark_span(seg, text, f) if mark_sentences else seg
         else:
             h.snippet = snippet(h.chunk.text, matcher)
-
-
-def _opening(sentence: str, words: int = FOCUS_WORDS) -> str:
-    """The first ``words`` words of a sentence (what is encoded to choose it)."""
-    parts = sentence.split(None, words)
-    return " ".join(parts[:words])
 
 
 def mark_span(segments: list[tuple[str, bool]], text: str, span: tuple[int, int]) -> list[tuple[str, bool]]:

@@ -70,6 +70,24 @@ class DocRecord:
 
 
 @dataclass
+class Sentences:
+    """Vectors of the sentences that a paragraph's excerpt is chosen from when meaning found it
+    (:func:`minsearch.ranking.snippets.focus_openings`: a paragraph of several sentences), embedded
+    with the paragraphs so that a results page does not run the encoder for its excerpts."""
+
+    vectors: np.ndarray  # (n, dim) float32, normalised
+    owners: np.ndarray  # (n,) int: index into the update's chunks, non-decreasing
+    spans: np.ndarray  # (n, 2) int: each sentence's start and end in its chunk's text
+    keys: np.ndarray  # (n,) uint64: what each vector is of (minsearch.encode.unit_keys)
+
+    @classmethod
+    def empty(cls, dim: int) -> "Sentences":
+        return cls(
+            np.zeros((0, dim), np.float32), np.zeros(0, np.int64), np.zeros((0, 2), np.int64), np.zeros(0, np.uint64)
+        )
+
+
+@dataclass
 class DocUpdate:
     """A new or changed document: its chunks, and its unit vectors with their chunk positions."""
 
@@ -80,6 +98,7 @@ class DocUpdate:
     # (units,) uint64: what each vector is of (the encoder and the text embedded; see
     # minsearch.encode.unit_keys), so that a later run can reuse it; None: not known.
     unit_keys: Optional[np.ndarray] = None
+    sentences: Optional[Sentences] = None  # None: not embedded (a store that keeps none)
 
 
 @dataclass
@@ -164,6 +183,12 @@ class StoreView(Protocol):
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]: ...
 
+    def sentence_vectors(self, chunk_ids: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """For each of ``chunk_ids`` whose sentences the index keeps (see :class:`Sentences`): their
+        spans in its text ((k, 2) ints) and their vectors ((k, dim) float32). A chunk not in it
+        has one sentence, or its sentences are not kept (Milvus keeps none): the page encodes them."""
+        ...
+
     def best_cosines(self, vectors: np.ndarray) -> np.ndarray:
         """For each row of ``vectors``, the best cosine it reaches anywhere in the index (no
         filters; NaN where the index holds nothing): how close off-topic probe queries get."""
@@ -220,6 +245,9 @@ class StoreWriter(Protocol):
     """Write side: one writer at a time, changes published all at once."""
 
     live: str  # the generation readers see now ("" before the first commit)
+    # Does commit() keep DocUpdate.sentences (the embedded store does; Milvus does not, and its
+    # pages encode their excerpts' sentences): the indexer embeds them only then.
+    keeps_sentences: bool
 
     def documents(self) -> dict[str, DocRecord]: ...
 

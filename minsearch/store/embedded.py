@@ -18,10 +18,11 @@ from ..glossary import Expansion
 from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters, IndexUnavailable, MinsearchError, os_error_text
 from . import keyword
-from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, VectorResult, facets_of
+from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, Sentences, VectorResult, facets_of
 from .keyword import KeywordIndex
 from .layout import DAMAGE, FORMAT_VERSION, IndexLayout, damaged
 from .paragraphs import ParagraphFile, ParagraphWriter, chunk_of
+from .sentences import SentenceIndex, write_sentences
 from .vectors import ChunkTable, VectorIndex, find_keys, load_array, write_vectors
 
 UNIT_KEYS = "unit_keys.npy"  # what each vector is of (minsearch.encode.unit_keys), for reuse by later runs
@@ -49,6 +50,7 @@ class _Generation:
             self.vectors = VectorIndex.load(folder)
             if self.vectors.dim != self.meta["dim"] or len(self.vectors.table) != self.meta["chunks"]:
                 raise damaged(folder / "vectors.npy", ValueError("the vector matrix does not match meta.json"))
+            self.sentences = SentenceIndex.load(folder, self.meta["dim"], len(self.vectors.table))
             self.paragraphs = ParagraphFile(folder / "paragraphs.bin")
             self.keyword = KeywordIndex(folder / "whoosh", self.vectors.table)
         except BaseException:
@@ -299,6 +301,11 @@ class _View:
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         return self.gen.vectors.chunk_vector(chunk_id)
 
+    def sentence_vectors(self, chunk_ids: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        wanted = list(dict.fromkeys(chunk_ids))
+        rows = {r: c for c, r in zip(wanted, self.gen.vectors.rows_of(wanted)) if r is not None}
+        return {rows[r]: found for r, found in self.gen.sentences.of_rows(rows).items()}
+
     def best_cosines(self, vectors: np.ndarray) -> np.ndarray:
         return self.gen.vectors.best_cosines(vectors)
 
@@ -348,6 +355,8 @@ def index_info(layout: IndexLayout, folder: Path, meta: dict) -> IndexInfo:
 class EmbeddedWriter:
     """Write side. Call only while holding :class:`~.layout.WriterLock`."""
 
+    keeps_sentences = True
+
     def __init__(self, home: Path, model: str, dim: int) -> None:
         self.layout = IndexLayout(home)
         self.model = model
@@ -363,10 +372,12 @@ class EmbeddedWriter:
         # error now, not after the embedding, and again by the commit that extends it.
         self._live_vectors: Optional[VectorIndex] = None
         self._reuse: Optional[tuple[np.ndarray, np.ndarray]] = None  # see _reusable()
+        self._live_sentences: Optional[SentenceIndex] = None  # see _sentences()
         if self._base:
             gen = _Generation(self.layout, self._base)
             gen.close()
             self._live_vectors = gen.vectors
+            self._live_sentences = gen.sentences
         if self._meta and self._meta["model"] != model:
             raise MinsearchError(
                 f"{home}: index was built with model {self._meta['model']!r}, not {model!r}; "
@@ -414,14 +425,45 @@ class EmbeddedWriter:
             self._reuse = (keys, vectors)
         return self._reuse
 
+    def _sentences(self) -> SentenceIndex:
+        """The live generation's sentences (:mod:`.sentences`): kept for its unchanged chunks, and
+        reused by key like its vectors (also from an older format that has them). Empty when it has
+        none, or when they cannot be read for reuse (they are then embedded again)."""
+        if self._live_sentences is None:
+            self._live_sentences = SentenceIndex.empty(self.dim)
+            live = self._live()
+            if live is not None:  # the generation this run extends: damage is an error, as for its vectors
+                assert self._base is not None
+                folder = self.layout.generation_dir(self._base)
+                self._live_sentences = SentenceIndex.load(folder, self.dim, len(live.table))
+            elif self.live:
+                folder = self.layout.generation_dir(self.live)
+                try:
+                    meta = json.loads((folder / "meta.json").read_text())
+                    if isinstance(meta, dict) and meta.get("model") == self.model:
+                        self._live_sentences = SentenceIndex.load(folder, self.dim, int(meta["chunks"]))
+                except (IndexUnavailable, *DAMAGE):
+                    pass
+        return self._live_sentences
+
     def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Looked up among the live generation's paragraph units, then its sentences (the same text
+        by the same encoder has the same vector, whichever it was embedded as)."""
         keys = np.asarray(keys, dtype=np.uint64)
+        found = np.zeros(len(keys), dtype=bool)
+        out = np.zeros((len(keys), self.dim), dtype=np.float32)
         live_keys, vectors = self._reusable()
-        if not len(live_keys) or not len(keys):
-            return np.zeros(len(keys), dtype=bool), np.zeros((0, self.dim), dtype=np.float32)
-        rows = np.where(keys != 0, find_keys(live_keys, keys), -1)  # 0: a unit whose key was not known
-        found = rows >= 0
-        return found, np.asarray(vectors[rows[found]], dtype=np.float32)
+        if len(live_keys) and len(keys):
+            rows = np.where(keys != 0, find_keys(live_keys, keys), -1)  # 0: a unit whose key was not known
+            found = rows >= 0
+            out[found] = vectors[rows[found]]
+        rest = np.flatnonzero(~found)
+        sentences = self._sentences()
+        if len(sentences) and len(rest):
+            more, vecs = sentences.known(keys[rest])
+            found[rest[more]] = True
+            out[rest[more]] = vecs
+        return found, out[found]
 
     def documents(self) -> dict[str, DocRecord]:
         if not self._base:
@@ -455,6 +497,7 @@ class EmbeddedWriter:
         self._meta = self.layout.read_meta(name)
         self._live_vectors = None  # read from the new live generation by the next commit
         self._reuse = None
+        self._live_sentences = None
         self.layout.clean()
         return info
 
@@ -526,15 +569,18 @@ class EmbeddedWriter:
         keep_unit = keep_chunk[units] if len(units) else np.zeros(0, bool)
         parts_v: list[np.ndarray] = []  # the new documents' rows (the kept ones are streamed from the old file)
         parts_u = [new_pos[units[keep_unit]]]
+        parts_s: list[tuple[int, Sentences]] = []  # each new document's first chunk row, and its sentences
         table = table.take(np.flatnonzero(keep_chunk))
         offset = len(table)
         for u in upserts:
-            if u.vectors.shape[1:] != (self.dim,):
-                raise MinsearchError(
-                    f"{u.record.source}: vectors of dimension {u.vectors.shape[1:]}, index has {self.dim}"
-                )
+            given = [("vectors", u.vectors)] + ([("sentence vectors", u.sentences.vectors)] if u.sentences else [])
+            for what, v in given:
+                if v.shape[1:] != (self.dim,):
+                    raise MinsearchError(f"{u.record.source}: {what} of dimension {v.shape[1:]}, index has {self.dim}")
             parts_v.append(u.vectors.astype(np.float32, copy=False))
             parts_u.append(np.asarray(u.units, dtype=np.int64) + offset)
+            if u.sentences is not None:
+                parts_s.append((offset, u.sentences))
             offset += len(u.chunks)
         say("paragraphs")
         added = self._write_paragraphs(tmp, old, table, upserts)  # renumbers table.block (a copy of the live rows)
@@ -553,6 +599,9 @@ class EmbeddedWriter:
         with open(tmp / UNIT_KEYS, "wb") as fh:
             np.save(fh, np.concatenate([kept_keys, *new_keys]).astype(np.uint64))
         table.save(tmp / "chunks.npz")
+        say("sentences")
+        kept = self._sentences() if live is not None else SentenceIndex.empty(self.dim)
+        sentences = write_sentences(tmp, kept, keep_chunk, new_pos, parts_s)
 
         # Bookkeeping: documents, facets and metadata.
         docs = {k: v for k, v in self.documents().items() if k not in replaced}
@@ -571,6 +620,7 @@ class EmbeddedWriter:
             "documents": len(docs),
             "chunks": int(len(table)),
             "units": int(len(all_u)),
+            "sentences": sentences,
             "created": now,
             "facets": asdict(facets_of(docs.values())),
         }

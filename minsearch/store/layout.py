@@ -10,6 +10,8 @@
           whoosh/                  keyword index
           vectors.npy units.npy    embedding matrix and its unit -> chunk map
           unit_keys.npy            what each vector is of (encoder and text), to reuse it later
+          sentences.npy sentence_rows.npy sentence_spans.npy sentence_keys.npy
+                                   vectors of the sentences excerpts are chosen from (store/sentences.py)
           chunks.npz               per-chunk metadata arrays for filters, and where each record is
           paragraphs.bin           paragraph records (text, title, numbers, source), zlib blocks
           docs.json                what was indexed from which source, with content hashes
@@ -51,7 +53,10 @@ from ..model import IndexUnavailable, MinsearchError, os_error_text
 #    row of chunks.npz, which gains key, block, slot and section).
 # 6: word positions in the keyword index written compactly (store/postings.py): Whoosh 81.7 ->
 #    31.5 MB on Limerick. The vectors of the format-5 index are reused (unit keys).
-FORMAT_VERSION = 6
+# 7: the vectors of the sentences an excerpt is chosen from (store/sentences.py), so a meaning-mode
+#    page does not encode them. The format-6 index's paragraph vectors are reused; only the
+#    sentences of paragraphs of several sentences are embedded (Limerick: 52k short texts).
+FORMAT_VERSION = 7
 _GEN = re.compile(r"^gen-(\d{6})$")
 # What reading a damaged or cut-short index file raises (NumPy, zip, JSON, Whoosh's pickles).
 DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, zipfile.BadZipFile, pickle.UnpicklingError)

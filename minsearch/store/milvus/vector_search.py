@@ -38,6 +38,10 @@ class _VectorSearch(_Connected):
         # Counted within the pool: a pool that is all above the floor means "at least this many".
         return VectorResult(out, above + int(above == len(out) and len(out) >= limit))
 
+    def sentence_vectors(self, chunk_ids: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """None: the collections keep no sentence vectors (the writer's ``keeps_sentences``)."""
+        return {}
+
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         """The mean of a chunk's unit vectors, normalised (for "more like this")."""
         rows = self._call(

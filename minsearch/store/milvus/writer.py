@@ -61,6 +61,9 @@ class MilvusWriter:
         rows = _query_all(self._client, self._docs, 'doc_id != ""', list(_DOC_FIELDS))
         return {r["doc_id"]: DocRecord(**{k: r[k] for k in _DOC_FIELDS}) for r in rows}
 
+    # The collections hold paragraph vectors only; a page encodes its excerpts' sentences.
+    keeps_sentences = False
+
     def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """None found: the collection keeps no unit keys (every changed document is embedded)."""
         return np.zeros(len(keys), dtype=bool), np.zeros((0, self.dim), dtype=np.float32)
