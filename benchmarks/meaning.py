@@ -311,10 +311,10 @@ def main(argv=None) -> int:
             + "".join(f" {x}" for x in (argv or sys.argv[1:]) if x != "--excerpts")
             + f"` on {index}",
             "- The old choice: every sentence (of a paragraph's first eight) encoded whole, the closest to the "
-            "query shown. Now: the sentence with most of the query's words; the encoder only chooses among "
-            "equals, from their first 24 words, 12 sentences a page at most; more like this: by the words "
-            "shared with the paragraph, no encoder. Closeness: the shown sentence's cosine to the query over "
-            "the best sentence's.",
+            "query shown. Now: the sentence with most of the query's (or, for more like this, the paragraph's) "
+            "words; among equals, the closest by the vectors of their first 24 words that the index keeps "
+            "(index format 7, float16; nothing is encoded while the page waits). Closeness: the shown "
+            "sentence's cosine to the query over the best sentence's.",
             "",
             "| page | multi-sentence paragraphs | same sentence as the old choice | closeness |",
             "|---|---|---|---|",
