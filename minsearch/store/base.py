@@ -80,12 +80,6 @@ class Sentences:
     spans: np.ndarray  # (n, 2) int: each sentence's start and end in its chunk's text
     keys: np.ndarray  # (n,) uint64: what each vector is of (minsearch.encode.unit_keys)
 
-    @classmethod
-    def empty(cls, dim: int) -> "Sentences":
-        return cls(
-            np.zeros((0, dim), np.float32), np.zeros(0, np.int64), np.zeros((0, 2), np.int64), np.zeros(0, np.uint64)
-        )
-
 
 @dataclass
 class DocUpdate:

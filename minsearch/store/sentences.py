@@ -85,26 +85,23 @@ def write_sentences(
     (``keep_chunk``, renumbered by ``new_pos``), then each new document's, whose chunks start at
     the row given with it. Returns how many sentences were written."""
     keep = keep_chunk[old.rows] if len(old) else np.zeros(0, bool)
-    vectors = [np.asarray(old.vectors[keep], dtype=np.float16)] if len(old) else []
-    rows = [new_pos[old.rows[keep]]] if len(old) else []
-    spans = [old.spans[keep]] if len(old) else []
-    keys = [old.keys[keep]] if len(old) else []
-    for first, s in new:
-        vectors.append(np.asarray(s.vectors, dtype=np.float16))
-        rows.append(np.asarray(s.owners, dtype=np.int64) + first)
-        spans.append(np.asarray(s.spans))
-        keys.append(np.asarray(s.keys, dtype=np.uint64))
+    vectors = [old.vectors[keep] if not keep.all() else old.vectors] + [s.vectors for _f, s in new]
+    rows = [new_pos[old.rows[keep]]] + [np.asarray(s.owners) + first for first, s in new]
+    spans = [old.spans[keep]] + [s.spans for _f, s in new]
+    keys = [old.keys[keep]] + [s.keys for _f, s in new]
     dim = old.vectors.shape[1]
-    parts = (
-        (vectors, np.float16, (0, dim)),
-        (rows, np.int32, (0,)),
-        (spans, np.int32, (0, 2)),
-        (keys, np.uint64, (0,)),
-    )
-    n = 0
-    for name, (arrays, dtype, shape) in zip(FILES, parts):
-        a = np.concatenate(arrays).astype(dtype) if arrays else np.zeros(shape, dtype)
-        with open(folder / name, "wb") as fh:
-            np.save(fh, a)
-        n = len(a)
-    return n
+    for name, parts, dtype, shape in zip(
+        FILES, (vectors, rows, spans, keys), ("<f2", "<i4", "<i4", "<u8"), ((dim,), (), (2,), ())
+    ):
+        _write_npy(folder / name, parts, np.dtype(dtype), shape)
+    return sum(len(r) for r in rows)
+
+
+def _write_npy(path: Path, parts: list[np.ndarray], dtype: np.dtype, shape: tuple[int, ...]) -> None:
+    """One ``.npy`` file of the ``parts`` one after another, each converted as it is written (no
+    concatenated copy: Limerick's kept vectors are 40 MB)."""
+    n = sum(len(p) for p in parts)
+    with open(path, "wb") as fh:
+        np.lib.format.write_array_header_1_0(fh, {"descr": dtype.str, "fortran_order": False, "shape": (n, *shape)})
+        for p in parts:
+            fh.write(np.ascontiguousarray(p, dtype=dtype).tobytes())
