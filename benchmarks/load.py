@@ -418,19 +418,30 @@ MEMORY_MD = BENCH_DIR / "results" / "memory.md"
 
 
 def memory_side_by_side(
-    index: Path, counts: list[int], requests: int, seconds: float, before: Path, rounds: int, log=print
+    index: Path,
+    counts: list[int],
+    requests: int,
+    seconds: float,
+    before: Path,
+    rounds: int,
+    log=print,
+    before_index: Optional[Path] = None,
 ) -> list[dict]:
-    """:func:`memory_by_workers` for the code in ``before`` and for this checkout, alternating
-    round by round so that the machine's load falls on both alike."""
+    """:func:`memory_by_workers` for the code in ``before`` (serving ``before_index``, an index in
+    its format, when given) and for this checkout, alternating round by round so that the
+    machine's load falls on both alike."""
     out = []
     for r in range(rounds):
-        for name, code in (("before", before.resolve()), ("after", BENCH_DIR.parent)):
+        for name, code, served in (
+            ("before", before.resolve(), before_index or index),
+            ("after", BENCH_DIR.parent, index),
+        ):
             log(f"round {r + 1}, {name}")
             out.append(
                 {
                     "round": r + 1,
                     "code": name,
-                    "by_workers": memory_by_workers(index, counts, requests, seconds, log, code),
+                    "by_workers": memory_by_workers(served, counts, requests, seconds, log, code),
                 }
             )
     return out
@@ -443,7 +454,13 @@ def memory_markdown(res: dict) -> str:
         "",
         f"- Measured {res['date']} by `{res['command']}` on {res['machine']}; load average "
         f"{res['load_average']} at the end",
-        f"- Index: {res['index']}; before: {res['before']}; after: this checkout",
+        f"- Index: {res['index']}; before: {res['before']}"
+        + (
+            f" (serving {res['before_index']}, its index format)"
+            if res.get("before_index", res["index"]) != res["index"]
+            else ""
+        )
+        + "; after: this checkout",
         f"- Total PSS of the server's processes (master and workers) after {res['requests']} requests at 16 "
         "connections (the load benchmark's mix), by `--workers`; each worker's PSS (own pages) in brackets",
         "",
@@ -629,7 +646,7 @@ def _memory_only(a: argparse.Namespace, argv) -> int:
         raise SystemExit("no index: pass --index or build Limerick (python -m benchmarks.build_limerick)")
     counts = [int(x) for x in a.memory_workers.split(",") if x.strip()]
     requests = min(a.requests, 150)
-    runs = memory_side_by_side(index, counts, requests, a.seconds, a.before, a.rounds)
+    runs = memory_side_by_side(index, counts, requests, a.seconds, a.before, a.rounds, before_index=a.before_index)
     m = machine()
     res = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
@@ -638,6 +655,7 @@ def _memory_only(a: argparse.Namespace, argv) -> int:
         "load_average": " ".join(f"{x:.1f}" for x in __import__("os").getloadavg()),
         "index": str(index),
         "before": str(a.before),
+        "before_index": str(a.before_index or index),
         "requests": requests,
         "counts": counts,
         "runs": runs,

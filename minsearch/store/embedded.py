@@ -451,20 +451,21 @@ class EmbeddedWriter:
         by the same encoder has the same vector, whichever it was embedded as; one kept as a
         sentence is float16, within ~1e-3 of the float32 one, well inside int8 weights' own error)."""
         keys = np.asarray(keys, dtype=np.uint64)
-        found = np.zeros(len(keys), dtype=bool)
-        out = np.zeros((len(keys), self.dim), dtype=np.float32)
         live_keys, vectors = self._reusable()
-        if len(live_keys) and len(keys):
-            rows = np.where(keys != 0, find_keys(live_keys, keys), -1)  # 0: a unit whose key was not known
-            found = rows >= 0
-            out[found] = vectors[rows[found]]
-        rest = np.flatnonzero(~found)
         sentences = self._sentences()
+        in_units = np.where(keys != 0, find_keys(live_keys, keys), -1)  # 0: a unit whose key was not known
+        in_sentences = np.full(len(keys), -1, dtype=np.int64)
+        rest = np.flatnonzero(in_units < 0)
         if len(sentences) and len(rest):
-            more, vecs = sentences.known(keys[rest])
-            found[rest[more]] = True
-            out[rest[more]] = vecs
-        return found, out[found]
+            in_sentences[rest] = np.where(keys[rest] != 0, find_keys(sentences.keys, keys[rest]), -1)
+        found = (in_units >= 0) | (in_sentences >= 0)
+        # Only the vectors found are gathered (a whole re-index of Limerick asks for 149k keys).
+        out = np.empty((int(found.sum()), self.dim), dtype=np.float32)
+        units, sents = in_units[found], in_sentences[found]
+        from_units = units >= 0
+        out[from_units] = vectors[units[from_units]]
+        out[~from_units] = sentences.vectors[sents[~from_units]]
+        return found, out
 
     def documents(self) -> dict[str, DocRecord]:
         if not self._base:

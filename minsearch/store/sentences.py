@@ -24,7 +24,7 @@ import numpy as np
 
 from .base import Sentences
 from .layout import damaged
-from .vectors import find_keys, load_array
+from .vectors import load_array
 
 FILES = ("sentences.npy", "sentence_rows.npy", "sentence_spans.npy", "sentence_keys.npy")
 
@@ -70,12 +70,6 @@ class SentenceIndex:
             if b > a:
                 out[r] = (np.asarray(self.spans[a:b], dtype=np.int64), np.asarray(self.vectors[a:b], dtype=np.float32))
         return out
-
-    def known(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which of ``keys`` have a vector here, and the vector of each found (float32)."""
-        at = np.where(keys != 0, find_keys(self.keys, keys), -1) if len(self.keys) else np.full(len(keys), -1)
-        found = at >= 0
-        return found, np.asarray(self.vectors[at[found]], dtype=np.float32)
 
 
 def write_sentences(
