@@ -522,7 +522,13 @@ def markdown(res: dict, plot_files: list[str]) -> str:
                 "that embedded (2026-11-25, the index's ONNX export, index format 1) ran at 64.9 chunks/s overall, "
                 "12.0% of it not encoding."
                 if (b.get("chunks_per_s_embed") or 0) > 1000
-                else "It embedded with the index's ONNX export of the same weights."
+                else (
+                    f"{b['embedding_cache']['cached']:,} of its texts' vectors came from the benchmarks' "
+                    f"embedding cache and {b['embedding_cache']['embedded']:,} distinct texts were embedded "
+                    "(by the index's ONNX export): the embedding row is not a whole build's."
+                    if (b.get("embedding_cache") or {}).get("cached")
+                    else "It embedded with the index's ONNX export of the same weights."
+                )
             ),
             "",
         ]

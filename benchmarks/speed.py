@@ -98,6 +98,9 @@ def build_figures(summary: dict) -> dict:
         "chunks_per_s_read_and_chunk": chunks / s["read_and_chunk"] if s.get("read_and_chunk") else float("nan"),
         "chunks_per_s_write": chunks / s["write"] if s.get("write") else float("nan"),
         "non_encoding_share": (total - embed) / total if total else float("nan"),
+        # {"embedded": n, "cached": n}: texts embedded, and taken from the embedding cache, when
+        # benchmarks.build_limerick built it (absent: not recorded)
+        "embedding_cache": summary.get("embedding_cache"),
     }
 
 
