@@ -287,7 +287,7 @@ def headline(res: dict) -> list[str]:
             f"non-encoding share {b['non_encoding_share']:.1%}"
             + (
                 " (vectors from the embedding cache or reused: not a measure of encoding; see Speed and size)."
-                if (b.get("chunks_per_s_embed") or 0) > 1000
+                if (b.get("chunks_per_s_embed") or 0) > 1000 or (b.get("embedding_cache") or {}).get("cached")
                 else "."
             )
         )
