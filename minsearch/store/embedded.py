@@ -23,7 +23,7 @@ from .keyword import KeywordIndex
 from .layout import DAMAGE, FORMAT_VERSION, IndexLayout, damaged
 from .paragraphs import ParagraphFile, ParagraphWriter, chunk_of
 from .sentences import SentenceIndex, write_sentences
-from .vectors import ChunkTable, VectorIndex, find_keys, load_array, write_vectors
+from .vectors import ChunkTable, VectorIndex, find_keys, load_array, write_rows
 
 UNIT_KEYS = "unit_keys.npy"  # what each vector is of (minsearch.encode.unit_keys), for reuse by later runs
 
@@ -413,10 +413,9 @@ class EmbeddedWriter:
             live = self._live()
             if live is not None:  # a current-format generation, already read
                 vectors = live.vectors
+            elif self._older_live() is None:
+                return none
             else:
-                meta = json.loads((folder / "meta.json").read_text())
-                if not isinstance(meta, dict) or meta.get("model") != self.model:
-                    return none
                 vectors = load_array(folder / "vectors.npy", mmap=True)
             keys = load_array(folder / UNIT_KEYS)
         except (IndexUnavailable, *DAMAGE):  # damaged: the keys only save embedding again, so embed again
@@ -437,14 +436,22 @@ class EmbeddedWriter:
                 folder = self.layout.generation_dir(self._base)
                 self._live_sentences = SentenceIndex.load(folder, self.dim, len(live.table))
             elif self.live:
-                folder = self.layout.generation_dir(self.live)
                 try:
-                    meta = json.loads((folder / "meta.json").read_text())
-                    if isinstance(meta, dict) and meta.get("model") == self.model:
-                        self._live_sentences = SentenceIndex.load(folder, self.dim, int(meta["chunks"]))
+                    older = self._older_live()
+                    if older is not None:
+                        self._live_sentences = SentenceIndex.load(older[0], self.dim, int(older[1]["chunks"]))
                 except (IndexUnavailable, *DAMAGE):
                     pass
         return self._live_sentences
+
+    def _older_live(self) -> Optional[tuple[Path, dict]]:
+        """The live generation's folder and meta.json when it is in an older format (read only for
+        its vectors, to reuse them) and of this model; None when another model's. Damage raises."""
+        folder = self.layout.generation_dir(self.live)
+        meta = json.loads((folder / "meta.json").read_text())
+        if not isinstance(meta, dict) or meta.get("model") != self.model:
+            return None
+        return folder, meta
 
     def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Looked up among the live generation's paragraph units, then its sentences (the same text
@@ -589,7 +596,7 @@ class EmbeddedWriter:
         table = ChunkTable.concat(table, added)
         table.check_keys()
         all_u = np.concatenate(parts_u).astype(np.int64)
-        write_vectors(tmp / "vectors.npy", vectors, keep_unit, parts_v, self.dim)
+        write_rows(tmp / "vectors.npy", vectors, keep_unit, parts_v, np.dtype("<f4"))
         with open(tmp / "units.npy", "wb") as fh:
             np.save(fh, all_u)
         aligned = live is not None and len(live_keys) == len(keep_unit)

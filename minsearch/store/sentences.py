@@ -24,7 +24,7 @@ import numpy as np
 
 from .base import Sentences
 from .layout import damaged
-from .vectors import load_array
+from .vectors import load_array, write_rows
 
 FILES = ("sentences.npy", "sentence_rows.npy", "sentence_spans.npy", "sentence_keys.npy")
 
@@ -79,23 +79,12 @@ def write_sentences(
     (``keep_chunk``, renumbered by ``new_pos``), then each new document's, whose chunks start at
     the row given with it. Returns how many sentences were written."""
     keep = keep_chunk[old.rows] if len(old) else np.zeros(0, bool)
-    vectors = [old.vectors[keep] if not keep.all() else old.vectors] + [s.vectors for _f, s in new]
-    rows = [new_pos[old.rows[keep]]] + [np.asarray(s.owners) + first for first, s in new]
-    spans = [old.spans[keep]] + [s.spans for _f, s in new]
-    keys = [old.keys[keep]] + [s.keys for _f, s in new]
-    dim = old.vectors.shape[1]
-    for name, parts, dtype, shape in zip(
-        FILES, (vectors, rows, spans, keys), ("<f2", "<i4", "<i4", "<u8"), ((dim,), (), (2,), ())
-    ):
-        _write_npy(folder / name, parts, np.dtype(dtype), shape)
-    return sum(len(r) for r in rows)
-
-
-def _write_npy(path: Path, parts: list[np.ndarray], dtype: np.dtype, shape: tuple[int, ...]) -> None:
-    """One ``.npy`` file of the ``parts`` one after another, each converted as it is written (no
-    concatenated copy: Limerick's kept vectors are 40 MB)."""
-    n = sum(len(p) for p in parts)
-    with open(path, "wb") as fh:
-        np.lib.format.write_array_header_1_0(fh, {"descr": dtype.str, "fortran_order": False, "shape": (n, *shape)})
-        for p in parts:
-            fh.write(np.ascontiguousarray(p, dtype=dtype).tobytes())
+    columns = (
+        (old.vectors, [s.vectors for _f, s in new], "<f2"),
+        (new_pos[old.rows] if len(old) else old.rows, [np.asarray(s.owners) + first for first, s in new], "<i4"),
+        (old.spans, [s.spans for _f, s in new], "<i4"),
+        (old.keys, [s.keys for _f, s in new], "<u8"),
+    )
+    for name, (kept, added, dtype) in zip(FILES, columns):
+        write_rows(folder / name, kept, keep, added, np.dtype(dtype))
+    return int(np.count_nonzero(keep)) + sum(len(s.owners) for _f, s in new)

@@ -329,25 +329,27 @@ def load_array(path: Path, mmap: bool = False) -> np.ndarray:
         raise damaged(path, e) from e
 
 
-def write_vectors(path: Path, old: np.ndarray, keep: np.ndarray, new: list[np.ndarray], dim: int) -> None:
-    """Write the ``.npy`` matrix of a new generation: the rows of ``old`` (the live generation's
-    memory-mapped matrix) where ``keep`` is True, then the ``new`` blocks, in that order.
+def write_rows(path: Path, old: np.ndarray, keep: np.ndarray, new: list[np.ndarray], dtype: np.dtype) -> None:
+    """Write one ``.npy`` array of a new generation (vectors, or a column beside them): the rows of
+    ``old`` (the live generation's, often memory-mapped) where ``keep`` is True, then the ``new``
+    blocks, in that order, as ``dtype``; each row's shape is ``old``'s.
 
     Streamed block by block from the old file rather than gathered and concatenated in memory
-    (two copies of Limerick's 149 MB before); when every row is kept their bytes are copied as
-    they are."""
+    (two copies of Limerick's 149 MB of vectors before); when every row is kept and already of
+    ``dtype``, its bytes are copied as they are."""
     rows = int(np.count_nonzero(keep)) + sum(len(b) for b in new)
+    header = {"descr": dtype.str, "fortran_order": False, "shape": (rows, *old.shape[1:])}
     with open(path, "wb") as fh:
-        np.lib.format.write_array_header_1_0(fh, {"descr": "<f4", "fortran_order": False, "shape": (rows, dim)})
-        if len(old) and bool(keep.all()) and old.dtype == np.dtype("<f4") and old.flags.c_contiguous:
+        np.lib.format.write_array_header_1_0(fh, header)
+        if len(old) and bool(keep.all()) and old.dtype == dtype and old.flags.c_contiguous:
             fh.write(old.data.cast("B"))  # one sequential copy of the mapped bytes
         else:
             step = 16384
             for i in range(0, len(old), step):
                 block = np.asarray(old[i : i + step])[keep[i : i + step]]
-                fh.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+                fh.write(np.ascontiguousarray(block, dtype=dtype).tobytes())
         for b in new:
-            fh.write(np.ascontiguousarray(b, dtype="<f4").tobytes())
+            fh.write(np.ascontiguousarray(b, dtype=dtype).tobytes())
 
 
 # A product over fewer rows than this runs on one BLAS thread. It takes well under a millisecond
