@@ -65,6 +65,7 @@ class QueryData:
     expanded: bool = False  # the glossary named a group in this query
     neighbours: dict = field(default_factory=dict)  # repeats among all candidates (ranking.duplicates)
     named: Optional[frozenset] = None  # paragraphs naming the query's acronyms (searching.candidates)
+    people: Optional[frozenset] = None  # paragraphs naming the people a procedure question names
 
 
 @dataclass
@@ -129,7 +130,7 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
     from minsearch.model import Filters
     from minsearch.ranking.rank import names_code
     from minsearch.search import Searcher
-    from minsearch.searching.candidates import named_holders
+    from minsearch.searching.candidates import named_holders, people_holders
     from minsearch.store.query import semantic_text
 
     from .quality import _limerick_id_map, minutes_index
@@ -163,6 +164,7 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
             qd.keyword_plain, qd.coverage_plain, qd.coverage_text_plain = kr.hits, kr.coverage, kr.coverage_text
         if not names_code(text):
             qd.named = named_holders(text, view, glossary, POOL)
+        qd.people = people_holders(text, view, Filters(), POOL)
         ids = {c for c, _s in qd.keyword} | {c for c, _s in qd.keyword_plain}
         base = semantic_text(text)
         qv = searcher.encode([base])[0]
@@ -267,6 +269,7 @@ def ranked(qd: QueryData, cd: CorpusData, s: Setting):
         code=names_code(qd.query),
         neighbours=qd.neighbours,
         named=qd.named,
+        people=qd.people,
     )
 
 

@@ -130,3 +130,29 @@ def test_highlights_follow_sentences_not_initials(real):
         for text, marked in h.snippet:
             if marked and len(text.split()) > 4:  # a marked sentence, not a word
                 assert not text.rstrip().endswith((" S.", " E.", " J.")), text
+
+
+def test_how_a_councillor_voted_shows_their_vote_on_that_item_first(real):
+    # The 3rd meeting of City Council received the Whole of Community System Response report with
+    # one vote against: "Yeas: A. Hopkins, ... Nays: S. Stevenson". The report's own paragraphs
+    # hold more of the question's topic, and meaning ranks them first; the answer is the vote line.
+    r = real.search(Query("how did Councillor Stevenson vote on the Whole of Community System Response report?"))
+    first = r.hits[0].chunk
+    assert first.kind == "procedure" and "Nays: S. Stevenson" in first.text, [h.chunk.text[:60] for h in r.hits[:5]]
+    assert "Whole of Community System Response" in first.title + first.text
+    # His votes on other items come after it, and a question about a topic alone is unchanged:
+    # its first page is the report, not its votes.
+    r = real.search(Query("Whole of Community System Response report", filters=LONDON))
+    assert r.hits[0].chunk.kind == "substance"
+
+
+def test_persons_reads_the_people_a_procedure_question_names():
+    from minsearch.ranking.rank import persons
+
+    assert persons("how did Councillor Hillier vote on the winter maintenance review?") == ["Hillier"]
+    assert persons("was Pribil absent from the February 2025 Audit Committee meeting?") == ["Pribil"]
+    assert persons("did Cllr Mary Smith declare an interest") == ["Mary", "Smith"]
+    assert persons("how did Deputy Mayor S. Lewis vote") == ["Lewis"]
+    # the topic's capitals are not a person
+    assert persons("who voted no on the Marion Motley Park motocross ordinance") == []
+    assert persons("how did councillors vote on the encampment motion") == []

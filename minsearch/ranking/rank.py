@@ -145,6 +145,32 @@ def _name_word(word: str) -> bool:
     return bool(re.search(r"\b[A-Z][a-z]", word)) and re.sub(r"\W+$", "", word).lower() not in STOPWORDS
 
 
+# A member's title before their name ("Councillor Trosow", "Cllr J. Smith", "Deputy Mayor Lewis").
+_TITLE = re.compile(r"\b(?:councill?or|cllr|alderman|alderwoman|mayor|reeve|member|mr|mrs|ms|miss|dr)s?\.?$", re.I)
+
+
+def persons(text: str) -> list[str]:
+    """The people a procedure question names: the capitalised words after a member's title
+    ("how did Councillor Hillier vote" -> ["Hillier"]) or just before the procedure word ("was
+    Pribil absent", "did Rahman declare"); not the topic's capitalised words ("the February 2025
+    Audit Committee meeting", "the Watson Park motion"), which a vote line does not repeat."""
+    words = text.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if not _TITLE.search(word.strip(",;:")) or i + 1 >= len(words):
+            continue
+        for after in words[i + 1 : i + 3]:
+            if not _name_word(after) or _TITLE.search(after.strip(",;:")):
+                break
+            out.append(re.sub(r"\W+$", "", after))
+    if not out:
+        m = _PROCEDURE_IF_PERSON.search(text) or _PROCEDURE_QUERY.search(text)
+        if m is not None:
+            out = [re.sub(r"\W+$", "", w) for w in text[: m.start()].split()[1:][-2:] if _name_word(w)]
+    # Initials ("J.") are written in many ways ("J. Pribil", "Pribil, J."): the surname is enough.
+    return [w for w in dict.fromkeys(out) if len(w.rstrip(".")) > 1]
+
+
 ASKED = "asked"  # the query's words ask about procedure
 NAMES = "names"  # its best keyword matches are mostly procedure (a member's name)
 
@@ -262,6 +288,7 @@ def rank(
     reference: tuple[float, float] = (-1.0, 0.0),
     confidence: tuple[float, float] = (-1.0, 0.0),
     named: Optional[AbstractSet[str]] = None,
+    people: Optional[AbstractSet[str]] = None,
 ) -> Ranking:
     """Matches in order (and the closest non-matches) for one query; see the module docstring.
 
@@ -273,6 +300,8 @@ def rank(
     number, code or quoted phrase (:func:`names_code`; paragraphs holding all of it come first).
     ``named``: the paragraphs naming what the query's acronyms name, when these are specific in
     the index (:func:`acronyms`; in hybrid, they come first, as a code's holders do).
+    ``people``: the paragraphs naming, in their own words, the people a procedure question names
+    (:func:`persons`); see :func:`_procedure_last`.
     ``reference``: the best cosine and coverage of the query over the whole index, when the
     candidates come from a few documents only (a saved search over a re-index's new meeting), so
     that a match there is what it would be in a search of the whole index. ``confidence``: see
@@ -313,7 +342,7 @@ def rank(
         # meaning and the commoner words had put "turnout at the 2024 general election" first.
         matches = [f for f in matches if f.chunk_id in named] + [f for f in matches if f.chunk_id not in named]
     own = coverage_text if coverage_text is not None else coverage
-    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own)
+    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own, people)
     others = _procedure_last(others, meta, None, 0)
     if sort == "date":
         tier = {f.chunk_id: (0 if procedural or _kind(meta, f.chunk_id) == "substance" else 1) for f in matches}
@@ -480,9 +509,15 @@ def _procedure_last(
     penalty: int,
     coverage: Optional[dict[str, float]] = None,
     own: Optional[dict[str, float]] = None,
+    people: Optional[AbstractSet[str]] = None,
 ) -> list[Fused]:
     """Substance before procedure and headings. A query that asks about procedure keeps the fused
-    order; one about a name moves procedure ``penalty`` places down (a name in a vote list still
+    order, except that the procedure naming the people it asks about (``people``) comes first
+    where it holds as much of the query, with its item's title, as any substantive match: "how
+    did Councillor Hillier vote on the winter maintenance review?" is answered by the "Yeas: ...
+    S. Hillier ..." line under that review, which meaning and the review's own paragraphs had put
+    below them, and not by his votes on other items (less of the query) or by "Additional
+    Votes:" (which does not name him). One about a name moves procedure ``penalty`` places down (a name in a vote list still
     counts, after the paragraphs where the person spoke) and treats headings as any other query
     does.
 
@@ -492,7 +527,8 @@ def _procedure_last(
     movers, tallies and attachment lists), but a committee named only in "Supporting documents:"
     lines ("AWCAC") is found there, in the fused order, not after every weak neighbour in meaning.
     """
-    return [fused[i] for i in _procedure_order([f.chunk_id for f in fused], meta, procedural, penalty, coverage, own)]
+    ids = [f.chunk_id for f in fused]
+    return [fused[i] for i in _procedure_order(ids, meta, procedural, penalty, coverage, own, people)]
 
 
 def _procedure_order(
@@ -502,10 +538,23 @@ def _procedure_order(
     penalty: int,
     coverage: Optional[dict[str, float]] = None,
     own: Optional[dict[str, float]] = None,
+    people: Optional[AbstractSet[str]] = None,
 ) -> list[int]:
     """:func:`_procedure_last` of the paragraphs ``ids``: the positions kept, in their new order."""
     if procedural == ASKED:
-        return list(range(len(ids)))
+        if not people:
+            return list(range(len(ids)))
+        cov = coverage or {}
+        kinds = [_kind(meta, c) for c in ids]
+        best = max((cov.get(c, 0.0) for c, k in zip(ids, kinds) if k == "substance"), default=0.0)
+        first = [
+            i
+            for i, (c, k) in enumerate(zip(ids, kinds))
+            # (a search by meaning alone has no coverage to tell the item's votes from the others)
+            if k == "procedure" and c in people and cov.get(c, 0.0) > 0 and cov.get(c, 0.0) >= best - 1e-9
+        ]
+        chosen = set(first)
+        return first + [i for i in range(len(ids)) if i not in chosen]
     # Each paragraph's kind read once: a search's counts call this ~140 times (once per council,
     # committee and period), and the kinds read five times over were a fifth of their time.
     kinds = [_kind(meta, c) for c in ids]

@@ -11,7 +11,7 @@ import numpy as np
 from ..config import Settings
 from ..glossary import Glossary, with_meanings
 from ..model import ChunkMeta, Filters, Query
-from ..ranking.rank import acronyms, names_code
+from ..ranking.rank import ASKED, acronyms, names_code, persons, procedure_words
 from ..store.base import KeywordResult, StoreView, VectorResult
 from .encoding import LazyEncoder
 
@@ -29,6 +29,9 @@ class Candidates:
     # Paragraphs naming what the query's acronyms name (in letters or in full), when they are
     # specific in this index; None when the query names none (see :func:`named_holders`).
     named: Optional[frozenset[str]] = None
+    # Paragraphs naming, in their own words, the people a procedure question asks about ("how
+    # did Councillor Hillier vote ..."); None when it names none (see :func:`people_holders`).
+    people: Optional[frozenset[str]] = None
 
     @property
     def keyword_hits(self) -> list[tuple[str, float]]:
@@ -86,12 +89,15 @@ def gather(
                 # While the encoder works on the other core: what does not need the query's vector.
                 if not names_code(q.text):
                     out.named = named_holders(q.text, view, glossary, n)
+                out.people = people_holders(q.text, view, q.filters, n)
                 out.meta = view.chunk_meta([c for c, _ in out.keyword_hits])
         except BaseException:
             if pending is not None:
                 pending.cancel()
             raise
-    if pending is not None:
+    if pending is None:
+        out.people = people_holders(q.text, view, q.filters, n)
+    else:
         out.semantic = pending.result()
     if q.mode == "semantic" and expansions:
         out.expansions = [e.label() for e in expansions]
@@ -127,6 +133,29 @@ def named_holders(text: str, view: StoreView, glossary: Glossary, pool: int) -> 
         more = min(kr.total, max(pool, 4 * kr.covered))
         kr = view.keyword_search(said, Filters(), more, strict=False, min_coverage=1.0, expansions=expansions)
     return frozenset(c for c, _s in kr.hits if kr.coverage.get(c, 0.0) >= 1 - 1e-9)
+
+
+# At most this many paragraphs naming a person are read (London Ontario's most-named councillor:
+# ~700 of its 27,000 paragraphs).
+PEOPLE_POOL = 5000
+
+
+def people_holders(text: str, view: StoreView, filters: Filters, pool: int) -> Optional[frozenset[str]]:
+    """The paragraphs holding, in their own words, every person a procedure question names
+    (:func:`~minsearch.ranking.rank.persons`): where the person voted, moved, was absent or
+    declared. None when the query does not ask about procedure or names nobody."""
+    if procedure_words(text) != ASKED:
+        return None
+    names = persons(text)
+    if not names:
+        return None
+    said = " ".join(names)
+    kr = view.keyword_search(said, filters, pool, strict=False, min_coverage=1.0)
+    if kr.covered > len(kr.hits):
+        # All of them: a councillor is named in hundreds of vote lines, and the one under the item
+        # asked about is not among the first few hundred by the name alone (London Ontario).
+        kr = view.keyword_search(said, filters, min(kr.covered, PEOPLE_POOL), strict=False, min_coverage=1.0)
+    return frozenset(c for c, _s in kr.hits if kr.coverage_text.get(c, 0.0) >= 1 - 1e-9)
 
 
 def _add_meta(out: Candidates, view: StoreView, mode: str) -> None:

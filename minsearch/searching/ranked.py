@@ -44,6 +44,7 @@ def rank_candidates(
         reference=reference,
         confidence=confidence,
         named=c.named,
+        people=c.people,
     )
     return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
 
