@@ -247,6 +247,13 @@ def test_exact_queries_and_procedure_questions_are_recognised():
     # Capitals that start a sentence or a function word name nothing: a described need is not a lookup.
     assert not exact_query("What is information science? Give definitions where possible.")
     assert not exact_query("dental checks What did the panel say")
+    # A pasted description names things in passing; only a quoted phrase in it is a demand.
+    pasted = (
+        "The number of databases and the online use of databases has increased dramatically since "
+        "Dialog and ORBIT opened in 1972; what studies compare their costs for a library?"
+    )
+    assert len(pasted.split()) > 20 and not exact_query(pasted)
+    assert exact_query(pasted + ' "online use"')
     meta = _meta({"a": "procedure", "b": "procedure", "c": "substance"})
     assert about_procedure("how did councillors vote on the budget", [], meta) == ASKED
     assert about_procedure("did Councillor Rahman declare a conflict", [], meta) == ASKED

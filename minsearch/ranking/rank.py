@@ -258,12 +258,24 @@ def exact_query(text: str) -> bool:
     are never names). A description several sentences long capitalised each sentence, and 52 of
     CISI's 76 questions counted as naming something exact (34 with this rule, 22 when their
     punctuation is kept).
+
+    A query of more than :data:`DESCRIPTION_WORDS` words is a description (a pasted abstract, a
+    paragraph of a report), whose names and numbers are a small part of what it asks: only a
+    quoted phrase makes it exact. Searches people type are shorter (the judged minutes queries:
+    at most 13 words); 31 of CISI's 34 exact-looking questions are 31-335 words long, and
+    weighting their keywords cost CISI 0.02 nDCG@10 (benchmarks/RESULTS.md).
     """
-    if re.search(r"\d|\"|\b[A-Z]{2,}\b", text):
+    if '"' in text:
+        return True
+    if len(text.split()) > DESCRIPTION_WORDS:
+        return False
+    if re.search(r"\d|\b[A-Z]{2,}\b", text):
         return True
     words = text.split()
     return any(_name_word(word) and not _SENTENCE_END.search(before) for before, word in zip(words, words[1:]))
 
+
+DESCRIPTION_WORDS = 20  # longer, a query describes a need rather than naming something exact
 
 # A word that ends a sentence: "titles?", "possible." (not an initial: "D. R. Schmidt").
 _SENTENCE_END = re.compile(r"(?:\w{2,}|\W)[.?!]$")
