@@ -310,7 +310,8 @@ def test_a_long_paragraph_shows_the_part_holding_most_of_the_query():
 def test_acronyms_of_a_query():
     assert acronyms("KYCC election turnout") == ["KYCC"]
     assert acronyms("FoI request backlog for EHCPs") == ["FoI", "EHCPs"]
-    assert acronyms("EHCP") == []  # acronyms only: every match holds them
+    assert acronyms("EHCP") == ["EHCP"]  # typed alone: meaning's neighbours need not hold it
+    assert acronyms("EHCP LAC") == []  # acronyms only: every keyword match holds one
     assert acronyms("DENTAL CHECKS FOR LAC") == []  # capitals throughout mean nothing
     assert acronyms("report SS-2025-112 on dental checks") == []  # a code is not an acronym
 

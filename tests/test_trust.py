@@ -102,6 +102,10 @@ def test_ehcp_and_its_expansion_find_each_other(real):
     assert any("EHCP" in e for e in r.expansions)
     r = real.search(Query("EHCP", filters=kent))
     assert any("Education, Health, and Care Plan" in h.chunk.text for h in r.hits[:10])
+    # An acronym typed alone lists the paragraphs naming it (or what it stands for) first; meaning
+    # had put "2. In response to comments and questions asked it was said:" third.
+    named = [any(w in h.chunk.title + h.chunk.text for w in ("EHCP", "Education, Health")) for h in r.hits]
+    assert sum(named) >= 2 and named[: sum(named)] == [True] * sum(named), [h.chunk.text[:50] for h in r.hits[:6]]
 
 
 def test_a_report_number_returns_its_item_first(real):

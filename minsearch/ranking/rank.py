@@ -245,6 +245,8 @@ def acronyms(text: str) -> list[str]:
     every match holds them)."""
     words = _ACRONYM.findall(text)
     found = [w for w in words if sum(ch.isupper() for ch in w) >= 2]
+    if len(words) == 1 and found:
+        return found
     if not found or len(found) == len(words) or not any(ch.islower() for ch in text):
         return []
     return list(dict.fromkeys(found))
