@@ -66,6 +66,10 @@ class Settings:
     procedure_penalty: int = 10  # places procedure moves down when a query is about procedure
     duplicate_jaccard: float = 0.8  # share of word pairs two paragraphs share to be the same text
     candidates: int = 200  # per view, before fusion; matches are counted and dated among these
+    # Meaning feedback: the semantic view's order is that of the query moved this far toward the
+    # mean of its first feedback_depth paragraphs (0: off); see minsearch.searching.candidates.
+    feedback: float = 0.5
+    feedback_depth: int = 3
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

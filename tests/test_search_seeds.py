@@ -145,3 +145,27 @@ def test_a_meaning_page_encodes_only_the_query(seeds_index, encoder, monkeypatch
     chosen = [[h.snippet for h in r.hits] for r in kept]
     assert chosen == [[h.snippet for h in r.hits] for r in encoded]
     assert sum(any(m for _t, m in snip) for page in chosen for snip in page) > 10
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text", ["foster carers quitting", "kids running away from care", "laptops for home schooling"]
+)
+def test_meaning_feedback_reorders_the_same_matches(real_seeds_index, text):
+    # Feedback only reorders what meaning found: the count, the matches and the "closest" heading
+    # are those of the query itself (its vector moved toward its first paragraphs is close to
+    # whatever they are, and must not make more paragraphs count as matches).
+    from minsearch.config import load_settings
+    from minsearch.search import Searcher
+
+    on = Searcher(load_settings(index_dir=real_seeds_index))
+    off = Searcher(load_settings(index_dir=real_seeds_index).with_(feedback=0.0))
+    try:
+        a, b = (s.search(Query(text, limit=100), snippets=False) for s in (on, off))
+    finally:
+        on.close()
+        off.close()
+    assert a.total == b.total and a.total > 0
+    # (a repeat may be shown under another of its copies: the copies, with their "also in", are the same)
+    shown = [{c.chunk_id for h in r.hits for c in (h.chunk, *h.also)} for r in (a, b)]
+    assert shown[0] == shown[1]

@@ -269,7 +269,7 @@ def exact_query(text: str) -> bool:
     """
     if '"' in text:
         return True
-    if len(text.split()) > DESCRIPTION_WORDS:
+    if is_description(text):
         return False
     if re.search(r"\d|\b[A-Z]{2,}\b", text):
         return True
@@ -278,6 +278,13 @@ def exact_query(text: str) -> bool:
 
 
 DESCRIPTION_WORDS = 20  # longer, a query describes a need rather than naming something exact
+
+
+def is_description(text: str) -> bool:
+    """Is the query a description (a pasted abstract, a paragraph of a report) rather than a
+    search someone typed: more than :data:`DESCRIPTION_WORDS` words?"""
+    return len(text.split()) > DESCRIPTION_WORDS
+
 
 # A word that ends a sentence: "titles?", "possible." (not an initial: "D. R. Schmidt").
 _SENTENCE_END = re.compile(r"(?:\w{2,}|\W)[.?!]$")
@@ -303,6 +310,7 @@ def rank(
     confidence: tuple[float, float] = (-1.0, 0.0),
     named: Optional[AbstractSet[str]] = None,
     people: Optional[AbstractSet[str]] = None,
+    reordered: Optional[list[tuple[str, float]]] = None,
 ) -> Ranking:
     """Matches in order (and the closest non-matches) for one query; see the module docstring.
 
@@ -314,6 +322,9 @@ def rank(
     number, code or quoted phrase (:func:`names_code`; paragraphs holding all of it come first).
     ``named``: the paragraphs naming what the query's acronyms name, when these are specific in
     the index (:func:`acronyms`; in hybrid, they come first, as a code's holders do).
+    ``reordered``: the semantic candidates in the order fusion uses, when meaning feedback
+    refined it (:func:`minsearch.searching.candidates.refine`); matches are still decided by
+    ``semantic`` and ``cosines``, the cosines to the query itself.
     ``people``: the paragraphs naming, in their own words, the people a procedure question names
     (:func:`persons`); see :func:`_procedure_last`.
     ``reference``: the best cosine and coverage of the query over the whole index, when the
@@ -321,12 +332,13 @@ def rank(
     that a match there is what it would be in a search of the whole index. ``confidence``: see
     :func:`match_rule` (a filtered search).
     """
+    order = reordered if reordered is not None else semantic
     if mode == "hybrid":
-        fused = _fuse(keyword, semantic, params, exact)
+        fused = _fuse(keyword, order, params, exact)
     elif mode == "keyword":
         fused = single(keyword, view="keyword")
     else:
-        fused = single(semantic, view="semantic")
+        fused = single(order, view="semantic")
     is_match = match_rule(
         mode,
         keyword,

@@ -176,6 +176,8 @@ def _within_pool(c: Candidates, s: wlist.SavedSearch) -> Candidates:
         # A keyword candidate's meaning still decides whether it matches, as in a whole search.
         c.cosines.update({cid: sc for cid, sc in c.semantic.hits if cid in kept})
         c.semantic = replace(c.semantic, hits=[h for h in c.semantic.hits if h[0] in keep])
+    if c.reordered is not None:
+        c.reordered = [h for h in c.reordered if h[0] in keep]
     return c
 
 

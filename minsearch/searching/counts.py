@@ -51,7 +51,7 @@ def count_matches(
     and how close a paragraph must be to match, are decided there, as a filtered search decides
     them: a council's count is never more than the search finds in it)."""
     kw = c.keyword
-    ids = list(dict.fromkeys([cid for cid, _ in c.keyword_hits] + [cid for cid, _ in c.semantic_hits]))
+    ids = list(dict.fromkeys([cid for cid, _ in c.keyword_hits] + [cid for cid, _ in c.semantic_order]))
     # The values each candidate counts under: (kind, value) pairs.
     where: dict[str, list[tuple[str, str]]] = {}
     for cid in ids:
@@ -82,7 +82,7 @@ def count_matches(
             cosines[place][cid] = cos
     # Fused once, and repeats found once, among all the candidates: each value reads its own.
     order: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for cid in fused_order(q.mode, c.keyword_hits, c.semantic_hits, params, exact_query(q.text)):
+    for cid in fused_order(q.mode, c.keyword_hits, c.semantic_order, params, exact_query(q.text)):
         for place in where.get(cid, ()):
             order[place].append(cid)
     neighbours = repeats(ids, c.meta, params.duplicate_jaccard)

@@ -140,6 +140,8 @@ def merged(everything: Candidates, decisions: Candidates) -> Candidates:
         semantic=semantic,
         meta=everything.meta | decisions.meta,
         cosines=everything.cosines | decisions.cosines,
+        # Two feedback orders (each refined by its own first paragraphs) do not merge: the cosines'.
+        reordered=None,
     )
 
 

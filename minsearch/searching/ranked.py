@@ -45,6 +45,7 @@ def rank_candidates(
         confidence=confidence,
         named=c.named,
         people=c.people,
+        reordered=c.reordered,
     )
     return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
 
