@@ -162,7 +162,7 @@ def report(grid: dict, folds: dict, default: tuple[float, int], ir: dict, nonsen
         "",
         f"Run {when}. The semantic view's candidates are reordered by their closeness to the query's "
         "vector moved toward the mean of its first paragraphs' vectors (Rocchio feedback in the "
-        "embedding space: `minsearch.searching.candidates.refine`); whether a paragraph matches is "
+        "embedding space: `minsearch.store.base.feedback_vector`); whether a paragraph matches is "
         "still decided by its cosine to the query itself, so the out-of-domain queries stay "
         "unanswered. A query that names something exact (a number, code, acronym, quoted phrase or "
         "name: `minsearch.ranking.rank.exact_query`) or is a description of more than 20 words is "

@@ -222,3 +222,22 @@ def test_best_cosines_are_each_vectors_nearest_paragraph(backend_searcher):
         nearest = [view.vector_search(v, Filters(), 1).hits[0][1] for v in vectors]
     assert best.shape == (2,) and best == pytest.approx(nearest, abs=1e-5)
     assert best[0] > best[1]
+
+
+def test_meaning_feedback_reorders_the_same_hits_on_every_store(backend_searcher):
+    # Meaning feedback: the hits in the order of the query moved toward its first paragraphs, with
+    # their closeness to it; the hits themselves, their cosines and the count are the query's.
+    from minsearch.store.base import feedback_vector
+
+    q = backend_searcher.encode(["foster carers leaving the service"])[0]
+    with backend_searcher.pinned() as view:
+        plain = view.vector_search(q, Filters(), 20, floor=0.1)
+        fed = view.vector_search(q, Filters(), 20, floor=0.1, feedback=(0.5, 3))
+        first = [view.chunk_vector(c) for c, _s in plain.hits[:3]]
+        expected = view.vector_scores(feedback_vector(q, first, 0.5), [c for c, _s in plain.hits])
+    assert plain.reordered is None
+    assert fed.hits == plain.hits and fed.above_floor == plain.above_floor
+    assert sorted(c for c, _s in fed.reordered) == sorted(c for c, _s in plain.hits)
+    scores = [s for _c, s in fed.reordered]
+    assert scores == sorted(scores, reverse=True)
+    assert dict(fed.reordered) == pytest.approx(expected, abs=1e-4)

@@ -399,45 +399,27 @@ def test_repeats_are_the_pairs_a_comparison_of_every_pair_finds():
     assert equal_pairs(np.zeros(0, dtype=np.uint64)).tolist() == []
 
 
-class _Vectors:
-    """The calls meaning feedback makes of a store view, over a few unit vectors."""
-
-    def __init__(self, vectors: dict[str, tuple[float, ...]]) -> None:
-        import numpy as np
-
-        self.v = {c: np.array(x, dtype=np.float32) / np.linalg.norm(x) for c, x in vectors.items()}
-
-    def chunk_vector(self, chunk_id):
-        return self.v.get(chunk_id)
-
-    def vector_search(self, vector, filters, limit, floor=None):
-        from minsearch.store.base import VectorResult
-
-        hits = sorted(self.vector_scores(vector, self.v).items(), key=lambda h: -h[1])[:limit]
-        return VectorResult(hits, len(hits))
-
-    def vector_scores(self, vector, chunk_ids):
-        return {c: float(self.v[c] @ vector) for c in chunk_ids}
-
-
 def test_meaning_feedback_reorders_by_the_first_paragraphs_and_matches_stay_the_querys():
     import numpy as np
 
-    from minsearch.model import Filters
-    from minsearch.searching.candidates import refine
+    from minsearch.store.base import feedback_vector
 
     # "a" is the query's best paragraph; "c" says what "a" says in other words; "b" is nearer the
     # query than "c" but about something else; "z" is far from everything.
-    view = _Vectors({"a": (0.8, 0.6, 0.0), "b": (0.7, 0.0, 0.71), "c": (0.6, 0.8, 0.0), "z": (0.0, 0.0, -1.0)})
+    unit = {
+        c: np.array(x, dtype=np.float32) / np.linalg.norm(x)
+        for c, x in {"a": (0.8, 0.6, 0.0), "b": (0.7, 0.0, 0.71), "c": (0.6, 0.8, 0.0), "z": (0.0, 0.0, -1.0)}.items()
+    }
     q = np.array([1.0, 0.0, 0.0], dtype=np.float32)
-    found = view.vector_search(q, Filters(), 10)
-    assert [c for c, _s in found.hits] == ["a", "b", "c", "z"]
-    refined = refine(view, q, found, weight=1.0, depth=1)
-    assert [c for c, _s in refined] == ["a", "c", "b", "z"]  # the same candidates, reordered
-    assert refine(view, q, found, weight=0.0, depth=1) is None  # off
+    hits = sorted(((c, float(v @ q)) for c, v in unit.items()), key=lambda h: -h[1])
+    assert [c for c, _s in hits] == ["a", "b", "c", "z"]
+    moved = feedback_vector(q, [unit["a"]], 1.0)
+    assert float(np.linalg.norm(moved)) == pytest.approx(1.0)
+    refined = sorted(((c, float(v @ moved)) for c, v in unit.items()), key=lambda h: -h[1])
+    assert [c for c, _s in refined] == ["a", "c", "b", "z"]
     # Ranking fuses the refined order; what matches is still decided by the cosine to the query.
     meta = _meta({c: "substance" for c in "abcz"})
     params = RankParams(semantic_floor=0.5, relative_floor=0.3, confident_floor=0.5)
-    r = rank("semantic", [], {}, found.hits, meta, params, reordered=refined)
+    r = rank("semantic", [], {}, hits, meta, params, reordered=refined)
     assert [h.chunk_id for h in r.matches] == ["a", "c", "b"]
     assert "z" not in {h.chunk_id for h in r.matches}

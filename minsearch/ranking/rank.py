@@ -323,7 +323,7 @@ def rank(
     ``named``: the paragraphs naming what the query's acronyms name, when these are specific in
     the index (:func:`acronyms`; in hybrid, they come first, as a code's holders do).
     ``reordered``: the semantic candidates in the order fusion uses, when meaning feedback
-    refined it (:func:`minsearch.searching.candidates.refine`); matches are still decided by
+    refined it (:func:`minsearch.store.base.feedback_vector`); matches are still decided by
     ``semantic`` and ``cosines``, the cosines to the query itself.
     ``people``: the paragraphs naming, in their own words, the people a procedure question names
     (:func:`persons`); see :func:`_procedure_last`.

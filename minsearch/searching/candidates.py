@@ -12,7 +12,7 @@ from ..config import Settings
 from ..glossary import Glossary, with_meanings
 from ..model import ChunkMeta, Filters, Query
 from ..ranking.rank import ASKED, acronyms, exact_query, is_description, names_code, persons, procedure_words
-from ..store.base import KeywordResult, StoreView, VectorResult
+from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
 from .encoding import LazyEncoder
 
 
@@ -33,7 +33,7 @@ class Candidates:
     # did Councillor Hillier vote ..."); None when it names none (see :func:`people_holders`).
     people: Optional[frozenset[str]] = None
     # The semantic view's candidates in the order of the query refined by meaning feedback (see
-    # :func:`refine`), with the refined scores: fusion reads these. Whether a candidate matches is
+    # :func:`~minsearch.store.base.feedback_vector`), with the refined scores: fusion reads these. Whether a candidate matches is
     # still decided by its cosine to the query itself (``semantic``). None: off.
     reordered: Optional[list[tuple[str, float]]] = None
 
@@ -70,7 +70,11 @@ def gather(
     # the same, as "best match".
     n = max(s.candidates, q.offset + q.limit)
     expansions = tuple(glossary.expand(q.text))
-    # Meaning feedback is for a short query in the asker's words. One naming something exact leans
+    # Meaning feedback (minsearch.store.base.feedback_vector): the semantic candidates are fused in
+    # the order of the query moved halfway toward its first three paragraphs; whether one matches is
+    # still decided by its cosine to the query itself (letting the refined vector decide answered 86
+    # of the 100 judged out-of-domain queries). Chosen leave-one-corpus-out on the judged minutes
+    # (python -m benchmarks.feedback). It is for a short query in the asker's words. One naming something exact leans
     # on the keyword view: moving its meaning toward its first paragraphs gained nothing (judged
     # minutes: -0.12 nDCG@10 summed over 106 such queries, +1.5 over the 52 others); a description
     # brings its own vocabulary (CISI's questions of 31-335 words: -0.7 summed over 48).
@@ -81,9 +85,9 @@ def gather(
 
         def semantic_view() -> VectorResult:
             out.qvec = encoder.encode([with_meanings(meaning, list(expansions))])[0]
-            found = view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor)
-            if refined:
-                out.reordered = refine(view, out.qvec, found, s.feedback, s.feedback_depth)
+            feedback = (s.feedback, s.feedback_depth) if refined else NO_FEEDBACK
+            found = view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor, feedback=feedback)
+            out.reordered = found.reordered
             return found
 
         if q.mode == "hybrid":  # beside the keyword view, on the second core
@@ -176,32 +180,6 @@ def people_holders(text: str, view: StoreView, filters: Filters, pool: int) -> O
         # asked about is not among the first few hundred by the name alone (London Ontario).
         kr = view.keyword_search(said, filters, min(kr.covered, PEOPLE_POOL), strict=False, min_coverage=1.0)
     return frozenset(c for c, _s in kr.hits if kr.coverage_text.get(c, 0.0) >= 1 - 1e-9)
-
-
-def refine(
-    view: StoreView, qvec: np.ndarray, found: VectorResult, weight: float, depth: int
-) -> Optional[list[tuple[str, float]]]:
-    """Meaning feedback (Rocchio's, in the embedding space): the semantic candidates ``found``,
-    reordered by their closeness to the query's vector moved ``weight`` toward the mean vector of
-    its first ``depth`` paragraphs, best first. A query in the asker's words ("rules for food
-    trucks and chip wagons") borrows the wording of the minutes that answer it, and their
-    neighbours rise. None when off or nothing was found.
-
-    Only the order changes, among the same candidates: the refined vector is close to whatever the
-    first paragraphs are, so its scores say nothing of whether the query has an answer (judged
-    out-of-domain queries answered: 86 of 100 when they decided, 0 of 100 as it is). A second
-    search of the whole index with it found a few more answers (Cleveland +0.007 nDCG@10) for 26 ms
-    more a query on Limerick; this one costs ~4 ms. Chosen leave-one-corpus-out on the judged
-    minutes (``python -m benchmarks.feedback``, benchmarks/RESULTS.md)."""
-    if weight <= 0 or depth <= 0 or not found.hits:
-        return None
-    first = [v for v in (view.chunk_vector(c) for c, _s in found.hits[:depth]) if v is not None]
-    if not first:
-        return None
-    moved = qvec.astype(np.float32) + weight * np.mean(np.stack(first).astype(np.float32), axis=0)
-    moved /= max(float(np.linalg.norm(moved)), 1e-12)
-    scores = view.vector_scores(moved.astype(qvec.dtype), [c for c, _s in found.hits])
-    return sorted(scores.items(), key=lambda h: -h[1])
 
 
 def _add_meta(out: Candidates, view: StoreView, mode: str) -> None:

@@ -44,6 +44,21 @@ class VectorResult:
 
     hits: list[tuple[str, float]]  # (chunk_id, cosine), best first
     above_floor: int
+    # The same hits in the order of the query refined by meaning feedback, with the refined scores
+    # (see :func:`feedback_vector`); None when none was asked for.
+    reordered: Optional[list[tuple[str, float]]] = None
+
+
+NO_FEEDBACK = (0.0, 0)
+
+
+def feedback_vector(qvec: np.ndarray, first: list[np.ndarray], weight: float) -> np.ndarray:
+    """Meaning feedback (Rocchio's, in the embedding space): the query's vector moved ``weight``
+    toward the mean of its first paragraphs' vectors ``first``, normalised. A query in the asker's
+    words ("rules for food trucks and chip wagons") borrows the wording of the minutes that answer
+    it; the hits are reordered by their closeness to it (``VectorResult.reordered``)."""
+    moved = np.asarray(qvec, dtype=np.float32) + weight * np.mean(np.stack(first).astype(np.float32), axis=0)
+    return (moved / max(float(np.linalg.norm(moved)), 1e-12)).astype(np.float32)
 
 
 @dataclass
@@ -168,8 +183,16 @@ class StoreView(Protocol):
     ) -> KeywordResult: ...
 
     def vector_search(
-        self, vector: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None
-    ) -> VectorResult: ...
+        self,
+        vector: np.ndarray,
+        filters: Filters,
+        limit: int,
+        floor: Optional[float] = None,
+        feedback: tuple[float, int] = NO_FEEDBACK,
+    ) -> VectorResult:
+        """The ``limit`` paragraphs closest to ``vector``; ``feedback`` = (weight, depth) also
+        gives them in the order of :func:`feedback_vector` of the first ``depth`` (``reordered``)."""
+        ...
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]: ...
 

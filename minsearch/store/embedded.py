@@ -18,7 +18,17 @@ from ..glossary import Expansion
 from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters, IndexUnavailable, MinsearchError, os_error_text
 from . import keyword
-from .base import DocRecord, DocUpdate, Facets, IndexInfo, KeywordResult, Sentences, VectorResult, facets_of
+from .base import (
+    NO_FEEDBACK,
+    DocRecord,
+    DocUpdate,
+    Facets,
+    IndexInfo,
+    KeywordResult,
+    Sentences,
+    VectorResult,
+    facets_of,
+)
 from .keyword import KeywordIndex
 from .layout import DAMAGE, FORMAT_VERSION, IndexLayout, damaged
 from .paragraphs import ParagraphFile, ParagraphWriter, chunk_of
@@ -288,9 +298,14 @@ class _View:
         )
 
     def vector_search(
-        self, vector: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None
+        self,
+        vector: np.ndarray,
+        filters: Filters,
+        limit: int,
+        floor: Optional[float] = None,
+        feedback: tuple[float, int] = NO_FEEDBACK,
     ) -> VectorResult:
-        return self.gen.vectors.search(vector, filters, limit, floor)
+        return self.gen.vectors.search(vector, filters, limit, floor, feedback)
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, Chunk]:
         return self.gen.chunks(chunk_ids)

@@ -20,7 +20,7 @@ import numpy as np
 from ..ingest.fingerprint import SKETCH, fingerprint
 from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters, MinsearchError
-from .base import VectorResult
+from .base import NO_FEEDBACK, VectorResult, feedback_vector
 from .layout import DAMAGE, damaged
 from .query import label_key
 
@@ -434,12 +434,7 @@ class VectorIndex:
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         """The mean of a chunk's unit vectors, normalised (for "more like this")."""
         row = self.row_of(chunk_id)
-        if row is None:
-            return None
-        start = self._starts[row]
-        end = self._starts[row + 1] if row + 1 < len(self._starts) else len(self.units)
-        v = np.asarray(self.vectors[start:end]).mean(axis=0)
-        return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
+        return None if row is None else self._mean_of_row(row).astype(np.float32)
 
     def best_cosines(self, vectors: np.ndarray) -> np.ndarray:
         """Each row's best cosine over every unit, by matrix products (49 probes over Limerick's
@@ -483,13 +478,15 @@ class VectorIndex:
         filters: Filters,
         limit: int,
         floor: Optional[float] = None,
+        feedback: tuple[float, int] = NO_FEEDBACK,
     ) -> VectorResult:
         """Top ``limit`` chunks by cosine similarity among those passing ``filters``, and how many
-        chunks in all score at least ``floor`` (the relevance floor of a semantic match)."""
+        chunks in all score at least ``floor`` (the relevance floor of a semantic match); with
+        ``feedback``, also in the order of the refined query (:func:`~.base.feedback_vector`)."""
         if len(self.table) == 0:
             return VectorResult([], 0)
         if filters.doc_ids is not None:  # a few documents (saved searches over a re-index's new ones)
-            return self._search_rows(qvec, self.table.mask(filters), limit, floor)
+            return self._search_rows(qvec, self.table.mask(filters), limit, floor, feedback)
         unit_scores = _product(self.vectors, qvec.astype(np.float32))
         scores = np.maximum.reduceat(unit_scores, self._starts)
         mask = self.table.mask(filters)
@@ -501,10 +498,35 @@ class VectorIndex:
         top = top[np.isfinite(scores[top])]
         hits = list(zip(self.table.chunk_ids_at(top.tolist()), scores[top].tolist()))
         above = int(np.count_nonzero(scores >= floor)) if floor is not None else len(hits)
-        return VectorResult(hits, above)
+        return VectorResult(hits, above, self._reordered(top, hits, qvec, feedback))
+
+    def _reordered(
+        self, top: np.ndarray, hits: list[tuple[str, float]], qvec: np.ndarray, feedback: tuple[float, int]
+    ) -> Optional[list[tuple[str, float]]]:
+        """``hits`` (chunk rows ``top``, best first) reordered by meaning feedback: the rows are in
+        hand, so this reads only their units (~0.1 ms; by chunk ids it was ~1 ms on Cranfield)."""
+        weight, depth = feedback
+        if weight <= 0 or depth <= 0 or not len(top):
+            return None
+        first = [self._mean_of_row(int(r)) for r in top[:depth]]
+        scores = self._best_of_rows(top.astype(np.int64), feedback_vector(qvec, first, weight))
+        order = np.argsort(-scores, kind="stable")
+        return [(hits[i][0], float(scores[i])) for i in order.tolist()]
+
+    def _mean_of_row(self, row: int) -> np.ndarray:
+        """A chunk's unit vectors' mean, normalised."""
+        start = self._starts[row]
+        end = self._starts[row + 1] if row + 1 < len(self._starts) else len(self.units)
+        v = np.asarray(self.vectors[start:end], dtype=np.float32).mean(axis=0)
+        return v / (np.linalg.norm(v) or 1.0)
 
     def _search_rows(
-        self, qvec: np.ndarray, mask: Optional[np.ndarray], limit: int, floor: Optional[float]
+        self,
+        qvec: np.ndarray,
+        mask: Optional[np.ndarray],
+        limit: int,
+        floor: Optional[float],
+        feedback: tuple[float, int] = NO_FEEDBACK,
     ) -> VectorResult:
         """:meth:`search` over the chunks of ``mask`` only: their units' rows of the matrix are read,
         not the whole matrix (50 saved searches over one new meeting of a 100,000-paragraph index)."""
@@ -515,4 +537,4 @@ class VectorIndex:
         order = np.argsort(-scores, kind="stable")[:limit]
         hits = list(zip(self.table.chunk_ids_at(rows[order].tolist()), scores[order].tolist()))
         above = int(np.sum(scores >= floor)) if floor is not None else len(hits)
-        return VectorResult(hits, above)
+        return VectorResult(hits, above, self._reordered(rows[order], hits, qvec, feedback))

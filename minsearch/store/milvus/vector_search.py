@@ -7,7 +7,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 from ...model import Filters
-from ..base import VectorResult
+from ..base import NO_FEEDBACK, VectorResult, feedback_vector
 from .connection import _Connected
 from .expressions import _in_keys, filter_expr, key, quote
 from .schema import _BATCH, _MAX_TOPK
@@ -17,7 +17,12 @@ class _VectorSearch(_Connected):
     """The semantic view of :class:`~.reader.MilvusStore`."""
 
     def vector_search(
-        self, vector: np.ndarray, filters: Filters, limit: int, floor: Optional[float] = None
+        self,
+        vector: np.ndarray,
+        filters: Filters,
+        limit: int,
+        floor: Optional[float] = None,
+        feedback: tuple[float, int] = NO_FEEDBACK,
     ) -> VectorResult:
         vec = np.asarray(vector, dtype=np.float32).ravel().tolist()
         res = self._call(
@@ -36,7 +41,22 @@ class _VectorSearch(_Connected):
         out.sort(key=lambda x: -x[1])
         above = len(out) if floor is None else sum(1 for _c, sc in out if sc >= floor)
         # Counted within the pool: a pool that is all above the floor means "at least this many".
-        return VectorResult(out, above + int(above == len(out) and len(out) >= limit))
+        return VectorResult(
+            out, above + int(above == len(out) and len(out) >= limit), self._reordered(out, vector, feedback)
+        )
+
+    def _reordered(
+        self, hits: list[tuple[str, float]], vector: np.ndarray, feedback: tuple[float, int]
+    ) -> Optional[list[tuple[str, float]]]:
+        """``hits`` reordered by meaning feedback (the server holds the vectors: they are read back)."""
+        weight, depth = feedback
+        if weight <= 0 or depth <= 0 or not hits:
+            return None
+        first = [v for v in (self.chunk_vector(c) for c, _s in hits[:depth]) if v is not None]
+        if not first:
+            return None
+        scores = self.vector_scores(feedback_vector(vector, first, weight), [c for c, _s in hits])
+        return sorted(scores.items(), key=lambda h: -h[1])
 
     def sentence_vectors(self, chunk_ids: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """None: the collections keep no sentence vectors (the writer's ``keeps_sentences``)."""
