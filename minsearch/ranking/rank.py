@@ -3,7 +3,8 @@
 The only place that decides what counts as a match and in what order matches come:
 
 1. **Fusion** of the keyword and semantic lists (:mod:`.fusion`), with more weight on the keyword
-   view when the query asks for something exact (a number, a code, a name, a quoted phrase).
+   view when the query asks for something exact (a number, a code, a name, a quoted phrase); the
+   semantic list in its meaning-feedback order when the store gave one (``reordered``).
 2. **Matches.** First the query: it has a confident answer when some candidate contains most of
    it (``confident_coverage``: the IDF-weighted share of the query's words, glossary alternates
    counting for the words they stand for) or is close in meaning (``confident_floor``). A query
@@ -15,7 +16,9 @@ The only place that decides what counts as a match and in what order matches com
 3. **Procedure last.** Attendance, votes, movers and headings (:mod:`minsearch.ingest.kinds`)
    are listed only when no substance matches, unless the query is about procedure: a question
    that asks about it ("how did X vote", "who seconded", "was X absent") ranks it like any
-   paragraph; a name that appears mostly in attendance and vote lists moves it a few places down.
+   paragraph, and lists first the vote lines, attendance and declarations naming the member it
+   asks about under the item it asks about; a name that appears mostly in attendance and vote
+   lists moves it a few places down.
 4. **Repeats collapse** into their best-placed copy, which lists the others (``also``).
 5. **Order**: by relevance, or newest meeting first among the matches.
 """
@@ -543,9 +546,9 @@ def _procedure_last(
     did Councillor Hillier vote on the winter maintenance review?" is answered by the "Yeas: ...
     S. Hillier ..." line under that review, which meaning and the review's own paragraphs had put
     below them, and not by his votes on other items (less of the query) or by "Additional
-    Votes:" (which does not name him). One about a name moves procedure ``penalty`` places down (a name in a vote list still
-    counts, after the paragraphs where the person spoke) and treats headings as any other query
-    does.
+    Votes:" (which does not name him). One about a name moves procedure ``penalty`` places down
+    (a name in a vote list still counts, after the paragraphs where the person spoke) and treats
+    headings as any other query does.
 
     Any other query lists procedure and headings only where they hold more of the query in their
     own words than any substantive match does: below a few substantive paragraphs with the same

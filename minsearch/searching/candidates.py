@@ -32,9 +32,9 @@ class Candidates:
     # Paragraphs naming, in their own words, the people a procedure question asks about ("how
     # did Councillor Hillier vote ..."); None when it names none (see :func:`people_holders`).
     people: Optional[frozenset[str]] = None
-    # The semantic view's candidates in the order of the query refined by meaning feedback (see
-    # :func:`~minsearch.store.base.feedback_vector`), with the refined scores: fusion reads these. Whether a candidate matches is
-    # still decided by its cosine to the query itself (``semantic``). None: off.
+    # The semantic view's candidates in the order of the query refined by meaning feedback
+    # (:func:`~minsearch.store.base.feedback_vector`), with the refined scores: fusion reads these.
+    # Whether a candidate matches is still decided by its cosine to the query itself. None: off.
     reordered: Optional[list[tuple[str, float]]] = None
 
     @property
@@ -71,13 +71,13 @@ def gather(
     n = max(s.candidates, q.offset + q.limit)
     expansions = tuple(glossary.expand(q.text))
     # Meaning feedback (minsearch.store.base.feedback_vector): the semantic candidates are fused in
-    # the order of the query moved halfway toward its first three paragraphs; whether one matches is
-    # still decided by its cosine to the query itself (letting the refined vector decide answered 86
-    # of the 100 judged out-of-domain queries). Chosen leave-one-corpus-out on the judged minutes
-    # (python -m benchmarks.feedback). It is for a short query in the asker's words. One naming something exact leans
-    # on the keyword view: moving its meaning toward its first paragraphs gained nothing (judged
-    # minutes: -0.12 nDCG@10 summed over 106 such queries, +1.5 over the 52 others); a description
-    # brings its own vocabulary (CISI's questions of 31-335 words: -0.7 summed over 48).
+    # the order of the query moved halfway toward its first three paragraphs; whether one matches
+    # is still decided by its cosine to the query itself (letting the refined vector decide
+    # answered 86 of the 100 judged out-of-domain queries). Chosen leave-one-corpus-out on the
+    # judged minutes (python -m benchmarks.feedback). It is for a short query in the asker's words:
+    # one naming something exact leans on the keyword view, and moving its meaning gained nothing
+    # (judged minutes: -0.12 nDCG@10 summed over 106 such queries, +1.5 over the 52 others); a
+    # description brings its own vocabulary (CISI's questions of 31-335 words: -0.7 over 48).
     refined = not exact_query(q.text) and not is_description(q.text)
     out = Candidates()
     pending: Optional[Future[VectorResult]] = None
