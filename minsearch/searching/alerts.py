@@ -175,9 +175,11 @@ def _within_pool(c: Candidates, s: wlist.SavedSearch) -> Candidates:
         kept = {cid for cid, _s in c.keyword_hits}
         # A keyword candidate's meaning still decides whether it matches, as in a whole search.
         c.cosines.update({cid: sc for cid, sc in c.semantic.hits if cid in kept})
-        c.semantic = replace(c.semantic, hits=[h for h in c.semantic.hits if h[0] in keep])
-    if c.reordered is not None:
-        c.reordered = [h for h in c.reordered if h[0] in keep]
+        c.semantic = replace(
+            c.semantic,
+            hits=[h for h in c.semantic.hits if h[0] in keep],
+            reordered=None if c.semantic.reordered is None else [h for h in c.semantic.reordered if h[0] in keep],
+        )
     return c
 
 

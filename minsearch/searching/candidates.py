@@ -32,10 +32,6 @@ class Candidates:
     # Paragraphs naming, in their own words, the people a procedure question asks about ("how
     # did Councillor Hillier vote ..."); None when it names none (see :func:`people_holders`).
     people: Optional[frozenset[str]] = None
-    # The semantic view's candidates in the order of the query refined by meaning feedback
-    # (:func:`~minsearch.store.base.feedback_vector`), with the refined scores: fusion reads these.
-    # Whether a candidate matches is still decided by its cosine to the query itself. None: off.
-    reordered: Optional[list[tuple[str, float]]] = None
 
     @property
     def keyword_hits(self) -> list[tuple[str, float]]:
@@ -46,9 +42,17 @@ class Candidates:
         return self.semantic.hits if self.semantic is not None else []
 
     @property
+    def reordered(self) -> Optional[list[tuple[str, float]]]:
+        """The semantic candidates in the order of meaning feedback, with the refined scores
+        (``VectorResult.reordered``): fusion reads these; whether one matches is still decided by
+        its cosine to the query itself. None when off."""
+        return self.semantic.reordered if self.semantic is not None else None
+
+    @property
     def semantic_order(self) -> list[tuple[str, float]]:
         """The semantic candidates as fusion ranks them (refined by feedback when it is on)."""
-        return self.reordered if self.reordered is not None else self.semantic_hits
+        reordered = self.reordered
+        return reordered if reordered is not None else self.semantic_hits
 
 
 def gather(
@@ -86,9 +90,7 @@ def gather(
         def semantic_view() -> VectorResult:
             out.qvec = encoder.encode([with_meanings(meaning, list(expansions))])[0]
             feedback = (s.feedback, s.feedback_depth) if refined else NO_FEEDBACK
-            found = view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor, feedback=feedback)
-            out.reordered = found.reordered
-            return found
+            return view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor, feedback=feedback)
 
         if q.mode == "hybrid":  # beside the keyword view, on the second core
             pending = encoder.submit(semantic_view)
@@ -117,16 +119,14 @@ def gather(
                 pending.cancel()
             raise
     if pending is None:
-        out.people = people_holders(q.text, view, q.filters, n)
+        if q.mode == "keyword":  # (a search by meaning alone has no coverage to order votes by)
+            out.people = people_holders(q.text, view, q.filters, n)
     else:
         out.semantic = pending.result()
     if q.mode == "semantic" and expansions:
         out.expansions = [e.label() for e in expansions]
     if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
         out.semantic = _only_exact(out.semantic, out.keyword)
-        if out.reordered is not None:
-            matched = {c for c, _ in out.keyword.hits}
-            out.reordered = [h for h in out.reordered if h[0] in matched]
     _add_meta(out, view, q.mode)
     return out
 
@@ -196,4 +196,8 @@ def _only_exact(semantic: VectorResult, keyword: KeywordResult) -> VectorResult:
     """A quoted word or phrase is a demand for exactly that text: meaning may reorder the exact
     matches, but must not add paragraphs without them."""
     matched = {c for c, _ in keyword.hits}
-    return VectorResult([(c, sc) for c, sc in semantic.hits if c in matched], min(semantic.above_floor, len(matched)))
+    return VectorResult(
+        [(c, sc) for c, sc in semantic.hits if c in matched],
+        min(semantic.above_floor, len(matched)),
+        None if semantic.reordered is None else [h for h in semantic.reordered if h[0] in matched],
+    )

@@ -131,6 +131,7 @@ def merged(everything: Candidates, decisions: Candidates) -> Candidates:
     sem_a, sem_b = everything.semantic, decisions.semantic
     semantic = sem_a or sem_b
     if sem_a is not None and sem_b is not None:
+        # (no feedback order: two, each refined by its own first paragraphs, do not merge)
         semantic = VectorResult(
             sorted((dict(sem_a.hits) | dict(sem_b.hits)).items(), key=lambda h: -h[1]), sem_a.above_floor
         )
@@ -140,8 +141,6 @@ def merged(everything: Candidates, decisions: Candidates) -> Candidates:
         semantic=semantic,
         meta=everything.meta | decisions.meta,
         cosines=everything.cosines | decisions.cosines,
-        # Two feedback orders (each refined by its own first paragraphs) do not merge: the cosines'.
-        reordered=None,
     )
 
 

@@ -61,6 +61,28 @@ def feedback_vector(qvec: np.ndarray, first: list[np.ndarray], weight: float) ->
     return (moved / max(float(np.linalg.norm(moved)), 1e-12)).astype(np.float32)
 
 
+def feedback_order(
+    hits: list[tuple[str, float]],
+    qvec: np.ndarray,
+    feedback: tuple[float, int],
+    vectors_of_first: Callable[[int], list[Optional[np.ndarray]]],
+    scores_of: Callable[[np.ndarray], np.ndarray],
+) -> Optional[list[tuple[str, float]]]:
+    """``hits`` reordered by meaning feedback (``VectorResult.reordered``), for every store:
+    ``vectors_of_first(depth)`` gives the first hits' vectors, ``scores_of(vector)`` each hit's
+    closeness to a vector, in the order of ``hits`` (not finite: a hit the store no longer holds,
+    left out). None when ``feedback`` is off."""
+    weight, depth = feedback
+    if weight <= 0 or depth <= 0 or not hits:
+        return None
+    first = [v for v in vectors_of_first(depth) if v is not None]
+    if not first:
+        return None
+    scores = np.asarray(scores_of(feedback_vector(qvec, first, weight)), dtype=np.float64)
+    order = [i for i in np.argsort(-scores, kind="stable").tolist() if np.isfinite(scores[i])]
+    return [(hits[i][0], float(scores[i])) for i in order]
+
+
 @dataclass
 class DocRecord:
     """What the index knows about one document, to decide what a re-index must redo."""

@@ -20,7 +20,7 @@ import numpy as np
 from ..ingest.fingerprint import SKETCH, fingerprint
 from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters, MinsearchError
-from .base import NO_FEEDBACK, VectorResult, feedback_vector
+from .base import NO_FEEDBACK, VectorResult, feedback_order
 from .layout import DAMAGE, damaged
 from .query import label_key
 
@@ -504,14 +504,15 @@ class VectorIndex:
         self, top: np.ndarray, hits: list[tuple[str, float]], qvec: np.ndarray, feedback: tuple[float, int]
     ) -> Optional[list[tuple[str, float]]]:
         """``hits`` (chunk rows ``top``, best first) reordered by meaning feedback: the rows are in
-        hand, so this reads only their units (~0.1 ms; by chunk ids it was ~1 ms on Cranfield)."""
-        weight, depth = feedback
-        if weight <= 0 or depth <= 0 or not len(top):
-            return None
-        first = [self._mean_of_row(int(r)) for r in top[:depth]]
-        scores = self._best_of_rows(top.astype(np.int64), feedback_vector(qvec, first, weight))
-        order = np.argsort(-scores, kind="stable")
-        return [(hits[i][0], float(scores[i])) for i in order.tolist()]
+        hand, so this reads only their units (Cranfield: 0.4 ms; by chunk ids it was ~1 ms)."""
+        rows = top.astype(np.int64)
+        return feedback_order(
+            hits,
+            qvec,
+            feedback,
+            lambda depth: [self._mean_of_row(int(r)) for r in rows[:depth]],
+            lambda moved: self._best_of_rows(rows, moved),
+        )
 
     def _mean_of_row(self, row: int) -> np.ndarray:
         """A chunk's unit vectors' mean, normalised."""

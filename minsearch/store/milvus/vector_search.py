@@ -7,7 +7,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 from ...model import Filters
-from ..base import NO_FEEDBACK, VectorResult, feedback_vector
+from ..base import NO_FEEDBACK, VectorResult, feedback_order
 from .connection import _Connected
 from .expressions import _in_keys, filter_expr, key, quote
 from .schema import _BATCH, _MAX_TOPK
@@ -49,14 +49,15 @@ class _VectorSearch(_Connected):
         self, hits: list[tuple[str, float]], vector: np.ndarray, feedback: tuple[float, int]
     ) -> Optional[list[tuple[str, float]]]:
         """``hits`` reordered by meaning feedback (the server holds the vectors: they are read back)."""
-        weight, depth = feedback
-        if weight <= 0 or depth <= 0 or not hits:
-            return None
-        first = [v for v in (self.chunk_vector(c) for c, _s in hits[:depth]) if v is not None]
-        if not first:
-            return None
-        scores = self.vector_scores(feedback_vector(vector, first, weight), [c for c, _s in hits])
-        return sorted(scores.items(), key=lambda h: -h[1])
+        ids = [c for c, _s in hits]
+
+        def scores_of(moved: np.ndarray) -> np.ndarray:
+            scores = self.vector_scores(moved, ids)
+            return np.array([scores.get(c, np.nan) for c in ids])
+
+        return feedback_order(
+            hits, vector, feedback, lambda depth: [self.chunk_vector(c) for c in ids[:depth]], scores_of
+        )
 
     def sentence_vectors(self, chunk_ids: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """None: the collections keep no sentence vectors (the writer's ``keeps_sentences``)."""
