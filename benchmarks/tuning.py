@@ -66,6 +66,7 @@ class QueryData:
     neighbours: dict = field(default_factory=dict)  # repeats among all candidates (ranking.duplicates)
     named: Optional[frozenset] = None  # paragraphs naming the query's acronyms (searching.candidates)
     people: Optional[frozenset] = None  # paragraphs naming the people a procedure question names
+    exact: Optional[bool] = None  # fusion leans on keywords (searching.candidates; None: kept before it was)
 
 
 @dataclass
@@ -130,7 +131,7 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
     from minsearch.model import Filters
     from minsearch.ranking.rank import names_code
     from minsearch.search import Searcher
-    from minsearch.searching.candidates import named_holders, people_holders
+    from minsearch.searching.candidates import leans_on_keywords, named_holders, people_holders
     from minsearch.store.query import semantic_text
 
     from .quality import _limerick_id_map, minutes_index
@@ -165,6 +166,7 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
         if not names_code(text):
             qd.named = named_holders(text, view, glossary, POOL)
         qd.people = people_holders(text, view, Filters(), POOL)
+        qd.exact = leans_on_keywords(text, view, kr, qd.people)
         ids = {c for c, _s in qd.keyword} | {c for c, _s in qd.keyword_plain}
         base = semantic_text(text)
         qv = searcher.encode([base])[0]
@@ -265,7 +267,7 @@ def ranked(qd: QueryData, cd: CorpusData, s: Setting):
         cosines=cosines if s.mode == "hybrid" else None,
         words=query_words(qd.query),
         procedural=about_procedure(qd.query, kw, cd.meta, own),
-        exact=exact_query(qd.query),
+        exact=exact_query(qd.query) if qd.exact is None else qd.exact,
         code=names_code(qd.query),
         neighbours=qd.neighbours,
         named=qd.named,

@@ -11,9 +11,18 @@ from minsearch.indexer import index_paths
 from minsearch.ingest.fingerprint import fingerprint
 from minsearch.model import ChunkMeta, Query
 from minsearch.ranking.fusion import fuse, rrf, weighted
-from minsearch.ranking.rank import ASKED, NAMES, RankParams, about_procedure, acronyms, exact_query, rank
+from minsearch.ranking.rank import (
+    ASKED,
+    NAMES,
+    RankParams,
+    about_procedure,
+    acronyms,
+    exact_by_names,
+    exact_query,
+    rank,
+)
 from minsearch.search import Searcher
-from minsearch.store.query import semantic_text
+from minsearch.store.query import holds_words, semantic_text
 
 
 def test_rrf_rewards_agreement_between_the_views():
@@ -423,3 +432,22 @@ def test_meaning_feedback_reorders_by_the_first_paragraphs_and_matches_stay_the_
     r = rank("semantic", [], {}, hits, meta, params, reordered=refined)
     assert [h.chunk_id for h in r.matches] == ["a", "c", "b"]
     assert "z" not in {h.chunk_id for h in r.matches}
+
+
+def test_a_name_leans_on_the_keyword_view_only_when_its_best_paragraph_holds_the_name(searcher):
+    # A capitalised name makes a query exact (more weight on keywords), but only when the keyword
+    # view's best paragraph holds it: a place the minutes never name ("Narnia") leaves that view
+    # ranking the other words, and leaning on it would bury what meaning found.
+    def leans(text: str) -> bool:
+        q, _notes = searcher.validate(Query(text=text, mode="hybrid"))
+        with searcher.pinned() as view:
+            return searcher.candidates(q, view).exact
+
+    assert leans("services inspected by Ofsted")
+    assert not leans("services inspected in Narnia")
+    assert leans("services inspected in Narnia 2018")  # a number is exact in any case
+    assert not leans("services inspected by inspectors")
+    assert exact_by_names("Which European countries have a constitutional monarchy?") == ["European"]
+    assert exact_by_names("report SS-2025-112 by Councillor Hillier") == []  # exact by its code
+    assert holds_words("Ofsted inspections", "The service was inspected by OFSTED in March.")
+    assert not holds_words("Ofsted Narnia", "The service was inspected by Ofsted.")

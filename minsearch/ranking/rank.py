@@ -274,10 +274,28 @@ def exact_query(text: str) -> bool:
         return True
     if is_description(text):
         return False
-    if re.search(r"\d|\b[A-Z]{2,}\b", text):
-        return True
+    return bool(_CODE_OR_ACRONYM.search(text) or names(text))
+
+
+_CODE_OR_ACRONYM = re.compile(r"\d|\b[A-Z]{2,}\b")
+
+
+def exact_by_names(text: str) -> list[str]:
+    """The capitalised names that alone make the query exact (:func:`exact_query`), without
+    members' titles; none when something else does (a number, a code, an acronym, a quote) or
+    nothing does."""
+    if '"' in text or is_description(text) or _CODE_OR_ACRONYM.search(text):
+        return []
+    # A member's title is not the name: a vote line says "J. Trosow", not "Councillor Trosow".
+    return [w for w in names(text) if not _TITLE.search(w)]
+
+
+def names(text: str) -> list[str]:
+    """The query's capitalised words that are names: not its first word, nor a sentence's first
+    word ("... titles? What difficulties ..."), nor a function word ("What", "The")."""
     words = text.split()
-    return any(_name_word(word) and not _SENTENCE_END.search(before) for before, word in zip(words, words[1:]))
+    found = [word for before, word in zip(words, words[1:]) if _name_word(word) and not _SENTENCE_END.search(before)]
+    return list(dict.fromkeys(re.sub(r"^\W+|\W+$", "", w) for w in found))
 
 
 DESCRIPTION_WORDS = 20  # longer, a query describes a need rather than naming something exact
@@ -321,7 +339,9 @@ def rank(
     without its item title. ``cosines``: meaning scores of candidates the semantic list does not
     hold (for deciding matches only; fusion uses the lists as the views ranked them). ``words``:
     how many parts the query's coverage is made of (a long question needs only a few present).
-    ``exact``: the query names something exact (more weight on keywords); ``code``: it holds a
+    ``exact``: fusion leans on the keyword view (the query names something exact, and, if only by
+    a name, the keyword view's best paragraph holds it:
+    :func:`minsearch.searching.candidates.leans_on_keywords`); ``code``: it holds a
     number, code or quoted phrase (:func:`names_code`; paragraphs holding all of it come first).
     ``named``: the paragraphs naming what the query's acronyms name, when these are specific in
     the index (:func:`acronyms`; in hybrid, they come first, as a code's holders do).

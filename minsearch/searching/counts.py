@@ -17,7 +17,7 @@ from typing import Iterable
 
 from ..model import MatchCounts, Query
 from ..ranking.duplicates import repeats
-from ..ranking.rank import RankParams, exact_query, fused_order, match_count, procedure_among, procedure_words
+from ..ranking.rank import RankParams, fused_order, match_count, procedure_among, procedure_words
 from ..store.base import DocRecord
 from .candidates import Candidates
 
@@ -82,7 +82,7 @@ def count_matches(
             cosines[place][cid] = cos
     # Fused once, and repeats found once, among all the candidates: each value reads its own.
     order: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for cid in fused_order(q.mode, c.keyword_hits, c.semantic_order, params, exact_query(q.text)):
+    for cid in fused_order(q.mode, c.keyword_hits, c.semantic_order, params, c.exact):
         for place in where.get(cid, ()):
             order[place].append(cid)
     neighbours = repeats(ids, c.meta, params.duplicate_jaccard)

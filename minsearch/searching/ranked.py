@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Query, coverage_needed
-from ..ranking.rank import Ranking, RankParams, about_procedure, exact_query, names_code, rank
+from ..ranking.rank import Ranking, RankParams, about_procedure, names_code, rank
 from .candidates import Candidates
 
 
@@ -38,7 +38,7 @@ def rank_candidates(
         cosines=c.cosines,
         words=kw.words if kw else 0,
         procedural=about_procedure(q.text, c.keyword_hits, c.meta, kw.coverage_text if kw else None),
-        exact=exact_query(q.text),
+        exact=c.exact,
         code=names_code(q.text),
         sort=q.sort,
         reference=reference,

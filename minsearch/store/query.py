@@ -457,6 +457,12 @@ def correctable_words(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def holds_words(words: str, text: str) -> bool:
+    """Does ``text`` hold every word of ``words`` as the keyword index reads them (stemmed)?"""
+    want = {t.text for t in STEMMED(words)}
+    return want <= {t.text for t in STEMMED(text)}
+
+
 # -- dates in the words of a query ------------------------------------------------------------------
 _MONTH = r"(?:%s)" % "|".join(sorted(MONTHS, key=len, reverse=True))
 _WHEN = rf"(?:(?P<{{n}}m>{_MONTH})\.?\s+)?(?P<{{n}}y>(?:19|20)\d\d)"
