@@ -224,7 +224,7 @@ def eval_minutes(
         by_corpus[r.get("corpus", "seeds")].append(r)
     out: dict = {"queries": len(rows), "corpora": {}, "kinds": {}}
     id_maps = {"limerick": _limerick_id_map(data)}
-    per_query: list[tuple[str, str, str, dict]] = []  # (corpus, kind, variant, metrics)
+    per_query: list[tuple[str, str, str, str, dict]] = []  # (corpus, kind, variant, qid, metrics)
     for corpus, qs in by_corpus.items():
         if corpora is not None and corpus not in corpora:
             continue
@@ -271,7 +271,7 @@ def eval_minutes(
                     "recall@100": (len({it[0] for it in rel} & top100_cov) / len(rel)) if rel else 0.0,
                 }
                 ms.append(m)
-                per_query.append((corpus, r.get("kind", "?"), label, m))
+                per_query.append((corpus, r.get("kind", "?"), label, r["qid"], m))
             res_c[label] = {k: mean(m[k] for m in ms) for k in ("ndcg@10", "recall@100", "mrr@10")}
             log(
                 f"    minutes/{corpus:9s} {label:28s} nDCG@10 {res_c[label]['ndcg@10']:.4f}  "
@@ -288,7 +288,7 @@ def eval_minutes(
             "ids_mapped_to_import_corpus": mapped,
         }
     kinds: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for _c, kind, label, m in per_query:
+    for _c, kind, label, _q, m in per_query:
         kinds[kind][label].append(m)
     out["kinds"] = {
         k: {
@@ -297,6 +297,11 @@ def eval_minutes(
         }
         for k, v in kinds.items()
     }
+    # Per query, to see which queries a change moves: {qid: {variant: nDCG@10}}.
+    by_qid: dict[str, dict[str, float]] = defaultdict(dict)
+    for _c, _k, label, qid, m in per_query:
+        by_qid[qid][label] = round(m["ndcg@10"], 4)
+    out["per_query"] = dict(by_qid)
     return out
 
 

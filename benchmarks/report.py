@@ -168,6 +168,108 @@ def recommendation(q: dict) -> dict:
     }
 
 
+# The four IR sets' hybrid mean before issue 11 (af056f8, benchmarks/results/before_after.md): issue 11
+# asks that it not drop, so a fusion setting below it is not eligible as the default.
+IR_FLOOR = 0.5317
+# Issue 11: on every judged minutes corpus the default must beat its better single mode by this.
+MINUTES_MARGIN = 0.02
+
+
+def minutes_loco(q: dict, ir_floor: float = IR_FLOOR) -> dict:
+    """The fusion setting chosen leave-one-minutes-corpus-out over the product's own runs.
+
+    For each judged minutes corpus, the hybrid setting with the best mean nDCG@10 over the *other*
+    minutes corpora is chosen, once among all settings and once among those whose IR-set mean is at
+    least ``ir_floor``, and scored on the corpus left out against its better single mode.
+    """
+    corpora = {c: r["results"] for c, r in ((q.get("minutes") or {}).get("corpora") or {}).items() if "results" in r}
+    ir = [s["results"] for s in q.get("sets", [])]
+    if len(corpora) < 2:
+        return {}
+    labels = [
+        lab
+        for lab in next(iter(corpora.values()))
+        if lab.startswith("hybrid") and lab != "hybrid (default)" and all(lab in r for r in corpora.values())
+    ]
+    ir_mean = {lab: mean(r[lab]["ndcg@10"] for r in ir) for lab in labels if ir and all(lab in r for r in ir)}
+    eligible = [lab for lab in labels if ir_mean.get(lab, -1.0) >= ir_floor - 1e-12]
+
+    def choose(pool: list[str], out: str) -> str | None:
+        train = [r for c, r in corpora.items() if c != out]
+        return max(pool, key=lambda lab: mean(r[lab]["ndcg@10"] for r in train)) if pool else None
+
+    folds = []
+    for c, r in corpora.items():
+        single = max(r["keyword"]["ndcg@10"], r["semantic"]["ndcg@10"])
+        row = {"left_out": c, "single": single, "default": r["hybrid (default)"]["ndcg@10"]}
+        for key, pool in (("free", labels), ("ir", eligible)):
+            lab = choose(pool, c)
+            row[key] = lab
+            row[key + "_score"] = r[lab]["ndcg@10"] if lab else None
+        folds.append(row)
+    return {"folds": folds, "ir_mean": ir_mean, "ir_floor": ir_floor, "eligible": eligible}
+
+
+def loco_lines(q: dict) -> list[str]:
+    """RESULTS.md lines for :func:`minutes_loco`."""
+    lo = minutes_loco(q)
+    if not lo:
+        return []
+    L = [
+        "### The fusion default, chosen leave-one-corpus-out",
+        "",
+        "For each judged minutes corpus, the hybrid setting with the best mean nDCG@10 over the other minutes "
+        "corpora, scored on the one left out (every row ran through the product's search, as above). "
+        f"\"Free\" chooses among every setting; \"IR kept\" only among those whose mean over the four IR sets is "
+        f"at least {f(lo['ir_floor'])}, the mean before issue 11 (issue 11: it must not drop). "
+        f"Target: the corpus left out >= its better single mode + {MINUTES_MARGIN}.",
+        "",
+    ]
+    rows = []
+    for r in lo["folds"]:
+        target = r["single"] + MINUTES_MARGIN
+        rows.append(
+            [
+                r["left_out"],
+                f(r["single"]),
+                f"{r['free']} ({f(r['free_score'])})",
+                f"{r['ir'] or 'none'} ({f(r['ir_score'])})",
+                "yes" if r["ir_score"] is not None and r["ir_score"] >= target - 1e-12 else "**NO**",
+                f(r["default"]),
+            ]
+        )
+    held = {k: [r[k + "_score"] for r in lo["folds"]] for k in ("free", "ir")}
+    rows.append(
+        [
+            "mean held out",
+            f(mean(r["single"] for r in lo["folds"])),
+            f(mean(held["free"])),
+            f(mean(held["ir"])) if None not in held["ir"] else "n/a",
+            "",
+            f(mean(r["default"] for r in lo["folds"])),
+        ]
+    )
+    L += [
+        _table(
+            [
+                "left out",
+                "better single mode",
+                "chosen free (held out)",
+                "chosen with IR kept (held out)",
+                "IR-kept choice >= single + 0.02?",
+                "hybrid (default)",
+            ],
+            rows,
+        ),
+        "",
+        "IR-set mean per setting: "
+        + ", ".join(f"{lab} {f(v)}" for lab, v in sorted(lo["ir_mean"].items(), key=lambda kv: -kv[1]))
+        + ".",
+        "",
+    ]
+    return L
+
+
 # -- plots -----------------------------------------------------------------------------------------
 def plots(res: dict) -> list[str]:
     try:
@@ -435,6 +537,7 @@ def markdown(res: dict, plot_files: list[str]) -> str:
                 f"both single modes on average: {'yes' if rec['best_better_than_both_on_average'] else 'NO'}).",
                 "",
             ]
+            L += loco_lines(q)
         mins = q.get("minutes") or {}
         L += ["### Judged minutes set (benchmarks/judged/minutes.jsonl)", ""]
         if "skipped" in mins:
