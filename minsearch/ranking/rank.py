@@ -42,7 +42,7 @@ class RankParams:
 
     fusion: str = "weighted"  # "rrf" or "weighted"
     rrf_k: int = 60
-    alpha: float = 0.7  # weighted fusion: share of the semantic score
+    alpha: float = 0.8  # weighted fusion: share of the semantic score
     exact_boost: float = 0.4  # RRF weight added to the keyword list (weighted: alpha removed) for exact queries
     semantic_floor: float = 0.1  # cosine a paragraph found by meaning alone needs to be a match ...
     relative_floor: float = 0.3  # ... and within this of the query's best cosine (the higher of the two)
