@@ -157,3 +157,21 @@ def test_memory_table_reports_the_step_per_worker():
     assert "| 1 | before | 473 | 761 [335 (80), 335 (80)] | 288 |" in md
     assert "| 1 | after | 426 | 536 [223 (80), 223 (80)] | 110 |" in md
     assert "before 288 MB, after 110 MB" in md and "**met**" in md
+
+
+def test_trust_checks_the_seeds_first_pages(real_seeds_index, monkeypatch):
+    """benchmarks.trust searches every judged seeds query through the product and finds no
+    procedure, no repeated text and no answered out-of-domain query on the seeds' first pages."""
+    from benchmarks import quality, trust
+
+    def index(corpus, data, encoder, log=print, build_limerick=True):
+        return (real_seeds_index, "seeds/") if corpus == "seeds" else (None, "not built here")
+
+    monkeypatch.setattr(quality, "minutes_index", index)
+    pages = trust.first_pages(DATA, log=lambda m: None)
+    seeds = pages["seeds"]
+    assert seeds["queries"] == 25 and seeds["nonsense"] == 20
+    assert (seeds["procedure"], seeds["repeats"], seeds["answered"]) == (0, 0, [])
+    text = trust.report(pages, "now")
+    assert "| seeds | 25 | 0 | 0 | 0 of 20 |" in text
+    assert "| kent | not run: not built here |" in text
