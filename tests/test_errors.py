@@ -96,3 +96,18 @@ def test_the_cli_spells_the_parameter_as_its_option(seeds_index):
         main, ["query", "--queries-file", "-", "--since", "bad", "--index", str(seeds_index)], input="dental\n"
     )
     assert "--since: 'bad' is not a date" in r.output
+
+
+def test_an_unknown_fusion_in_the_environment_is_an_error_not_a_silent_fallback(seeds_index, monkeypatch):
+    """``MINSEARCH_FUSION=foo`` used to rank by weighted fusion without a word; it is now one line
+    naming the setting, and ``--fusion`` given on the command line still wins over it."""
+    from click.testing import CliRunner
+
+    from minsearch.app.cli import main
+
+    monkeypatch.setenv("MINSEARCH_FUSION", "foo")
+    r = CliRunner().invoke(main, ["query", "dental checks", "--index", str(seeds_index)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.output.strip() == "minsearch: error: --fusion: unknown fusion 'foo' (rrf or weighted)"
+    r = CliRunner().invoke(main, ["query", "dental checks", "--fusion", "rrf", "--index", str(seeds_index)])
+    assert r.exit_code == 0 and "matching paragraph" in r.output

@@ -29,8 +29,8 @@ import re
 from dataclasses import dataclass, field
 from typing import AbstractSet, Callable, Optional
 
-from ..config import Settings
-from ..model import ChunkMeta, coverage_needed
+from ..config import FUSIONS, Settings
+from ..model import ChunkMeta, MinsearchError, coverage_needed
 from ..words import STOPWORDS
 from .duplicates import Neighbours, collapse, repeats
 from .fusion import Fused, fuse, single
@@ -65,10 +65,16 @@ class RankParams:
 
 
 def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
-    """The ranking knobs of ``settings`` (``fusion`` overrides the configured method)."""
+    """The ranking knobs of ``settings`` (``fusion`` overrides the configured method).
+
+    An unknown method (``MINSEARCH_FUSION=foo``) is an error naming it: ranking would otherwise
+    fall back to weighted fusion without saying so."""
     s = settings
+    method = fusion or s.fusion
+    if method not in FUSIONS:
+        raise MinsearchError(f"unknown fusion {method!r} ({' or '.join(FUSIONS)})", param="fusion")
     return RankParams(
-        fusion=fusion or s.fusion,
+        fusion=method,
         rrf_k=s.rrf_k,
         alpha=s.alpha,
         exact_boost=s.exact_boost,
