@@ -84,9 +84,9 @@ def nonsense_answered(data: Path, setting: tuple[float, int]) -> tuple[int, int]
 
     from .embed_cache import caching_encoder
     from .quality import minutes_index
-    from .tuning import CORPORA, NONSENSE
+    from .tuning import CORPORA, nonsense_queries
 
-    queries = [q.strip() for q in NONSENSE.read_text().splitlines() if q.strip() and not q.startswith("#")]
+    queries = nonsense_queries()
     answered = asked = 0
     for corpus in CORPORA:
         home, _why = minutes_index(corpus, data, caching_encoder(), log=lambda m: None)

@@ -208,7 +208,7 @@ def minutes_loco(q: dict, ir_floor: float = IR_FLOOR) -> dict:
             row[key] = lab
             row[key + "_score"] = r[lab]["ndcg@10"] if lab else None
         folds.append(row)
-    return {"folds": folds, "ir_mean": ir_mean, "ir_floor": ir_floor, "eligible": eligible}
+    return {"folds": folds, "ir_mean": ir_mean, "ir_floor": ir_floor}
 
 
 def loco_lines(q: dict) -> list[str]:

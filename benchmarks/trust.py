@@ -25,11 +25,6 @@ from .common import BENCH_DIR
 
 RESULTS = BENCH_DIR / "results" / "trust.md"
 JUDGED = BENCH_DIR / "judged" / "minutes.jsonl"
-NONSENSE = BENCH_DIR / "judged" / "nonsense.txt"
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def first_pages(data: Path, log=print) -> dict[str, dict]:
@@ -39,12 +34,11 @@ def first_pages(data: Path, log=print) -> dict[str, dict]:
     from minsearch.model import Query
     from minsearch.search import Searcher
 
-    from .quality import minutes_index
+    from .quality import _norm, minutes_index
+    from .tuning import nonsense_queries
 
     rows = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
-    nonsense = [
-        line.strip() for line in NONSENSE.read_text(encoding="utf-8").splitlines() if line.strip() and line[0] != "#"
-    ]
+    nonsense = nonsense_queries()
     by_corpus: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_corpus[r.get("corpus", "seeds")].append(r)

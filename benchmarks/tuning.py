@@ -45,6 +45,12 @@ def _norm(s: str) -> str:
     return " ".join(s.split()).casefold()
 
 
+def nonsense_queries() -> list[str]:
+    """The judged out-of-domain queries (``judged/nonsense.txt``; ``#`` lines are comments)."""
+    lines = NONSENSE.read_text(encoding="utf-8").splitlines()
+    return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
+
+
 @dataclass
 class QueryData:
     qid: str
@@ -669,7 +675,7 @@ def load_candidates(data_dir: Optional[Path] = None, corpora=CORPORA) -> dict[st
     rows = [
         json.loads(line) for line in (BENCH_DIR / "judged" / "minutes.jsonl").read_text().splitlines() if line.strip()
     ]
-    nonsense = [q.strip() for q in NONSENSE.read_text().splitlines() if q.strip() and not q.startswith("#")]
+    nonsense = nonsense_queries()
     encoder = caching_encoder()
     data = {}
     # The glossary (and how its words are matched) decides what the views were asked for.

@@ -108,6 +108,6 @@ def test_an_unknown_fusion_in_the_environment_is_an_error_not_a_silent_fallback(
     monkeypatch.setenv("MINSEARCH_FUSION", "foo")
     r = CliRunner().invoke(main, ["query", "dental checks", "--index", str(seeds_index)])
     assert r.exit_code == 1 and "Traceback" not in r.output
-    assert r.output.strip() == "minsearch: error: --fusion: unknown fusion 'foo' (rrf or weighted)"
+    assert r.output.strip() == "minsearch: error: --fusion: 'foo' is not one of rrf, weighted"
     r = CliRunner().invoke(main, ["query", "dental checks", "--fusion", "rrf", "--index", str(seeds_index)])
     assert r.exit_code == 0 and "matching paragraph" in r.output

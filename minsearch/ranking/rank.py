@@ -72,7 +72,8 @@ def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
     s = settings
     method = fusion or s.fusion
     if method not in FUSIONS:
-        raise MinsearchError(f"unknown fusion {method!r} ({' or '.join(FUSIONS)})", param="fusion")
+        # Worded as searching.validate.check_choice words a query's own fusion (ranking is below it).
+        raise MinsearchError(f"{method!r} is not one of {', '.join(FUSIONS)}", param="fusion")
     return RankParams(
         fusion=method,
         rrf_k=s.rrf_k,
