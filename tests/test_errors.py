@@ -111,3 +111,6 @@ def test_an_unknown_fusion_in_the_environment_is_an_error_not_a_silent_fallback(
     assert r.output.strip() == "minsearch: error: --fusion: 'foo' is not one of rrf, weighted"
     r = CliRunner().invoke(main, ["query", "dental checks", "--fusion", "rrf", "--index", str(seeds_index)])
     assert r.exit_code == 0 and "matching paragraph" in r.output
+    monkeypatch.setenv("MINSEARCH_FUSION", "")  # set but empty: the default, as MINSEARCH_INDEX= is
+    r = CliRunner().invoke(main, ["query", "dental checks", "--index", str(seeds_index)])
+    assert r.exit_code == 0 and "matching paragraph" in r.output
