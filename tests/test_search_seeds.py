@@ -48,6 +48,16 @@ def test_hostile_text_in_a_query_is_searched_not_crashed_on(searcher):
     assert searcher.chunk(shown[0].chunk.chunk_id).text == shown[0].chunk.text
 
 
+def test_a_query_pasted_from_a_pdf_finds_what_its_letters_spell(searcher):
+    # Text copied out of a PDF viewer keeps its ligatures ("ﬁ", "ﬃ"), an East Asian input method
+    # types full-width letters: "oﬃcer" and "ＰＥＰ" found nothing.
+    for pasted, typed in (("oﬃcer", "officer"), ("ﬁrst", "first"), ("ＰＥＰ", "PEP")):
+        want = searcher.search(Query(typed, mode="keyword", limit=5))
+        got = searcher.search(Query(pasted, mode="keyword", limit=5))
+        assert want.total and [h.chunk.chunk_id for h in got.hits] == [h.chunk.chunk_id for h in want.hits], pasted
+        assert got.total == want.total and got.terms == want.terms
+
+
 def test_result_count_says_when_there_are_more(searcher, seeds_index):
     exact = searcher.search(Query('"dental registrations"', mode="keyword"))
     assert exact.total == len(exact.hits) and not exact.more

@@ -37,7 +37,8 @@ from .structure import rebuild_paragraphs, split_numbered_items
 #    Present: Kelley, Chair; ...") are procedure (14 paragraphs over the five minutes corpora).
 # 11: index and contents entries (words, then dot leaders to a page number) are headings.
 # 12: short title-case labels on a line of their own are headings (kinds._title_label).
-CHUNKER_VERSION = 12
+# 13: ligatures and full-width forms are folded to plain letters (paragraphs.fold_forms).
+CHUNKER_VERSION = 13
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

@@ -8,6 +8,7 @@ imported the other, and a bad name made chunking fall back silently to a cruder 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
@@ -15,6 +16,16 @@ from typing import Optional
 WS = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 # A bullet glyph (or a letter "o" followed by two spaces, as Word exports bullets) at a line's start.
 BULLET = re.compile(r"^[\s\u00a0]*(?:[·•▪◦●\-–*]|o(?=[\s\u00a0]{2}))[\s\u00a0]+")
+# Presentation forms that arrive by copying from a PDF (the ligatures "ﬁ", "ﬂ", "ﬃ") or from an
+# East Asian input method (full-width "ＥＨＣＰ"): folded to their letters (NFKC of just these), so
+# that a pasted "ﬁnancial" finds "financial". Not NFKC of all text: that turns "½" into "1⁄2"
+# and "m²" into "m2", which minutes print as they are (Cleveland's City Record has "¼" and "½").
+_FORMS = re.compile(r"[\ufb00-\ufb06\uff01-\uff5e]+")
+
+
+def fold_forms(text: str) -> str:
+    """``text`` with ligatures and full-width letters, digits and signs written as plain ones."""
+    return _FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 @dataclass
@@ -34,5 +45,6 @@ class Para:
 
 
 def normalise(raw: str) -> str:
-    """Collapse all whitespace (nbsp included) to single spaces and drop bullet glyphs."""
-    return WS.sub(" ", BULLET.sub("", raw)).strip()
+    """Collapse all whitespace (nbsp included) to single spaces, drop bullet glyphs and fold
+    ligatures and full-width forms (:func:`fold_forms`)."""
+    return fold_forms(WS.sub(" ", BULLET.sub("", raw)).strip())

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from ..citation import long_date
 from ..config import FUSIONS
+from ..ingest.paragraphs import fold_forms
 from ..model import MODES, SORTS, Filters, MinsearchError, Query
 
 if TYPE_CHECKING:  # (the command line's checks import this module: no store at run time)
@@ -56,10 +57,11 @@ def whole_number(raw: Optional[str], name: str, default: int) -> int:
 
 def query_text(text: str) -> tuple[str, list[str]]:
     """The words to search for, spaces collapsed and cut to :data:`MAX_QUERY_CHARS`, and the notice
-    that says so when it was cut."""
+    that says so when it was cut. Ligatures and full-width forms are folded as the indexed text is
+    (a "ﬁnancial" pasted from a PDF found nothing)."""
     # Lone surrogates (from a bad terminal or a hostile client) cannot be tokenised; they become
     # U+FFFD, not "?", which is a wildcard.
-    text = " ".join(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").split())
+    text = " ".join(fold_forms(text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")).split())
     if not text:
         raise MinsearchError("empty; type some words to search for", param="query")
     if len(text) <= MAX_QUERY_CHARS:
