@@ -159,6 +159,7 @@ def test_memory_table_reports_the_step_per_worker():
     assert "before 288 MB, after 110 MB" in md and "**met**" in md
 
 
+@pytest.mark.slow
 def test_trust_checks_the_seeds_first_pages(real_seeds_index, monkeypatch):
     """benchmarks.trust searches every judged seeds query through the product and finds no
     procedure, no repeated text and no answered out-of-domain query on the seeds' first pages."""
