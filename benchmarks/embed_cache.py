@@ -4,8 +4,10 @@ Ranking experiments rebuild the same corpora many times with small changes to ch
 text that is embedded; most texts are the same from one build to the next. Embedding is ~88% of a
 build (Limerick: ~25 minutes on this machine), so :class:`CachingEncoder` looks each text up by
 its SHA-1 in one SQLite file per model and weights and embeds only the texts it has not seen. The
-vectors are those of the wrapped encoder (the export a product build writes), so a cached build
-equals an uncached one.
+vectors are those of the wrapped encoder (the export a product build writes). A cached build
+equals an uncached one up to the int8 export's batch effect: its vectors move a little with the
+texts batched with them (minsearch.encode.OnnxEncoder.encode), so a rebuild that embeds anew can
+move a corpus's nDCG@10 by ~0.005 (London Ontario and Cleveland, 2026-12-03).
 
 Benchmarks only: the product never caches embeddings across indexes.
 """
