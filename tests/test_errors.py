@@ -108,7 +108,19 @@ def test_an_unknown_fusion_in_the_environment_is_an_error_not_a_silent_fallback(
     monkeypatch.setenv("MINSEARCH_FUSION", "foo")
     r = CliRunner().invoke(main, ["query", "dental checks", "--index", str(seeds_index)])
     assert r.exit_code == 1 and "Traceback" not in r.output
-    assert r.output.strip() == "minsearch: error: --fusion: 'foo' is not one of rrf, weighted"
+    assert r.output.strip() == "minsearch: error: MINSEARCH_FUSION: 'foo' is not one of rrf, weighted"
+    # The server does not start with it (the page and the API have no fusion to correct) ...
+    r = CliRunner().invoke(main, ["serve", "--index", str(seeds_index), "--port", "0"])
+    assert (
+        r.exit_code == 1 and r.output.strip() == "minsearch: error: MINSEARCH_FUSION: 'foo' is not one of rrf, weighted"
+    )
+    # ... and an app made with it says so as the server's fault, not the request's.
+    from minsearch.app.web import create_app
+    from minsearch.config import load_settings
+
+    client = create_app(load_settings(index_dir=seeds_index)).test_client()
+    resp = client.get("/api/search?q=dental")
+    assert resp.status_code == 500 and "MINSEARCH_FUSION" in resp.get_data(as_text=True)
     r = CliRunner().invoke(main, ["query", "dental checks", "--fusion", "rrf", "--index", str(seeds_index)])
     assert r.exit_code == 0 and "matching paragraph" in r.output
     monkeypatch.setenv("MINSEARCH_FUSION", "")  # set but empty: the default, as MINSEARCH_INDEX= is

@@ -186,8 +186,11 @@ def serve(
 ) -> None:
     """Serve until interrupted, with ``threads`` threads in each of ``workers`` processes (of
     several workers' threads, at most :data:`SEARCH_SLOTS` search at once).
-    Raises MinsearchError if there is no index or the port is taken."""
+    Raises MinsearchError if there is no index, the port is taken or a setting is wrong."""
     check_host(host, port)
+    from ..ranking.rank import params_from
+
+    params_from(settings)  # a bad MINSEARCH_FUSION stops the server now, not every search it answers
     if workers > 1:
         if not hasattr(os, "fork"):
             raise MinsearchError(

@@ -67,13 +67,18 @@ class RankParams:
 def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
     """The ranking knobs of ``settings`` (``fusion`` overrides the configured method).
 
-    An unknown method (``MINSEARCH_FUSION=foo``) is an error naming it: ranking would otherwise
-    fall back to weighted fusion without saying so."""
+    An unknown method is an error naming where it came from: ranking would otherwise fall back to
+    weighted fusion without saying so. A query's own (``--fusion foo``) is the request's mistake;
+    the configured one (``MINSEARCH_FUSION=foo``) is the server's (500 on the page and the API,
+    which have no fusion parameter: blaming the request left the user nothing to correct)."""
     s = settings
     method = fusion or s.fusion
     if method not in FUSIONS:
         # Worded as searching.validate.check_choice words a query's own fusion (ranking is below it).
-        raise MinsearchError(f"{method!r} is not one of {', '.join(FUSIONS)}", param="fusion")
+        message = f"{method!r} is not one of {', '.join(FUSIONS)}"
+        if fusion:
+            raise MinsearchError(message, param="fusion")
+        raise MinsearchError(message, param="MINSEARCH_FUSION", status=500)
     return RankParams(
         fusion=method,
         rrf_k=s.rrf_k,
