@@ -120,14 +120,18 @@ def test_pdf_minutes_become_items_paragraphs_and_metadata(tmp_path):
 
 
 def test_ligatures_and_full_width_letters_are_indexed_as_plain_letters(tmp_path):
-    # A PDF's text layer may spell "financial" with the "ﬁ" ligature: searching "financial" must
-    # find it, and the excerpt must show the word as it is typed.
+    # A PDF's text layer may spell "financial" with the "ﬁ" ligature: the index must hold
+    # "financial" (which a search for it finds, and an excerpt shows), in texts and in titles.
     p = tmp_path / "minutes.txt"
     p.write_text("1. Budget\n\nThe ﬁnancial oﬃcer presented the ﬂood report (ＲＥＦ－２０２４).\n", encoding="utf-8")
     _doc, chunks = read(p)
     texts = " ".join(c.text for c in chunks)
     assert "The financial officer presented the flood report (REF-2024)." in texts
     assert not any("\ufb00" <= ch <= "\ufb06" or "\uff01" <= ch <= "\uff5e" for ch in texts)
+    p = tmp_path / "feed.jsonl"
+    p.write_text(json.dumps({"id": "a", "title": "Conﬂict Ｄeclarations", "text": "Nothing was declared."}) + "\n")
+    _doc, chunks = read(p)
+    assert [c.title for c in chunks] == ["Conflict Declarations"]
     # Only those forms: fractions and superscripts stay as the minutes print them.
     p.write_text("1. Land\n\nThe sale of ½ acre at £20 per m² was approved.\n", encoding="utf-8")
     _doc, chunks = read(p)

@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 from ..model import Chunk, Document
 from .decisions import MOTION_START, is_decision
 from .kinds import classify, split_procedure_lines
-from .paragraphs import BULLET, WS, Para
+from .paragraphs import BULLET, WS, Para, fold_forms
 from .structure import rebuild_paragraphs, split_numbered_items
 
 # Bump when chunking changes what a document becomes: the indexer then re-chunks every document.
@@ -149,6 +149,8 @@ def chunk_document(doc: Document) -> list[Chunk]:
     chunks: list[Chunk] = []
     number = 0
     for item_no, item in enumerate(items, start=1):
+        # (A title can come from the source's metadata, not the text: folded as paragraphs are.)
+        item.title = fold_forms(item.title)
         _number_paragraphs(item.paras)
         item.paras = [part for para in item.paras for part in _split_motion(doc.text, para)]
         for section, para in _sections(item):
