@@ -123,6 +123,22 @@ def eval_ir_set(
 
 
 # -- our judged set over real minutes ------------------------------------------------------------
+JUDGED_MINUTES = Path(__file__).resolve().parent / "judged" / "minutes.jsonl"
+
+
+def judged_rows(judged: Path = JUDGED_MINUTES) -> list[dict]:
+    """The judged minutes queries, one dict per line of ``judged`` (JSON Lines)."""
+    return [json.loads(line) for line in judged.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def by_corpus_of(rows: list[dict]) -> dict[str, list[dict]]:
+    """Judged queries grouped by the corpus they were written over (no corpus: the seeds)."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        out[r.get("corpus", "seeds")].append(r)
+    return out
+
+
 def _norm(s: str) -> str:
     return " ".join(s.split()).casefold()
 
@@ -216,12 +232,10 @@ def eval_minutes(
     recall@100 is the share of items covered by the top 100 chunks."""
     if not judged.is_file():
         return {"skipped": f"{judged} not present"}
-    rows = [json.loads(l) for l in judged.read_text(encoding="utf-8").splitlines() if l.strip()]
+    rows = judged_rows(judged)
     if smoke:
         rows = rows[:5]
-    by_corpus: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_corpus[r.get("corpus", "seeds")].append(r)
+    by_corpus = by_corpus_of(rows)
     out: dict = {"queries": len(rows), "corpora": {}, "kinds": {}}
     id_maps = {"limerick": _limerick_id_map(data)}
     per_query: list[tuple[str, str, str, str, dict]] = []  # (corpus, kind, variant, qid, metrics)
@@ -320,7 +334,7 @@ def run(
             jset, tag = jset.subset(200, 5), "-smoke"
         log(f"  quality: {name} ({len(jset.docs)} docs, {len(jset.queries)} queries)")
         out["sets"].append(eval_ir_set(jset, encoder, smoke, log, tag))
-    judged = Path(__file__).resolve().parent / "judged" / "minutes.jsonl"
+    judged = JUDGED_MINUTES
     log("  quality: judged minutes set")
     out["minutes"] = eval_minutes(judged, data, encoder, smoke, log, build_limerick)
     return out

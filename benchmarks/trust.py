@@ -15,16 +15,13 @@ writes ``benchmarks/results/trust.md`` (included in RESULTS.md). About 10 s with
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Optional
 
 from .common import BENCH_DIR
 
 RESULTS = BENCH_DIR / "results" / "trust.md"
-JUDGED = BENCH_DIR / "judged" / "minutes.jsonl"
 
 
 def first_pages(data: Path, log=print) -> dict[str, dict]:
@@ -34,16 +31,12 @@ def first_pages(data: Path, log=print) -> dict[str, dict]:
     from minsearch.model import Query
     from minsearch.search import Searcher
 
-    from .quality import _norm, minutes_index
+    from .quality import _norm, by_corpus_of, judged_rows, minutes_index
     from .tuning import nonsense_queries
 
-    rows = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
     nonsense = nonsense_queries()
-    by_corpus: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_corpus[r.get("corpus", "seeds")].append(r)
     out: dict[str, dict] = {}
-    for corpus, qs in by_corpus.items():
+    for corpus, qs in by_corpus_of(judged_rows()).items():
         home, why = minutes_index(corpus, data, None, log, build_limerick=False)
         if home is None:
             out[corpus] = {"skipped": why}

@@ -85,7 +85,8 @@ def load_settings(**overrides) -> Settings:
         milvus_uri=env.get("MINSEARCH_MILVUS_URI", "http://127.0.0.1:19530"),
         milvus_collection=env.get("MINSEARCH_MILVUS_COLLECTION", "minsearch"),
         data_dir=Path(env.get("MINSEARCH_DATA") or default_data_dir()),
-        fusion=env.get("MINSEARCH_FUSION") or "weighted",  # set but empty: unset, as for the index and data
+        # Set but empty: unset, as for the index and data; " rrf" from a careless export is "rrf".
+        fusion=(env.get("MINSEARCH_FUSION") or "").strip() or "weighted",
     )
     overrides = {k: (Path(v) if k in ("index_dir", "data_dir") and v is not None else v) for k, v in overrides.items()}
     return s.with_(**overrides)

@@ -123,6 +123,9 @@ def test_an_unknown_fusion_in_the_environment_is_an_error_not_a_silent_fallback(
     assert resp.status_code == 500 and "MINSEARCH_FUSION" in resp.get_data(as_text=True)
     r = CliRunner().invoke(main, ["query", "dental checks", "--fusion", "rrf", "--index", str(seeds_index)])
     assert r.exit_code == 0 and "matching paragraph" in r.output
+    monkeypatch.setenv("MINSEARCH_FUSION", " rrf ")  # stray spaces from a shell export are not a new method
+    r = CliRunner().invoke(main, ["query", "dental checks", "--index", str(seeds_index)])
+    assert r.exit_code == 0 and "matching paragraph" in r.output
     monkeypatch.setenv("MINSEARCH_FUSION", "")  # set but empty: the default, as MINSEARCH_INDEX= is
     r = CliRunner().invoke(main, ["query", "dental checks", "--index", str(seeds_index)])
     assert r.exit_code == 0 and "matching paragraph" in r.output
