@@ -115,7 +115,7 @@ def test_cleveland_pages_are_the_form_feed_pages_and_the_link_is_the_record():
     rec = next(_corpus("cleveland", "cleveland-city-record"))
     pages = rec["text"].split("\f")
     chunks = _chunks(rec)
-    for c in (chunks[50], chunks[200], chunks[400]):
+    for c in (chunks[50], chunks[len(chunks) // 2], chunks[-20]):  # early, middle and late pages
         assert c.text[:30] in " ".join(pages[c.page - 1].split()), (c.page, c.text[:40])
     assert cite(chunks[0]).url.endswith("/2017/2017-01-04.txt")
 

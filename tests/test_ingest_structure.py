@@ -12,8 +12,11 @@ import pytest
 
 from minsearch.config import load_settings
 from minsearch.ingest.chunker import chunk_document
+from minsearch.ingest.corpora import import_cleveland
 from minsearch.ingest.readers import SourceFile, read_source
 from minsearch.model import Document
+
+DATA = load_settings().data_dir
 
 
 def chunks_of(text: str, fmt: str = "pdf", **meta):
@@ -332,3 +335,60 @@ def test_whole_kent_sample():
     titles = [c.title for c in chunk_document(cab)]
     assert "Provisional Local Government Finance Settlement 2025-26" in titles
     assert "Corporate Risk Register" in titles
+
+
+# The City Record's shape (Cleveland's council journal), as its lines become paragraphs: a
+# measure's number, its sponsor and its text each a paragraph of their own, then its sections.
+JOURNAL_STYLE = """Ord. No. 29-17.
+
+By Council Member Kelley.
+
+An emergency ordinance authorizing the Clerk of Council to enter into an agreement with Western
+Reserve Land Conservancy to provide professional services regarding the Vacant and Abandoned
+Property Action Council (VAPAC), reforestation and demolition funding.
+
+Whereas, this ordinance constitutes an emergency measure providing for the usual daily operation
+of a municipal department; now, therefore,
+
+Section 1. That the Clerk of Council is authorized to enter into an agreement with Western Reserve
+Land Conservancy.
+
+Resolution No. 514-16.
+
+By Director Dumas.
+
+Be it resolved by the Board of Control of the City of Cleveland that the bid of Acme Paving for
+the repair of residential streets is accepted.
+
+No. 5378
+
+CITY COUNCIL
+
+MONDAY, JANUARY 2, 2017
+"""
+
+
+def test_reference_number_is_read_with_the_measure_it_numbers():
+    """A search for an ordinance's number shows what the ordinance is, and one for its subject
+    shows its number: "Ord. No. 29-17." is not a paragraph of its own."""
+    texts = [c.text for c in chunks_of(JOURNAL_STYLE, fmt="text")]
+    ordinance = next(t for t in texts if "Ord. No. 29-17." in t)
+    assert ordinance.startswith("Ord. No. 29-17. By Council Member Kelley. An emergency ordinance")
+    assert "(VAPAC)" in ordinance and "Whereas" not in ordinance  # its sections stay paragraphs
+    assert any(t.startswith("Whereas, this ordinance") for t in texts)
+    assert any(t.startswith("Section 1. That the Clerk") for t in texts)
+    resolution = next(t for t in texts if "Resolution No. 514-16." in t)
+    assert "By Director Dumas." in resolution and "repair of residential streets" in resolution
+    # A running header after a number is not what it numbers: the number stays alone.
+    assert "No. 5378" in texts and "CITY COUNCIL" in texts
+
+
+@pytest.mark.skipif(not (DATA / "cleveland-city-record").is_dir(), reason=f"shared Cleveland corpus not in {DATA}")
+def test_real_city_record_ordinance_keeps_its_number():
+    """In the real City Record (1 February 2017 issue), the VAPAC ordinance's number, sponsor and
+    text are one paragraph (they were three: a search for "VAPAC" could not show the number)."""
+    rec = next(r for r in import_cleveland(DATA) if r["id"] == "cleveland/2017/2017-02-01")
+    doc = Document(doc_id=rec["id"], source="x", text=rec["text"], title=rec["title"])
+    texts = [c.text for c in chunk_document(doc)]
+    ordinance = next(t for t in texts if "Ord. No. 29-17." in t)
+    assert "By Council Member Kelley." in ordinance and "(VAPAC)" in ordinance
