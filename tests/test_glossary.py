@@ -53,3 +53,63 @@ def test_a_bad_glossary_line_is_one_error_naming_the_file_and_line(tmp_path):
         load_glossary(tmp_path)
     msg = str(e.value)
     assert "glossary.tsv" in msg and "line 1" in msg and "\n" not in msg
+
+
+def test_the_shipped_vocabulary_is_well_formed():
+    """Every everyday group has at least two wordings, none is an acronym, and no wording is in
+    two groups (it would join two topics into one family)."""
+    from importlib import resources
+
+    text = resources.files("minsearch").joinpath("data", "vocabulary.tsv").read_text(encoding="utf-8")
+    seen: dict[str, int] = {}
+    groups = 0
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        acronyms, wordings = line.split("\t")
+        terms = wordings.split("|")
+        assert acronyms == "" and len(terms) >= 2 and all(t.strip() == t and t for t in terms), lineno
+        for t in terms:
+            assert t not in seen, f"line {lineno}: {t!r} is also on line {seen[t]}"
+            seen[t] = lineno
+        groups += 1
+    assert groups >= 300
+
+
+def test_everyday_wordings_name_each_other_and_acronyms_stay_acronyms():
+    g = load_glossary()
+    (dumping,) = g.expand("illegal dumping on country lanes")
+    assert dumping.everyday and "fly-tipping" in dumping.alternates
+    assert "illegal dumping" in g.expand("fly-tipping hotspots")[0].alternates
+    (ehcp,) = g.expand("EHCP reviews")
+    assert not ehcp.everyday
+
+
+def test_an_everyday_wording_is_searched_only_where_the_minutes_lack_it(tmp_path, encoder):
+    """ "illegal dumping" finds the paragraphs about fly-tipping in minutes that never say it;
+    where the minutes use the query's own words, the search is not widened."""
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+    from minsearch.model import Query
+    from minsearch.search import Searcher
+    from minsearch.searching.vocabulary import SCARCE
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "Item 1\n\nEnvironment\n\nFly-tipping on rural lanes rose by a tenth; the enforcement team issued "
+        "fixed penalty notices.\n\nItem 2\n\nLighting\n\n"
+        + "\n\n".join(f"The street lights on road {n} were replaced with LED lanterns." for n in range(SCARCE))
+        + "\n\nItem 3\n\nParks\n\nThe lamp posts of the park paths were painted.\n"
+    )
+    home = tmp_path / "ix"
+    index_paths([docs], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        r = s.search(Query("illegal dumping", mode="keyword"))
+        assert r.hits and "Fly-tipping" in r.hits[0].chunk.text
+        assert any("fly-tipping" in e for e in r.expansions)
+        r = s.search(Query("street lights", mode="keyword"))
+        assert r.expansions == [] and not any("park paths" in h.chunk.text for h in r.hits)
+    finally:
+        s.close()

@@ -34,7 +34,7 @@ from .encoding import LazyEncoder, TextEncoder
 from .filters import resolve_filters
 from .ranked import best_scores, rank_candidates
 from .validate import MAX_LIMIT, dated_index, validate
-from .vocabulary import index_glossary
+from .vocabulary import index_glossary, searched
 
 
 @dataclass
@@ -140,7 +140,7 @@ def _check_all(
         found = validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters), dated)
         queries.append((s, found[0]))
     # Every query's meaning in one call to the encoder, not one call each.
-    meanings = [with_meanings(semantic_text(q.text), list(glossary.expand(q.text))) for _s, q in queries]
+    meanings = [with_meanings(semantic_text(q.text), list(searched(q.text, view, glossary))) for _s, q in queries]
     known = {s.vector_of: _unpack(s.vector) for s in wl.searches if s.vector}
     batch = _Batch(encoder, [m for m, (_s, q) in zip(meanings, queries) if q.mode != "keyword"], known)
     for m, (s, q) in zip(meanings, queries):
@@ -319,10 +319,7 @@ def save_search(
             store.close()
     search.best_cos, search.best_cov = best_scores(q, c)
     if c.qvec is not None:  # what gather() encoded: the query's words with what the glossary adds
-        search.vector, search.vector_of = (
-            _pack(c.qvec),
-            with_meanings(semantic_text(q.text), list(glossary.expand(q.text))),
-        )
+        search.vector, search.vector_of = _pack(c.qvec), c.encoded
     n = max(settings.candidates, q.limit)  # what gather() asks each view for
     if len(c.keyword_hits) >= n:
         search.last_keyword = c.keyword_hits[-1][1]

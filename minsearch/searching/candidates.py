@@ -24,6 +24,7 @@ from ..ranking.rank import (
 from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
 from ..store.query import holds_words
 from .encoding import LazyEncoder
+from .vocabulary import searched
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Candidates:
     semantic: Optional[VectorResult] = None
     meta: dict[str, ChunkMeta] = field(default_factory=dict)
     qvec: Optional[np.ndarray] = None  # the query's vector, reused to pick semantic snippets
+    encoded: str = ""  # the text ``qvec`` encodes: the query's words with what the glossary adds
     cosines: dict[str, float] = field(default_factory=dict)  # meaning of keyword candidates
     expansions: list[str] = field(default_factory=list)  # glossary terms searched, as the user is told
     # Paragraphs naming what the query's acronyms name (in letters or in full), when they are
@@ -84,7 +86,7 @@ def gather(
     # The same pool for both orders, so "newest first" lists the same matches, and counts them
     # the same, as "best match".
     n = max(s.candidates, q.offset + q.limit)
-    expansions = tuple(glossary.expand(q.text))
+    expansions = searched(q.text, view, glossary)
     # Meaning feedback (minsearch.store.base.feedback_vector): the semantic candidates are fused in
     # the order of the query moved halfway toward its first three paragraphs; whether one matches
     # is still decided by its cosine to the query itself (letting the refined vector decide
@@ -99,7 +101,8 @@ def gather(
     if q.mode in ("semantic", "hybrid"):
 
         def semantic_view() -> VectorResult:
-            out.qvec = encoder.encode([with_meanings(meaning, list(expansions))])[0]
+            out.encoded = with_meanings(meaning, list(expansions))
+            out.qvec = encoder.encode([out.encoded])[0]
             feedback = (s.feedback, s.feedback_depth) if refined else NO_FEEDBACK
             return view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor, feedback=feedback)
 
