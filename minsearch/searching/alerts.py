@@ -34,7 +34,7 @@ from .encoding import LazyEncoder, TextEncoder
 from .filters import resolve_filters
 from .ranked import best_scores, rank_candidates
 from .validate import MAX_LIMIT, dated_index, validate
-from .vocabulary import index_glossary, searched
+from .vocabulary import index_glossary
 
 
 @dataclass
@@ -140,7 +140,7 @@ def _check_all(
         found = validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters), dated)
         queries.append((s, found[0]))
     # Every query's meaning in one call to the encoder, not one call each.
-    meanings = [with_meanings(semantic_text(q.text), list(searched(q.text, view, glossary))) for _s, q in queries]
+    meanings = [with_meanings(semantic_text(q.text), list(glossary.expand(q.text))) for _s, q in queries]
     known = {s.vector_of: _unpack(s.vector) for s in wl.searches if s.vector}
     batch = _Batch(encoder, [m for m, (_s, q) in zip(meanings, queries) if q.mode != "keyword"], known)
     for m, (s, q) in zip(meanings, queries):

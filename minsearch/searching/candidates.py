@@ -24,7 +24,7 @@ from ..ranking.rank import (
 from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
 from ..store.query import holds_words
 from .encoding import LazyEncoder
-from .vocabulary import searched
+from .vocabulary import keyword_expansions
 
 
 @dataclass
@@ -86,7 +86,7 @@ def gather(
     # The same pool for both orders, so "newest first" lists the same matches, and counts them
     # the same, as "best match".
     n = max(s.candidates, q.offset + q.limit)
-    expansions = searched(q.text, view, glossary)
+    expansions = tuple(glossary.expand(q.text))
     # Meaning feedback (minsearch.store.base.feedback_vector): the semantic candidates are fused in
     # the order of the query moved halfway toward its first three paragraphs; whether one matches
     # is still decided by its cosine to the query itself (letting the refined vector decide
@@ -112,13 +112,15 @@ def gather(
             out.semantic = semantic_view()
     if q.mode in ("keyword", "hybrid"):
         try:
+            # (While the encoder reads the query on the other core: an everyday group is searched
+            # only where the index lacks the query's words, which takes a count of them.)
             out.keyword = view.keyword_search(
                 q.text,
                 q.filters,
                 n,
                 strict=strict,
                 min_coverage=s.min_coverage,
-                expansions=expansions,
+                expansions=keyword_expansions(expansions, view),
                 match_words=s.match_words,
             )
             out.expansions = out.keyword.expansions
@@ -138,8 +140,8 @@ def gather(
             out.people = people_holders(q.text, view, q.filters, n)
     else:
         out.semantic = pending.result()
-    if q.mode == "semantic" and expansions:
-        out.expansions = [e.label() for e in expansions]
+    if q.mode == "semantic":  # what the semantic view read: acronyms' meanings, no everyday wordings
+        out.expansions = [e.label() for e in expansions if not e.everyday]
     if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
         out.semantic = _only_exact(out.semantic, out.keyword)
     _add_meta(out, view, q.mode)

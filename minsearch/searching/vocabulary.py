@@ -1,8 +1,11 @@
 """The glossary a search of one index uses: the shipped one, the index home's ``glossary.tsv``,
 and the acronyms its minutes define (:mod:`minsearch.ingest.acronyms`), read from the documents'
-records once per generation; and which of its groups a query searches (:func:`searched`)."""
+records once per generation; and which of its groups the keyword view searches
+(:func:`keyword_expansions`)."""
 
 from __future__ import annotations
+
+from typing import Iterable
 
 from ..glossary import Expansion, Glossary
 from ..ingest.acronyms import index_acronyms
@@ -22,16 +25,17 @@ def index_glossary(base: Glossary, view: StoreView) -> Glossary:
     return base.merged(Glossary.of_acronyms(defined)) if defined else base
 
 
-def searched(text: str, view: StoreView, glossary: Glossary) -> tuple[Expansion, ...]:
-    """The glossary groups a search for ``text`` also searches: every acronym group it names, and
-    each everyday group whose words the index itself rarely uses. Where the minutes say what the
-    query said ("virtual school", "green bin"), its other wordings only widened the search: on
-    the judged minutes they cost "virtual school priorities" 0.92 -> 0.54 nDCG@10 and "Storm
-    Darwin" 0.73 -> 0.48; where they do not ("illegal dumping" in Kent, which says
+def keyword_expansions(expansions: Iterable[Expansion], view: StoreView) -> tuple[Expansion, ...]:
+    """Of the glossary groups a query names, those the keyword view also searches: every acronym
+    group, and each everyday group whose words the index itself rarely uses. Where the minutes
+    say what the query said ("virtual school", "green bin"), its other wordings only widened the
+    search: on the judged minutes they cost "virtual school priorities" 0.92 -> 0.54 nDCG@10 and
+    "Storm Darwin" 0.73 -> 0.48; where they do not ("illegal dumping" in Kent, which says
     "fly-tipping"), the other wordings are what finds the answer. Counted over the whole index
-    (a filter narrows the matches, not the index's vocabulary)."""
+    (a filter narrows the matches, not the index's vocabulary). The semantic view never reads an
+    everyday group (:func:`minsearch.glossary.with_meanings`), so only the keyword view asks."""
     out = []
-    for e in glossary.expand(text):
+    for e in expansions:
         if e.everyday:
             held = view.keyword_search(e.matched, Filters(), 1, strict=False, min_coverage=1.0)
             if held.covered >= SCARCE:
