@@ -9,7 +9,8 @@ the keyword view searches as well and the page shows ("also searched: ...").
 Minutes also say in their own words what people say in theirs: "fly-tipping" for "illegal
 dumping", "rough sleeping" for "unhoused people". ``minsearch/data/vocabulary.tsv`` holds such
 groups, without acronyms (an *everyday* group, :attr:`Expansion.everyday`); a search uses one
-only where the minutes rarely say what the query said (:func:`minsearch.searching.vocabulary.searched`).
+only where the minutes rarely say what the query said, and in the keyword view only
+(:func:`minsearch.searching.vocabulary.keyword_expansions`, :func:`with_meanings`).
 
 Matching is by word stems, so "plans" finds the group of "plan"; an acronym that is also an
 everyday word ("SEND", "PEP") only counts when typed in capitals.

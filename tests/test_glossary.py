@@ -109,6 +109,9 @@ def test_an_everyday_wording_is_searched_only_where_the_minutes_lack_it(tmp_path
         r = s.search(Query("illegal dumping", mode="keyword"))
         assert r.hits and "Fly-tipping" in r.hits[0].chunk.text
         assert any("fly-tipping" in e for e in r.expansions)
+        # A description (more than 20 words) brings its own vocabulary: it is searched as written.
+        long = "what has the council said about illegal dumping " + " ".join(f"point{n}" for n in range(20))
+        assert s.search(Query(long, mode="keyword")).expansions == []
         r = s.search(Query("street lights", mode="keyword"))
         assert r.expansions == [] and not any("park paths" in h.chunk.text for h in r.hits)
     finally:

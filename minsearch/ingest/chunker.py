@@ -235,7 +235,7 @@ def _split_motion(text: str, para: Para) -> list[Para]:
     return out
 
 
-def is_reference_label(text: str) -> bool:
+def _is_reference_label(text: str) -> bool:
     """A paragraph that is only a reference number (and maybe a date before it), nothing to read."""
     return len(text.split()) <= 8 and bool(_REFERENCE_LABEL.search(text))
 
@@ -255,7 +255,7 @@ def _attach_labels(paras: list[Para]) -> list[Para]:
     i = 0
     while i < len(paras):
         para = paras[i]
-        if not is_reference_label(para.text) or i + 1 >= len(paras):
+        if not _is_reference_label(para.text) or i + 1 >= len(paras):
             out.append(para)
             i += 1
             continue
@@ -265,7 +265,7 @@ def _attach_labels(paras: list[Para]) -> list[Para]:
             group.append(paras[j])  # the sponsor line, then the text it sponsors
             j += 1
         body = paras[j]
-        if (body.kind or classify(body.text)) == "heading" or is_reference_label(body.text):
+        if (body.kind or classify(body.text)) == "heading" or _is_reference_label(body.text):
             out.append(para)
             i += 1
             continue

@@ -95,7 +95,8 @@ def gather(
     # one naming something exact leans on the keyword view, and moving its meaning gained nothing
     # (judged minutes: -0.12 nDCG@10 summed over 106 such queries, +1.5 over the 52 others); a
     # description brings its own vocabulary (CISI's questions of 31-335 words: -0.7 over 48).
-    refined = not exact_query(q.text) and not is_description(q.text)
+    description = is_description(q.text)
+    refined = not exact_query(q.text) and not description
     out = Candidates()
     pending: Optional[Future[VectorResult]] = None
     if q.mode in ("semantic", "hybrid"):
@@ -113,14 +114,15 @@ def gather(
     if q.mode in ("keyword", "hybrid"):
         try:
             # (While the encoder reads the query on the other core: an everyday group is searched
-            # only where the index lacks the query's words, which takes a count of them.)
+            # only where the index lacks the query's words, which takes a count of them; never
+            # for a description, which brings its own vocabulary.)
             out.keyword = view.keyword_search(
                 q.text,
                 q.filters,
                 n,
                 strict=strict,
                 min_coverage=s.min_coverage,
-                expansions=keyword_expansions(expansions, view),
+                expansions=keyword_expansions(expansions, view, everyday=not description),
                 match_words=s.match_words,
             )
             out.expansions = out.keyword.expansions
