@@ -392,3 +392,48 @@ def test_real_city_record_ordinance_keeps_its_number():
     texts = [c.text for c in chunk_document(doc)]
     ordinance = next(t for t in texts if "Ord. No. 29-17." in t)
     assert "By Council Member Kelley." in ordinance and "(VAPAC)" in ordinance
+
+
+def test_numbered_conditions_in_a_long_journal_are_not_agenda_items():
+    """The City Record numbers the conditions of each zoning appeal ("1. Section 349.14 which
+    states that bicycle parking spaces are required") and prints page numbers among table cells
+    ("5. 6."): taken as agenda items, one condition titled hundreds of paragraphs, and "bicycle
+    parking" found "($100.00)" first. A long text whose numbered lines are that far apart keeps its
+    own title."""
+    body = [f"Ord. No. {n}-17. By Council Member Kelley. An ordinance about matter {n}." for n in range(600)]
+    body[50:50] = ["1. Section 358.05(a)(2) which states that fences are limited", "The appellant spoke."]
+    body[200:200] = ["2. Section 349.14 which states that bicycle parking spaces are required", "Postponed."]
+    body[450:450] = ["3. Section 355.04 which states that the floor area is exceeded", "Denied."]
+    body[590:590] = ["5. 6.", "($100.00)"]
+    chunks = chunks_of("\n\n".join(body), fmt="text", title="The City Record 2017-02-01")
+    assert {c.title for c in chunks} == {"The City Record 2017-02-01"}
+    fee = next(c for c in chunks if c.text == "($100.00)")
+    assert fee.item_ref == ""
+
+
+def test_a_bare_number_is_not_an_item_title():
+    """ "2. 3." (a table's cells, a page number) is not the heading of an item titled "3"."""
+    text = "\n\n".join(
+        [
+            "Minutes of the Parish Council meeting",
+            "1. Apologies for Absence",
+            "Apologies were received from Cllr Hart.",
+            "The grants awarded by ward were listed in a table:",
+            "2. 3.",
+            "Lower Ward and Upper Ward.",
+            "3. Any Other Business",
+            "There was none.",
+        ]
+    )
+    titles = {c.title for c in chunks_of(text, fmt="text")}
+    assert "3" not in titles
+    assert {"Apologies for Absence", "Any Other Business"} <= titles
+
+
+@pytest.mark.skipif(not (DATA / "cleveland-city-record").is_dir(), reason=f"shared Cleveland corpus not in {DATA}")
+def test_real_city_record_has_no_items_made_of_its_lists():
+    """The real 1 February 2017 issue: 261 paragraphs were titled "6" (a page number) and 353 by
+    a zoning condition about bicycle parking; every paragraph now has the issue's own title."""
+    rec = next(r for r in import_cleveland(DATA) if r["id"] == "cleveland/2017/2017-02-01")
+    doc = Document(doc_id=rec["id"], source="x", text=rec["text"], title=rec["title"])
+    assert {c.title for c in chunk_document(doc)} == {rec["title"]}

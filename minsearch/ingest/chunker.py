@@ -40,7 +40,10 @@ from .structure import rebuild_paragraphs, split_numbered_items
 # 13: ligatures and full-width forms are folded to plain letters (paragraphs.fold_forms).
 # 14: a reference number on a line of its own ("Ord. No. 29-17.", "Resolution No. 514-16.") is
 #    joined to the paragraph it numbers, with a sponsor line between them ("By Council Member X.").
-CHUNKER_VERSION = 14
+# 15: bare numbers are agenda items only when their items are of an agenda item's length
+#    (structure.MAX_ITEM_PARAGRAPHS), and a number alone ("6", "5. 6.") titles no item: the City
+#    Record's numbered conditions and page numbers titled hundreds of paragraphs each.
+CHUNKER_VERSION = 15
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

@@ -302,6 +302,7 @@ _LEAD_NUMBER = re.compile(
 )
 _MINUTE_HEAD = re.compile(r"^\s*minute\s+(?:no\.?\s*)?(\d+)(?:\s*/\s*(\d{2,4}))?\s*[:.–—-]?\s*(.*)$", re.I | re.S)
 _NUMBERED_HEAD = re.compile(r"^\s*(?:\*\*)?(\d{1,3})[.)](?:\*\*)?\s+(.+)$", re.S)
+_LETTER = re.compile(r"[^\W\d_]")
 _NOT_A_TITLE = re.compile(r"^(?:it\s+was\s+|and\s+)?resolved\b|^(?:proposed|moved|seconded)\b|^that\b", re.I)
 
 
@@ -322,8 +323,22 @@ def split_numbered_items(text: str, paras: list[Para]) -> Optional[list[tuple[st
     for finder in (_items_by_marker, _items_by_minute_no, _items_by_number):
         heads = finder(text, paras)
         if heads and len(heads) >= 2:
+            if finder is _items_by_number and len(paras) - heads[0][0] > MAX_ITEM_PARAGRAPHS * len(heads):
+                return None  # numbered lists inside the text, not its agenda (see MAX_ITEM_PARAGRAPHS)
             return _assemble(paras, heads)
     return None
+
+
+# Bare numbers ("4. ...") are the agenda only when their items have the length of agenda items:
+# a chain of them whose items (from the first on) average more than this many paragraphs is
+# numbered lists inside the text. Measured with the chunker: 536 of Limerick's 537 meetings
+# numbered so have items of 4-102 paragraphs on average (the most: a council meeting with two items
+# late in a long record; the other, 180, took a chart's labels for items: "HAP Di €0 €50 ..."),
+# while 42 of the 45 City Record issues (Cleveland) with such a chain got 2-16 "items" of 142-1,462
+# paragraphs on average, titled by the conditions of a zoning appeal or an ordinance's
+# amendments ("Section 349.14 which states that bicycle parking spaces are required", "THENCE"),
+# which then matched queries for hundreds of paragraphs. (Three issues keep shorter such chains.)
+MAX_ITEM_PARAGRAPHS = 120
 
 
 # A "head" is (index of first heading para, number of heading paras, title, replacement paras)
@@ -390,6 +405,10 @@ def _items_by_minute_no(text: str, paras: list[Para]) -> list[_Head]:
 
 def _title_like(t: str) -> bool:
     if not t or len(t) > 160 or len(t.split()) > 22:
+        return False
+    if not _LETTER.search(t):
+        # "6", "97", "5. 6.": a page number or a table's cells, not an item's title (the City
+        # Record's running headers gave 261 paragraphs of one issue the title "6").
         return False
     if _NOT_A_TITLE.match(t) or t.endswith((":", ";", ",")):
         return False
