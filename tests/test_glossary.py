@@ -116,3 +116,29 @@ def test_an_everyday_wording_is_searched_only_where_the_minutes_lack_it(tmp_path
         assert r.expansions == [] and not any("park paths" in h.chunk.text for h in r.hits)
     finally:
         s.close()
+
+
+def test_what_an_acronym_stands_for_is_marked_as_a_phrase(tmp_path, encoder):
+    """ "EHCP" marks "education, health and care plan" where it stands whole, not every "education",
+    "health" or "plan" of the paragraph (a random fragment to the reader)."""
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+    from minsearch.model import Query
+    from minsearch.search import Searcher
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "Item 1\n\nSchools\n\nThe education team met the health board about the plan for care homes. "
+        "An education, health and care plan was agreed for each child.\n"
+    )
+    home = tmp_path / "ix"
+    index_paths([docs], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        for mode in ("keyword", "hybrid"):
+            r = s.search(Query("EHCP", mode=mode))
+            assert r.hits, mode
+            assert [t for t, m in r.hits[0].snippet if m] == ["education, health and care plan"], mode
+    finally:
+        s.close()

@@ -316,6 +316,43 @@ def test_a_long_paragraph_shows_the_part_holding_most_of_the_query():
     assert shown[0] == ("… ", False)
 
 
+def test_a_phrase_is_marked_where_it_stands_whole_not_word_by_word():
+    """What an acronym stands for, and a quoted phrase, are marked where their words stand
+    together: "VAPAC" marked every "Council" of a City Record paragraph ("By Council Member
+    Kelley", "the Clerk of Council"), and '"children in care"' every "in"."""
+    from minsearch.glossary import Glossary
+    from minsearch.ranking.snippets import TermMatcher, snippet
+    from minsearch.store.query import highlight_terms, parse, plan_query, schema
+
+    text = (
+        "By Council Member Kelley. The Clerk of Council may contract for services to the Vacant and "
+        "Abandoned Property Action Council (VAPAC), and report to Council."
+    )
+    q, _ = parse("VAPAC", schema())
+    expansions = tuple(Glossary.of_acronyms({"VAPAC": "Vacant and Abandoned Property Action Council"}).expand("VAPAC"))
+    plan = plan_query(q, {name for name, f in schema().items() if f.scorable}, expansions)
+    assert plan is not None and plan.used
+    terms = highlight_terms(q) | plan.extra_terms
+    marked = [t for t, m in snippet(text, TermMatcher(terms)) if m]
+    assert marked == ["Vacant and Abandoned Property Action Council", "VAPAC"]
+    q, _ = parse('"children in care"', schema())
+    text = "Children in care had health checks. Care leavers and children in their teens attended."
+    assert [t for t, m in snippet(text, TermMatcher(highlight_terms(q))) if m] == ["Children in care"]
+
+
+def test_a_paragraphs_own_number_is_not_a_sentence():
+    """ "3. In response ..." is one sentence: "3." alone was the excerpt's marked "closest" sentence."""
+    from minsearch.ranking.snippets import sentence_spans
+
+    text = "3. In response to questions it was said that the scorecard was late. The Panel noted it."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "3. In response to questions it was said that the scorecard was late.",
+        "The Panel noted it.",
+    ]
+    text = "The budget rose by 3. The Panel noted it."
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["The budget rose by 3.", "The Panel noted it."]
+
+
 def test_acronyms_of_a_query():
     assert acronyms("KYCC election turnout") == ["KYCC"]
     assert acronyms("FoI request backlog for EHCPs") == ["FoI", "EHCPs"]

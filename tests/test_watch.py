@@ -27,7 +27,7 @@ Health of Children in Care
 
 Minutes:
 
-The Panel noted that dental checks for children in care had recovered to 88 per cent after the pandemic backlog.
+The Panel noted that dental checks for children in care had recovered to 88 per cent after the pandemic backlog. Two practices had added weekend clinics.
 
 The Panel discussed the cost of school transport for the coming year and asked for options.
 

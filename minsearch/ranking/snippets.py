@@ -14,6 +14,7 @@ from ..words import STOPWORDS, safe_stem
 
 Segments = list[tuple[str, bool]]
 _WORD = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # a word as the index's analysers cut it
 # A sentence ends at . ! ? (and closing quotes or brackets) followed by space and a capital, a
 # digit or an opening quote or bracket; decimals ("£5.6m") never have the space.
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ])")
@@ -26,12 +27,20 @@ _NOT_AN_END = re.compile(
 )
 
 
+# A paragraph's own number or letter before its first stop ("3. In response ...", "(iv) The"):
+# split there, "3." was a sentence of its own, and the excerpt of a paragraph found by meaning
+# marked it as the closest to the query.
+_ENUMERATOR = re.compile(r"\(?(?:\d{1,3}[a-z]?|[a-zA-Z]|[ivxlcIVXLC]{1,6})\)?")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text`` (stripped of surrounding spaces)."""
     spans = []
     start = 0
     for m in _END.finditer(text):
         if _NOT_AN_END.search(text[max(0, m.start() - 12) : m.start()]):
+            continue
+        if _ENUMERATOR.fullmatch(text[start : m.start()].strip()):
             continue
         spans.append((start, m.end()))
         start = m.end()
@@ -91,13 +100,20 @@ def most_words(sentences: list[str], stems: set[str]) -> list[int]:
 
 
 class TermMatcher:
-    """Does a word of the text match the query? Built from the index's (field, term) pairs."""
+    """Does a word of the text match the query? Built from the index's (field, term) pairs; a
+    term of several words (see :func:`minsearch.store.query.highlight_terms`) is a phrase, marked
+    only where its words stand together."""
 
     def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
         self.stems: set[str] = set()
         self.exact: set[str] = set()
+        self.phrases: list[tuple[bool, tuple[str, ...]]] = []  # (exact?, its words or stems)
         for fieldname, term in terms:
-            (self.exact if fieldname == "exact" else self.stems).add(term.lower())
+            words = tuple(term.lower().split())
+            if len(words) > 1:
+                self.phrases.append((fieldname == "exact", words))
+            elif words:
+                (self.exact if fieldname == "exact" else self.stems).add(words[0])
         # "in", "and" (from "children in care" or a glossary alternate) are not searched for, as
         # the keyword view drops loose function words: marking them draws the eye to nothing.
         # A quoted word stays marked, and a query of function words only keeps them.
@@ -106,14 +122,38 @@ class TermMatcher:
             self.stems = content
 
     def __bool__(self) -> bool:
-        return bool(self.stems or self.exact)
+        return bool(self.stems or self.exact or self.phrases)
 
     def matches(self, word: str) -> bool:
         w = word.lower()
         return w in self.exact or safe_stem(w) in self.stems
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for m in _WORD.finditer(text) if self.matches(m.group())]
+        """The marked spans of ``text``: matching words, and each phrase where it stands whole."""
+        found = [m.span() for m in _WORD.finditer(text) if self.matches(m.group())]
+        if self.phrases:
+            # Tokens as the index cut them ("e.g", "u.s" are one word), to find phrases as it did.
+            tokens = [(m.span(), m.group().lower()) for m in _TOKEN.finditer(text)]
+            stems = [safe_stem(w) for _s, w in tokens]
+            for exact, words in self.phrases:
+                keys, n = [w for _s, w in tokens] if exact else stems, len(words)
+                found += [
+                    (tokens[i][0][0], tokens[i + n - 1][0][1])
+                    for i in range(len(tokens) - n + 1)
+                    if tuple(keys[i : i + n]) == words
+                ]
+        return _merged(found)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` in order, overlapping ones joined (a word of a marked phrase is marked once)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def _densest(text: str, hits: list[tuple[int, int]], max_chars: int) -> int:

@@ -322,7 +322,7 @@ class Plan:
     other: list[query.Query]  # phrases, scored by Whoosh (the query's own, then glossary ones)
     concepts: list[Concept]
     used: list[Expansion]
-    extra_terms: set[tuple[str, str]]  # glossary terms, for highlighting
+    extra_terms: set[tuple[str, str]]  # glossary terms, for highlighting (see highlight_terms)
     synonyms: list[Synonyms] = field(default_factory=list)
 
     def own_phrases(self) -> int:
@@ -385,7 +385,9 @@ def plan_query(q: query.Query, scorable: AbstractSet[str], expansions: tuple[Exp
                     group.others.append(len(other) - 1)
                     for c in targets:
                         c.others.append(len(other) - 1)
-                extra.update(("text", s) for s in stems)
+                # marked as a phrase: "Vacant and Abandoned Property Action Council" (VAPAC) must
+                # not mark every "Council" of a paragraph
+                extra.add(("text", " ".join(stems)))
             synonyms.append(group)
     return Plan(plain, other, list(concepts.values()), used, extra, synonyms)
 
@@ -395,12 +397,21 @@ HIGHLIGHT_FIELDS = ("text", "title", "exact")  # fields whose terms are marked i
 
 
 def highlight_terms(q: query.Query) -> set[tuple[str, str]]:
-    """The (field, term) pairs of ``q`` that a snippet marks (its words and phrases, not labels)."""
-    return {
-        (f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
-        for f, t in q.iter_all_terms()
-        if f in HIGHLIGHT_FIELDS
-    }
+    """The (field, term) pairs of ``q`` that a snippet marks (its words and phrases, not labels).
+    A phrase is one pair whose term is its words joined by spaces (``("exact", "dental checks")``):
+    it is marked where its words stand together, not word by word wherever they occur."""
+    out: set[tuple[str, str]] = set()
+    for leaf in [q] if q.is_leaf() else q.leaves():
+        if isinstance(leaf, query.Phrase):
+            if leaf.fieldname in HIGHLIGHT_FIELDS and leaf.words:
+                out.add((leaf.fieldname, " ".join(str(w) for w in leaf.words)))
+            continue
+        out.update(
+            (f, t.decode("utf-8") if isinstance(t, bytes) else str(t))
+            for f, t in leaf.iter_all_terms()
+            if f in HIGHLIGHT_FIELDS
+        )
+    return out
 
 
 # The syntax of a query, as text: operators, field names and the special characters.
