@@ -59,17 +59,26 @@ def test_limerick(tmp_path):
                 "meeting_title": "A Full Meeting of Limerick City and County Council",
                 "text": "No date here.\n",
             },
+            {
+                **base,
+                "doc_title": "Minutes - Municipal District of Newcastle West - 5th November 2014",
+                "id": "meetings/2014/12/03-M/Minutes.md",
+                "meeting_date": "2014-12-03",
+                "meeting_title": "Meeting of Municipal District of Newcastle West",
+                "text": "No date in the text.\n",
+            },
         ],
     )
     recs, out = imported("limerick", tmp_path / "data", tmp_path)
-    a, b = recs
+    a, b, c = recs
     assert a["date"] == "2015-11-04"  # stated in the minutes, not the adopting meeting's date
     assert b["date"] == "2016-01-25"  # else the meeting date
+    assert c["date"] == "2014-11-05"  # the minutes' title names their meeting: cited with its date
     assert a["council"] == b["council"] == "Limerick City and County Council"
     assert a["committee"] == "Municipal District of Adare-Rathkeale" and b["committee"] == "Full Council"
     assert a["url"] == "https://limerick.ie/x.pdf" and "[Original file]" not in a["text"]
     docs = read_source(SourceFile(out, tmp_path))
-    assert [d.date for d in docs] == ["2015-11-04", "2016-01-25"]
+    assert [d.date for d in docs] == ["2015-11-04", "2016-01-25", "2014-11-05"]
 
 
 @pytest.mark.parametrize(
