@@ -73,6 +73,8 @@ def test_the_speller_leaves_function_words_and_question_marks_alone():
     spans = correctable_words(text)
     assert [w for _s, _e, w in spans] == ["panel", "dentl", "cheks"]  # "say" is never searched loose
     assert all(text[s:e].lower() == w for s, e, w in spans)
+    # a code's letters are not a misspelt word ("CRR0056" was offered "Did you mean: CAR0056?")
+    assert [w for _s, _e, w in correctable_words("CRR0056 risk reprot, 2025Q1")] == ["risk", "reprot"]
 
 
 @pytest.mark.parametrize(

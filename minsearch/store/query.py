@@ -454,8 +454,9 @@ def correctable_words(text: str) -> list[tuple[int, int, str]]:
     """The plain words of a query a speller may correct, as (start, end, lower-cased word).
 
     Left alone: quoted phrases (an exact demand, never rewritten), operators, ``field:`` terms,
-    wildcards, fuzzy and boosted terms, ranges, numbers, words of one or two letters, and function
-    words ("say", "about": never searched as loose words, so no paragraph needs to hold them)."""
+    wildcards, fuzzy and boosted terms, ranges, numbers, the letters of codes ("CRR0056"), words
+    of one or two letters, and function words ("say", "about": never searched as loose words, so
+    no paragraph needs to hold them)."""
     out: list[tuple[int, int, str]] = []
     # (question marks become spaces: the spans must index ``text`` as typed)
     for m in _PIECE.finditer(_QUESTION_MARK.sub(lambda q: " " * len(q.group(0)), text)):
@@ -463,9 +464,16 @@ def correctable_words(text: str) -> list[tuple[int, int, str]]:
         if piece[0] in '"[{' or _OPERATORS.fullmatch(piece) or any(ch in piece for ch in ":*?~^"):
             continue
         for w in _LETTERS.finditer(piece):
+            if _in_code(piece, w.start(), w.end()):
+                continue  # the letters of a code: "CRR0056" matched exactly and was offered "CAR0056"
             if w.group(0).lower() not in STOPWORDS:
                 out.append((m.start() + w.start(), m.start() + w.end(), w.group(0).lower()))
     return out
+
+
+def _in_code(piece: str, start: int, end: int) -> bool:
+    """Are the letters ``piece[start:end]`` written against a digit (a reference code, "CRR0056")?"""
+    return (start > 0 and piece[start - 1].isdigit()) or (end < len(piece) and piece[end].isdigit())
 
 
 def holds_words(words: str, text: str) -> bool:
