@@ -27,7 +27,7 @@ _NOT_AN_END = re.compile(
 )
 
 
-# A paragraph's own number or letter before its first stop ("3. In response ...", "(iv) The"):
+# A paragraph's own number or letter before its first stop ("3. In response ...", "iv. The"):
 # split there, "3." was a sentence of its own, and the excerpt of a paragraph found by meaning
 # marked it as the closest to the query.
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,3}[a-z]?|[a-zA-Z]|[ivx]{2,5}|[IVX]{2,5})\)?")
