@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -234,3 +235,34 @@ def corpus_size(name: str, data_dir: Path) -> int:
     }
     with gzip.open(data_dir / files[name], "rt", encoding="utf-8") as fh:
         return sum(1 for _ in fh)
+
+
+# -- the judged minutes set (benchmarks/judged/minutes.jsonl), read here for every benchmark -----
+JUDGED_MINUTES = BENCH_DIR / "judged" / "minutes.jsonl"
+
+
+def judged_rows(judged: Path = JUDGED_MINUTES) -> list[dict]:
+    """The judged minutes queries, one dict per line of ``judged`` (JSON Lines)."""
+    return [json.loads(line) for line in judged.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def by_corpus_of(rows: list[dict]) -> dict[str, list[dict]]:
+    """Judged queries grouped by the corpus they were written over (no corpus: the seeds)."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        out[r.get("corpus", "seeds")].append(r)
+    return out
+
+
+def norm_text(s: str) -> str:
+    """Text as judged fragments are compared with paragraphs: spacing and case ignored."""
+    return " ".join(s.split()).casefold()
+
+
+def judged_items(row: dict, idmap: dict[str, str]) -> list[tuple[int, str, str, float]]:
+    """The judged answers of one query: (its index, document id in the index, normalised
+    fragment, grade); ``idmap`` maps the judged set's document ids to the index's (Limerick)."""
+    return [
+        (i, idmap.get(x["doc_id"], x["doc_id"]), norm_text(x["fragment"]), float(x.get("grade", 1)))
+        for i, x in enumerate(row["relevant"])
+    ]

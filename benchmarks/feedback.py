@@ -20,7 +20,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Optional
 
-from .common import BENCH_DIR
+from .common import BENCH_DIR, JUDGED_MINUTES
 
 RESULTS = BENCH_DIR / "results"
 WEIGHTS = (0.25, 0.5, 0.75, 1.0)
@@ -45,8 +45,7 @@ def minutes_scores(data: Path, setting: tuple[float, int], log=print) -> dict:
     def settings_for(home: Path, _name: str):
         return load_settings(index_dir=home).with_(feedback=weight, feedback_depth=depth)
 
-    judged = BENCH_DIR / "judged" / "minutes.jsonl"
-    out = eval_minutes(judged, data, caching_encoder(), log=log, settings_for=settings_for, default_only=True)
+    out = eval_minutes(JUDGED_MINUTES, data, caching_encoder(), log=log, settings_for=settings_for, default_only=True)
     label = "hybrid (default)"
     return {
         "corpora": {c: r["results"][label]["ndcg@10"] for c, r in out["corpora"].items() if "results" in r},

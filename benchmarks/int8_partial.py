@@ -327,14 +327,13 @@ def quality(out: Path, name: str, corpora: set[str]) -> dict:
         (root / "corpora").symlink_to((out / "corpora").resolve())  # converted corpora are shared
     common.CACHE = root
     data = Path(os.environ.get("MINSEARCH_DATA", "/work/shared/data"))
-    judged = common.BENCH_DIR / "judged" / "minutes.jsonl"
     sets = [c for c in corpora if c in datasets.LOADERS]
     minutes = corpora - set(sets)
     res: dict = {"corpora": {}, "sets": {}}
     if (out / f"quality-{name}.json").is_file():
         res = {"corpora": {}, "sets": {}, **json.loads((out / f"quality-{name}.json").read_text())}
     if minutes:
-        got = eval_minutes(judged, data, None, corpora=minutes, default_only=True, build_limerick=True)
+        got = eval_minutes(common.JUDGED_MINUTES, data, None, corpora=minutes, default_only=True, build_limerick=True)
         for c, r in got["corpora"].items():
             prefix = "limerick-100pct" if c == "limerick" else f"minutes-{c}"
             for home in root.glob(f"{prefix}-*-{common.recipe()}/index"):  # which graph embedded it

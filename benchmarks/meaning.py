@@ -29,16 +29,13 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from .common import judged_rows
+
 HERE = Path(__file__).resolve()
 
 
 def _judged(corpus: str) -> list[str]:
-    p = HERE.parent / "judged" / "minutes.jsonl"
-    return [
-        r["query"]
-        for r in (json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip())
-        if r.get("corpus") == corpus
-    ]
+    return [r["query"] for r in judged_rows() if r.get("corpus") == corpus]
 
 
 def measure(index: Path, small: Optional[Path], reps: int = 2) -> dict:

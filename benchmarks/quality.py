@@ -17,7 +17,19 @@ from statistics import mean
 from typing import Callable, Optional
 
 from . import datasets
-from .common import SEEDS, NotCached, cached_index, corpus_jsonl, file_hash, plain_query
+from .common import (
+    JUDGED_MINUTES,
+    SEEDS,
+    NotCached,
+    by_corpus_of,
+    cached_index,
+    corpus_jsonl,
+    file_hash,
+    judged_items,
+    judged_rows,
+    norm_text,
+    plain_query,
+)
 from .metrics import dedupe, evaluate, mrr_at_k, ndcg_at_k
 
 # (label, mode, settings overrides); "hybrid (default)" is whatever minsearch.config defaults to.
@@ -122,25 +134,7 @@ def eval_ir_set(
     }
 
 
-# -- our judged set over real minutes ------------------------------------------------------------
-JUDGED_MINUTES = Path(__file__).resolve().parent / "judged" / "minutes.jsonl"
-
-
-def judged_rows(judged: Path = JUDGED_MINUTES) -> list[dict]:
-    """The judged minutes queries, one dict per line of ``judged`` (JSON Lines)."""
-    return [json.loads(line) for line in judged.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def by_corpus_of(rows: list[dict]) -> dict[str, list[dict]]:
-    """Judged queries grouped by the corpus they were written over (no corpus: the seeds)."""
-    out: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        out[r.get("corpus", "seeds")].append(r)
-    return out
-
-
-def _norm(s: str) -> str:
-    return " ".join(s.split()).casefold()
+# -- our judged set over real minutes (read by common.judged_rows) -----------------------------
 
 
 def minutes_index(
@@ -257,13 +251,10 @@ def eval_minutes(
             ms = []
             idmap = id_maps.get(corpus) or {}
             for r in qs:
-                items = [
-                    (i, idmap.get(x["doc_id"], x["doc_id"]), _norm(x["fragment"]), float(x.get("grade", 1)))
-                    for i, x in enumerate(r["relevant"])
-                ]
+                items = judged_items(r, idmap)
                 labels, covered = [], set()
                 for cid, doc, text, also in runs.get(r["qid"], []):
-                    shown = [(doc, _norm(text))] + [(d, _norm(t)) for d, t in also]
+                    shown = [(doc, norm_text(text))] + [(d, norm_text(t)) for d, t in also]
                     hit = [
                         it for it in items if it[0] not in covered and any(it[1] == d and it[2] in t for d, t in shown)
                     ]
@@ -276,7 +267,7 @@ def eval_minutes(
                 gains = {f"item{i}": g for i, _d, _f, g in items}
                 top100_cov = set()
                 for _cid, doc, text, also in runs.get(r["qid"], [])[:100]:
-                    shown = [(doc, _norm(text))] + [(d, _norm(t)) for d, t in also]
+                    shown = [(doc, norm_text(text))] + [(d, norm_text(t)) for d, t in also]
                     top100_cov.update(it[0] for it in items if any(it[1] == d and it[2] in t for d, t in shown))
                 rel = [it for it in items if it[3] > 0]
                 m = {

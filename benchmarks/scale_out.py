@@ -91,6 +91,7 @@ def parity(data: Path, log, limerick: bool = False) -> list[str]:
     import shutil
 
     from benchmarks import datasets
+    from benchmarks.common import JUDGED_MINUTES
     from benchmarks.milvus_server import MilvusServer
     from benchmarks.quality import eval_ir_set, eval_minutes
     from minsearch.config import load_settings
@@ -100,7 +101,6 @@ def parity(data: Path, log, limerick: bool = False) -> list[str]:
     copies: dict[str, float] = {}
     rows: list[tuple[str, str, dict, dict]] = []  # (set, mode, embedded metrics, milvus metrics)
     modes = (("keyword", "keyword"), ("semantic", "semantic"), ("hybrid (default)", "hybrid"))
-    judged = ROOT / "benchmarks" / "judged" / "minutes.jsonl"
     with MilvusServer(work / "milvus") as srv:
 
         def settings_for(home: Path, name: str):
@@ -124,9 +124,11 @@ def parity(data: Path, log, limerick: bool = False) -> list[str]:
             for label, mode in modes:
                 rows.append((name, mode, emb["results"][label], mil["results"][label]))
         corpora = {"seeds", "kent"} | ({"limerick"} if limerick else set())
-        emb = eval_minutes(judged, data, None, log=log, build_limerick=False, corpora=corpora, default_only=True)
+        emb = eval_minutes(
+            JUDGED_MINUTES, data, None, log=log, build_limerick=False, corpora=corpora, default_only=True
+        )
         mil = eval_minutes(
-            judged,
+            JUDGED_MINUTES,
             data,
             None,
             log=log,

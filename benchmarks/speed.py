@@ -15,7 +15,17 @@ import urllib.request
 from pathlib import Path
 from typing import Optional
 
-from .common import CACHE, NotCached, cached_index, corpus_jsonl, corpus_size, dir_size, file_hash, plain_query
+from .common import (
+    CACHE,
+    NotCached,
+    cached_index,
+    corpus_jsonl,
+    corpus_size,
+    dir_size,
+    file_hash,
+    judged_rows,
+    plain_query,
+)
 
 # Realistic questions to a council-minutes search (used for latency only, not for quality).
 LATENCY_QUERIES = [
@@ -260,16 +270,7 @@ def incremental(home: Path, jsonl: Path, encoder, log=print) -> dict:
 
 
 def judged_limerick_queries() -> list[str]:
-    p = Path(__file__).resolve().parent / "judged" / "minutes.jsonl"
-    if not p.is_file():
-        return []
-    out = []
-    for line in p.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            r = json.loads(line)
-            if r.get("corpus") == "limerick":
-                out.append(r["query"])
-    return out
+    return [r["query"] for r in judged_rows() if r.get("corpus") == "limerick"]
 
 
 def run(

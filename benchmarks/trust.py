@@ -31,7 +31,8 @@ def first_pages(data: Path, log=print) -> dict[str, dict]:
     from minsearch.model import Query
     from minsearch.search import Searcher
 
-    from .quality import _norm, by_corpus_of, judged_rows, minutes_index
+    from .common import by_corpus_of, judged_rows, norm_text
+    from .quality import minutes_index
     from .tuning import nonsense_queries
 
     nonsense = nonsense_queries()
@@ -50,7 +51,7 @@ def first_pages(data: Path, log=print) -> dict[str, dict]:
             res = searcher.search(Query(text=r["query"], mode="hybrid", limit=10), strict=False, snippets=False)
             seen: set[str] = set()
             for h in res.hits:
-                text = _norm(h.chunk.text)
+                text = norm_text(h.chunk.text)
                 if h.chunk.kind != "substance":
                     procedure += 1
                     examples.append(f"{r['qid']}: {h.chunk.kind} {h.chunk.text[:60]!r}")

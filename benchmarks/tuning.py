@@ -31,7 +31,7 @@ from typing import Optional
 
 import numpy as np
 
-from .common import BENCH_DIR
+from .common import BENCH_DIR, judged_items, judged_rows, norm_text
 from .metrics import mrr_at_k, ndcg_at_k
 
 CORPORA = ("seeds", "kent", "limerick", "london-ontario", "cleveland")
@@ -39,10 +39,6 @@ POOL = 200
 TITLE_MODES = ("prefix", "none", "long:15", "long:30", "mix:0.3", "mix:0.5", "score:0.2", "score:0.35")
 NONSENSE = BENCH_DIR / "judged" / "nonsense.txt"
 RESULTS = BENCH_DIR / "results"
-
-
-def _norm(s: str) -> str:
-    return " ".join(s.split()).casefold()
 
 
 def nonsense_queries() -> list[str]:
@@ -190,10 +186,7 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
 
     t = time.perf_counter()
     for r in rows:
-        items = [
-            (i, idmap.get(x["doc_id"], x["doc_id"]), _norm(x["fragment"]), float(x.get("grade", 1)))
-            for i, x in enumerate(r["relevant"])
-        ]
+        items = judged_items(r, idmap)
         out.queries.append(gather(r["qid"], r.get("kind", "?"), r["query"], items))
     out.nonsense = [gather(f"nonsense-{i}", "nonsense", q, []) for i, q in enumerate(nonsense)]
     out.meta = view.chunk_meta(sorted(wanted))
@@ -209,7 +202,7 @@ def collect(corpus: str, rows: list[dict], data: Path, encoder, nonsense: list[s
             for c, _s in hits
         }
         qd.neighbours = repeats(sorted(ids), out.meta)
-    out.text = {cid: (c.doc_id, _norm(c.text)) for cid, c in view.chunks(sorted(wanted)).items()}
+    out.text = {cid: (c.doc_id, norm_text(c.text)) for cid, c in view.chunks(sorted(wanted)).items()}
     log(f"  {corpus}: {len(out.queries)} queries collected in {time.perf_counter() - t:.1f}s")
     stack.close()
     searcher.close()
@@ -672,9 +665,7 @@ def load_candidates(data_dir: Optional[Path] = None, corpora=CORPORA) -> dict[st
     from .embed_cache import caching_encoder
 
     data_dir = data_dir or load_settings().data_dir
-    rows = [
-        json.loads(line) for line in (BENCH_DIR / "judged" / "minutes.jsonl").read_text().splitlines() if line.strip()
-    ]
+    rows = judged_rows()
     nonsense = nonsense_queries()
     encoder = caching_encoder()
     data = {}

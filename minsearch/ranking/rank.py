@@ -38,30 +38,42 @@ from .fusion import Fused, fuse, single
 
 @dataclass(frozen=True)
 class RankParams:
-    """The knobs of ranking; defaults are chosen in benchmarks/RESULTS.md (leave-one-corpus-out)."""
+    """The knobs of ranking. Their defaults are the configuration's (:class:`~minsearch.config.Settings`,
+    one place), chosen in benchmarks/RESULTS.md (leave-one-corpus-out)."""
 
-    fusion: str = "weighted"  # "rrf" or "weighted"
-    rrf_k: int = 60
-    alpha: float = 0.8  # weighted fusion: share of the semantic score
-    exact_boost: float = 0.4  # RRF weight added to the keyword list (weighted: alpha removed) for exact queries
-    semantic_floor: float = 0.1  # cosine a paragraph found by meaning alone needs to be a match ...
-    relative_floor: float = 0.3  # ... and within this of the query's best cosine (the higher of the two)
-    min_coverage: float = 0.4  # share of the query's weight a keyword hit needs to be a match ...
-    relative_coverage: float = 1.0  # ... or this share of the best hit's coverage, whichever is lower,
-    match_words: int = 2  # ... or, in a longer query, the weight of this many of its words
-    confident_floor: float = 0.5  # cosine some paragraph needs for the query to have any match (set per index:
-    confident_quantile: float = 0.75  # minsearch.searching.calibration, this quantile of the off-topic probes'
-    confident_margin: float = 0.1  # best cosines plus this; a margin below 0 keeps confident_floor) ...
-    meaning_gap: float = 0.2  # (measured indexes) semantic_floor at least the bar less this; below 0: off
-    confident_coverage: float = 0.6  # ... or the share of the query some paragraph must contain,
-    confident_words: int = 3  # ... or, in a longer query, the weight of this many of its words;
-    joint_floor: float = 0.45  # or both views half-confident: a paragraph this close in meaning ...
-    joint_coverage: float = 0.4  # ... and one containing this share of the query
-    procedure_penalty: int = 10  # places procedure moves down for a name found mostly in procedure
+    fusion: str = Settings.fusion  # "rrf" or "weighted"
+    rrf_k: int = Settings.rrf_k
+    alpha: float = Settings.alpha  # weighted fusion: share of the semantic score
+    # RRF weight added to the keyword list (weighted: alpha removed) for exact queries
+    exact_boost: float = Settings.exact_boost
+    # A paragraph found by meaning alone is a match at this cosine, and within relative_floor of
+    # the query's best cosine (the higher of the two) ...
+    semantic_floor: float = Settings.semantic_floor
+    relative_floor: float = Settings.relative_floor
+    # ... and a keyword hit when it holds min_coverage of the query's weight, or relative_coverage
+    # of the best hit's coverage (the lower), or in a longer query the weight of match_words words.
+    min_coverage: float = Settings.min_coverage
+    relative_coverage: float = Settings.relative_coverage
+    match_words: int = Settings.match_words
+    # The query has any match only if some paragraph is confident_floor close in meaning (set per
+    # index by minsearch.searching.calibration: the confident_quantile of the off-topic probes'
+    # best cosines plus confident_margin; a margin below 0 keeps confident_floor; on measured
+    # indexes semantic_floor is at least the bar less meaning_gap, below 0: off) ...
+    confident_floor: float = Settings.confident_floor
+    confident_quantile: float = Settings.confident_quantile
+    confident_margin: float = Settings.confident_margin
+    meaning_gap: float = Settings.meaning_gap
+    # ... or holds confident_coverage of the query (in a longer one, the weight of confident_words
+    # of its words), or both views are half-confident (joint_floor in meaning, joint_coverage).
+    confident_coverage: float = Settings.confident_coverage
+    confident_words: int = Settings.confident_words
+    joint_floor: float = Settings.joint_floor
+    joint_coverage: float = Settings.joint_coverage
+    procedure_penalty: int = Settings.procedure_penalty  # places procedure moves down for a name found mostly there
     own_words: bool = True  # procedure and headings match only through their own words
     codes_first: bool = True  # a query with a code or number lists the paragraphs holding all of it first
     named_first: bool = True  # ... and one with a specific acronym, the paragraphs naming it
-    duplicate_jaccard: float = 0.8  # share of word pairs two paragraphs must share to be one text
+    duplicate_jaccard: float = Settings.duplicate_jaccard  # share of word pairs two paragraphs share to be one text
 
 
 def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
