@@ -437,3 +437,117 @@ def test_real_city_record_has_no_items_made_of_its_lists():
     rec = next(r for r in import_cleveland(DATA) if r["id"] == "cleveland/2017/2017-02-01")
     doc = Document(doc_id=rec["id"], source="x", text=rec["text"], title=rec["title"])
     assert {c.title for c in chunk_document(doc)} == {rec["title"]}
+
+
+BUDGET_TABLE = "\n\n".join(
+    [
+        "Minutes of the Monthly Meeting of the Municipal District held on 17th October 2024",
+        "1. Finance – Draft Budgetary Plan",
+        "The Management Accountant informed members that a total of €1,652,500 had been allocated.",
+        "Svc",
+        "General Municipal Allocation -2025",
+        "B04",
+        "Local Roads",
+        "130,000",
+        "D05",
+        "Tourism Development Recreation & Amenity",
+        "10,000",
+        "Proposed:",
+        "Councillor Ryan (E)",
+        "Seconded:",
+        "Councillor Ryan (M)",
+        'And resolved "That the Draft Budgetary Plan 2025 for the District is hereby adopted."',
+        "2. Staff",
+        "The Chair welcomed the following officers to the meeting:",
+        "Mr. P. Dowling, Director of Service",
+        "Ms. C. Curley, Director of Service",
+        "Ms. G. Dollard, Administrative Officer",
+        "3. Any Other Business",
+        "There was none.",
+    ]
+)
+
+
+def test_a_table_printed_cell_by_cell_is_one_paragraph():
+    """A PDF's table, one cell per line, is one paragraph of its item: alone, "10,000" and "D05"
+    were paragraphs that meant only their item's title ("budget" listed six of them first)."""
+    chunks = chunks_of(BUDGET_TABLE, fmt="text")
+    texts = [c.text for c in chunks]
+    table = next(c for c in chunks if "Local Roads" in c.text)
+    assert table.text.startswith("Svc General Municipal Allocation") and table.text.endswith("Amenity 10,000")
+    assert table.title == "Finance – Draft Budgetary Plan" and table.kind == "substance"
+    assert not {"10,000", "D05", "130,000", "B04"} & set(texts)
+
+
+def test_a_label_on_its_own_line_is_read_with_its_value():
+    """ "Proposed:" / "Councillor Ryan (E)" is one mover line (procedure): alone, the name was a
+    paragraph of substance, and the label a line of procedure that named nobody."""
+    movers = [c for c in chunks_of(BUDGET_TABLE, fmt="text") if c.text.startswith(("Proposed", "Seconded"))]
+    assert [(c.text, c.kind) for c in movers] == [
+        ("Proposed: Councillor Ryan (E)", "procedure"),
+        ("Seconded: Councillor Ryan (M)", "procedure"),
+    ]
+
+
+def test_a_list_of_people_printed_one_per_line_is_attendance():
+    chunks = chunks_of(BUDGET_TABLE, fmt="text")
+    officers = next(c for c in chunks if "Dowling" in c.text)
+    assert "Curley" in officers.text and "Dollard" in officers.text
+    assert officers.kind == "procedure"
+    # A sentence is not a cell: the line introducing the list stays a paragraph of its own.
+    assert any(c.text == "The Chair welcomed the following officers to the meeting:" for c in chunks)
+
+
+def test_short_sentences_and_numbered_points_are_not_cells():
+    """Points of a resolution and short sentences are read one by one, not as a table."""
+    text = "\n\n".join(
+        [
+            "Minutes of the Cabinet",
+            "1. Budget Monitoring",
+            "RESOLVED that Cabinet:",
+            "(a) note the report;",
+            "(b) agree the savings;",
+            "(c) thank the officers.",
+            "2. Close",
+            "The meeting closed at 9pm.",
+        ]
+    )
+    texts = [c.text for c in chunks_of(text, fmt="text")]
+    assert {"(a) note the report;", "(b) agree the savings;", "(c) thank the officers."} <= set(texts)
+
+
+def test_numbered_headings_run_into_their_titles_are_items():
+    """PDF extraction writes "20.Question submitted by ..." and "18 .Question ...": each heads an
+    agenda item (127 of Limerick's minutes had such items read as text, titled by the meeting)."""
+    text = "\n\n".join(
+        [
+            "Minutes of the Monthly Meeting of the Metropolitan District of Limerick",
+            "17.Adoption of Minutes",
+            "The minutes of the previous meeting were adopted.",
+            "18 .Question submitted by Councillor C. Sheehan",
+            "I will ask for the cost of bonfire night clean-ups in the city.",
+            "REPLY: The following table outlines the approximate costs.",
+            "19.Notice of Motion submitted by Councillor E. Secas",
+            "That the Council calls for more bins in the city centre.",
+        ]
+    )
+    chunks = chunks_of(text, fmt="text")
+    item = {c.text[:20]: (c.title, c.item_ref) for c in chunks}
+    assert item["I will ask for the c"] == ("Question submitted by Councillor C. Sheehan", "item 18")
+    assert item["That the Council cal"] == ("Notice of Motion submitted by Councillor E. Secas", "item 19")
+
+
+def test_a_decimal_is_not_a_numbered_heading():
+    text = "\n\n".join(
+        [
+            "Minutes of the Finance Committee",
+            "1. Budget",
+            "2.5 million was allocated to roads this year by the Council.",
+            "Members noted the figures.",
+            "2. Roads",
+            "3.2 kilometres of road were resurfaced.",
+        ]
+    )
+    item = {c.text.split()[1]: c.title for c in chunks_of(text, fmt="text")}
+    assert item["million"] == item["noted"] == "Budget"
+    assert item["kilometres"] == "Roads"

@@ -401,6 +401,27 @@ def classify(text: str, title: str = "") -> Kind:
     return "heading" if _is_heading(t, title) else "substance"
 
 
+def classify_rows(rows: list[str], title: str = "") -> Kind:
+    """The kind of a table or list that the source printed one cell per line and the chunker
+    joined into one paragraph (``rows``: each cell's normalised text). A block of labels only
+    (a table's header) is a heading; a list of people ("Mr. P. Dowling, Director of Service",
+    "Councillor Ryan (E)") is attendance, so procedure; anything else is read as one paragraph."""
+    if rows and all(classify(r, title) == "heading" for r in rows):
+        return "heading"
+    if rows and all(_person_row(r) for r in rows):
+        return "procedure"
+    return classify(" ".join(rows), title)
+
+
+def _person_row(text: str) -> bool:
+    """A cell that is a person, maybe with a role after a comma or in brackets: marked as a
+    person by a title or an initial ("Ms. C. Curley, Director of Service"), not just capitals."""
+    head = re.split(r"[,(]", text, maxsplit=1)[0].strip()
+    words = head.split()
+    marked = any(_INITIAL.match(w) or _HONORIFIC.match(w) for w in words)
+    return marked and _name_item(head)
+
+
 def _is_heading(t: str, title: str) -> bool:
     """A line that only labels what follows: a meeting's title, a label, a line in capitals."""
     n = len(t.split())

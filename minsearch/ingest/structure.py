@@ -301,7 +301,10 @@ _LEAD_NUMBER = re.compile(
     r"^\s*(?:\*\*)?\(?(\d{1,3}(?:\.(?:\d{1,3}|[a-z]))+(?=[.)\s])|\d{1,3}(?=[.)]))[.)]?\)?(?:\*\*)?\s*"
 )
 _MINUTE_HEAD = re.compile(r"^\s*minute\s+(?:no\.?\s*)?(\d+)(?:\s*/\s*(\d{2,4}))?\s*[:.–—-]?\s*(.*)$", re.I | re.S)
-_NUMBERED_HEAD = re.compile(r"^\s*(?:\*\*)?(\d{1,3})[.)](?:\*\*)?\s+(.+)$", re.S)
+# "4. Title", and as PDF extraction runs them together, "20.Question submitted by ..." and "18 .Question":
+# 127 of Limerick's 1,025 minutes had such headings read as text, often every item of a meeting
+# (whose paragraphs were then all titled by the meeting).
+_NUMBERED_HEAD = re.compile(r"^\s*(?:\*\*)?(\d{1,3})\s?[.)](?:\*\*)?(?:\s+|(?=[A-Z]))(.+)$", re.S)
 _LETTER = re.compile(r"[^\W\d_]")
 _NOT_A_TITLE = re.compile(r"^(?:it\s+was\s+|and\s+)?resolved\b|^(?:proposed|moved|seconded)\b|^that\b", re.I)
 
