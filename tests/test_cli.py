@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -26,6 +27,10 @@ def test_human_output_shows_title_place_and_emphasised_snippet(cli):
     assert "Performance Monitoring Information" in r.output
     assert "Wolverhampton · Corporate Parenting Board" in r.output
     assert "**Dental** **checks**" in r.output
+    # Each hit is headed by its rank and item title, with no score: the list is not in score order
+    # where a query names a number or code, and "#5 0.109, #6 0.944" read as a mistake.
+    heads = [line for line in r.output.splitlines() if re.match(r"^\s*\d+\. ", line)]
+    assert len(heads) == 2 and not [h for h in heads if re.search(r"\d\.\d{3}", h)], heads
 
 
 def test_json_is_one_object_with_the_documented_hit_shape(cli):

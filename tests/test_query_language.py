@@ -156,6 +156,36 @@ def test_dates_in_words_filter_an_index_of_dated_meetings_only():
     assert meetings.text == "world cup winners" and meetings.filters.since == "1974-01-01" and notes
 
 
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("Resolution No. 18-17", "18 17"),
+        ("SS-2025-112 report", "ss 2025 112"),
+        ("minute 45/21", "45 21"),
+        ("budget 2024/25", "2024 25"),
+        ("Z-25026", "z 25026"),
+    ],
+)
+def test_a_hyphenated_or_slashed_code_is_searched_as_typed(text, phrase):
+    """A reference code's parts must stand together: as an OR of "18" and "17", "Resolution No.
+    18-17" found "January 18, 2017 Res. No. 33-17" first."""
+    q, _ = parse(text)
+    assert ("text", phrase) in highlight_terms(q)
+    assert ("text", phrase.split()[-1]) not in highlight_terms(q)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["well-being", "a/b testing", "title:SS-2025-112", "date:2024-01 budget", "SS-20* report", '"Res. No. 18-17"'],
+)
+def test_words_fields_wildcards_and_quotes_are_not_codes(text):
+    terms = highlight_terms(parse(text)[0])
+    if text.startswith('"'):  # the user's own quote, as typed
+        assert terms == {("exact", "res no 18 17")}
+    else:
+        assert not [t for _f, t in terms if " " in t], terms
+
+
 # Words that look like syntax, or that the analysers treat specially: the parser decides them.
 _TRICKY = [
     "dental checks",
@@ -213,3 +243,15 @@ def test_plain_words_are_read_as_whooshs_parser_reads_them():
         assert _plain_words(syntax, sch) is None, syntax
     # and what a search does with it is unchanged: the same tree after the stopwords are dropped
     assert parse("the dental checks of children")[0] == parse("dental checks children")[0]
+
+
+def test_a_query_naming_a_code_still_searches_the_glossary():
+    """A code is found as a word is (text and title), not demanded as a quote is: "EHCP 2024/25"
+    still searches "education, health and care plan"."""
+    from minsearch.glossary import load_glossary
+    from minsearch.store.query import plan_query, scored_fields
+
+    glossary = load_glossary()
+    for text, searched in (("EHCP 2024/25", True), ('EHCP "2024/25"', False)):
+        plan = plan_query(parse(text)[0], scored_fields(), tuple(glossary.expand(text)))
+        assert plan is not None and bool(plan.used) is searched, text

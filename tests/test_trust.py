@@ -8,6 +8,7 @@ reference numbers buried by meaning.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -160,3 +161,63 @@ def test_persons_reads_the_people_a_procedure_question_names():
     # the topic's capitals are not a person
     assert persons("who voted no on the Marion Motley Park motocross ordinance") == []
     assert persons("how did councillors vote on the encampment motion") == []
+
+
+# A Limerick meeting whose draft budget is a table the PDF printed one cell per line.
+LIMERICK_BUDGET = "Cappamore-Kilmallock - 17th October 2024"
+
+
+@pytest.fixture(scope="module")
+def limerick_budget(tmp_path_factory, real_encoder):
+    from minsearch.ingest.corpora import import_limerick
+
+    data = load_settings().data_dir
+    if not (data / "limerick-council-minutes").is_dir():
+        pytest.skip(f"shared Limerick corpus not found under {data}")
+    src = tmp_path_factory.mktemp("limerick")
+    with open(src / "limerick.jsonl", "w", encoding="utf-8") as fh:
+        for rec in import_limerick(data):
+            if rec["id"].endswith(LIMERICK_BUDGET):
+                fh.write(json.dumps(rec) + "\n")
+    home = tmp_path_factory.mktemp("limerick-ix")
+    index_paths([src], load_settings(index_dir=home, model=real_encoder.name), encoder=real_encoder)
+    s = Searcher(load_settings(index_dir=home))
+    yield s
+    s.close()
+
+
+def test_a_budget_table_is_one_result_not_its_figures(limerick_budget):
+    """ "budget" listed "10,000", "100,000", "327,600", "77,600", "130,000" and "D05" (cells of
+    one table, each meaning only its item's title) among its first nine results; the table is
+    now one result, which holds them."""
+    r = limerick_budget.search(Query("budget"))
+    texts = [h.chunk.text for h in r.hits]
+    assert not [t for t in texts if not re.search(r"[^\W\d_]{3}", t)], texts
+    table = [t for t in texts if "Local Roads" in t]
+    assert len(table) == 1 and "130,000" in table[0] and "D05" in table[0]
+
+
+@pytest.fixture(scope="module")
+def city_record(tmp_path_factory, encoder):
+    from minsearch.ingest.corpora import import_cleveland
+
+    data = load_settings().data_dir
+    if not (data / "cleveland-city-record").is_dir():
+        pytest.skip(f"shared Cleveland corpus not found under {data}")
+    src = tmp_path_factory.mktemp("cleveland")
+    with open(src / "cleveland.jsonl", "w", encoding="utf-8") as fh:
+        for rec in import_cleveland(data):
+            if rec["id"] == "cleveland/2017/2017-01-18":
+                fh.write(json.dumps(rec) + "\n")
+    home = tmp_path_factory.mktemp("cleveland-ix")
+    index_paths([src], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    s = Searcher(load_settings(index_dir=home))
+    yield s
+    s.close()
+
+
+def test_a_hyphenated_reference_number_finds_its_measure_first(city_record):
+    """ "Resolution No. 18-17", typed without quotes: "January 18, 2017 Res. No. 33-17" and four
+    other resolutions of 2017 came first, and the resolution itself was not in the first ten."""
+    r = city_record.search(Query("Resolution No. 18-17"))
+    assert r.hits[0].chunk.text.startswith("Resolution No. 18-17."), [h.chunk.text[:40] for h in r.hits[:3]]

@@ -277,7 +277,10 @@ def _format_hit(hit, color: bool) -> str:
     snippet = "".join(
         (click.style(t, bold=True, fg="yellow") if color else f"**{t}**") if m else t for t, m in hit.snippet
     )
-    head = f"{hit.rank:>2}. [{hit.score:.4f}] {c.title}"
+    # No score: the list is not in score order where the query names a number or code (the
+    # paragraphs holding all of it come first), and "#5 0.109, #6 0.944" read as a mistake.
+    # --json keeps it.
+    head = f"{hit.rank:>2}. {c.title}"
     also = ""
     if hit.also:
         places = "; ".join(

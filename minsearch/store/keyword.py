@@ -523,6 +523,7 @@ class KeywordIndex:
         total, matched = scorer.scores(plan.plain, per_term)
         other: list[np.ndarray] = []
         other_scores: list[np.ndarray] = []
+        own_masks: list[np.ndarray] = []  # where each phrase is in the paragraph's own words
         for i, oq in enumerate(plan.other):  # phrases: selective, so Whoosh scores all their matches fast
             mask = np.zeros(scorer.doc_count_all, dtype=bool)
             found = np.zeros(scorer.doc_count_all, dtype=np.float64)
@@ -531,6 +532,14 @@ class KeywordIndex:
                 mask[hit.docnum] = True
             other.append(mask)
             other_scores.append(found)
+            own_q = plan.own_words(i)
+            if own_q is oq:
+                own_masks.append(mask)
+            else:
+                own_mask = np.zeros(scorer.doc_count_all, dtype=bool)
+                if own_q is not None and mask.any():
+                    own_mask[[hit.docnum for hit in r.searcher.search(own_q, limit=None)]] = True
+                own_masks.append(own_mask & mask)
             if i < plan.own_phrases():
                 total += found
                 matched |= mask
@@ -559,7 +568,7 @@ class KeywordIndex:
                         own |= hit_mask
             for i in c.others:
                 mask |= other[i]
-                own |= other[i]  # phrases are searched in the paragraph's text
+                own |= own_masks[i]
             covered_weight[mask] += w
             covered_text[own] += w
         total_weight = weights.sum()

@@ -122,6 +122,27 @@ _RANGE = re.compile(r"\S*[\[{][^\]}]*[\]}]?")
 _FIELD_PREFIX = re.compile(r"\b\w+:(?=\S)")
 # A quoted string not already bound to a field ("x" but not title:"x") searches the unstemmed field.
 _BARE_QUOTE = re.compile(r'(?<![\w:])"([^"]+)"')
+# A reference code written with hyphens or slashes between its parts ("18-17", "SS-2025-112",
+# "45/21", "2024/25"), holding a digit. The analysers cut it into its parts, and as an OR of
+# them "Resolution No. 18-17" listed "January 18, 2017 Res. No. 33-17" first on Cleveland (and
+# the paragraph holding it nowhere in the first ten): it is searched as the phrase of its parts,
+# exactly as typed. Not in a field ("date:2024-01"), a quote, a range or a wildcard ("SS-20*").
+_CODE = re.compile(r'(?<![\w:"*?./\\-])(?=[\w/-]*\d)([^\W_]+(?:[-/][^\W_]+)+)(?![\w"*?/\\-])')
+# What a code is never looked for in: a quoted string (with its field), a range.
+_LITERAL = re.compile(r'(?:\w+:)?"[^"]*"?|\S*[\[{][^\]}]*[\]}]?')
+
+
+def codes_as_phrases(text: str) -> str:
+    """``text`` with each hyphenated or slashed reference code quoted (:data:`_CODE`)."""
+    out: list[str] = []
+    pos = 0
+    for m in _LITERAL.finditer(text):
+        out += [_CODE.sub(r'"\1"', text[pos : m.start()]), m.group()]
+        pos = m.end()
+    out.append(_CODE.sub(r'"\1"', text[pos:]))
+    return "".join(out)
+
+
 # A question mark that no letter follows ends a question ("what was said about dental checks?"):
 # as a Whoosh wildcard it made the last word "checks" + one more letter, which matches nothing a
 # user asked for, and a lone one ("snow removal ?") was refused as a leading wildcard. Before a
@@ -152,7 +173,9 @@ def parse(text: str, sch: Optional[fields.Schema] = None, strict: bool = True) -
     sch = sch if sch is not None else schema()
     notices: list[str] = []
     text = question_marks_off(text)
-    rewritten = _BARE_QUOTE.sub(lambda m: f'exact:"{m.group(1)}"', text)
+    # (The user's quotes search the unstemmed field; a code is a phrase of the text and the title,
+    # found as a word would be, so a query naming one still searches the glossary's alternates.)
+    rewritten = codes_as_phrases(_BARE_QUOTE.sub(lambda m: f'exact:"{m.group(1)}"', text))
     try:
         q = _plain_words(rewritten, sch)
         if q is None:
@@ -329,6 +352,20 @@ class Plan:
         """How many of ``other`` are the query's own (the rest are glossary alternates)."""
         return len(self.other) - sum(len(g.others) for g in self.synonyms)
 
+    def own_words(self, i: int) -> Optional[query.Phrase]:
+        """The phrase a paragraph must hold for ``other[i]`` to be in its own words, not only in its
+        agenda item's title (procedure must match in its own words, see minsearch.ranking.rank):
+        ``other[i]`` itself in the text, none in the title, and for the unstemmed field, which
+        holds both, the same words in the text (a quoted "Z-9815" is in the title of every motion,
+        vote and "Moved by" line of its item)."""
+        p = self.other[i]
+        if not isinstance(p, query.Phrase) or p.fieldname == "text":
+            return p if isinstance(p, query.Phrase) else None
+        if p.fieldname != "exact":
+            return None
+        stems = [t.text for w in p.words for t in STEMMED(str(w))]
+        return query.Phrase("text", stems) if stems else None
+
 
 def plan_query(q: query.Query, scorable: AbstractSet[str], expansions: tuple[Expansion, ...] = ()) -> Optional[Plan]:
     """How to score ``q`` as a sum of parts, or None when it needs Whoosh (AND, NOT, wildcards, ranges)."""
@@ -354,16 +391,23 @@ def plan_query(q: query.Query, scorable: AbstractSet[str], expansions: tuple[Exp
                 c.weight_terms.append(weight)
         elif isinstance(child, query.Phrase) and child.fieldname in scorable:
             other.append(child)
-            concepts[("phrase", len(other) - 1)] = Concept(
-                others=[len(other) - 1], weight_terms=[(child.fieldname, w) for w in child.words]
-            )
+            # As with words, the same phrase in the text and the title is one part of the query.
+            words = tuple(str(w) for w in child.words)
+            shared: object = ("phrase", words) if child.fieldname in ("text", "title") else ("phrase", len(other) - 1)
+            c = concepts.setdefault(shared, Concept(weight_terms=[(child.fieldname, w) for w in words]))
+            c.others.append(len(other) - 1)
         else:
             return None
     used: list[Expansion] = []
     extra: set[tuple[str, str]] = set()
     synonyms: list[Synonyms] = []
-    # Glossary alternates only widen a query of plain words: quotes and fields are demands.
-    if expansions and not other and all(f in ("text", "title") for f, _t in plain):
+    # Glossary alternates only widen a query of plain words (and codes, phrases of the text and
+    # title: "SEND funding 2024/25"): quotes and fields are demands.
+    if (
+        expansions
+        and all(p.fieldname in ("text", "title") for p in other)
+        and all(f in ("text", "title") for f, _t in plain)
+    ):
         for e in expansions:
             keys = [t.text for w in e.words for t in STEMMED(w) if t.text in concepts]
             if not keys:

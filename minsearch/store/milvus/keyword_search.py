@@ -195,7 +195,9 @@ class _KeywordSearch(_Connected):
             got = 0.0
             for c, w in zip(plan.concepts, weights):
                 if any(t in d.tokens.get(f, ()) for f, t in c.terms if not (own_words and f == "title")) or any(
-                    checker.match(plan.other[i], d) for i in c.others
+                    checker.match(plan.other[i], d)
+                    and (not own_words or ((own := plan.own_words(i)) is not None and checker.match(own, d)))
+                    for i in c.others
                 ):
                     got += w
             out[cid] = got / total
