@@ -122,6 +122,7 @@ class Glossary:
     def expand(self, query: str) -> list[Expansion]:
         """The glossary groups ``query`` names, longest match first, each with its other terms."""
         tokens = [(m.group(), safe_stem(m.group().casefold().replace("’", "'"))) for m in _WORD.finditer(query)]
+        stems = tuple(s for _w, s in tokens)
         out: list[Expansion] = []
         seen_groups: set[int] = set()
         i = 0
@@ -142,7 +143,11 @@ class Glossary:
             if gi not in seen_groups:
                 seen_groups.add(gi)
                 said = " ".join(w for w, _s in tokens[i : i + n])
-                family = [t for g in self._group_family(gi) for t in g if t.stems != term.stems]
+                # (Not a wording the query itself says elsewhere: "illegal dumping of rubbish" listed
+                # "also searched: ... dumping of rubbish".)
+                family = [
+                    t for g in self._group_family(gi) for t in g if t.stems != term.stems and not _says(stems, t.stems)
+                ]
                 others = tuple(dict.fromkeys(t.text for t in family))
                 # spelling variants ("looked after" / "looked-after") said once, in the order the
                 # files list them (the glossary's own wording before the vocabulary's)
@@ -167,6 +172,12 @@ class Glossary:
         # took 3.7 ms a named group, 0.2 s over the 64 latency queries.)
         family = sorted({other for t in self._groups[gi] for other in self._holding.get(t.stems, ())})
         return [self._groups[g] for g in family]
+
+
+def _says(query: tuple[str, ...], term: tuple[str, ...]) -> bool:
+    """Does the query (its words' stems) hold ``term``'s stems, one after the other?"""
+    n = len(term)
+    return n > 0 and any(query[i : i + n] == term for i in range(len(query) - n + 1))
 
 
 def with_meanings(text: str, expansions: list[Expansion]) -> str:

@@ -35,6 +35,16 @@ def test_a_function_word_names_no_group(text):
     assert labels(text) == []
 
 
+def test_what_the_query_already_says_is_not_also_searched():
+    """ "illegal dumping of rubbish" listed "also searched: ... dumping of rubbish", and "NTE
+    advisor and night-time economy plan" read "night-time economy" twice for meaning."""
+    (dumping,) = load_glossary().expand("illegal dumping of rubbish")
+    assert "fly-tipping" in dumping.alternates and "dumping of rubbish" not in dumping.alternates
+    assert "dumping of rubbish" not in dumping.label()
+    (lac,) = load_glossary().expand("looked after children LAC")
+    assert "LAC" not in lac.alternates and "CLA" in lac.alternates
+
+
 def test_the_semantic_view_reads_what_an_acronym_stands_for():
     exp = load_glossary().expand("LAC placements")
     assert with_meanings("LAC placements", exp).startswith("LAC placements (looked after children")
