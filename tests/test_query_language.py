@@ -164,6 +164,8 @@ def test_dates_in_words_filter_an_index_of_dated_meetings_only():
         ("minute 45/21", "45 21"),
         ("budget 2024/25", "2024 25"),
         ("Z-25026", "z 25026"),
+        ("€4,253,795.11", "4 253 795.11"),  # found "€4,127,429" by its "4"
+        ("$233,820.00 contract", "233 820"),  # zero cents: also "$233,820"
     ],
 )
 def test_a_hyphenated_or_slashed_code_is_searched_as_typed(text, phrase):
@@ -176,7 +178,16 @@ def test_a_hyphenated_or_slashed_code_is_searched_as_typed(text, phrase):
 
 @pytest.mark.parametrize(
     "text",
-    ["well-being", "a/b testing", "title:SS-2025-112", "date:2024-01 budget", "SS-20* report", '"Res. No. 18-17"'],
+    [
+        "well-being",
+        "a/b testing",
+        "title:SS-2025-112",
+        "date:2024-01 budget",
+        "SS-20* report",
+        '"Res. No. 18-17"',
+        "items 3,4,5",
+        "in 2024, the council",
+    ],
 )
 def test_words_fields_wildcards_and_quotes_are_not_codes(text):
     terms = highlight_terms(parse(text)[0])

@@ -127,9 +127,22 @@ _BARE_QUOTE = re.compile(r'(?<![\w:])"([^"]+)"')
 # them "Resolution No. 18-17" listed "January 18, 2017 Res. No. 33-17" first on Cleveland (and
 # the paragraph holding it nowhere in the first ten): it is searched as the phrase of its parts,
 # exactly as typed. Not in a field ("date:2024-01"), a quote, a range or a wildcard ("SS-20*").
-_CODE = re.compile(r'(?<![\w:"*?./\\-])(?=[\w/-]*\d)([^\W_]+(?:[-/][^\W_]+)+)(?![\w"*?/\\-])')
+# So is a sum written with thousands separators ("€4,253,795.11" found "€4,127,429" by its "4").
+_CODE = re.compile(
+    r'(?<![\w:"*?./\\-])(?=[\w/-]*\d)([^\W_]+(?:[-/][^\W_]+)+)(?![\w"*?/\\-])'
+    r'|(?<![\w:",.*?])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\w,*?]|\.\d)'
+)
 # What a code is never looked for in: a quoted string (with its field), a range.
 _LITERAL = re.compile(r'(?:\w+:)?"[^"]*"?|\S*[\[{][^\]}]*[\]}]?')
+
+
+def _quoted(m: re.Match) -> str:
+    # (A sum's zero cents are dropped: the index also holds "820.00" as "820", at the same place,
+    # so "233,820" is found in "$233,820.00" and "$233,820" alike.)
+    return f'"{m.group(1) or _ZERO_CENTS_END.sub("", m.group(2))}"'
+
+
+_ZERO_CENTS_END = re.compile(r"\.0+$")
 
 
 def codes_as_phrases(text: str) -> str:
@@ -137,9 +150,9 @@ def codes_as_phrases(text: str) -> str:
     out: list[str] = []
     pos = 0
     for m in _LITERAL.finditer(text):
-        out += [_CODE.sub(r'"\1"', text[pos : m.start()]), m.group()]
+        out += [_CODE.sub(_quoted, text[pos : m.start()]), m.group()]
         pos = m.end()
-    out.append(_CODE.sub(r'"\1"', text[pos:]))
+    out.append(_CODE.sub(_quoted, text[pos:]))
     return "".join(out)
 
 
