@@ -67,10 +67,20 @@ def test_limerick(tmp_path):
                 "meeting_title": "Meeting of Municipal District of Newcastle West",
                 "text": "No date in the text.\n",
             },
+            {
+                **base,
+                # a title longer than a heading line, and no date the text states
+                "doc_title": "Minutes - Monthly Meeting of the Municipal District of Cappamore-Kilmallock - 21st November 2019",
+                "id": "meetings/2019/12/12-M/Minutes.md",
+                "meeting_date": "2019-12-12",
+                "meeting_title": "Monthly Meeting of the Municipal District of Cappamore-Kilmallock",
+                "text": "Scanned page, text may contain errors.\n",
+            },
         ],
     )
     recs, out = imported("limerick", tmp_path / "data", tmp_path)
-    a, b, c = recs
+    a, b, c, d = recs
+    assert d["date"] == "2019-11-21"  # cited 12 December 2019 (the adopting meeting) before
     assert a["date"] == "2015-11-04"  # stated in the minutes, not the adopting meeting's date
     assert b["date"] == "2016-01-25"  # else the meeting date
     assert c["date"] == "2014-11-05"  # the minutes' title names their meeting: cited with its date
@@ -78,7 +88,7 @@ def test_limerick(tmp_path):
     assert a["committee"] == "Municipal District of Adare-Rathkeale" and b["committee"] == "Full Council"
     assert a["url"] == "https://limerick.ie/x.pdf" and "[Original file]" not in a["text"]
     docs = read_source(SourceFile(out, tmp_path))
-    assert [d.date for d in docs] == ["2015-11-04", "2016-01-25", "2014-11-05"]
+    assert [d.date for d in docs] == ["2015-11-04", "2016-01-25", "2014-11-05", "2019-11-21"]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Optional
 from urllib.parse import quote
 
 from ..model import MinsearchError
-from .metadata import metadata_from_name, metadata_from_text, normalise_date
+from .metadata import find_date, metadata_from_name, metadata_from_text, normalise_date
 
 Record = dict
 
@@ -141,7 +141,10 @@ def import_limerick(data_dir: Path, limit: Optional[int] = None) -> Iterator[Rec
         # date, else the one their title names ("Minutes - Municipal District of Newcastle West -
         # 5th November 2014": 271 of the 386 that state none; cited as 3 December 2014 before),
         # else the adopting meeting's.
-        stated = metadata_from_text(text).get("date") or metadata_from_text(title).get("date")
+        # (The title is read whole: a heading-length limit left "Minutes - Monthly Meeting of the
+        # Municipal District of Cappamore-Kilmallock - 21st November 2019" undated, cited as the
+        # adopting meeting's 12 December 2019; 110 records.)
+        stated = metadata_from_text(text).get("date") or find_date(title)
         date = stated or normalise_date(str(rec.get("meeting_date") or "")) or ""
         rid = "limerick/" + re.sub(r"\.md$", "", _clean_space(rec["id"]).removeprefix("meetings/"))
         yield _record(
