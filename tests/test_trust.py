@@ -167,21 +167,29 @@ def test_persons_reads_the_people_a_procedure_question_names():
 LIMERICK_BUDGET = "Cappamore-Kilmallock - 17th October 2024"
 
 
-@pytest.fixture(scope="module")
-def limerick_budget(tmp_path_factory, real_encoder):
-    from minsearch.ingest.corpora import import_limerick
+def _searcher_over(tmp_path_factory, encoder, corpus: str, folder: str, keep):
+    """A Searcher over the records of one shared corpus that ``keep`` accepts (by id); the test
+    is skipped where the corpus is not."""
+    from minsearch.ingest.corpora import iter_corpus
 
     data = load_settings().data_dir
-    if not (data / "limerick-council-minutes").is_dir():
-        pytest.skip(f"shared Limerick corpus not found under {data}")
-    src = tmp_path_factory.mktemp("limerick")
-    with open(src / "limerick.jsonl", "w", encoding="utf-8") as fh:
-        for rec in import_limerick(data):
-            if rec["id"].endswith(LIMERICK_BUDGET):
+    if not (data / folder).is_dir():
+        pytest.skip(f"shared corpus {folder} not found under {data}")
+    src = tmp_path_factory.mktemp(corpus)
+    with open(src / f"{corpus}.jsonl", "w", encoding="utf-8") as fh:
+        for rec in iter_corpus(corpus, data):
+            if keep(rec["id"]):
                 fh.write(json.dumps(rec) + "\n")
-    home = tmp_path_factory.mktemp("limerick-ix")
-    index_paths([src], load_settings(index_dir=home, model=real_encoder.name), encoder=real_encoder)
-    s = Searcher(load_settings(index_dir=home))
+    home = tmp_path_factory.mktemp(f"{corpus}-ix")
+    index_paths([src], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    return Searcher(load_settings(index_dir=home))
+
+
+@pytest.fixture(scope="module")
+def limerick_budget(tmp_path_factory, real_encoder):
+    s = _searcher_over(
+        tmp_path_factory, real_encoder, "limerick", "limerick-council-minutes", lambda i: i.endswith(LIMERICK_BUDGET)
+    )
     yield s
     s.close()
 
@@ -199,19 +207,9 @@ def test_a_budget_table_is_one_result_not_its_figures(limerick_budget):
 
 @pytest.fixture(scope="module")
 def city_record(tmp_path_factory, encoder):
-    from minsearch.ingest.corpora import import_cleveland
-
-    data = load_settings().data_dir
-    if not (data / "cleveland-city-record").is_dir():
-        pytest.skip(f"shared Cleveland corpus not found under {data}")
-    src = tmp_path_factory.mktemp("cleveland")
-    with open(src / "cleveland.jsonl", "w", encoding="utf-8") as fh:
-        for rec in import_cleveland(data):
-            if rec["id"] == "cleveland/2017/2017-01-18":
-                fh.write(json.dumps(rec) + "\n")
-    home = tmp_path_factory.mktemp("cleveland-ix")
-    index_paths([src], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
-    s = Searcher(load_settings(index_dir=home))
+    s = _searcher_over(
+        tmp_path_factory, encoder, "cleveland", "cleveland-city-record", lambda i: i == "cleveland/2017/2017-01-18"
+    )
     yield s
     s.close()
 

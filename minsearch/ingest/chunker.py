@@ -292,6 +292,8 @@ CELL_WORDS = 6
 CELL_RUN = 3
 MAX_CELLS = 40
 _WORD3 = re.compile(r"[^\W\d_]{3}")
+# Headings that say which section of an item follows (_sections reads them): never joined.
+_SECTION_MARKS = (_MINUTES, _RESOLVED, _SUPPORTING, _CONTACTS)
 # A label on a line of its own, its value on the next: "Proposed:" / "Councillor Ryan (E)".
 _LABEL_WORDS = 3
 
@@ -306,7 +308,7 @@ def _cell(para: Para) -> bool:
         and not t.endswith(":")
         and classify(t) != "procedure"  # "Agreed.", "Carried": what was done, not a cell
         and not (_NUMBERED.match(para.raw) or BULLET.match(para.raw))
-        and not any(h.match(t) for h in (_MINUTES, _RESOLVED, _SUPPORTING, _CONTACTS, _AGENDA_ITEM))
+        and not any(h.match(t) for h in (*_SECTION_MARKS, _AGENDA_ITEM))
         and not _is_reference_label(t)
     )
 
@@ -330,7 +332,7 @@ def _join_values(paras: list[Para]) -> list[Para]:
             nxt is not None
             and t.endswith(":")
             and len(t.split()) <= _LABEL_WORDS
-            and not any(h.match(t) for h in (_MINUTES, _RESOLVED, _SUPPORTING, _CONTACTS))
+            and not any(h.match(t) for h in _SECTION_MARKS)
             and _cell(nxt)
         ):
             pair = _joined([para, nxt], None)

@@ -128,25 +128,28 @@ _BARE_QUOTE = re.compile(r'(?<![\w:])"([^"]+)"')
 # the paragraph holding it nowhere in the first ten): it is searched as the phrase of its parts,
 # exactly as typed. Not in a field ("date:2024-01"), a quote, a range or a wildcard ("SS-20*").
 # So is a sum written with thousands separators ("€4,253,795.11" found "€4,127,429" by its "4").
+# (The look for a digit reads at most 40 characters on: unbounded, a 500-character query of
+# letters and hyphens took time in the square of its length.)
 _CODE = re.compile(
-    r'(?<![\w:"*?./\\-])(?=[\w/-]*\d)([^\W_]+(?:[-/][^\W_]+)+)(?![\w"*?/\\-])'
+    r'(?<![\w:"*?./\\-])(?=[\w/-]{0,40}\d)([^\W_]+(?:[-/][^\W_]+)+)(?![\w"*?/\\-])'
     r'|(?<![\w:",.*?])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\w,*?]|\.\d)'
 )
 # What a code is never looked for in: a quoted string (with its field), a range.
 _LITERAL = re.compile(r'(?:\w+:)?"[^"]*"?|\S*[\[{][^\]}]*[\]}]?')
 
 
-def _quoted(m: re.Match) -> str:
-    # (A sum's zero cents are dropped: the index also holds "820.00" as "820", at the same place,
-    # so "233,820" is found in "$233,820.00" and "$233,820" alike.)
-    return f'"{m.group(1) or _ZERO_CENTS_END.sub("", m.group(2))}"'
-
-
 _ZERO_CENTS_END = re.compile(r"\.0+$")
 
 
+def _quoted(m: re.Match) -> str:
+    # (A sum's zero cents are dropped: the index also holds "820.00" as "820", at the same place
+    # (WholeAmounts), so "233,820" is found in "$233,820.00" and "$233,820" alike.)
+    return f'"{m.group(1) or _ZERO_CENTS_END.sub("", m.group(2))}"'
+
+
 def codes_as_phrases(text: str) -> str:
-    """``text`` with each hyphenated or slashed reference code quoted (:data:`_CODE`)."""
+    """``text`` with each hyphenated or slashed reference code, and each sum written with
+    thousands separators, quoted (:data:`_CODE`), outside the user's own quotes and ranges."""
     out: list[str] = []
     pos = 0
     for m in _LITERAL.finditer(text):
@@ -372,10 +375,10 @@ class Plan:
         holds both, the same words in the text (a quoted "Z-9815" is in the title of every motion,
         vote and "Moved by" line of its item)."""
         p = self.other[i]
-        if not isinstance(p, query.Phrase) or p.fieldname == "text":
-            return p if isinstance(p, query.Phrase) else None
-        if p.fieldname != "exact":
+        if not isinstance(p, query.Phrase) or p.fieldname == "title":
             return None
+        if p.fieldname != "exact":
+            return p
         stems = [t.text for w in p.words for t in STEMMED(str(w))]
         return query.Phrase("text", stems) if stems else None
 
