@@ -91,7 +91,9 @@ def cache_slot(name: str, build: bool, hint: str) -> tuple[Path, Path, Optional[
     folder = CACHE / name
     home, done = folder / "index", folder / "summary.json"
     if done.is_file():
-        return folder, home, json.loads(done.read_text())
+        summary = json.loads(done.read_text())
+        _add_lexicon(home, summary)
+        return folder, home, summary
     if not build:
         raise NotCached(f"{folder.name} is not built ({hint})")
     if folder.exists():
@@ -100,6 +102,20 @@ def cache_slot(name: str, build: bool, hint: str) -> tuple[Path, Path, Optional[
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     return folder, home, None
+
+
+def _add_lexicon(home: Path, summary: dict) -> None:
+    """An index cached before lexicons (minsearch.store.lexicon) gets one, as a user's would: by
+    indexing its sources again (nothing changed, so only the lexicon is written)."""
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+    from minsearch.store.layout import IndexLayout
+    from minsearch.store.lexicon import Lexicon
+
+    layout = IndexLayout(home)
+    live = layout.current() if layout.generations.is_dir() else None
+    if live and Lexicon.missing(layout.generation_dir(live)) and summary.get("sources"):
+        index_paths([Path(p) for p in summary["sources"]], load_settings(index_dir=home))
 
 
 def cached_index(

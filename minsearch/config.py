@@ -70,6 +70,12 @@ class Settings:
     # mean of its first feedback_depth paragraphs (0: off); see minsearch.searching.candidates.
     feedback: float = 0.5
     feedback_depth: int = 3
+    # A word of a short query that the index's minutes hardly use is also searched, by keyword, as
+    # up to this many of the words they do use that are nearest it in meaning (0: off; hybrid
+    # search only) ... (minsearch.searching.vocabulary.nearby_wordings)
+    nearby_words: int = 3
+    nearby_word_floor: float = 0.55  # ... at least this close (cosine) to the word alone ...
+    nearby_query_floor: float = 0.3  # ... and this close to the whole query
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

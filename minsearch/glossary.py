@@ -42,6 +42,12 @@ class Expansion:
     alternates: tuple[str, ...]  # the group's other terms, each searched as a word or phrase
     meanings: tuple[str, ...] = ()  # those of them that are words, not acronyms ("looked after children")
     everyday: bool = False  # the group has no acronym: other wordings of the same thing (vocabulary.tsv)
+    # Nearby words (minsearch.searching.vocabulary.nearby_wordings): the model's guess, not a
+    # wording known to mean the same. It scores like one, but a paragraph holding it does not
+    # contain the query's word: it adds nothing to the paragraph's share of the query (coverage),
+    # so it never makes a query answerable ("banana spaceship melody": "spaceship -> space" and
+    # "melody -> music" gave a City Record paragraph 2 of 3 words, a confident match).
+    guessed: bool = False
 
     def label(self) -> str:
         """ "LAC → looked after children, CLA, CiC": what it stands for first, then other acronyms."""

@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Protocol, Union
 
 import numpy as np
 
@@ -352,10 +352,17 @@ def index_paths(
         if updates or writer.documents():
             _ensure_query_encoder(settings, progress, enc)
 
-        if updates or summary.removed:
+        # (An index written before lexicons gets one from a run with nothing else to do.)
+        if updates or summary.removed or writer.lacks_lexicon():
             t = time.perf_counter()
-            progress.note(f"writing generation ({len(updates)} new or changed, {len(summary.removed)} removed)")
-            info = writer.commit(updates, summary.removed, progress=lambda m: progress.note(f"  {m}"))
+            what = f"{len(updates)} new or changed, {len(summary.removed)} removed"
+            progress.note(f"writing generation ({what if updates or summary.removed else 'adding its lexicon'})")
+            info = writer.commit(
+                updates,
+                summary.removed,
+                progress=lambda m: progress.note(f"  {m}"),
+                embed_words=_word_encoder(settings),
+            )
             summary.seconds["write"] = time.perf_counter() - t
             summary.published = True
             t = time.perf_counter()
@@ -485,6 +492,23 @@ def _local_encoder(settings: Settings, progress: Progress):
         progress.note(f"preparing model {settings.model} (ONNX, once per index)")
         write_onnx_export(settings.model, folder, QUANTIZE)
     return open_encoder(settings.model, folder)
+
+
+def _word_encoder(settings: Settings) -> Callable[[list[str]], np.ndarray]:
+    """Embeds the words of a new generation's lexicon with the query encoder (loaded on the first
+    call: a run that adds no new word, or a store that keeps no lexicon, never loads it), so a
+    word of the lexicon and a word of a query are embedded alike."""
+    from .encode import open_encoder
+    from .store.layout import IndexLayout
+
+    loaded: list = []
+
+    def embed(words: list[str]) -> np.ndarray:
+        if not loaded:
+            loaded.append(open_encoder(settings.model, IndexLayout(settings.index_dir).encoder_dir(settings.model)))
+        return loaded[0].encode(words, batch_size=256)
+
+    return embed
 
 
 def _ensure_query_encoder(settings: Settings, progress: Progress, enc) -> None:

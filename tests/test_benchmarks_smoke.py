@@ -33,6 +33,22 @@ def test_metrics_hand_example():
     assert ev["queries"] == 2 and ev["ndcg@10"] == pytest.approx(0.5) and ev["mrr@10"] == pytest.approx(0.5)
 
 
+def test_leave_one_corpus_out_scores_the_choice_of_the_other_corpora():
+    """The setting chosen without a corpus is the one scored on it: "b" wins on x and y but loses
+    on z, so z left out reports b's loss; ties go to the earlier setting of the grid."""
+    from benchmarks.sweep import loco
+
+    scores = {
+        ("off",): {"x": 0.5, "y": 0.5, "z": 0.5},
+        ("a",): {"x": 0.6, "y": 0.5, "z": 0.6},
+        ("b",): {"x": 0.7, "y": 0.6, "z": 0.4},
+        ("c",): {"x": 0.7, "y": 0.6, "z": 0.4},
+    }
+    folds = loco(scores, ("off",))
+    assert folds["z"]["chosen"] == ("b",) and folds["z"]["held_out"] - folds["z"]["off"] == pytest.approx(-0.1)
+    assert folds["x"]["chosen"] == ("a",) and folds["y"]["chosen"] == ("a",)
+
+
 def test_plain_query_strips_whoosh_syntax():
     from benchmarks.common import plain_query
 

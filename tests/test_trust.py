@@ -124,6 +124,15 @@ def test_a_paraphrase_is_answered_on_a_small_index(real):
     assert r.total > 0 and any("pothole" in h.chunk.text.lower() for h in r.hits[:10])
 
 
+def test_a_word_the_minutes_never_use_is_searched_as_theirs(real):
+    """Kent's minutes say "youth" and "HMYOI", never "teenagers" or "jail": by meaning alone the
+    closure of HMYOI Cookham Wood came third, under "pressures on the juvenile estate". The
+    index's word nearest "teenagers" (and near what the query asks) is searched too, and said."""
+    r = real.search(Query("jail for teenagers shut down"))
+    assert "teenagers → youth" in r.expansions
+    assert "Cookham Wood" in r.hits[0].chunk.text, [h.chunk.text[:60] for h in r.hits[:3]]
+
+
 def test_a_question_about_votes_may_show_the_votes(real):
     r = real.search(Query("how did councillors vote on the encampment motion", filters=LONDON))
     assert any(h.chunk.kind == "procedure" for h in r.hits[:10])

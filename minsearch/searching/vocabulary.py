@@ -1,16 +1,22 @@
 """The glossary a search of one index uses: the shipped one, the index home's ``glossary.tsv``,
 and the acronyms its minutes define (:mod:`minsearch.ingest.acronyms`), read from the documents'
-records once per generation; and which of its groups the keyword view searches
-(:func:`keyword_expansions`)."""
+records once per generation; which of its groups the keyword view searches
+(:func:`keyword_expansions`); and the index's own words nearest to a query's word that its
+minutes hardly use (:func:`nearby_wordings`)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+import re
+from typing import Callable, Iterable
+
+import numpy as np
 
 from ..glossary import Expansion, Glossary
 from ..ingest.acronyms import index_acronyms
 from ..model import Filters
 from ..store.base import StoreView
+from ..store.lexicon import is_lexicon_word
+from ..words import safe_stem
 
 # An everyday wording is searched with the minutes' own only when fewer paragraphs than this
 # hold the words the query said (1, 3 and 10 score within 0.003 nDCG@10 on every judged minutes
@@ -48,4 +54,55 @@ def keyword_expansions(
             if held.covered >= SCARCE:
                 continue
         out.append(e)
+    return tuple(out)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def nearby_wordings(
+    text: str,
+    view: StoreView,
+    encode: Callable[[list[str]], np.ndarray],
+    said: Iterable[Expansion],
+    limit: int,
+    word_floor: float,
+    query_floor: float,
+) -> tuple[Expansion, ...]:
+    """For each word of ``text`` that the index's lexicon lacks (fewer than three paragraphs print
+    it) and no glossary group of ``said`` already stands for, the lexicon's words nearest to it in
+    meaning, as an everyday group (searched by :func:`keyword_expansions` only where the index
+    rarely uses the word; shown as "also searched: scams → fraud, fraudulent").
+
+    Users say "scams", "pests", "baby deaths"; minutes say "fraud", "infestation", "infant
+    mortality". The semantic view reads the whole paragraph, where one such word is a small part
+    of its meaning; searched by keyword, the minutes' own word finds the paragraph that says it.
+    Of the lexicon's words, at most ``limit`` of those at least ``word_floor`` close (cosine) to
+    the word alone and ``query_floor`` to the whole query: the query keeps the word's sense
+    ("sanctuary" alone is nearest "church"; "illegal" is 0.80 from "legal" whatever is asked).
+    The defaults (Settings.nearby_*) were chosen leave-one-corpus-out on the judged minutes
+    (benchmarks/results/nearby.md). ``encode``: the index's model (unit vectors). None at all for
+    a store without a lexicon (Milvus), an index written before lexicons, or ``limit`` 0."""
+    lexicon = view.lexicon() if limit > 0 else None
+    if lexicon is None or not len(lexicon):
+        return ()
+    covered = {w for e in said for w in e.words}
+    words = [
+        w
+        for w in dict.fromkeys(m.casefold() for m in _WORD.findall(text))
+        if is_lexicon_word(w) and w not in lexicon and w not in covered
+    ]
+    if not words:
+        return ()
+    vectors = encode([text, *words])
+    to_query = lexicon.closeness(vectors[0]) >= query_floor
+    own = {safe_stem(w.casefold()) for w in _WORD.findall(text)}  # not the query's own words again
+    out = []
+    for word, vector in zip(words, vectors[1:]):
+        close = lexicon.closeness(vector)
+        rows = np.flatnonzero((close >= word_floor) & to_query)
+        near = [lexicon.words[i] for i in rows[np.argsort(-close[rows], kind="stable")]]
+        near = [w for w in near if safe_stem(w) not in own][:limit]
+        if near:
+            out.append(Expansion(matched=word, words=(word,), alternates=tuple(near), everyday=True, guessed=True))
     return tuple(out)

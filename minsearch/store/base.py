@@ -16,6 +16,7 @@ import numpy as np
 
 from ..glossary import Expansion
 from ..model import Chunk, ChunkMeta, Filters
+from .lexicon import Embed, Lexicon
 
 
 @dataclass
@@ -257,6 +258,12 @@ class StoreView(Protocol):
         None: this store keeps no word list to correct from (Milvus)."""
         ...
 
+    def lexicon(self) -> Optional[Lexicon]:
+        """The words the indexed minutes use, with their vectors (:mod:`.lexicon`). None: this
+        generation has none (written before lexicons, or by a store that keeps no word list:
+        Milvus)."""
+        ...
+
     def info(self) -> IndexInfo: ...
 
 
@@ -290,6 +297,11 @@ class StoreWriter(Protocol):
 
     def documents(self) -> dict[str, DocRecord]: ...
 
+    def lacks_lexicon(self) -> bool:
+        """The live generation has no lexicon (:mod:`.lexicon`; written before lexicons) though
+        this store keeps one: the indexer then commits even with nothing else to change."""
+        ...
+
     def known_vectors(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The live index's vectors of these unit keys (:func:`minsearch.encode.unit_keys`), so that
         text embedded before is not embedded again (a changed chunker or index format reads every
@@ -298,7 +310,14 @@ class StoreWriter(Protocol):
         ...
 
     def commit(
-        self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
-    ) -> IndexInfo: ...
+        self,
+        upserts: list[DocUpdate],
+        deletes: list[str],
+        progress: Optional[Callable[[str], None]] = None,
+        embed_words: Optional[Embed] = None,
+    ) -> IndexInfo:
+        """Publish a new generation; ``embed_words`` embeds its lexicon's new words (a store that
+        keeps no word list ignores it)."""
+        ...
 
     def close(self) -> None: ...

@@ -17,7 +17,7 @@ import numpy as np
 from ..glossary import Expansion
 from ..ingest.kinds import KINDS
 from ..model import Chunk, ChunkMeta, Filters, IndexUnavailable, MinsearchError, os_error_text
-from . import keyword
+from . import keyword, lexicon
 from .base import (
     NO_FEEDBACK,
     DocRecord,
@@ -31,6 +31,7 @@ from .base import (
 )
 from .keyword import KeywordIndex
 from .layout import DAMAGE, FORMAT_VERSION, IndexLayout, damaged
+from .lexicon import Embed, Lexicon
 from .paragraphs import ParagraphFile, ParagraphWriter, chunk_of
 from .sentences import SentenceIndex, write_sentences
 from .vectors import ChunkTable, VectorIndex, find_keys, load_array, write_rows
@@ -54,6 +55,7 @@ class _Generation:
         except OSError:
             self._docs_file = None  # reported, naming the file, when it is read
         self._documents_lock = threading.Lock()
+        self._lexicon: Optional[tuple[Optional[Lexicon]]] = None  # (read once; may be None)
         self.keyword: Optional[KeywordIndex] = None
         self.paragraphs: Optional[ParagraphFile] = None
         try:
@@ -66,6 +68,13 @@ class _Generation:
         except BaseException:
             self.close()
             raise
+
+    def lexicon(self) -> Optional[Lexicon]:
+        """``lexicon.npy`` of this generation, read on first use (None if it has none)."""
+        with self._documents_lock:
+            if self._lexicon is None:
+                self._lexicon = (Lexicon.load(self.folder, self.meta["dim"]),)
+            return self._lexicon[0]
 
     @property
     def words(self) -> KeywordIndex:
@@ -99,6 +108,7 @@ class _Generation:
             return self._documents
 
     def close(self) -> None:
+        self._lexicon = None  # (its memory map is released with the last reference)
         if self.keyword is not None:
             self.keyword.close()
         if self.paragraphs is not None:
@@ -347,6 +357,9 @@ class _View:
     ) -> Optional[dict[str, list[str]]]:
         return self.gen.words.corrections(words, limit, leave)
 
+    def lexicon(self) -> Optional[Lexicon]:
+        return self.gen.lexicon()
+
     def info(self) -> IndexInfo:
         return index_info(self.layout, self.layout.generation_dir(self.gen.name), self.gen.meta)
 
@@ -494,10 +507,25 @@ class EmbeddedWriter:
             return {}
         return read_documents(self.layout.generation_dir(self._base) / "docs.json")
 
+    def lacks_lexicon(self) -> bool:
+        """(Also when the live one is damaged: the error a search then shows says to re-index.)"""
+        if not self.live:
+            return False
+        try:
+            return Lexicon.load(self.layout.generation_dir(self.live), self.dim) is None
+        except MinsearchError:
+            return True
+
     def commit(
-        self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
+        self,
+        upserts: list[DocUpdate],
+        deletes: list[str],
+        progress: Optional[Callable[[str], None]] = None,
+        embed_words: Optional[Embed] = None,
     ) -> IndexInfo:
         """Write a new generation with ``upserts`` added and ``deletes`` removed, then publish it.
+        ``embed_words``: the index model's encoder, for the words of the new generation's lexicon
+        (:mod:`.lexicon`) that the live one lacks; without it the generation has no lexicon.
 
         On any error the ``.tmp`` folder is removed and the live generation is untouched.
         """
@@ -506,7 +534,7 @@ class EmbeddedWriter:
         tmp = self.layout.generations / f"{name}.tmp"
         try:
             tmp.mkdir(parents=True)
-            info = self._write(tmp, name, upserts, deletes, say)
+            info = self._write(tmp, name, upserts, deletes, say, embed_words)
             say("publishing")
             self.layout.publish(tmp, name)
         except BaseException as e:
@@ -551,7 +579,13 @@ class EmbeddedWriter:
         return ChunkTable.from_chunks(new, np.concatenate(blocks), np.concatenate(slots))
 
     def _write(
-        self, tmp: Path, name: str, upserts: list[DocUpdate], deletes: list[str], say: Callable[[str], None]
+        self,
+        tmp: Path,
+        name: str,
+        upserts: list[DocUpdate],
+        deletes: list[str],
+        say: Callable[[str], None],
+        embed_words: Optional[Embed],
     ) -> IndexInfo:
         replaced = set(deletes) | {u.record.doc_id for u in upserts}
         old = self.layout.generation_dir(self._base) if self._base else None
@@ -577,6 +611,14 @@ class EmbeddedWriter:
             raise
         finally:
             ix.close()
+        if embed_words is not None:
+            say("lexicon")
+            words = keyword.frequent_words(wdir, lexicon.MIN_PARAGRAPHS, lexicon.is_lexicon_word)
+            try:
+                earlier = Lexicon.load(old, self.dim) if old is not None else None
+            except MinsearchError:
+                earlier = None  # damaged: every word is embedded again
+            lexicon.write_lexicon(tmp, words, embed_words, earlier)
 
         # Semantic view: keep the rows of untouched documents, append the new ones.
         say("vectors")

@@ -435,19 +435,23 @@ def plan_query(q: query.Query, scorable: AbstractSet[str], expansions: tuple[Exp
                 stems = [t.text for t in STEMMED(alt)]
                 if not stems or (len(stems) == 1 and stems[0] in concepts):
                     continue
+                covers = [] if e.guessed else targets  # (a guess scores, but covers nothing)
                 if len(stems) == 1:
                     leaves = [("text", stems[0]), ("title", stems[0])]
                     group.plain.extend(leaf for leaf in leaves if leaf not in group.plain)
-                    for c in targets:
+                    for c in covers:
                         c.terms.extend(leaves)
                 else:
                     other.append(query.Phrase("text", stems))
                     group.others.append(len(other) - 1)
-                    for c in targets:
+                    for c in covers:
                         c.others.append(len(other) - 1)
                 # marked as a phrase: "Vacant and Abandoned Property Action Council" (VAPAC) must
-                # not mark every "Council" of a paragraph
-                extra.add(("text", " ".join(stems)))
+                # not mark every "Council" of a paragraph. A guess is not marked: it is not the
+                # query's word (a paragraph found by it has its closest sentence marked), and
+                # "purple elephant trombone" marked "animal" in the closest paragraphs to nonsense.
+                if not e.guessed:
+                    extra.add(("text", " ".join(stems)))
             synonyms.append(group)
     return Plan(plain, other, list(concepts.values()), used, extra, synonyms)
 

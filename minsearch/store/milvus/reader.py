@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from ...config import Settings
 from ...model import Chunk, ChunkMeta, MinsearchError
 from ..base import DocRecord, Facets, IndexInfo, facets_of
+from ..lexicon import Lexicon
 from .connection import _query_all, connect
 from .expressions import _and, _in_keys, key, quote
 from .keyword_search import _KeywordSearch
@@ -118,6 +119,11 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
     ) -> Optional[dict[str, list[str]]]:
         """Not supported: Milvus's BM25 keeps no list of the index's words to correct from, so
         "did you mean" is not offered with this backend (None, not an empty answer)."""
+        return None
+
+    def lexicon(self) -> Optional[Lexicon]:
+        """None: Milvus's BM25 keeps no list of the index's words (as for :meth:`corrections`),
+        so a query's words are not widened to the index's nearest words with this backend."""
         return None
 
     def info(self) -> IndexInfo:

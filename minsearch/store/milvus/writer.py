@@ -15,6 +15,7 @@ import numpy as np
 from ...config import Settings
 from ...model import MinsearchError
 from ..base import DocRecord, DocUpdate, IndexInfo
+from ..lexicon import Embed
 from .connection import _query_all, _reason, connect
 from .expressions import _and, _in_keys, key
 from .lease import _Lease
@@ -68,10 +69,19 @@ class MilvusWriter:
         """None found: the collection keeps no unit keys (every changed document is embedded)."""
         return np.zeros(len(keys), dtype=bool), np.zeros((0, self.dim), dtype=np.float32)
 
+    def lacks_lexicon(self) -> bool:
+        """Never: this store keeps no lexicon."""
+        return False
+
     def commit(
-        self, upserts: list[DocUpdate], deletes: list[str], progress: Optional[Callable[[str], None]] = None
+        self,
+        upserts: list[DocUpdate],
+        deletes: list[str],
+        progress: Optional[Callable[[str], None]] = None,
+        embed_words: Optional[Embed] = None,
     ) -> IndexInfo:
-        """Apply the changes: new rows first, then remove what they replace.
+        """Apply the changes: new rows first, then remove what they replace. (``embed_words`` is
+        not used: Milvus's BM25 keeps no list of the index's words to build a lexicon from.)
 
         Milvus has no transactions, so this is not one atomic switch, but a reader never finds a
         changed document missing: its new rows (tagged with the new generation) are written
