@@ -551,3 +551,73 @@ def test_a_decimal_is_not_a_numbered_heading():
     item = {c.text.split()[1]: c.title for c in chunks_of(text, fmt="text")}
     assert item["million"] == item["noted"] == "Budget"
     assert item["kilometres"] == "Roads"
+
+
+def test_a_heading_run_into_a_bracketed_remark_and_its_first_lines_heads_an_item():
+    """PDF extraction joins "14.", the item's title, a remark in brackets and the motion's first
+    lines into one paragraph, too long to be a title: 14 items of one Limerick meeting were read
+    as text of the question before them. The title is what comes before the bracket; the rest is
+    the item's text."""
+    text = "\n\n".join(
+        [
+            "Minutes of the Meeting of the Council",
+            "12. Adoption of Minutes",
+            "The minutes of the previous meeting were adopted.",
+            "13. Question submitted by Councillor C. Prendiville",
+            "I will ask for details of the new emergency homeless accommodation.",
+            "REPLY: The Winter Beds Initiative provides beds to people at risk of rough sleeping.",
+            "14. Notice of Motion submitted by Councillor M. Sheahan (to be referred to the Environment "
+            "Strategic Policy Committee) I will move at the next Meeting that the Council reaffirm its "
+            "opposition to fracking in the county.",
+            "It was agreed to refer this Motion to the Environment Strategic Policy Committee.",
+            "15. Notice of Motion submitted by Councillor F. Daly (to be referred to the Home and Social "
+            "Development Strategic Policy Committee) I will move at the next Meeting that the Council "
+            "provide a register of vacant homes.",
+            "The Members agreed to refer this Motion to the Home and Social Development Strategic Policy Committee.",
+            "16. Correspondence",
+            "The correspondence was noted.",
+        ]
+    )
+    item = {c.text[:24]: (c.title, c.item_ref) for c in chunks_of(text, fmt="text")}
+    assert item["It was agreed to refer t"] == ("Notice of Motion submitted by Councillor M. Sheahan", "item 14")
+    fracking = next(k for k in item if k.startswith("(to be referred to the E"))
+    assert item[fracking][1] == "item 14"
+    assert [v for k, v in item.items() if k.startswith("(to be referred to the H")] == [
+        ("Notice of Motion submitted by Councillor F. Daly", "item 15")
+    ]
+    assert item["The correspondence was n"] == ("Correspondence", "item 16")
+    assert item["REPLY: The Winter Beds I"] == ("Question submitted by Councillor C. Prendiville", "item 13")
+
+
+@pytest.mark.skipif(not (DATA / "cleveland-city-record").is_dir(), reason=f"shared Cleveland corpus not in {DATA}")
+def test_a_bracketed_figure_or_clause_does_not_make_a_numbered_condition_an_item():
+    """The real 22 March 2017 City Record: "1. Section 337.08(e) which states that a Museum is
+    permitted if located not less than fifteen (15) feet ...", a condition of a zoning appeal, is
+    not an item heading run into its text (it took the place of "1. Composition of the Board")."""
+    rec = next(r for r in import_cleveland(DATA) if r["id"] == "cleveland/2017/2017-03-22")
+    doc = Document(doc_id=rec["id"], source="x", text=rec["text"], title=rec["title"])
+    titles = {c.title for c in chunk_document(doc)}
+    assert not [t for t in titles if t.startswith("Section 337")]
+
+
+def test_two_unread_item_numbers_do_not_split_the_agenda():
+    """Items 4 and 5 run into their first sentences (no title can be read): items 1-3 and 6-11
+    are one agenda, not two runs of which only the longer is kept (Limerick, 23 May 2016, lost
+    items 1-7 to the run 10-23)."""
+    heads = [f"{n}. Question submitted by Councillor A{n}" for n in (1, 2, 3)]
+    late = [f"{n}. Notice of Motion submitted by Councillor B{n}" for n in range(6, 12)]
+    parts = ["Minutes of the Meeting of the Council"]
+    for h in heads:
+        parts += [h, f"I will ask about matter {h[:2]} at the next meeting of the Council."]
+    parts += [
+        "4. Question submitted by Councillor C. Ryan I will ask for the number of new homes built this "
+        "year in the district and the plans for next year.",
+        "REPLY: Forty homes were built.",
+        "5. Question submitted by Councillor D. Keane I will ask when the library will reopen after the "
+        "works to its roof and windows.",
+        "REPLY: In March.",
+    ]
+    for h in late:
+        parts += [h, f"I will move at the next meeting that the Council consider matter {h[:2]}."]
+    refs = {c.item_ref for c in chunks_of("\n\n".join(parts), fmt="text")}
+    assert {f"item {n}" for n in (1, 2, 3, 6, 7, 8, 9, 10, 11)} <= refs

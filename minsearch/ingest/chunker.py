@@ -46,7 +46,10 @@ from .structure import rebuild_paragraphs, split_numbered_items
 # 16: a table or list printed one cell per line is one paragraph (_join_cells), and a label on its
 #    own line ("Proposed:") is joined to the value under it ("Councillor Ryan (E)"); a numbered
 #    heading run into its title ("20.Question submitted by ...") heads an agenda item.
-CHUNKER_VERSION = 16
+# 17: a numbered heading run into a remark in brackets and the item's first lines ("14. Notice of
+#    Motion submitted by Councillor X (to be referred to ...) I will move ...") heads an item, and a
+#    gap of two unread item numbers does not split the agenda (Limerick: 96 meetings, +280 items).
+CHUNKER_VERSION = 17
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

@@ -420,24 +420,57 @@ def _title_like(t: str) -> bool:
     return t[:1].isupper() or t[:1].isdigit() or t[:1] in "“\"'‘("
 
 
+# What a gap in the numbers costs a chain of items (each item found adds 1): an item or two
+# whose heading was not read (run into its first sentence) must not split the agenda in two, of
+# which only the longer would be kept (Limerick, 23 May 2016: items 8 and 9 unread, items 1-7 lost
+# to the longer run 10-23).
+GAP_COST = {1: 0.0, 2: 0.5, 3: 0.9}
+
+
+def _run_on_title(text: str, p: Para, rest: str) -> Optional[tuple[str, Para]]:
+    """A numbered heading run into what follows it, cut where a bracket starts: "14. Notice of
+    Motion submitted by Councillor M. Sheahan (to be referred to the Environment Strategic Policy
+    Committee) I will move ...": the title before the bracket, the rest as content. PDF extraction
+    joins an item's number, its title and its first lines: 14 items of one Limerick meeting read as
+    text of the item before (the next heading of a title-like length was item 28)."""
+    cut = rest.find(" (")
+    title = rest[:cut].strip() if cut > 0 else ""
+    # A remark in words ("(to be referred to ...)"), not a figure or a clause of a code: "1. Section
+    # 337.08(e) which states that a Museum is permitted if located not less than fifteen (15) feet"
+    # is a condition of a zoning appeal (Cleveland), and took item 1's place.
+    remark = re.match(r"\(\s*[^\W\d_]+(?:\s+[^\W\d_]+){2}", rest[cut + 1 :]) if cut > 0 else None
+    if remark is None or "(" in title or len(title.split()) < 3 or not _title_like(title):
+        return None
+    bracket = re.search(r"\s\(", p.raw)
+    if bracket is None:
+        return None
+    at = bracket.start() + 1
+    start = p.start + at if text[p.start : p.end] == p.raw else p.start
+    return title.rstrip("."), Para(start, p.end, p.raw[at:], page=p.page)
+
+
 def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
-    cands: list[tuple[int, int, int, str]] = []  # (number, index, count, title)
+    cands: list[tuple[int, int, int, str, list[Para]]] = []  # (number, index, count, title, content)
     for i, p in enumerate(paras):
         t = _clean(p.text)
         m = _NUMBERED_HEAD.match(t)
         if m and _title_like(m.group(2).strip()):
-            cands.append((int(m.group(1)), i, 1, m.group(2).strip().rstrip(".")))
+            cands.append((int(m.group(1)), i, 1, m.group(2).strip().rstrip("."), []))
+            continue
+        run_on = _run_on_title(text, p, m.group(2).strip()) if m else None
+        if m and run_on is not None:
+            cands.append((int(m.group(1)), i, 1, run_on[0], [run_on[1]]))
             continue
         m = re.fullmatch(r"\(?(\d{1,3})[.)]\)?", t)
         if m and i + 1 < len(paras):
             nxt = _clean(paras[i + 1].text)
             if _title_like(nxt) and not _NUMBERED_HEAD.match(nxt):
-                cands.append((int(m.group(1)), i, 2, nxt.rstrip(".")))
+                cands.append((int(m.group(1)), i, 2, nxt.rstrip("."), []))
     # Numbered lists (1. ... 2. ... one after the other) are not agenda items: drop candidates
     # that sit right next to their predecessor or successor.
     dense: set[int] = set()
-    for (n1, i1, c1, _), (n2, i2, _c2, _t2) in zip(cands, cands[1:]):
-        if n2 == n1 + 1 and i2 == i1 + c1:
+    for (n1, i1, c1, _, r1), (n2, i2, _c2, _t2, _r2) in zip(cands, cands[1:]):
+        if n2 == n1 + 1 and i2 == i1 + c1 and not r1:
             dense.update((i1, i2))
     cands = [c for c in cands if c[1] not in dense]
     if len(cands) < 2:
@@ -450,9 +483,9 @@ def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
     for j in range(len(cands)):
         for i in range(j):
             step = cands[j][0] - cands[i][0]
-            if 1 <= step <= 2 and cands[j][1] > cands[i][1]:
-                body = cands[j][1] - (cands[i][1] + cands[i][2])
-                score = best[i] + (1.0 if body >= 1 else 0.1) - (0.5 if step == 2 else 0.0)
+            if 1 <= step <= 3 and cands[j][1] > cands[i][1]:
+                body = cands[j][1] - (cands[i][1] + cands[i][2]) + len(cands[i][4])
+                score = best[i] + (1.0 if body >= 1 else 0.1) - GAP_COST[step]
                 if score > best[j]:
                     best[j], prev[j] = score, i
     end = max(range(len(cands)), key=lambda k: (best[k], -k))
@@ -461,7 +494,7 @@ def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
         chain.append(end)
         end = prev[end]
     chain.reverse()
-    return [(cands[k][1], cands[k][2], cands[k][3], [], f"item {cands[k][0]}") for k in chain]
+    return [(cands[k][1], cands[k][2], cands[k][3], cands[k][4], f"item {cands[k][0]}") for k in chain]
 
 
 def _assemble(paras: list[Para], heads: list[_Head]) -> list[tuple[str, str, list[Para]]]:
