@@ -501,7 +501,7 @@ def _word_encoder(settings: Settings) -> Callable[[list[str]], np.ndarray]:
     from .encode import open_encoder
     from .store.layout import IndexLayout
 
-    loaded: list = []
+    loaded: list["Encoder"] = []
 
     def embed(words: list[str]) -> np.ndarray:
         if not loaded:

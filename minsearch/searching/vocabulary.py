@@ -81,8 +81,8 @@ def nearby_wordings(
     the word alone and ``query_floor`` to the whole query: the query keeps the word's sense
     ("sanctuary" alone is nearest "church"; "illegal" is 0.80 from "legal" whatever is asked).
     The defaults (Settings.nearby_*) were chosen leave-one-corpus-out on the judged minutes
-    (benchmarks/results/nearby.md). ``encode``: the index's model (unit vectors). None at all for
-    a store without a lexicon (Milvus), an index written before lexicons, or ``limit`` 0."""
+    (benchmarks/results/nearby.md). ``encode``: the index's model (unit vectors). Nothing for a
+    store without a lexicon (Milvus), an index written before lexicons, or ``limit`` 0."""
     lexicon = view.lexicon() if limit > 0 else None
     if lexicon is None or not len(lexicon):
         return ()
