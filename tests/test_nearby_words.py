@@ -124,20 +124,20 @@ def test_a_damaged_lexicon_is_one_error_naming_the_file(tmp_path):
         Lexicon.load(tmp_path, dim=384)  # written by another model
 
 
-def _minutes(folder) -> None:
-    folder.mkdir(exist_ok=True)
+def _indexed_minutes(tmp_path, encoder):
+    """A folder of one meeting's minutes, indexed: (the folder, its settings, the index's layout)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
     paras = [f"The mortality review panel met on day {n} with the infant health team." for n in range(3)]
     paras.append("The chair signed the minutes.")
-    (folder / "a.txt").write_text("Item 1\n\nHealth\n\n" + "\n\n".join(paras) + "\n")
+    (docs / "a.txt").write_text("Item 1\n\nHealth\n\n" + "\n\n".join(paras) + "\n")
+    settings = load_settings(index_dir=tmp_path / "ix", model=encoder.name)
+    index_paths([docs], settings, encoder=encoder)
+    return docs, settings, IndexLayout(settings.index_dir)
 
 
 def test_each_generation_keeps_the_words_of_three_or_more_paragraphs(tmp_path, encoder):
-    docs = tmp_path / "docs"
-    _minutes(docs)
-    home = tmp_path / "ix"
-    settings = load_settings(index_dir=home, model=encoder.name)
-    index_paths([docs], settings, encoder=encoder)
-    layout = IndexLayout(home)
+    _docs, _settings, layout = _indexed_minutes(tmp_path, encoder)
     lexicon = Lexicon.load(layout.generation_dir(layout.require_current()))
     assert lexicon is not None
     assert {"mortality", "infant", "review", "health"} <= set(lexicon.words)
@@ -148,12 +148,8 @@ def test_each_generation_keeps_the_words_of_three_or_more_paragraphs(tmp_path, e
 def test_an_index_written_before_lexicons_gets_one_from_the_next_run(tmp_path, encoder):
     """The upgrade: nothing changed, but the run writes a generation with the lexicon, and search
     answers throughout."""
-    docs = tmp_path / "docs"
-    _minutes(docs)
-    home = tmp_path / "ix"
-    settings = load_settings(index_dir=home, model=encoder.name)
-    index_paths([docs], settings, encoder=encoder)
-    layout = IndexLayout(home)
+    docs, settings, layout = _indexed_minutes(tmp_path, encoder)
+    home = settings.index_dir
     old = layout.generation_dir(layout.require_current())
     for f in ("lexicon.txt", "lexicon.npy"):
         (old / f).unlink()

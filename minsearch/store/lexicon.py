@@ -22,7 +22,8 @@ from ..words import FUNCTION_WORDS
 WORDS_FILE = "lexicon.txt"
 VECTORS_FILE = "lexicon.npy"
 # A word printed in fewer paragraphs is not offered: the index's typos, OCR fragments and
-# one-off names (Limerick's `exact` field holds ~190k words; 12k are in 3 or more paragraphs).
+# one-off names (Limerick's `exact` field holds 26,621 words; 13,903 are in 3 or more paragraphs,
+# 12,091 of them words of letters that are not function words).
 MIN_PARAGRAPHS = 3
 MIN_LETTERS = 3
 _FUNCTION = frozenset(FUNCTION_WORDS)
@@ -55,10 +56,6 @@ class Lexicon:
         """The cosine of ``vector`` (a unit vector of the index's model) to every word, in order."""
         return self.vectors @ vector.astype(np.float32, copy=False)
 
-    def vector_of(self, word: str) -> Optional[np.ndarray]:
-        row = self._row.get(word)
-        return None if row is None else self.vectors[row]
-
     @staticmethod
     def missing(folder: Path) -> bool:
         """Whether the generation in ``folder`` was written without a lexicon."""
@@ -79,7 +76,9 @@ class Lexicon:
                 raise ValueError(f"vectors of shape {vectors.shape}, the index's are of {dim}")
             return cls(words, vectors)
         except (OSError, ValueError) as e:
-            raise MinsearchError(f"{vectors_path}: damaged lexicon ({e}); re-index to rebuild it") from e
+            # (Either file may be the damaged one: a word list that is not UTF-8, or that does not
+            # match the vectors, is as damaged as the vectors.)
+            raise MinsearchError(f"{words_path} / {VECTORS_FILE}: damaged lexicon ({e}); re-index to rebuild it") from e
 
 
 def write_lexicon(folder: Path, words: list[str], embed: Embed, earlier: Optional[Lexicon] = None) -> int:
