@@ -398,17 +398,17 @@ def test_numbered_conditions_in_a_long_journal_are_not_agenda_items():
     """The City Record numbers the conditions of each zoning appeal ("1. Section 349.14 which
     states that bicycle parking spaces are required") and prints page numbers among table cells
     ("5. 6."): taken as agenda items, one condition titled hundreds of paragraphs, and "bicycle
-    parking" found "($100.00)" first. A long text whose numbered lines are that far apart keeps its
-    own title."""
+    parking" found "($100.00)" first. A long text whose numbered lines are that far apart is not
+    itemised by them (its measures, numbered otherwise, are its items)."""
     body = [f"Ord. No. {n}-17. By Council Member Kelley. An ordinance about matter {n}." for n in range(600)]
     body[50:50] = ["1. Section 358.05(a)(2) which states that fences are limited", "The appellant spoke."]
     body[200:200] = ["2. Section 349.14 which states that bicycle parking spaces are required", "Postponed."]
     body[450:450] = ["3. Section 355.04 which states that the floor area is exceeded", "Denied."]
     body[590:590] = ["5. 6.", "($100.00)"]
     chunks = chunks_of("\n\n".join(body), fmt="text", title="The City Record 2017-02-01")
-    assert {c.title for c in chunks} == {"The City Record 2017-02-01"}
+    assert not [c.title for c in chunks if c.title.startswith(("Section", "6", "5.")) or c.item_ref.startswith("item")]
     fee = next(c for c in chunks if c.text == "($100.00)")
-    assert fee.item_ref == ""
+    assert (fee.item_ref, fee.title) == ("Ord. No. 583-17", "An ordinance about matter 583")
 
 
 def test_a_bare_number_is_not_an_item_title():
@@ -433,10 +433,14 @@ def test_a_bare_number_is_not_an_item_title():
 @pytest.mark.skipif(not (DATA / "cleveland-city-record").is_dir(), reason=f"shared Cleveland corpus not in {DATA}")
 def test_real_city_record_has_no_items_made_of_its_lists():
     """The real 1 February 2017 issue: 261 paragraphs were titled "6" (a page number) and 353 by
-    a zoning condition about bicycle parking; every paragraph now has the issue's own title."""
+    a zoning condition about bicycle parking; a paragraph now has the issue's own title, or the
+    title of the measure it belongs to, cited by the measure's number."""
     rec = next(r for r in import_cleveland(DATA) if r["id"] == "cleveland/2017/2017-02-01")
     doc = Document(doc_id=rec["id"], source="x", text=rec["text"], title=rec["title"])
-    assert {c.title for c in chunk_document(doc)} == {rec["title"]}
+    chunks = chunk_document(doc)
+    assert not [c.title for c in chunks if c.title in ("6", "5") or "bicycle parking" in c.title]
+    assert {c.item_ref.split(" No. ")[0] for c in chunks} == {"", "File", "Res.", "Ord.", "Resolution"}
+    assert all(c.title == rec["title"] for c in chunks if not c.item_ref)
 
 
 BUDGET_TABLE = "\n\n".join(
@@ -621,3 +625,118 @@ def test_two_unread_item_numbers_do_not_split_the_agenda():
         parts += [h, f"I will move at the next meeting that the Council consider matter {h[:2]}."]
     refs = {c.item_ref for c in chunks_of("\n\n".join(parts), fmt="text")}
     assert {f"item {n}" for n in (1, 2, 3, 6, 7, 8, 9, 10, 11)} <= refs
+
+
+# A council journal that numbers its measures, not an agenda (as the City Record prints them).
+MEASURES = """CITY COUNCIL
+
+The meeting of the Council was called to order at 7:04 p.m. with the President in the Chair.
+
+FIRST READING EMERGENCY ORDINANCES REFERRED
+
+Ord. No. 129-17.
+
+By Council Members Polensek and Kelley (by departmental request).
+
+An emergency ordinance authorizing the Commissioner of Purchases and Supplies to sell City-owned
+property at Argus Avenue and East 133rd Street to the Northeast Ohio Regional Sewer District.
+
+Section 1. That the property is no longer needed for public use.
+
+Referred to Directors of Capital Projects, Finance, Law; Committees on Development, Finance.
+
+Res. No. 120-17.
+
+By Council Members Kelley and Zone.
+
+An emergency resolution strongly objecting to the Presidential Executive Order banning entry to
+the United States by refugees.
+
+Section 1. That this Council strongly objects to the Executive Order.
+
+The rules were suspended. Yeas 15. Nays 1. Read second time. Read third time in full. Adopted.
+
+Those voting nay: Council Member Dow.
+
+File No. 137-17.
+
+David Ebersole, Interim Director of Economic Development, City of Cleveland. Received.
+
+THE CALENDAR The following measures will be on their final passage at the next meeting:
+
+Ord. No. 1444-16. Ord. No. 19-17.
+
+MOTION The Council Meeting adjourned at 8:37 p.m.
+
+Patricia J. Britt, City Clerk, Clerk of Council
+"""
+
+
+def test_a_journal_of_numbered_measures_has_each_measure_as_an_item():
+    """The City Record numbers its measures, not an agenda: each measure is an item titled by
+    what it is and cited by its number, so its sections and its votes say what they belong to
+    ("Those voting nay: Council Member Dow." was a paragraph of "The City Record 2017-02-01")."""
+    chunks = chunks_of(MEASURES, fmt="text", title="The City Record 2017-02-01")
+    by_text = {c.text: c for c in chunks}
+    nay = by_text["Those voting nay: Council Member Dow."]
+    assert nay.item_ref == "Res. No. 120-17" and nay.kind == "procedure"
+    assert nay.title.startswith("An emergency resolution strongly objecting to the Presidential Executive Order")
+    section = next(c for c in chunks if c.text.startswith("Section 1. That the property"))
+    assert section.item_ref == "Ord. No. 129-17" and "Commissioner of Purchases" in section.title
+    referral = next(c for c in chunks if c.text.startswith("Referred to Directors"))
+    assert referral.item_ref == "Ord. No. 129-17" and referral.kind == "procedure"
+    filed = next(c for c in chunks if "David Ebersole" in c.text)
+    assert (filed.item_ref, filed.title) == (
+        "File No. 137-17",
+        "David Ebersole, Interim Director of Economic Development, City of Cleveland",
+    )
+    # A section's heading ends the measure before it: the calendar, the adjournment and the
+    # clerk's signature are the journal's, not the last measure's.
+    for words in ("THE CALENDAR", "adjourned at 8:37", "Patricia J. Britt"):
+        c = next(c for c in chunks if words in c.text)
+        assert (c.item_ref, c.title) == ("", "The City Record 2017-02-01"), words
+    # The roll call before the first measure keeps the journal's title too.
+    opening = next(c for c in chunks if "called to order" in c.text)
+    assert (opening.item_ref, opening.title) == ("", "The City Record 2017-02-01")
+
+
+def test_a_measure_title_is_its_description_cut_to_a_title():
+    from minsearch.ingest.structure import MEASURE_TITLE_WORDS, measure_title
+
+    assert (
+        measure_title(". By Council Member Kelley. An ordinance to amend Section 9.")
+        == "An ordinance to amend Section 9"
+    )
+    assert measure_title(" — Julius Ciaccia.") == "Julius Ciaccia"
+    long = measure_title("An emergency ordinance " + " ".join(f"word{n}" for n in range(60)) + ".")
+    assert long.endswith(" …") and len(long.split()) == MEASURE_TITLE_WORDS + 1
+    assert measure_title("") == ""
+
+
+def test_two_numbered_measures_are_a_mention_not_a_journal():
+    """Minutes that cite a measure or two ("Bill No. 52", "By-law No. C.P.-1284") keep their title."""
+    text = "\n\n".join(
+        [
+            "Minutes of the Planning Committee",
+            "Bill No. 52. By-law to amend the Official Plan was read a first time.",
+            "The committee discussed the parking standards for the new development at length.",
+            "Bill No. 53. By-law to amend the Zoning By-law was read a first time.",
+            "The meeting adjourned.",
+        ]
+    )
+    chunks = chunks_of(text, fmt="text", title="Planning Committee minutes")
+    assert {(c.item_ref, c.title) for c in chunks} == {("", "Planning Committee minutes")}
+
+
+@pytest.mark.skipif(not (DATA / "cleveland-city-record").is_dir(), reason=f"shared Cleveland corpus not in {DATA}")
+def test_real_city_record_measures_are_items_with_their_votes():
+    """The 1 February 2017 issue: the resolution against the travel ban (Res. No. 120-17) is one
+    item, with its sections and the votes that adopted it."""
+    rec = next(r for r in import_cleveland(DATA) if r["id"] == "cleveland/2017/2017-02-01")
+    doc = Document(doc_id=rec["id"], source="x", text=rec["text"], title=rec["title"])
+    chunks = chunk_document(doc)
+    resolution = [c for c in chunks if c.item_ref == "Res. No. 120-17"]
+    texts = " ".join(c.text for c in resolution)
+    assert "Executive Order" in resolution[0].title
+    assert "Those voting nay" in texts and "Those voting yea" in texts and "Section 1." in texts
+    assert len({c.item for c in chunks if c.item_ref.startswith(("Ord.", "Res.", "File", "Resolution"))}) >= 60

@@ -52,6 +52,13 @@ PROCEDURE = [
     "15. Nays 0. Read second time. Read third time in full. Adopted. Yeas",
     "The rules were suspended.",
     "Finance Committee: Present: Kelley, Chair; Cleveland, Vice Chair;",
+    # what was done with a measure, as its record closes
+    "Referred to Committee on Finance.",
+    "Referred to Directors of Port Control, Finance, Law; Committees on Transportation, Finance.",
+    "Approved by Directors of Capital Projects, Public Works, City Planning Commission, Finance, Law;",
+    "Adopted February 27, 2017.",
+    "Effective February 28, 2017.",
+    "Received.",
     "Health and Human Services Committee: Present: Cummins, Chair; Brady, Conwell, J. Johnson. Authorized Absence: "
     "Mitchell, Vice Chair; Cleveland, McCormack Pro tempore: Brancatelli.",
     # Limerick: roles in brackets after names, or names in brackets after roles
@@ -77,6 +84,9 @@ SUBSTANCE = [
     "Ms Chandler said that placements for children in care had become harder to find and more expensive.",
     "Housing Grants 122,387",
     "Ord. No. 1444-16.",  # a reference number on its own stays searchable as substance
+    # "referred to" in a sentence about something, not a referral to a body
+    "Referred to the establishment of Limerick 2030 and the borrowing of finances from European investment banks.",
+    "Approved by the board that the scheme should proceed in two phases.",
     "F05",
     # an attendance label whose words are not a list of people
     "Planning Committee: Present: the applicant (Mr Smith) explained the revised scheme for 40 homes on the "

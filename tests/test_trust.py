@@ -228,3 +228,35 @@ def test_a_hyphenated_reference_number_finds_its_measure_first(city_record):
     other resolutions of 2017 came first, and the resolution itself was not in the first ten."""
     r = city_record.search(Query("Resolution No. 18-17"))
     assert r.hits[0].chunk.text.startswith("Resolution No. 18-17."), [h.chunk.text[:40] for h in r.hits[:3]]
+
+
+@pytest.fixture(scope="module")
+def city_record_with_votes(tmp_path_factory, real_encoder):
+    s = _searcher_over(
+        tmp_path_factory,
+        real_encoder,
+        "cleveland",
+        "cleveland-city-record",
+        lambda i: i == "cleveland/2017/2017-02-01",
+    )
+    yield s
+    s.close()
+
+
+def test_who_voted_against_a_measure_finds_its_roll_call(city_record_with_votes):
+    """The City Record prints each measure's number, text and roll call ("Those voting nay:
+    Council Member ...") with no agenda around them. The roll call was a paragraph of "The City
+    Record 2017-02-01", which meant nothing near "the travel ban", and the first page held none of
+    it; read as part of Res. No. 120-17 it comes first, cited by the measure's number."""
+    from minsearch.citation import cite
+
+    r = city_record_with_votes.search(
+        Query("which council members voted against the resolution condemning the travel ban")
+    )
+    top = [h.chunk for h in r.hits[:3]]
+    assert any(c.text.startswith("Those voting nay") for c in top), [c.text[:50] for c in top]
+    nay = next(c for c in top if c.text.startswith("Those voting nay"))
+    assert "Res. No. 120-17" in cite(nay).text and "Executive Order" in nay.title
+    # A search about the subject itself leads with what the resolution says, not its disposal.
+    about = city_record_with_votes.search(Query("travel ban")).hits
+    assert about[0].chunk.kind == "substance" and about[0].chunk.item_ref == "Res. No. 120-17"

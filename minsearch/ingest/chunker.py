@@ -16,7 +16,7 @@ from ..model import Chunk, Document
 from .decisions import MOTION_START, is_decision
 from .kinds import classify, classify_rows, split_procedure_lines
 from .paragraphs import BULLET, WS, Para, fold_forms
-from .structure import rebuild_paragraphs, split_numbered_items
+from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 
 # Bump when chunking changes what a document becomes: the indexer then re-chunks every document.
 # 3: paragraphs have a kind (substance / procedure / heading); motion blocks are split into
@@ -49,7 +49,11 @@ from .structure import rebuild_paragraphs, split_numbered_items
 # 17: a numbered heading run into a remark in brackets and the item's first lines ("14. Notice of
 #    Motion submitted by Councillor X (to be referred to ...) I will move ...") heads an item, and a
 #    gap of two unread item numbers does not split the agenda (Limerick: 96 meetings, +280 items).
-CHUNKER_VERSION = 17
+# 18: a journal that numbers its measures, not its agenda ("Ord. No. 129-17. By Council Member X.
+#    An emergency ordinance ..."), has each measure as an item, titled by its description and cited
+#    by its number (structure.split_measures); what was done with a measure ("Referred to Committee
+#    on Finance.", "Adopted February 27, 2017.") and "Those voting nay: ..." are procedure.
+CHUNKER_VERSION = 18
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -143,11 +147,12 @@ def _split_seed_items(paras: list[Para], default_title: str) -> list[_Item]:
 
 
 def _numbered_items(text: str, paras: list[Para], default_title: str) -> Optional[list[_Item]]:
-    """Numbered agenda items of real minutes (``1.``, ``(Item 5)``, ``Minute No. 12/2024``).
+    """Numbered agenda items of real minutes (``1.``, ``(Item 5)``, ``Minute No. 12/2024``), or
+    else the numbered measures of a council journal (``Ord. No. 129-17.``).
 
     Found by :mod:`minsearch.ingest.structure`; None means "no numbering found".
     """
-    spans = split_numbered_items(text, paras)
+    spans = split_numbered_items(text, paras) or split_measures(paras)
     if not spans:
         return None
     return [

@@ -105,6 +105,8 @@ _TALLY_START = re.compile(
     r"in\s+favou?r|opposed|conflict)\s*(?:\(\s*\d+\s*\))?\s*(?:[:\-–—]|\b(?=\s*(?:\(|\d|none\b|nil\b|[A-Z])))",
     re.I,
 )
+# A roll call's lead-in before its label: "Those voting nay: Council Members Dow and Polensek."
+_VOTING = re.compile(r"^(?:those\s+)?voting\s+(?=(?:yea|nay|aye|for|against|in\s+favou?r)\b)", re.I)
 _RESULT_TAIL = (
     r"(?:\s+(?:unanimously|as\s+amended|without\s+dissent|nem\.?\s*con\.?|on\s+a\s+(?:show\s+of\s+hands|"
     r"recorded\s+vote|division)|by\s+\d+\s+votes?\s+to\s+\d+|\(\s*\d+\s+to\s+\d+\s*\)|\(\s*\d+\s*[-–]\s*\d+\s*\)))*"
@@ -170,6 +172,17 @@ _DECLARATION = re.compile(
 _SIGNOFF = re.compile(
     r"^(?:signed|sinithe|sighnithe|dated|date|confirmed|chair(?:man|person)?|cathaoirleach|mayor|clerk|"
     r"meetings?\s+administrator|secretary|an\s+r[uú]na[ií]\s+contae)\s*[:.\-–]?\s*(?:\(?chair(?:man|person)?\)?)?\s*$",
+    re.I,
+)
+
+# What was done with a measure, as its record closes: "Referred to Committee on Finance.",
+# "Approved by Committee on Finance.", "Adopted February 27, 2017.", "Effective February 28,
+# 2017.", "Received." - the participle, then only the bodies it went to (capitalised names:
+# "Referred to the establishment of ..." is a sentence) or the date.
+_DISPOSITION = re.compile(
+    r"^(?:referred|re-?referred|approved|adopted|passed|received|filed|tabled|deferred|withdrawn|effective)"
+    r"(?:\s+(?:to|by)(?:\s+(?:the\s+)?[A-Z][\w'’&-]*(?:\s+(?:of|on|and|for|&))?[,;]?)+"
+    r"|\s+(?:on\s+)?[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})?\s*[.;]?$",
     re.I,
 )
 
@@ -254,7 +267,7 @@ def _is_name_list(body: str, share: float = 0.7) -> bool:
 
 def _is_tally(t: str) -> bool:
     """A vote tally: one or more "Yeas: ...", "For (15) ...", "Motion Passed (9 to 3)" parts."""
-    rest = t
+    rest = _VOTING.sub("", t, count=1)
     if not (_TALLY_START.match(rest) or _RESULT.match(rest) or _COUNT.search(rest[:40])):
         return False
     # Each part after a tally label must be names, counts or a result.
@@ -386,6 +399,8 @@ def classify(text: str, title: str = "") -> Kind:
         )
         and is_procedural_motion(t)
     ):
+        return "procedure"
+    if n <= 40 and _DISPOSITION.match(t) and not re.search(r"(?i)\bthat\b", t):
         return "procedure"
     if n <= 12 and _SIGNOFF.match(t):
         return "procedure"
@@ -544,7 +559,7 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
         k -= 1
     # The tail must begin where a tally or result begins, not in the middle of a wrapped name list.
     while k < n and not (
-        _TALLY_START.match(_ENUM.sub("", lines[k]))
+        _TALLY_START.match(_VOTING.sub("", _ENUM.sub("", lines[k]), count=1))
         or _RESULT.match(lines[k])
         or _VOTE_TAKEN.match(lines[k])
         or _is_attendance(lines[k])

@@ -10,52 +10,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..words import STOPWORDS, safe_stem
+from ..words import STOPWORDS, safe_stem, sentence_spans
 
 Segments = list[tuple[str, bool]]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # a word as the index's analysers cut it
-# A sentence ends at . ! ? (and closing quotes or brackets) followed by space and a capital, a
-# digit or an opening quote or bracket; decimals ("£5.6m") never have the space.
-_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ])")
-# ... but not after an initial ("S. Lewis"), a title or a common abbreviation ("No. 4", "e.g. the").
-_NOT_AN_END = re.compile(
-    r"(?:^|[\s(\[\"'“‘])(?:[A-Za-z]|Mr|Mrs|Ms|Mx|Dr|Cllr|Cllrs|Clir|Cmhlr|Councillor|Prof|Rev|Revd|Sr|Jr|St|Mt|"
-    r"No|Nos|no|nos|Co|Ltd|Inc|Corp|Bros|approx|Approx|etc|vs|viz|cf|al|Fig|fig|para|Para|paras|Sec|sec|"
-    r"Ave|Rd|Cres|Dept|Gov|Govt|Hon|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|a\.m|p\.m|"
-    r"[A-Z]\.[A-Z]|[A-Z]\.[A-Z]\.[A-Z])$"
-)
-
-
-# A paragraph's own number or letter before its first stop ("3. In response ...", "iv. The"):
-# split there, "3." was a sentence of its own, and the excerpt of a paragraph found by meaning
-# marked it as the closest to the query.
-_ENUMERATOR = re.compile(r"\(?(?:\d{1,3}[a-z]?|[a-zA-Z]|[ivx]{2,5}|[IVX]{2,5})\)?")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text`` (stripped of surrounding spaces)."""
-    spans = []
-    start = 0
-    for m in _END.finditer(text):
-        if _NOT_AN_END.search(text[max(0, m.start() - 12) : m.start()]):
-            continue
-        if _ENUMERATOR.fullmatch(text[start : m.start()].strip()):
-            continue
-        spans.append((start, m.end()))
-        start = m.end()
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e - s > 1:
-            out.append((s, e))
-    return out or [(0, len(text))]
-
-
 FOCUS_SENTENCES = 8  # sentences of a paragraph found by meaning that its excerpt is chosen from
 # Words of each of those sentences that are encoded to choose among them. A sentence's opening
 # words say what it is about, and the encoder's time grows with the longest text of a batch
