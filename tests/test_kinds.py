@@ -165,3 +165,20 @@ def test_chunker_gives_each_part_of_a_motion_its_kind_and_section():
     assert tally and tally[0].kind == "procedure" and tally[0].title == "Homeless Encampments Strategy"
     for c in chunks:  # offsets still point at the paragraph in the source
         assert c.text.split()[0] in text[c.start : c.end]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Those voting nay: Council Member\nPolensek.",
+        "The Motion was proposed by Councillor Sheahan (J) and seconded by Councillor\nGalvin.",
+        "Absent: Mayor Jackson, Director\nDumas.",
+    ],
+)
+def test_a_name_wrapped_after_its_title_stays_with_its_vote(raw):
+    """A PDF line that ends with a member's title leaves the name for the next line; the vote or
+    the mover kept the title and lost the name ("Those voting nay: Council Member", with
+    "Polensek." a paragraph of its own)."""
+    text = chunk_document(Document(doc_id="d", source="d", text="Minutes\n\n" + raw, format="text"))
+    parts = [c for c in text if c.text != "Minutes"]
+    assert [(c.kind, c.text) for c in parts] == [("procedure", " ".join(raw.split()))]

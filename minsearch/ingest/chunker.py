@@ -53,7 +53,9 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    An emergency ordinance ..."), has each measure as an item, titled by its description and cited
 #    by its number (structure.split_measures); what was done with a measure ("Referred to Committee
 #    on Finance.", "Adopted February 27, 2017.") and "Those voting nay: ..." are procedure.
-CHUNKER_VERSION = 18
+# 19: a procedural line that ends with a member's title keeps the name on the next line ("Those
+#    voting nay: Council Member" / "Polensek.": Cleveland 102 paragraphs, Limerick 90, Kent 2).
+CHUNKER_VERSION = 19
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

@@ -105,6 +105,12 @@ _TALLY_START = re.compile(
     r"in\s+favou?r|opposed|conflict)\s*(?:\(\s*\d+\s*\))?\s*(?:[:\-–—]|\b(?=\s*(?:\(|\d|none\b|nil\b|[A-Z])))",
     re.I,
 )
+# A line that ends with a member's title, the name left for the next line.
+_TITLE_AT_END = re.compile(
+    r"\b(?:council\s*members?|councillors?|cllrs?|alderm[ae]n|alderwoman|directors?|commissioners?|trustees?|"
+    r"supervisors?|mayor|mr|mrs|ms|mx|dr)\.?$",
+    re.I,
+)
 # A roll call's lead-in before its label: "Those voting nay: Council Members Dow and Polensek."
 _VOTING = re.compile(r"^(?:those\s+)?voting\s+(?=(?:yea|nay|aye|for|against|in\s+favou?r)\b)", re.I)
 _RESULT_TAIL = (
@@ -554,6 +560,12 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
     i = 0
     while i < n and proc[i]:
         i += 1
+    # A head line that ends with a member's title runs on to the name on the next line: "Those
+    # voting nay: Council Member" / "Polensek." (the vote had lost the name it records).
+    while 0 < i < n and _TITLE_AT_END.search(lines[i - 1]) and _is_name_list(lines[i].rstrip(".")):
+        i += 1
+    if i == n:
+        return [(0, n, "procedure")]
     k = n
     while k > i and proc[k - 1]:
         k -= 1
