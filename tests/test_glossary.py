@@ -45,6 +45,23 @@ def test_what_the_query_already_says_is_not_also_searched():
     assert "LAC" not in lac.alternates and "CLA" in lac.alternates
 
 
+def test_a_shared_stem_is_not_the_same_word():
+    """The stemmer makes "travel" and "travellers" one stem, "pension" and "pensioners",
+    "interpretation" and "interpreters": "which council members voted against the resolution
+    condemning the travel ban" was also searched as "traveller community, gypsy and traveller",
+    and a CISI question on the interpretation of data as translation services."""
+    g = load_glossary()
+    assert labels("travel ban") == []
+    assert labels("interpretation of citation data") == []
+    assert labels("Traveller sites")[:1] == ["Traveller sites"]
+    # One group's "pensioners" and another's "pensions" are not one wording either: "Senior" was
+    # also searched as "pension fund, pensions, local government pension scheme".
+    (senior,) = g.expand("pensioners")
+    assert "older people" in senior.alternates and "superannuation" not in senior.alternates
+    (fund,) = g.expand("pension fund deficit")
+    assert "superannuation" in fund.alternates and "older people" not in fund.alternates
+
+
 def test_the_semantic_view_reads_what_an_acronym_stands_for():
     exp = load_glossary().expand("LAC placements")
     assert with_meanings("LAC placements", exp).startswith("LAC placements (looked after children")
