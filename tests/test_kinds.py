@@ -182,3 +182,28 @@ def test_a_name_wrapped_after_its_title_stays_with_its_vote(raw):
     text = chunk_document(Document(doc_id="d", source="d", text="Minutes\n\n" + raw, format="text"))
     parts = [c for c in text if c.text != "Minutes"]
     assert [(c.kind, c.text) for c in parts] == [("procedure", " ".join(raw.split()))]
+
+
+def test_a_clause_repeated_under_many_items_is_procedure():
+    """A journal closes every emergency measure with the same clause; under "Whereas ... the
+    travel ban" it ranked first for "who voted against the travel ban resolution" (its words
+    "resolution" and "vote", its measure's title). A clause a meeting prints in the same words
+    under three items or more is its machinery; a motion quoted again under its own item, or
+    under two, is not."""
+    clause = (
+        "Section {n}. That this ordinance is declared to be an emergency measure and, provided it "
+        "receives the affirmative vote of two-thirds of all the members elected to Council, it shall "
+        "take effect immediately."
+    )
+    measures = [
+        f"Ord. No. {n}-17.\n\nBy Council Member Kelley.\n\nAn emergency ordinance about matter {n}.\n\n"
+        f"Section 1. That the Director of Parks is authorized to repair the pool at site {n}.\n\n"
+        + clause.format(n=n % 3 + 2)
+        for n in (101, 102, 103)
+    ]
+    motion = "That the Council approves the new library opening hours for the summer season."
+    text = "\n\n".join(["CITY COUNCIL", *measures, "MOTION The Council resumed.", motion, motion])
+    chunks = chunk_document(Document(doc_id="d", source="d", text=text, format="text"))
+    formula = [c for c in chunks if "emergency measure" in c.text]
+    assert len(formula) == 3 and {c.kind for c in formula} == {"procedure"}
+    assert all(c.kind == "substance" for c in chunks if "repair the pool" in c.text or c.text == motion)

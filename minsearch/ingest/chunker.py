@@ -55,7 +55,9 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    on Finance.", "Adopted February 27, 2017.") and "Those voting nay: ..." are procedure.
 # 19: a procedural line that ends with a member's title keeps the name on the next line ("Those
 #    voting nay: Council Member" / "Polensek.": Cleveland 102 paragraphs, Limerick 90, Kent 2).
-CHUNKER_VERSION = 19
+# 20: a clause a meeting prints in the same words under 3+ items (an emergency clause, "the Mayor
+#    and the City Clerk BE AUTHORIZED to execute ...") is procedure (_formulas_are_procedure).
+CHUNKER_VERSION = 20
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -209,7 +211,34 @@ def chunk_document(doc: Document) -> list[Chunk]:
                     page=para.page,
                 )
             )
+    _formulas_are_procedure(chunks)
     return chunks
+
+
+# A clause printed under FORMULA_ITEMS or more items of one meeting, in the same words (its own
+# number aside), is the meeting's machinery, not what any one item is about: "Section 3. That this
+# ordinance is declared to be an emergency measure and, provided it receives the affirmative vote
+# of two-thirds ...", "the Mayor and the City Clerk BE AUTHORIZED to execute any contract ...",
+# "It was agreed to refer this notice of motion to the ... Strategic Policy Committee".
+FORMULA_ITEMS = 3
+FORMULA_WORDS = 8  # shorter repeats ("Received.", "Carried.") are for the kinds to judge
+_CLAUSE_NUMBER = re.compile(r"^\s*(?:section\s+\d+[a-z]?\.?|\(?\d{1,3}[a-z]?[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s*", re.I)
+_WORDS = re.compile(r"\w+")
+
+
+def _formulas_are_procedure(chunks: list[Chunk]) -> None:
+    """Mark as procedure the formulas a meeting repeats under many items (see FORMULA_ITEMS)."""
+    items: dict[str, set[int]] = {}
+    keys = []
+    for c in chunks:
+        words = _WORDS.findall(_CLAUSE_NUMBER.sub("", c.text).casefold())
+        key = " ".join(words) if len(words) >= FORMULA_WORDS else ""
+        keys.append(key)
+        if key:
+            items.setdefault(key, set()).add(c.item)
+    for c, key in zip(chunks, keys):
+        if key and len(items[key]) >= FORMULA_ITEMS and c.kind == "substance":
+            c.kind = "procedure"
 
 
 def _number_paragraphs(paras: list[Para]) -> None:
