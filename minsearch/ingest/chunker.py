@@ -222,7 +222,9 @@ def chunk_document(doc: Document) -> list[Chunk]:
 # "It was agreed to refer this notice of motion to the ... Strategic Policy Committee".
 FORMULA_ITEMS = 3
 FORMULA_WORDS = 8  # shorter repeats ("Received.", "Carried.") are for the kinds to judge
-_CLAUSE_NUMBER = re.compile(r"^\s*(?:section\s+\d+[a-z]?\.?|\(?\d{1,3}[a-z]?[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s*", re.I)
+_CLAUSE_NUMBER = re.compile(
+    r"^\s*(?:section\s+\d+[a-z]?\.?|\(?\d{1,3}[a-z]?[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s*", re.I
+)
 _WORDS = re.compile(r"\w+")
 
 
