@@ -114,8 +114,12 @@ class ServeThread:
     def __exit__(self, *exc) -> None:
         from waitress import wasyncore
 
-        # Close every socket from the loop's own thread (a closed descriptor under a running
-        # poll() is an error), which ends the loop; then let the worker threads finish.
+        # Let the worker threads finish first: one that has just answered wakes the loop through
+        # its trigger, and a trigger already closed under it was logged as an error (Errno 9 in
+        # a worker, seen in a clean clone's suite after a slow request's answer was read).
+        self.server.task_dispatcher.shutdown()
+        # Then close every socket from the loop's own thread (a closed descriptor under a running
+        # poll() is an error), which ends the loop.
         try:
             self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
         except OSError:
@@ -123,4 +127,3 @@ class ServeThread:
             # run on a loaded machine: Errno 9 here, after the test's requests had all passed).
             pass
         self._thread.join(10)
-        self.server.task_dispatcher.shutdown()
