@@ -72,6 +72,9 @@ def _loopback_node() -> Iterator[None]:
             os.environ[ray_constants.ENABLE_RAY_CLUSTERS_ENV_VAR] = old_env
 
 
+LOCAL_START_ATTEMPTS = 2  # see _start
+
+
 def _start(address: Optional[str], num_cpus: int):
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no network here, and no telemetry wanted
     os.environ.setdefault("RAY_DATA_DISABLE_PROGRESS_BARS", "1")
@@ -100,9 +103,6 @@ def _start(address: Optional[str], num_cpus: int):
     raise MinsearchError(
         f"{{ray}} {address or ''}: cannot start or reach {where} ({failed})".replace(" :", ":"), mentions=("ray",)
     ) from failed
-
-
-LOCAL_START_ATTEMPTS = 2
 
 
 def ray_encode(

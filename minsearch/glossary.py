@@ -192,6 +192,7 @@ def _agent(word: str) -> bool:
     return core.endswith(("er", "or")) and not safe_stem(w).endswith(("er", "or"))
 
 
+@lru_cache(maxsize=4096)
 def _word_key(text: str) -> tuple:
     """What makes two wordings the same: their stems, and which of their words are agent nouns."""
     return _stems(text), tuple(_agent(w) for w in _WORD.findall(text))

@@ -87,6 +87,7 @@ SUBSTANCE = [
     # "referred to" in a sentence about something, not a referral to a body
     "Referred to the establishment of Limerick 2030 and the borrowing of finances from European investment banks.",
     "Approved by the board that the scheme should proceed in two phases.",
+    "Referred to the matter of the new road at the junction.",
     "F05",
     # an attendance label whose words are not a list of people
     "Planning Committee: Present: the applicant (Mr Smith) explained the revised scheme for 40 homes on the "

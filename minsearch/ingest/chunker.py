@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 
 from ..model import Chunk, Document
 from .decisions import MOTION_START, is_decision
+from .fingerprint import words_of
 from .kinds import classify, classify_rows, split_procedure_lines
 from .paragraphs import BULLET, WS, Para, fold_forms
 from .structure import rebuild_paragraphs, split_measures, split_numbered_items
@@ -57,7 +58,9 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    voting nay: Council Member" / "Polensek.": Cleveland 102 paragraphs, Limerick 90, Kent 2).
 # 20: a clause a meeting prints in the same words under 3+ items (an emergency clause, "the Mayor
 #    and the City Clerk BE AUTHORIZED to execute ...") is procedure (_formulas_are_procedure).
-CHUNKER_VERSION = 20
+# 21: a disposition's bodies must be capitalised names ("Referred to the matter of ..." is a
+#    sentence; the pattern had ignored case there): 2 Cleveland paragraphs, no other corpus.
+CHUNKER_VERSION = 21
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -225,7 +228,6 @@ FORMULA_WORDS = 8  # shorter repeats ("Received.", "Carried.") are for the kinds
 _CLAUSE_NUMBER = re.compile(
     r"^\s*(?:section\s+\d+[a-z]?\.?|\(?\d{1,3}[a-z]?[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s*", re.I
 )
-_WORDS = re.compile(r"\w+")
 
 
 def _formulas_are_procedure(chunks: list[Chunk]) -> None:
@@ -233,7 +235,7 @@ def _formulas_are_procedure(chunks: list[Chunk]) -> None:
     items: dict[str, set[int]] = {}
     keys = []
     for c in chunks:
-        words = _WORDS.findall(_CLAUSE_NUMBER.sub("", c.text).casefold())
+        words = words_of(_CLAUSE_NUMBER.sub("", c.text))  # as the repeats are compared
         key = " ".join(words) if len(words) >= FORMULA_WORDS else ""
         keys.append(key)
         if key:

@@ -185,11 +185,12 @@ _SIGNOFF = re.compile(
 # "Approved by Committee on Finance.", "Adopted February 27, 2017.", "Effective February 28,
 # 2017.", "Received." - the participle, then only the bodies it went to (capitalised names:
 # "Referred to the establishment of ..." is a sentence) or the date.
+# (Only the participle's case is free: the bodies' names must be capitalised, which also keeps a
+# connector such as "of" from being read as a name.)
 _DISPOSITION = re.compile(
-    r"^(?:referred|re-?referred|approved|adopted|passed|received|filed|tabled|deferred|withdrawn|effective)"
+    r"^(?i:referred|re-?referred|approved|adopted|passed|received|filed|tabled|deferred|withdrawn|effective)"
     r"(?:\s+(?:to|by)(?:\s+(?:the\s+)?[A-Z][\w'’&-]*(?:\s+(?:of|on|and|for|&))?[,;]?)+"
-    r"|\s+(?:on\s+)?[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})?\s*[.;]?$",
-    re.I,
+    r"|\s+(?:on\s+)?[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})?\s*[.;]?$"
 )
 
 # Words of meeting procedure: a motion made only of these is about the meeting, not a topic.

@@ -542,14 +542,14 @@ def split_measures(paras: list[Para]) -> Optional[list[tuple[str, str, list[Para
     voting nay: ...") and a measure's sections said nothing of what they belonged to (Cleveland's
     judged queries 0.456 -> 0.504 nDCG@10; benchmarks/RESULTS.md).
     """
-    heads = [i for i, p in enumerate(paras) if _MEASURE_HEAD.match(p.text)]
-    if len(heads) < MIN_MEASURES:
+    heads = [_MEASURE_HEAD.match(p.text) for p in paras]
+    if sum(1 for m in heads if m) < MIN_MEASURES:
         return None
     out: list[tuple[str, str, list[Para]]] = []
     loose: list[Para] = []
     i = 0
     while i < len(paras):
-        m = _MEASURE_HEAD.match(paras[i].text)
+        m = heads[i]
         if not m:
             loose.append(paras[i])
             i += 1
@@ -558,7 +558,7 @@ def split_measures(paras: list[Para]) -> Optional[list[tuple[str, str, list[Para
             out.append(("", "", loose))
             loose = []
         j = i + 1
-        while j < len(paras) and not _MEASURE_HEAD.match(paras[j].text) and not _section_heading(paras[j].text):
+        while j < len(paras) and not heads[j] and not _section_heading(paras[j].text):
             j += 1
         # The number is often a line of its own, the sponsor and the description the next ones.
         opening = " ".join([paras[i].text[m.end() :], *(p.text for p in paras[i + 1 : min(j, i + 4)])])
