@@ -169,7 +169,7 @@ def recipe() -> str:
 
 
 def weights() -> str:
-    """The weights of the ONNX export a product build writes and embeds with ("float32", "int8")."""
+    """The weights of the ONNX export a product build writes and embeds with ("float32", "int8", "int8-token")."""
     from minsearch.encode_export import QUANTIZE, export_info
 
     return str(export_info(QUANTIZE)["weights"])

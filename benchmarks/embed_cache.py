@@ -5,9 +5,9 @@ text that is embedded; most texts are the same from one build to the next. Embed
 build (Limerick: ~25 minutes on this machine), so :class:`CachingEncoder` looks each text up by
 its SHA-1 in one SQLite file per model and weights and embeds only the texts it has not seen. The
 vectors are those of the wrapped encoder (the export a product build writes). A cached build
-equals an uncached one up to the int8 export's batch effect: its vectors move a little with the
-texts batched with them (minsearch.encode.OnnxEncoder.encode), so a rebuild that embeds anew can
-move a corpus's nDCG@10 by ~0.005 (London Ontario and Cleveland, 2026-12-03).
+equals an uncached one: the "int8-token" export's vectors do not depend on the texts batched with
+them. (The "int8" export's did, so a rebuild that embedded anew could move a corpus's nDCG@10 by
+~0.005-0.014, and the same commit scored differently on two machines' caches, 2026-12-03.)
 
 Benchmarks only: the product never caches embeddings across indexes.
 """
@@ -105,8 +105,8 @@ class CachingEncoder:
 
 def caching_encoder(model: Optional[str] = None) -> CachingEncoder:
     """The benchmark encoder: the export a product build writes (:func:`benchmarks.common.onnx_export`,
-    loaded on the first miss) behind the cache, one SQLite file per model and weights, so int8 and
-    float32 vectors never mix. (float32's file was filled by sentence-transformers, whose vectors
+    loaded on the first miss) behind the cache, one SQLite file per model and weights, so vectors of
+    two exports never mix. (float32's file was filled by sentence-transformers, whose vectors
     the float32 export equals within cosine 0.9999999.)"""
     from minsearch.config import load_settings
 

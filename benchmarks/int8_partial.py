@@ -66,7 +66,7 @@ CANDIDATES: dict[str, tuple[list[str], dict]] = {
 
 
 # The exports a build writes: name -> write_onnx_export's quantize.
-PRODUCT: dict[str, Optional[str]] = {"int8": "int8"}
+PRODUCT: dict[str, Optional[str]] = {"int8": "int8", "int8-token": "int8-token"}
 
 
 def calibration_texts(n: int = 256, seed: int = 1) -> list[str]:
@@ -218,15 +218,20 @@ def export(name: str, dest: Path) -> None:
 
 
 def sample(out: Path, per_corpus: int = 1000, seed: int = 0) -> list[str]:
-    """``per_corpus`` embedding units from each of Kent and Limerick, as the indexer embeds them."""
+    """``per_corpus`` embedding units from each of Kent and Limerick (its first 80 meetings), as the
+    indexer embeds them; the corpora are read from ``$MINSEARCH_DATA``."""
     from minsearch.encode import embedding_units, load_tokenizer, model_spec
     from minsearch.ingest.chunker import chunk_document
+    from minsearch.ingest.corpora import import_corpus
     from minsearch.ingest.readers import SourceFile, read_source
 
     tok = load_tokenizer(model_spec(MODEL))
     rng = random.Random(seed)
     texts: list[str] = []
-    for path in (Path("/work/corpora/kent.jsonl"), Path("/work/corpora/limerick.jsonl")):
+    out.mkdir(parents=True, exist_ok=True)
+    for name, limit in (("kent", None), ("limerick", 80)):
+        path = out / f"{name}.jsonl"
+        import_corpus(name, path, limit=limit)
         docs = read_source(SourceFile(path, path.parent))
         rng.shuffle(docs)
         units: list[str] = []

@@ -343,9 +343,11 @@ def write_onnx_export(model: str, dest: Path, quantize: Optional[str] = None) ->
     """Write ``model``'s ONNX export into ``dest`` (an index's ``encoder/<model>/``) without torch:
     the graph is built from the packaged weights (:mod:`minsearch.encode_export`), ~2 s where
     importing torch and exporting took ~15-25 s. ``quantize``: None keeps float32 weights (the
-    same vectors as sentence-transformers, cosine > 0.999); "int8" (what a build writes:
-    :data:`~minsearch.encode_export.QUANTIZE`) quantises the weight matrices (~1.8x faster
-    embedding, cosine ~0.992; judged quality in benchmarks/results/int8-partial.md)."""
+    same vectors as sentence-transformers, cosine > 0.999); "int8-token" (what a build writes:
+    :data:`~minsearch.encode_export.QUANTIZE`) quantises the weight matrices, and each token's
+    input to them as it runs (~1.8x faster embedding, cosine ~0.997); "int8" quantises the inputs
+    per batch instead, as indexes built before 2026-12-04 do (cosine ~0.992; judged quality in
+    benchmarks/results/int8-partial.md)."""
     from .encode_export import export_info, write_export
 
     spec = model_spec(model)
@@ -448,11 +450,10 @@ class OnnxEncoder:
         """Normalised float32 vectors, one row per text (batched by length to limit padding)."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Everything is tokenised first (in parallel, in Rust) and batched by its number of word
-        # pieces, so a batch pads to nearly nothing. A float32 export's vectors do not depend on
-        # the batching; an int8 one's do a little (its activations are quantised with one scale
-        # per run): cosine 0.992 mean, 0.975 worst, between a Kent paragraph in a batch of 32 and
-        # alone. Running each text alone was measured and not kept: 25% slower embedding of
-        # Limerick's short units, no nDCG@10 gain (benchmarks/results/before_after.md).
+        # pieces, so a batch pads to nearly nothing. Neither a float32 export's vectors nor an
+        # "int8-token" one's depend on the batching; an "int8" export's (indexes built before
+        # 2026-12-04) do a little: its activations have one scale per run (cosine 0.992 mean,
+        # 0.971 worst, between a paragraph in a batch of 32 and alone).
         all_encs = self._tok.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(all_encs[i].ids))
         for s in range(0, len(order), batch_size):

@@ -8,10 +8,9 @@ same inputs and output (``last_hidden_state``) as the torch export, so :class:`O
 either. Tests check its vectors against sentence-transformers (cosine > 0.999).
 
 :func:`write_export` writes the weights of the matrix products as int8 (:data:`QUANTIZE`), the
-graph ONNX Runtime's dynamic quantisation would make, written directly by :func:`bert_graph`:
-embedding runs 1.6-2.2x faster than with float32, with vectors at cosine 0.992 (mean) of float32's,
-and hybrid nDCG@10 on the nine judged sets moved by +0.0005 on average (worst London Ontario
--0.0098; benchmarks/results/int8-partial.md).
+inputs of those products quantised to 8 bits token by token as they run: embedding runs 1.6-2.2x
+faster than with float32, with vectors at cosine 0.997 (mean) of float32's, and a text's vector
+does not depend on the texts batched with it (benchmarks/results/int8-partial.md).
 """
 
 from __future__ import annotations
@@ -23,19 +22,22 @@ from typing import Any, Optional
 
 import numpy as np
 
-# What a first build quantises the weights to (None: float32). "int8": every weight matrix (per
-# output channel), all 36 of the six layers. Measured on 2,000 Kent and Limerick units with two
-# threads, alternating with float32 on this 2-core machine: 1.64-2.22x float32's units/s (median
-# 1.77x over three runs), cosine with float32 0.9923 mean, 0.982 min. Judged hybrid nDCG@10, each
-# index built, calibrated and queried with its own graph (chunker 11): the five minutes corpora
-# seeds +0.003, Kent +0.015, London Ontario -0.010, Cleveland -0.002, Limerick -0.005; the IR sets
-# msmarco -0.000, DBpedia +0.004, CISI +0.003, Cranfield -0.003; mean +0.0005 (chunker 12 on main:
-# mean of nine 0.6004 -> 0.6009, no set -0.01). A whole build: results/build.md. Measured and not
-# taken (benchmarks/results/int8-partial.md): int8 on only some products (feed-forward only, all but
-# the first or last layer, no attention) stayed at 1.1-1.5x; uint8 weights 1.1x; reduce_range 1.5x
-# and farther from float32; SmoothQuant before int8 (cosine 0.997) 1.65x but London Ontario's
-# hybrid lost 0.014.
-QUANTIZE: Optional[str] = "int8"
+# What a first build quantises to (None: float32). "int8": every weight matrix int8 (per output
+# channel), all 36 of the six layers, each product's input quantised with one scale for the whole
+# batch, as ONNX Runtime's quantize_dynamic does. Measured on 2,000 Kent and Limerick units with two
+# threads, alternating with float32 on a 2-core machine: 1.64-2.22x float32's units/s (median
+# 1.77x over three runs), cosine with float32 0.9923 mean, 0.982 min. Judged hybrid nDCG@10 moved
+# by +0.0005 on the mean of nine sets (chunker 11, no set -0.01). A whole build: results/build.md.
+# Measured and not taken (benchmarks/results/int8-partial.md): int8 on only some products stayed
+# at 1.1-1.5x; uint8 weights 1.1x; reduce_range 1.5x and farther from float32; SmoothQuant before
+# int8 (cosine 0.997) 1.65x but London Ontario's hybrid lost 0.014.
+# "int8-token" (what a build writes): the same weights, each token's input quantised with its own
+# scale. One scale per batch made a paragraph's vector depend on its batch (cosine 0.992 mean, 0.971
+# worst, to its vector alone; the longest paragraph of a batch coarsened the others), so a rebuild
+# moved judged figures by up to 0.014 and a query (always alone) met paragraphs quantised more
+# coarsely than itself. Per token: cosine 1.0 to the vector alone, 0.9972 mean / 0.990 min to
+# float32's, at the same speed as one scale per batch (2,100 units, side by side; int8-partial.md).
+QUANTIZE: Optional[str] = "int8-token"
 
 
 def bert_graph(model_dir: Path, quantize: Optional[str] = None) -> Any:
@@ -47,7 +49,11 @@ def bert_graph(model_dir: Path, quantize: Optional[str] = None) -> Any:
     quantisation (``quantize_dynamic``, per output channel, symmetric QInt8 weights) would rewrite
     the float32 graph: its input quantised once per tensor (``DynamicQuantizeLinear``, shared by the
     products reading it), ``MatMulInteger``, then the int32 product times the two scales. The same
-    weights, scales and nodes, without saving and re-reading the float32 graph (~2.5 s less)."""
+    weights, scales and nodes, without saving and re-reading the float32 graph (~2.5 s less).
+
+    ``quantize="int8-token"``: the same int8 weights; each product's input is quantised row by row,
+    one symmetric scale per token (``QuantizeLinear`` per axis), so a token's products depend on
+    its own activations only, never on the other texts or the padding of its batch."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     from safetensors.numpy import load_file
@@ -71,7 +77,7 @@ def bert_graph(model_dir: Path, quantize: Optional[str] = None) -> Any:
         nodes.append(helper.make_node(op, inputs, [out], name=out, **attrs))
         return out
 
-    if quantize not in (None, "int8"):
+    if quantize not in (None, "int8", "int8-token"):
         raise ValueError(f"quantize: unknown {quantize!r}")
     dynamic: dict[str, tuple[str, str, str]] = {}  # input -> its DynamicQuantizeLinear outputs
 
@@ -84,19 +90,41 @@ def bert_graph(model_dir: Path, quantize: Optional[str] = None) -> Any:
         wq, ws = const(f"{name}_quantized", q), const(f"{name}_scale", scale)
         wz = const(f"{name}_zero_point", np.zeros(scale.shape, dtype=np.int8))
         if x not in dynamic:
-            outs = [f"{x}_quantized", f"{x}_scale", f"{x}_zero_point"]
-            nodes.append(helper.make_node("DynamicQuantizeLinear", [x], outs, name=f"{x}_QuantizeLinear"))
-            dynamic[x] = (outs[0], outs[1], outs[2])
+            dynamic[x] = per_token(x, int(weight.shape[0])) if quantize == "int8-token" else per_tensor(x)
         xq, xs, xz = dynamic[x]
         i32 = node("MatMulInteger", [xq, wq, xz, wz], f"{out}_quant")
         f = node("Cast", [i32], f"{out}_quant_cast", to=TensorProto.FLOAT)
+        if quantize == "int8-token":
+            # The weights' scales first: ONNX Runtime fuses MatMulInteger, Cast and a Mul by one
+            # scale into MatMulIntegerToFloat, which reads the input's scale as a single number.
+            return node("Mul", [node("Mul", [f, ws], f"{out}_quant_w"), xs], out)
         return node("Mul", [f, node("Mul", [xs, ws], f"{out}_quant_scales")], out)
+
+    def per_tensor(x: str) -> tuple[str, str, str]:
+        # uint8 with one scale and zero point for the whole input (DynamicQuantizeLinear).
+        outs = [f"{x}_quantized", f"{x}_scale", f"{x}_zero_point"]
+        nodes.append(helper.make_node("DynamicQuantizeLinear", [x], outs, name=f"{x}_QuantizeLinear"))
+        return outs[0], outs[1], outs[2]
+
+    def per_token(x: str, width: int) -> tuple[str, str, str]:
+        # Symmetric, one scale per token (max |x| of its row / 127), stored as uint8 around 128:
+        # QuantizeLinear's per-axis form over the rows of [tokens, width], then back to x's shape.
+        amax = node("ReduceMax", [node("Abs", [x], f"{x}_abs")], f"{x}_absmax", axes=[-1], keepdims=1)
+        scale = node(
+            "Div", [node("Max", [amax, f32("f_tiny", 1e-12)], f"{x}_range"), f32("f_127", 127.0)], f"{x}_scale"
+        )
+        rows = node("Reshape", [x, i64(f"rows_of_{width}", [-1, width])], f"{x}_rows")
+        row_scale = node("Reshape", [scale, i64("flat", [-1])], f"{x}_row_scale")
+        middle = const("u8_128", np.array(128, dtype=np.uint8))
+        zero = node("Expand", [middle, node("Shape", [row_scale], f"{x}_n_rows")], f"{x}_row_zero")
+        q = node("QuantizeLinear", [rows, row_scale, zero], f"{x}_row_quantized", axis=0)
+        return node("Reshape", [q, node("Shape", [x], f"{x}_shape")], f"{x}_quantized"), scale, middle
 
     def linear(x: str, prefix: str, out: str, scale: float = 1.0) -> str:
         # torch's Linear stores [out, in]; MatMul wants [in, out].
         weight = (w[f"{prefix}.weight"].T * scale).astype(np.float32)
         b = const(f"{prefix}.bias", (w[f"{prefix}.bias"] * scale).astype(np.float32))
-        if quantize == "int8":
+        if quantize:
             return node("Add", [matmul_int8(x, weight, f"{prefix}.weight", f"{out}/mm"), b], out)
         return node("Add", [node("MatMul", [x, const(f"{prefix}.weight", weight)], f"{out}/mm"), b], out)
 
@@ -160,7 +188,7 @@ def bert_graph(model_dir: Path, quantize: Optional[str] = None) -> Any:
     graph = helper.make_graph(nodes, "bert", ints, [out_info], list(seen.values()))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="minsearch")
     onnx.checker.check_model(model)
-    if quantize == "int8":
+    if quantize:
         # With the tensors' shapes recorded (as quantize_dynamic leaves them), ONNX Runtime picks
         # the same fused int8 kernels as for quantize_dynamic's graph: the same vectors (difference
         # 0.0); without them other kernels, vectors up to 0.017 apart (0.3 s here).
