@@ -4,10 +4,11 @@ vectors stay close to float32's and the build still embeds much faster.
     python -m benchmarks.int8_partial sample --out DIR       # embedding units of Kent + Limerick
     python -m benchmarks.int8_partial export --out DIR [--only a,b]  # one ONNX folder per candidate
     python -m benchmarks.int8_partial speed --out DIR [--rounds 2] [--only a,b]
-    python -m benchmarks.int8_partial quality --out DIR --only int8,float32 --corpora limerick,cisi,...
+    python -m benchmarks.int8_partial quality --out DIR --only int8,float32 --corpora limerick,cisi,... [--batch 16]
 
-"int8" (as an ``--only`` name) is the export a build writes, "float32" the float32 one
-(``minsearch.encode.write_onnx_export`` with ``QUANTIZE`` "int8" or None). ``quality``'s
+"int8-token" (as an ``--only`` name) is the export a build writes, "int8" the one builds wrote
+before 2026-12-04 (one scale per batch), "float32" the float32 one (``minsearch.encode.
+write_onnx_export`` with that ``quantize``, or None). ``quality``'s
 ``--corpora`` takes the judged minutes corpora (seeds, kent, london-ontario, cleveland, limerick)
 and the IR sets (msmarco-5k, dbpedia-5k, cisi, cranfield); every index is built by the named export
 (no embedding cache), so its paragraphs, probes and queries are all embedded by that graph.
@@ -15,12 +16,14 @@ and the IR sets (msmarco-5k, dbpedia-5k, cisi, cranfield); every index is built 
 Each candidate is the float32 graph of ``minsearch.encode_export.bert_graph`` passed through ONNX
 Runtime's ``quantize_dynamic`` with only some MatMul nodes named (``nodes_to_quantize``). Speed:
 every candidate embeds the same units, alternating with float32 in one process, two intra-op
-threads (as the build); cosine: each unit's vector against float32's.
+threads (as the build); cosine: each unit's vector against float32's, and against its own vector
+embedded alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
@@ -276,7 +279,13 @@ def speed(out: Path, names: list[str], rounds: int) -> dict:
     res = {}
     for n in names:
         cos = (vecs[n] * vecs["float32"]).sum(axis=1)
+        # The first 200 units embedded one at a time (as a query is) against the same units embedded
+        # in the batches above: 1.0 when a text's vector does not depend on its batch.
+        alone = np.vstack([encs[n].encode([t]) for t in texts[:200]])
+        solo = (alone * vecs[n][:200]).sum(axis=1)
         res[n] = {
+            "alone_cos_mean": float(solo.mean()),
+            "alone_cos_min": float(solo.min()),
             "cos_mean": float(cos.mean()),
             "cos_min": float(cos.min()),
             "cos_p01": float(np.quantile(cos, 0.01)),
@@ -296,6 +305,7 @@ def main() -> None:
     ap.add_argument("--only", default="")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--corpora", default="seeds,kent,london-ontario,cleveland")
+    ap.add_argument("--batch", type=int, default=0, help="quality: embed in batches of N (a build's: 32)")
     a = ap.parse_args()
     names = [n for n in a.only.split(",") if n] or list(CANDIDATES)
     if a.what == "export" and a.only:
@@ -309,24 +319,40 @@ def main() -> None:
                 print("exported", n, flush=True)
     elif a.what == "quality":
         for n in names:
-            quality(a.out, n, set(a.corpora.split(",")))
+            quality(a.out, n, set(a.corpora.split(",")), a.batch)
     else:
         res = speed(a.out, names, a.rounds)
         old = json.loads((a.out / "speed.json").read_text()) if (a.out / "speed.json").is_file() else {}
         (a.out / "speed.json").write_text(json.dumps({**old, **res}, indent=1))
 
 
-def quality(out: Path, name: str, corpora: set[str]) -> dict:
+def quality(out: Path, name: str, corpora: set[str], batch: int = 0) -> dict:
     """nDCG@10 of the judged minutes sets with indexes built (and queried, and calibrated) by
     candidate ``name``: its own cache folder, the candidate's export in the index's encoder folder
-    before the build, so the build, the probes and the queries all use it."""
+    before the build, so the build, the probes and the queries all use it. ``batch``: embed the
+    paragraphs in batches of that many texts instead of the build's 32, to see how much an export
+    whose vectors depend on their batch ("int8") moves the figures by batching alone."""
+    from minsearch.encode import OnnxEncoder
+
     from . import common, datasets
     from .quality import eval_ir_set, eval_minutes
 
-    root = out / f"q-{name}"
-    (root / "onnx").mkdir(parents=True, exist_ok=True)
-    if not (root / "onnx" / MODEL).exists():
-        shutil.copytree(out / name, root / "onnx" / MODEL)
+    if batch:
+        OnnxEncoder.encode = functools.partialmethod(OnnxEncoder.encode, batch_size=batch)  # type: ignore[method-assign,assignment]
+        name_out = f"{name}-b{batch}"
+    else:
+        name_out = name
+    root = out / f"q-{name_out}"
+    if name in PRODUCT or name == "float32":
+        # A product export: the recipe, the index names and the benchmark export follow it.
+        from minsearch import encode_export
+
+        encode_export.QUANTIZE = PRODUCT.get(name)
+    w = common.weights()
+    folder = root / "onnx" / (MODEL if w == "float32" else f"{MODEL}-{w}")  # as common.onnx_export names it
+    if not folder.exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(out / name, folder)
     (out / "corpora").mkdir(exist_ok=True)
     if not (root / "corpora").exists():
         (root / "corpora").symlink_to((out / "corpora").resolve())  # converted corpora are shared
@@ -335,8 +361,8 @@ def quality(out: Path, name: str, corpora: set[str]) -> dict:
     sets = [c for c in corpora if c in datasets.LOADERS]
     minutes = corpora - set(sets)
     res: dict = {"corpora": {}, "sets": {}}
-    if (out / f"quality-{name}.json").is_file():
-        res = {"corpora": {}, "sets": {}, **json.loads((out / f"quality-{name}.json").read_text())}
+    if (out / f"quality-{name_out}.json").is_file():
+        res = {"corpora": {}, "sets": {}, **json.loads((out / f"quality-{name_out}.json").read_text())}
     if minutes:
         got = eval_minutes(common.JUDGED_MINUTES, data, None, corpora=minutes, default_only=True, build_limerick=True)
         for c, r in got["corpora"].items():
@@ -351,7 +377,7 @@ def quality(out: Path, name: str, corpora: set[str]) -> dict:
         home = Path(r["index"])
         r["encoder_weights"] = json.loads((home / "encoder" / MODEL / "encoder.json").read_text()).get("weights")
         res["sets"][s] = r
-    (out / f"quality-{name}.json").write_text(json.dumps(res, indent=1))
+    (out / f"quality-{name_out}.json").write_text(json.dumps(res, indent=1))
     return res
 
 

@@ -345,7 +345,7 @@ def write_onnx_export(model: str, dest: Path, quantize: Optional[str] = None) ->
     importing torch and exporting took ~15-25 s. ``quantize``: None keeps float32 weights (the
     same vectors as sentence-transformers, cosine > 0.999); "int8-token" (what a build writes:
     :data:`~minsearch.encode_export.QUANTIZE`) quantises the weight matrices, and each token's
-    input to them as it runs (~1.8x faster embedding, cosine ~0.997); "int8" quantises the inputs
+    input to them as it runs (~1.5-2x faster embedding, cosine ~0.997); "int8" quantises the inputs
     per batch instead, as indexes built before 2026-12-04 do (cosine ~0.992; judged quality in
     benchmarks/results/int8-partial.md)."""
     from .encode_export import export_info, write_export
@@ -453,7 +453,7 @@ class OnnxEncoder:
         # pieces, so a batch pads to nearly nothing. Neither a float32 export's vectors nor an
         # "int8-token" one's depend on the batching; an "int8" export's (indexes built before
         # 2026-12-04) do a little: its activations have one scale per run (cosine 0.992 mean,
-        # 0.971 worst, between a paragraph in a batch of 32 and alone).
+        # 0.980 worst, between a paragraph in a batch of 32 and alone).
         all_encs = self._tok.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(all_encs[i].ids))
         for s in range(0, len(order), batch_size):

@@ -8,9 +8,9 @@ same inputs and output (``last_hidden_state``) as the torch export, so :class:`O
 either. Tests check its vectors against sentence-transformers (cosine > 0.999).
 
 :func:`write_export` writes the weights of the matrix products as int8 (:data:`QUANTIZE`), the
-inputs of those products quantised to 8 bits token by token as they run: embedding runs 1.6-2.2x
+inputs of those products quantised to 8 bits token by token as they run: embedding runs 1.5-2.2x
 faster than with float32, with vectors at cosine 0.997 (mean) of float32's, and a text's vector
-does not depend on the texts batched with it (benchmarks/results/int8-partial.md).
+does not depend on the texts batched with it (benchmarks/RESULTS.md, "Per-token int8").
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ import numpy as np
 # at 1.1-1.5x; uint8 weights 1.1x; reduce_range 1.5x and farther from float32; SmoothQuant before
 # int8 (cosine 0.997) 1.65x but London Ontario's hybrid lost 0.014.
 # "int8-token" (what a build writes): the same weights, each token's input quantised with its own
-# scale. One scale per batch made a paragraph's vector depend on its batch (cosine 0.992 mean, 0.971
-# worst, to its vector alone; the longest paragraph of a batch coarsened the others), so a rebuild
-# moved judged figures by up to 0.014 and a query (always alone) met paragraphs quantised more
-# coarsely than itself. Per token: cosine 1.0 to the vector alone, 0.9972 mean / 0.990 min to
-# float32's, at the same speed as one scale per batch (2,100 units, side by side; int8-partial.md).
+# scale. One scale per batch made a paragraph's vector depend on its batch (cosine 0.992 mean, 0.980
+# worst, to its vector alone; the loudest paragraph of a batch coarsened the others), so a rebuild
+# moved judged figures by up to ~0.01 per corpus and a query (always alone) met paragraphs quantised
+# more coarsely than itself. Per token: cosine 1.0 to the vector alone, 0.9972 mean / 0.990 min to
+# float32's (per batch 0.9923 / 0.975), at nearly the same speed (2,000 units, 6 rounds alternating
+# with float32: 1.55x its units/s against 1.58x; RESULTS.md, "Per-token int8").
 QUANTIZE: Optional[str] = "int8-token"
 
 
