@@ -276,6 +276,7 @@ def speed(out: Path, names: list[str], rounds: int) -> dict:
                 f"ratio {tf / tc:.2f}  load {os.getloadavg()[0]:.2f}",
                 flush=True,
             )
+    query_ms = query_latency(out, names, rounds)
     res = {}
     for n in names:
         cos = (vecs[n] * vecs["float32"]).sum(axis=1)
@@ -293,9 +294,35 @@ def speed(out: Path, names: list[str], rounds: int) -> dict:
             "float32_units_per_s": float(np.median(rates["float32"])),
             "ratio_median": float(np.median(ratios[n])),
             "ratios": ratios[n],
+            "query_ms_median": float(np.median(query_ms[n])),
+            "float32_query_ms_median": float(np.median(query_ms["float32"])),
         }
         print(n, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in res[n].items()}), flush=True)
     return res
+
+
+def query_latency(out: Path, names: list[str], rounds: int) -> dict[str, list[float]]:
+    """Milliseconds to embed one judged query alone, with one thread (as a server worker does),
+    each export in turn per round (the order reversed every other round); per export, one mean
+    per round over all the judged minutes queries."""
+    from minsearch.encode import OnnxEncoder
+
+    from .common import JUDGED_MINUTES
+
+    queries = [json.loads(line)["query"] for line in JUDGED_MINUTES.read_text().splitlines() if line.strip()]
+    encs = {n: OnnxEncoder(out / n, MODEL, threads=1) for n in ["float32", *names]}
+    for e in encs.values():
+        for q in queries[:20]:
+            e.encode([q])  # warm up
+    ms: dict[str, list[float]] = {n: [] for n in encs}
+    for r in range(rounds):
+        for n in list(encs) if r % 2 == 0 else list(encs)[::-1]:
+            t = time.perf_counter()
+            for q in queries:
+                encs[n].encode([q])
+            ms[n].append((time.perf_counter() - t) / len(queries) * 1000)
+    print("query ms per round:", json.dumps({n: [round(x, 3) for x in v] for n, v in ms.items()}), flush=True)
+    return ms
 
 
 def main() -> None:

@@ -36,8 +36,9 @@ import numpy as np
 # worst, to its vector alone; the loudest paragraph of a batch coarsened the others), so a rebuild
 # moved judged figures by up to ~0.01 per corpus and a query (always alone) met paragraphs quantised
 # more coarsely than itself. Per token: cosine 1.0 to the vector alone, 0.9972 mean / 0.990 min to
-# float32's (per batch 0.9923 / 0.975), at nearly the same speed (2,000 units, 6 rounds alternating
-# with float32: 1.55x its units/s against 1.58x; RESULTS.md, "Per-token int8").
+# float32's (per batch 0.9923 / 0.975), at the same speed (2,000 units, two runs of 6 rounds
+# alternating with float32: 1.55x and 1.58x its units/s, against 1.58x and 1.57x; a query alone
+# 1.02 ms against 0.94; RESULTS.md, "Per-token int8").
 QUANTIZE: Optional[str] = "int8-token"
 
 
