@@ -64,6 +64,11 @@ PROCEDURE = [
     # Limerick: roles in brackets after names, or names in brackets after roles
     "Officials Present: Mr.Vincent Murray (DOS), Mr. Matthew White (DOS), Ms. Nuala O’Connell (Senior Planner)",
     "Apologies: Senior Executive Engineer (Mr. T McKechnie), Clerical Officer (Ms. H O'Neill).",
+    # the tail of a vote or attendance list, wrapped onto a line of its own: a title for several
+    # people, then two names
+    "Messrs. Gallagher, Saab.",
+    "Councillors Keller, Prendiville.",
+    "Council Members Polensek and Kelley.",
 ]
 
 SUBSTANCE = [
@@ -93,6 +98,9 @@ SUBSTANCE = [
     "Planning Committee: Present: the applicant (Mr Smith) explained the revised scheme for 40 homes on the "
     "former depot site.",
     "Present: the report (Appendix A, pages 4 to 9) sets out the options for the leisure centre.",
+    # a place named after a body of people is not a list of people
+    "Commissioners Court, Main Street.",
+    "Councillors' Car Park, Henry Street.",
 ]
 
 HEADING = [
@@ -113,6 +121,9 @@ HEADING = [
     "Adult Social Care and Health Directorate",
     "The City Record",
     "Monaleen Community Games",
+    # a clock time on a line of its own (a session's label): "at 9:30 a.m. the Council met" is text
+    "9:30 A.M.",
+    "2:00 p.m.",
 ]
 
 

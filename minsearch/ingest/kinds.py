@@ -37,7 +37,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 # Honorifics and roles that precede names in attendance and vote lists, in UK, Irish, Canadian
 # and US minutes. Only used to recognise a *list of names*, never on its own.
 _HONORIFIC = re.compile(
-    r"^(?:mr|mrs|ms|miss|mx|dr|sir|dame|lord|lady|prof|professor|rev|revd|cllr|cllrs|clir|cmhlr|councillors?|"
+    r"^(?:mr|mrs|ms|miss|mx|messrs|mmes|dr|sir|dame|lord|lady|prof|professor|rev|revd|cllr|cllrs|clir|cmhlr|councillors?|"
     r"councilmembers?|councilman|councilwoman|council\s+members?|alderm[ae]n|aldermen|members?|mayor|"
     r"deputy\s+mayor|deputy|vice|acting|interim|chair(?:man|woman|person)?|vice[-\s]chair|director|directors|"
     r"commissioners?|trustees?|supervisors?|president|an\s+cathaoirleach|cathaoirleach|leas[-\s]chathaoirleach)\.?$",
@@ -444,6 +444,9 @@ def _person_row(text: str) -> bool:
     return marked and _name_item(head)
 
 
+_TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?|noon|o['’]clock)?$", re.I)
+
+
 def _is_heading(t: str, title: str) -> bool:
     """A line that only labels what follows: a meeting's title, a label, a line in capitals."""
     n = len(t.split())
@@ -463,6 +466,8 @@ def _is_heading(t: str, title: str) -> bool:
         return True
     if n <= 5 and t.rstrip().endswith(":"):
         return True
+    if n <= 2 and _TIME_ONLY.match(t):
+        return True  # a clock time on its own ("9:30 A.M."): a session's label, it says nothing by itself
     if n <= 3 and not re.search(r"[^\W\d_]{4,}|\d", t):
         return True  # enumerators and marks on their own: "(a)", "ii.", "—" (a number or code stays searchable)
     if n == 1 and not re.search(r"\d", t) and not _all_caps(t):
@@ -504,9 +509,20 @@ def _only_procedure_words(t: str) -> bool:
     return bool(words) and all(w in _PROCEDURE_WORDS for w in words)
 
 
+# Titles for several people at once: "Messrs. Gallagher, Saab.", "Councillors Keller, Prendiville.",
+# "Council Members Polensek and Kelley." (the tail of a vote or attendance list the PDF wrapped).
+_PLURAL_HONORIFIC = re.compile(
+    r"^(?:messrs|mmes|mesdames|cllrs|councillors|councilmembers|council\s+members|aldermen)\.?\s",
+    re.I,
+)
+
+
 def _bare_names(t: str) -> bool:
-    """A list of three or more people, marked as people (initials, titles) or one word each."""
+    """A list of three or more people, marked as people (initials, titles) or one word each; or
+    two or more after a title for several people."""
     items = [i for i in _LIST_SPLIT.split(_LIST_NOISE.sub(" ", t)) if i.strip(" .:")]
+    if len(items) == 2 and _PLURAL_HONORIFIC.match(t):
+        return names_share(t) == 1.0
     if len(items) < 3 or names_share(t) < 0.8:
         return False
     marked = sum(
