@@ -69,6 +69,8 @@ PROCEDURE = [
     "Messrs. Gallagher, Saab.",
     "Councillors Keller, Prendiville.",
     "Council Members Polensek and Kelley.",
+    "Authorized Absence: Cleveland, Vice Chair.",
+    "Excused absences: Councillors Hopkins and Trosow.",
 ]
 
 SUBSTANCE = [
@@ -101,6 +103,8 @@ SUBSTANCE = [
     # a place named after a body of people is not a list of people
     "Commissioners Court, Main Street.",
     "Councillors' Car Park, Henry Street.",
+    "March 7, 2017 was the closing date for the tenders on the new depot.",
+    "Absence management in the service fell to 8.2 days per employee.",
 ]
 
 HEADING = [
@@ -124,6 +128,8 @@ HEADING = [
     # a clock time on a line of its own (a session's label): "at 9:30 a.m. the Council met" is text
     "9:30 A.M.",
     "2:00 p.m.",
+    "Tuesday March 7, 2017 9:30 a.m.",
+    "21st November 2019",
 ]
 
 

@@ -63,7 +63,9 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 # 22: a clock time alone ("9:30 A.M.") is a heading; two names after a title for several people
 #    ("Messrs. Gallagher, Saab.", "Councillors Keller, Prendiville.") are procedure: Cleveland 135
 #    of 110k paragraphs, Limerick 12 in 150 meetings, London Ontario 1, Kent none.
-CHUNKER_VERSION = 22
+# 23: a date (and time) alone ("Tuesday March 7, 2017 9:30 a.m.") is a heading; "Authorized
+#    Absence:" / "Excused absences:" / "Leave of absence:" label attendance.
+CHUNKER_VERSION = 23
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

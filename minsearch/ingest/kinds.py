@@ -84,7 +84,8 @@ def names_share(text: str) -> float:
 # "Present in the Chair:", "Roll call:", "Absent:", "In attendance:", "Also present:".
 _ATTENDANCE_LABEL = re.compile(
     r"^(?:(?:members?|councillors?|councilmembers?|officers?|officials?|staff|others?|directors?)\s+)?"
-    r"(?:also\s+)?(?:present(?:\s+in\s+the\s+chair)?|in\s+the\s+chair|in\s+attendance|absent|absence|regrets|"
+    r"(?:also\s+)?(?:present(?:\s+in\s+the\s+chair)?|in\s+the\s+chair|in\s+attendance|absent|"
+    r"(?:authori[sz]ed\s+|excused\s+)?absences?|leave\s+of\s+absence|regrets|"
     r"remote(?:ly)?\s+attend(?:ance|ing)|attendance|apologies(?:\s+for\s+absence)?(?:\s+and\s+substitut\w+)?|"
     r"substitut\w+|roll\s*call|excused)\s*(?:\(\d+\))?\s*[:.\-–—]\s*",
     re.I,
@@ -444,7 +445,17 @@ def _person_row(text: str) -> bool:
     return marked and _name_item(head)
 
 
-_TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?|noon|o['’]clock)?$", re.I)
+_TIME = r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?\s?m\.?|noon|o['’]clock)?"
+_TIME_ONLY = re.compile(rf"^{_TIME}$", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A meeting's date (and time) on a line of its own: "Tuesday March 7, 2017 9:30 a.m.", "21st
+# November 2019".
+_DATE_LINE = re.compile(
+    rf"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}),?\s+\d{{4}}"
+    rf"(?:,?\s+(?:at\s+)?{_TIME})?\.?$",
+    re.I,
+)
 
 
 def _is_heading(t: str, title: str) -> bool:
@@ -466,8 +477,8 @@ def _is_heading(t: str, title: str) -> bool:
         return True
     if n <= 5 and t.rstrip().endswith(":"):
         return True
-    if n <= 2 and _TIME_ONLY.match(t):
-        return True  # a clock time on its own ("9:30 A.M."): a session's label, it says nothing by itself
+    if n <= 2 and _TIME_ONLY.match(t) or n <= 8 and _DATE_LINE.match(t):
+        return True  # a date or a clock time on its own ("9:30 A.M."): a session's label, it says nothing by itself
     if n <= 3 and not re.search(r"[^\W\d_]{4,}|\d", t):
         return True  # enumerators and marks on their own: "(a)", "ii.", "—" (a number or code stays searchable)
     if n == 1 and not re.search(r"\d", t) and not _all_caps(t):
