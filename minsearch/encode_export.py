@@ -81,7 +81,7 @@ def bert_graph(model_dir: Path, quantize: Optional[str] = None) -> Any:
 
     if quantize not in (None, "int8", "int8-token"):
         raise ValueError(f"quantize: unknown {quantize!r}")
-    dynamic: dict[str, tuple[str, str, str]] = {}  # input -> its DynamicQuantizeLinear outputs
+    dynamic: dict[str, tuple[str, str, str]] = {}  # input -> its quantised form, scale and zero point
 
     def matmul_int8(x: str, weight: np.ndarray, name: str, out: str) -> str:
         # Symmetric per output channel, int8 in [-127, 127], zero point 0 (as quantize_dynamic).

@@ -477,7 +477,7 @@ def _is_heading(t: str, title: str) -> bool:
         return True
     if n <= 5 and t.rstrip().endswith(":"):
         return True
-    if n <= 2 and _TIME_ONLY.match(t) or n <= 8 and _DATE_LINE.match(t):
+    if (n <= 2 and _TIME_ONLY.match(t)) or (n <= 8 and _DATE_LINE.match(t)):
         return True  # a date or a clock time on its own ("9:30 A.M."): a session's label, it says nothing by itself
     if n <= 3 and not re.search(r"[^\W\d_]{4,}|\d", t):
         return True  # enumerators and marks on their own: "(a)", "ii.", "—" (a number or code stays searchable)
@@ -530,7 +530,7 @@ _PLURAL_HONORIFIC = re.compile(
 
 def _bare_names(t: str) -> bool:
     """A list of three or more people, marked as people (initials, titles) or one word each; or
-    two or more after a title for several people."""
+    two people after a title for several ("Messrs. Gallagher, Saab.")."""
     items = [i for i in _LIST_SPLIT.split(_LIST_NOISE.sub(" ", t)) if i.strip(" .:")]
     if len(items) == 2 and _PLURAL_HONORIFIC.match(t):
         return names_share(t) == 1.0
