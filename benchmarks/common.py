@@ -175,6 +175,13 @@ def weights() -> str:
     return str(export_info(QUANTIZE)["weights"])
 
 
+def export_folder(model: str) -> Path:
+    """Where :func:`onnx_export` keeps the benchmarks' export of ``model`` (one folder per weights,
+    so two exports' indexes never share one)."""
+    w = weights()
+    return CACHE / "onnx" / (model if w == "float32" else f"{model}-{w}")
+
+
 def onnx_export(model: str) -> Path:
     """The benchmarks' copy of the export a product build of ``model`` would write (its weights as
     :func:`weights` says), written once (~2 s, no torch). Every benchmark index is given a copy
@@ -183,8 +190,7 @@ def onnx_export(model: str) -> Path:
     from minsearch.encode import has_onnx_export, model_spec, write_onnx_export
     from minsearch.encode_export import QUANTIZE
 
-    w = weights()
-    folder = CACHE / "onnx" / (model if w == "float32" else f"{model}-{w}")
+    folder = export_folder(model)
     if model_spec(model).kind == "transformer" and not has_onnx_export(folder):
         write_onnx_export(model, folder, QUANTIZE)
     return folder

@@ -359,31 +359,39 @@ def quality(out: Path, name: str, corpora: set[str], batch: int = 0) -> dict:
     before the build, so the build, the probes and the queries all use it. ``batch``: embed the
     paragraphs in batches of that many texts instead of the build's 32, to see how much an export
     whose vectors depend on their batch ("int8") moves the figures by batching alone."""
+    from minsearch import encode_export
     from minsearch.encode import OnnxEncoder
 
+    from . import common
+
+    name_out = f"{name}-b{batch}" if batch else name
+    root = out / f"q-{name_out}"
+    # The run changes three module globals (the batch size, the export a build writes, the cache
+    # folder) and puts them back after, so one process can measure several candidates in turn.
+    saved = OnnxEncoder.encode, encode_export.QUANTIZE, common.CACHE
+    try:
+        if batch:
+            OnnxEncoder.encode = functools.partialmethod(OnnxEncoder.encode, batch_size=batch)  # type: ignore[method-assign,assignment]
+        if name in PRODUCT or name == "float32":
+            # A product export: the recipe, the index names and the benchmark export follow it.
+            encode_export.QUANTIZE = PRODUCT.get(name)
+        common.CACHE = root
+        return _quality(out, name, name_out, root, corpora)
+    finally:
+        OnnxEncoder.encode, encode_export.QUANTIZE, common.CACHE = saved  # type: ignore[method-assign]
+
+
+def _quality(out: Path, name: str, name_out: str, root: Path, corpora: set[str]) -> dict:
     from . import common, datasets
     from .quality import eval_ir_set, eval_minutes
 
-    if batch:
-        OnnxEncoder.encode = functools.partialmethod(OnnxEncoder.encode, batch_size=batch)  # type: ignore[method-assign,assignment]
-        name_out = f"{name}-b{batch}"
-    else:
-        name_out = name
-    root = out / f"q-{name_out}"
-    if name in PRODUCT or name == "float32":
-        # A product export: the recipe, the index names and the benchmark export follow it.
-        from minsearch import encode_export
-
-        encode_export.QUANTIZE = PRODUCT.get(name)
-    w = common.weights()
-    folder = root / "onnx" / (MODEL if w == "float32" else f"{MODEL}-{w}")  # as common.onnx_export names it
+    folder = common.export_folder(MODEL)
     if not folder.exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(out / name, folder)
     (out / "corpora").mkdir(exist_ok=True)
     if not (root / "corpora").exists():
         (root / "corpora").symlink_to((out / "corpora").resolve())  # converted corpora are shared
-    common.CACHE = root
     data = Path(os.environ.get("MINSEARCH_DATA", "/work/shared/data"))
     sets = [c for c in corpora if c in datasets.LOADERS]
     minutes = corpora - set(sets)
