@@ -71,6 +71,12 @@ PROCEDURE = [
     "Council Members Polensek and Kelley.",
     "Authorized Absence: Cleveland, Vice Chair.",
     "Excused absences: Councillors Hopkins and Trosow.",
+    # a note on the order of business: when an item was heard, not what about
+    "This item was taken after Item 16 and before Item 13.",
+    "It was noted that this item had been deferred from the September Meeting.",
+    "It was noted that this Motion had been dealt with at the commencement of the Meeting.",
+    "It was noted that this Item had been considered in conjunction with Item 5 (b) on the Agenda.",
+    "This item was deferred to the next SPC meeting.",
 ]
 
 SUBSTANCE = [
@@ -105,6 +111,14 @@ SUBSTANCE = [
     "Councillors' Car Park, Henry Street.",
     "March 7, 2017 was the closing date for the tenders on the new depot.",
     "Absence management in the service fell to 8.2 days per employee.",
+    # the same shape saying why, by whom or what about
+    "This item was deferred because the report on the Castletroy flood scheme was not ready.",
+    "The report was considered by the Children and Young People Committee in March.",
+    "This item was taken after the presentation on the Limerick 2030 plan.",
+    "The application was withdrawn by the applicant after objections from residents of Raheen.",
+    # the first line of a wrapped sentence ("... held on 21st" / "July, 2015, to allow time for it
+    # to be examined in greater detail."): not split from the rest
+    "It was noted that this item had been deferred from the July Meeting held on 21st",
 ]
 
 HEADING = [

@@ -65,7 +65,9 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    of 110k paragraphs, Limerick 12 in 150 meetings, London Ontario 1, Kent none.
 # 23: a date (and time) alone ("Tuesday March 7, 2017 9:30 a.m.") is a heading; "Authorized
 #    Absence:" / "Excused absences:" / "Leave of absence:" label attendance.
-CHUNKER_VERSION = 23
+# 24: a note on the order of business ("This item was taken after Item 16 and before Item 13.",
+#    "It was noted that this item had been deferred from the September Meeting.") is procedure.
+CHUNKER_VERSION = 24
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

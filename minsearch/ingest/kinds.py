@@ -219,6 +219,46 @@ first second third reading readings bill bills enacted enact passed
 )
 
 
+# A note on the order of business: "This item was taken after Item 16 and before Item 13." (Kent),
+# "It was noted that this item had been deferred from the September Meeting.", "It was noted that
+# this Motion had been dealt with at the commencement of the Meeting." (Limerick). It says when an
+# item was heard, not what about: what follows the verb may only place it (items, meetings, dates).
+_ORDER_OF_BUSINESS = re.compile(
+    r"^(?:it\s+was\s+(?:noted|agreed)\s+that\s+)?(?:this|the|that)\s+(?:item|motion|matter|report|question|"
+    r"application|petition|deputation|notice\s+of\s+motion)s?\b(?:\s+(?:no\.?\s*)?[\w().]{1,8})?\s+"
+    r"(?:was|were|had\s+been|has\s+been|have\s+been|is|are|would\s+be|will\s+be)\s+(?:taken|considered|"
+    r"dealt\s+with|deferred|withdrawn|postponed|brought\s+forward|heard|held\s+over|taken\s+as\s+read)\b"
+    # (a whole sentence, stop and all: the first line of a wrapped one, "... deferred from the July
+    # Meeting held on 21st", would split from "July, 2015, to allow time for it to be examined")
+    r"(?P<tail>[^.;!?]*)[.;!]$",
+    re.I,
+)
+# ... where the item was placed: before or after another, earlier or later, at the start or end,
+# with another, or at (from, until) another meeting (months and days name the meeting).
+_PLACING_WORDS = frozenset(
+    """
+after before earlier later previously conjunction together along alongside with until till
+commencement beginning start end outset stage point part same
+special ordinary monthly annual general adjourned held st nd rd th
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday
+""".split()
+)
+
+
+def _is_order_of_business(t: str) -> bool:
+    """A note of when an item was taken, heard or put off, and nothing else (``_ORDER_OF_BUSINESS``)."""
+    m = _ORDER_OF_BUSINESS.match(t)
+    if not m:
+        return False
+    tail = m.group("tail")
+    # (A short capitalised code names a meeting, "the next SPC meeting"; a letter, part of an item.)
+    return all(
+        w in _PROCEDURE_WORDS or w in _PLACING_WORDS or len(w) == 1 or re.fullmatch(r"[A-Z]{2,5}", raw) is not None
+        for raw, w in ((raw, raw.lower().strip("'’-")) for raw in _WORD.findall(tail))
+    )
+
+
 def _content_words(text: str) -> list[str]:
     return [w.lower().strip("'’-") for w in _WORD.findall(text)]
 
@@ -412,6 +452,8 @@ def classify(text: str, title: str = "") -> Kind:
         return "procedure"
     if n <= 12 and _SIGNOFF.match(t):
         return "procedure"
+    if n <= 30 and _is_order_of_business(t):
+        return "procedure"  # "This item was taken after Item 16 and before Item 13."
     if _bare_names(t):
         return "procedure"  # "Councillors Keller, Loftus, Prendiville. (3)"
     if n <= 12 and re.search(r"[^\W\d_]{4,}", t) and _only_procedure_words(t):
