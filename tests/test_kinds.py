@@ -77,6 +77,12 @@ PROCEDURE = [
     "It was noted that this Motion had been dealt with at the commencement of the Meeting.",
     "It was noted that this Item had been considered in conjunction with Item 5 (b) on the Agenda.",
     "This item was deferred to the next SPC meeting.",
+    "This item was deferred to the next appropriate meeting of Full Council.",
+    # counts without names (a count of none, or the names on lines of their own)
+    "Against (0) Abstain (9)",
+    "Abstain (0)",
+    "For (10) Against (0) Abstain (2)",
+    "For: 10 Against: 0 Abstentions: 2",
 ]
 
 SUBSTANCE = [
@@ -119,6 +125,9 @@ SUBSTANCE = [
     # the first line of a wrapped sentence ("... held on 21st" / "July, 2015, to allow time for it
     # to be examined in greater detail."): not split from the rest
     "It was noted that this item had been deferred from the July Meeting held on 21st",
+    # a number after "For" or "Against" that is not a count of votes
+    "For 2025 the budget is set at 10 million.",
+    "Against 2024 levels, waiting times fell by 10%.",
 ]
 
 HEADING = [
@@ -205,6 +214,8 @@ def test_chunker_gives_each_part_of_a_motion_its_kind_and_section():
         "Those voting nay: Council Member\nPolensek.",
         "The Motion was proposed by Councillor Sheahan (J) and seconded by Councillor\nGalvin.",
         "Absent: Mayor Jackson, Director\nDumas.",
+        # a tally's label and count, its names on the next line
+        "Abstain (2)\nMr Stepto, Ms Wright",
     ],
 )
 def test_a_name_wrapped_after_its_title_stays_with_its_vote(raw):

@@ -67,7 +67,9 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    Absence:" / "Excused absences:" / "Leave of absence:" label attendance.
 # 24: a note on the order of business ("This item was taken after Item 16 and before Item 13.",
 #    "It was noted that this item had been deferred from the September Meeting.") is procedure.
-CHUNKER_VERSION = 24
+# 25: counts of a vote without names ("Against (0) Abstain (9)", "Abstain (0)", "For: 10 Against:
+#    0") are procedure; a tally's label and count stay with the names on the next line.
+CHUNKER_VERSION = 25
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

@@ -239,7 +239,7 @@ _PLACING_WORDS = frozenset(
     """
 after before earlier later previously conjunction together along alongside with until till
 commencement beginning start end outset stage point part same
-special ordinary monthly annual general adjourned held st nd rd th
+special ordinary monthly annual general adjourned held st nd rd th appropriate future subsequent
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday
 """.split()
@@ -313,6 +313,11 @@ def _is_name_list(body: str, share: float = 0.7) -> bool:
     return names_share(body) >= share
 
 
+_LABEL_COUNT = re.compile(
+    r"(?i)(?:yeas?|nays?|ayes?|noes|for|against|abstain\w*|abstentions?|absent)\s*\(\s*\d+\s*\)[.;]?"
+)
+
+
 def _is_tally(t: str) -> bool:
     """A vote tally: one or more "Yeas: ...", "For (15) ...", "Motion Passed (9 to 3)" parts."""
     rest = _VOTING.sub("", t, count=1)
@@ -324,11 +329,14 @@ def _is_tally(t: str) -> bool:
         r"not\s+voting|motion\s+(?:passed|carried|failed|lost|defeated)|carried|lost)\b\s*(?:\(\s*\d+\s*\))?\s*[:\-–—(]?)",
         rest,
     )
+    parts = [p.strip() for p in parts if p.strip()]
     for p in parts:
-        p = p.strip()
-        if not p:
+        # A label and its count alone, "Against (0) Abstain (9)": the names, if any, are on other
+        # lines (split_procedure_lines keeps "Abstain (7)" with the names on the lines after it).
+        if _LABEL_COUNT.fullmatch(p):
             continue
         p2 = _TALLY_START.sub("", p, count=1)
+        p2 = re.sub(r"^\d{1,3}[,;.]?$", "", p2.strip())  # "For: 10 Against: 0 Abstentions: 2"
         p2 = re.sub(r"(?i)^(?:motion\s+)?(?:passed|carried|failed|lost|defeated)(?:\s+unanimously)?\s*", "", p2)
         p2 = _COUNT.sub(" ", p2).strip(" .;,:")
         if p2 and not _is_name_list(p2) and not _RESULT.match(p2):
@@ -622,8 +630,10 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
             len(ln.split()) <= 80
             and not _RESOLVES.match(ln)
             and (classify(ln) == "procedure" or _VOTE_TAKEN.match(ln) is not None)
+            # a tally's label and count whose names are on the next line is read with them
+            and not (_LABEL_COUNT.fullmatch(ln) and j + 1 < n and _is_name_list(lines[j + 1].rstrip(".")))
         )
-        for ln in lines
+        for j, ln in enumerate(lines)
     ]
     if all(proc):
         return [(0, n, "procedure")]
