@@ -23,6 +23,9 @@ was we were what when where which while who whom whose why will with would you y
 yourselves""".split()
 _FUNCTION_SET = frozenset(FUNCTION_WORDS)
 STOPWORDS = _FUNCTION_SET | frozenset(stem(w) for w in FUNCTION_WORDS)  # (their stems too)
+# Titles printed before a person's name: a query's "Mr" names one person, not every "Mr" of a
+# list of votes (minsearch.ranking.snippets marks one only before a marked name).
+PERSONAL_TITLES = frozenset("mr mrs ms mx miss dr cllr".split())
 
 
 @lru_cache(maxsize=50000)

@@ -488,3 +488,15 @@ def test_a_name_leans_on_the_keyword_view_only_when_its_best_paragraph_holds_the
     assert exact_by_names("report SS-2025-112 by Councillor Hillier") == []  # exact by its code
     assert holds_words("Ofsted inspections", "The service was inspected by OFSTED in March.")
     assert not holds_words("Ofsted Narnia", "The service was inspected by Ofsted.")
+
+
+def test_a_title_is_marked_only_before_the_name_asked_about():
+    """ "how did Mr Streatfeild vote" marked every "Mr" and "Mrs" of the vote's list of names."""
+    from minsearch.ranking.snippets import TermMatcher, snippet
+    from minsearch.store.query import highlight_terms, parse, schema
+
+    q, _ = parse("how did Mr Streatfeild vote", schema())
+    text = "Against (6) Mrs Dean, Mr Hook, Mr Passmore, Mr Streatfeild"
+    assert [t for t, m in snippet(text, TermMatcher(highlight_terms(q))) if m] == ["Mr", "Streatfeild"]
+    q, _ = parse("Mr", schema())  # a title asked for on its own is marked wherever it is
+    assert [t for t, m in snippet("Mr Hook and Mr Passmore", TermMatcher(highlight_terms(q))) if m] == ["Mr", "Mr"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..words import STOPWORDS, safe_stem, sentence_spans
+from ..words import PERSONAL_TITLES, STOPWORDS, safe_stem, sentence_spans
 
 Segments = list[tuple[str, bool]]
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -79,6 +79,8 @@ class TermMatcher:
         content = {t for t in self.stems if t not in STOPWORDS}
         if content:
             self.stems = content
+        # (A query of titles only, "Mr", marks them wherever they are.)
+        self.names_titles = any(t not in PERSONAL_TITLES for t in self.stems | self.exact) or bool(self.phrases)
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.exact or self.phrases)
@@ -89,7 +91,20 @@ class TermMatcher:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The marked spans of ``text``: matching words, and each phrase where it stands whole."""
-        found = [m.span() for m in _WORD.finditer(text) if self.matches(m.group())]
+        seen = list(_WORD.finditer(text))
+        marked = [self.matches(m.group()) for m in seen]
+        # A title is marked before a marked name only: "how did Mr Streatfeild vote" marked every
+        # "Mr" of "Against (6) Mrs Dean, Mr Hook, Mr Passmore, ... Mr Streatfeild".
+        found = [
+            m.span()
+            for i, m in enumerate(seen)
+            if marked[i]
+            and (
+                not self.names_titles
+                or m.group().lower() not in PERSONAL_TITLES
+                or (i + 1 < len(seen) and marked[i + 1])
+            )
+        ]
         if self.phrases:
             # Tokens as the index cut them ("e.g", "u.s" are one word), to find phrases as it did.
             tokens = [(m.span(), m.group().lower()) for m in _TOKEN.finditer(text)]
