@@ -84,3 +84,12 @@ def test_an_acronym_names_its_own_thing_first(kent):
     r = kent.search(Query("KYCC election turnout", limit=5))
     assert "KYCC" in r.hits[0].chunk.text
     assert any("Turnout" in h.chunk.text for h in r.hits[1:5])
+
+
+def test_a_persons_name_lists_the_paragraphs_naming_them_first(kent):
+    # "Tony Doran" (the Virtual School's head teacher): the paragraphs naming him come before the
+    # other people's names meaning finds near his ("Sayer who was substituted by Roxanne Hills").
+    r = kent.search(Query("Tony Doran", limit=10))
+    naming = [("Tony Doran" in f"{h.chunk.title} {h.chunk.text}") for h in r.hits]
+    assert sum(naming) >= 5
+    assert naming == sorted(naming, reverse=True), [h.chunk.text[:60] for h in r.hits]

@@ -500,3 +500,27 @@ def test_a_title_is_marked_only_before_the_name_asked_about():
     assert [t for t, m in snippet(text, TermMatcher(highlight_terms(q))) if m] == ["Mr", "Streatfeild"]
     q, _ = parse("Mr", schema())  # a title asked for on its own is marked wherever it is
     assert [t for t, m in snippet("Mr Hook and Mr Passmore", TermMatcher(highlight_terms(q))) if m] == ["Mr", "Mr"]
+
+
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("Tony Doran", "Tony Doran"),
+        ("D. R. Schmidt", "D. R. Schmidt"),
+        ("Dolores O'Riordan", "Dolores O'Riordan"),
+        ("Councillor Hardacre", "Hardacre"),  # a vote line says "Hardacre", not "Councillor Hardacre"
+        ("Budweiser Gardens", "Budweiser Gardens"),
+        ("tony doran", None),  # in lower case it may be anything
+        ("Tony Doran report", None),
+        ("The Hague", None),
+        ("What Next", None),
+        ("Mr", None),
+        ("459 Hales Street", None),  # a code's holders come first by its own rule
+        ("Swissport USA", None),  # ... and an acronym's
+        ("A Very Long Proper Name Here", None),
+    ],
+)
+def test_a_query_that_is_only_a_proper_name(query, name):
+    from minsearch.ranking.rank import proper_name
+
+    assert proper_name(query) == name

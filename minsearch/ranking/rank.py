@@ -72,7 +72,7 @@ class RankParams:
     procedure_penalty: int = Settings.procedure_penalty  # places procedure moves down for a name found mostly there
     own_words: bool = True  # procedure and headings match only through their own words
     codes_first: bool = True  # a query with a code or number lists the paragraphs holding all of it first
-    named_first: bool = True  # ... and one with a specific acronym, the paragraphs naming it
+    named_first: bool = True  # ... and one with a specific acronym or a proper name, the paragraphs naming it
     duplicate_jaccard: float = Settings.duplicate_jaccard  # share of word pairs two paragraphs share to be one text
 
 
@@ -279,6 +279,25 @@ def acronyms(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# A word of a proper name: capitalised ("Doran", "O'Riordan", "Smith-Jones") or an initial ("D.").
+_PROPER_WORD = re.compile(r"(?:[A-Z][a-z][\w'’-]*|[A-Z]\.|(?:O['’]|Mc|Mac)[A-Z][\w'’-]*)")
+PROPER_NAME_WORDS = 4  # a name longer than this is rarer than a title typed in capitals
+
+
+def proper_name(text: str) -> Optional[str]:
+    """The words of a query that is only a proper name, one to :data:`PROPER_NAME_WORDS` words in
+    capitals ("Tony Doran", "D. R. Schmidt", "Budweiser Gardens", "Councillor Hardacre"), without
+    a member's title ("Hardacre"); None for anything else (a lower-case word, a function word, a
+    number, an acronym: see :func:`acronyms`)."""
+    words = text.split()
+    if not 1 <= len(words) <= PROPER_NAME_WORDS or not all(_PROPER_WORD.fullmatch(w) for w in words):
+        return None
+    if any(w.lower() in STOPWORDS for w in words):
+        return None  # "The Hague" aside, a capitalised function word starts a question or a title
+    said = [w for w in words if not _TITLE.fullmatch(w)]
+    return " ".join(said) or None
+
+
 def exact_query(text: str) -> bool:
     """Does the query name something exact: a number, a code, an acronym, a quote, a proper name?
 
@@ -367,8 +386,9 @@ def rank(
     a name, the keyword view's best paragraph holds it:
     :func:`minsearch.searching.candidates.leans_on_keywords`); ``code``: it holds a
     number, code or quoted phrase (:func:`names_code`; paragraphs holding all of it come first).
-    ``named``: the paragraphs naming what the query's acronyms name, when these are specific in
-    the index (:func:`acronyms`; in hybrid, they come first, as a code's holders do).
+    ``named``: the paragraphs naming what the query's acronyms name, or the proper name the
+    query is, when these are specific in the index (:func:`acronyms`, :func:`proper_name`; in
+    hybrid, they come first, as a code's holders do).
     ``reordered``: the semantic candidates in the order fusion uses, when meaning feedback
     refined it (:func:`minsearch.store.base.feedback_vector`); matches are still decided by
     ``semantic`` and ``cosines``, the cosines to the query itself.
@@ -413,6 +433,7 @@ def rank(
     elif mode == "hybrid" and params.named_first and named:
         # "KYCC election turnout": the Kent Youth County Council's elections, then other turnouts;
         # meaning and the commoner words had put "turnout at the 2024 general election" first.
+        # "Tony Doran": the paragraphs naming him, then the lists of other people meaning finds.
         matches = [f for f in matches if f.chunk_id in named] + [f for f in matches if f.chunk_id not in named]
     own = coverage_text if coverage_text is not None else coverage
     matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own, people)

@@ -20,6 +20,7 @@ from ..ranking.rank import (
     names_code,
     persons,
     procedure_words,
+    proper_name,
 )
 from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
 from ..store.query import holds_words
@@ -161,22 +162,29 @@ def gather(
     return out
 
 
-# An acronym is specific when at most this share of the index's paragraphs name it. Those of the
-# judged minutes queries are named by 0.02-2.2 % of their index's paragraphs, except "LAC" in the
-# seeds (16 %: minutes of a corporate parenting panel, all about looked-after children), where
-# its holders first cost "substance misuse among LAC" 0.98 -> 0.91 nDCG@10.
+# An acronym or a name is specific when at most this share of the index's paragraphs name it.
+# Those of the judged minutes queries are named by 0.02-2.2 % of their index's paragraphs, except
+# "LAC" in the seeds (16 %: minutes of a corporate parenting panel, all about looked-after
+# children), where its holders first cost "substance misuse among LAC" 0.98 -> 0.91 nDCG@10.
 NAMED_SHARE = 0.05
 
 
 def named_holders(text: str, view: StoreView, glossary: Glossary, pool: int) -> Optional[frozenset[str]]:
-    """The paragraphs holding every acronym of ``text`` (or what it stands for), over the whole
-    index (a filter narrows the matches, not what is specific); None when ``text`` has no
-    acronym or one that more than :data:`NAMED_SHARE` of the paragraphs name."""
+    """The paragraphs holding every acronym of ``text`` (or what it stands for), or every word of
+    the proper name ``text`` is (:func:`~minsearch.ranking.rank.proper_name`: "Tony Doran"), over
+    the whole index (a filter narrows the matches, not what is specific); None when ``text`` has
+    neither, or names what more than :data:`NAMED_SHARE` of the paragraphs name.
+
+    A name's holders first: meaning finds other people's names for a name ("Tony Doran" on Kent:
+    lists of attendees and "Sayer who was substituted by Roxanne Hills" among the paragraphs
+    naming him, 0.60 nDCG@10 against keyword's 0.96); judged minutes, name queries 0.717 ->
+    0.758, no query lower (benchmarks/RESULTS.md, "A proper name's holders first")."""
     words = acronyms(text)
-    if not words:
+    name = None if words else proper_name(text)
+    if not words and name is None:
         return None
-    said = " ".join(words)
-    expansions = tuple(glossary.expand(said))
+    said = " ".join(words) if words else str(name)
+    expansions = tuple(glossary.expand(said)) if words else ()
     kr = view.keyword_search(said, Filters(), pool, strict=False, min_coverage=1.0, expansions=expansions)
     if not kr.covered:  # (before counting the paragraphs: the Milvus store reads its documents for that)
         return None
