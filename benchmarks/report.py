@@ -581,8 +581,9 @@ def markdown(res: dict, plot_files: list[str]) -> str:
                     ),
                     "",
                 ]
-    for name in ("feedback.md", "nearby.md", "calibration.md", "ranking.md"):
-        # Measured by their own commands (python -m benchmarks.feedback, .nearby, .calibration, .tuning): as written.
+    for name in ("feedback.md", "nearby.md", "query_variants.md", "calibration.md", "ranking.md"):
+        # Measured by their own commands (python -m benchmarks.feedback, .nearby, .query_variants,
+        # .calibration, .tuning): as written.
         ranking = Path(__file__).resolve().parent / "results" / name
         if ranking.is_file():
             L += [ranking.read_text().strip(), ""]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
@@ -34,6 +35,11 @@ class Sweep:
     grid: tuple[Setting, ...]
     overrides: Callable[[Setting], dict]  # Settings.with_(**overrides(setting))
     label: Callable[[Setting], str]
+    # A variant that is not a setting of the product (benchmarks.query_variants): put in place for
+    # the searches of one setting, taken out after.
+    apply: Callable[[Setting], AbstractContextManager] = lambda _s: nullcontext()
+    # Search the IR sets and the out-of-domain queries with every setting, not only off and default.
+    every_setting_elsewhere: bool = False
 
 
 def minutes_scores(data: Path, overrides: dict, log=print) -> dict:
@@ -146,7 +152,7 @@ def report(sw: Sweep, grid: dict, folds: dict, ir: dict, nonsense: dict, when: s
     ir_rows = [
         [sw.label(s), *(f"{ir[s][n]:.4f}" for n in names), f"{mean(ir[s][n] for n in names):.4f}"]
         + ["{} of {}".format(*nonsense[s])]
-        for s in (sw.off, sw.default)
+        for s in ir
     ]
     summary = (
         f"Left out, the setting chosen on the others holds or gains on {len(folds) - len(lost)} of "
@@ -154,8 +160,12 @@ def report(sw: Sweep, grid: dict, folds: dict, ir: dict, nonsense: dict, when: s
         + "".join(
             f"; it loses {f['held_out'] - f['off']:+.4f} on {c} ({sw.label(f['chosen'])})" for c, f in lost.items()
         )
-        + f". The default, {sw.label(sw.default)}, against {sw.label(sw.off)}: "
-        + ", ".join(f"{c} {grid[sw.default]['corpora'][c] - off[c]:+.4f}" for c in corpora)
+        + (
+            f". The default, {sw.label(sw.default)}, against {sw.label(sw.off)}: "
+            + ", ".join(f"{c} {grid[sw.default]['corpora'][c] - off[c]:+.4f}" for c in corpora)
+            if sw.default != sw.off
+            else ". None of these is the product's default"
+        )
         + ". The worst setting of the grid on each corpus: "
         + ", ".join(f"{c} {v:+.4f}" for c, v in worst.items())
         + "."
@@ -188,7 +198,10 @@ def report(sw: Sweep, grid: dict, folds: dict, ir: dict, nonsense: dict, when: s
         "",
         _table(
             ["setting", *kinds],
-            [[sw.label(s), *(f"{grid[s]['kinds'][k]:.3f}" for k in kinds)] for s in (sw.off, sw.default)],
+            [
+                [sw.label(s), *(f"{grid[s]['kinds'][k]:.3f}" for k in kinds)]
+                for s in (grid if sw.every_setting_elsewhere else (sw.off, sw.default))
+            ],
         ),
         "",
         "The four IR sets (nDCG@10, default hybrid) and the judged out-of-domain queries answered "
@@ -206,12 +219,17 @@ def run(sw: Sweep, data: Path, command: str) -> str:
     grid = {}
     for s in settings:
         t = time.perf_counter()
-        grid[s] = minutes_scores(data, sw.overrides(s), log=quiet)
+        with sw.apply(s):
+            grid[s] = minutes_scores(data, sw.overrides(s), log=quiet)
         print(f"  {sw.label(s):32s} " + " ".join(f"{c} {v:.4f}" for c, v in grid[s]["corpora"].items()), end="")
         print(f"  ({time.perf_counter() - t:.0f} s)")
     folds = loco({s: r["corpora"] for s, r in grid.items()}, sw.off)
-    ir = {s: ir_scores(data, sw.overrides(s), log=quiet) for s in (sw.off, sw.default)}
-    nonsense = {s: nonsense_answered(data, sw.overrides(s)) for s in (sw.off, sw.default)}
+    elsewhere = settings if sw.every_setting_elsewhere else list(dict.fromkeys([sw.off, sw.default]))
+    ir, nonsense = {}, {}
+    for s in elsewhere:
+        with sw.apply(s):
+            ir[s] = ir_scores(data, sw.overrides(s), log=quiet)
+            nonsense[s] = nonsense_answered(data, sw.overrides(s))
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     text = report(sw, grid, folds, ir, nonsense, when, command)
     (RESULTS / f"{sw.name}.md").write_text(text, encoding="utf-8")

@@ -192,3 +192,30 @@ def test_trust_checks_the_seeds_first_pages(real_seeds_index, monkeypatch):
     text = trust.report(pages, "now")
     assert "| seeds | 25 | 0 | 0 | 0 of 20 |" in text
     assert "| kent | not run: not built here |" in text
+
+
+def test_query_variants_put_back_what_they_change():
+    """benchmarks.query_variants measures variants that are not settings of the product: each is
+    put in place for its own searches only, and taken out after, also when a search fails."""
+    from benchmarks.query_variants import apply, without_body
+    from minsearch.searching import candidates
+    from minsearch.searching.encoding import LazyEncoder
+
+    def product():
+        return (candidates.gather, candidates.with_meanings, candidates.leans_on_keywords, LazyEncoder.encode)
+
+    before = product()
+    for variant in [("drop", 0.1), ("average", 0.1), ("body",), ("everyday",)]:
+        with apply(variant):
+            assert product() != before
+        assert product() == before
+        with pytest.raises(RuntimeError), apply(variant):
+            raise RuntimeError("a search failed")
+        assert product() == before
+    with apply(("off",)):
+        assert product() == before
+    assert (
+        without_body("which streets did council give honorary names to?") == "which streets did give honorary names to?"
+    )
+    assert without_body("how did Councillor Trosow vote?") == "how did Councillor Trosow vote?"
+    assert without_body("council tax rise") == "council tax rise"
