@@ -79,8 +79,8 @@ class TermMatcher:
         content = {t for t in self.stems if t not in STOPWORDS}
         if content:
             self.stems = content
-        # (A query of titles only, "Mr", marks them wherever they are.)
-        self.names_titles = any(t not in PERSONAL_TITLES for t in self.stems | self.exact) or bool(self.phrases)
+        # Does the query ask for more than titles? (One of titles only, "Mr", marks them wherever they are.)
+        self.beyond_titles = any(t not in PERSONAL_TITLES for t in self.stems | self.exact) or bool(self.phrases)
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.exact or self.phrases)
@@ -100,7 +100,7 @@ class TermMatcher:
             for i, m in enumerate(seen)
             if marked[i]
             and (
-                not self.names_titles
+                not self.beyond_titles
                 or m.group().lower() not in PERSONAL_TITLES
                 or (i + 1 < len(seen) and marked[i + 1])
             )
