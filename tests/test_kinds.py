@@ -83,6 +83,13 @@ PROCEDURE = [
     "Abstain (0)",
     "For (10) Against (0) Abstain (2)",
     "For: 10 Against: 0 Abstentions: 2",
+    # people with their roles, no label and no verb: an attendance list's wrapped rest, presenters
+    "Director of Travel & Transportation (Mr. P. Crowe), Administrative Officer, Corporate Services (Ms. T. Knox), "
+    "Senior Staff Officer, Corporate Services (Ms. L. Creamer).",
+    "Robin Cahill, Senior Commissioner (Children's), Natalia Merritt Co-Chair Kent Housing Options Subgroup (KHOG) "
+    "and Brian Horton, Chair Kent Housing Group",
+    "Others: Tiffany White Johnson, Commissioner, Purchases & Supplies. Michael Curry, Acting Director, Office of "
+    "Equal Opportunity.",
 ]
 
 SUBSTANCE = [
@@ -128,6 +135,10 @@ SUBSTANCE = [
     # a number after "For" or "Against" that is not a count of votes
     "For 2025 the budget is set at 10 million.",
     "Against 2024 levels, waiting times fell by 10%.",
+    # roles in a sentence, or in capitals throughout
+    "The Director, the Chief Executive and the Head of Finance agreed the budget.",
+    "NOTE: BID MUST BE DELIVERED AT THE OFFICE OF THE COMMISSIONER OF PURCHASES AND SUPPLIES, CLEVELAND CITY HALL, "
+    "LAKESIDE AVENUE.",
 ]
 
 HEADING = [
@@ -216,6 +227,9 @@ def test_chunker_gives_each_part_of_a_motion_its_kind_and_section():
         "Absent: Mayor Jackson, Director\nDumas.",
         # a tally's label and count, its names on the next line
         "Abstain (2)\nMr Stepto, Ms Wright",
+        # a list of people with roles wrapped over lines is one paragraph
+        "Robin Cahill, Senior Commissioner (Children's), Natalia Merritt Co-Chair Kent\nHousing Options Subgroup "
+        "(KHOG) and Brian Horton, Chair Kent Housing Group",
     ],
 )
 def test_a_name_wrapped_after_its_title_stays_with_its_vote(raw):

@@ -69,7 +69,11 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    "It was noted that this item had been deferred from the September Meeting.") is procedure.
 # 25: counts of a vote without names ("Against (0) Abstain (9)", "Abstain (0)", "For: 10 Against:
 #    0") are procedure; a tally's label and count stay with the names on the next line.
-CHUNKER_VERSION = 25
+# 26: a list of people with their roles and no label or verb ("Chief Executive (Mr. C. Murray),
+#    Meetings Administrator (Mr. E. Griffin), ...", "Robin Cahill, Senior Commissioner, ... and
+#    Brian Horton, Chair Kent Housing Group") is procedure: Cleveland 350 paragraphs, Limerick
+#    ~150, Kent 3, London Ontario 1.
+CHUNKER_VERSION = 26
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from typing import Literal, Optional
 
+from ..words import FUNCTION_WORDS
+
 Kind = Literal["substance", "procedure", "heading"]
 KINDS: tuple[str, ...] = ("substance", "procedure", "heading")
 
@@ -386,6 +388,38 @@ def _is_attendance(t: str) -> bool:
     return len(t.split()) <= 25 and bool(_ABSENCE_WORDS.search(t))
 
 
+# A list of people with their roles and no label: the rest of an attendance list the PDF wrapped
+# onto a paragraph of its own ("Director of Travel & Transportation (Mr. P. Crowe), Administrative
+# Officer, Corporate Services (Ms. T. Knox), ..."), or the officers who presented an item ("Robin
+# Cahill, Senior Commissioner (Children's), Natalia Merritt Co-Chair Kent Housing Options Subgroup
+# (KHOG) and Brian Horton, Chair Kent Housing Group"). No word in lower case but function words
+# (no verb, no topic), and people by their titles, initials or roles.
+_FUNCTION = frozenset(FUNCTION_WORDS)
+_ROLE = re.compile(
+    r"(?i)\b(?:director|manager|officer|commissioner|(?:co-|vice[-\s]?)?chair(?:man|woman|person)?|executive|"
+    r"engineer|administrator|clerk|head|lead|nurse|secretary|councillor|planner|solicitor|treasurer|inspector|"
+    r"superintendent|assistant|coordinator|co-ordinator|adviser|advisor|mayor)s?\b"
+)
+
+
+def _people_list(t: str) -> bool:
+    """A list of three or more people and roles, without a label or a verb (see ``_ROLE``)."""
+    if re.search(r"\d", t) or len(re.findall(r"[,;]", t)) < 2:
+        return False
+    outside = _BRACKETED.sub(" ", t)
+    words = _WORD.findall(outside)
+    if not 6 <= len(words) <= 80 or any(w[0].islower() and w.lower() not in _FUNCTION for w in words):
+        return False
+    if not re.search(r"[a-z]", outside):
+        return False  # in capitals throughout, capitals say nothing ("NOTE: BID MUST BE DELIVERED ...")
+    items = [i for i in _LIST_SPLIT.split(_LIST_NOISE.sub(" ", outside)) if i.strip(" .:;–-")]
+    if len(items) < 3:
+        return False
+    marked = any(_INITIAL.match(w) or _HONORIFIC.match(w) for w in t.replace("(", " ").replace(")", " ").split())
+    roles = sum(1 for i in items if _ROLE.search(i))
+    return roles >= 2 or (roles >= 1 and marked)
+
+
 def _is_mover_only(t: str) -> bool:
     """ "Moved by X Seconded by Y", "The motion was seconded by Councillor Keary.",
     "Proposed by Councillor Collins (M); Seconded by Councillor Sheahan (J);"."""
@@ -418,8 +452,10 @@ def _is_mover_only(t: str) -> bool:
     return len(rest) <= 1
 
 
-def classify(text: str, title: str = "") -> Kind:
-    """The kind of one paragraph (normalised text, whitespace collapsed), from its shape alone."""
+def classify(text: str, title: str = "", *, people_lists: bool = True) -> Kind:
+    """The kind of one paragraph (normalised text, whitespace collapsed), from its shape alone.
+    ``people_lists``: a list of people with their roles and no label is procedure (not for one
+    line of a paragraph: see :func:`split_procedure_lines`)."""
     t = _ENUM.sub("", text).strip()
     if not t:
         return "heading"
@@ -464,6 +500,10 @@ def classify(text: str, title: str = "") -> Kind:
         return "procedure"  # "This item was taken after Item 16 and before Item 13."
     if _bare_names(t):
         return "procedure"  # "Councillors Keller, Loftus, Prendiville. (3)"
+    if people_lists and _people_list(t):
+        return (
+            "procedure"  # "Robin Cahill, Senior Commissioner (Children's), ... Brian Horton, Chair Kent Housing Group"
+        )
     if n <= 12 and re.search(r"[^\W\d_]{4,}", t) and _only_procedure_words(t):
         return "procedure"  # "Read second time.", "The report was noted.", "Agreed."
     if 2 <= n <= 80:
@@ -629,7 +669,8 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
         or (
             len(ln.split()) <= 80
             and not _RESOLVES.match(ln)
-            and (classify(ln) == "procedure" or _VOTE_TAKEN.match(ln) is not None)
+            # (a line of a wrapped list of people is read with the rest of the list)
+            and (classify(ln, people_lists=False) == "procedure" or _VOTE_TAKEN.match(ln) is not None)
             # a tally's label and count whose names are on the next line is read with them
             and not (_LABEL_COUNT.fullmatch(ln) and j + 1 < n and _is_name_list(lines[j + 1].rstrip(".")))
         )
