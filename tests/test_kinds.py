@@ -90,6 +90,11 @@ PROCEDURE = [
     "and Brian Horton, Chair Kent Housing Group",
     "Others: Tiffany White Johnson, Commissioner, Purchases & Supplies. Michael Curry, Acting Director, Office of "
     "Equal Opportunity.",
+    # a motion's lead-in, in words of procedure only
+    "Motion to amend part b) to read as follows:",
+    "Item 10, clause 2.9, as amended, BE APPROVED.",
+    "Item 9, clause 5.1, as amended, reads as follows:",
+    "That clause 1 of the 7th Report of the Council, In Closed Session, read as follows:",
 ]
 
 SUBSTANCE = [
@@ -137,6 +142,9 @@ SUBSTANCE = [
     "Against 2024 levels, waiting times fell by 10%.",
     # roles in a sentence, or in capitals throughout
     "The Director, the Chief Executive and the Head of Finance agreed the budget.",
+    # ... and one that names its topic
+    "That the following actions be taken with respect to Watson Park:",
+    "Part 8 planning application for the Castletroy greenway.",
     "NOTE: BID MUST BE DELIVERED AT THE OFFICE OF THE COMMISSIONER OF PURCHASES AND SUPPLIES, CLEVELAND CITY HALL, "
     "LAKESIDE AVENUE.",
 ]

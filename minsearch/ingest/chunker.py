@@ -73,7 +73,9 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    Meetings Administrator (Mr. E. Griffin), ...", "Robin Cahill, Senior Commissioner, ... and
 #    Brian Horton, Chair Kent Housing Group") is procedure: Cleveland 350 paragraphs, Limerick
 #    ~150, Kent 3, London Ontario 1.
-CHUNKER_VERSION = 26
+# 27: a motion's lead-in of procedure words only ("Motion to amend part b) to read as follows:",
+#    "Item 9, clause 5.1, as amended, reads as follows:") is procedure: London Ontario ~100, Limerick 7.
+CHUNKER_VERSION = 27
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

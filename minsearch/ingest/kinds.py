@@ -217,6 +217,7 @@ original amended amend further debate paragraph put question elected elect elect
 yeas nays ayes noes yea nay full messrs
 nominations other under constitution resolve conclude concluded
 first second third reading readings bill bills enacted enact passed
+follows clause clauses part parts action actions above above-noted staff reads
 """.split()
 )
 
