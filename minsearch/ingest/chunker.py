@@ -74,7 +74,8 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    Brian Horton, Chair Kent Housing Group") is procedure: Cleveland 350 paragraphs, Limerick
 #    ~150, Kent 3, London Ontario 1.
 # 27: a motion's lead-in of procedure words only ("Motion to amend part b) to read as follows:",
-#    "Item 9, clause 5.1, as amended, reads as follows:") is procedure: London Ontario ~100, Limerick 7.
+#    "Item 9, clause 5.1, as amended, reads as follows:") is procedure: London Ontario 200
+#    paragraphs become 150 (123 procedure), Limerick 11 become 7.
 CHUNKER_VERSION = 27
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
