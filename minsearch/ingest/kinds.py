@@ -502,9 +502,7 @@ def classify(text: str, title: str = "", *, people_lists: bool = True) -> Kind:
     if _bare_names(t):
         return "procedure"  # "Councillors Keller, Loftus, Prendiville. (3)"
     if people_lists and _people_list(t):
-        return (
-            "procedure"  # "Robin Cahill, Senior Commissioner (Children's), ... Brian Horton, Chair Kent Housing Group"
-        )
+        return "procedure"  # "Robin Cahill, Senior Commissioner (Children's), ... and Brian Horton, Chair"
     if n <= 12 and re.search(r"[^\W\d_]{4,}", t) and _only_procedure_words(t):
         return "procedure"  # "Read second time.", "The report was noted.", "Agreed."
     if 2 <= n <= 80:
