@@ -272,21 +272,3 @@ def test_a_clause_repeated_under_many_items_is_procedure():
     formula = [c for c in chunks if "emergency measure" in c.text]
     assert len(formula) == 3 and {c.kind for c in formula} == {"procedure"}
     assert all(c.kind == "substance" for c in chunks if "repair the pool" in c.text or c.text == motion)
-
-
-def test_a_lead_in_stays_with_the_words_it_introduces():
-    """On a paragraph of its own "Motion to amend part b) to read as follows:" is procedure; in a
-    block it goes with the amended text, which apart lost what it is (an amendment)."""
-    raw = (
-        "Motion made by S. Trosow Seconded by P. Van Meerbergen\n"
-        "That the motion be amended to read as follows:\n"
-        "the Civic Administration BE DIRECTED to report back on buying Canadian goods;\n"
-        "Yeas: A. Hopkins, S. Lewis\n"
-        "Motion Passed (2 to 0)"
-    )
-    assert split_procedure_lines(raw) == [(0, 1, "procedure"), (1, 3, None), (3, 5, "procedure")]
-    chunks = chunk_document(Document(doc_id="d", source="d", text="Minutes\n\n" + raw, format="text"))
-    amended = [c for c in chunks if "buying Canadian" in c.text]
-    assert [c.kind for c in amended] == ["substance"]
-    assert amended[0].text.startswith("That the motion be amended to read as follows:")
-    assert classify("Motion to amend part b) to read as follows:") == "procedure"

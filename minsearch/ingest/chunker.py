@@ -76,9 +76,7 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 # 27: a motion's lead-in of procedure words only ("Motion to amend part b) to read as follows:",
 #    "Item 9, clause 5.1, as amended, reads as follows:") is procedure: London Ontario 200
 #    paragraphs become 150 (123 procedure), Limerick 11 become 7.
-# 28: ... but in a block it stays with the words it introduces ("Motion to amend part b) to read as
-#    follows:" / "b) the Civic Administration BE DIRECTED ..."), as "And Resolved:" does.
-CHUNKER_VERSION = 28
+CHUNKER_VERSION = 27
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

@@ -647,13 +647,6 @@ def _all_caps(s: str) -> bool:
 # --- splitting motion blocks ---------------------------------------------------------------------
 # "And Resolved:" introduces the resolution that follows: it stays with it.
 _RESOLVES = re.compile(r"^(?:and\s+)?(?:it\s+was\s+)?resolved\b", re.I)
-# So does a lead-in to the words of a motion or an amendment ("Motion to amend part b) to read as
-# follows:"): on a paragraph of its own it is procedure, in a block it stays with what it introduces
-# (apart, the amended text lost the "amend part b)" that says what it is).
-_LEAD_IN = re.compile(
-    r"\b(?:read|reads|reading|amended|amend|worded)\s+as\s+follows\s*:\s*-?$|\bthe\s+following(?:\s+[\w’']+){0,3}\s*:\s*-?$",
-    re.I,
-)
 
 
 def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
@@ -675,7 +668,6 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
         or (
             len(ln.split()) <= 80
             and not _RESOLVES.match(ln)
-            and not _LEAD_IN.search(ln)
             # (a line of a wrapped list of people is read with the rest of the list)
             and (classify(ln, people_lists=False) == "procedure" or _VOTE_TAKEN.match(ln) is not None)
             # a tally's label and count whose names are on the next line is read with them
