@@ -21,8 +21,8 @@ ourselves out over own please same say said says she should so some such tell th
 theirs them themselves then there these they this those through to too under until up upon us very
 was we were what when where which while who whom whose why will with would you your yours yourself
 yourselves""".split()
-_FUNCTION_SET = frozenset(FUNCTION_WORDS)
-STOPWORDS = _FUNCTION_SET | frozenset(stem(w) for w in FUNCTION_WORDS)  # (their stems too)
+FUNCTION_SET = frozenset(FUNCTION_WORDS)
+STOPWORDS = FUNCTION_SET | frozenset(stem(w) for w in FUNCTION_WORDS)  # (their stems too)
 # Titles printed before a person's name: a query's "Mr" names one person, not every "Mr" of a
 # list of votes (minsearch.ranking.snippets marks one only before a marked name).
 PERSONAL_TITLES = frozenset("mr mrs ms mx miss dr cllr".split())
@@ -35,7 +35,7 @@ def safe_stem(word: str) -> str:
     stem matches nearly every paragraph (and every query with "a" named the AED glossary group),
     so the word stays whole."""
     s = stem(word)
-    return word if s in _FUNCTION_SET and word not in _FUNCTION_SET else s
+    return word if s in FUNCTION_SET and word not in FUNCTION_SET else s
 
 
 # A sentence ends at . ! ? (and closing quotes or brackets) followed by space and a capital, a

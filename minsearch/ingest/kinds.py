@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Literal, Optional
 
-from ..words import FUNCTION_WORDS
+from ..words import FUNCTION_SET
 
 Kind = Literal["substance", "procedure", "heading"]
 KINDS: tuple[str, ...] = ("substance", "procedure", "heading")
@@ -395,7 +395,6 @@ def _is_attendance(t: str) -> bool:
 # Cahill, Senior Commissioner (Children's), Natalia Merritt Co-Chair Kent Housing Options Subgroup
 # (KHOG) and Brian Horton, Chair Kent Housing Group"). No word in lower case but function words
 # (no verb, no topic), and people by their titles, initials or roles.
-_FUNCTION = frozenset(FUNCTION_WORDS)
 _ROLE = re.compile(
     r"(?i)\b(?:director|manager|officer|commissioner|(?:co-|vice[-\s]?)?chair(?:man|woman|person)?|executive|"
     r"engineer|administrator|clerk|head|lead|nurse|secretary|councillor|planner|solicitor|treasurer|inspector|"
@@ -409,7 +408,7 @@ def _people_list(t: str) -> bool:
         return False
     outside = _BRACKETED.sub(" ", t)
     words = _WORD.findall(outside)
-    if not 6 <= len(words) <= 80 or any(w[0].islower() and w.lower() not in _FUNCTION for w in words):
+    if not 6 <= len(words) <= 80 or any(w[0].islower() and w.lower() not in FUNCTION_SET for w in words):
         return False
     if not re.search(r"[a-z]", outside):
         return False  # in capitals throughout, capitals say nothing ("NOTE: BID MUST BE DELIVERED ...")

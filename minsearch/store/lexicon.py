@@ -17,7 +17,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..model import MinsearchError
-from ..words import FUNCTION_WORDS
+from ..words import FUNCTION_SET
 
 WORDS_FILE = "lexicon.txt"
 VECTORS_FILE = "lexicon.npy"
@@ -26,14 +26,13 @@ VECTORS_FILE = "lexicon.npy"
 # 12,091 of them words of letters that are not function words).
 MIN_PARAGRAPHS = 3
 MIN_LETTERS = 3
-_FUNCTION = frozenset(FUNCTION_WORDS)
 
 Embed = Callable[[list[str]], np.ndarray]
 
 
 def is_lexicon_word(word: str) -> bool:
     """Whether a word of the index may be a lexicon word at all: letters only, not a function word."""
-    return len(word) >= MIN_LETTERS and word.isalpha() and word not in _FUNCTION
+    return len(word) >= MIN_LETTERS and word.isalpha() and word not in FUNCTION_SET
 
 
 class Lexicon:
