@@ -8,11 +8,11 @@ writes ``benchmarks/results/feedback.md`` (included in RESULTS.md) and ``feedbac
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import Optional
 
-from .sweep import Sweep, run
+from . import sweep as _sweep
+from .sweep import Sweep
 
 WEIGHTS = (0.25, 0.5, 0.75, 1.0)
 DEPTHS = (3, 5, 10)
@@ -49,13 +49,7 @@ def sweep(quick: bool = False) -> Sweep:
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--quick", action="store_true", help="depth 3 only")
-    args = ap.parse_args(argv)
-    from minsearch.config import load_settings
-
-    print(run(sweep(args.quick), args.data or load_settings().data_dir, "python -m benchmarks.feedback"))
+    _sweep.main(sweep, __doc__, "python -m benchmarks.feedback", "depth 3 only", argv)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ writes ``benchmarks/results/nearby.md`` (included in RESULTS.md) and ``nearby.js
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import Optional
 
-from .sweep import Sweep, run
+from . import sweep as _sweep
+from .sweep import Sweep
 
 WORD_FLOORS = (0.5, 0.55, 0.6)
 QUERY_FLOORS = (0.2, 0.3, 0.35)
@@ -52,12 +52,7 @@ def sweep() -> Sweep:
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=None)
-    args = ap.parse_args(argv)
-    from minsearch.config import load_settings
-
-    print(run(sweep(), args.data or load_settings().data_dir, "python -m benchmarks.nearby"))
+    _sweep.main(sweep, __doc__, "python -m benchmarks.nearby", argv=argv)
 
 
 if __name__ == "__main__":

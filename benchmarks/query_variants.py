@@ -21,15 +21,14 @@ row of the grid (:func:`apply`) and taken out after.
 
 from __future__ import annotations
 
-import argparse
 import re
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator, Optional
 
 import numpy as np
 
-from .sweep import Setting, Sweep, run
+from . import sweep as _sweep
+from .sweep import Setting, Sweep
 
 OFF: Setting = ("off",)
 SHARES = (0.05, 0.1, 0.15, 0.2, 0.3)
@@ -74,7 +73,7 @@ def without_frequent(text: str, view, share: float) -> Optional[str]:
     """``text`` without the words more than ``share`` of the index's paragraphs print (function
     words kept), or None when there are none (or only those)."""
     from minsearch.model import Filters
-    from minsearch.words import FUNCTION_WORDS
+    from minsearch.words import FUNCTION_SET
 
     total = sum(d.chunks for d in view.documents().values())
     if not total:
@@ -83,7 +82,7 @@ def without_frequent(text: str, view, share: float) -> Optional[str]:
     for piece in text.split():
         words = [w.lower() for w in _WORD.findall(piece)]
         frequent = bool(words) and all(
-            w not in FUNCTION_WORDS and view.keyword_search(w, Filters(), 1, strict=False).total > share * total
+            w not in FUNCTION_SET and view.keyword_search(w, Filters(), 1, strict=False).total > share * total
             for w in words
         )
         dropped |= frequent
@@ -148,6 +147,7 @@ def apply(s: Setting) -> Iterator[None]:
 
 
 def sweep(quick: bool = False) -> Sweep:
+    """The grid (``quick``: one share, 10 %, for each way of leaving frequent words out)."""
     shares = SHARES[1:2] if quick else SHARES
     grid = (
         *((("drop", x)) for x in shares),
@@ -170,13 +170,7 @@ def sweep(quick: bool = False) -> Sweep:
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--quick", action="store_true", help="one share (10 %%) only")
-    args = ap.parse_args(argv)
-    from minsearch.config import load_settings
-
-    print(run(sweep(args.quick), args.data or load_settings().data_dir, "python -m benchmarks.query_variants"))
+    _sweep.main(sweep, __doc__, "python -m benchmarks.query_variants", "one share (10 %%) only", argv)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,14 @@ default. A setting is a tuple; a sweep says what Settings overrides it stands fo
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
-from typing import Callable
+from typing import Callable, Optional
 
 from .common import BENCH_DIR, JUDGED_MINUTES
 
@@ -248,3 +249,23 @@ def run(sw: Sweep, data: Path, command: str) -> str:
         encoding="utf-8",
     )
     return text
+
+
+def main(
+    make: Callable[..., Sweep],
+    doc: str,
+    command: str,
+    quick_help: Optional[str] = None,
+    argv: Optional[list[str]] = None,
+) -> None:
+    """The command line of a sweep module (``python -m benchmarks.feedback`` ...): ``--data DIR``,
+    and ``--quick`` (``make(quick)``, a smaller grid) when ``quick_help`` says what it leaves out."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=None)
+    if quick_help:
+        ap.add_argument("--quick", action="store_true", help=quick_help)
+    args = ap.parse_args(argv)
+    from minsearch.config import load_settings
+
+    sw = make(args.quick) if quick_help else make()
+    print(run(sw, args.data or load_settings().data_dir, command))
