@@ -510,6 +510,8 @@ def test_a_title_is_marked_only_before_the_name_asked_about():
         ("Dolores O'Riordan", "Dolores O'Riordan"),
         ("Councillor Hardacre", "Hardacre"),  # a vote line says "Hardacre", not "Councillor Hardacre"
         ("Budweiser Gardens", "Budweiser Gardens"),
+        ("Máire Ní Bhriain", "Máire Ní Bhriain"),  # capitals beyond A-Z, and an Irish particle
+        ("McInroy", "McInroy"),
         ("tony doran", None),  # in lower case it may be anything
         ("Tony Doran report", None),
         ("The Hague", None),

@@ -279,8 +279,23 @@ def acronyms(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-# A word of a proper name: capitalised ("Doran", "O'Riordan", "Smith-Jones") or an initial ("D.").
-_PROPER_WORD = re.compile(r"(?:[A-Z][a-z][\w'’-]*|[A-Z]\.|(?:O['’]|Mc|Mac)[A-Z][\w'’-]*)")
+# A word of a proper name: capitalised ("Doran", "Ó Briain", "Smith-Jones", "O'Riordan",
+# "McInroy") or an initial ("D.").
+_PROPER_WORD = re.compile(r"(?:[^\W\d_][\w'’-]*|[^\W\d_]\.)")
+_IRISH_PARTICLE = frozenset(("Ó", "Ní", "Nic", "Uí", "Mac", "Mc"))
+
+
+def _proper_word(word: str) -> bool:
+    """Is ``word`` written as part of a proper name (capital, then small letters or an apostrophe;
+    an initial; an Irish particle)? Capitals throughout are an acronym's."""
+    if word in _IRISH_PARTICLE:
+        return True
+    if not _PROPER_WORD.fullmatch(word) or not word[0].isupper():
+        return False
+    second = word[1:2]  # "." of an initial, the apostrophe of "O'Riordan", a small letter
+    return second in (".", "'", "’") or second.islower() or word.startswith("Mc")
+
+
 PROPER_NAME_WORDS = 4  # a name longer than this is rarer than a title typed in capitals
 
 
@@ -290,12 +305,14 @@ def proper_name(text: str) -> Optional[str]:
     a member's title ("Hardacre"); None for anything else (a lower-case word, a function word, a
     number, an acronym: see :func:`acronyms`)."""
     words = text.split()
-    if not 1 <= len(words) <= PROPER_NAME_WORDS or not all(_PROPER_WORD.fullmatch(w) for w in words):
+    if not 1 <= len(words) <= PROPER_NAME_WORDS or not all(_proper_word(w) for w in words):
         return None
     if any(w.lower() in STOPWORDS for w in words):
         return None  # "The Hague" aside, a capitalised function word starts a question or a title
     said = [w for w in words if not _TITLE.fullmatch(w)]
-    return " ".join(said) or None
+    if all(w in _IRISH_PARTICLE for w in said):
+        return None  # nobody named: "Councillor", "Ó"
+    return " ".join(said)
 
 
 def exact_query(text: str) -> bool:
