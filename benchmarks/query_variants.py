@@ -1,5 +1,4 @@
-"""What the encoder reads of a query, and when fusion leans on keywords: variants measured
-leave-one-corpus-out and not taken (issue 11: paraphrases at 0.456 nDCG@10, questions at 0.686).
+"""What the encoder reads of a query: variants measured leave-one-corpus-out and not taken (issue 11: paraphrases at 0.456 nDCG@10, questions at 0.686).
 
     python -m benchmarks.query_variants [--data DIR]
 
@@ -14,9 +13,10 @@ row of the grid (:func:`apply`) and taken out after.
   without them.
 - **the body a question is put to** (``body``): "did the council", "has the committee", "is the
   panel" read without the body (a question only).
-- **everyday wordings lean on keywords** (``everyday``): when the keyword view searched one of the
-  glossary's everyday wordings ("illegal dumping" -> "fly-tipping"), fusion leans on it as for an
-  exact query.
+
+Fusion leaning on keywords for a query said in the glossary's everyday wordings, measured here
+first, is now a setting of the product (``Settings.everyday_lean``) with its own sweep
+(:mod:`benchmarks.everyday`, whose "any share" is this module's former ``everyday`` variant).
 """
 
 from __future__ import annotations
@@ -36,8 +36,7 @@ WHAT = (
     "Query-side variants, none of them a setting of the product (see the module docstring of "
     "`benchmarks/query_variants.py`): frequent words (printed by more than a share of the index's "
     "paragraphs) dropped from what the encoder reads, or averaged with the query as typed; the body "
-    "a question is put to ('did the council') left out of what the encoder reads; and fusion leaning "
-    "on the keyword view when it searched one of the glossary's everyday wordings. The IR sets and "
+    "a question is put to ('did the council') left out of what the encoder reads. The IR sets and "
     "the out-of-domain queries are searched with every variant."
 )
 
@@ -58,7 +57,7 @@ def _label(s: Setting) -> str:
         return "off"
     if s[0] in ("drop", "average"):
         return f"frequent words {'dropped' if s[0] == 'drop' else 'averaged'}, > {s[1]:.0%} of paragraphs"
-    return {"body": "the body a question is put to", "everyday": "everyday wordings lean on keywords"}[s[0]]
+    return {"body": "the body a question is put to"}[s[0]]
 
 
 def without_body(text: str) -> str:
@@ -94,7 +93,6 @@ def without_frequent(text: str, view, share: float) -> Optional[str]:
 @contextmanager
 def apply(s: Setting) -> Iterator[None]:
     """Put variant ``s`` in place around the product's search; take it out after."""
-    from minsearch.glossary import shipped
     from minsearch.searching import candidates
     from minsearch.searching.encoding import LazyEncoder
 
@@ -102,7 +100,6 @@ def apply(s: Setting) -> Iterator[None]:
         yield
         return
     gather, with_meanings, encode = candidates.gather, candidates.with_meanings, LazyEncoder.encode
-    leans = candidates.leans_on_keywords
     state: dict = {}
 
     def gather_(q, view, *a, **k):
@@ -128,22 +125,13 @@ def apply(s: Setting) -> Iterator[None]:
         mean = vectors + other
         return (mean / np.linalg.norm(mean, axis=1, keepdims=True)).astype(np.float32)
 
-    def leans_(text, view, keyword, people=None):
-        if leans(text, view, keyword, people):
-            return True
-        everyday = {e.label() for e in shipped().expand(text) if e.everyday and not e.guessed}
-        return bool(everyday & set(keyword.expansions))
-
     candidates.gather = gather_
     candidates.with_meanings = with_meanings_
     LazyEncoder.encode = encode_
-    if s[0] == "everyday":
-        candidates.leans_on_keywords = leans_
     try:
         yield
     finally:
         candidates.gather, candidates.with_meanings, LazyEncoder.encode = gather, with_meanings, encode
-        candidates.leans_on_keywords = leans
 
 
 def sweep(quick: bool = False) -> Sweep:
@@ -153,7 +141,6 @@ def sweep(quick: bool = False) -> Sweep:
         *((("drop", x)) for x in shares),
         *((("average", x)) for x in shares),
         ("body",),
-        ("everyday",),
     )
     return Sweep(
         name="query_variants",

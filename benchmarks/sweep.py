@@ -1,5 +1,5 @@
 """A ranking setting chosen leave-one-corpus-out: the machinery shared by the sweeps
-(:mod:`benchmarks.feedback`, :mod:`benchmarks.nearby`).
+(:mod:`benchmarks.feedback`, :mod:`benchmarks.nearby`, :mod:`benchmarks.everyday`, :mod:`benchmarks.query_variants`).
 
 Every judged minutes query is searched by the product (``Searcher.search``, default hybrid) once
 per setting of a grid, over each corpus's benchmark index; for each corpus left out, the setting

@@ -49,6 +49,9 @@ class Settings:
     rrf_k: int = 60
     alpha: float = 0.8  # weighted fusion: share of the semantic score (RESULTS.md: "The fusion default") ...
     exact_boost: float = 0.4  # ... less this for queries with numbers, codes, acronyms, names, quotes
+    # ... and for a query the glossary's everyday wordings, searched by keyword, stand for this share
+    # of (function words aside; above 1: never): "illegal dumping of rubbish" -> "fly-tipping", 2 of 3
+    everyday_lean: float = 0.5
     semantic_floor: float = 0.1  # cosine a paragraph found by meaning alone needs to count as a match ...
     relative_floor: float = 0.3  # ... and within this of the query's best cosine
     min_coverage: float = 0.4  # share of the query a keyword hit must contain to count as a match ...

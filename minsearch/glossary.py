@@ -29,6 +29,13 @@ from .model import MinsearchError
 from .words import safe_stem
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+
+def said_words(text: str) -> list[str]:
+    """The words of ``text`` as :attr:`Expansion.words` writes them (lower case)."""
+    return [m.group().casefold() for m in _WORD.finditer(text)]
+
+
 _FILE_NAME = "glossary.tsv"
 _VOCABULARY = "vocabulary.tsv"  # shipped only: everyday wordings and the minutes' own
 
@@ -170,7 +177,7 @@ class Glossary:
                 # acronym group shares another of its wordings: "youth justice" is everyday).
                 everyday = not any(t.acronym for t in self._groups[gi])
                 if others:
-                    words = tuple(w.casefold() for w, _s in tokens[i : i + n])
+                    words = tuple(said_words(said))
                     out.append(Expansion(said, words, others, meanings, everyday))
             i += n
         return out

@@ -112,6 +112,26 @@ def test_everyday_wordings_name_each_other_and_acronyms_stay_acronyms():
     assert not ehcp.everyday
 
 
+def test_how_much_of_a_query_its_everyday_wordings_stand_for():
+    """Fusion leans on the keyword view for a query said mostly in everyday wordings the minutes
+    name otherwise (Settings.everyday_lean); words the glossary does not know count against it,
+    function words do not, and the model's guesses (nearby words) stand for nothing."""
+    from dataclasses import replace
+
+    from minsearch.searching.vocabulary import everyday_share
+
+    g = load_glossary()
+    assert everyday_share("county lines", g.expand("county lines")) == 1.0
+    assert everyday_share("illegal dumping of rubbish", g.expand("illegal dumping of rubbish")) == pytest.approx(2 / 3)
+    scams = "phone and email scams targeting the public"
+    assert everyday_share(scams, g.expand(scams)) == pytest.approx(1 / 5)
+    assert everyday_share("EHCP reviews", g.expand("EHCP reviews")) == 0.0  # an acronym leans anyway
+    assert everyday_share("county lines", []) == 0.0  # not searched: the minutes say it
+    guessed = [replace(e, guessed=True) for e in g.expand("county lines")]
+    assert everyday_share("county lines", guessed) == 0.0
+    assert everyday_share("the of and", g.expand("the of and")) == 0.0
+
+
 def test_an_everyday_wording_is_searched_only_where_the_minutes_lack_it(tmp_path, encoder):
     """ "illegal dumping" finds the paragraphs about fly-tipping in minutes that never say it;
     where the minutes use the query's own words, the search is not widened."""

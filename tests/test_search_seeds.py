@@ -34,6 +34,15 @@ def test_semantic_only_hit_shows_its_best_sentence(real_searcher):
 
 
 @pytest.mark.slow
+def test_a_query_in_everyday_words_finds_the_minutes_own_wording_early(real_searcher):
+    """ "county lines": the seeds' minutes speak of "young boys as drugs mules"; the glossary finds
+    it by keyword, and fusion leans on the keyword view as for an acronym (it was tenth, under
+    paragraphs about children missing from care)."""
+    r = real_searcher.search(Query("county lines", limit=10))
+    assert any("drugs mules" in h.chunk.text for h in r.hits[:3]), [h.chunk.text[:60] for h in r.hits[:5]]
+
+
+@pytest.mark.slow
 def test_query_encoder_matches_sentence_transformers(real_searcher, real_encoder):
     texts = ["dental checks for children in care", "foster carers quitting " * 60]
     a = real_searcher.encode(texts)

@@ -25,7 +25,7 @@ from ..ranking.rank import (
 from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
 from ..store.query import holds_words
 from .encoding import LazyEncoder
-from .vocabulary import keyword_expansions, nearby_wordings
+from .vocabulary import everyday_share, keyword_expansions, nearby_wordings
 
 
 @dataclass
@@ -128,13 +128,14 @@ def gather(
             # (While the encoder reads the query on the other core: an everyday group is searched
             # only where the index lacks the query's words, which takes a count of them; never
             # for a description, which brings its own vocabulary.)
+            searched = keyword_expansions(expansions + nearby, view, everyday=not description)
             out.keyword = view.keyword_search(
                 q.text,
                 q.filters,
                 n,
                 strict=strict,
                 min_coverage=s.min_coverage,
-                expansions=keyword_expansions(expansions + nearby, view, everyday=not description),
+                expansions=searched,
                 match_words=s.match_words,
             )
             out.expansions = out.keyword.expansions
@@ -143,7 +144,9 @@ def gather(
                 if not names_code(q.text):
                     out.named = named_holders(q.text, view, glossary, n)
                 out.people = people_holders(q.text, view, q.filters, n)
-                out.exact = leans_on_keywords(q.text, view, out.keyword, out.people)
+                out.exact = leans_on_keywords(q.text, view, out.keyword, out.people) or (
+                    everyday_share(q.text, searched) >= s.everyday_lean
+                )
                 out.meta = view.chunk_meta([c for c, _ in out.keyword_hits])
         except BaseException:
             if pending is not None:

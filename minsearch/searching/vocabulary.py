@@ -1,8 +1,9 @@
 """The glossary a search of one index uses: the shipped one, the index home's ``glossary.tsv``,
 and the acronyms its minutes define (:mod:`minsearch.ingest.acronyms`), read from the documents'
 records once per generation; which of its groups the keyword view searches
-(:func:`keyword_expansions`); and the index's own words nearest to a query's word that its
-minutes hardly use (:func:`nearby_wordings`)."""
+(:func:`keyword_expansions`) and how much of the query they stand for (:func:`everyday_share`);
+and the index's own words nearest to a query's word that its minutes hardly use
+(:func:`nearby_wordings`)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ..glossary import Expansion, Glossary
+from ..glossary import Expansion, Glossary, said_words
 from ..ingest.acronyms import index_acronyms
 from ..model import Filters
 from ..store.base import StoreView
 from ..store.lexicon import is_lexicon_word
-from ..words import safe_stem
+from ..words import FUNCTION_SET, safe_stem
 
 # An everyday wording is searched with the minutes' own only when fewer paragraphs than this
 # hold the words the query said (1, 3 and 10 score within 0.003 nDCG@10 on every judged minutes
@@ -58,6 +59,20 @@ def keyword_expansions(
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def everyday_share(text: str, searched: Iterable[Expansion]) -> float:
+    """The share of the query's words (function words aside) that the everyday wordings the
+    keyword view searched stand for: 1.0 for "county lines" or "illegal dumping of rubbish" -> 2
+    of 3 ("fly-tipping"), 0.2 for "phone and email scams targeting the public" ("scams" ->
+    "trading standards"). Nearby words (the model's guess) stand for nothing here. Such a query
+    says in everyday words what the minutes name in their own, as an acronym does, so fusion
+    may lean on the keyword view for it (``Settings.everyday_lean``)."""
+    words = [w for w in said_words(text) if w not in FUNCTION_SET and not w.isdigit()]
+    if not words:
+        return 0.0
+    stood = {w for e in searched if e.everyday and not e.guessed for w in e.words}
+    return sum(1 for w in words if w in stood) / len(words)
 
 
 def nearby_wordings(
