@@ -72,6 +72,13 @@ def test_errors_are_one_line_with_exit_codes(cli, args, code, message):
     assert len(r.output.strip().splitlines()) == 1
 
 
+def test_a_fresh_clones_empty_index_home_says_how_to_build_one(tmp_path):
+    """The repository's index/ holds only a .gitkeep: a first query there is told to build an index."""
+    (tmp_path / ".gitkeep").write_text("")
+    r = CliRunner().invoke(main, ["query", "x", "--index", str(tmp_path)])
+    assert r.exit_code == 1 and "no index here yet" in r.output and "minsearch index" in r.output
+
+
 def test_foreign_folder_is_refused(tmp_path):
     (tmp_path / "something.txt").write_text("not an index")
     r = CliRunner().invoke(main, ["query", "x", "--index", str(tmp_path)])

@@ -139,7 +139,10 @@ class IndexLayout:
         self.check_home()
         name = self.current()
         if name is None:
-            if self.home.is_dir() and any(self.home.iterdir()) and not (self.home / "generations").exists():
+            # (Hidden files are not an index's, nor a stranger's: the repository's own index/
+            # holds a .gitkeep, and a new user's first query there was told "not a minsearch index".)
+            foreign = self.home.is_dir() and any(not p.name.startswith(".") for p in self.home.iterdir())
+            if foreign and not (self.home / "generations").exists():
                 raise MinsearchError(f"{self.home}: not a minsearch index (no CURRENT file)")
             raise MinsearchError(
                 f"{self.home}: no index here yet; build one with `minsearch index seeds/ --index {self.home}`"
