@@ -1,7 +1,8 @@
-"""Everyday wordings lean on keywords (``Settings.everyday_lean``: fusion leans on the keyword view,
-as for an acronym, when the glossary's everyday wordings it searched stand for at least this
-share of the query's words; :func:`minsearch.searching.vocabulary.everyday_share`), chosen
-leave-one-corpus-out (:mod:`benchmarks.sweep`).
+"""Everyday wordings lean on keywords (``Settings.everyday_lean``: when the glossary's everyday
+wordings the keyword view searched stand for at least this share of the query's words
+(:func:`minsearch.searching.vocabulary.everyday_share`), the semantic view reads them with the
+query and fusion leans on the keyword view, as for an acronym), chosen leave-one-corpus-out
+(:mod:`benchmarks.sweep`).
 
     python -m benchmarks.everyday [--data DIR]
 
@@ -20,9 +21,10 @@ SHARES = (0.01, 0.25, 0.34, 0.5, 0.67, 1.0)
 OFF = (2.0,)
 WHAT = (
     "The keyword view searches a glossary group's other wordings where the index hardly prints "
-    "what the query said (\"illegal dumping\" -> \"fly-tipping\"). With this setting, fusion also "
-    "leans on the keyword view (weighted fusion: alpha less exact_boost, as for a code, an acronym "
-    "or a name) when those everyday wordings stand for at least this share of the query's words, "
+    "what the query said (\"illegal dumping\" -> \"fly-tipping\"). With this setting, when those "
+    "everyday wordings stand for at least this share of the query's words, the semantic view also "
+    "reads them with the query (as it reads an acronym's meaning) and fusion leans on the keyword "
+    "view (weighted fusion: alpha less exact_boost, as for a code, an acronym or a name), "
     "function words aside: \"illegal dumping of rubbish\" is 2 of 3, \"phone and email scams "
     "targeting the public\" 1 of 5."
 )

@@ -265,19 +265,23 @@ def eval_minutes(
                     else:
                         labels.append(cid)
                 gains = {f"item{i}": g for i, _d, _f, g in items}
-                top100_cov = set()
-                for _cid, doc, text, also in runs.get(r["qid"], [])[:100]:
+                top10_cov, top100_cov = set(), set()
+                for at, (_cid, doc, text, also) in enumerate(runs.get(r["qid"], [])[:100]):
                     shown = [(doc, norm_text(text))] + [(d, norm_text(t)) for d, t in also]
-                    top100_cov.update(it[0] for it in items if any(it[1] == d and it[2] in t for d, t in shown))
-                rel = [it for it in items if it[3] > 0]
+                    found = {it[0] for it in items if any(it[1] == d and it[2] in t for d, t in shown)}
+                    top100_cov |= found
+                    if at < 10:
+                        top10_cov |= found
+                rel = {it[0] for it in items if it[3] > 0}
                 m = {
                     "ndcg@10": ndcg_at_k(labels, gains, 10),
                     "mrr@10": mrr_at_k(labels, gains, 10),
-                    "recall@100": (len({it[0] for it in rel} & top100_cov) / len(rel)) if rel else 0.0,
+                    "recall@10": (len(rel & top10_cov) / len(rel)) if rel else 0.0,
+                    "recall@100": (len(rel & top100_cov) / len(rel)) if rel else 0.0,
                 }
                 ms.append(m)
                 per_query.append((corpus, r.get("kind", "?"), label, r["qid"], m))
-            res_c[label] = {k: mean(m[k] for m in ms) for k in ("ndcg@10", "recall@100", "mrr@10")}
+            res_c[label] = {k: mean(m[k] for m in ms) for k in ("ndcg@10", "recall@10", "recall@100", "mrr@10")}
             log(
                 f"    minutes/{corpus:9s} {label:28s} nDCG@10 {res_c[label]['ndcg@10']:.4f}  "
                 f"R@100 {res_c[label]['recall@100']:.4f}  MRR@10 {res_c[label]['mrr@10']:.4f}"
@@ -297,7 +301,10 @@ def eval_minutes(
         kinds[kind][label].append(m)
     out["kinds"] = {
         k: {
-            lab: {**{x: mean(m[x] for m in ms) for x in ("ndcg@10", "recall@100", "mrr@10")}, "queries": len(ms)}
+            lab: {
+                **{x: mean(m[x] for m in ms) for x in ("ndcg@10", "recall@10", "recall@100", "mrr@10")},
+                "queries": len(ms),
+            }
             for lab, ms in v.items()
         }
         for k, v in kinds.items()

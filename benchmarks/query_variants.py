@@ -106,10 +106,10 @@ def apply(s: Setting) -> Iterator[None]:
         state["view"] = view
         return gather(q, view, *a, **k)
 
-    def with_meanings_(text, expansions):
+    def with_meanings_(text, expansions, reworded=()):
         if s[0] == "body":
             text = without_body(text)
-        state["query"] = out = with_meanings(text, expansions)
+        state["query"] = out = with_meanings(text, expansions, reworded)
         return out
 
     def encode_(self, texts):

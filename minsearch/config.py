@@ -50,7 +50,8 @@ class Settings:
     alpha: float = 0.8  # weighted fusion: share of the semantic score (RESULTS.md: "The fusion default") ...
     exact_boost: float = 0.4  # ... less this for queries with numbers, codes, acronyms, names, quotes
     # ... and for a query the glossary's everyday wordings, searched by keyword, stand for this share
-    # of (function words aside; above 1: never): "illegal dumping of rubbish" -> "fly-tipping", 2 of 3
+    # of (function words aside; above 1: never), which meaning then reads in the minutes' wording
+    # too: "illegal dumping of rubbish" -> "fly-tipping", 2 of 3 (RESULTS.md: "A query in everyday words")
     everyday_lean: float = 0.5
     semantic_floor: float = 0.1  # cosine a paragraph found by meaning alone needs to count as a match ...
     relative_floor: float = 0.3  # ... and within this of the query's best cosine

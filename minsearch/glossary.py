@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from .model import MinsearchError
 from .words import safe_stem
@@ -220,13 +220,16 @@ def _says(query: tuple[str, ...], term: tuple[str, ...]) -> bool:
     return n > 0 and any(query[i : i + n] == term for i in range(len(query) - n + 1))
 
 
-def with_meanings(text: str, expansions: list[Expansion]) -> str:
+def with_meanings(text: str, expansions: list[Expansion], reworded: Sequence[Expansion] = ()) -> str:
     """``text`` followed by what its acronyms stand for, for the semantic view: MiniLM knows what
     "looked after children" means, not "LAC" (chosen on the judged sets: benchmarks/RESULTS.md).
-    An everyday group's other wordings are not added: the query's own words already mean it to
-    the model, and adding them widened the meaning (judged minutes, London Ontario 0.6681 ->
-    0.6579 nDCG@10 with them: "rules for food trucks" read as street trading and market stalls)."""
-    more = "; ".join(m for e in expansions if not e.everyday for m in e.meanings[:2])
+    An everyday group's other wordings are added only for the groups in ``reworded`` (those that
+    stand for most of the query: minsearch.searching.candidates): elsewhere the query's own words
+    already mean it to the model, and adding them widened the meaning (judged minutes, London
+    Ontario 0.6681 -> 0.6579 nDCG@10 with every group: "rules for food trucks" read as street
+    trading and market stalls), where "county lines" read as child criminal exploitation finds
+    the seeds' "young boys as drugs mules" first (0.48 -> 0.88)."""
+    more = "; ".join(m for e in expansions if not e.everyday or e in reworded for m in e.meanings[:2])
     return f"{text} ({more})" if more else text
 
 

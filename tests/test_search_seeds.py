@@ -43,6 +43,19 @@ def test_a_query_in_everyday_words_finds_the_minutes_own_wording_early(real_sear
 
 
 @pytest.mark.slow
+def test_meaning_reads_an_everyday_query_in_the_minutes_words(real_searcher):
+    """Meaning alone read "county lines" as lines on a county map; with the glossary's wording it
+    finds the drugs-mules paragraph on the first page and says what it read. A query that names
+    an everyday group only on its side is read as typed ("scams" is 1 of its 5 words)."""
+    r = real_searcher.search(Query("county lines", mode="semantic", limit=5))
+    assert any("drugs mules" in h.chunk.text for h in r.hits), [h.chunk.text[:60] for h in r.hits]
+    assert any(e.startswith("county lines →") for e in r.expansions)
+    with real_searcher.pinned() as view:
+        q, _ = real_searcher.validate(Query("phone and email scams targeting the public", mode="semantic"), view)
+        assert real_searcher.candidates(q, view).encoded == "phone and email scams targeting the public"
+
+
+@pytest.mark.slow
 def test_query_encoder_matches_sentence_transformers(real_searcher, real_encoder):
     texts = ["dental checks for children in care", "foster carers quitting " * 60]
     a = real_searcher.encode(texts)

@@ -9,7 +9,7 @@ from typing import Optional
 import numpy as np
 
 from ..config import Settings
-from ..glossary import Glossary, with_meanings
+from ..glossary import Expansion, Glossary, with_meanings
 from ..model import ChunkMeta, Filters, Query
 from ..ranking.rank import (
     ASKED,
@@ -101,10 +101,11 @@ def gather(
     near = refined and q.mode == "hybrid"
     out = Candidates()
     pending: Optional[Future[VectorResult]] = None
+    own, reworded = _reworded(q.text, expansions, view, s) if q.mode != "keyword" else ((), [])
     if q.mode in ("semantic", "hybrid"):
 
         def semantic_view() -> VectorResult:
-            out.encoded = with_meanings(meaning, list(expansions))
+            out.encoded = with_meanings(meaning, list(expansions), reworded)
             out.qvec = encoder.encode([out.encoded])[0]
             feedback = (s.feedback, s.feedback_depth) if refined else NO_FEEDBACK
             return view.vector_search(out.qvec, q.filters, n, floor=s.semantic_floor, feedback=feedback)
@@ -125,10 +126,9 @@ def gather(
                 if near
                 else ()
             )
-            # (While the encoder reads the query on the other core: an everyday group is searched
-            # only where the index lacks the query's words, which takes a count of them; never
-            # for a description, which brings its own vocabulary.)
-            searched = keyword_expansions(expansions + nearby, view, everyday=not description)
+            if q.mode == "keyword":
+                own = keyword_expansions(expansions, view, everyday=not is_description(q.text))
+            searched = own + keyword_expansions(nearby, view, everyday=not description)
             out.keyword = view.keyword_search(
                 q.text,
                 q.filters,
@@ -144,9 +144,7 @@ def gather(
                 if not names_code(q.text):
                     out.named = named_holders(q.text, view, glossary, n)
                 out.people = people_holders(q.text, view, q.filters, n)
-                out.exact = leans_on_keywords(q.text, view, out.keyword, out.people) or (
-                    everyday_share(q.text, searched) >= s.everyday_lean
-                )
+                out.exact = leans_on_keywords(q.text, view, out.keyword, out.people) or bool(reworded)
                 out.meta = view.chunk_meta([c for c, _ in out.keyword_hits])
         except BaseException:
             if pending is not None:
@@ -157,8 +155,8 @@ def gather(
             out.people = people_holders(q.text, view, q.filters, n)
     else:
         out.semantic = pending.result()
-    if q.mode == "semantic":  # what the semantic view read: acronyms' meanings, no everyday wordings
-        out.expansions = [e.label() for e in expansions if not e.everyday]
+    if q.mode == "semantic":  # what the semantic view read: acronyms' meanings, reworded everyday groups
+        out.expansions = [e.label() for e in expansions if not e.everyday or e in reworded]
     if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
         out.semantic = _only_exact(out.semantic, out.keyword)
     _add_meta(out, view, q.mode)
@@ -198,6 +196,29 @@ def named_holders(text: str, view: StoreView, glossary: Glossary, pool: int) -> 
         more = min(kr.total, max(pool, 4 * kr.covered))
         kr = view.keyword_search(said, Filters(), more, strict=False, min_coverage=1.0, expansions=expansions)
     return frozenset(c for c, _s in kr.hits if kr.coverage.get(c, 0.0) >= 1 - 1e-9)
+
+
+def _reworded(
+    text: str, expansions: tuple[Expansion, ...], view: StoreView, settings: Settings
+) -> tuple[tuple[Expansion, ...], list[Expansion]]:
+    """The glossary groups the keyword view searches for ``text`` (every acronym group; an
+    everyday group only where the index lacks the query's words, which takes a count of them, a
+    few ms for a query naming such a group; none for a description, which brings its own
+    vocabulary), and the everyday ones among them when they stand for at least
+    ``settings.everyday_lean`` of the query ("county lines", "illegal dumping of rubbish"): the
+    query then says in everyday words what the minutes name otherwise, so both views read the
+    minutes' wording and fusion leans on the keyword view as for an acronym (benchmarks.everyday)."""
+    own = keyword_expansions(expansions, view, everyday=not is_description(text))
+    if everyday_share(text, own) < settings.everyday_lean:
+        return own, []
+    return own, [e for e in own if e.everyday]
+
+
+def query_meaning(text: str, meaning: str, view: StoreView, glossary: Glossary, settings: Settings) -> str:
+    """What the semantic view reads for a query of ``text`` over ``view`` (``meaning``: its words
+    without query syntax), as :func:`gather` encodes it: a saved search's alerts encode the same."""
+    expansions = tuple(glossary.expand(text))
+    return with_meanings(meaning, list(expansions), _reworded(text, expansions, view, settings)[1])
 
 
 def leans_on_keywords(

@@ -42,8 +42,9 @@ def keyword_expansions(
     search: on the judged minutes they cost "virtual school priorities" 0.92 -> 0.54 nDCG@10 and
     "Storm Darwin" 0.73 -> 0.48; where they do not ("illegal dumping" in Kent, which says
     "fly-tipping"), the other wordings are what finds the answer. Counted over the whole index
-    (a filter narrows the matches, not the index's vocabulary). The semantic view never reads an
-    everyday group (:func:`minsearch.glossary.with_meanings`), so only the keyword view asks.
+    (a filter narrows the matches, not the index's vocabulary). The semantic view reads an everyday
+    group's wordings only when the groups searched stand for most of the query
+    (:func:`everyday_share`, :func:`minsearch.glossary.with_meanings`).
     ``everyday=False`` (a description, which brings its own vocabulary) searches none of them:
     a 500-character query naming 23 groups took 0.6 s on Limerick with them, 0.3 s without."""
     out = []
@@ -66,8 +67,9 @@ def everyday_share(text: str, searched: Iterable[Expansion]) -> float:
     keyword view searched stand for: 1.0 for "county lines" or "illegal dumping of rubbish" -> 2
     of 3 ("fly-tipping"), 0.2 for "phone and email scams targeting the public" ("scams" ->
     "trading standards"). Nearby words (the model's guess) stand for nothing here. Such a query
-    says in everyday words what the minutes name in their own, as an acronym does, so fusion
-    may lean on the keyword view for it (``Settings.everyday_lean``)."""
+    says in everyday words what the minutes name in their own, as an acronym does: at
+    ``Settings.everyday_lean`` or more, the semantic view reads the minutes' wording and fusion
+    leans on the keyword view (minsearch.searching.candidates)."""
     words = [w for w in said_words(text) if w not in FUNCTION_SET and not w.isdigit()]
     if not words:
         return 0.0
