@@ -58,8 +58,12 @@ def test_did_you_mean_embedded_only(backend_searcher):
 
 
 def test_date_filter_excludes_undated(backend_searcher):
-    # No seed has a date: a date bound excludes undated chunks.
-    assert backend_searcher.search(Query("dental", filters=Filters(since="2000-01-01"))).hits == []
+    # No seed has a date: a date bound excludes undated chunks, and the user is told why.
+    r = backend_searcher.search(Query("dental", filters=Filters(since="2000-01-01")))
+    assert r.hits == [] and any("no meeting date" in n for n in r.notices), r.notices
+    r = backend_searcher.search(Query("dental", sort="date", limit=3))
+    assert r.hits and any("listed by best match" in n for n in r.notices), r.notices
+    assert not any("meeting date" in n for n in backend_searcher.search(Query("dental")).notices)
 
 
 def test_phrase_query_is_exact(backend_searcher):

@@ -278,3 +278,12 @@ def test_wait_is_a_finite_number_of_seconds(tmp_path, value):
     r = CliRunner().invoke(main, ["index", str(tmp_path), "--wait", value, "--index", str(tmp_path / "ix")])
     assert r.exit_code == 2 and "--wait" in r.output and "Traceback" not in r.output
     assert "finite" in r.output
+
+
+def test_serve_help_states_the_served_defaults():
+    """`serve --help` said "32 with several, of which 2 search at once" after the default became one."""
+    from minsearch.app.serve import SEARCH_SLOTS, WORKER_THREADS
+
+    text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    assert f"{WORKER_THREADS} with several" in text
+    assert SEARCH_SLOTS == 1 and "of which one searches at a time" in text

@@ -745,7 +745,7 @@ def status_cmd(
     type=click.IntRange(1, 64),
     default=None,
     help="Requests served at the same time by each worker [default: 4 with one worker; 32 with several, "
-    "of which 2 search at once, so a document or /api/health does not wait behind searches].",
+    "of which one searches at a time, so a document or /api/health does not wait behind searches].",
 )
 @click.option(
     "--workers",

@@ -132,6 +132,11 @@ def validate(q: Query, dated: bool = True) -> tuple[Query, list[str]]:
     check_range(q.limit, 1, MAX_LIMIT, "limit")
     if q.offset < 0:
         raise MinsearchError(f"must not be negative, not {q.offset}", param="offset")
+    if not dated and (filters.since or filters.until):
+        # (A new user's --since on the seeds got "No confident matches" and no reason why.)
+        notices.append("Most of these minutes have no meeting date, and a date filter leaves out those without one.")
+    if not dated and q.sort == "date":
+        notices.append("Most of these minutes have no meeting date: listed by best match.")
     return Query(
         text=text,
         mode=q.mode,
