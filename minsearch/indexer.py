@@ -19,6 +19,7 @@ import numpy as np
 from .config import Settings
 from .ingest.acronyms import document_acronyms
 from .ingest.chunker import CHUNKER_VERSION, chunk_document
+from .ingest.metadata import fill_folder_councils
 from .ingest.readers import SkipFile, Skipped, SourceFile, check_paths, iter_source_files, read_source
 from .model import Chunk, Document, MinsearchError
 from .ranking.snippets import focus_openings
@@ -119,6 +120,7 @@ def scan_sources(
             skipped.append(Skipped(str(item.path), str(e)))
         except Exception as e:  # noqa: BLE001 (a reader bug must cost one file, not the run)
             skipped.append(Skipped(str(item.path), f"could not be read ({e.__class__.__name__}: {e})"))
+    fill_folder_councils(doc for _item, doc in found)
     aliases = folder_aliases([doc for _item, doc in found], known)
     docs: list[Document] = []
     by_id: dict[str, Document] = {}

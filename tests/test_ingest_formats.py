@@ -249,3 +249,32 @@ def test_manifest_wins_over_file_name_and_text(tmp_path):
     )
     doc, _ = read(p)
     assert (doc.council, doc.committee, doc.date) == ("Manifest Council", "Manifest Committee", "2020-02-01")
+
+
+def _minutes(folder: Path, name: str, head: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(f"{head}\n\nPRESENT: Mr A Smith\n\nBudget\n(Item 1)\n\nThe budget was agreed.\n")
+
+
+def test_a_file_naming_no_council_takes_its_folders_council():
+    """Kent's Corporate Parenting Panel never names Kent in its minutes; its folder's other files do.
+    A folder whose files name two councils lends neither."""
+    import tempfile
+
+    from minsearch.indexer import _Silent, scan_sources
+
+    with tempfile.TemporaryDirectory() as tmp:
+        kent, mixed = Path(tmp, "kent"), Path(tmp, "mixed")
+        for folder in (kent, mixed):
+            _minutes(folder, "cabinet_2025-01-09.txt", "KENT COUNTY COUNCIL\n\nCABINET")
+            _minutes(
+                folder, "corporate-parenting-panel_2024-12-10.txt", "CORPORATE PARENTING PANEL – 10th December 2024"
+            )
+        _minutes(kent, "county-council_2025-02-13.txt", "KENT COUNTY COUNCIL\n\nCOUNTY COUNCIL")
+        _minutes(mixed, "county-council_2025-02-13.txt", "MEDWAY COUNCIL\n\nCOUNTY COUNCIL")
+        docs = {(Path(d.path).parent.name, d.doc_id): d for d in scan_sources([kent, mixed], _Silent()).docs}
+    panel = docs["kent", "corporate-parenting-panel_2024-12-10"]
+    assert (panel.council, panel.committee) == ("Kent County Council", "Corporate Parenting Panel")
+    assert {d.council for (folder, _i), d in docs.items() if folder == "kent"} == {"Kent County Council"}
+    panel = next(d for (folder, i), d in docs.items() if folder == "mixed" and "parenting" in i)
+    assert panel.council == ""

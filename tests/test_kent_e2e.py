@@ -102,3 +102,14 @@ def test_an_everyday_wording_finds_the_minutes_own_first(kent):
     r = kent.search(Query("illegal dumping of rubbish", limit=10))
     assert any("fly-tipping" in e for e in r.expansions)
     assert any("Fly tipping" in h.chunk.text for h in r.hits[:2]), [h.chunk.text[:60] for h in r.hits[:5]]
+
+
+def test_the_panels_minutes_belong_to_kent_though_they_never_say_so(kent):
+    """The Corporate Parenting Panel's minutes never name Kent; every other file of the folder
+    does. A council filter used to hide the Panel's paragraphs (and their citations lacked the
+    council): "Tony Doran" filtered to Kent found only other people's names."""
+    assert set(kent.facets().councils) == {"Kent County Council"}
+    r = kent.search(Query("Tony Doran", limit=5, filters=Filters(council="Kent County Council")))
+    top = r.hits[0].chunk
+    assert "Tony Doran" in top.text and top.committee == "Corporate Parenting Panel"
+    assert top.council == "Kent County Council"

@@ -238,6 +238,16 @@ def test_chunker_gives_each_part_of_a_motion_its_kind_and_section():
         # a list of people with roles wrapped over lines is one paragraph
         "Robin Cahill, Senior Commissioner (Children's), Natalia Merritt Co-Chair Kent\nHousing Options Subgroup "
         "(KHOG) and Brian Horton, Chair Kent Housing Group",
+        # an attendance list wrapped at the PDF's line width (Kent's Corporate Parenting Panel):
+        # after a comma, inside a name cut in two, after "and", inside an open bracket
+        "PRESENT: Shellina Prendergast (Chair), Paul Bartlett (Vice-Chair), David Brazier,\nLesley Game, Kelly "
+        "Grehan, Dan Bride, Tom\nByrne, Tony Doran, Caroline Smith and Tracy Scott",
+        "PRESENT: Mr R W Gough (Chairman), Mr N Baker, Mr D Watkins and\nMr R J Thomas",
+        "IN ATTENDANCE: James Clapson (Democratic Services Officer), Alice Gleave (Interim Assistant Director "
+        "for SEND\nOperations), Christy Holden (Assistant Director), Robin\nCahill (Senior Commissioner)",
+        # Limerick's officials, their names after their posts; an initial's full stop ends nothing
+        "OFFICIALS IN ATTENDANCE: Chief Executive (Mr. C. Murray), Administrative Officer, Limerick "
+        "Enterprise\nDevelopment Partnership (Mr. M. Cantwell), Meetings Administrator (Mr. C.\nO'Connor).",
     ],
 )
 def test_a_name_wrapped_after_its_title_stays_with_its_vote(raw):
@@ -272,3 +282,24 @@ def test_a_clause_repeated_under_many_items_is_procedure():
     formula = [c for c in chunks if "emergency measure" in c.text]
     assert len(formula) == 3 and {c.kind for c in formula} == {"procedure"}
     assert all(c.kind == "substance" for c in chunks if "repair the pool" in c.text or c.text == motion)
+
+
+def test_a_wrapped_attendance_list_stops_where_the_minutes_go_on():
+    """The lines of a labelled list go together until one ends it; the sentence after it is
+    the minutes' own ("The Chair welcomed ...", substance), and so is a preamble's title:
+    the header that opens the minutes, never "ALSO PRESENT: ..."."""
+    raw = (
+        "CORPORATE PARENTING PANEL – 10th December 2024\nMINUTES of the meeting held in the Darent Room.\n\n"
+        "PRESENT: Shellina Prendergast (Chair), Paul Bartlett,\nLesley Game and Tony Doran.\n"
+        "ALSO PRESENT: Sue Chandler, Cabinet Member for Integrated Children’s\nServices.\n"
+        "The Chair welcomed the new members of the panel to their first meeting.\n\n"
+        "Apologies and Substitutes\n(Item 1)\n\nApologies were received from Dylan Jeffrey."
+    )
+    chunks = chunk_document(Document(doc_id="d", source="d", text=raw, format="text"))
+    assert chunks[0].title == "CORPORATE PARENTING PANEL – 10th December 2024"
+    (present,) = [c for c in chunks if c.text.startswith("PRESENT:")]
+    assert present.kind == "procedure" and "Lesley Game and Tony Doran." in present.text
+    assert "welcomed" not in present.text
+    kinds = {c.text: c.kind for c in chunks}
+    assert kinds["The Chair welcomed the new members of the panel to their first meeting."] == "substance"
+    assert not any(c.title.startswith("ALSO PRESENT") for c in chunks)

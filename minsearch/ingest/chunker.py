@@ -76,7 +76,10 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 # 27: a motion's lead-in of procedure words only ("Motion to amend part b) to read as follows:",
 #    "Item 9, clause 5.1, as amended, reads as follows:") is procedure: London Ontario 200
 #    paragraphs become 150 (123 procedure), Limerick 11 become 7.
-CHUNKER_VERSION = 27
+# 28: an attendance list the PDF wrapped ("PRESENT: ..., David Brazier," / "Lesley Game, ...") is
+#    one procedure paragraph, not a list of names as substance; the preamble's title is the
+#    capitalised header that opens the minutes, never an attendance line.
+CHUNKER_VERSION = 28
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -465,9 +468,17 @@ def _looks_line_broken(text: str) -> bool:
 
 
 def _first_line_title(paras: list[Para]) -> str:
-    for p in paras[:3]:
+    """The title of what comes before the first agenda item: a short paragraph among the first
+    three that is not an attendance list, or the capitalised header line that opens the minutes
+    ("CORPORATE PARENTING PANEL – 10th December 2024", whose paragraph runs on into "MINUTES of
+    the meeting held in ...": "ALSO PRESENT: Sue Chandler, ..." had become the title)."""
+    for n, p in enumerate(paras[:3]):
+        head, _nl, rest = p.raw.strip().partition("\n")
+        letters = [c for c in head if c.isalpha()]
+        if n == 0 and rest and 3 <= len(head.strip()) <= 120 and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+            return " ".join(head.split())
         t = p.text
-        if 3 <= len(t) <= 120 and not _AGENDA_ITEM.match(t):
+        if 3 <= len(t) <= 120 and not _AGENDA_ITEM.match(t) and classify(t) != "procedure":
             return t
     return ""
 

@@ -648,6 +648,37 @@ def _all_caps(s: str) -> bool:
 _RESOLVES = re.compile(r"^(?:and\s+)?(?:it\s+was\s+)?resolved\b", re.I)
 
 
+def _wraps(prev: str, line: str) -> bool:
+    """Does ``line`` go on with the list ``prev`` began (a PDF's line break, not a new sentence)?
+    ``prev`` ends with a comma, an opening bracket or a joining word ("... Mr D Watkins and" /
+    "Mr R J Thomas"), or ``line`` opens a bracket (a role) or is itself a list of names. (A role
+    whose bracket the line break left open goes on whatever the words: the caller counts them.)"""
+    end = prev.rstrip()
+    if not end or _ends_list(end):
+        return False
+    last = end.split()[-1]
+    return (
+        end.endswith((",", ";", "(", ":", "&"))
+        or last.casefold() in FUNCTION_SET
+        or line.startswith("(")
+        or _is_name_list(line.rstrip(". "))
+        # a name the break cut in two: "..., Robin" / "Cahill (Senior Commissioner), Jason Read ..."
+        or (last[:1].isupper() and _SURNAME_GOES_ON.match(line) is not None)
+        # an officer's name after their post: "Development Partnership (Mr. M. Cantwell)."
+        or _NAMED_POST.search(line) is not None
+    )
+
+
+def _ends_list(line: str) -> bool:
+    """A full stop that ends the list, not an initial's or a title's ("(Mr. C." / "Mr.")."""
+    return line.endswith(".") and _INITIAL_AT_END.search(line) is None
+
+
+_INITIAL_AT_END = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Cllr|St))\.$")
+_SURNAME_GOES_ON = re.compile(r"[A-Z][\w'’-]*\s*[(,]")
+_NAMED_POST = re.compile(r"\((?:Mr|Mrs|Ms|Miss|Mx|Dr|Cllr)\.?\s+[A-Z]", re.I)
+
+
 def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
     """Line ranges ``[(first, stop, kind), ...]`` of a multi-line paragraph that should be chunks of their own.
 
@@ -674,6 +705,23 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
         )
         for j, ln in enumerate(lines)
     ]
+    # A labelled attendance list the PDF wrapped over several lines ("PRESENT: ..., David Brazier,"
+    # / "Lesley Game, ..., Dan Bride, Tom" / "Byrne, Tony Doran, ... and Tracy Scott") is read
+    # whole: its later lines were split off as substance, and "Tony Doran" found the list before
+    # his report (Kent's Corporate Parenting Panel, Cabinet's "Mr R J Thomas").
+    listing, depth = False, 0  # (depth: brackets the list has opened and not closed)
+    for j, ln in enumerate(lines):
+        if not ln:
+            listing = False
+        elif proc[j] and _ATTENDANCE_LABEL.match(ln):
+            depth = ln.count("(") - ln.count(")")
+            listing = depth > 0 or not _ends_list(ln)
+        elif listing and (depth > 0 or _wraps(lines[j - 1], ln)):
+            proc[j] = True
+            depth += ln.count("(") - ln.count(")")
+            listing = depth > 0 or not _ends_list(ln)
+        else:
+            listing = False
     if all(proc):
         return [(0, n, "procedure")]
     i = 0

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
-from ..model import MinsearchError
+from ..model import Document, MinsearchError
 
 MANIFEST_NAME = "manifest.json"
 META_SUFFIX = ".meta.json"
@@ -279,3 +280,26 @@ def guess_metadata(text: str, name: str = "") -> dict:
     out = metadata_from_text(text)
     out.update(metadata_from_name(name) if name else {})
     return out
+
+
+def fill_folder_councils(docs: Iterable[Document]) -> int:
+    """A file that names no council (neither a manifest nor its text: Kent's Corporate Parenting
+    Panel heads its minutes "CORPORATE PARENTING PANEL – 10th December 2024" where Kent's other
+    minutes say "KENT COUNTY COUNCIL") takes the council that the other files of its folder name,
+    when at least two of them name one and none names another. A folder of several councils'
+    files is left as it is; a manifest says otherwise when it must. JSON Lines records carry
+    their own fields and are left alone. Returns how many documents were given a council."""
+    folders: dict[str, list[Document]] = defaultdict(list)
+    for d in docs:
+        if d.format != "jsonl" and d.path:
+            folders[str(Path(d.path).parent)].append(d)
+    filled = 0
+    for group in folders.values():
+        named = [d.council for d in group if d.council]
+        if len(named) < 2 or len(set(named)) != 1:
+            continue
+        for d in group:
+            if not d.council:
+                d.council = named[0]
+                filled += 1
+    return filled
