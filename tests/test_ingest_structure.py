@@ -110,6 +110,24 @@ def test_resolved_blocks_and_their_points_are_resolved_section():
     assert sec["No apologies were received."] == "minutes"
 
 
+def test_a_resolution_numbered_in_brackets_is_a_decision():
+    """ModernGov prints a minute's number in brackets: "(27) RESOLVED that:" over Kent's budget,
+    "(4) RESOLVED that pursuant to section 25 ...". Both were read as discussion, and the budget
+    was missing from the decisions timeline."""
+    text = (
+        "COUNTY COUNCIL\n\nSection 25 Report\n(Item 5)\n\n(3) The report was introduced.\n\n"
+        "(4) RESOLVED that pursuant to section 25 of the Local Government Act, County Council noted the report.\n\n"
+        "Revenue Budget 2025-26\n(Item 6)\n\n(26) Members debated the budget.\n\n(27) RESOLVED that:\n\n"
+        "(c) The net revenue budget requirement of £1,530.9m for 2025-26.\n"
+    )
+    sec = {c.text: c.section for c in chunk_document(Document(doc_id="d", source="d", text=text))}
+    assert sec["(3) The report was introduced."] == sec["(26) Members debated the budget."] == "minutes"
+    assert sec[
+        "(4) RESOLVED that pursuant to section 25 of the Local Government Act, County Council noted the report."
+    ] == ("resolved")
+    assert sec["(c) The net revenue budget requirement of £1,530.9m for 2025-26."] == "resolved"
+
+
 LIMERICK_STYLE = """[Original file](https://example.ie/minutes.pdf)
 
 ---

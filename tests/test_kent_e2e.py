@@ -58,6 +58,12 @@ def test_decisions_timeline_on_real_minutes(kent):
     assert all(d.hit.chunk.section == "resolved" for d in decisions)
     council = [d for m in t.meetings if m.doc_id == "county-council_2025-01-09" for d in m.decisions]
     assert any(d.lead == "26) RESOLVED that the County Council:" for d in council)
+    # The budget itself, "(27) RESOLVED that:" with the minute's number in brackets (it was missing).
+    budget = kent.decisions(Query("budget"))
+    setting = [
+        d.hit.chunk.text for m in budget.meetings if m.doc_id == "county-council_2025-02-13" for d in m.decisions
+    ]
+    assert "(c) The net revenue budget requirement of £1,530.9m for 2025-26." in setting
 
     farming = kent.decisions(Query("inheritance tax relief for farmers"))
     assert farming.meetings and farming.meetings[0].doc_id == "county-council_2024-12-19"

@@ -79,7 +79,9 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 # 28: an attendance list the PDF wrapped ("PRESENT: ..., David Brazier," / "Lesley Game, ...") is
 #    one procedure paragraph, not a list of names as substance; the preamble's title is the
 #    capitalised header that opens the minutes, never an attendance line.
-CHUNKER_VERSION = 28
+# 29: a resolution headed with the minute's bracketed number ("(27) RESOLVED that:", "(4) RESOLVED
+#    that pursuant to ...") is a decision, as "27. RESOLVED that" was.
+CHUNKER_VERSION = 29
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -95,14 +97,18 @@ _NUMBERED = re.compile(r"^[\s\u00a0]*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4
 # Heading lines, matched on the whole (normalised) paragraph.
 _AGENDA_ITEM = re.compile(r"^(?:.*\s[-–]\s)?agenda item$", re.I)
 _MINUTES = re.compile(r"^minutes\s*:?$", re.I)
+# (A minute's own number may come first, bracketed as ModernGov prints it: "(27) RESOLVED that:";
+# Kent's budget resolution had been read as discussion, and left out of the decisions timeline.)
+_MINUTE_NO = r"(?:\(?\d+[.)]?\s+)?"
 _RESOLVED = re.compile(
-    r"^(?:it\s+was\s+)?resolved\s*(?:[:–—-]\s*)?$|^(?:and\s+)?resolved\s+(?:that|unanimously)\s*:?$", re.I
+    rf"^{_MINUTE_NO}(?:it\s+was\s+)?resolved\s*(?:[:–—-]\s*)?$|^{_MINUTE_NO}(?:and\s+)?resolved\s+(?:that|unanimously)\s*:?$",
+    re.I,
 )
 _SUPPORTING = re.compile(r"^supporting\s+documents?\s*:?", re.I)
 _CONTACTS = re.compile(r"^contacts?\s*:$", re.I)
-_RESOLVED_INLINE = re.compile(r"^(?:\d+[.)]?\s+)?(?:and\s+)?(?:it\s+was\s+)?resolved\b\s*[:–—-]?\s*", re.I)
+_RESOLVED_INLINE = re.compile(rf"^{_MINUTE_NO}(?:and\s+)?(?:it\s+was\s+)?resolved\b\s*[:–—-]?\s*", re.I)
 _RESOLUTION_THAT = re.compile(
-    r"^(?:\d+[.)]?\s+)?That(?:,\s+\w|\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z]))"
+    rf"^{_MINUTE_NO}That(?:,\s+\w|\s+(?:the|a|an|all|this|these|councillors?|members?|officers?|[A-Z]))"
 )
 
 
