@@ -184,7 +184,7 @@ def test_searches_during_generation_switches_never_fail_or_mix(corpus, index_cop
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kill_at", ["embedding:", "keyword index", "vectors", "publishing"])
+@pytest.mark.parametrize("kill_at", ["embedding paragraphs and sentences:", "keyword index", "vectors", "publishing"])
 def test_sigkill_during_indexing_keeps_the_previous_index(corpus, index_copy, kill_at):
     before = answers(index_copy)
     live = IndexLayout(index_copy).current()

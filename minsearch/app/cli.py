@@ -76,7 +76,8 @@ _mode_option = click.option(
     type=click.Choice(MODES),
     default="hybrid",
     show_default=True,
-    help="keyword: exact words (Whoosh query language); semantic: meaning; hybrid: both, fused.",
+    help="keyword: the query's words (Whoosh query language), and the glossary's other wordings for "
+    "its acronyms and everyday terms; semantic: meaning; hybrid: both, fused.",
 )
 
 
