@@ -101,7 +101,8 @@ def gather(
     near = refined and q.mode == "hybrid"
     out = Candidates()
     pending: Optional[Future[VectorResult]] = None
-    own, reworded = _reworded(q.text, expansions, view, s) if q.mode != "keyword" else ((), [])
+    # (Before the semantic view starts: it reads the reworded groups. Keyword mode counts them too.)
+    own, reworded = _reworded(q.text, expansions, view, s)
     if q.mode in ("semantic", "hybrid"):
 
         def semantic_view() -> VectorResult:
@@ -126,8 +127,6 @@ def gather(
                 if near
                 else ()
             )
-            if q.mode == "keyword":
-                own = keyword_expansions(expansions, view, everyday=not is_description(q.text))
             searched = own + keyword_expansions(nearby, view, everyday=not description)
             out.keyword = view.keyword_search(
                 q.text,
