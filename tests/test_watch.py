@@ -446,15 +446,10 @@ def test_saved_queries_are_encoded_once_not_on_every_reindex(tmp_path, corpus, e
     settings = load_settings(index_dir=tmp_path / "index")
     index_paths([corpus], settings, encoder=encoder)
     save_search(settings, watchlist.SavedSearch(name="", query="dental checks"))
-    (before,) = [x.vector_of for x in watchlist.load(settings.index_dir).searches]
     add_meeting(corpus)
     counting = CountingEncoder(encoder)
     summary = index_paths([corpus], settings, encoder=counting)
     assert summary.new_matches == {"dental checks": 2}
-    # How the query is read may change with the minutes' words: the seeds hold "dental checks" in
-    # two paragraphs, so it was also read as the glossary's "dental health; oral health" (too few
-    # to say it in their own words); with the new meeting's third it is read as typed, once.
-    (after,) = [x.vector_of for x in watchlist.load(settings.index_dir).searches]
     # The new meeting's paragraphs and the sentences their excerpts are chosen from; no query.
     from minsearch.ranking.snippets import focus_openings
     from minsearch.search import Searcher
@@ -466,10 +461,4 @@ def test_saved_queries_are_encoded_once_not_on_every_reindex(tmp_path, corpus, e
     sentences = [o for c in chunks for o in focus_openings(c.text)[1]]
     assert summary.new_chunks == len(chunks) == 3 and sentences and counting.texts
     for text in counting.texts:  # (a text the index had already embedded is not embedded again)
-        assert text in sentences or any(text.endswith(c.text) for c in chunks) or text == after != before, text
-    assert counting.texts.count(after) <= 1
-    # A meeting that leaves the query's reading alone: only its own paragraphs are embedded.
-    add_meeting(corpus, "Item 1\n\nTransport\n\nThe school transport contract was renewed.\n", "006_transport.txt")
-    counting = CountingEncoder(encoder)
-    index_paths([corpus], settings, encoder=counting)
-    assert counting.texts and after not in counting.texts
+        assert text in sentences or any(text.endswith(c.text) for c in chunks), text

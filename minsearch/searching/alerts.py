@@ -19,7 +19,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from ..config import Settings
-from ..glossary import load_glossary
+from ..glossary import load_glossary, with_meanings
 from ..ingest.fingerprint import fingerprint
 from ..model import Chunk, Filters, MinsearchError, Query
 from ..ranking.rank import Ranking, params_from
@@ -29,7 +29,7 @@ from ..store.base import Store, StoreView
 from ..store.layout import IndexLayout
 from ..store.query import semantic_text
 from .calibration import calibrated, null_scores, probe_vectors
-from .candidates import Candidates, gather, query_meaning
+from .candidates import Candidates, gather
 from .encoding import LazyEncoder, TextEncoder
 from .filters import resolve_filters
 from .ranked import best_scores, rank_candidates
@@ -140,7 +140,7 @@ def _check_all(
         found = validate(Query(text=s.query, mode=s.mode, limit=MAX_LIMIT, filters=filters), dated)
         queries.append((s, found[0]))
     # Every query's meaning in one call to the encoder, not one call each.
-    meanings = [query_meaning(q.text, semantic_text(q.text), view, glossary, settings) for _s, q in queries]
+    meanings = [with_meanings(semantic_text(q.text), list(glossary.expand(q.text))) for _s, q in queries]
     known = {s.vector_of: _unpack(s.vector) for s in wl.searches if s.vector}
     batch = _Batch(encoder, [m for m, (_s, q) in zip(meanings, queries) if q.mode != "keyword"], known)
     for m, (s, q) in zip(meanings, queries):
