@@ -581,9 +581,17 @@ def markdown(res: dict, plot_files: list[str]) -> str:
                     ),
                     "",
                 ]
-    for name in ("feedback.md", "nearby.md", "everyday.md", "query_variants.md", "calibration.md", "ranking.md"):
-        # Measured by their own commands (python -m benchmarks.feedback, .nearby, .everyday, .query_variants,
-        # .calibration, .tuning): as written.
+    for name in (
+        "feedback.md",
+        "nearby.md",
+        "everyday.md",
+        "exact_floor.md",
+        "query_variants.md",
+        "calibration.md",
+        "ranking.md",
+    ):
+        # Measured by their own commands (python -m benchmarks.feedback, .nearby, .everyday,
+        # .exact_floor, .query_variants, .calibration, .tuning): as written.
         ranking = Path(__file__).resolve().parent / "results" / name
         if ranking.is_file():
             L += [ranking.read_text().strip(), ""]

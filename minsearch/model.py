@@ -116,6 +116,9 @@ class ChunkMeta:
     exact: int  # fingerprints of the wording (minsearch.ingest.fingerprint)
     sketch: bytes
     words: int
+    # The agenda item's number within its document (Chunk.item; 0: not known): with doc_id it
+    # names the item, whose paragraphs give context to the one that names what a query asks for.
+    item: int = 0
 
 
 @dataclass(frozen=True)

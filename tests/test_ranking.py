@@ -19,6 +19,7 @@ from minsearch.ranking.rank import (
     acronyms,
     exact_by_names,
     exact_query,
+    only_named,
     rank,
 )
 from minsearch.search import Searcher
@@ -214,6 +215,74 @@ def test_meaning_must_be_near_the_best_and_words_must_cover_enough():
     long = replace(FLOORS, relative_coverage=0.5, confident_coverage=0.4)
     r = rank("keyword", [("a", 5.0), ("b", 2.0), ("c", 1.0)], {"a": 0.4, "b": 0.21, "c": 0.1}, [], meta, long)
     assert [h.chunk_id for h in r.matches] == ["a", "b"]
+
+
+def test_an_exact_querys_meaning_only_matches_are_its_holders_items_or_clear_the_bar():
+    # "EHCP" on Kent counted 39 matching paragraphs, 2 of which hold it: meaning added every
+    # paragraph about a nearby subject. The item that names it keeps its other paragraphs (the
+    # data a named officer presented does not repeat her name).
+    def meta(cid: str, doc: str, item: int) -> ChunkMeta:
+        return ChunkMeta(cid, doc, "", "substance", *fingerprint(f"paragraph {cid} of the minutes"), item=item)
+
+    m = {"holder": meta("holder", "d1", 3), "sibling": meta("sibling", "d1", 3), "nearby": meta("nearby", "d1", 4)}
+    m["elsewhere"] = meta("elsewhere", "d2", 3)  # item 3 of another meeting: not the holder's item
+    m["close"] = meta("close", "d2", 5)
+    kw, cov = [("holder", 5.0)], {"holder": 1.0}
+    sem = [("close", 0.62), ("holder", 0.6), ("sibling", 0.45), ("nearby", 0.45), ("elsewhere", 0.45)]
+    params = replace(FLOORS, confident_floor=0.6, semantic_floor=0.4, relative_floor=1.0, exact_gap=0.1)
+    r = rank("hybrid", kw, cov, sem, m, params, exact=True, named_only=True)
+    assert {h.chunk_id for h in r.matches} == {"holder", "sibling", "close"}
+    assert {h.chunk_id for h in r.closest} >= {"nearby", "elsewhere"}
+    # A query naming nothing exact, the gap turned off, or meaning alone: the usual floor.
+    everything = {"holder", "sibling", "nearby", "elsewhere", "close"}
+    assert {h.chunk_id for h in rank("hybrid", kw, cov, sem, m, params).matches} == everything
+    off = replace(params, exact_gap=-1.0)
+    assert {h.chunk_id for h in rank("hybrid", kw, cov, sem, m, off, exact=True, named_only=True).matches} == everything
+    assert {h.chunk_id for h in rank("semantic", [], {}, sem, m, params, named_only=True).matches} == everything
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "EHCP",
+        "SS-2025-112",
+        "2019/20",
+        "Storm Emma",
+        "Dolores O'Riordan",
+        '"winter maintenance"',
+        "Minister for Housing",
+    ],
+)
+def test_a_query_that_only_names_something_exact(query):
+    assert only_named(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "AED funding for community groups",
+        "Halloween night violence in Newcastle West",
+        '"winter maintenance" budget',
+        "HOMELESS ENCAMPMENTS",
+        "the of and",
+    ],
+)
+def test_a_subject_that_also_names_something_is_not_only_a_name(query):
+    assert not only_named(query)
+
+
+@pytest.mark.parametrize("query", ["Relighting Our City", "Gill Addy"])
+def test_a_names_matches_are_the_agenda_items_naming_it_not_every_paragraph_near_in_meaning(searcher, query):
+    # Meaning added paragraphs of other meetings on a nearby subject (11 and 8 matches); a name's
+    # matches are the paragraphs holding it and their agenda items' other paragraphs.
+    found = searcher.search(Query(query, limit=50), strict=False, snippets=False)
+    padded = Searcher(replace(searcher.settings, exact_gap=-1.0))
+    try:
+        assert found.total < padded.search(Query(query, limit=50), strict=False, snippets=False).total
+    finally:
+        padded.close()
+    named = {(h.chunk.doc_id, h.chunk.item) for h in found.hits if h.keyword_rank is not None}
+    assert named and all((h.chunk.doc_id, h.chunk.item) in named for h in found.hits)
 
 
 def test_procedure_matches_through_its_own_words_only():

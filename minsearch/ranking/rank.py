@@ -63,6 +63,9 @@ class RankParams:
     confident_quantile: float = Settings.confident_quantile
     confident_margin: float = Settings.confident_margin
     meaning_gap: float = Settings.meaning_gap
+    # ... and, when the query names something exact, at most exact_gap below the bar unless the
+    # paragraph is in the agenda item of a keyword match (below 0: off)
+    exact_gap: float = Settings.exact_gap
     # ... or holds confident_coverage of the query (in a longer one, the weight of confident_words
     # of its words), or both views are half-confident (joint_floor in meaning, joint_coverage).
     confident_coverage: float = Settings.confident_coverage
@@ -105,6 +108,7 @@ def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
         confident_quantile=s.confident_quantile,
         confident_margin=s.confident_margin,
         meaning_gap=s.meaning_gap,
+        exact_gap=s.exact_gap,
         confident_coverage=s.confident_coverage,
         confident_words=s.confident_words,
         joint_floor=s.joint_floor,
@@ -340,6 +344,32 @@ def exact_query(text: str) -> bool:
 _CODE_OR_ACRONYM = re.compile(r"\d|\b[A-Z]{2,}\b")
 
 
+def only_named(text: str) -> bool:
+    """Is the query nothing but what it names exactly: codes and numbers, acronyms, a proper
+    name, quoted phrases, with function words between ("SS-2025-112", "EHCP", "Storm Emma",
+    "Dolores O'Riordan", '"winter maintenance"', "Minister for Housing")? Not a subject that
+    also names something ("AED funding for community groups", "Halloween night violence in
+    Newcastle West"), whose paragraphs found by meaning alone are as much answers as those
+    holding the name (Limerick's defibrillator grants that do not say "AED")."""
+    if is_description(text):
+        return False
+    rest = re.sub(r'"[^"]*"', " ", text)
+    quoted = rest != text
+    words = [w for w in (re.sub(r"^\W+|\W+$", "", w) for w in rest.split()) if w]
+    # In capitals throughout, a long word is not an acronym ("HOMELESS ENCAMPMENTS").
+    shouting = not any(ch.islower() for ch in text)
+    named = 0
+    for w in words:
+        if w.lower() in STOPWORDS:
+            continue
+        acronym = bool(_ACRONYM.fullmatch(w)) and sum(ch.isupper() for ch in w) >= 2
+        if any(ch.isdigit() for ch in w) or (acronym and not (shouting and len(w) > 6)) or _proper_word(w):
+            named += 1
+            continue
+        return False
+    return named > 0 or quoted
+
+
 def exact_by_names(text: str) -> list[str]:
     """The capitalised names that alone make the query exact (:func:`exact_query`), without
     members' titles; none when something else does (a number, a code, an acronym, a quote) or
@@ -392,6 +422,7 @@ def rank(
     named: Optional[AbstractSet[str]] = None,
     people: Optional[AbstractSet[str]] = None,
     reordered: Optional[list[tuple[str, float]]] = None,
+    named_only: bool = False,
 ) -> Ranking:
     """Matches in order (and the closest non-matches) for one query; see the module docstring.
 
@@ -436,6 +467,7 @@ def rank(
         procedural=procedural,
         reference=reference,
         confidence=confidence,
+        named_only=named_only,
     )
     matches: list[Fused] = []
     others: list[Fused] = []
@@ -491,6 +523,7 @@ def match_rule(
     procedural: Optional[str] = None,
     reference: tuple[float, float] = (-1.0, 0.0),
     confidence: tuple[float, float] = (-1.0, 0.0),
+    named_only: bool = False,
 ) -> Callable[[str], bool]:
     """Which of these candidates are matches (step 2 of the module docstring): the bar is set by
     the candidates themselves (the best coverage and meaning among them), so the same paragraph
@@ -525,6 +558,8 @@ def match_rule(
         or (gate_cos >= params.joint_floor and gate_cov >= params.joint_coverage - eps)
     )
 
+    exact_floor, items = _exact_floor(mode, named_only, cov, need, meta, params)
+
     def is_match(c: str) -> bool:
         if not confident:
             return False
@@ -532,9 +567,47 @@ def match_rule(
         # in meaning: "Yeas: Director Langhenry, acting" was a match for "Guy Gadomski" (Cleveland).
         if params.own_words and procedural != ASKED and _kind(meta, c) != "substance":
             return mode != "semantic" and own.get(c, 0.0) >= need - eps and own.get(c, 0.0) > 0 and c in cov
-        return (c in cov and cov[c] >= need - eps and cov[c] > 0) or cos.get(c, -1.0) >= floor
+        if c in cov and cov[c] >= need - eps and cov[c] > 0:
+            return True
+        score = cos.get(c, -1.0)
+        if score < floor:
+            return False
+        return score >= exact_floor or _item_of(meta, c) in items
 
     return is_match
+
+
+def _exact_floor(
+    mode: str, named_only: bool, cov: dict[str, float], need: float, meta: dict[str, ChunkMeta], params: RankParams
+) -> tuple[float, frozenset[tuple[str, int]]]:
+    """For a hybrid query that only names something exact (:func:`only_named`, and fusion leans
+    on keywords for it): the cosine a paragraph found by meaning alone
+    needs (``exact_gap`` below the bar), and the agenda items of the keyword matches, whose other
+    paragraphs need only the usual floor. (-1, none) otherwise.
+
+    Why: "EHCP" counted 39 matching paragraphs on Kent, 2 of which contain it; meaning pads a name
+    or a code with every paragraph on a nearby subject. The paragraphs of the item that names it
+    are its context (the data "Gill Addy" presented, the tributes to Richard Parry that say "he")
+    and stay matches."""
+    if mode != "hybrid" or not named_only or params.exact_gap < 0:
+        return -1.0, frozenset()
+    eps = 1e-9
+    items = frozenset(
+        _item_of(meta, c) for c, v in cov.items() if v >= need - eps and v > 0 and _item_of(meta, c)[1] > 0
+    )
+    return named_floor(params), items
+
+
+def named_floor(params: RankParams) -> float:
+    """The cosine a paragraph found by meaning alone needs to match a hybrid query that only names
+    something exact, outside the agenda items holding it (-1: no such floor)."""
+    return params.confident_floor - params.exact_gap if params.exact_gap >= 0 else -1.0
+
+
+def _item_of(meta: dict[str, ChunkMeta], cid: str) -> tuple[str, int]:
+    """The (document, agenda item) of a candidate; item 0 when not known."""
+    m = meta.get(cid)
+    return (m.doc_id, m.item) if m is not None else ("", 0)
 
 
 def match_count(
@@ -553,6 +626,7 @@ def match_count(
     procedural: Optional[str] = None,
     reference: tuple[float, float] = (-1.0, 0.0),
     confidence: tuple[float, float] = (-1.0, 0.0),
+    named_only: bool = False,
 ) -> int:
     """How many matches :func:`rank` finds among these candidates (repeats counted once), without
     fusing them again: ``fused_order`` lists them in the fused order of a superset of them, and
@@ -571,6 +645,7 @@ def match_count(
         procedural=procedural,
         reference=reference,
         confidence=confidence,
+        named_only=named_only,
     )
     # The matches' ids only: a search's counts judge ~140 subsets of its candidates, and making a
     # Fused of each match (then a frozen dataclass) was about half of this function's time.

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from ..model import MatchCounts, Query
 from ..ranking.duplicates import repeats
-from ..ranking.rank import RankParams, fused_order, match_count, procedure_among, procedure_words
+from ..ranking.rank import RankParams, fused_order, match_count, only_named, procedure_among, procedure_words
 from ..store.base import DocRecord
 from .candidates import Candidates
 
@@ -88,6 +88,7 @@ def count_matches(
     neighbours = repeats(ids, c.meta, params.duplicate_jaccard)
     own = kw.coverage_text if kw else None
     asked = procedure_words(q.text)  # (the query's words read once, not once per value)
+    named_only = c.exact and only_named(q.text)
     counts: dict[str, dict[str, int]] = {k: {} for k in ("council", "committee", "year", "quarter", "month")}
     # A quarter or year whose candidates are those of one month has its count: chosen once.
     chosen: dict[frozenset[str], int] = {}
@@ -111,6 +112,7 @@ def count_matches(
                 procedural=procedure_among(asked, k_hits, c.meta, own),
                 reference=confidence,
                 confidence=confidence,
+                named_only=named_only,
             )
         counts[place[0]][place[1]] = chosen[key]
     return MatchCounts(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Query, coverage_needed
-from ..ranking.rank import Ranking, RankParams, about_procedure, names_code, rank
+from ..ranking.rank import Ranking, RankParams, about_procedure, named_floor, names_code, only_named, rank
 from .candidates import Candidates
 
 
@@ -46,6 +46,7 @@ def rank_candidates(
         named=c.named,
         people=c.people,
         reordered=c.reordered,
+        named_only=c.exact and only_named(q.text),
     )
     return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
 
@@ -65,6 +66,9 @@ def _counted_more(q: Query, c: Candidates, params: RankParams) -> bool:
         # pool's last one clears the query's own floor (not the absolute 0.1 nearly everything
         # clears: "459 Hales Street" said "7+" with 7 matches in all).
         floor = max(params.semantic_floor, hits[0][1] - params.relative_floor)
+        if q.mode == "hybrid" and c.exact and only_named(q.text):
+            # (beyond the pool, a paragraph of a holder's agenda item is not counted: a "+" less)
+            floor = max(floor, named_floor(params))
         if c.semantic.above_floor > len(hits) and hits[-1][1] >= floor:
             return True
     return False

@@ -56,7 +56,9 @@ from ..model import IndexUnavailable, MinsearchError, os_error_text
 # 7: the vectors of the sentences an excerpt is chosen from (store/sentences.py), so a meaning-mode
 #    page does not encode them. The format-6 index's paragraph vectors are reused; only the
 #    sentences of paragraphs of several sentences are embedded (Limerick: 52k short texts).
-FORMAT_VERSION = 7
+# 8: the chunk table holds each paragraph's agenda item number (ranking keeps the paragraphs of
+#    the item that names an exact query's name or code). The format-7 index's vectors are reused.
+FORMAT_VERSION = 8
 _GEN = re.compile(r"^gen-(\d{6})$")
 # What reading a damaged or cut-short index file raises (NumPy, zip, JSON, Whoosh's pickles).
 DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, zipfile.BadZipFile, pickle.UnpicklingError)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from threadpoolctl import ThreadpoolController
 
 LABEL_FIELDS = ("doc_id", "council", "committee", "date", "section")  # few distinct values: stored as codes
-ARRAY_FIELDS = ("kind", "exact", "sketch", "words", "key", "block", "slot")
+ARRAY_FIELDS = ("kind", "exact", "sketch", "words", "item", "key", "block", "slot")
 _PRODUCT_ROWS = 4096  # rows of the matrix per product of several query vectors (best_cosines)
 
 
@@ -130,7 +130,7 @@ class ChunkTable:
 
     Besides the filter columns it holds what ranking needs for every candidate without reading
     the paragraph: its kind (:mod:`minsearch.ingest.kinds`) and the fingerprints of its wording
-    (:mod:`minsearch.ingest.fingerprint`), 141 bytes a chunk; and where the rest of the paragraph
+    (:mod:`minsearch.ingest.fingerprint`), its agenda item (145 bytes a chunk); and where the rest of the paragraph
     is: its key (:func:`chunk_key`, how the keyword index names it) and its block and slot in
     ``paragraphs.bin`` (:mod:`.paragraphs`).
     """
@@ -144,6 +144,7 @@ class ChunkTable:
     exact: np.ndarray  # uint64
     sketch: np.ndarray  # (chunks, SKETCH) uint32 MinHash of the wording
     words: np.ndarray  # uint32
+    item: np.ndarray  # int32 agenda item number within the document (Chunk.item)
     section: Labels  # "minutes", "resolved", ... (a filter of the semantic view)
     key: np.ndarray  # uint64 chunk_key() of each id
     block: np.ndarray  # int32 block of paragraphs.bin holding the paragraph's record
@@ -171,6 +172,7 @@ class ChunkTable:
             exact=np.array([p.exact for p in prints], dtype=np.uint64),
             sketch=np.frombuffer(b"".join(p.sketch for p in prints), dtype="<u4").reshape(len(prints), SKETCH),
             words=np.array([p.words for p in prints], dtype=np.uint32),
+            item=np.array([c.item for c in chunks], dtype=np.int32),
             section=Labels.of([c.section for c in chunks]),
             key=np.array([chunk_key(c.chunk_id) for c in chunks], dtype=np.uint64),
             block=np.asarray(block if block is not None else np.zeros(n), dtype=np.int32),
@@ -307,8 +309,9 @@ class ChunkTable:
                 exact=exact,
                 sketch=sketches[i * width : (i + 1) * width],
                 words=words,
+                item=item,
             )
-            for i, (c, doc, day, k, exact, words) in enumerate(
+            for i, (c, doc, day, k, exact, words, item) in enumerate(
                 zip(
                     chunk_ids,
                     self.doc_id.at(rows),
@@ -316,6 +319,7 @@ class ChunkTable:
                     self.kind[rows].tolist(),
                     self.exact[rows].tolist(),
                     self.words[rows].tolist(),
+                    self.item[rows].tolist(),
                 )
             )
         ]

@@ -95,6 +95,7 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
                 exact=int(r["exact"]) & ((1 << 64) - 1),
                 sketch=bytes.fromhex(r.get("sketch") or ""),
                 words=int(r.get("nwords", 0)),
+                item=int(r.get("item", 0)),
             )
             for c, r in self._newest_rows("reading chunk kinds", chunk_ids, _META_FIELDS).items()
         }

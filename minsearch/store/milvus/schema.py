@@ -72,7 +72,7 @@ _SCALARS = (
     "para_ref",
     "page",
 )
-_META_FIELDS = ("chunk_id", "gen", "doc_id", "date", "kind", "exact", "sketch", "nwords")
+_META_FIELDS = ("chunk_id", "gen", "doc_id", "date", "kind", "exact", "sketch", "nwords", "item")
 _DOC_FIELDS = ("doc_id", "hash", "source", "chunks", "title", "council", "committee", "date", "indexed_at")
 _DUMMY = [1.0, 0.0]
 _BATCH = 512  # rows per insert / ids per "in [...]" expression
