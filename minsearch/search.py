@@ -27,6 +27,7 @@ from .searching.candidates import Candidates
 from .searching.counts import count_matches, count_paragraphs
 from .searching.decisions import (
     DecisionTimeline,
+    asked_of,
     decision_ids,
     decision_matches,
     decisions_query,
@@ -193,6 +194,7 @@ class Searcher:
         :mod:`minsearch.searching.decisions`). ``q.limit``, ``q.offset`` and ``q.sort`` are not
         used: a timeline is one list, in date order."""
         with self.pinned() as view:
+            q, asked = asked_of(q, view.facets())
             q, notices = self.validate(decisions_query(q), view)
             q = replace(q, filters=self._resolve(view, q.filters))
             found = self.candidates(q, view, strict=strict)
@@ -208,7 +210,7 @@ class Searcher:
             result = timeline(view, q, kept)
         kw = c.keyword
         terms = kw.terms if kw else []
-        result.notices = notices + (kw.notices if kw else [])
+        result.notices = asked + notices + (kw.notices if kw else [])
         result.terms = sorted({t for _f, t in terms})
         result.expansions = c.expansions
         if snippets:

@@ -22,6 +22,7 @@ from minsearch.ingest.chunker import chunk_document
 from minsearch.ingest.decisions import is_decision, outcome
 from minsearch.model import Document, Filters, MinsearchError, Query
 from minsearch.search import Searcher
+from minsearch.searching.decisions import DecisionQuestion, read_question
 
 MEETINGS = [
     {
@@ -211,6 +212,60 @@ def test_filters_apply_to_the_timeline(searcher):
     assert [m.date for m in since.meetings] == OLDEST_FIRST[1:]
     panel = searcher.decisions(Query("placement sufficiency", filters=Filters(committee="corporate parenting panel")))
     assert [m.date for m in panel.meetings] == ["2021-02-01", "2024-01-10"]
+
+
+def test_a_question_searches_its_topic_with_the_committee_and_year_it_names(searcher):
+    plain = searcher.decisions(Query("placement sufficiency"))
+    texts = [d.hit.chunk.text for m in plain.meetings for d in m.decisions]
+    # The words asking for a decision are not searched: they matched every short resolution.
+    asked = searcher.decisions(Query("What was decided about placement sufficiency?"))
+    assert [d.hit.chunk.text for m in asked.meetings for d in m.decisions] == texts
+    assert asked.notices[0] == "Searched the decisions about 'placement sufficiency'."
+    # A committee of the index named in the question, and a year, narrow the timeline (and say so).
+    t = searcher.decisions(
+        Query("what did the corporate parenting panel decide about placement sufficiency since 2022")
+    )
+    assert [m.date for m in t.meetings] == ["2024-01-10"]
+    assert any("Corporate Parenting Panel only" in n for n in t.notices)
+    assert any("from 2022-01-01" in n for n in t.notices)
+    # A filter given outright wins over the question's.
+    t = searcher.decisions(
+        Query("what did the panel decide on placement sufficiency", filters=Filters(committee="council"))
+    )
+    assert {m.committee for m in t.meetings} == {"Council"}
+    # A committee these minutes do not have is said so, and all of them are searched.
+    t = searcher.decisions(Query("what did the audit board resolve about placement sufficiency"))
+    assert [d.hit.chunk.text for m in t.meetings for d in m.decisions] == texts
+    assert any("No committee or council of these minutes is called 'audit board'" in n for n in t.notices)
+
+
+@pytest.mark.parametrize(
+    "text, topic, body, since, until",
+    [
+        ("what did cabinet decide about the budget", "the budget", "cabinet", None, None),
+        ("What have we resolved about dental checks since 2022?", "dental checks", None, "2022-01-01", None),
+        ("has the panel agreed the sufficiency strategy", "the sufficiency strategy", "panel", None, None),
+        ("decisions on home to school transport in 2024", "home to school transport", None, "2024-01-01", "2024-12-31"),
+        ("what decisions has cabinet made on family hubs", "family hubs", "cabinet", None, None),
+        ("when did council approve the local plan before 2023", "the local plan", "council", None, "2022-12-31"),
+    ],
+)
+def test_a_question_put_to_the_decisions_is_read(text, topic, body, since, until):
+    assert read_question(text) == DecisionQuestion(topic, body, since, until)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "placement sufficiency",
+        "who seconded the motion",
+        "what did cabinet decide about",
+        "what have we resolved about this",
+        "Local Plan 2040",
+    ],
+)
+def test_a_topic_is_searched_as_typed(text):
+    assert read_question(text) is None
 
 
 def test_no_confident_match_is_an_empty_timeline(searcher):

@@ -623,6 +623,9 @@ def decisions_cmd(
     lists the confident matches grouped by meeting with committee and date, and the outcome
     where the minutes state it (carried, lost, the vote).
     \b
+    A question works too ("what did cabinet decide about the budget since 2022"): its topic is
+    searched, and the committee or year it names becomes the filter (a note says so).
+    \b
     Example:
       minsearch decisions "placement sufficiency" --since 2022-01-01
     """

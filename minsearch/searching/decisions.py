@@ -27,8 +27,10 @@ from ..ingest.decisions import MOTION_START, outcome
 from ..model import Chunk, Filters, Hit, Query, coverage_needed, shown_source
 from ..ranking.rank import Ranked, RankParams
 from ..ranking.snippets import TermMatcher, snippet
-from ..store.base import StoreView, VectorResult
+from ..store.base import Facets, StoreView, VectorResult
+from ..words import STOPWORDS
 from .candidates import Candidates
+from .filters import matching_names
 from .page import hits
 
 RESOLVED = "resolved"  # the section of decision paragraphs
@@ -108,6 +110,122 @@ class DecisionTimeline:
             "also_searched": self.expansions,
             "meetings": [m.to_json() for m in self.meetings],
         }
+
+
+# A question put to the decisions ("what did cabinet decide about the budget", "has the panel
+# agreed the sufficiency strategy", "what was resolved on school transport since 2022"): the
+# words that ask for a decision say nothing of the topic, since only decisions are searched, and
+# matched every short resolution ("RESOLVED that Cabinet note the report." for "decide").
+_DECIDE = (
+    r"(?:decide|decided|deciding|resolve|resolved|agree|agreed|approve|approved|determine|determined|"
+    r"vote|voted|say|said|do|done)"
+)
+_ABOUT = r"(?:\s+(?:about|on|regarding|concerning|over|for|with|to))?"
+_ASKED = re.compile(
+    r"^\s*(?:(?:what|which|when|how|why)\s+)?(?:(?:did|does|do|has|have|had|will|would)\s+)"
+    r"(?P<body>.+?)\s+" + _DECIDE + r"\b" + _ABOUT + r"\s+(?P<topic>.+?)\s*\??\s*$",
+    re.I,
+)
+_DECIDED = re.compile(
+    r"^\s*(?:(?:what|which|when|how)\s+)?(?:(?:decisions?|resolutions?)\s+)?(?:(?:was|were|has\s+been|have\s+been|"
+    r"is|are|had\s+been)\s+)(?:made\s+|taken\s+|passed\s+)?"
+    r"(?:decided|resolved|agreed|approved|determined)?\s*" + _ABOUT + r"\s+(?P<topic>.+?)\s*\??\s*$",
+    re.I,
+)
+_DECISIONS_ON = re.compile(
+    r"^\s*(?:(?:what|which|any)\s+)?(?:decisions?|resolutions?)\s+(?:(?:did|has|have)\s+(?P<body>.+?)\s+"
+    r"(?:made|make|taken|take|passed|pass)\s+)?(?:about|on|regarding|concerning|over)\s+(?P<topic>.+?)\s*\??\s*$",
+    re.I,
+)
+# A year the question ends with: "since 2022", "in 2024", "before 2023", "after 2021".
+_WHEN = re.compile(r"\s+(?P<word>since|from|in|during|before|after|until)\s+(?P<year>(?:19|20)\d\d)\s*\??\s*$", re.I)
+# A body that decides ("the scrutiny committee", "full council", "the executive").
+_BODY = re.compile(
+    r"\b(?:committees?|sub-committees?|panels?|boards?|councils?|cabinet|executive|assembly|forum|scrutiny)\b", re.I
+)
+# Who asks, not who decided: left out of the search.
+_ASKERS = frozenset(("we", "they", "you", "i", "it", "members", "councillors", "officers", "us"))
+
+
+@dataclass(frozen=True)
+class DecisionQuestion:
+    """What a question put to the decisions asks: its topic, the body it names (``None``: none),
+    and the years it names, as dates (``None``: not named)."""
+
+    topic: str
+    body: Optional[str] = None
+    since: Optional[str] = None
+    until: Optional[str] = None
+
+
+def read_question(text: str) -> Optional[DecisionQuestion]:
+    """The topic of a question asking what was decided ("what did cabinet decide about the
+    budget since 2022" -> "the budget", by "cabinet", since 2022-01-01); None for a topic typed as
+    a topic ("placement sufficiency"), which is searched as it is."""
+    since = until = None
+    when = _WHEN.search(text)
+    if when:
+        year, word = int(when.group("year")), when.group("word").lower()
+        if word in ("since", "from"):
+            since = f"{year}-01-01"
+        elif word == "after":
+            since = f"{year + 1}-01-01"
+        elif word in ("before", "until"):
+            until = f"{year - 1}-12-31" if word == "before" else f"{year}-12-31"
+        else:
+            since, until = f"{year}-01-01", f"{year}-12-31"
+        text = text[: when.start()]
+    for pattern in (_DECISIONS_ON, _ASKED, _DECIDED):
+        m = pattern.match(text)
+        if m is None:
+            continue
+        topic = m.group("topic").strip()
+        body = (m.groupdict().get("body") or "").strip()
+        body = re.sub(r"^(?:the|our|this|that)\s+", "", body, flags=re.I) or None
+        if all(w in STOPWORDS for w in re.findall(r"\w+", topic.lower())):
+            return None  # "what did cabinet decide about": no topic; searched as typed
+        return DecisionQuestion(topic, body if body and body.lower() not in _ASKERS else None, since, until)
+    if since or until:
+        return DecisionQuestion(text.strip(), None, since, until)
+    return None
+
+
+def asked_of(q: Query, facets: Facets) -> tuple[Query, list[str]]:
+    """``q`` as :func:`read_question` reads it: its topic searched, the committee or council it
+    names as a filter when it names one of the index's (and none was given), the years it names
+    as dates (unless given), and notices saying so. A body that is none of the index's is searched
+    with the topic ("what did Ofsted decide about ...")."""
+    asked = read_question(q.text)
+    if asked is None:
+        return q, []
+    f, notes = q.filters, []
+    topic = asked.topic
+    if asked.body:
+        for param, names in (("committee", facets.committees), ("council", facets.councils)):
+            found = {n.casefold(): n for n in matching_names(asked.body, names)}
+            if len(found) == 1 and getattr(f, param) is None:
+                name = next(iter(found.values()))
+                f = replace(f, committee=name) if param == "committee" else replace(f, council=name)
+                notes.append(f"Decisions of {name} only (named in the question); the {param} filter is set to it.")
+                break
+            if found:  # several, or already filtered: the question's scaffolding, not the topic
+                break
+        else:
+            if _BODY.search(asked.body):  # a body these minutes do not have: the question's, not the topic's
+                notes.append(
+                    f"No committee or council of these minutes is called {asked.body!r}; searched all of them."
+                )
+            else:  # "what did Ofsted decide about ...", "how did Councillor Hillier vote on ..."
+                topic = f"{asked.body} {topic}"
+    if asked.since and not (f.since or f.until):
+        f = replace(f, since=asked.since)
+    if asked.until and not (f.until or (f.since and not asked.since)):
+        f = replace(f, until=asked.until)
+    if (f.since, f.until) != (q.filters.since, q.filters.until):
+        span = " to ".join(x for x in (f.since or "", f.until or "") if x)
+        notes.append(f"Meetings {'from ' + span if f.since and not f.until else span} only (the year in the question).")
+    notes.insert(0, f"Searched the decisions about {topic!r}.")
+    return replace(q, text=topic, filters=f), notes
 
 
 def decisions_query(q: Query) -> Query:
