@@ -29,6 +29,11 @@ SENSES = {
     "deaths": [0.0, 1.0, 0.0, 0.0, 0.0, 0.0],
     "reducing": [0.0, 0.0, 0.0, 0.0, 0.0, 1.0],
     "reducing baby deaths": [0.7, 0.7, 0.0, 0.0, 0.0, 0.3],
+    "Baby": [1.0, 0.0, 0.4, 0.0, 0.0, 0.0],  # a surname, as the encoder reads it: the word's sense
+    "Councillor Baby": [1.0, 0.0, 0.4, 0.0, 0.0, 0.0],
+    "councillor": [0.0, 0.0, 0.0, 0.3, 0.0, 1.0],
+    "reported": [0.0, 0.0, 0.0, 0.0, 0.0, 1.0],
+    "deaths reported by Baby": [0.7, 0.7, 0.0, 0.0, 0.0, 0.3],
 }
 WORDS = ["birth", "church", "deaths", "infant", "mortality", "roads"]
 
@@ -82,6 +87,13 @@ def test_words_the_index_uses_or_a_glossary_group_covers_are_left_alone():
     assert all(e.matched != "deaths" for e in near("reducing baby deaths"))
     said = [Expansion(matched="baby", words=("baby",), alternates=("newborn",), everyday=True)]
     assert near("reducing baby deaths", said=said) == ()
+
+
+def test_a_names_words_are_not_widened_to_other_words():
+    # "Zabrowski" was also searched as "wagner": a name's nearest words are other names.
+    assert near("reducing baby deaths")  # the same word, in lower case, is widened
+    assert near("Councillor Baby") == () and near("Baby") == ()
+    assert all(e.matched != "baby" for e in near("deaths reported by Baby"))
 
 
 def test_nothing_without_a_lexicon_or_when_turned_off():

@@ -239,6 +239,12 @@ def test_an_exact_querys_meaning_only_matches_are_its_holders_items_or_clear_the
     off = replace(params, exact_gap=-1.0)
     assert {h.chunk_id for h in rank("hybrid", kw, cov, sem, m, off, exact=True, named_only=True).matches} == everything
     assert {h.chunk_id for h in rank("semantic", [], {}, sem, m, params, named_only=True).matches} == everything
+    # A name no paragraph holds ("Councillor Zabrowski": only "Councillor" is in the minutes) has no
+    # confident answer, however close other people's names are in meaning.
+    partial = {"holder": 0.45}
+    r = rank("hybrid", kw, partial, sem, m, params, named_only=True, unheld=True)
+    assert r.matches == [] and r.closest
+    assert rank("hybrid", kw, partial, sem, m, params, named_only=True).matches
 
 
 @pytest.mark.parametrize(
@@ -283,6 +289,13 @@ def test_a_names_matches_are_the_agenda_items_naming_it_not_every_paragraph_near
         padded.close()
     named = {(h.chunk.doc_id, h.chunk.item) for h in found.hits if h.keyword_rank is not None}
     assert named and all((h.chunk.doc_id, h.chunk.item) in named for h in found.hits)
+
+
+def test_a_name_the_minutes_do_not_hold_has_no_confident_match(searcher):
+    # Meaning found 57 "matching paragraphs" about councillors for a councillor nobody minuted.
+    r = searcher.search(Query("Councillor Zabrowski"), strict=False, snippets=False)
+    assert r.total == 0 and r.hits == [] and r.closest
+    assert searcher.search(Query("Councillor Hardacre"), strict=False, snippets=False).total
 
 
 def test_procedure_matches_through_its_own_words_only():

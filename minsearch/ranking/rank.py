@@ -423,6 +423,7 @@ def rank(
     people: Optional[AbstractSet[str]] = None,
     reordered: Optional[list[tuple[str, float]]] = None,
     named_only: bool = False,
+    unheld: bool = False,
 ) -> Ranking:
     """Matches in order (and the closest non-matches) for one query; see the module docstring.
 
@@ -468,6 +469,7 @@ def rank(
         reference=reference,
         confidence=confidence,
         named_only=named_only,
+        unheld=unheld,
     )
     matches: list[Fused] = []
     others: list[Fused] = []
@@ -524,6 +526,7 @@ def match_rule(
     reference: tuple[float, float] = (-1.0, 0.0),
     confidence: tuple[float, float] = (-1.0, 0.0),
     named_only: bool = False,
+    unheld: bool = False,
 ) -> Callable[[str], bool]:
     """Which of these candidates are matches (step 2 of the module docstring): the bar is set by
     the candidates themselves (the best coverage and meaning among them), so the same paragraph
@@ -558,6 +561,11 @@ def match_rule(
         or (gate_cos >= params.joint_floor and gate_cov >= params.joint_coverage - eps)
     )
 
+    if unheld and mode == "hybrid":
+        # A name or an acronym the minutes do not hold has no answer: meaning finds other people's
+        # names ("Councillor Zabrowski", on no page of Kent's minutes, had 116+ matching
+        # paragraphs, first a motion of the Council's; "Councillor" alone is 45% of its weight there).
+        confident = False
     exact_floor, items = _exact_floor(mode, named_only, cov, need, meta, params)
 
     def is_match(c: str) -> bool:
@@ -627,6 +635,7 @@ def match_count(
     reference: tuple[float, float] = (-1.0, 0.0),
     confidence: tuple[float, float] = (-1.0, 0.0),
     named_only: bool = False,
+    unheld: bool = False,
 ) -> int:
     """How many matches :func:`rank` finds among these candidates (repeats counted once), without
     fusing them again: ``fused_order`` lists them in the fused order of a superset of them, and
@@ -646,6 +655,7 @@ def match_count(
         reference=reference,
         confidence=confidence,
         named_only=named_only,
+        unheld=unheld,
     )
     # The matches' ids only: a search's counts judge ~140 subsets of its candidates, and making a
     # Fused of each match (then a frozen dataclass) was about half of this function's time.

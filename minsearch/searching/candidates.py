@@ -188,7 +188,8 @@ def named_holders(text: str, view: StoreView, glossary: Glossary, pool: int) -> 
     """The paragraphs holding every acronym of ``text`` (or what it stands for), or every word of
     the proper name ``text`` is (:func:`~minsearch.ranking.rank.proper_name`: "Tony Doran"), over
     the whole index (a filter narrows the matches, not what is specific); None when ``text`` has
-    neither, or names what more than :data:`NAMED_SHARE` of the paragraphs name.
+    neither, or names what more than :data:`NAMED_SHARE` of the paragraphs name; empty when no
+    paragraph holds it.
 
     A name's holders first: meaning finds other people's names for a name ("Tony Doran" on Kent:
     lists of attendees and "Sayer who was substituted by Roxanne Hills" among the paragraphs
@@ -202,7 +203,7 @@ def named_holders(text: str, view: StoreView, glossary: Glossary, pool: int) -> 
     expansions = tuple(glossary.expand(said)) if words else ()
     kr = view.keyword_search(said, Filters(), pool, strict=False, min_coverage=1.0, expansions=expansions)
     if not kr.covered:  # (before counting the paragraphs: the Milvus store reads its documents for that)
-        return None
+        return frozenset()  # nobody holds it: a name meaning alone would answer with others' names
     if kr.covered > NAMED_SHARE * sum(d.chunks for d in view.documents().values()):
         return None
     if kr.covered > len(kr.hits):

@@ -20,6 +20,7 @@ from ..ranking.duplicates import repeats
 from ..ranking.rank import RankParams, fused_order, match_count, only_named, procedure_among, procedure_words
 from ..store.base import DocRecord
 from .candidates import Candidates
+from .ranked import unheld
 
 
 def quarter_of(date: str) -> str:
@@ -88,7 +89,8 @@ def count_matches(
     neighbours = repeats(ids, c.meta, params.duplicate_jaccard)
     own = kw.coverage_text if kw else None
     asked = procedure_words(q.text)  # (the query's words read once, not once per value)
-    named_only = c.exact and only_named(q.text)
+    named_only = only_named(q.text)
+    nobody = unheld(q, c)
     counts: dict[str, dict[str, int]] = {k: {} for k in ("council", "committee", "year", "quarter", "month")}
     # A quarter or year whose candidates are those of one month has its count: chosen once.
     chosen: dict[frozenset[str], int] = {}
@@ -113,6 +115,7 @@ def count_matches(
                 reference=confidence,
                 confidence=confidence,
                 named_only=named_only,
+                unheld=nobody,
             )
         counts[place[0]][place[1]] = chosen[key]
     return MatchCounts(

@@ -46,9 +46,16 @@ def rank_candidates(
         named=c.named,
         people=c.people,
         reordered=c.reordered,
-        named_only=c.exact and only_named(q.text),
+        named_only=only_named(q.text),
+        unheld=unheld(q, c),
     )
     return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
+
+
+def unheld(q: Query, c: Candidates) -> bool:
+    """Is the query only a name or an acronym (:func:`~minsearch.ranking.rank.only_named`) that no
+    paragraph of the index holds (:func:`~.candidates.named_holders` found none)?"""
+    return c.named is not None and not c.named and only_named(q.text)
 
 
 def _counted_more(q: Query, c: Candidates, params: RankParams) -> bool:
@@ -66,7 +73,7 @@ def _counted_more(q: Query, c: Candidates, params: RankParams) -> bool:
         # pool's last one clears the query's own floor (not the absolute 0.1 nearly everything
         # clears: "459 Hales Street" said "7+" with 7 matches in all).
         floor = max(params.semantic_floor, hits[0][1] - params.relative_floor)
-        if q.mode == "hybrid" and c.exact and only_named(q.text):
+        if q.mode == "hybrid" and only_named(q.text):
             # (beyond the pool, a paragraph of a holder's agenda item is not counted: a "+" less)
             floor = max(floor, named_floor(params))
         if c.semantic.above_floor > len(hits) and hits[-1][1] >= floor:

@@ -15,6 +15,7 @@ import numpy as np
 from ..glossary import Expansion, Glossary, said_words
 from ..ingest.acronyms import index_acronyms
 from ..model import Filters
+from ..ranking.rank import names, proper_name
 from ..store.base import StoreView
 from ..store.lexicon import is_lexicon_word
 from ..words import FUNCTION_SET, safe_stem
@@ -87,7 +88,8 @@ def nearby_wordings(
     query_floor: float,
 ) -> tuple[Expansion, ...]:
     """For each word of ``text`` that the index's lexicon lacks (fewer than three paragraphs print
-    it) and no glossary group of ``said`` already stands for, the lexicon's words nearest to it in
+    it), is not a name's (:func:`~minsearch.ranking.rank.proper_name`, a capitalised word after the
+    first) and no glossary group of ``said`` already stands for, the lexicon's words nearest to it in
     meaning, as an everyday group (searched by :func:`keyword_expansions` only where the index
     rarely uses the word; shown as "also searched: scams → fraud, fraudulent").
 
@@ -104,6 +106,9 @@ def nearby_wordings(
     if lexicon is None or not len(lexicon):
         return ()
     covered = {w for e in said for w in e.words}
+    # A name's nearest words in meaning are other names: "Zabrowski" was also searched as "wagner".
+    name = proper_name(text)
+    covered |= {w.casefold() for w in (name.split() if name else names(text))}
     words = [
         w
         for w in dict.fromkeys(m.casefold() for m in _WORD.findall(text))
