@@ -47,6 +47,20 @@ def _find(chunks: list[Chunk], words: str) -> Chunk:
 
 
 # -- every corpus, on known items -------------------------------------------------------------------
+def test_the_points_of_a_numbered_paragraph_are_cited_under_it():
+    # "(2) Endorses the proposed decision ..." was cited "minute 285, para 2", which is "2) Mr
+    # Gough said he believed ..."; Cabinet's "1. Agree to submit ..." (a point of "7. RESOLVED
+    # that Cabinet:") "para 1", which is "1. The Leader introduced the report".
+    recs = {r["id"]: r for r in _corpus("kent", "kent-cc-minutes-sample")}
+    council = _chunks(recs["kent/county-council_2025-01-09"])
+    assert cite(_find(council, "(2) Endorses the proposed decision")).text.endswith("minute 285, para 26(2)")
+    assert cite(_find(council, "Mr Gough said he believed")).text.endswith("minute 285, para 2")
+    cabinet = _chunks(recs["kent/cabinet_2025-01-09"])
+    resolved = [c for c in cabinet if c.text.startswith("1. Agree to submit") and c.section == "resolved"]
+    assert [c.para_ref for c in resolved][-1] == "7(1)"
+    assert _find(cabinet, "The Leader introduced the report").para_ref == "1"
+
+
 def test_kent_minute_and_paragraph_numbers_are_the_printed_ones():
     recs = {r["id"]: r for r in _corpus("kent", "kent-cc-minutes-sample")}
     chunks = _chunks(recs["kent/county-council_2025-03-13"])

@@ -297,7 +297,13 @@ def test_cli_prints_meetings_in_date_order_with_outcomes(home):
     assert [d for d, _ in heads] == OLDEST_FIRST
     assert "    Outcome: Passed (3 to 1)" in r.output
     assert r.output.count("RESOLVED that the Panel:") == 1  # once, above its two points
-    assert "\n      (a) notes the **placement** **sufficiency** duty;\n      (b) agrees" in r.output
+    # The points in the order of the minutes, under their lead-in, each with its citation.
+    assert re.search(
+        r"\n      \(a\) notes the \*\*placement\*\* \*\*sufficiency\*\* duty;\n      cite: [^\n]+\n      \(b\) agrees",
+        r.output,
+    )
+    assert "\n    cite: Testshire, Council, 20 June 2022, item 4\n" in r.output
+    assert r.output.count("cite: ") == 5
     assert "**placement** **sufficiency**" in r.output.lower()
 
 
@@ -349,6 +355,8 @@ def test_decisions_tab_lists_meetings_oldest_first(client):
     assert html.count('<p class="lead">RESOLVED that the Panel:</p>') == 1
     assert html.count('<p class="item"><a href="/doc/cpp-2021-02-01?hit=') == 1
     assert '<p class="outcome">Outcome: <strong>Passed (3 to 1)</strong></p>' in html
+    assert html.count('<span class="cite-label">Cite as:</span>') == 5  # each decision, for a briefing
+    assert 'data-copy="Testshire, Council, 20 June 2022, item 4"' in html
     assert "<mark>placement</mark> <mark>sufficiency</mark>" in html
     assert 'href="/doc/council-2022-06-20?hit=' in html
     assert 'aria-current="page">Decisions</a>' in html
@@ -435,3 +443,54 @@ def test_the_points_of_one_motion_share_the_vote_after_them():
         for o, p in [("Passed (2 to 0)", 5)] * 2 + [("Failed (1 to 3)", 8)]
     )  # type: ignore[arg-type]
     assert a.shares_outcome(b) and not b.shares_outcome(c) and not c.shares_outcome(None)
+
+
+def _kent_doc(rows: list[tuple[str, str, str]]) -> list:
+    from minsearch.model import Chunk
+
+    return [
+        Chunk(f"d#p{n}", "d", "d.txt", "Devolution", section, n, 0, 1, text, kind=kind)
+        for n, (section, kind, text) in enumerate(rows, start=1)
+    ]
+
+
+def test_a_resolution_recorded_after_its_vote_takes_the_vote_before_it():
+    # Kent prints the tally, then "26) RESOLVED that the County Council:" and its points; the
+    # timeline showed no outcome for a resolution carried 39 to 19.
+    from minsearch.searching.decisions import outcome_after, outcome_before
+
+    doc = _kent_doc(
+        [
+            ("minutes", "procedure", "Amendment lost."),
+            ("minutes", "procedure", "For (39) Mr Baker, Mr Bartlett, Mrs Bell"),
+            ("minutes", "procedure", "Against (19) Mr Baldock, Mr Brady"),
+            ("minutes", "procedure", "Abstain (1)"),
+            ("minutes", "substance", "Ms Constantine"),
+            ("minutes", "procedure", "Substantive Motion carried."),
+            ("resolved", "heading", "26) RESOLVED that the County Council:"),
+            ("resolved", "substance", "(1) Endorses the ongoing joint work on devolution;"),
+            ("resolved", "substance", "(2) Notes the timetable."),
+            ("minutes", "substance", "27) The Chairman thanked Members for the debate on the paper."),
+        ]
+    )
+    assert [outcome_after(doc, i) for i in (6, 7, 8)] == [None, None, None]
+    assert [outcome_before(doc, i) for i in (6, 7, 8)] == [("Carried (39 to 19)", 6)] * 3
+    # A lost vote just before a resolution was an amendment's, not the resolution's.
+    lost = _kent_doc([("minutes", "procedure", "Amendment lost."), ("resolved", "substance", "RESOLVED that X.")])
+    assert outcome_before(lost, 1) is None
+
+
+def test_the_minutes_next_paragraph_is_not_a_point_of_the_resolution():
+    # "9) The Chairman proposed ... and it was agreed unanimously." after point "6." of resolution
+    # "8)" was shown as the motion's outcome.
+    from minsearch.searching.decisions import outcome_after
+
+    doc = _kent_doc(
+        [
+            ("resolved", "substance", "8) RESOLVED that the County Council resolves:"),
+            ("resolved", "substance", "5. To request that the Executive calls upon all Kent MPs;"),
+            ("resolved", "substance", "6. To request that the Cabinet Member engages with farmers."),
+            ("minutes", "procedure", "9) The Chairman proposed to extend the meeting and it was agreed unanimously."),
+        ]
+    )
+    assert [outcome_after(doc, i) for i in (1, 2)] == [None, None]

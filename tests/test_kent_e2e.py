@@ -67,7 +67,12 @@ def test_decisions_timeline_on_real_minutes(kent):
 
     farming = kent.decisions(Query("inheritance tax relief for farmers"))
     assert farming.meetings and farming.meetings[0].doc_id == "county-council_2024-12-19"
-    assert {d.outcome for d in farming.meetings[0].decisions} == {"Agreed unanimously"}
+    # The minutes: "For (35) ... Against (0) ... Abstain (9) ... Motion carried." before "8) RESOLVED
+    # that the County Council resolves:"; "agreed unanimously" is the next paragraph's (extending the
+    # meeting past 4.30pm), once shown as this motion's outcome.
+    assert {d.outcome for d in farming.meetings[0].decisions} == {"Carried (35 to 0)"}
+    devolution = [d.outcome for d in council if d.hit.chunk.text.startswith("(1) Endorses")]
+    assert devolution == ["Carried (39 to 19)"]
 
     strategy = kent.decisions(Query("placement sufficiency", filters=Filters(since="2024-01-01")))
     texts = [d.hit.chunk.text for m in strategy.meetings for d in m.decisions]

@@ -303,3 +303,24 @@ def test_a_wrapped_attendance_list_stops_where_the_minutes_go_on():
     kinds = {c.text: c.kind for c in chunks}
     assert kinds["The Chair welcomed the new members of the panel to their first meeting."] == "substance"
     assert not any(c.title.startswith("ALSO PRESENT") for c in chunks)
+
+
+def test_a_declaration_the_pdf_cut_mid_sentence_is_one_paragraph():
+    # "Swale Borough Council" found "Member of Swale Borough Council." alone, naming nobody.
+    raw = (
+        "2) Mr Lehmann declared an interest in item 6 - Questions - that he was a\n"
+        "Member of Swale Borough Council.\n\n"
+        "(3) Miss Carey declared a pecuniary interest that she was a Trustee of the\n"
+        "Turner Contemporary and would leave the Chamber during any relevant\ndiscussions."
+    )
+    chunks = chunk_document(Document(doc_id="d", source="d", text=raw, format="text"))
+    assert [(c.kind, c.text.split()[-1]) for c in chunks] == [("procedure", "Council."), ("procedure", "discussions.")]
+
+
+def test_movers_cut_mid_sentence_leave_the_motion_as_substance():
+    raw = (
+        "3) Mr Sweetland proposed, and Mr Ridgers seconded, that the Council\n"
+        "formally record the sense of loss it feels on the sad passing of Mr Parry."
+    )
+    chunks = chunk_document(Document(doc_id="d", source="d", text=raw, format="text"))
+    assert any(c.kind == "substance" and c.text.startswith("formally record") for c in chunks)

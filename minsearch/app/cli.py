@@ -588,6 +588,8 @@ def _format_decision(d, prev, after, color: bool) -> str:
     lines.append(f"{indent}{text}")
     if d.outcome and not d.shares_outcome(after):
         lines.append(f"{indent}Outcome: {d.outcome}")
+    ref = cite(c)  # each decision cited as a briefing quotes it (a point: "para 26(2)")
+    lines.append(f"{indent}cite: {ref.text}" + (f" · {ref.url}" if ref.url else ""))
     return "\n".join(lines)
 
 

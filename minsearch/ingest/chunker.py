@@ -81,7 +81,10 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    capitalised header that opens the minutes, never an attendance line.
 # 29: a resolution headed with the minute's bracketed number ("(27) RESOLVED that:", "(4) RESOLVED
 #    that pursuant to ...") is a decision, as "27. RESOLVED that" was.
-CHUNKER_VERSION = 29
+# 30: a procedure line the PDF cut mid-sentence goes on into the next line ("... declared an
+#    interest ... that he was a" / "Member of Swale Borough Council."); the points of a numbered
+#    paragraph are cited under it ("26(2)", not "2", which is another paragraph).
+CHUNKER_VERSION = 30
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -280,10 +283,47 @@ def _number_paragraphs(paras: list[Para]) -> None:
     """
     refs = [m.group(1) if (m := _PARA_NUMBER.match(p.raw)) else "" for p in paras]
     numbered = bool(refs) and refs[0] == "1"
+    # Points are told from paragraphs where the item numbers its paragraphs from the first (or the
+    # second, after an attendance line: Kent's Cabinet).
+    first = next((i for i, r in enumerate(refs) if r), len(refs))
+    if first <= 1 and first < len(refs) and refs[first] == "1":
+        refs = refs[:first] + _sub_points(refs[first:], [_number_shape(p.raw) for p in paras[first:]])
     last = ""
     for p, ref in zip(paras, refs):
         last = ref or (last if numbered else "")
         p.ref = last
+
+
+def _number_shape(raw: str) -> str:
+    """How a paragraph's number is written: "(x)", "x)" or "x." ("" for none)."""
+    m = _PARA_NUMBER.match(raw)
+    if m is None:
+        return ""
+    head = raw.lstrip(" \u00a0")
+    return "(x)" if head.startswith("(") else "x)" if head[len(m.group(1)) : len(m.group(1)) + 1] == ")" else "x."
+
+
+def _sub_points(refs: list[str], shapes: list[str]) -> list[str]:
+    """An item's paragraph numbers with the points of a paragraph cited under it: Kent's "26)
+    RESOLVED that the County Council:" then "(1) Endorses ...", "(2) ...", or Cabinet's "7.
+    RESOLVED that Cabinet:" then "1. Agree ...": "26(1)", "7(1)". (Cited "para 2", "(2) Endorses
+    ..." sent a reader to paragraph "2) Mr Gough said ...".) A point is a number written otherwise
+    than the item's own ("(1)" among "1)", "2)") or one that starts again below the last
+    ("1." after "7.")."""
+    own = shapes[0]
+    top = 0
+    out = []
+    for ref, shape in zip(refs, shapes):
+        if not ref:
+            out.append("")
+            continue
+        n = int(ref)
+        if top and (shape != own or n <= top):
+            out.append(f"{top}({n})")
+        else:
+            top = n
+            out.append(ref)
+    return out
 
 
 def _split_motion(text: str, para: Para) -> list[Para]:

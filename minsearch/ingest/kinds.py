@@ -669,6 +669,16 @@ def _wraps(prev: str, line: str) -> bool:
     )
 
 
+_DECLARES = re.compile(r"\bdeclar(?:ed|es|e|ing|ations?)\b.*\binterests?\b|\binterests?\b.*\bdeclar", re.I)
+
+
+def _cut_sentence(prev: str, line: str) -> bool:
+    """Does ``line`` go on with the sentence ``prev`` began: ``prev`` ends with a function word
+    ("that he was a") or ``line`` starts in lower case ("discussions.")?"""
+    words = prev.split()
+    return bool(words) and (words[-1].casefold() in FUNCTION_SET or line[:1].islower())
+
+
 def _ends_list(line: str) -> bool:
     """A full stop that ends the list, not an initial's or a title's ("(Mr. C." / "Mr.")."""
     return line.endswith(".") and _INITIAL_AT_END.search(line) is None
@@ -731,6 +741,16 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
     # voting nay: Council Member" / "Polensek." (the vote had lost the name it records).
     while 0 < i < n and _TITLE_AT_END.search(lines[i - 1]) and _is_name_list(lines[i].rstrip(".")):
         i += 1
+    # A declaration of interest the PDF's line break cut goes on too: after a function word, or
+    # into a line that starts in lower case ("2) Mr Lehmann declared an interest ... that he was a"
+    # / "Member of Swale Borough Council."; the second line alone was what "Swale Borough Council"
+    # found). Only a declaration: movers ("Mr Baker proposed, and Mr Robey seconded the motion
+    # that") go on into the motion, and a formula ("Be it resolved by the Board of") into the
+    # resolution, which are substance (Kent's "Local Transport Plan 5", Cleveland's Board of
+    # Control resolutions were read as procedure).
+    if 0 < i < n and _DECLARES.search(lines[0]):
+        while i < n and lines[i] and _cut_sentence(lines[i - 1], lines[i]):
+            i += 1
     if i == n:
         return [(0, n, "procedure")]
     k = n

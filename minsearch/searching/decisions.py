@@ -337,7 +337,7 @@ def _attach_context(doc: list[Chunk], decisions: list[Decision]) -> None:
         i = position.get(d.hit.chunk.chunk_id)
         if i is None:
             continue
-        found = outcome_after(doc, i)
+        found = outcome_after(doc, i) or outcome_before(doc, i)
         if found is not None:
             d.outcome, d.outcome_paragraph = found
         d.lead = lead_in(doc, i)
@@ -355,6 +355,8 @@ def outcome_after(doc: list[Chunk], i: int) -> Optional[tuple[str, int]]:
     for n in doc[i + 1 : i + 1 + LOOKAHEAD]:
         if n.item != c.item:
             break
+        if _next_of_a_higher_list(c, n):
+            break  # the minutes' next paragraph ("9) The Chairman proposed ...", whatever its kind)
         if n.kind == "procedure":
             if MOTION_START.match(n.text):
                 break  # the next motion's movers
@@ -366,6 +368,64 @@ def outcome_after(doc: list[Chunk], i: int) -> Optional[tuple[str, int]]:
         if found:
             return found, n.paragraph
     return None
+
+
+def outcome_before(doc: list[Chunk], i: int) -> Optional[tuple[str, int]]:
+    """The outcome of a resolution that the minutes record after the vote: Kent prints the tally
+    ("For (39)" ... "Against (19)" ... "Substantive Motion carried.") and then "26) RESOLVED that
+    the County Council:" with its points. The result line just before the resolution (or before
+    the first of its points), in the same agenda item, when it carried (a lost vote before a
+    resolution was an amendment's), with the counts of the tally above it ("Carried (39 to
+    19)"). Only when nothing after the resolution states its outcome."""
+    c = doc[i]
+    start = i
+    while start > 0 and doc[start - 1].item == c.item and doc[start - 1].section == RESOLVED:
+        start -= 1
+    if start == 0:
+        return None
+    before = doc[start - 1]
+    if before.item != c.item or before.kind != "procedure":
+        return None
+    found = outcome(before.text, tally=True)
+    if found is None or not found.startswith(("Carried", "Passed", "Agreed")):
+        return None
+    counts: dict[str, str] = {}
+    for p in reversed(doc[max(0, start - 1 - TALLY_LINES) : start - 1]):
+        # (the names of a tally may be read as a short paragraph of their own: "Mr B Lewis, Mr D Ross")
+        if p.item != c.item or outcome(p.text, tally=True) or (p.kind != "procedure" and len(p.text.split()) > 12):
+            break  # another vote's result, or the debate
+        m = _TALLY_LABEL.match(p.text)
+        if m:
+            counts.setdefault(m.group(1).lower(), m.group(2))
+    if "(" not in found and "for" in counts and "against" in counts:
+        found += f" ({counts['for']} to {counts['against']})"
+    return found, before.paragraph
+
+
+TALLY_LINES = 8  # paragraphs a tally's counts and names are read back over, above its result
+# A Kent tally's label with its count: "For (39)", "Against (19)", "Abstain (1)".
+_TALLY_LABEL = re.compile(r"^\s*(For|Against|Abstain(?:ed|ing)?)\s*\((\d{1,3})\)", re.I)
+
+
+def _next_of_a_higher_list(c: Chunk, n: Chunk) -> bool:
+    """Is ``n`` numbered as the minutes' own paragraphs, not as ``c``'s list: the same kind of
+    number written another way ("6. To request ..." then "9) The Chairman proposed ...", Kent's
+    next paragraph, whose "agreed unanimously" was shown as the motion's outcome)?"""
+    a, b = _form(c.text), _form(n.text)
+    return a is not None and b is not None and a[0] == b[0] and a[1] != b[1]
+
+
+def _form(text: str) -> Optional[tuple[str, str]]:
+    """How a point is numbered: its kind ("digit", "letter", "roman") and its shape ("(1)",
+    "1)", "1."); None for a bullet or no point."""
+    m = _MARKER.match(text)
+    if m is None or m.group(1) is None:
+        return None
+    v = m.group(1)
+    kind = "digit" if v.isdigit() else "roman" if re.fullmatch(r"[ivx]+", v, re.I) else "letter"
+    head = text.lstrip()
+    shape = "(x)" if head.startswith("(") else "x)" if head[len(v) : len(v) + 1] == ")" else "x."
+    return kind, shape
 
 
 def lead_in(doc: list[Chunk], i: int) -> Optional[str]:
