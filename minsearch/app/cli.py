@@ -272,6 +272,13 @@ def index_cmd(
 
 
 # -- query ----------------------------------------------------------------------------------------
+def _place(c) -> str:
+    """Where a copy is, in the minutes' own numbers ("minute 285, para 26(2)"), else its id: a
+    count of minsearch's own ("¶58") beside the minutes' "para 2" read as two numberings."""
+    ref = ", ".join(x for x in (c.item_ref, f"para {c.para_ref}" if c.para_ref else "") if x)
+    return f" ({ref})" if ref else f" ({c.chunk_id})"
+
+
 def _format_hit(hit, color: bool) -> str:
     c = hit.chunk
     where = " · ".join(x for x in (c.council, c.committee, c.date) if x) or "—"
@@ -290,7 +297,7 @@ def _format_hit(hit, color: bool) -> str:
                 if a.doc_id == c.doc_id
                 else " · ".join(x for x in (a.committee or a.council, a.date) if x) or a.doc_id
             )
-            + f" ¶{a.paragraph}"
+            + _place(a)
             for a in hit.also[:ALSO_SHOWN]
         )
         more = f" and {len(hit.also) - ALSO_SHOWN} more" if len(hit.also) > ALSO_SHOWN else ""
@@ -299,7 +306,7 @@ def _format_hit(hit, color: bool) -> str:
     link = f"    original: {ref.url}\n" if ref.url else ""
     return (
         f"{click.style(head, bold=True) if color else head}\n"
-        f"    {where} · {c.section} ¶{c.paragraph} · {c.doc_id}\n"
+        f"    {where} · {c.section} · {c.chunk_id}\n"
         f"    {snippet}\n"
         f"    cite: {ref.text}\n{link}{also}"
     )
@@ -588,8 +595,9 @@ def _format_decision(d, prev, after, color: bool) -> str:
     lines.append(f"{indent}{text}")
     if d.outcome and not d.shares_outcome(after):
         lines.append(f"{indent}Outcome: {d.outcome}")
-    ref = cite(c)  # each decision cited as a briefing quotes it (a point: "para 26(2)")
-    lines.append(f"{indent}cite: {ref.text}" + (f" · {ref.url}" if ref.url else ""))
+    # Each decision cited as a briefing quotes it (a point: "para 26(2)"); the link to the original
+    # once, under the meeting.
+    lines.append(f"{indent}cite: {cite(c).text}")
     return "\n".join(lines)
 
 
@@ -658,6 +666,9 @@ def decisions_cmd(
     for m in result.meetings:
         head = " · ".join(x for x in (m.date or "undated", m.council, m.committee) if x) + f" ({m.doc_id})"
         click.echo(click.style(head, bold=True, fg="cyan") if color else head)
+        url = cite(m.decisions[0].hit.chunk).url if m.decisions else ""
+        if url:
+            click.echo(f"  original: {url}")
         for prev, d, after in zip([None, *m.decisions], m.decisions, [*m.decisions[1:], None]):
             click.echo(_format_decision(d, prev, after, color))
         click.echo("")
