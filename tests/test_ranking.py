@@ -298,6 +298,23 @@ def test_a_name_the_minutes_do_not_hold_has_no_confident_match(searcher):
     assert searcher.search(Query("Councillor Hardacre"), strict=False, snippets=False).total
 
 
+def test_newest_first_lists_the_matches_that_answer_the_query_on_their_own_first():
+    # "children in care" by date opened with "... Cabinet Member for Adult Social Care ... to:"
+    # (the word "care"), a match only beside the paragraphs that hold the query.
+    meta = {
+        c: ChunkMeta(c, f"doc-{c}", day, "substance", *fingerprint(f"paragraph {c} of the minutes"))
+        for c, day in (("weak", "2025-03-13"), ("held", "2024-12-10"), ("close", "2024-10-29"))
+    }
+    kw, cov = [("held", 5.0), ("weak", 2.0)], {"held": 1.0, "weak": 0.45}
+    sem = [("close", 0.7), ("held", 0.6), ("weak", 0.3)]
+    params = replace(FLOORS, semantic_floor=0.2, relative_floor=1.0, joint_floor=0.5)
+    r = rank("hybrid", kw, cov, sem, meta, params, sort="date")
+    assert [h.chunk_id for h in r.matches] == ["held", "close", "weak"]
+    # For a query that only names something, holding it is what answers it.
+    r = rank("hybrid", kw, cov, sem, meta, replace(params, exact_gap=-1.0), sort="date", named_only=True)
+    assert [h.chunk_id for h in r.matches] == ["held", "weak", "close"]
+
+
 def test_procedure_matches_through_its_own_words_only():
     meta = _meta({"tally": "procedure", "motion": "substance"})
     # the vote tally under the "Homeless Encampments" item contains the query only through its title

@@ -490,7 +490,11 @@ def rank(
     matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own, people)
     others = _procedure_last(others, meta, None, 0)
     if sort == "date":
-        tier = {f.chunk_id: (0 if procedural or _kind(meta, f.chunk_id) == "substance" else 1) for f in matches}
+        strong = _strong_rule(mode, coverage, semantic, params, cosines, words, named_only)
+        tier = {
+            f.chunk_id: (0 if procedural or _kind(meta, f.chunk_id) == "substance" else 1, not strong(f.chunk_id))
+            for f in matches
+        }
         matches = sorted(matches, key=lambda f: (tier[f.chunk_id], _negdate(meta, f.chunk_id)))
     if neighbours is None:
         neighbours = repeats(
@@ -509,6 +513,32 @@ def rank(
         for cid, also in closest_ids[:10]
     ]
     return Ranking(out, closest)
+
+
+def _strong_rule(
+    mode: str,
+    coverage: dict[str, float],
+    semantic: list[tuple[str, float]],
+    params: RankParams,
+    cosines: Optional[dict[str, float]],
+    words: int,
+    named_only: bool = False,
+) -> Callable[[str], bool]:
+    """Matches that answer the query on their own: most of its words (``confident_coverage``) or
+    close in meaning (``joint_floor``); for a query that only names something, the paragraphs
+    holding it (its agenda item's others are its context: "UASC" by date opened with a paragraph
+    of an item that names them, which does not). Newest first lists these before the rest, which are
+    matches only beside them: "children in care" sorted by date opened with "... the Cabinet
+    Member for Adult Social Care and Public Health to:" (Kent; a timeline has no best-first order
+    to put such a paragraph low, as the decisions timeline found)."""
+    cos = {**(cosines or {}), **dict(semantic)} if mode != "keyword" and not (named_only and mode == "hybrid") else {}
+    gate = coverage_needed(params.confident_coverage, params.confident_words, words)
+
+    def strong(cid: str) -> bool:
+        held = mode != "semantic" and coverage.get(cid, 0.0) >= gate - 1e-9
+        return held or cos.get(cid, -1.0) >= params.joint_floor
+
+    return strong
 
 
 def match_rule(
