@@ -99,15 +99,18 @@ def test_also_in_labels_and_counts_the_rest():
         chunk(2, doc="d2", committee="Board", date="2021-03-04"),
         chunk(3, doc="d3", council="Kent"),
         chunk(5, doc="d4", title=""),
-        *[chunk(9, doc=f"x{i}") for i in range(4)],
+        chunk(9, doc="x0", council="Kent", item_ref="minute 308", para_ref="26(2)"),
+        *[chunk(9, doc=f"x{i}") for i in range(1, 4)],
     ]
     shown, more = present.also_in(Hit(1, 1.0, c, also=also))
+    # In the minutes' own numbers, never minsearch's count of a document's paragraphs ("paragraph
+    # 58" beside the citation's "para 2" read as a second numbering); the link finds the copy.
     assert [label for _a, label in shown] == [
-        "this meeting, paragraph 4",
-        "Board, 4 March 2021, paragraph 2",
-        "Kent, paragraph 3",
-        "another document, paragraph 5",
-        "Item 1, paragraph 9",
+        "this meeting",
+        "Board, 4 March 2021",
+        "Kent",
+        "another document",
+        "Kent, minute 308, para 26(2)",
     ]
     assert shown[1][0] is also[1] and more == 3
 

@@ -24,7 +24,7 @@ from ..config import FUSIONS, Settings, load_settings
 from ..export import FORMATS
 from ..model import MODES, SORTS, MinsearchError, os_error_text
 from ..searching.validate import MAX_LIMIT
-from .present import ALSO_SHOWN, count_text
+from .present import also_in, count_text
 
 INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index in the working directory."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
@@ -272,13 +272,6 @@ def index_cmd(
 
 
 # -- query ----------------------------------------------------------------------------------------
-def _place(c) -> str:
-    """Where a copy is, in the minutes' own numbers ("minute 285, para 26(2)"), else its id: a
-    count of minsearch's own ("¶58") beside the minutes' "para 2" read as two numberings."""
-    ref = ", ".join(x for x in (c.item_ref, f"para {c.para_ref}" if c.para_ref else "") if x)
-    return f" ({ref})" if ref else f" ({c.chunk_id})"
-
-
 def _format_hit(hit, color: bool) -> str:
     c = hit.chunk
     where = " · ".join(x for x in (c.council, c.committee, c.date) if x) or "—"
@@ -291,16 +284,11 @@ def _format_hit(hit, color: bool) -> str:
     head = f"{hit.rank:>2}. {c.title}"
     also = ""
     if hit.also:
-        places = "; ".join(
-            (
-                "this meeting"
-                if a.doc_id == c.doc_id
-                else " · ".join(x for x in (a.committee or a.council, a.date) if x) or a.doc_id
-            )
-            + _place(a)
-            for a in hit.also[:ALSO_SHOWN]
-        )
-        more = f" and {len(hit.also) - ALSO_SHOWN} more" if len(hit.also) > ALSO_SHOWN else ""
+        shown, rest = also_in(hit)
+        # (as the page labels them; without a link, a copy whose paragraph the source does not
+        # number is also named by its id: two copies in "minute 308" read as one place)
+        places = "; ".join(label if a.para_ref else f"{label} ({a.chunk_id})" for a, label in shown)
+        more = f" and {rest} more" if rest else ""
         also = f"    also in: {places}{more}\n"
     ref = cite(c)
     link = f"    original: {ref.url}\n" if ref.url else ""

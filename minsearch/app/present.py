@@ -86,8 +86,16 @@ def also_in(hit: Hit) -> tuple[list[tuple[Chunk, str]], int]:
             where = a.committee or a.council or a.title or "another document"
             if a.date:
                 where += f", {nice_date(a.date)}"
-        shown.append((a, f"{where}, paragraph {a.paragraph}"))
+        own = own_place(a)
+        shown.append((a, f"{where}, {own}" if own else where))
     return shown, max(0, len(hit.also) - ALSO_SHOWN)
+
+
+def own_place(c: Chunk) -> str:
+    """Where a paragraph is in the minutes' own numbers ("minute 308, para 3"; "" when the source
+    numbers neither): minsearch's count of a document's paragraphs ("paragraph 58") beside the
+    minutes' "para 2" read as a second numbering."""
+    return ", ".join(x for x in (c.item_ref, f"para {c.para_ref}" if c.para_ref else "") if x)
 
 
 def marks(hit: Hit) -> list[tuple[str, Optional[str]]]:
