@@ -63,7 +63,7 @@ class Settings:
     confident_quantile: float = 0.75
     confident_margin: float = 0.1
     meaning_gap: float = 0.2  # (measured indexes) a paragraph found by meaning alone: at most this below the bar
-    # ... and, for a query naming something exact (fusion leans on keywords), at most this below the
+    # ... and, for a query that is only a name, code, number, acronym or quote, at most this below the
     # bar unless it is in the agenda item of a paragraph holding the query's words (below 0: off;
     # benchmarks/RESULTS.md: no recall@10 lost at 0 on any corpus, "EHCP" 39 -> 22 matches on Kent)
     exact_gap: float = 0.0

@@ -16,7 +16,7 @@ from ..model import Chunk, Document
 from .decisions import MOTION_START, is_decision
 from .fingerprint import words_of
 from .kinds import classify, classify_rows, split_procedure_lines
-from .paragraphs import BULLET, WS, Para, fold_forms
+from .paragraphs import BULLET, WS, Para, fold_forms, number_shape
 from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 
 # Bump when chunking changes what a document becomes: the indexer then re-chunks every document.
@@ -81,8 +81,8 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    capitalised header that opens the minutes, never an attendance line.
 # 29: a resolution headed with the minute's bracketed number ("(27) RESOLVED that:", "(4) RESOLVED
 #    that pursuant to ...") is a decision, as "27. RESOLVED that" was.
-# 30: a procedure line the PDF cut mid-sentence goes on into the next line ("... declared an
-#    interest ... that he was a" / "Member of Swale Borough Council."); the points of a numbered
+# 30: a declaration of interest the PDF cut mid-sentence goes on into the next line ("... declared
+#    an interest ... that he was a" / "Member of Swale Borough Council."); the points of a numbered
 #    paragraph are cited under it ("26(2)", not "2", which is another paragraph).
 CHUNKER_VERSION = 30
 
@@ -297,10 +297,7 @@ def _number_paragraphs(paras: list[Para]) -> None:
 def _number_shape(raw: str) -> str:
     """How a paragraph's number is written: "(x)", "x)" or "x." ("" for none)."""
     m = _PARA_NUMBER.match(raw)
-    if m is None:
-        return ""
-    head = raw.lstrip(" \u00a0")
-    return "(x)" if head.startswith("(") else "x)" if head[len(m.group(1)) : len(m.group(1)) + 1] == ")" else "x."
+    return number_shape(raw, m.group(1)) if m else ""
 
 
 def _sub_points(refs: list[str], shapes: list[str]) -> list[str]:

@@ -48,3 +48,10 @@ def normalise(raw: str) -> str:
     """Collapse all whitespace (nbsp included) to single spaces, drop bullet glyphs and fold
     ligatures and full-width forms (:func:`fold_forms`)."""
     return fold_forms(WS.sub(" ", BULLET.sub("", raw)).strip())
+
+
+def number_shape(text: str, number: str) -> str:
+    """How ``text`` writes the number (or letter) ``number`` it starts with: "(x)", "x)" or "x."
+    (the chunker's points of a paragraph, the decisions' end of a resolution)."""
+    head = text.lstrip(" \u00a0")
+    return "(x)" if head.startswith("(") else "x)" if head[len(number) : len(number) + 1] == ")" else "x."

@@ -63,8 +63,8 @@ class RankParams:
     confident_quantile: float = Settings.confident_quantile
     confident_margin: float = Settings.confident_margin
     meaning_gap: float = Settings.meaning_gap
-    # ... and, when the query names something exact, at most exact_gap below the bar unless the
-    # paragraph is in the agenda item of a keyword match (below 0: off)
+    # ... and, when the query is only a name, code, number, acronym or quote (only_named), at most
+    # exact_gap below the bar unless the paragraph is in the agenda item of a keyword match (below 0: off)
     exact_gap: float = Settings.exact_gap
     # ... or holds confident_coverage of the query (in a longer one, the weight of confident_words
     # of its words), or both views are half-confident (joint_floor in meaning, joint_coverage).
@@ -618,10 +618,9 @@ def match_rule(
 def _exact_floor(
     mode: str, named_only: bool, cov: dict[str, float], need: float, meta: dict[str, ChunkMeta], params: RankParams
 ) -> tuple[float, frozenset[tuple[str, int]]]:
-    """For a hybrid query that only names something exact (:func:`only_named`, and fusion leans
-    on keywords for it): the cosine a paragraph found by meaning alone
-    needs (``exact_gap`` below the bar), and the agenda items of the keyword matches, whose other
-    paragraphs need only the usual floor. (-1, none) otherwise.
+    """For a hybrid query that only names something exact (:func:`only_named`): the cosine a
+    paragraph found by meaning alone needs (``exact_gap`` below the bar), and the agenda items of
+    the keyword matches, whose other paragraphs need only the usual floor. (-1, none) otherwise.
 
     Why: "EHCP" counted 39 matching paragraphs on Kent, 2 of which contain it; meaning pads a name
     or a code with every paragraph on a nearby subject. The paragraphs of the item that names it

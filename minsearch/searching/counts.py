@@ -90,7 +90,7 @@ def count_matches(
     own = kw.coverage_text if kw else None
     asked = procedure_words(q.text)  # (the query's words read once, not once per value)
     named_only = only_named(q.text)
-    nobody = unheld(q, c)
+    nobody = unheld(named_only, c)
     counts: dict[str, dict[str, int]] = {k: {} for k in ("council", "committee", "year", "quarter", "month")}
     # A quarter or year whose candidates are those of one month has its count: chosen once.
     chosen: dict[frozenset[str], int] = {}

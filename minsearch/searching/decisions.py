@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from ..ingest.decisions import MOTION_START, outcome
+from ..ingest.paragraphs import number_shape
 from ..model import Chunk, Filters, Hit, Query, coverage_needed, shown_source
 from ..ranking.rank import Ranked, RankParams
 from ..ranking.snippets import TermMatcher, snippet
@@ -418,14 +419,10 @@ def _next_of_a_higher_list(c: Chunk, n: Chunk) -> bool:
 def _form(text: str) -> Optional[tuple[str, str]]:
     """How a point is numbered: its kind ("digit", "letter", "roman") and its shape ("(1)",
     "1)", "1."); None for a bullet or no point."""
-    m = _MARKER.match(text)
-    if m is None or m.group(1) is None:
+    style, m = _style(text), _MARKER.match(text)
+    if style is None or m is None or m.group(1) is None:
         return None
-    v = m.group(1)
-    kind = "digit" if v.isdigit() else "roman" if re.fullmatch(r"[ivx]+", v, re.I) else "letter"
-    head = text.lstrip()
-    shape = "(x)" if head.startswith("(") else "x)" if head[len(v) : len(v) + 1] == ")" else "x."
-    return kind, shape
+    return style[0], number_shape(text, m.group(1))
 
 
 def lead_in(doc: list[Chunk], i: int) -> Optional[str]:

@@ -27,6 +27,7 @@ def rank_candidates(
     """Rank a validated query's candidates (matches and the closest non-matches); ``reference``
     and ``confidence``: see :func:`~minsearch.ranking.rank.rank`."""
     kw = c.keyword
+    named_only = only_named(q.text)  # (read once: the ranking, its "nobody holds it" and its "+")
     ranking = rank(
         q.mode,
         c.keyword_hits,
@@ -46,19 +47,20 @@ def rank_candidates(
         named=c.named,
         people=c.people,
         reordered=c.reordered,
-        named_only=only_named(q.text),
-        unheld=unheld(q, c),
+        named_only=named_only,
+        unheld=unheld(named_only, c),
     )
-    return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params))
+    return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params, named_only))
 
 
-def unheld(q: Query, c: Candidates) -> bool:
-    """Is the query only a name or an acronym (:func:`~minsearch.ranking.rank.only_named`) that no
-    paragraph of the index holds (:func:`~.candidates.named_holders` found none)?"""
-    return c.named is not None and not c.named and only_named(q.text)
+def unheld(named_only: bool, c: Candidates) -> bool:
+    """Is a query that is only a name or an acronym (``named_only``:
+    :func:`~minsearch.ranking.rank.only_named`) one no paragraph of the index holds
+    (:func:`~.candidates.named_holders` found none)?"""
+    return named_only and c.named is not None and not c.named
 
 
-def _counted_more(q: Query, c: Candidates, params: RankParams) -> bool:
+def _counted_more(q: Query, c: Candidates, params: RankParams, named_only: bool = False) -> bool:
     """True when a view counted more matching paragraphs than it handed over as candidates (the
     views count every paragraph that matches, not only the candidates ranked here)."""
     kw = c.keyword
@@ -73,7 +75,7 @@ def _counted_more(q: Query, c: Candidates, params: RankParams) -> bool:
         # pool's last one clears the query's own floor (not the absolute 0.1 nearly everything
         # clears: "459 Hales Street" said "7+" with 7 matches in all).
         floor = max(params.semantic_floor, hits[0][1] - params.relative_floor)
-        if q.mode == "hybrid" and only_named(q.text):
+        if q.mode == "hybrid" and named_only:
             # (beyond the pool, a paragraph of a holder's agenda item is not counted: a "+" less)
             floor = max(floor, named_floor(params))
         if c.semantic.above_floor > len(hits) and hits[-1][1] >= floor:
