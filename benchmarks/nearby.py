@@ -16,7 +16,7 @@ from typing import Optional
 from . import sweep as _sweep
 from .sweep import Sweep
 
-WORD_FLOORS = (0.5, 0.55, 0.6)
+WORD_FLOORS = (0.5, 0.55, 0.6, 0.65, 0.7)
 QUERY_FLOORS = (0.2, 0.3, 0.35)
 LIMITS = (3, 5)
 OFF = (0, 0.55, 0.3)

@@ -194,6 +194,21 @@ def test_trust_checks_the_seeds_first_pages(real_seeds_index, monkeypatch):
     assert "| kent | not run: not built here |" in text
 
 
+def test_item_context_puts_back_the_vector_search():
+    """benchmarks.item_context reorders the semantic view for its own searches only."""
+    from benchmarks.item_context import apply
+    from minsearch.store.vectors import VectorIndex
+
+    before = VectorIndex.search
+    for variant in [("centroid", 0.2), ("best", 0.2)]:
+        with apply(variant):
+            assert VectorIndex.search is not before
+        assert VectorIndex.search is before
+        with pytest.raises(RuntimeError), apply(variant):
+            raise RuntimeError("a search failed")
+        assert VectorIndex.search is before
+
+
 def test_query_variants_put_back_what_they_change():
     """benchmarks.query_variants measures variants that are not settings of the product: each is
     put in place for its own searches only, and taken out after, also when a search fails."""
