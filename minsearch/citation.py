@@ -82,6 +82,13 @@ class Citation:
     original: str  # the original file's name, when the link names one
     paragraph: int  # minsearch's own position of the paragraph in the document (its /doc anchor)
 
+    @property
+    def with_link(self) -> str:
+        """The citation as a briefing pastes it: ``text`` and, where the source has one, the link
+        to the original in brackets (what the page's *Copy citation* copies: the citation alone
+        sent the reader looking for the minutes)."""
+        return f"{self.text} ({self.url})" if self.url else self.text
+
     def to_json(self) -> dict:
         return asdict(self)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Optional
@@ -252,9 +254,22 @@ def render(entries: list[Entry], fmt: str, title: str = "Evidence from the minut
     return data, media, ext
 
 
-def filename(stem: Optional[str], ext: str) -> str:
-    """A download's file name: ``minutes-evidence-2026-12-01.csv``."""
-    return f"{stem or 'minutes-evidence'}-{_now()[:10]}.{ext}"
+# A search's words in a download's name: at most this many characters (whole words), ASCII only.
+NAME_WORDS = 40
+
+
+def filename(stem: Optional[str], ext: str, about: str = "") -> str:
+    """A download's file name: ``minutes-evidence-2026-12-01.csv``; with ``about`` (the search),
+    its words as well, ``minutes-search-dental-checks-2026-12-01.csv``: three searches downloaded
+    the same day were ``minutes-search-2026-12-01 (1).csv``, ``(2)``, told apart only by opening
+    them. Letters and digits only (accents dropped, the rest a hyphen): nothing a header or a
+    file system could read otherwise."""
+    words = unicodedata.normalize("NFKD", about).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", words).strip("-")
+    if len(slug) > NAME_WORDS:
+        cut = slug[: NAME_WORDS + 1]
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut else cut[:NAME_WORDS]).strip("-")
+    return "-".join(p for p in (stem or "minutes-evidence", slug, _now()[:10]) if p) + f".{ext}"
 
 
 def _now() -> str:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 from html import unescape
 
 import pytest
@@ -14,7 +15,8 @@ from click.testing import CliRunner
 
 from minsearch.app.cli import main
 from minsearch.app.evidence import COOKIE, MAX_PINS, Pin, read_pins, write_pins
-from minsearch.export import COLUMNS, Entry, render
+from minsearch.citation import cite
+from minsearch.export import COLUMNS, Entry, filename, render
 from minsearch.model import Chunk, MinsearchError
 
 
@@ -72,6 +74,29 @@ def test_csv_reads_back_with_the_columns_and_no_formula():
         "",
     )
     assert row["quote"].startswith("'=HYPERLINK")  # shown as text by a spreadsheet, never run
+
+
+def test_a_download_is_named_after_its_search_in_plain_letters():
+    day = r"\d{4}-\d\d-\d\d"
+    assert re.fullmatch(rf"minutes-evidence-{day}\.csv", filename(None, "csv"))
+    assert re.fullmatch(rf"minutes-search-dental-checks-{day}\.md", filename("minutes-search", "md", "Dental checks"))
+    # Accents dropped, quotes, slashes and header-breaking characters never kept.
+    odd = filename("minutes-search", "csv", 'Comhairle "Ó Súilleabháin"/..\r\nX: y; é')
+    assert re.fullmatch(rf"minutes-search-comhairle-o-suilleabhain-x-y-e-{day}\.csv", odd)
+    long = filename(
+        "minutes-search", "csv", "education health and care plans for children in care placed out of county"
+    )
+    assert re.fullmatch(rf"minutes-search-education-health-and-care-plans-for-{day}\.csv", long)
+    assert re.fullmatch(rf"minutes-search-{day}\.csv", filename("minutes-search", "csv", "«»?!"))  # nothing to keep
+
+
+def test_a_citation_pasted_into_a_briefing_carries_its_link():
+    ref = cite(KENT_LIKE)
+    assert ref.with_link == (
+        "Kent County Council, County Council, 13 March 2025, minute 298, para 4 "
+        "(https://example.org/Printed%20minutes%2013th-Mar-2025.pdf)"
+    )
+    assert cite(replace(KENT_LIKE, url="")).with_link == ref.text  # no link: the citation alone
 
 
 def test_markdown_links_the_original_and_escapes_markup():
@@ -156,6 +181,10 @@ def test_results_show_citations_and_download_links(client):
     assert {re.search(r"format=(\w+)", x)[1] for x in links} == {"csv", "md", "docx"}
     r = client.get(unescape(links[0]))
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    # Named after the search, so that a day's downloads can be told apart without opening them.
+    assert re.fullmatch(
+        r'attachment; filename="minutes-search-dental-checks-\d{4}-\d\d-\d\d\.csv"', r.headers["Content-Disposition"]
+    )
     rows = _csv(r.get_data())
     assert rows and {x["council"] for x in rows} == {"Wolverhampton"} and rows[0]["filter_council"] == "Wolverhampton"
     assert client.get("/export?q=dental&format=exe").status_code == 400

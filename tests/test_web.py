@@ -537,6 +537,8 @@ def test_only_http_links_are_rendered_as_links(url):
     html = text(client.get("/doc/plain/ok"))
     assert "Text of document 5." in html
     assert "Original minutes" not in html and "script:" not in html.lower() and "data:text" not in html
+    results = text(client.get("/?q=anything"))
+    assert "Cite as:" in results and re.search(r'data-copy="[^"]*\)"', results) is None  # nor copied
 
 
 @pytest.mark.parametrize("url", ["https://council.example/minutes/1.pdf", " http://council.example/a?b=1&c=2 "])
@@ -545,7 +547,12 @@ def test_http_links_are_rendered(url):
 
     client = create_app(searcher=OddSearcher(url=url)).test_client()
     html = text(client.get("/doc/plain/ok"))
-    assert f'href="{url.strip().replace("&", "&amp;")}"' in html and "Original minutes" in html
+    link = url.strip().replace("&", "&amp;")
+    assert f'href="{link}"' in html and "Original minutes" in html
+    # "Copy citation" copies the link with the citation, as a briefing cites a source.
+    results = text(client.get("/?q=anything"))
+    cited = re.search(r'<cite class="cite-text" data-copy="([^"]*)">([^<]*)</cite>', results)
+    assert cited is not None and cited.group(1) == f"{cited.group(2)} ({link})"
 
 
 def test_the_api_never_shows_an_absolute_server_path():

@@ -23,11 +23,11 @@ EXPORT_LIMIT = 50  # results a download holds: the first 50, whatever page is sh
 PAGE_FORMATS = ("csv", "md", "docx")  # what the page offers (``json`` works too, for scripts)
 
 
-def _download(entries: list[Entry], fmt: str, title: str, stem: str) -> Response:
+def _download(entries: list[Entry], fmt: str, title: str, stem: str, about: str = "") -> Response:
     data, media, ext = render(entries, fmt, title=title)
     resp = Response(data, mimetype=media.split(";")[0])
     resp.headers["Content-Type"] = media
-    resp.headers["Content-Disposition"] = f'attachment; filename="{filename(stem, ext)}"'
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename(stem, ext, about)}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -47,7 +47,7 @@ def export() -> Any:
     result = searcher().search(form_query(form, 1, limit=EXPORT_LIMIT), strict=False, snippets=False)
     q = result.query
     entries = entries_for([h.chunk for h in result.hits], q.text, q.mode, q.filters)
-    return _download(entries, fmt, f"Evidence from the minutes: {q.text}", "minutes-search")
+    return _download(entries, fmt, f"Evidence from the minutes: {q.text}", "minutes-search", q.text)
 
 
 # -- the evidence list -------------------------------------------------------------------------------
