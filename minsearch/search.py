@@ -41,6 +41,7 @@ from .searching.filters import resolve_filters
 from .searching.page import add_snippets, hits, result_page
 from .searching.pergen import PerGeneration
 from .searching.ranked import best_scores, rank_candidates
+from .searching.reference import numbered_page, read_reference
 from .searching.spelling import did_you_mean
 from .searching.validate import (
     MAX_LIMIT,
@@ -131,7 +132,13 @@ class Searcher:
 
     def _search(self, view: StoreView, q: Query, strict: bool, snippets: bool, counts: bool = False) -> SearchResult:
         typed = q.text  # (a suggestion keeps the dates named in words, which validate takes out)
+        ref = read_reference(typed, view.facets)  # (before validate: a citation's date is its own)
+        asked = q.filters
         q, notices = self.validate(q, view)
+        if ref is not None:  # "minute 298", or a citation pasted back: that minute's paragraphs
+            narrowed = ref.filters(check_filters(asked))
+            asked_ref = replace(q, text=" ".join(typed.split()), filters=self._resolve(view, narrowed))
+            return numbered_page(view, asked_ref, ref, counts)
         q = replace(q, filters=self._resolve(view, q.filters))
         c = self.candidates(q, view, strict=strict)
         confidence = self._confidence(view, q, c, strict)

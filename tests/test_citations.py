@@ -221,3 +221,47 @@ def test_both_stores_keep_the_official_numbers_and_page(numbered_searcher):
     assert hit.to_json()["original"] == "Printed minutes.pdf"
     again = numbered_searcher.document("panel")
     assert [x.item_ref for x in again if x.chunk_id == c.chunk_id] == ["minute 13"]
+
+
+@pytest.mark.parametrize(
+    "numbered_searcher", ["embedded", pytest.param("milvus", marks=pytest.mark.slow)], indirect=True
+)
+def test_a_minute_is_found_by_its_number_or_its_citation_pasted_back(numbered_searcher):
+    from minsearch.model import Filters, Query
+
+    r = numbered_searcher.search(Query("minute 13"))
+    paras = [h.chunk.paragraph for h in r.hits]
+    assert r.total == len(r.hits) > 1 and paras == sorted(paras)  # the minute, in the minutes' order
+    assert {h.chunk.item_ref for h in r.hits} == {"minute 13"} and r.notices == ["Found by its number: minute 13."]
+    counted = numbered_searcher.search(Query("minute 13"), counts=True).counts  # (`minsearch facets`, the chart)
+    assert counted is not None and counted.total == r.total and counted.committees == {"Panel": r.total}
+    # What "Copy citation" copies, pasted into the search box: that paragraph.
+    cited = (
+        "Testshire, Panel, 13 March 2025, minute 13, para 2, page 2 (https://example.org/minutes/Printed%20minutes.pdf)"
+    )
+    r = numbered_searcher.search(Query(cited))
+    assert r.hits and {h.chunk.para_ref for h in r.hits} == {"2"}
+    assert r.hits[0].chunk.text.startswith("2) Dental checks had improved")
+    assert r.notices == ["Found by its number: minute 13, para 2."]
+    # A number the minutes do not print, or a filter leaving it out: nothing, and why.
+    r = numbered_searcher.search(Query("minute 14"))
+    assert r.total == 0 and r.notices == ["No minute or item is numbered 14 in these minutes."]
+    r = numbered_searcher.search(Query("minute 13", filters=Filters(since="2026-01-01")))
+    assert r.total == 0 and "(with these filters)" in r.notices[0]
+    # Words beside the number are a search as ever.
+    r = numbered_searcher.search(Query("minute 13 dental checks", mode="keyword"))
+    assert r.hits and not any("by its number" in n for n in r.notices)
+
+
+@pytest.mark.parametrize("numbered_searcher", ["embedded"], indirect=True)
+def test_a_pasted_citation_on_the_page_opens_with_its_paragraph(numbered_searcher):
+    from urllib.parse import quote_plus
+
+    from minsearch.app.web import create_app
+
+    client = create_app(searcher=numbered_searcher).test_client()
+    cited = "Testshire, Panel, 13 March 2025, minute 13, para 2"
+    html = client.get("/?q=" + quote_plus(cited)).get_data(as_text=True)
+    assert "Found by its number: minute 13, para 2." in html
+    first = html.index('<ol class="hits"')
+    assert "2) Dental checks had improved" in html[first : first + 3000]

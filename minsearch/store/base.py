@@ -223,6 +223,12 @@ class StoreView(Protocol):
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]: ...
 
+    def numbered(self, refs: list[str], filters: Filters, limit: int) -> list[str]:
+        """At most ``limit`` ids of the paragraphs whose agenda item the source numbers as one of
+        ``refs`` (``Chunk.item_ref`` exactly: "minute 298", "item 2.5"), passing ``filters``, each
+        document's paragraphs in order (documents in no particular order)."""
+        ...
+
     def sentence_vectors(self, chunk_ids: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """For each of ``chunk_ids`` whose sentences the index keeps (see :class:`Sentences`): their
         spans in its text ((k, 2) ints) and their vectors ((k, dim) float32). A chunk not in it

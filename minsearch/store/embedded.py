@@ -326,6 +326,9 @@ class _View:
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         return self.gen.vectors.chunk_vector(chunk_id)
 
+    def numbered(self, refs: list[str], filters: Filters, limit: int) -> list[str]:
+        return self.gen.vectors.numbered(refs, filters, limit)
+
     def sentence_vectors(self, chunk_ids: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         wanted = list(dict.fromkeys(chunk_ids))
         rows = {r: c for c, r in zip(wanted, self.gen.vectors.rows_of(wanted)) if r is not None}

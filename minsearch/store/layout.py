@@ -58,7 +58,10 @@ from ..model import IndexUnavailable, MinsearchError, os_error_text
 #    sentences of paragraphs of several sentences are embedded (Limerick: 52k short texts).
 # 8: the chunk table holds each paragraph's agenda item number (ranking keeps the paragraphs of
 #    the item that names an exact query's name or code). The format-7 index's vectors are reused.
-FORMAT_VERSION = 8
+# 9: the chunk table holds each paragraph's item number as the source prints it ("minute 298"), so
+#    a search for the number, or a pasted citation, finds the minute. The format-8 index's vectors
+#    are reused.
+FORMAT_VERSION = 9
 _GEN = re.compile(r"^gen-(\d{6})$")
 # What reading a damaged or cut-short index file raises (NumPy, zip, JSON, Whoosh's pickles).
 DAMAGE = (OSError, ValueError, EOFError, KeyError, IndexError, TypeError, zipfile.BadZipFile, pickle.UnpicklingError)

@@ -27,7 +27,7 @@ from .query import label_key
 if TYPE_CHECKING:
     from threadpoolctl import ThreadpoolController
 
-LABEL_FIELDS = ("doc_id", "council", "committee", "date", "section")  # few distinct values: stored as codes
+LABEL_FIELDS = ("doc_id", "council", "committee", "date", "section", "item_ref")  # few distinct values: stored as codes
 ARRAY_FIELDS = ("kind", "exact", "sketch", "words", "item", "key", "block", "slot")
 _PRODUCT_ROWS = 4096  # rows of the matrix per product of several query vectors (best_cosines)
 
@@ -130,9 +130,9 @@ class ChunkTable:
 
     Besides the filter columns it holds what ranking needs for every candidate without reading
     the paragraph: its kind (:mod:`minsearch.ingest.kinds`) and the fingerprints of its wording
-    (:mod:`minsearch.ingest.fingerprint`), its agenda item (145 bytes a chunk); and where the rest of the paragraph
-    is: its key (:func:`chunk_key`, how the keyword index names it) and its block and slot in
-    ``paragraphs.bin`` (:mod:`.paragraphs`).
+    (:mod:`minsearch.ingest.fingerprint`), its agenda item and the item's printed number (149
+    bytes a chunk); and where the rest of the paragraph is: its key (:func:`chunk_key`, how the
+    keyword index names it) and its block and slot in ``paragraphs.bin`` (:mod:`.paragraphs`).
     """
 
     chunk_id: np.ndarray  # what follows the doc id in each chunk id, UTF-8 (see chunk_id_at)
@@ -146,6 +146,7 @@ class ChunkTable:
     words: np.ndarray  # uint32
     item: np.ndarray  # int32 agenda item number within the document (Chunk.item)
     section: Labels  # "minutes", "resolved", ... (a filter of the semantic view)
+    item_ref: Labels  # the item's number as the source prints it ("minute 298"; Chunk.item_ref)
     key: np.ndarray  # uint64 chunk_key() of each id
     block: np.ndarray  # int32 block of paragraphs.bin holding the paragraph's record
     slot: np.ndarray  # uint8 its place in the block
@@ -174,6 +175,7 @@ class ChunkTable:
             words=np.array([p.words for p in prints], dtype=np.uint32),
             item=np.array([c.item for c in chunks], dtype=np.int32),
             section=Labels.of([c.section for c in chunks]),
+            item_ref=Labels.of([c.item_ref for c in chunks]),
             key=np.array([chunk_key(c.chunk_id) for c in chunks], dtype=np.uint64),
             block=np.asarray(block if block is not None else np.zeros(n), dtype=np.int32),
             slot=np.asarray(slot if slot is not None else np.zeros(n), dtype=np.uint8),
@@ -287,6 +289,13 @@ class ChunkTable:
         if f.section:
             m &= self.section.equals(f.section)
         return m
+
+    def numbered(self, refs: list[str], f: Filters) -> np.ndarray:
+        """The rows whose item the source numbers as one of ``refs`` ("minute 298"), passing the
+        filters, in the table's order (each document's paragraphs in order)."""
+        m = self.item_ref.isin(refs)
+        within = self.mask(f)
+        return np.flatnonzero(m if within is None else m & within)
 
     def meta(self, row: int, chunk_id: str) -> ChunkMeta:
         return self.metas([row], [chunk_id])[0]
@@ -434,6 +443,11 @@ class VectorIndex:
         found = [(c, r) for c, r in zip(wanted, self.rows_of(wanted)) if r is not None]
         metas = self.table.metas([r for _c, r in found], [c for c, _r in found])
         return {m.chunk_id: m for m in metas}
+
+    def numbered(self, refs: list[str], filters: Filters, limit: int) -> list[str]:
+        """At most ``limit`` chunk ids whose item the source numbers as one of ``refs``
+        (:meth:`ChunkTable.numbered`), each document's paragraphs in order."""
+        return self.table.chunk_ids_at(self.table.numbered(refs, filters)[:limit].tolist())
 
     def chunk_vector(self, chunk_id: str) -> Optional[np.ndarray]:
         """The mean of a chunk's unit vectors, normalised (for "more like this")."""

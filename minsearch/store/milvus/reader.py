@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Optional
 
 from ...config import Settings
-from ...model import Chunk, ChunkMeta, MinsearchError
+from ...model import Chunk, ChunkMeta, Filters, MinsearchError
 from ..base import DocRecord, Facets, IndexInfo, facets_of
 from ..lexicon import Lexicon
 from .connection import _query_all, connect
-from .expressions import _and, _in_keys, key, quote
+from .expressions import _and, _in_keys, filter_expr, key, quote
 from .keyword_search import _KeywordSearch
 from .schema import _BATCH, _DOC_FIELDS, _META_FIELDS, _SCALARS, _check_schema, _chunk_of, _names
 from .vector_search import _VectorSearch
@@ -84,6 +84,27 @@ class MilvusStore(_KeywordSearch, _VectorSearch):
             gen = max(r["gen"] for r in rows)
             rows = [r for r in rows if r["gen"] == gen]
         return sorted((_chunk_of(r) for r in rows), key=lambda c: c.paragraph)
+
+    def numbered(self, refs: list[str], filters: Filters, limit: int) -> list[str]:
+        if not refs or limit <= 0:
+            return []
+        rows = self._call(
+            "finding a numbered item",
+            self._client.query,
+            self._chunks,
+            # (refs are made by minsearch.searching.reference: "minute 298", letters, digits and dots)
+            filter=_and(
+                f"item_ref in [{', '.join(quote(r) for r in refs)}]", filter_expr(filters), "is_primary == true"
+            ),
+            output_fields=["chunk_id", "gen", "doc_id", "paragraph"],
+            limit=min(16384, 2 * limit),
+        )
+        newest: dict[str, dict] = {}  # (a paragraph has rows of two generations while a commit runs)
+        for r in rows:
+            if r["gen"] >= newest.get(r["chunk_id"], {}).get("gen", -1):
+                newest[r["chunk_id"]] = r
+        ordered = sorted(newest.values(), key=lambda r: (r["doc_id"], int(r["paragraph"])))
+        return [r["chunk_id"] for r in ordered][:limit]
 
     def chunk_meta(self, chunk_ids: Iterable[str]) -> dict[str, ChunkMeta]:
         return {

@@ -1,0 +1,188 @@
+"""A search for a minute by its number: "minute 298", "item 2.5", or a citation pasted back.
+
+Officers cite the minutes by the numbers the minutes print ("Kent County Council, County Council,
+13 March 2025, minute 298, para 4": :mod:`minsearch.citation`), and come back with that citation
+to read the paragraph again. Those numbers are not words of the paragraphs (the chunker takes
+"298." off the heading as the item's number), so a keyword search for them found nothing and a
+search by meaning found minutes about minutes. A query that is only such a number, or a whole
+citation, is read here; the searcher then lists the paragraphs of the items numbered so
+(:meth:`minsearch.store.base.StoreView.numbered`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Callable, Iterable, Optional
+
+from ..model import Filters, Query, SearchResult
+from ..ranking.rank import Ranked
+from ..ranking.snippets import TermMatcher, snippet
+from ..store.base import Facets, StoreView
+from .counts import count_paragraphs
+from .filters import matching_names
+from .page import result_page
+
+# "minute 298", "Minute No. 45/21", "min. 298", "item 2.5", "agenda item 4.1.b" (the nouns the
+# chunker gives item numbers: minsearch.ingest.chunker), the number as the source prints it.
+_ITEM = re.compile(
+    r"^(?:minute|min\.?|(?:agenda\s+)?item)\s*(?:no\.?\s*)?"
+    r"(?P<n>\d{1,5}(?:/\d{2,4}|(?:\.\d{1,3}){0,3}(?:\.?[a-z])?))$",
+    re.I,
+)
+_PARA = re.compile(r"^para(?:graph)?\.?\s*(?P<p>\d{1,3}[a-z]?(?:\(\d{1,3}\))*)$", re.I)
+_PAGE = re.compile(r"^page\s*\d{1,5}$", re.I)
+NOUNS = ("minute", "item")  # a minute's number is searched under either noun: users say "minute 4.1"
+MAX_PARTS = 8  # a citation has at most council, committee, date, item, para, page (and a link)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a query names by number: the item (``number``, "298"), maybe its paragraph
+    (``para``, "4", "26(2)"), and the council, committee and date of a pasted citation."""
+
+    number: str
+    para: str = ""
+    council: Optional[str] = None
+    committee: Optional[str] = None
+    day: Optional[str] = None  # ISO date of the meeting
+
+    @property
+    def refs(self) -> list[str]:
+        """The ``Chunk.item_ref`` values this number stands for ("minute 298", "item 298")."""
+        return [f"{noun} {self.number}" for noun in NOUNS]
+
+    def filters(self, f: Filters) -> Filters:
+        """``f`` with what the citation names, where ``f`` does not say otherwise."""
+        return replace(
+            f,
+            council=f.council or self.council,
+            committee=f.committee or self.committee,
+            since=f.since or self.day,
+            until=f.until or self.day,
+        )
+
+
+@dataclass
+class _Read:
+    number: str = ""
+    para: str = ""
+    council: Optional[str] = None
+    committee: Optional[str] = None
+    day: Optional[str] = None
+
+
+def read_reference(text: str, facets: Callable[[], Facets]) -> Optional[Reference]:
+    """The :class:`Reference` ``text`` is, or None: it must be an item's number ("minute 298"),
+    or a citation as minsearch writes it, comma-separated parts each of which is understood (the
+    item's number, "para 4", "page 12", the date, "undated", a link in brackets, and council and
+    committee names of this index). Anything else ("minute 298 budget", "item 4, dental checks")
+    is searched as words."""
+    cleaned = re.sub(r"\s*\(https?://[^\s()]*\)\s*$", "", " ".join(text.split()))  # Copy citation's link
+    parts = [p.strip() for p in cleaned.strip(" .").split(",") if p.strip()]
+    if not parts or len(parts) > MAX_PARTS:
+        return None
+    if not any(_ITEM.match(p) for p in parts):  # (the index's names are read only for a citation)
+        return None
+    names = facets() if len(parts) > 1 else Facets()
+    got = _Read()
+    for part in parts:
+        if not _read_part(part, got, names):
+            return None
+    if not got.number:
+        return None
+    return Reference(got.number, got.para, got.council, got.committee, got.day)
+
+
+def _read_part(part: str, got: _Read, facets: Facets) -> bool:
+    """Read one comma-separated part into ``got``; False when it is not a part of a citation."""
+    item = _ITEM.match(part)
+    if item and not got.number:
+        got.number = item.group("n").lower()
+        return True
+    para = _PARA.match(part)
+    if para and not got.para:
+        got.para = para.group("p").lower()
+        return True
+    if _PAGE.match(part) or part.lower() == "undated":
+        return True
+    day = _day(part)
+    if day is not None and got.day is None:
+        got.day = day
+        return True
+    return _read_name(part, got, facets)
+
+
+def _read_name(part: str, got: _Read, facets: Facets) -> bool:
+    """A council's or committee's name exactly as the index holds it (any case): a citation
+    names them in full, and a looser match would read a word of a search as a committee."""
+    council = _exact(part, facets.councils)
+    if council is not None and got.council is None:
+        got.council = council
+        return True
+    committee = _exact(part, facets.committees)
+    if committee is not None and got.committee is None:
+        got.committee = committee
+        return True
+    return False
+
+
+def _exact(value: str, names: Iterable[str]) -> Optional[str]:
+    found = matching_names(value, names)
+    same = [n for n in found if n.casefold() == value.casefold()]
+    return same[0] if same else None
+
+
+def _day(part: str) -> Optional[str]:
+    """An ISO date from "13 March 2025" (as citations print it) or "2025-03-13"; else None."""
+    for pattern in ("%d %B %Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(part, pattern).date().isoformat()
+        except ValueError:
+            continue
+    try:
+        return date.fromisoformat(part).isoformat()
+    except ValueError:
+        return None
+
+
+# Paragraphs read for one number at most: "item 3" is every meeting's third item (Limerick: 3,000
+# paragraphs); a citation's council, committee and date narrow it to one.
+MAX_NUMBERED = 5000
+
+
+def numbered_page(view: StoreView, q: Query, ref: Reference, counts: bool = False) -> SearchResult:
+    """The paragraphs of the items ``ref`` numbers, under ``q.filters`` (already narrowed by the
+    citation: :meth:`Reference.filters`), newest meeting first and each in the minutes' order;
+    only the paragraph ``ref.para`` where the minutes number one so. The page ``q`` asks for,
+    each excerpt the paragraph's opening, and a notice saying how they were found; with
+    ``counts``, the paragraphs listed per council, committee and period (``result.counts``)."""
+    ids = view.numbered(ref.refs, q.filters, MAX_NUMBERED)
+    para = ""
+    if ref.para and ids:
+        chunks = view.chunks(ids)
+        held = [c for c in ids if c in chunks and chunks[c].para_ref.lower() == ref.para]
+        ids, para = (held, f", para {ref.para}") if held else (ids, "")
+    meta = view.chunk_meta(ids)
+    place = {c: i for i, c in enumerate(ids)}
+    # Newest meeting first, an undated one last (sorted stably: each meeting's paragraphs in order).
+    by_meeting = sorted(ids, key=lambda c: (meta[c].doc_id if c in meta else "", place[c]))
+    ordered = sorted(by_meeting, key=lambda c: meta[c].date if c in meta else "", reverse=True)
+    result = result_page(view, q, [Ranked(c, 1.0) for c in ordered], [], [])
+    for h in result.hits:
+        h.snippet = snippet(h.chunk.text, TermMatcher([]))
+    if counts:
+        per_doc = Counter(meta[c].doc_id for c in ids if c in meta)
+        docs = view.documents()
+        result.counts = count_paragraphs(replace(docs[d], chunks=n) for d, n in per_doc.items() if d in docs)
+    if not ids:
+        narrowed = "" if q.filters.is_empty() else " (with these filters)"
+        result.notices.append(f"No minute or item is numbered {ref.number} in these minutes{narrowed}.")
+        return result
+    printed = result.hits[0].chunk.item_ref if result.hits else f"minute {ref.number}"
+    result.notices.append(f"Found by its number: {printed}{para}.")
+    if ref.para and not para:
+        result.notices.append(f"No paragraph of {printed} is numbered {ref.para}: all of it is listed.")
+    return result
