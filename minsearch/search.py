@@ -136,9 +136,8 @@ class Searcher:
         asked = q.filters
         q, notices = self.validate(q, view)
         if ref is not None:  # "minute 298", or a citation pasted back: that minute's paragraphs
-            narrowed = ref.filters(check_filters(asked))
-            asked_ref = replace(q, text=" ".join(typed.split()), filters=self._resolve(view, narrowed))
-            return numbered_page(view, asked_ref, ref, counts)
+            chosen = self._resolve(view, check_filters(asked))  # (the citation's own: numbered_page)
+            return numbered_page(view, replace(q, text=" ".join(typed.split()), filters=chosen), ref, counts)
         q = replace(q, filters=self._resolve(view, q.filters))
         c = self.candidates(q, view, strict=strict)
         confidence = self._confidence(view, q, c, strict)

@@ -240,9 +240,16 @@ def test_a_minute_is_found_by_its_number_or_its_citation_pasted_back(numbered_se
         "Testshire, Panel, 13 March 2025, minute 13, para 2, page 2 (https://example.org/minutes/Printed%20minutes.pdf)"
     )
     r = numbered_searcher.search(Query(cited))
-    assert r.hits and {h.chunk.para_ref for h in r.hits} == {"2"}
+    assert r.hits and {(h.chunk.para_ref, h.chunk.page) for h in r.hits} == {("2", 2)}
     assert r.hits[0].chunk.text.startswith("2) Dental checks had improved")
-    assert r.notices == ["Found by its number: minute 13, para 2."]
+    assert r.notices == ["Found by its number: minute 13, para 2, page 2 (Testshire, Panel, 13 March 2025)."]
+    assert r.query.filters == Filters()  # (the page's filter boxes stay as the user left them)
+    # Copied from the CLI with its label; a citation naming another committee: the number where
+    # the minutes print it, and why.
+    assert numbered_searcher.search(Query("cite: " + cited)).hits[0].chunk.chunk_id == r.hits[0].chunk.chunk_id
+    r = numbered_searcher.search(Query("Testshire, Panel, 14 March 2025, minute 13, para 2"))
+    assert r.hits and {h.chunk.para_ref for h in r.hits} == {"2"}
+    assert r.notices[1] == "Nothing numbered 13 at Testshire, Panel, 14 March 2025: listed where the minutes print it."
     # A number the minutes do not print, or a filter leaving it out: nothing, and why.
     r = numbered_searcher.search(Query("minute 14"))
     assert r.total == 0 and r.notices == ["No minute or item is numbered 14 in these minutes."]
@@ -262,6 +269,7 @@ def test_a_pasted_citation_on_the_page_opens_with_its_paragraph(numbered_searche
     client = create_app(searcher=numbered_searcher).test_client()
     cited = "Testshire, Panel, 13 March 2025, minute 13, para 2"
     html = client.get("/?q=" + quote_plus(cited)).get_data(as_text=True)
-    assert "Found by its number: minute 13, para 2." in html
+    assert "Found by its number: minute 13, para 2 (Testshire, Panel, 13 March 2025)." in html
+    assert '<option value="Panel" selected' not in html  # the citation's committee is not a filter left on
     first = html.index('<ol class="hits"')
     assert "2) Dental checks had improved" in html[first : first + 3000]

@@ -28,12 +28,21 @@ def read(text: str):
         ("item 2.5", "2.5"),
         ("agenda item 4.1.b", "4.1.b"),
         ("ITEM 3", "3"),
+        ("minutes 298", "298"),
     ],
 )
 def test_an_items_number_alone(text, number):
     ref = read(text)
     assert ref is not None and ref.number == number and ref.refs == [f"minute {number}", f"item {number}"]
     assert (ref.para, ref.council, ref.committee, ref.day) == ("", None, None, None)
+
+
+def test_a_citation_copied_with_its_label_or_typed_without_commas():
+    ref = read("cite: Kent County Council, County Council, 13 March 2025, minute 298, para 4, page 2.")
+    assert ref is not None and (ref.number, ref.para, ref.page) == ("298", "4", 2)
+    assert ref.where == "Kent County Council, County Council, 13 March 2025"
+    ref = read("Cite as: minute 298 para 4")
+    assert ref is not None and (ref.number, ref.para, ref.where) == ("298", "4", "")
 
 
 def test_a_citation_as_minsearch_writes_it_with_its_link():

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Callable, Iterable, Optional
 
+from ..citation import long_date
 from ..model import Filters, Query, SearchResult
 from ..ranking.rank import Ranked
 from ..ranking.snippets import TermMatcher, snippet
@@ -28,12 +29,16 @@ from .page import result_page
 # "minute 298", "Minute No. 45/21", "min. 298", "item 2.5", "agenda item 4.1.b" (the nouns the
 # chunker gives item numbers: minsearch.ingest.chunker), the number as the source prints it.
 _ITEM = re.compile(
-    r"^(?:minute|min\.?|(?:agenda\s+)?item)\s*(?:no\.?\s*)?"
+    r"^(?:minutes?|min\.?|(?:agenda\s+)?item)\s*(?:no\.?\s*)?"
     r"(?P<n>\d{1,5}(?:/\d{2,4}|(?:\.\d{1,3}){0,3}(?:\.?[a-z])?))$",
     re.I,
 )
 _PARA = re.compile(r"^para(?:graph)?\.?\s*(?P<p>\d{1,3}[a-z]?(?:\(\d{1,3}\))*)$", re.I)
-_PAGE = re.compile(r"^page\s*\d{1,5}$", re.I)
+_PAGE = re.compile(r"^page\s*(?P<n>\d{1,5})$", re.I)
+# What a citation is copied with: the CLI's "cite:" and the page's "Cite as:" labels.
+_LABEL = re.compile(r"^(?:cite(?:\s+as)?|citation)\s*:\s*", re.I)
+# "minute 298 para 4": a paragraph's or a page's number typed without the comma before it.
+_RUN_ON = re.compile(r"\s+(?=(?:para(?:graph)?|page)\.?\s*\d)", re.I)
 NOUNS = ("minute", "item")  # a minute's number is searched under either noun: users say "minute 4.1"
 MAX_PARTS = 8  # a citation has at most council, committee, date, item, para, page (and a link)
 
@@ -41,13 +46,20 @@ MAX_PARTS = 8  # a citation has at most council, committee, date, item, para, pa
 @dataclass(frozen=True)
 class Reference:
     """What a query names by number: the item (``number``, "298"), maybe its paragraph
-    (``para``, "4", "26(2)"), and the council, committee and date of a pasted citation."""
+    (``para``, "4", "26(2)") and page, and the council, committee and date of a pasted citation."""
 
     number: str
     para: str = ""
+    page: int = 0  # the PDF page, 0 when not given
     council: Optional[str] = None
     committee: Optional[str] = None
     day: Optional[str] = None  # ISO date of the meeting
+
+    @property
+    def where(self) -> str:
+        """The citation's council, committee and date as the notice names them ("" if none)."""
+        day = long_date(self.day) if self.day else ""
+        return ", ".join(p for p in (self.council, self.committee, day) if p)
 
     @property
     def refs(self) -> list[str]:
@@ -69,6 +81,7 @@ class Reference:
 class _Read:
     number: str = ""
     para: str = ""
+    page: int = 0
     council: Optional[str] = None
     committee: Optional[str] = None
     day: Optional[str] = None
@@ -81,6 +94,7 @@ def read_reference(text: str, facets: Callable[[], Facets]) -> Optional[Referenc
     committee names of this index). Anything else ("minute 298 budget", "item 4, dental checks")
     is searched as words."""
     cleaned = re.sub(r"\s*\(https?://[^\s()]*\)\s*$", "", " ".join(text.split()))  # Copy citation's link
+    cleaned = _RUN_ON.sub(", ", _LABEL.sub("", cleaned))
     parts = [p.strip() for p in cleaned.strip(" .").split(",") if p.strip()]
     if not parts or len(parts) > MAX_PARTS:
         return None
@@ -93,7 +107,7 @@ def read_reference(text: str, facets: Callable[[], Facets]) -> Optional[Referenc
             return None
     if not got.number:
         return None
-    return Reference(got.number, got.para, got.council, got.committee, got.day)
+    return Reference(got.number, got.para, got.page, got.council, got.committee, got.day)
 
 
 def _read_part(part: str, got: _Read, facets: Facets) -> bool:
@@ -106,7 +120,11 @@ def _read_part(part: str, got: _Read, facets: Facets) -> bool:
     if para and not got.para:
         got.para = para.group("p").lower()
         return True
-    if _PAGE.match(part) or part.lower() == "undated":
+    page = _PAGE.match(part)
+    if page and not got.page:
+        got.page = int(page.group("n"))
+        return True
+    if part.lower() == "undated":
         return True
     day = _day(part)
     if day is not None and got.day is None:
@@ -154,23 +172,29 @@ MAX_NUMBERED = 5000
 
 
 def numbered_page(view: StoreView, q: Query, ref: Reference, counts: bool = False) -> SearchResult:
-    """The paragraphs of the items ``ref`` numbers, under ``q.filters`` (already narrowed by the
-    citation: :meth:`Reference.filters`), newest meeting first and each in the minutes' order;
-    only the paragraph ``ref.para`` where the minutes number one so. The page ``q`` asks for,
-    each excerpt the paragraph's opening, and a notice saying how they were found; with
-    ``counts``, the paragraphs listed per council, committee and period (``result.counts``)."""
-    ids = view.numbered(ref.refs, q.filters, MAX_NUMBERED)
-    para = ""
-    if ref.para and ids:
-        chunks = view.chunks(ids)
-        held = [c for c in ids if c in chunks and chunks[c].para_ref.lower() == ref.para]
-        ids, para = (held, f", para {ref.para}") if held else (ids, "")
+    """The paragraphs of the items ``ref`` numbers, under ``q.filters`` narrowed by the citation
+    (:meth:`Reference.filters`), newest meeting first and each in the minutes' order; only those
+    of the paragraph ``ref.para`` and page ``ref.page`` where the minutes have them. The page
+    ``q`` asks for, each excerpt the paragraph's opening, and notices saying how they were found;
+    with ``counts``, the paragraphs listed per council, committee and period (``result.counts``).
+
+    ``result.query`` keeps the filters the user chose, not the citation's: the page would
+    otherwise carry the citation's council and committee into the next search. A citation whose
+    council, committee or date the number is not found under lists the number where the minutes
+    print it, and says so."""
+    notices: list[str] = []
+    ids = view.numbered(ref.refs, ref.filters(q.filters), MAX_NUMBERED)
+    if not ids and ref.where:
+        ids = view.numbered(ref.refs, q.filters, MAX_NUMBERED)
+        if ids:
+            notices.append(f"Nothing numbered {ref.number} at {ref.where}: listed where the minutes print it.")
+    ids, para, page = _narrowed(view, ids, ref)
     meta = view.chunk_meta(ids)
     place = {c: i for i, c in enumerate(ids)}
     # Newest meeting first, an undated one last (sorted stably: each meeting's paragraphs in order).
     by_meeting = sorted(ids, key=lambda c: (meta[c].doc_id if c in meta else "", place[c]))
     ordered = sorted(by_meeting, key=lambda c: meta[c].date if c in meta else "", reverse=True)
-    result = result_page(view, q, [Ranked(c, 1.0) for c in ordered], [], [])
+    result = result_page(view, q, [Ranked(c, 1.0) for c in ordered], [], notices)
     for h in result.hits:
         h.snippet = snippet(h.chunk.text, TermMatcher([]))
     if counts:
@@ -182,7 +206,28 @@ def numbered_page(view: StoreView, q: Query, ref: Reference, counts: bool = Fals
         result.notices.append(f"No minute or item is numbered {ref.number} in these minutes{narrowed}.")
         return result
     printed = result.hits[0].chunk.item_ref if result.hits else f"minute {ref.number}"
-    result.notices.append(f"Found by its number: {printed}{para}.")
-    if ref.para and not para:
-        result.notices.append(f"No paragraph of {printed} is numbered {ref.para}: all of it is listed.")
+    at = f" ({ref.where})" if ref.where and not notices else ""
+    result.notices.insert(0, f"Found by its number: {printed}{para}{page}{at}.")
+    if (ref.para and not para) or (ref.page and not page):
+        asked = ", ".join(
+            x for x in (f"para {ref.para}" if ref.para else "", f"page {ref.page}" if ref.page else "") if x
+        )
+        result.notices.append(f"Nothing of {printed} is at {asked} as cited: all of it is listed.")
     return result
+
+
+def _narrowed(view: StoreView, ids: list[str], ref: Reference) -> tuple[list[str], str, str]:
+    """``ids`` narrowed to the cited paragraph and page where any of them is there (a paragraph
+    cut by a page break is cited on both pages; several paragraphs after "7)" are "para 7"), and
+    what narrowed them, as the notice says it (", para 4", ", page 8")."""
+    if not ids or not (ref.para or ref.page):
+        return ids, "", ""
+    chunks = view.chunks(ids)
+    para = page = ""
+    if ref.para:
+        held = [c for c in ids if c in chunks and chunks[c].para_ref.lower() == ref.para]
+        ids, para = (held, f", para {ref.para}") if held else (ids, "")
+    if ref.page:
+        held = [c for c in ids if c in chunks and chunks[c].page == ref.page]
+        ids, page = (held, f", page {ref.page}") if held else (ids, "")
+    return ids, para, page
