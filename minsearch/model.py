@@ -250,6 +250,9 @@ class SearchResult:
     expansions: list[str] = field(default_factory=list)  # glossary terms also searched
     suggestion: Optional[str] = None  # "did you mean": the query with misspelt words corrected
     counts: Optional[MatchCounts] = None  # matches by council, committee, year, month (when asked)
+    # The item number the query named ("298": "minute 298" or a pasted citation), whose paragraphs
+    # these are (minsearch.searching.reference), not a search's matches; "" for a search.
+    by_number: str = ""
 
     def to_json(self) -> dict:
         extra = {"counts": self.counts.to_json()} if self.counts is not None else {}
@@ -263,6 +266,7 @@ class SearchResult:
             "hits": [h.to_json() for h in self.hits],
             "closest": [h.to_json() for h in self.closest],
             "did_you_mean": self.suggestion,
+            "by_number": self.by_number or None,
             **extra,
         }
 

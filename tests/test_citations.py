@@ -68,9 +68,12 @@ def test_kent_minute_and_paragraph_numbers_are_the_printed_ones():
     c = _find(chunks, "Regarding secondary school offers")
     assert (c.item_ref, c.para_ref, c.item) == ("minute 298", "4", 8)
     assert cite(c).text == "Kent County Council, County Council, 13 March 2025, minute 298, para 4"
-    # The quoted motion and its (i), (ii) points belong to the numbered paragraph before them.
+    # The quoted motion and its (i), (ii) points belong to the numbered paragraph before them,
+    # each point cited under it.
     adopt = _find(chunks, "(iii) Adopt the Kent Minerals and Waste Local Plan")
-    assert cite(adopt).text.endswith("minute 299, para 1")
+    assert cite(adopt).text.endswith("minute 299, para 1(iii)")
+    motion = [c for c in chunks if c.item_ref == "minute 299"]
+    assert [c.para_ref for c in motion[: motion.index(adopt) + 1]][-4:] == ["1", "1(i)", "1(ii)", "1(iii)"]
     # The link names the original PDF that index.jsonl gives for the file.
     index = {
         json.loads(line)["file"]: json.loads(line) for line in (DATA / "kent-cc-minutes-sample/index.jsonl").open()
@@ -81,6 +84,19 @@ def test_kent_minute_and_paragraph_numbers_are_the_printed_ones():
     # A panel whose minutes number items as the agenda does ("Apologies and Substitutes (Item 1)").
     panel = _chunks(recs["kent/corporate-parenting-panel_2024-12-10"])
     assert {c.item_ref for c in panel if c.title == "Challenge Cards Update"} == {"item 5"}
+
+
+def test_lettered_points_and_the_lines_under_them_are_cited_under_their_paragraph():
+    recs = {r["id"]: r for r in _corpus("kent", "kent-cc-minutes-sample")}
+    chunks = [c for c in _chunks(recs["kent/cabinet_2025-01-30"]) if c.item_ref == "minute 87"]
+    # "7. Mr Jeffrey ... provided an update on the following:", "(a) In Mrs. Bell's absence ...",
+    # "(c) In regard to consultations ...:" and the consultations listed under it, one a line.
+    assert _find(chunks, "7. Mr Jeffrey").para_ref == "7"
+    assert _find(chunks, "In Mrs. Bell's absence").para_ref == "7(a)"
+    assert _find(chunks, "Schools Funding Formula").para_ref == "7(c)"
+    sevens = [c.para_ref for c in chunks if c.para_ref.startswith("7")]
+    assert list(dict.fromkeys(sevens)) == ["7", "7(a)", "7(b)", "7(c)", "7(d)", "7(e)"]
+    assert _find(chunks, "On 3rd December, KCC hosted").para_ref == "6(i)"  # after "(h)": a letter
 
 
 def test_kent_pages_come_from_printed_page_numbers_only_when_they_run_1_2_3():
@@ -140,6 +156,12 @@ def test_seeds_have_no_number_and_no_date_so_none_is_shown(searcher):
     assert (
         cite(c).text == "Wolverhampton, Corporate Parenting Board, undated, item “Performance Monitoring Information”"
     )
+    # Pasted back, that citation lists the item it names (the paragraph is among them).
+    from minsearch.model import Query
+
+    r = searcher.search(Query(cite(c).text))
+    assert r.total and {h.chunk.title for h in r.hits} == {c.title} and {h.chunk.doc_id for h in r.hits} == {c.doc_id}
+    assert r.notices[0].startswith("Found by its citation: item “Performance Monitoring Information”")
 
 
 # -- the parts, on made-up text -----------------------------------------------------------------------
@@ -253,11 +275,12 @@ def test_a_minute_is_found_by_its_number_or_its_citation_pasted_back(numbered_se
     # A number the minutes do not print, or a filter leaving it out: nothing, and why.
     r = numbered_searcher.search(Query("minute 14"))
     assert r.total == 0 and r.notices == ["No minute or item is numbered 14 in these minutes."]
+    assert r.to_json()["by_number"] == "14" and r.closest == []  # (scripts tell a lookup from a search)
     r = numbered_searcher.search(Query("minute 13", filters=Filters(since="2026-01-01")))
     assert r.total == 0 and "(with these filters)" in r.notices[0]
     # Words beside the number are a search as ever.
     r = numbered_searcher.search(Query("minute 13 dental checks", mode="keyword"))
-    assert r.hits and not any("by its number" in n for n in r.notices)
+    assert r.hits and not any("by its number" in n for n in r.notices) and r.to_json()["by_number"] is None
 
 
 @pytest.mark.parametrize("numbered_searcher", ["embedded"], indirect=True)
@@ -273,3 +296,5 @@ def test_a_pasted_citation_on_the_page_opens_with_its_paragraph(numbered_searche
     assert '<option value="Panel" selected' not in html  # the citation's committee is not a filter left on
     first = html.index('<ol class="hits"')
     assert "2) Dental checks had improved" in html[first : first + 3000]
+    html = client.get("/?q=minute+14").get_data(as_text=True)
+    assert "No paragraph of these minutes has that number." in html and "Try fewer or different words" not in html

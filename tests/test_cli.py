@@ -42,6 +42,14 @@ def test_json_is_one_object_with_the_documented_hit_shape(cli):
     assert out["hits"][0]["text"].startswith("Dental checks were showing")
 
 
+def test_a_number_nothing_has_says_so_without_search_advice(cli):
+    # The seeds number no minutes: "minute 4" is looked up, not searched, and nothing has it.
+    r = cli("query", "minute 4")
+    assert r.exit_code == 0
+    assert "note: No minute or item is numbered 4 in these minutes." in r.output
+    assert "No paragraphs: nothing has that number." in r.output and "Try fewer words" not in r.output
+
+
 def test_filters_from_the_command_line(cli):
     r = cli("query", "dental", "--json", "--council", "Kirklees")
     assert {h["council"] for h in json.loads(r.output)["hits"]} == {"Kirklees"}

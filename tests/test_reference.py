@@ -41,8 +41,18 @@ def test_a_citation_copied_with_its_label_or_typed_without_commas():
     ref = read("cite: Kent County Council, County Council, 13 March 2025, minute 298, para 4, page 2.")
     assert ref is not None and (ref.number, ref.para, ref.page) == ("298", "4", 2)
     assert ref.where == "Kent County Council, County Council, 13 March 2025"
+    assert read("Cabinet, minute 87, para 7(c), page 8").para == "7(c)"  # a lettered point
     ref = read("Cite as: minute 298 para 4")
     assert ref is not None and (ref.number, ref.para, ref.where) == ("298", "4", "")
+
+
+def test_a_citation_of_minutes_that_number_nothing_names_the_item_by_its_title():
+    ref = read("Kent County Council, Cabinet, undated, item “Budget, Capital and Revenue”, page 3")
+    assert ref is not None and (ref.number, ref.title, ref.page) == ("", "Budget, Capital and Revenue", 3)
+    assert ref.committee == "Cabinet" and ref.day is None
+    assert read('Cabinet, item "Budget"').title == "Budget"  # retyped with straight quotes
+    assert read("item “Budget”") is None  # a title alone: words to search
+    assert read("Cabinet, minute 4, item “Budget”") is None  # two items
 
 
 def test_a_citation_as_minsearch_writes_it_with_its_link():

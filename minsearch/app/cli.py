@@ -474,6 +474,9 @@ def _print_result(result) -> None:
         click.echo(f"note: also searched {term}", err=True)
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}?  ({_suggested_command('query', result.suggestion)})")
+    if not result.hits and result.by_number:  # (the note says what has no such number)
+        click.echo("No paragraphs: nothing has that number.")
+        return
     if not result.hits:
         click.echo("No confident matches. Try fewer words, another mode (--mode semantic), or fewer filters.")
         if result.closest:

@@ -84,11 +84,16 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 # 30: a declaration of interest the PDF cut mid-sentence goes on into the next line ("... declared
 #    an interest ... that he was a" / "Member of Swale Borough Council."); the points of a numbered
 #    paragraph are cited under it ("26(2)", not "2", which is another paragraph).
-CHUNKER_VERSION = 30
+# 31: a numbered paragraph's lettered and roman points are cited under it ("7(a)", "7(b)" and the
+#    lines under each, "1(iii)"), not all as "7".
+CHUNKER_VERSION = 31
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
 _PARA_NUMBER = re.compile(r"^[\s\u00a0]*\(?(\d{1,3})[.)]\)?[\s\u00a0]+\S")
+# A lettered or roman point of a numbered paragraph: "(a) ...", "b) ...", "(iii) ..." (then a space).
+_LETTER_POINT = re.compile(r"^[\s\u00a0]*(?:\(([a-z]|[ivx]{2,5})\)|([a-z]|[ivx]{2,5})\))[\s\u00a0]+\S", re.I)
+_LETTERED = re.compile(r"\((?:[a-z]|[ivx]{2,5})\)$", re.I)  # a reference's point, replaced by the next one
 # A paragraph that only numbers what follows: a reference number ("Ord. No. 29-17.", "Resolution
 # No. 514-16.", "R.PS. Reg. No. 1693.", "Amendment No. 2"), at most a few words before it (a page
 # header's date run into it). The identifier holds a digit: "No." alone is an answer, not a label.
@@ -290,6 +295,13 @@ def _number_paragraphs(paras: list[Para]) -> None:
         refs = refs[:first] + _sub_points(refs[first:], [_number_shape(p.raw) for p in paras[first:]])
     last = ""
     for p, ref in zip(paras, refs):
+        letter = _LETTER_POINT.match(p.raw) if numbered and not ref and last else None
+        if letter is not None:
+            # "(a) In Mrs Bell's absence ...", "(b) ... the following:" and its lines under "7.":
+            # "7(a)", "7(b)" (cited "para 7", twenty paragraphs of Kent's Cabinet shared one
+            # citation); a motion's "(i)", "(ii)", "(iii)" under "1)": "1(i)" ... ("(i)" after "(h)"
+            # is a letter, and reads the same).
+            ref = f"{_LETTERED.sub('', last)}({(letter.group(1) or letter.group(2)).lower()})"
         last = ref or (last if numbered else "")
         p.ref = last
 

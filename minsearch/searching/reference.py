@@ -22,6 +22,7 @@ from ..model import Filters, Query, SearchResult
 from ..ranking.rank import Ranked
 from ..ranking.snippets import TermMatcher, snippet
 from ..store.base import Facets, StoreView
+from ..store.query import label_key
 from .counts import count_paragraphs
 from .filters import matching_names
 from .page import result_page
@@ -33,12 +34,15 @@ _ITEM = re.compile(
     r"(?P<n>\d{1,5}(?:/\d{2,4}|(?:\.\d{1,3}){0,3}(?:\.?[a-z])?))$",
     re.I,
 )
-_PARA = re.compile(r"^para(?:graph)?\.?\s*(?P<p>\d{1,3}[a-z]?(?:\(\d{1,3}\))*)$", re.I)
+_PARA = re.compile(r"^para(?:graph)?\.?\s*(?P<p>\d{1,3}[a-z]?(?:\((?:\d{1,3}|[a-z])\))*)$", re.I)
 _PAGE = re.compile(r"^page\s*(?P<n>\d{1,5})$", re.I)
 # What a citation is copied with: the CLI's "cite:" and the page's "Cite as:" labels.
 _LABEL = re.compile(r"^(?:cite(?:\s+as)?|citation)\s*:\s*", re.I)
 # "minute 298 para 4": a paragraph's or a page's number typed without the comma before it.
 _RUN_ON = re.compile(r"\s+(?=(?:para(?:graph)?|page)\.?\s*\d)", re.I)
+# A citation of a source that numbers nothing names the item by its title: item “Performance
+# Monitoring” (minsearch.citation), straight quotes when retyped.
+_TITLED = re.compile(r"(?:^|,)\s*item\s+[“\"](?P<t>[^”\"]{1,300})[”\"]\s*(?=,|$)", re.I)
 NOUNS = ("minute", "item")  # a minute's number is searched under either noun: users say "minute 4.1"
 MAX_PARTS = 8  # a citation has at most council, committee, date, item, para, page (and a link)
 
@@ -48,12 +52,13 @@ class Reference:
     """What a query names by number: the item (``number``, "298"), maybe its paragraph
     (``para``, "4", "26(2)") and page, and the council, committee and date of a pasted citation."""
 
-    number: str
+    number: str  # "" when the citation names the item by its title (a source that numbers none)
     para: str = ""
     page: int = 0  # the PDF page, 0 when not given
     council: Optional[str] = None
     committee: Optional[str] = None
     day: Optional[str] = None  # ISO date of the meeting
+    title: str = ""  # the item's title, where the citation names it so: item “Performance Monitoring”
 
     @property
     def where(self) -> str:
@@ -80,6 +85,7 @@ class Reference:
 @dataclass
 class _Read:
     number: str = ""
+    title: str = ""
     para: str = ""
     page: int = 0
     council: Optional[str] = None
@@ -90,24 +96,31 @@ class _Read:
 def read_reference(text: str, facets: Callable[[], Facets]) -> Optional[Reference]:
     """The :class:`Reference` ``text`` is, or None: it must be an item's number ("minute 298"),
     or a citation as minsearch writes it, comma-separated parts each of which is understood (the
-    item's number, "para 4", "page 12", the date, "undated", a link in brackets, and council and
-    committee names of this index). Anything else ("minute 298 budget", "item 4, dental checks")
+    item's number, or its title in quotes where the source numbers none, "para 4", "page 12", the
+    date, "undated", a link in brackets, and council and committee names of this index; a title
+    needs one of the last three). Anything else ("minute 298 budget", "item 4, dental checks")
     is searched as words."""
     cleaned = re.sub(r"\s*\(https?://[^\s()]*\)\s*$", "", " ".join(text.split()))  # Copy citation's link
     cleaned = _RUN_ON.sub(", ", _LABEL.sub("", cleaned))
-    parts = [p.strip() for p in cleaned.strip(" .").split(",") if p.strip()]
-    if not parts or len(parts) > MAX_PARTS:
-        return None
-    if not any(_ITEM.match(p) for p in parts):  # (the index's names are read only for a citation)
-        return None
-    names = facets() if len(parts) > 1 else Facets()
     got = _Read()
+    titled = _TITLED.search(cleaned)  # (taken out before the commas are read: a title may hold some)
+    if titled is not None:
+        got.title = " ".join(titled.group("t").split())
+        cleaned = f"{cleaned[: titled.start()]}{cleaned[titled.end() :]}"
+    parts = [p.strip() for p in cleaned.strip(" .").split(",") if p.strip()]
+    if len(parts) > MAX_PARTS or not (got.title or parts):
+        return None
+    if not got.title and not any(_ITEM.match(p) for p in parts):  # (names are read only for a citation)
+        return None
+    names = facets() if len(parts) > 1 or got.title else Facets()
     for part in parts:
         if not _read_part(part, got, names):
             return None
-    if not got.number:
+    if got.title and (got.number or not (got.council or got.committee or got.day)):
+        return None  # a title alone is words to search; with a number, two items
+    if not (got.number or got.title):
         return None
-    return Reference(got.number, got.para, got.page, got.council, got.committee, got.day)
+    return Reference(got.number, got.para, got.page, got.council, got.committee, got.day, got.title)
 
 
 def _read_part(part: str, got: _Read, facets: Facets) -> bool:
@@ -183,37 +196,79 @@ def numbered_page(view: StoreView, q: Query, ref: Reference, counts: bool = Fals
     council, committee or date the number is not found under lists the number where the minutes
     print it, and says so."""
     notices: list[str] = []
-    ids = view.numbered(ref.refs, ref.filters(q.filters), MAX_NUMBERED)
-    if not ids and ref.where:
-        ids = view.numbered(ref.refs, q.filters, MAX_NUMBERED)
-        if ids:
-            notices.append(f"Nothing numbered {ref.number} at {ref.where}: listed where the minutes print it.")
+    if not ref.number:
+        ids = _titled(view, ref.title, ref.filters(q.filters))
+    else:
+        ids = view.numbered(ref.refs, ref.filters(q.filters), MAX_NUMBERED)
+        if not ids and ref.where:
+            ids = view.numbered(ref.refs, q.filters, MAX_NUMBERED)
+            if ids:
+                notices.append(f"Nothing numbered {ref.number} at {ref.where}: listed where the minutes print it.")
     ids, para, page = _narrowed(view, ids, ref)
     meta = view.chunk_meta(ids)
     place = {c: i for i, c in enumerate(ids)}
     # Newest meeting first, an undated one last (sorted stably: each meeting's paragraphs in order).
     by_meeting = sorted(ids, key=lambda c: (meta[c].doc_id if c in meta else "", place[c]))
     ordered = sorted(by_meeting, key=lambda c: meta[c].date if c in meta else "", reverse=True)
-    result = result_page(view, q, [Ranked(c, 1.0) for c in ordered], [], notices)
+    result = result_page(view, q, [Ranked(c, 1.0) for c in ordered], [], notices, more=len(ids) >= MAX_NUMBERED)
+    result.by_number = ref.number or f"“{ref.title}”"
     for h in result.hits:
         h.snippet = snippet(h.chunk.text, TermMatcher([]))
     if counts:
         per_doc = Counter(meta[c].doc_id for c in ids if c in meta)
         docs = view.documents()
         result.counts = count_paragraphs(replace(docs[d], chunks=n) for d, n in per_doc.items() if d in docs)
+    if not ids and not ref.number:
+        result.notices.append(f"No item titled “{ref.title}” at {ref.where}.")
+        return result
     if not ids:
         narrowed = "" if q.filters.is_empty() else " (with these filters)"
         result.notices.append(f"No minute or item is numbered {ref.number} in these minutes{narrowed}.")
         return result
-    printed = result.hits[0].chunk.item_ref if result.hits else f"minute {ref.number}"
+    printed = (
+        f"item “{ref.title}”"
+        if not ref.number
+        else result.hits[0].chunk.item_ref
+        if result.hits
+        else f"minute {ref.number}"
+    )
     at = f" ({ref.where})" if ref.where and not notices else ""
-    result.notices.insert(0, f"Found by its number: {printed}{para}{page}{at}.")
+    how = "number" if ref.number else "citation"
+    result.notices.insert(0, f"Found by its {how}: {printed}{para}{page}{at}.")
     if (ref.para and not para) or (ref.page and not page):
         asked = ", ".join(
             x for x in (f"para {ref.para}" if ref.para else "", f"page {ref.page}" if ref.page else "") if x
         )
         result.notices.append(f"Nothing of {printed} is at {asked} as cited: all of it is listed.")
     return result
+
+
+# Meetings read for a citation naming its item by title (its council, committee and date narrow
+# them to one, or to the few meetings of an undated committee).
+MAX_TITLED_MEETINGS = 200
+
+
+def _titled(view: StoreView, title: str, f: Filters) -> list[str]:
+    """The paragraphs of the items titled ``title`` (any case and spacing) in the meetings ``f``
+    admits (its council, committee and dates; none when more than :data:`MAX_TITLED_MEETINGS`)."""
+    council, committee = label_key(f.council or ""), label_key(f.committee or "")
+    meetings = [
+        d.doc_id
+        for d in view.documents().values()
+        if (not f.council or label_key(d.council) == council)
+        and (not f.committee or label_key(d.committee) == committee)
+        and (not f.since or (d.date and d.date >= f.since))
+        and (not f.until or (d.date and d.date <= f.until))
+    ]
+    if len(meetings) > MAX_TITLED_MEETINGS:
+        return []
+    wanted = " ".join(title.split()).casefold()
+    return [
+        c.chunk_id
+        for doc in sorted(meetings)
+        for c in view.document_chunks(doc)
+        if " ".join(c.title.split()).casefold() == wanted
+    ]
 
 
 def _narrowed(view: StoreView, ids: list[str], ref: Reference) -> tuple[list[str], str, str]:
