@@ -41,15 +41,15 @@ def _label(gap: float) -> str:
     return "off" if gap < 0 else f"bar - {gap:.2f}"
 
 
-def quality(data: Path, gap: float) -> dict:
-    """nDCG@10 and recall@10 of default hybrid per judged minutes corpus, with ``exact_gap``."""
+def quality(data: Path, gap: float, setting: str = "exact_gap") -> dict:
+    """nDCG@10 and recall@10 of default hybrid per judged minutes corpus, with ``setting`` = ``gap``."""
     from minsearch.config import load_settings
 
     from .embed_cache import caching_encoder
     from .quality import eval_minutes
 
     def settings_for(home: Path, _name: str):
-        return load_settings(index_dir=home).with_(exact_gap=gap)
+        return load_settings(index_dir=home).with_(**{setting: gap})
 
     out = eval_minutes(
         JUDGED_MINUTES, data, caching_encoder(), log=lambda m: None, settings_for=settings_for, default_only=True
@@ -62,7 +62,7 @@ def quality(data: Path, gap: float) -> dict:
     }
 
 
-def counts(data: Path, gaps: tuple[float, ...]) -> dict:
+def counts(data: Path, gaps: tuple[float, ...], setting: str = "exact_gap") -> dict:
     """Per corpus and gap: the matching paragraphs of the judged queries that lean on keywords
     (summed), and keyword mode's count for the same queries; with the queries that moved most."""
     from minsearch.config import load_settings
@@ -80,7 +80,7 @@ def counts(data: Path, gaps: tuple[float, ...]) -> dict:
             continue
         totals: dict[float, dict[str, int]] = {}
         for gap in gaps:
-            s = Searcher(load_settings(index_dir=home).with_(exact_gap=gap))
+            s = Searcher(load_settings(index_dir=home).with_(**{setting: gap}))
             try:
                 totals[gap] = {r["query"]: s.search(Query(r["query"]), strict=False, snippets=False).total for r in qs}
                 if gap == gaps[0]:
@@ -125,11 +125,34 @@ def choose(grid: dict[float, dict], off: float = OFF) -> dict[str, dict]:
     return out
 
 
-def report(grid: dict, folds: dict, count: dict, ir: dict, default: float, when: str) -> str:
+# What each setting is, as the report says it: (heading, command, paragraph).
+SETTINGS = {
+    "exact_gap": (
+        "A floor for meaning alone when a query names something exact",
+        "python -m benchmarks.exact_floor",
+        None,  # (the module docstring's second paragraph)
+    ),
+    "topic_gap": (
+        "A floor for meaning alone when a query names a subject",
+        "python -m benchmarks.exact_floor --setting topic_gap",
+        "Any other hybrid query (a subject, a question): a paragraph found by meaning alone within "
+        "``meaning_gap`` of the index's bar for a confident answer is a match, and those padded the "
+        "counts of subjects a new user read (\"kids missing school\": 99 matching paragraphs on Kent, "
+        "60 by meaning alone, none about absence). With ``topic_gap`` = g such a paragraph is a match "
+        "only at the bar less g, or in the agenda item of a keyword match or of a paragraph that clears "
+        "the bar less g itself. Same measures and the same choice as for ``exact_gap``.",
+    ),
+}
+
+
+def report(
+    grid: dict, folds: dict, count: dict, ir: dict, default: float, when: str, setting: str = "exact_gap"
+) -> str:
+    title, command, what = SETTINGS[setting]
     lines = [
-        "## A floor for meaning alone when a query names something exact (`python -m benchmarks.exact_floor`)",
+        f"## {title} (`{command}`)",
         "",
-        f"Run {when}. " + __doc__.split("\n\n")[1].replace("\n", " "),
+        f"Run {when}. " + (what or __doc__.split("\n\n")[1].replace("\n", " ")),
         "",
         f"Product default: {_label(default)}. nDCG@10 / recall@10 / recall@100 of default hybrid per judged minutes corpus:",
         "",
@@ -184,25 +207,29 @@ def report(grid: dict, folds: dict, count: dict, ir: dict, default: float, when:
 def main(argv: Optional[list[str]] = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=None, help="data dir (default: $MINSEARCH_DATA / settings)")
+    ap.add_argument("--setting", choices=sorted(SETTINGS), default="exact_gap", help="the gap measured")
     args = ap.parse_args(argv)
     from minsearch.config import Settings, load_settings
 
+    setting = args.setting
     data = args.data or load_settings().data_dir
     grid = {}
     for g in GAPS:
         t = time.perf_counter()
-        grid[g] = quality(data, g)
+        grid[g] = quality(data, g, setting)
         cells = " ".join(f"{c} {v['ndcg@10']:.4f}/{v['recall@10']:.4f}" for c, v in grid[g].items())
         print(f"  {_label(g):12s} {cells}  ({time.perf_counter() - t:.0f} s)")
     folds = choose(grid)
-    count = counts(data, GAPS)
-    default = Settings(index_dir=Path(".")).exact_gap
-    ir = {g: ir_scores(data, {"exact_gap": g}, log=lambda m: None) for g in dict.fromkeys((OFF, default))}
+    count = counts(data, GAPS, setting)
+    default = getattr(Settings(index_dir=Path(".")), setting)
+    chosen = sorted({f["chosen"] for f in folds.values()})
+    ir = {g: ir_scores(data, {setting: g}, log=lambda m: None) for g in dict.fromkeys((OFF, default, *chosen))}
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    text = report(grid, folds, count, ir, default, when)
+    text = report(grid, folds, count, ir, default, when, setting)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "exact_floor.md").write_text(text, encoding="utf-8")
-    (RESULTS / "exact_floor.json").write_text(
+    name = "exact_floor" if setting == "exact_gap" else "topic_floor"
+    (RESULTS / f"{name}.md").write_text(text, encoding="utf-8")
+    (RESULTS / f"{name}.json").write_text(
         json.dumps(
             {
                 "date": when,

@@ -586,13 +586,14 @@ def markdown(res: dict, plot_files: list[str]) -> str:
         "nearby.md",
         "everyday.md",
         "exact_floor.md",
+        "topic_floor.md",
         "query_variants.md",
         "item_context.md",
         "calibration.md",
         "ranking.md",
     ):
         # Measured by their own commands (python -m benchmarks.feedback, .nearby, .everyday,
-        # .exact_floor, .query_variants, .item_context, .calibration, .tuning): as written.
+        # .exact_floor (also --setting topic_gap), .query_variants, .item_context, .calibration, .tuning): as written.
         ranking = Path(__file__).resolve().parent / "results" / name
         if ranking.is_file():
             L += [ranking.read_text().strip(), ""]

@@ -67,6 +67,12 @@ class Settings:
     # bar unless it is in the agenda item of a paragraph holding the query's words (below 0: off;
     # benchmarks/RESULTS.md: no recall@10 lost at 0 on any corpus, "EHCP" 39 -> 22 matches on Kent)
     exact_gap: float = 0.0
+    # ... and, for any other hybrid query, at most this below the bar unless it is in the agenda item
+    # of a paragraph holding enough of the query's words or within this of the bar itself (below 0:
+    # off, the default: the strictest gap costing the judged minutes nothing, 0.15, removes 5-10% of
+    # the subjects' meaning-only matches and costs DBpedia 0.006 nDCG@10; RESULTS.md, "A floor for
+    # meaning alone when a query names a subject"). For stricter counts through the Python API.
+    topic_gap: float = -1.0
     confident_coverage: float = 0.6  # ... or contains this share of the query ...
     confident_words: int = 3  # ... or, in a longer query, the weight of this many of its words ...
     joint_floor: float = 0.45  # ... or both: a paragraph this close in meaning and ...

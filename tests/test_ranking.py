@@ -247,6 +247,26 @@ def test_an_exact_querys_meaning_only_matches_are_its_holders_items_or_clear_the
     assert rank("hybrid", kw, partial, sem, m, params, named_only=True).matches
 
 
+def test_a_subjects_meaning_only_matches_with_topic_gap_are_its_strong_matches_items_or_clear_it():
+    # Off by default (benchmarks/RESULTS.md: the strictest gap costing the judged minutes nothing
+    # costs DBpedia 0.006); an operator who prefers stricter counts turns it on.
+    def meta(cid: str, doc: str, item: int) -> ChunkMeta:
+        return ChunkMeta(cid, doc, "", "substance", *fingerprint(f"paragraph {cid} of the minutes"), item=item)
+
+    m = {c: meta(c, "d1", i) for c, i in (("strong", 3), ("sibling", 3), ("nearby", 4), ("words", 5), ("w2", 5))}
+    kw, cov = [("words", 5.0)], {"words": 0.5}  # a keyword match (half the query's words)
+    sem = [("strong", 0.62), ("sibling", 0.45), ("nearby", 0.45), ("w2", 0.45), ("words", 0.3)]
+    params = replace(FLOORS, confident_floor=0.6, semantic_floor=0.4, relative_floor=1.0, topic_gap=0.1)
+    everything = {"strong", "sibling", "nearby", "words", "w2"}
+    assert {h.chunk_id for h in rank("hybrid", kw, cov, sem, m, replace(params, topic_gap=-1.0)).matches} == everything
+    r = rank("hybrid", kw, cov, sem, m, params)
+    assert {h.chunk_id for h in r.matches} == {"strong", "sibling", "words", "w2"}  # not "nearby": item 4
+    # It is the subject's gap: a query naming something exact keeps its own (exact_gap).
+    assert {
+        h.chunk_id for h in rank("hybrid", kw, cov, sem, m, replace(params, exact_gap=-1.0), named_only=True).matches
+    } == everything
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -66,6 +66,9 @@ class RankParams:
     # ... and, when the query is only a name, code, number, acronym or quote (only_named), at most
     # exact_gap below the bar unless the paragraph is in the agenda item of a keyword match (below 0: off)
     exact_gap: float = Settings.exact_gap
+    # ... and for any other hybrid query, topic_gap below the bar unless the paragraph is in the
+    # agenda item of a keyword match or of a paragraph within topic_gap of the bar (below 0: off)
+    topic_gap: float = Settings.topic_gap
     # ... or holds confident_coverage of the query (in a longer one, the weight of confident_words
     # of its words), or both views are half-confident (joint_floor in meaning, joint_coverage).
     confident_coverage: float = Settings.confident_coverage
@@ -109,6 +112,7 @@ def params_from(settings: Settings, fusion: Optional[str] = None) -> RankParams:
         confident_margin=s.confident_margin,
         meaning_gap=s.meaning_gap,
         exact_gap=s.exact_gap,
+        topic_gap=s.topic_gap,
         confident_coverage=s.confident_coverage,
         confident_words=s.confident_words,
         joint_floor=s.joint_floor,
@@ -596,7 +600,7 @@ def match_rule(
         # names ("Councillor Zabrowski", on no page of Kent's minutes, had 116+ matching
         # paragraphs, first a motion of the Council's; "Councillor" alone is 45% of its weight there).
         confident = False
-    exact_floor, items = _exact_floor(mode, named_only, cov, need, meta, params)
+    exact_floor, items = _exact_floor(mode, named_only, cov, need, meta, params, cos)
 
     def is_match(c: str) -> bool:
         if not confident:
@@ -616,29 +620,40 @@ def match_rule(
 
 
 def _exact_floor(
-    mode: str, named_only: bool, cov: dict[str, float], need: float, meta: dict[str, ChunkMeta], params: RankParams
+    mode: str,
+    named_only: bool,
+    cov: dict[str, float],
+    need: float,
+    meta: dict[str, ChunkMeta],
+    params: RankParams,
+    cos: Optional[dict[str, float]] = None,
 ) -> tuple[float, frozenset[tuple[str, int]]]:
-    """For a hybrid query that only names something exact (:func:`only_named`): the cosine a
-    paragraph found by meaning alone needs (``exact_gap`` below the bar), and the agenda items of
-    the keyword matches, whose other paragraphs need only the usual floor. (-1, none) otherwise.
+    """For a hybrid query: the cosine a paragraph found by meaning alone needs (:func:`alone_floor`),
+    and the agenda items whose other paragraphs need only the usual floor: those of the keyword
+    matches and, for a query that names nothing exact, of the paragraphs that clear that cosine
+    themselves. (-1, none) when the gap that applies is off.
 
     Why: "EHCP" counted 39 matching paragraphs on Kent, 2 of which contain it; meaning pads a name
     or a code with every paragraph on a nearby subject. The paragraphs of the item that names it
     are its context (the data "Gill Addy" presented, the tributes to Richard Parry that say "he")
-    and stay matches."""
-    if mode != "hybrid" or not named_only or params.exact_gap < 0:
+    and stay matches. A subject pads the same way ("kids missing school": 99 matching paragraphs on
+    Kent, 60 of them by meaning alone, none about absence)."""
+    floor = alone_floor(params, named_only) if mode == "hybrid" else -1.0
+    if floor < 0:
         return -1.0, frozenset()
     eps = 1e-9
-    items = frozenset(
-        _item_of(meta, c) for c, v in cov.items() if v >= need - eps and v > 0 and _item_of(meta, c)[1] > 0
-    )
-    return named_floor(params), items
+    held = [c for c, v in cov.items() if v >= need - eps and v > 0]
+    if not named_only:
+        held += [c for c, v in (cos or {}).items() if v >= floor]
+    return floor, frozenset(i for i in (_item_of(meta, c) for c in held) if i[1] > 0)
 
 
-def named_floor(params: RankParams) -> float:
-    """The cosine a paragraph found by meaning alone needs to match a hybrid query that only names
-    something exact, outside the agenda items holding it (-1: no such floor)."""
-    return params.confident_floor - params.exact_gap if params.exact_gap >= 0 else -1.0
+def alone_floor(params: RankParams, named_only: bool) -> float:
+    """The cosine a paragraph found by meaning alone needs to match a hybrid query outside the
+    agenda items of its strong matches: ``exact_gap`` below the bar for a query that only names
+    something exact, ``topic_gap`` for any other (-1: no such floor)."""
+    gap = params.exact_gap if named_only else params.topic_gap
+    return params.confident_floor - gap if gap >= 0 else -1.0
 
 
 def _item_of(meta: dict[str, ChunkMeta], cid: str) -> tuple[str, int]:

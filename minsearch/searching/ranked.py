@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Query, coverage_needed
-from ..ranking.rank import Ranking, RankParams, about_procedure, named_floor, names_code, only_named, rank
+from ..ranking.rank import Ranking, RankParams, about_procedure, alone_floor, names_code, only_named, rank
 from .candidates import Candidates
 
 
@@ -75,9 +75,9 @@ def _counted_more(q: Query, c: Candidates, params: RankParams, named_only: bool 
         # pool's last one clears the query's own floor (not the absolute 0.1 nearly everything
         # clears: "459 Hales Street" said "7+" with 7 matches in all).
         floor = max(params.semantic_floor, hits[0][1] - params.relative_floor)
-        if q.mode == "hybrid" and named_only:
-            # (beyond the pool, a paragraph of a holder's agenda item is not counted: a "+" less)
-            floor = max(floor, named_floor(params))
+        if q.mode == "hybrid":
+            # (beyond the pool, a paragraph of a strong match's agenda item is not counted: a "+" less)
+            floor = max(floor, alone_floor(params, named_only))
         if c.semantic.above_floor > len(hits) and hits[-1][1] >= floor:
             return True
     return False
