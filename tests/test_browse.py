@@ -323,6 +323,8 @@ def test_dates_named_in_the_words_filter_the_meetings(s, dated, client):
         assert any("Meetings from 1 March 2024" in n for n in by_field.notices)
     out = run(dated, "facets", "dental checks since March 2024", "--mode", "keyword")
     assert "from your words “since March 2024”" in out.output  # (the note goes to stderr)
+    out = run(dated, "facets", "dental checks since March 2024", "--mode", "keyword", "--json")
+    assert any("from your words “since March 2024”" in n for n in json.loads(out.stdout)["notices"])
 
 
 def test_suggestions_are_near_typos_not_other_words():

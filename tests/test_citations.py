@@ -269,6 +269,9 @@ def test_a_minute_is_found_by_its_number_or_its_citation_pasted_back(numbered_se
     # Copied from the CLI with its label; a citation naming another committee: the number where
     # the minutes print it, and why.
     assert numbered_searcher.search(Query("cite: " + cited)).hits[0].chunk.chunk_id == r.hits[0].chunk.chunk_id
+    r = numbered_searcher.search(Query("Testshire, Scrutiny Panel, 13 March 2025, minute 13, para 2"))
+    assert {h.chunk.para_ref for h in r.hits} == {"2"}
+    assert r.notices[-1] == "Not a council or committee of these minutes, so not used: “Scrutiny Panel”."
     r = numbered_searcher.search(Query("Testshire, Panel, 14 March 2025, minute 13, para 2"))
     assert r.hits and {h.chunk.para_ref for h in r.hits} == {"2"}
     assert r.notices[1] == "Nothing numbered 13 at Testshire, Panel, 14 March 2025: listed where the minutes print it."

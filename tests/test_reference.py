@@ -86,7 +86,8 @@ def test_a_citation_as_minsearch_writes_it_with_its_link():
         "298",
         "minutes of the corporate parenting panel",
         "minute",
-        "Unknownshire Council, minute 298",  # a name this index does not hold
+        "Unknownshire Council, minute 298",  # a name this index does not hold, and no date
+        "Unknownshire, Planning, Scrutiny, 13 March 2025, minute 298",  # three parts not understood
         "Kent, minute 298",  # a citation names the council in full
         "minute 298, minute 299",
         "13 March 2025, para 4",  # no item
@@ -96,6 +97,15 @@ def test_a_citation_as_minsearch_writes_it_with_its_link():
 )
 def test_anything_else_is_searched_as_words(text):
     assert read(text) is None
+
+
+def test_a_dated_citation_leaves_out_a_name_this_index_does_not_hold_and_says_which():
+    # (A colleague's index may call the committee otherwise; the number and date still find it.)
+    ref = read("Kent County Council, Scrutiny Committee, 13 March 2025, minute 298, para 4")
+    assert ref is not None and ref.unread == ("Scrutiny Committee",)
+    assert (ref.council, ref.committee, ref.day, ref.number) == ("Kent County Council", None, "2025-03-13", "298")
+    assert read("Medway Council, Cabinet, undated, minute 88").unread == ("Medway Council",)
+    assert read("Kent County Council, County Council, 13 March 2025, minute 298").unread == ()
 
 
 def test_the_index_names_are_read_only_for_a_citation():

@@ -508,7 +508,10 @@ def _count_lines(title: str, counts: dict[str, int], top: int) -> list[str]:
 @_filter_options
 @click.option("--top", type=click.IntRange(0), default=15, show_default=True, help="Names listed per heading (0: all).")
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print {query, total, councils, committees, years, quarters, months, more}."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print {query, total, councils, committees, years, quarters, months, more, notices}.",
 )
 @_backend_options
 def facets_cmd(
@@ -549,11 +552,11 @@ def facets_cmd(
         _fail(e)
     assert counts is not None
     if as_json:
-        click.echo(json.dumps({"query": text or None, **counts.to_json()}, ensure_ascii=False))
+        click.echo(json.dumps({"query": text or None, **counts.to_json(), "notices": notices}, ensure_ascii=False))
         return
     for note in notices:  # e.g. the dates named in the words, which filter what is counted
         click.echo(f"note: {note}", err=True)
-    what = "matching paragraphs" if text else "paragraphs"
+    what = ("matching paragraph" if text else "paragraph") + ("" if total == 1 else "s")
     click.echo(f"{total:,}{'+' if more else ''} {what}")
     if suggestion:
         click.echo(f"Did you mean: {suggestion}?  ({_suggested_command('facets', suggestion)})")

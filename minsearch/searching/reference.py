@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Callable, Iterable, Optional
 
@@ -59,6 +59,7 @@ class Reference:
     committee: Optional[str] = None
     day: Optional[str] = None  # ISO date of the meeting
     title: str = ""  # the item's title, where the citation names it so: item “Performance Monitoring”
+    unread: tuple[str, ...] = ()  # parts of a citation naming no council or committee of the index
 
     @property
     def where(self) -> str:
@@ -91,6 +92,8 @@ class _Read:
     council: Optional[str] = None
     committee: Optional[str] = None
     day: Optional[str] = None
+    dated: bool = False  # a date, or "undated": the shape of a citation, not of a search
+    unread: list[str] = field(default_factory=list)
 
 
 def read_reference(text: str, facets: Callable[[], Facets]) -> Optional[Reference]:
@@ -99,7 +102,9 @@ def read_reference(text: str, facets: Callable[[], Facets]) -> Optional[Referenc
     item's number, or its title in quotes where the source numbers none, "para 4", "page 12", the
     date, "undated", a link in brackets, and council and committee names of this index; a title
     needs one of the last three). Anything else ("minute 298 budget", "item 4, dental checks")
-    is searched as words."""
+    is searched as words, except in a citation (a part is its date, or "undated"): there a name
+    this index does not hold is left out and named in ``Reference.unread`` (a colleague's index
+    may call the committee otherwise)."""
     cleaned = re.sub(r"\s*\(https?://[^\s()]*\)\s*$", "", " ".join(text.split()))  # Copy citation's link
     cleaned = _RUN_ON.sub(", ", _LABEL.sub("", cleaned))
     got = _Read()
@@ -115,12 +120,14 @@ def read_reference(text: str, facets: Callable[[], Facets]) -> Optional[Referenc
     names = facets() if len(parts) > 1 or got.title else Facets()
     for part in parts:
         if not _read_part(part, got, names):
-            return None
+            got.unread.append(part)
+    if got.unread and not (got.dated and len(got.unread) <= 2):
+        return None
     if got.title and (got.number or not (got.council or got.committee or got.day)):
         return None  # a title alone is words to search; with a number, two items
     if not (got.number or got.title):
         return None
-    return Reference(got.number, got.para, got.page, got.council, got.committee, got.day, got.title)
+    return Reference(got.number, got.para, got.page, got.council, got.committee, got.day, got.title, tuple(got.unread))
 
 
 def _read_part(part: str, got: _Read, facets: Facets) -> bool:
@@ -138,10 +145,11 @@ def _read_part(part: str, got: _Read, facets: Facets) -> bool:
         got.page = int(page.group("n"))
         return True
     if part.lower() == "undated":
+        got.dated = True
         return True
     day = _day(part)
     if day is not None and got.day is None:
-        got.day = day
+        got.day, got.dated = day, True
         return True
     return _read_name(part, got, facets)
 
@@ -235,6 +243,9 @@ def numbered_page(view: StoreView, q: Query, ref: Reference, counts: bool = Fals
     at = f" ({ref.where})" if ref.where and not notices else ""
     how = "number" if ref.number else "citation"
     result.notices.insert(0, f"Found by its {how}: {printed}{para}{page}{at}.")
+    if ref.unread:
+        names = ", ".join(f"“{u}”" for u in ref.unread)
+        result.notices.append(f"Not a council or committee of these minutes, so not used: {names}.")
     if (ref.para and not para) or (ref.page and not page):
         asked = ", ".join(
             x for x in (f"para {ref.para}" if ref.para else "", f"page {ref.page}" if ref.page else "") if x
