@@ -42,6 +42,7 @@ def test_a_citation_copied_with_its_label_or_typed_without_commas():
     assert ref is not None and (ref.number, ref.para, ref.page) == ("298", "4", 2)
     assert ref.where == "Kent County Council, County Council, 13 March 2025"
     assert read("Cabinet, minute 87, para 7(c), page 8").para == "7(c)"  # a lettered point
+    assert read("minute 299, para 1(iii)").para == "1(iii)"  # a roman one
     ref = read("Cite as: minute 298 para 4")
     assert ref is not None and (ref.number, ref.para, ref.where) == ("298", "4", "")
 

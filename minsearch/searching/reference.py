@@ -34,7 +34,7 @@ _ITEM = re.compile(
     r"(?P<n>\d{1,5}(?:/\d{2,4}|(?:\.\d{1,3}){0,3}(?:\.?[a-z])?))$",
     re.I,
 )
-_PARA = re.compile(r"^para(?:graph)?\.?\s*(?P<p>\d{1,3}[a-z]?(?:\((?:\d{1,3}|[a-z])\))*)$", re.I)
+_PARA = re.compile(r"^para(?:graph)?\.?\s*(?P<p>\d{1,3}[a-z]?(?:\((?:\d{1,3}|[a-z]|[ivx]{2,5})\))*)$", re.I)
 _PAGE = re.compile(r"^page\s*(?P<n>\d{1,5})$", re.I)
 # What a citation is copied with: the CLI's "cite:" and the page's "Cite as:" labels.
 _LABEL = re.compile(r"^(?:cite(?:\s+as)?|citation)\s*:\s*", re.I)
