@@ -299,5 +299,8 @@ def test_a_pasted_citation_on_the_page_opens_with_its_paragraph(numbered_searche
     assert '<option value="Panel" selected' not in html  # the citation's committee is not a filter left on
     first = html.index('<ol class="hits"')
     assert "2) Dental checks had improved" in html[first : first + 3000]
+    # Its download is named by the minute it found, not by the council's name that begins it.
+    disposition = client.get("/export?format=csv&q=" + quote_plus(cited)).headers["Content-Disposition"]
+    assert 'filename="minutes-search-minute-13-' in disposition
     html = client.get("/?q=minute+14").get_data(as_text=True)
     assert "No paragraph of these minutes has that number." in html and "Try fewer or different words" not in html

@@ -47,7 +47,10 @@ def export() -> Any:
     result = searcher().search(form_query(form, 1, limit=EXPORT_LIMIT), strict=False, snippets=False)
     q = result.query
     entries = entries_for([h.chunk for h in result.hits], q.text, q.mode, q.filters)
-    return _download(entries, fmt, f"Evidence from the minutes: {q.text}", "minutes-search", q.text)
+    # A pasted citation is named by the minute it found ("...-minute-298-..."), not by its first
+    # words, the council's name, which the file name's 40 characters cut before the number.
+    about = result.hits[0].chunk.item_ref if result.by_number and result.hits else q.text
+    return _download(entries, fmt, f"Evidence from the minutes: {q.text}", "minutes-search", about or q.text)
 
 
 # -- the evidence list -------------------------------------------------------------------------------
