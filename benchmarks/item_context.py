@@ -28,7 +28,6 @@ import numpy as np
 from . import sweep as _sweep
 from .sweep import Setting, Sweep
 
-OFF: Setting = ("off",)
 WEIGHTS = (0.1, 0.2, 0.35, 0.5)
 WHAT = (
     "Agenda-item context for the semantic view's order, none of it a setting of the product (see the "
@@ -99,17 +98,13 @@ def apply(s: Setting) -> Iterator[None]:
 def sweep(quick: bool = False) -> Sweep:
     weights = WEIGHTS[1:2] if quick else WEIGHTS
     grid = (*((("centroid", w)) for w in weights), *((("best", w)) for w in weights))
-    return Sweep(
-        name="item_context",
-        title="A paragraph's agenda item as context for meaning: variants not taken",
-        what=WHAT,
-        off=OFF,
-        default=OFF,
-        grid=grid,
-        overrides=lambda _s: {},
-        label=_label,
-        apply=apply,
-        every_setting_elsewhere=True,
+    return Sweep.of_variants(
+        "item_context",
+        "A paragraph's agenda item as context for meaning: variants not taken",
+        WHAT,
+        grid,
+        _label,
+        apply,
     )
 
 

@@ -30,7 +30,6 @@ import numpy as np
 from . import sweep as _sweep
 from .sweep import Setting, Sweep
 
-OFF: Setting = ("off",)
 SHARES = (0.05, 0.1, 0.15, 0.2, 0.3)
 WHAT = (
     "Query-side variants, none of them a setting of the product (see the module docstring of "
@@ -142,17 +141,8 @@ def sweep(quick: bool = False) -> Sweep:
         *((("average", x)) for x in shares),
         ("body",),
     )
-    return Sweep(
-        name="query_variants",
-        title="What the encoder reads of a query: variants not taken",
-        what=WHAT,
-        off=OFF,
-        default=OFF,
-        grid=grid,
-        overrides=lambda _s: {},
-        label=_label,
-        apply=apply,
-        every_setting_elsewhere=True,
+    return Sweep.of_variants(
+        "query_variants", "What the encoder reads of a query: variants not taken", WHAT, grid, _label, apply
     )
 
 

@@ -24,6 +24,7 @@ from .common import BENCH_DIR, JUDGED_MINUTES
 
 RESULTS = BENCH_DIR / "results"
 Setting = tuple
+VARIANTS_OFF: Setting = ("off",)  # the product as it is, in a sweep of variants (Sweep.of_variants)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,21 @@ class Sweep:
     apply: Callable[[Setting], AbstractContextManager] = lambda _s: nullcontext()
     # Search the IR sets and the out-of-domain queries with every setting, not only off and default.
     every_setting_elsewhere: bool = False
+
+    @classmethod
+    def of_variants(
+        cls,
+        name: str,
+        title: str,
+        what: str,
+        grid: tuple[Setting, ...],
+        label: Callable[[Setting], str],
+        apply: Callable[[Setting], AbstractContextManager],
+    ) -> "Sweep":
+        """A sweep of variants that are not settings of the product (``apply`` puts each in place
+        around the product's search): off is ``("off",)`` and the default, and the IR sets and
+        out-of-domain queries are searched with every variant."""
+        return cls(name, title, what, VARIANTS_OFF, VARIANTS_OFF, grid, lambda _s: {}, label, apply, True)
 
 
 def minutes_scores(data: Path, overrides: dict, log=print) -> dict:

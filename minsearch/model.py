@@ -250,7 +250,8 @@ class SearchResult:
     expansions: list[str] = field(default_factory=list)  # glossary terms also searched
     suggestion: Optional[str] = None  # "did you mean": the query with misspelt words corrected
     counts: Optional[MatchCounts] = None  # matches by council, committee, year, month (when asked)
-    # The item number the query named ("298": "minute 298" or a pasted citation), whose paragraphs
+    # The item number the query named ("298": "minute 298" or a pasted citation), or the quoted
+    # title a citation of unnumbered minutes names ("“Performance Monitoring”"), whose paragraphs
     # these are (minsearch.searching.reference), not a search's matches; "" for a search.
     by_number: str = ""
 

@@ -600,7 +600,7 @@ def match_rule(
         # names ("Councillor Zabrowski", on no page of Kent's minutes, had 116+ matching
         # paragraphs, first a motion of the Council's; "Councillor" alone is 45% of its weight there).
         confident = False
-    exact_floor, items = _exact_floor(mode, named_only, cov, need, meta, params, cos)
+    alone, items = _meaning_alone(mode, named_only, cov, need, meta, params, cos)
 
     def is_match(c: str) -> bool:
         if not confident:
@@ -614,12 +614,12 @@ def match_rule(
         score = cos.get(c, -1.0)
         if score < floor:
             return False
-        return score >= exact_floor or _item_of(meta, c) in items
+        return score >= alone or _item_of(meta, c) in items
 
     return is_match
 
 
-def _exact_floor(
+def _meaning_alone(
     mode: str,
     named_only: bool,
     cov: dict[str, float],

@@ -23,8 +23,8 @@ from ..ranking.rank import Ranked
 from ..ranking.snippets import TermMatcher, snippet
 from ..store.base import Facets, StoreView
 from ..store.query import label_key
+from .browse import admits
 from .counts import count_paragraphs
-from .filters import matching_names
 from .page import result_page
 
 # "minute 298", "Minute No. 45/21", "min. 298", "item 2.5", "agenda item 4.1.b" (the nouns the
@@ -169,18 +169,17 @@ def _read_name(part: str, got: _Read, facets: Facets) -> bool:
 
 
 def _exact(value: str, names: Iterable[str]) -> Optional[str]:
-    found = matching_names(value, names)
-    same = [n for n in found if n.casefold() == value.casefold()]
-    return same[0] if same else None
+    """The name of ``names`` that ``value`` is, compared as the stores compare names (label_key)."""
+    key = label_key(value)
+    return next((n for n in names if label_key(n) == key), None)
 
 
 def _day(part: str) -> Optional[str]:
     """An ISO date from "13 March 2025" (as citations print it) or "2025-03-13"; else None."""
-    for pattern in ("%d %B %Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(part, pattern).date().isoformat()
-        except ValueError:
-            continue
+    try:
+        return datetime.strptime(part, "%d %B %Y").date().isoformat()
+    except ValueError:
+        pass
     try:
         return date.fromisoformat(part).isoformat()
     except ValueError:
@@ -233,13 +232,9 @@ def numbered_page(view: StoreView, q: Query, ref: Reference, counts: bool = Fals
         narrowed = "" if q.filters.is_empty() else " (with these filters)"
         result.notices.append(f"No minute or item is numbered {ref.number} in these minutes{narrowed}.")
         return result
-    printed = (
-        f"item “{ref.title}”"
-        if not ref.number
-        else result.hits[0].chunk.item_ref
-        if result.hits
-        else f"minute {ref.number}"
-    )
+    printed = f"item “{ref.title}”"
+    if ref.number:  # as the minutes print it: "item 2.5" in London Ontario's, "minute 298" in Kent's
+        printed = result.hits[0].chunk.item_ref if result.hits else f"minute {ref.number}"
     at = f" ({ref.where})" if ref.where and not notices else ""
     how = "number" if ref.number else "citation"
     result.notices.insert(0, f"Found by its {how}: {printed}{para}{page}{at}.")
@@ -262,15 +257,7 @@ MAX_TITLED_MEETINGS = 200
 def _titled(view: StoreView, title: str, f: Filters) -> list[str]:
     """The paragraphs of the items titled ``title`` (any case and spacing) in the meetings ``f``
     admits (its council, committee and dates; none when more than :data:`MAX_TITLED_MEETINGS`)."""
-    council, committee = label_key(f.council or ""), label_key(f.committee or "")
-    meetings = [
-        d.doc_id
-        for d in view.documents().values()
-        if (not f.council or label_key(d.council) == council)
-        and (not f.committee or label_key(d.committee) == committee)
-        and (not f.since or (d.date and d.date >= f.since))
-        and (not f.until or (d.date and d.date <= f.until))
-    ]
+    meetings = [d.doc_id for d in view.documents().values() if admits(d, f)]
     if len(meetings) > MAX_TITLED_MEETINGS:
         return []
     wanted = " ".join(title.split()).casefold()
