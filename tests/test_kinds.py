@@ -95,6 +95,27 @@ PROCEDURE = [
     "Item 10, clause 2.9, as amended, BE APPROVED.",
     "Item 9, clause 5.1, as amended, reads as follows:",
     "That clause 1 of the 7th Report of the Council, In Closed Session, read as follows:",
+    # one or two people alone, a signature, a sponsor, a recusal (chunker 32): about every meeting,
+    # they led Cleveland's first page for "which streets did council give honorary names to?"
+    "Councillor S. Stevenson",
+    "Recuse: C. Rahman",
+    "Mr B Lewis, Mr D Ross",
+    "S. Marentette; - J. Madden.",
+    "Patricia J. Britt City Clerk, Clerk of Council",
+    "Kevin J. Kelley President of Council",
+    "JEFFREY B. MARKS, Secretary",
+    "Councillor Eddie Ryan, Chairperson",
+    "By Council Member Zone.",
+    "By Council Members Dow, K. Johnson and Brancatelli (by departmental request).",
+    "Signed: Date: Cathaoirleach",
+    "Dated: \\_\\_\\_\\_\\_\\_\\_\\_",
+    "In Favour",
+    "Maschke. Nays: None. Absent: Mr. Gallagher.",
+    "The Meeting then concluded.",
+    "The following were in attendance: -",
+    "Correspondence was noted and taken as read.",
+    "Recommendation No. 3 was agreed.",
+    "No matters arising from previous minutes.",
 ]
 
 SUBSTANCE = [
@@ -105,9 +126,17 @@ SUBSTANCE = [
     "Proposed by Councillor Foley; Seconded by Councillor Galvin; And Resolved: “That, the Abbeyfeale Local Area "
     "Plan 2014-2020 be made in accordance with the Chief Executive’s recommendations”.",
     "Kent Fostering.",
-    # a name on its own keeps its kind (name queries read procedure), even in title case
-    "Councillor S. Stevenson",
-    "Recuse: C. Rahman",
+    # letters of a table or a law, places and posts are not people
+    "Part V Community Homes",
+    "P Replacement",
+    "Convent Road, Abbeyfeale, Co. Limerick",
+    "Director of Public Health",
+    "Environmental Monitoring Specialist I",
+    "File No. 2-17. Brian Kimball, Commissioner of Environment, Department of Public Health, City of Cleveland. Received.",
+    "Dr. Smith presented the report on dental checks.",
+    "Item 4: The panel agreed to fund the dental checks scheme.",
+    # an agenda item's numbered label says where a topic was discussed (judged an answer on Limerick)
+    "Item 6: Discussion in relation to the Eradication of Japanese Knotweed",
     "The Chair said the budget was tight... but the service would be kept.",  # an ellipsis is not a leader
     "b) the Civic Administration BE DIRECTED to report back with an overview of the roll out plan for warming centres.",
     "The members welcomed the new facility and thanked Barry Murphy for his update.",
@@ -324,3 +353,61 @@ def test_movers_cut_mid_sentence_leave_the_motion_as_substance():
     )
     chunks = chunk_document(Document(doc_id="d", source="d", text=raw, format="text"))
     assert any(c.kind == "substance" and c.text.startswith("formally record") for c in chunks)
+
+
+def test_a_recusal_ends_the_resolution_it_follows():
+    """eScribe prints a vote under its resolution: "Yeas: ...", "Recuse: E. Peloza", "Absent: ...".
+    "Recuse:" was read as text, so the names of the vote stayed in the resolution's paragraph,
+    and the council's copy of a committee's resolution no longer read as the same text."""
+    raw = (
+        "3. YMCA at 1050 Hamilton Road\n(Item 3)\n\nMotion made by D. Ferreira\nThat the Civic Administration "
+        "BE DIRECTED to explore affordable housing with the YMCA regarding their property at 1050 Hamilton "
+        "Road. (2025-S11)\nYeas: A. Hopkins, S. Lewis, C. Rahman\nRecuse: E. Peloza\nAbsent: Mayor J. Morgan, "
+        "J. Pribil\nMotion Passed (3 to 0)"
+    )
+    chunks = chunk_document(Document(doc_id="m", source="m.txt", text=raw, format="text"))
+    resolution = next(c for c in chunks if c.text.startswith("That the Civic"))
+    assert resolution.kind == "substance" and resolution.text.endswith("(2025-S11)")
+    vote = next(c for c in chunks if c.text.startswith("Yeas:"))
+    assert vote.kind == "procedure" and "Recuse: E. Peloza" in vote.text and vote.text.endswith("(3 to 0)")
+
+
+def test_signatures_and_sponsors_come_after_what_the_minutes_say(tmp_path, encoder):
+    """A journal's clerk signs every issue and names each measure's sponsor on a line of its own;
+    as substance, such lines led the first page of a question about council by meaning. Searched
+    for words they hold, they now come after every paragraph that says something."""
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+    from minsearch.model import Query
+    from minsearch.search import Searcher
+
+    text = "\n\n".join(
+        [
+            "Ord. No. 201-17.",
+            "By Council Member Zone.",
+            "An emergency ordinance designating East 93rd Street with a secondary and honorary designation.",
+            "Whereas, the citizens of the city want to honor Harllel Jones with an honorary street name.",
+            "By Council Member Mitchell.",
+            "Patricia J. Britt City Clerk, Clerk of Council",
+            "Kevin J. Kelley President of Council",
+            "Mr B Lewis, Mr D Ross",
+        ]
+    )
+    src = tmp_path / "record.txt"
+    src.write_text("The City Record\n\n" + text, encoding="utf-8")
+    home = tmp_path / "ix"
+    index_paths([src], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        hits = s.search(Query("council", mode="keyword", limit=10)).hits
+    finally:
+        s.close()
+    # (shorter, the signature lines score higher on the word alone than the ordinance)
+    assert hits[0].chunk.text.startswith("Ord. No. 201-17."), [(h.chunk.kind, h.chunk.text) for h in hits]
+    people = {h.chunk.text: h.chunk.kind for h in hits[1:]}
+    assert set(people) >= {
+        "By Council Member Mitchell.",
+        "Patricia J. Britt City Clerk, Clerk of Council",
+        "Kevin J. Kelley President of Council",
+    }
+    assert set(people.values()) == {"procedure"}

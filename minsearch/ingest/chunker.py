@@ -86,7 +86,14 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    paragraph are cited under it ("26(2)", not "2", which is another paragraph).
 # 31: a numbered paragraph's lettered and roman points are cited under it ("7(a)", "7(b)" and the
 #    lines under each, "1(iii)"), not all as "7".
-CHUNKER_VERSION = 31
+# 32: one or two people alone, a person and their post, a measure's sponsor, a recusal, a
+#    signature's blanks, a vote's label alone and a wrapped roll's lone surname are procedure
+#    ("Patricia J. Britt City Clerk, Clerk of Council", "By Council Member Zone.", "Recuse: C.
+#    Rahman", "Mr B Lewis, Mr D Ross", "Dated: ____", "In Favour", "Maschke. Nays: None."): as
+#    substance they led first pages by meaning ("By Council Member Zone." for a question about
+#    council); Limerick 1,579 paragraphs (of 88,627), Cleveland 60 of 10,574, London Ontario 20
+#    (its tallies' "Recuse:" lines: a resolution and its vote are now apart), Kent 2, seeds none.
+CHUNKER_VERSION = 32
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -423,7 +430,8 @@ def _cell(para: Para) -> bool:
     return (
         len(t.split()) <= CELL_WORDS
         and not t.endswith(":")
-        and classify(t) != "procedure"  # "Agreed.", "Carried": what was done, not a cell
+        # "Agreed.", "Carried": what was done, not a cell; a person may be one ("Councillor Ryan (E)")
+        and classify(t, people_lists=False) != "procedure"
         and not (_NUMBERED.match(para.raw) or BULLET.match(para.raw))
         and not any(h.match(t) for h in (*_SECTION_MARKS, _AGENDA_ITEM))
         and not _is_reference_label(t)

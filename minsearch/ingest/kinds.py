@@ -97,14 +97,14 @@ _ATTENDANCE_LABEL = re.compile(
 _ATTENDANCE_SENTENCE = re.compile(
     r"^(?:(?:no\s+)?apologies\s+(?:for\s+absence\s+)?(?:were|was)\s+(?:received|reported|noted|tendered)|"
     r"there\s+were\s+no\s+apologies|no\s+apologies|the\s+\w+(?:\s+\w+){0,3}\s+reported\s+apologies|"
-    r"apologies\s+(?:were\s+)?(?:received|reported)\s+from)\b|\bwere\s+(?:in\s+attendance|present)(?:\s+\w+){0,4}\.?$|"
+    r"apologies\s+(?:were\s+)?(?:received|reported)\s+from)\b|\bwere\s+(?:in\s+attendance|present)(?:\s+\w+){0,4}[\s.:\-–—]*$|"
     r"\b(?:was|were)\s+(?:absent|excused)\.?$",
     re.I,
 )
 # Vote tallies and results: "Yeas: ...", "Nays: None.", "For (15)", "Against (4) Mr ...",
 # "Abstain (2)", "Motion Passed (9 to 3)", "Carried.", "Amendment lost.", "Recorded vote".
 _TALLY_START = re.compile(
-    r"^(?:yeas?|nays?|ayes?|noes|for|against|abstain(?:ed|ing|s)?|abstentions?|recused|absent|not\s+voting|"
+    r"^(?:yeas?|nays?|ayes?|noes|for|against|abstain(?:ed|ing|s)?|abstentions?|recus(?:e|ed|als?)|absent|not\s+voting|"
     r"in\s+favou?r|opposed|conflict)\s*(?:\(\s*\d+\s*\))?\s*(?:[:\-–—]|\b(?=\s*(?:\(|\d|none\b|nil\b|[A-Z])))",
     re.I,
 )
@@ -159,10 +159,10 @@ _CHAIR = re.compile(
 )
 # The meeting's own clock: called to order, adjourned, recessed, resumed, closed.
 _CLOCK = re.compile(
-    r"^(?:the\s+)?(?:meeting|committee|council|board|panel|session)?\s*(?:was\s+|is\s+)?"
+    r"^(?:the\s+)?(?:meeting|committee|council|board|panel|session)?\s*(?:then\s+)?(?:was\s+|is\s+)?"
     r"(?:called\s+to\s+order|adjourn(?:ed|s)|recess(?:ed|es)|reconvene[ds]?|resume[ds]|close[ds]|ended|concluded|"
     r"commenced|started|began|opened)\b.{0,160}$|"
-    r"^(?:meeting|the\s+meeting)\s+(?:closed|adjourned|ended|concluded)\b|^at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b",
+    r"^(?:meeting|the\s+meeting)\s+(?:then\s+)?(?:closed|adjourned|ended|concluded)\b|^at\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b",
     re.I,
 )
 _EMPTY = re.compile(
@@ -218,6 +218,7 @@ yeas nays ayes noes yea nay full messrs
 nominations other under constitution resolve conclude concluded
 first second third reading readings bill bills enacted enact passed
 follows clause clauses part parts action actions above above-noted staff reads
+correspondence proposal recommendation recommendations arising
 """.split()
 )
 
@@ -328,7 +329,7 @@ def _is_tally(t: str) -> bool:
         return False
     # Each part after a tally label must be names, counts or a result.
     parts = re.split(
-        r"(?i)(?=\b(?:yeas?|nays?|ayes?|noes|for|against|abstain\w*|abstentions?|recused|absent|"
+        r"(?i)(?=\b(?:yeas?|nays?|ayes?|noes|for|against|abstain\w*|abstentions?|recus(?:e|ed|als?)|absent|"
         r"not\s+voting|motion\s+(?:passed|carried|failed|lost|defeated)|carried|lost)\b\s*(?:\(\s*\d+\s*\))?\s*[:\-–—(]?)",
         rest,
     )
@@ -452,6 +453,118 @@ def _is_mover_only(t: str) -> bool:
     return len(rest) <= 1
 
 
+# A personal title before a name, which a post ("Director", "Chair") is not: "Director of Public
+# Health" is a heading or a subject, "Dr. A. Smith" a person.
+_PERSONAL = re.compile(
+    r"^(?:mr|mrs|ms|miss|mx|messrs|dr|sir|dame|cllr|cllrs|clir|cmhlr|councill?ors?|councilmembers?|councilman|"
+    r"councilwoman|alderm[ae]n|alderwoman)\.?$",
+    re.I,
+)
+
+
+def _marked_person(item: str) -> bool:
+    """A name marked as a person's by a personal title or an initial with its stop, before a name
+    ("Cllr Hook", "Mr B Lewis", "S. Lewis", "P.J. Kelly"), not just by capitals ("Family") or a
+    letter of a table or a law ("P Replacement", "Part V Community Homes", "Inspector I")."""
+    if not _name_item(item):
+        return False
+    words = [w.strip(",;:()-–") for w in item.split()]
+    words = [w for w in words if w]
+    return any(
+        (_PERSONAL.match(w) or (_INITIAL.match(w) and w.endswith(".") and w != "I."))
+        and i + 1 < len(words)
+        and _NAME_WORD.match(words[i + 1]) is not None
+        for i, w in enumerate(words)
+    )
+
+
+def _person_and_post(t: str) -> bool:
+    """One person and their post, and nothing else: a signature or a masthead ("Patricia J. Britt
+    City Clerk, Clerk of Council", "Councillor Eddie Ryan, Chairperson", "JEFFREY B. MARKS,
+    Secretary"). Such a line is about every meeting, not a topic; as substance, 12 of them were
+    among the first 8 paragraphs Cleveland's record gave for "which streets did council give
+    honorary names to?" by meaning."""
+    words = t.rstrip(".").split()
+    if not 3 <= len(words) <= 10 or re.search(r"\d", t):
+        return False
+    if any(w[0].islower() and w.lower() not in FUNCTION_SET for w in words if w[:1].isalpha()):
+        return False
+    if not (_ROLE.search(t) or re.search(r"(?i)\bpresident\b", t)):
+        return False
+    bare = [w.strip(",;:()") for w in words]
+    # (an initial before a name: "I." or "II" after a post is a grade, "Mechanical Inspector I")
+    return any(
+        _INITIAL.match(w) and w.rstrip(".") != "I" and i + 1 < len(bare) and _NAME_WORD.match(bare[i + 1])
+        for i, w in enumerate(bare)
+    ) or any(_PERSONAL.match(w) and i + 1 < len(bare) and _NAME_WORD.match(bare[i + 1]) for i, w in enumerate(bare))
+
+
+# Who brought a measure: "By Council Member Zone.", "By Council Members Dow, K. Johnson and
+# Brancatelli (by departmental request).", "By Councillor Keary." - a title, then only names.
+_SPONSOR = re.compile(
+    r"^(?:introduced\s+|sponsored\s+|submitted\s+)?by\s+(?=(?:council\s*members?|councilmembers?|councill?ors?|"
+    r"cllrs?|alderm[ae]n|alderwoman|members?|mayor|supervisors?|commissioners?|trustees?)\b)",
+    re.I,
+)
+
+
+def _is_sponsor(t: str) -> bool:
+    m = _SPONSOR.match(t)
+    if m is None:
+        return False
+    body = _BRACKETED.sub(" ", t[m.end() :]).strip(" .;")
+    items = [i for i in _LIST_SPLIT.split(body) if i.strip(" .")]
+    return bool(items) and len(items) <= 12 and all(_name_item(i) for i in items)
+
+
+# Blanks left for a signature or a date: "Dated: ______", "Signed: ........".
+_BLANKS = re.compile(r"(?:\\?_){2,}|(?:\.\s?){3,}|…")
+
+
+def _is_signoff(t: str) -> bool:
+    """The lines left to sign the minutes: "Signed: Date: Cathaoirleach", "Dated: ______",
+    "Signed: Príomh Chomhairleoir", "Chair:" - labels, blanks and at most a post or a name."""
+    t = _BLANKS.sub(" ", t).strip()
+    if len(t.split()) > 10:
+        return False
+    parts = [p.strip(" .-–") for p in t.split(":")]
+    parts = [p for p in parts if p]
+    if not parts or not _SIGNOFF.match(parts[0]):
+        return False
+    return all(
+        _SIGNOFF.match(p) or _DATE_LINE.match(p) or (len(p.split()) <= 4 and all(w[:1].isupper() for w in p.split()))
+        for p in parts[1:]
+    )
+
+
+# A vote's label with nothing after it, the names on the lines that follow: "In Favour", "Against:".
+_TALLY_LABEL = re.compile(
+    r"^(?:yeas?|nays?|ayes?|noes|for|against|abstain(?:ed|ing|s)?|abstentions?|in\s+favou?r|opposed|recus(?:e|ed|als?))"
+    r"\s*(?:\(\s*\d+\s*\))?\s*[:.\-–—]?$",
+    re.I,
+)
+
+
+def _lone_name(sentence: str) -> bool:
+    """A surname on its own ("Maschke.") or one person marked as such ("Mr. Gallagher.")."""
+    words = sentence.split()
+    return (len(words) == 1 and _name_item(sentence)) or (len(words) <= 4 and _marked_person(sentence))
+
+
+def _few_people(t: str) -> bool:
+    """One or two people marked as people, alone ("Councillor S. Stevenson", "Mr B Lewis, Mr D
+    Ross", "N. Danczak; and"): the rest of a list the source wrapped (three or more: see
+    :func:`_bare_names`)."""
+    if len(t.split()) > 8:
+        return False
+    items = [i for i in _LIST_SPLIT.split(t) if i.strip(" .:;-–")]
+    if not (1 <= len(items) <= 2 and all(_marked_person(i) for i in items)):
+        return False
+    # A letter that may be an enumerator ("B. Sovereign Road;") does not mark a person alone.
+    rest = [i for i in _LIST_SPLIT.split(_ENUM.sub("", t)) if i.strip(" .:;-–")]
+    return any(_marked_person(i) for i in rest)
+
+
 def classify(text: str, title: str = "", *, people_lists: bool = True) -> Kind:
     """The kind of one paragraph (normalised text, whitespace collapsed), from its shape alone.
     ``people_lists``: a list of people with their roles and no label is procedure (not for one
@@ -494,22 +607,44 @@ def classify(text: str, title: str = "", *, people_lists: bool = True) -> Kind:
         return "procedure"
     if n <= 40 and _DISPOSITION.match(t) and not re.search(r"(?i)\bthat\b", t):
         return "procedure"
-    if n <= 12 and _SIGNOFF.match(t):
+    if n <= 12 and (_SIGNOFF.match(t) or _is_signoff(t)):
         return "procedure"
+    if n <= 4 and t[:1].isupper() and _TALLY_LABEL.match(t):
+        return "procedure"  # "In Favour"
     if n <= 30 and _is_order_of_business(t):
         return "procedure"  # "This item was taken after Item 16 and before Item 13."
     if _bare_names(t):
         return "procedure"  # "Councillors Keller, Loftus, Prendiville. (3)"
-    if people_lists and _people_list(t):
-        return "procedure"  # "Robin Cahill, Senior Commissioner (Children's), ... and Brian Horton, Chair"
+    if people_lists and _people_alone(t, text):
+        return "procedure"
     if n <= 12 and re.search(r"[^\W\d_]{4,}", t) and _only_procedure_words(t):
         return "procedure"  # "Read second time.", "The report was noted.", "Agreed."
-    if 2 <= n <= 80:
-        sentences = [x for x in _SENTENCE_SPLIT.split(t) if x.strip()]
-        kinds = ["minor" if _minor(x) else classify(x) for x in sentences] if len(sentences) >= 2 else []
-        if "procedure" in kinds and all(k in ("minor", "procedure") for k in kinds):
-            return "procedure"  # "15. Nays 0. Read second time. Read third time in full. Passed."
+    if 2 <= n <= 80 and _sentences_of_procedure(t):
+        return "procedure"  # "15. Nays 0. Read second time. Read third time in full. Passed."
     return "heading" if _is_heading(t, title) else "substance"
+
+
+def _people_alone(t: str, text: str) -> bool:
+    """People and nothing said: "Robin Cahill, Senior Commissioner (Children's), ... and Brian
+    Horton, Chair", "Kevin J. Kelley President of Council", "By Council Member Zone.", "Mr B Lewis,
+    Mr D Ross" (``t`` without its enumerator, ``text`` with it: in "S. Marentette; - J. Madden."
+    the initial is not one)."""
+    return _people_list(t) or _person_and_post(t) or _is_sponsor(t) or _few_people(" ".join(text.split()))
+
+
+def _sentences_of_procedure(t: str) -> bool:
+    """Every sentence procedure or a fragment, and one at least procedure: "15. Nays 0. Read
+    second time. Read third time in full. Passed."."""
+    sentences = [x for x in _SENTENCE_SPLIT.split(t) if x.strip()]
+    if len(sentences) < 2:
+        return False
+    kinds = ["minor" if _minor(x) else classify(x) for x in sentences]
+    # A sentence that is only a name, beside a vote or a roll, is the tail of a list the source
+    # wrapped ("Maschke. Nays: None. Absent: Mr. Gallagher."); beside anything else it may be a
+    # place ("Convent Road, Abbeyfeale, Co. Limerick").
+    if any(_is_tally(x) or _is_attendance(x) for x in sentences):
+        kinds = ["minor" if _lone_name(x) else k for x, k in zip(sentences, kinds)]
+    return "procedure" in kinds and all(k in ("minor", "procedure") for k in kinds)
 
 
 def classify_rows(rows: list[str], title: str = "") -> Kind:
