@@ -20,6 +20,17 @@ def test_an_acronym_and_its_words_name_each_other():
     assert words.matched == "education health and care plans" and "EHCP" in words.alternates
 
 
+def test_uasc_names_the_wordings_minutes_use_for_those_children():
+    """Kent's minutes say "unaccompanied young people" and "Unaccompanied Asylum-Seeking Young
+    People" as often as "UASC": a search for UASC missed them (a new user's pass)."""
+    (uasc,) = load_glossary().expand("UASC placements")
+    assert {"unaccompanied young people", "unaccompanied asylum-seeking young people", "unaccompanied minors"} <= set(
+        uasc.alternates
+    )
+    (words,) = load_glossary().expand("unaccompanied young people in Kent")
+    assert "UASC" in words.alternates
+
+
 def test_acronyms_that_are_words_count_only_in_capitals():
     assert labels("SEND pupils") == ["SEND"]
     assert labels("send the report to the panel") == []
