@@ -356,6 +356,29 @@ def test_repeats_fold_into_the_best_copy():
     assert [h.chunk_id for h in r.matches][0] == "x2"  # newest first (2025-01-02), its copy folded in
 
 
+def test_the_same_vote_line_under_another_motion_is_another_vote():
+    """ "Moved by S. Trosow Seconded by D. Ferreira" under three motions was one hit, the other two
+    "also in" it: a new user asking how he voted saw one of his votes. A line of procedure repeats
+    only within its agenda item; a resolution repeated in another meeting's minutes still folds,
+    and so does a long standing clause (a journal reprints a measure with its clauses)."""
+    mover = "Moved by S. Trosow Seconded by D. Ferreira"
+    meta = {
+        "m1": ChunkMeta("m1", "cps-01-27", "2025-01-27", "procedure", *fingerprint(mover), item=3),
+        "m2": ChunkMeta("m2", "council-02-11", "2025-02-11", "procedure", *fingerprint(mover), item=8),
+        "m3": ChunkMeta("m3", "council-02-11", "2025-02-11", "procedure", *fingerprint(mover), item=8),
+    }
+    motion = (
+        "That the Civic Administration BE DIRECTED to explore affordable housing with the YMCA at 1050 Hamilton Road."
+    )
+    meta["r1"] = ChunkMeta("r1", "cps-01-27", "2025-01-27", "substance", *fingerprint(motion), item=3)
+    meta["r2"] = ChunkMeta("r2", "council-02-11", "2025-02-11", "substance", *fingerprint(motion), item=8)
+    clause = "Section 4. That this resolution is hereby declared to be an emergency measure and shall take effect."
+    meta["s1"] = ChunkMeta("s1", "record-02-01", "2017-02-01", "procedure", *fingerprint(clause), item=5)
+    meta["s2"] = ChunkMeta("s2", "record-02-08", "2017-02-08", "procedure", *fingerprint(clause), item=9)
+    r = rank("semantic", [], {}, [(c, 0.9 - n / 10) for n, c in enumerate(meta)], meta, OFF, procedural=ASKED)
+    assert [(h.chunk_id, h.also) for h in r.matches] == [("m1", []), ("m2", ["m3"]), ("r1", ["r2"]), ("s1", ["s2"])]
+
+
 def test_a_paragraph_like_two_kept_ones_folds_into_the_best_placed_whatever_the_hashing():
     """Which copy a repeat folded into followed the walk of a set of strings, which Python's
     string hashing orders differently in each process: 13 of 1,098 Limerick pages differed

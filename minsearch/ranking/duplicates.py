@@ -34,6 +34,20 @@ def same_text(a: ChunkMeta, b: ChunkMeta, min_jaccard: float = 0.8) -> bool:
 Neighbours = dict[str, set[str]]
 
 
+def same_event(a: ChunkMeta, b: ChunkMeta) -> bool:
+    """Can two paragraphs of the same words be one hit? A statement can: a committee's resolution
+    printed again in the council's minutes is one decision, and so is a journal's reprint of a
+    measure with its clauses. A short line of procedure is only who moved or voted: the same words
+    under another agenda item are another event ("Moved by S. Trosow Seconded by D. Ferreira"
+    under three motions, "Those voting nay: Council Member Polensek." under three ordinances were
+    one hit each, the others "also in" it: a new user asking how a member voted saw one vote). It
+    collapses only within its agenda item."""
+    short = min(a.words, b.words) < MIN_WORDS
+    if not short or (a.kind != "procedure" and b.kind != "procedure"):
+        return True
+    return a.doc_id == b.doc_id and a.item == b.item
+
+
 def repeats(ids: Sequence[str], meta: dict[str, ChunkMeta], min_jaccard: float = 0.8) -> Neighbours:
     """For each of ``ids``, the others among them that are the same text (only those that have any)."""
     known = [c for c in dict.fromkeys(ids) if c in meta]
@@ -65,6 +79,8 @@ def repeats(ids: Sequence[str], meta: dict[str, ChunkMeta], min_jaccard: float =
             share = (sketch[cand[:, 0]] == sketch[cand[:, 1]]).mean(axis=1)
             pairs.append(long[cand[share >= min_jaccard]])
     for i, j in np.concatenate(pairs).tolist():
+        if not same_event(ms[i], ms[j]):
+            continue
         a_id, b_id = known[i], known[j]
         out.setdefault(a_id, set()).add(b_id)
         out.setdefault(b_id, set()).add(a_id)
