@@ -494,3 +494,44 @@ def test_the_minutes_next_paragraph_is_not_a_point_of_the_resolution():
         ]
     )
     assert [outcome_after(doc, i) for i in (1, 2)] == [None, None]
+
+
+ESCRIBE_VOTES = (
+    "8. Shelter Funding Allocations\n\n"
+    "Motion made by C. Rahman\nSeconded by S. Lehman\n"
+    "that part d) relating to the drop-in spaces BE REFERRED to Civic Administration to examine options for "
+    "shelter beds;\nYeas: S. Lewis, S. Hillier, C. Rahman\nNays: A. Hopkins\nMotion Passed (3 to 1)\n\n"
+    "Motion made by C. Rahman\nSeconded by S. Lehman\n"
+    "that part h) BE AMENDED to read “the shelter budget of up to $1,400,000 BE APPROVED for basic needs”;\n\n"
+    "Motion made by D. Ferreira\nSeconded by S. Stevenson\n"
+    "That the motion be amended to read as follows:\n"
+    "e) the Civic Administration BE DIRECTED to find a source of shelter funding of $157,860 for 10 spaces;\n"
+    "Yeas: A. Hopkins, S. Lewis, S. Hillier, C. Rahman\nMotion Passed (4 to 0)\n\n"
+    "Motion made by D. Ferreira\nSeconded by P. Cuddy\nThat part e), as amended, BE APPROVED:\n"
+    "e) the Civic Administration BE DIRECTED to find a source of shelter funding of $157,860 for 10 spaces;\n"
+    "Yeas: A. Hopkins\nNays: S. Lewis, S. Hillier, C. Rahman\nMotion Failed (1 to 3)\n"
+)
+
+
+def test_each_vote_is_read_against_its_own_motion(tmp_path, encoder):
+    """A new user's pass on London Ontario: the vote on referring part d) was shown as the outcome
+    of the next motion (part h)'s amendment, which recorded none), and a point amended (Passed)
+    then put to the vote (Failed) was shown once, as passed: "an officer would report that
+    council approved it when it did not"."""
+    from minsearch.indexer import index_paths
+
+    src = tmp_path / "council.jsonl"
+    meeting = {"id": "council-2025-02-11", "date": "2025-02-11", "council": "Testshire", "committee": "Council"}
+    src.write_text(json.dumps({**meeting, "text": ESCRIBE_VOTES}) + "\n", encoding="utf-8")
+    home = tmp_path / "ix"
+    index_paths([src], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        (m,) = s.decisions(Query("shelter")).meetings
+    finally:
+        s.close()
+    outcomes = [(d.hit.chunk.text[:20], d.outcome) for d in m.decisions]
+    assert dict(outcomes)["that part d) relatin"] == "Passed (3 to 1)"
+    assert dict(outcomes)["that part h) BE AMEN"] is None  # the minutes record no vote on it
+    spaces = [o for t, o in outcomes if t.startswith("e) the Civic")]
+    assert spaces == ["Passed (4 to 0)", "Failed (1 to 3)"]

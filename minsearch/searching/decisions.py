@@ -20,6 +20,7 @@ list.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
@@ -300,12 +301,12 @@ def timeline(view: StoreView, q: Query, ranked: list[Ranked]) -> DecisionTimelin
     are marked by :func:`mark_words`)."""
     found = hits(view, ranked[:MAX_DECISIONS], 0)
     meetings: dict[str, DecisionMeeting] = {}
-    seen: set[tuple[str, str]] = set()  # (doc_id, text): a text printed twice in one meeting is one decision
+    seen: set[str] = set()
     for h in found:
         for c in [h.chunk, *h.also]:
-            if (c.doc_id, c.text) in seen:
+            if c.chunk_id in seen:
                 continue
-            seen.add((c.doc_id, c.text))
+            seen.add(c.chunk_id)
             m = meetings.get(c.doc_id)
             if m is None:
                 m = meetings[c.doc_id] = DecisionMeeting(c.doc_id, c.date, c.council, c.committee, c.source)
@@ -314,6 +315,7 @@ def timeline(view: StoreView, q: Query, ranked: list[Ranked]) -> DecisionTimelin
     for m in meetings.values():
         m.decisions.sort(key=lambda d: d.hit.chunk.paragraph)
         _attach_context(view.document_chunks(m.doc_id), m.decisions)
+        m.decisions = once_per_vote(m.decisions)
         # A lead-in ("RESOLVED that Cabinet:") is shown above its points, not again on its own.
         leads = {d.lead for d in m.decisions if d.lead}
         m.decisions = [d for d in m.decisions if d.hit.chunk.text not in leads]
@@ -321,6 +323,30 @@ def timeline(view: StoreView, q: Query, ranked: list[Ranked]) -> DecisionTimelin
     return DecisionTimeline(
         query=q, meetings=ordered, total=sum(len(m.decisions) for m in ordered), more=len(ranked) > MAX_DECISIONS
     )
+
+
+def once_per_vote(decisions: list[Decision]) -> list[Decision]:
+    """One meeting's decisions (in the minutes' order) with a text printed twice shown once per
+    vote on it: the copy with an outcome rather than one without, and each copy with an outcome of
+    its own. London Ontario prints an amended point, its amendment's vote (Passed 12 to 0), the
+    same point again and the vote on it (Failed 3 to 9): kept once by its words, the point read
+    as passed."""
+    voted: dict[str, set[Optional[int]]] = defaultdict(set)
+    for d in decisions:
+        if d.outcome is not None:
+            voted[d.hit.chunk.text].add(d.outcome_paragraph)
+    out: list[Decision] = []
+    shown: set[tuple[str, Optional[int]]] = set()
+    for d in decisions:
+        text = d.hit.chunk.text
+        if d.outcome is None and voted.get(text):
+            continue
+        key = (text, d.outcome_paragraph if d.outcome is not None else None)
+        if key in shown:
+            continue
+        shown.add(key)
+        out.append(d)
+    return out
 
 
 def mark_words(t: DecisionTimeline, terms: list[tuple[str, str]]) -> None:
@@ -382,6 +408,11 @@ def outcome_before(doc: list[Chunk], i: int) -> Optional[tuple[str, int]]:
     start = i
     while start > 0 and doc[start - 1].item == c.item and doc[start - 1].section == RESOLVED:
         start -= 1
+        if doc[start].kind == "procedure" and MOTION_START.match(doc[start].text):
+            # Its own movers stand between it and the result above: that result was the previous
+            # motion's (eScribe: "Motion made by C. Rahman" / "that part h) BE AMENDED ..." after
+            # the tally of part d's referral, which was shown as part h's outcome).
+            return None
     if start == 0:
         return None
     before = doc[start - 1]
