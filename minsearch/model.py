@@ -164,6 +164,9 @@ class Hit:
     semantic_rank: Optional[int] = None
     snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_match) segments
     also: list[Chunk] = field(default_factory=list)  # the same text printed elsewhere (collapsed)
+    # For a vote (a tally or a result line): the motion it decides, as the minutes print it just
+    # before it in the same agenda item (minsearch.searching.votes); None when not known.
+    motion: Optional[str] = None
 
     def to_json(self) -> dict:
         """The hit shape shared by ``minsearch query --json`` and ``/api/search``."""
@@ -193,6 +196,7 @@ class Hit:
             "page": ref.page,
             "url": ref.url or None,
             "original": ref.original or None,
+            "motion": self.motion,
             "also": [
                 {
                     "chunk_id": a.chunk_id,

@@ -53,6 +53,7 @@ from .searching.validate import (
     validate,
 )
 from .searching.vocabulary import index_glossary
+from .searching.votes import add_motions
 from .store import open_store
 from .store.base import Facets, IndexInfo, Store, StoreView
 from .store.query import semantic_text
@@ -150,6 +151,7 @@ class Searcher:
         result = result_page(view, q, ranked.ranking.matches, terms, notices, more=ranked.more)
         if not result.hits and q.offset == 0:
             result.closest = hits(view, ranked.ranking.closest[:CLOSEST], 0)
+        add_motions(result.hits, view)  # (a vote on the page says what it decided: JSON included)
         if snippets:
             matcher = TermMatcher(terms)
             add_snippets(result.hits, matcher, view, self._encoder, semantic_text(q.text), c.qvec)

@@ -38,6 +38,7 @@ HIT_KEYS = {
     "page",
     "url",
     "original",
+    "motion",
     "also",
 }
 

@@ -535,3 +535,62 @@ def test_each_vote_is_read_against_its_own_motion(tmp_path, encoder):
     assert dict(outcomes)["that part h) BE AMEN"] is None  # the minutes record no vote on it
     spaces = [o for t, o in outcomes if t.startswith("e) the Civic")]
     assert spaces == ["Passed (4 to 0)", "Failed (1 to 3)"]
+
+
+def test_a_vote_found_alone_says_what_it_decided(searcher, home, client):
+    """Asked how a member voted, the page listed "Yeas: ... Nays: D. White Motion Passed (3 to 1)"
+    and nothing said on what: each vote now shows the motion the minutes print just before it."""
+    motion = "That, on the recommendation of the Director, Children's Services, the placement sufficiency action plan BE APPROVED."
+    r = searcher.search(Query("how did D. White vote", mode="keyword"))
+    vote = next(h for h in r.hits if h.chunk.text.startswith("Yeas:"))
+    assert vote.motion == motion
+    assert all(h.motion is None for h in r.hits if not h.chunk.text.startswith("Yeas:"))
+    out = CliRunner().invoke(main, ["query", "how did D. White vote", "--mode", "keyword", "--index", str(home)])
+    assert f"the vote on: {motion}" in out.output, out.output
+    js = CliRunner().invoke(main, ["query", "how did D. White vote", "--json", "--index", str(home)])
+    assert motion in [h["motion"] for h in json.loads(js.output)["hits"]]
+    html = client.get("/?q=how+did+D.+White+vote&mode=keyword").get_data(as_text=True)
+    assert "The vote on:" in html and "placement sufficiency action plan BE APPROVED." in html
+
+
+def test_a_vote_that_prints_its_motion_or_follows_another_vote_gets_none():
+    from minsearch.model import Chunk
+    from minsearch.searching.votes import motion_of
+
+    texts = [
+        ("substance", "That the parks report BE RECEIVED."),
+        ("procedure", "Yeas: A. Smith, B. Jones Motion Passed (2 to 0)"),
+        ("procedure", "Yeas: A. Smith Nays: B. Jones Motion Failed (1 to 1)"),
+        ("procedure", "Moved by A. Smith Motion to adjourn. Yeas: A. Smith, B. Jones Motion Passed (2 to 0)"),
+    ]
+    doc = [Chunk(f"d#p{n}", "d", "d.txt", "Parks", "minutes", n, 0, 1, t, kind=k) for n, (k, t) in enumerate(texts, 1)]
+    assert motion_of(doc, 1) == "That the parks report BE RECEIVED."
+    assert motion_of(doc, 2) is None  # another vote's result stands between: the minutes do not say
+    assert motion_of(doc, 3) is None  # it prints its own motion
+
+
+def test_a_vote_on_a_motion_of_many_points_is_the_vote_on_the_motion():
+    """The vote under the last point of a motion ("f) the resignations ... BE ACCEPTED") was shown
+    as the vote on that point, not on the motion its movers put; a vote after "Additional Votes:
+    Moved by ... Motion to open the public participation meeting." as the planning application's."""
+    from minsearch.model import Chunk
+    from minsearch.searching.votes import motion_of
+
+    texts = [
+        ("procedure", "Motion made by S. Lewis Seconded by P. Cuddy"),
+        ("substance", "That with respect to the Transit Commission the following actions be taken:"),
+        ("substance", "a) the current membership BE VACATED;"),
+        ("substance", "f) the resignations from D. Little BE ACCEPTED;"),
+        ("procedure", "Yeas: S. Lewis, P. Cuddy Nays: H. McAlister Motion Passed (2 to 1)"),
+        ("substance", "the recommended amendment is consistent with the Provincial Planning Statement;"),
+        (
+            "procedure",
+            "Additional Votes: Moved by P. Cuddy Seconded by S. Hillier Motion to open the public participation meeting.",
+        ),
+        ("procedure", "Yeas: S. Lewis, P. Cuddy, S. Hillier Motion Passed (3 to 0)"),
+    ]
+    doc = [
+        Chunk(f"d#p{n}", "d", "d.txt", "Transit", "resolved", n, 0, 1, t, kind=k) for n, (k, t) in enumerate(texts, 1)
+    ]
+    assert motion_of(doc, 4) == "That with respect to the Transit Commission the following actions be taken:"
+    assert motion_of(doc, 7) == "Motion to open the public participation meeting"

@@ -22,6 +22,17 @@ MOTION_START = re.compile(
     r"^(?:\(?\d{1,3}[.)]\)?\s+)?(?:(?:proposed|moved|motion\s+made)\s+by\b|[^.;:]{2,80}?\bproposed,?\s+(?:and\s+)?[^.;:]{2,160}?\bseconded\b)",
     re.I,
 )
+# A label a motion's movers may follow on the same line: "Additional Votes: Moved by ...".
+_LABEL = re.compile(r"^[A-Z][\w ]{0,30}:\s+")
+
+
+def opens_motion(text: str) -> bool:
+    """Does ``text`` start a motion with its movers (:data:`MOTION_START`), maybe after a label
+    ("Additional Votes: Moved by P. Cuddy Seconded by S. Hillier Motion to open the public
+    participation meeting.", whose vote was read as the planning application's)?"""
+    return bool(MOTION_START.match(text) or MOTION_START.match(_LABEL.sub("", text, count=1)))
+
+
 # A decision stated inside a paragraph of the minutes: what the meeting as a whole agreed ("it
 # was agreed that", "the Members agreed to", "AGREED - that", "Motion to approve ..."), a motion
 # with its movers ("on the proposal of X, seconded by Y", "it was proposed by X and seconded by

@@ -284,14 +284,14 @@ _MOVER_CLAUSE = re.compile(
 )
 
 
-def _strip_movers(text: str) -> str:
+def strip_movers(text: str) -> str:
     """``text`` without its moved/seconded clauses and the names they carry."""
     return _MOVER_CLAUSE.sub(" ", text)
 
 
 def is_procedural_motion(text: str) -> bool:
     """A motion or resolution about the meeting itself (adjourn, adopt the minutes, hear a delegation)."""
-    words = [w for w in _content_words(_strip_movers(_ENUM.sub("", text)))]
+    words = [w for w in _content_words(strip_movers(_ENUM.sub("", text)))]
     if not words or len(words) > 45:
         return False
     known = sum(1 for w in words if w in _PROCEDURE_WORDS)
@@ -426,7 +426,7 @@ def _is_mover_only(t: str) -> bool:
     "Proposed by Councillor Collins (M); Seconded by Councillor Sheahan (J);"."""
     if not (_MOVER.search(t) or _MOVER_VERB.search(t)):
         return False
-    rest = _content_words(_strip_movers(t))
+    rest = _content_words(strip_movers(t))
     rest = [
         w
         for w in rest

@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from ..ingest.decisions import MOTION_START, outcome
+from ..ingest.decisions import opens_motion, outcome
 from ..ingest.paragraphs import number_shape
 from ..model import Chunk, Filters, Hit, Query, coverage_needed, shown_source
 from ..ranking.rank import Ranked, RankParams
@@ -385,7 +385,7 @@ def outcome_after(doc: list[Chunk], i: int) -> Optional[tuple[str, int]]:
         if _next_of_a_higher_list(c, n):
             break  # the minutes' next paragraph ("9) The Chairman proposed ...", whatever its kind)
         if n.kind == "procedure":
-            if MOTION_START.match(n.text):
+            if opens_motion(n.text):
                 break  # the next motion's movers
             found = outcome(n.text, tally=True)
         elif _continues(n):
@@ -408,7 +408,7 @@ def outcome_before(doc: list[Chunk], i: int) -> Optional[tuple[str, int]]:
     start = i
     while start > 0 and doc[start - 1].item == c.item and doc[start - 1].section == RESOLVED:
         start -= 1
-        if doc[start].kind == "procedure" and MOTION_START.match(doc[start].text):
+        if doc[start].kind == "procedure" and opens_motion(doc[start].text):
             # Its own movers stand between it and the result above: that result was the previous
             # motion's (eScribe: "Motion made by C. Rahman" / "that part h) BE AMENDED ..." after
             # the tally of part d's referral, which was shown as part h's outcome).

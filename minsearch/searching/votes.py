@@ -1,0 +1,126 @@
+"""What a vote decided: the motion a tally or result line is the vote on.
+
+Minutes print a vote under its motion ("Motion made by ..." / "That part d) ... BE REFERRED ..." /
+"Yeas: ... Nays: ... Motion Passed (10 to 2)"). Found alone, as a question about how a member
+voted finds it, the tally says who voted which way and not on what: a new user's pass on London
+Ontario read six tallies of one agenda item without knowing which was the referral of part b).
+The motion is the paragraph the minutes print just before the vote in the same agenda item,
+past the vote's own lines (its movers, its other counts), and only when no other vote's result
+stands between them (then the minutes do not say which motion it was).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..ingest.decisions import opens_motion, outcome
+from ..ingest.kinds import strip_movers
+from ..model import Chunk, Hit
+from ..store.base import StoreView
+from .decisions import lead_in
+
+# Paragraphs read back from a vote for its motion: a roll call runs to a few lines; a motion of
+# many points ("a)" to "i)", each a paragraph) to a few dozen.
+LOOKBACK = 8
+MOTION_LOOKBACK = 40
+MOTION_CHARS = 240  # of the motion's text shown with a vote
+
+
+def is_vote(c: Chunk) -> bool:
+    """A tally or a result line: procedure that states an outcome ("Yeas: ... Motion Passed")."""
+    return c.kind == "procedure" and outcome(c.text, tally=True) is not None
+
+
+def motion_of(doc: list[Chunk], i: int) -> Optional[str]:
+    """The text of the motion the vote ``doc[i]`` decides (see the module docstring), or None.
+
+    A vote that prints its motion itself ("Moved by ... Motion to approve the delegation request
+    ... Yeas: ...") needs none. A point of a list ("h) the use of ... BE REFERRED ...") is shown
+    with what introduces it ("Motion to refer part h):"), or a long introduction alone ("That, on
+    the recommendation of ..., the following actions be taken ...:"): the vote was on the list."""
+    vote = doc[i]
+    if _SAYS_ITS_MOTION.search(vote.text):
+        return None
+    movers = _movers_before(doc, i)
+    if movers is not None:
+        return _motion_after(doc, movers, i)
+    for j in range(i - 1, max(-1, i - 1 - LOOKBACK), -1):
+        c = doc[j]
+        if c.item != vote.item:
+            return None
+        if c.kind == "substance":
+            return _with_lead(doc, j)
+        if c.kind == "procedure" and outcome(c.text, tally=True) is not None and not _same_vote(c, vote):
+            return None  # another vote's result: which motion this one decides is not printed here
+    return None
+
+
+def _movers_before(doc: list[Chunk], i: int) -> Optional[int]:
+    """The movers' line of the vote ``doc[i]`` ("Motion made by ... Seconded by ..."): the
+    nearest before it in its item with no other vote between; None when the minutes print none.
+    A motion of many points is voted whole: read from its movers, not back from its last point
+    ("f) the resignations ... BE ACCEPTED" was shown for the vote on the whole recommendation)."""
+    vote = doc[i]
+    for j in range(i - 1, max(-1, i - 1 - MOTION_LOOKBACK), -1):
+        c = doc[j]
+        if c.item != vote.item:
+            return None
+        if c.kind == "procedure" and opens_motion(c.text):
+            return j
+        if c.kind == "procedure" and outcome(c.text, tally=True) is not None and not _same_vote(c, vote):
+            return None
+    return None
+
+
+def _motion_after(doc: list[Chunk], movers: int, i: int) -> Optional[str]:
+    """The motion between its movers' line ``doc[movers]`` and its vote ``doc[i]``: what the
+    movers' line says after the movers ("... Seconded by S. Franke Motion to open the public
+    participation meeting."), else the first paragraph of the motion after it."""
+    own = _LABEL.sub("", strip_movers(doc[movers].text).strip(" .;:"), count=1)
+    if len(own.split()) >= 3:
+        return own
+    motion = [c.text for c in doc[movers + 1 : i] if c.kind != "procedure" and c.text.strip()]
+    if not motion:
+        return None
+    # "Motion to refer part h):" is said with the point it introduces
+    if len(motion) > 1 and motion[0].endswith(":") and len(motion[0]) <= SHORT_LEAD:
+        return f"{motion[0]} {motion[1]}"
+    return motion[0]
+
+
+def _with_lead(doc: list[Chunk], j: int) -> str:
+    """``doc[j]`` with what introduces its list (see :data:`SHORT_LEAD`)."""
+    lead = lead_in(doc, j)
+    if lead is None:
+        return doc[j].text
+    return f"{lead} {doc[j].text}" if len(lead) <= SHORT_LEAD else lead
+
+
+# A label before what the movers' line says: "Additional Votes: ...".
+_LABEL = re.compile(r"^\s*[A-Z][\w ]{0,30}:\s*")
+# A vote paragraph that holds its motion: movers, or a motion's words before the count.
+_SAYS_ITS_MOTION = re.compile(
+    r"(?i)^(?:\(?\d{1,3}[.)]\)?\s+)?(?:moved|seconded|proposed|motion\s+made)\b|\b(?:that|motion\s+to)\b.{10,}?\b(?:yeas?|ayes?|for)\b"
+)
+SHORT_LEAD = 60  # a lead-in this short is shown before its point, a longer one instead of it
+
+
+def _same_vote(a: Chunk, b: Chunk) -> bool:
+    """Are ``a`` and ``b`` lines of one vote (its count, then who voted which way), not two?"""
+    return b.paragraph - a.paragraph <= 3 and outcome(a.text, tally=True) == outcome(b.text, tally=True)
+
+
+def add_motions(hits: list[Hit], view: StoreView) -> None:
+    """Each vote among ``hits`` with the motion it decides (its text cut to :data:`MOTION_CHARS`);
+    each meeting's paragraphs read once."""
+    votes = [h for h in hits if is_vote(h.chunk)]
+    docs: dict[str, list[Chunk]] = {}
+    for h in votes:
+        doc = docs.get(h.chunk.doc_id)
+        if doc is None:
+            doc = docs[h.chunk.doc_id] = view.document_chunks(h.chunk.doc_id)
+        at = next((n for n, c in enumerate(doc) if c.chunk_id == h.chunk.chunk_id), None)
+        text = motion_of(doc, at) if at is not None else None
+        if text:
+            h.motion = text if len(text) <= MOTION_CHARS else text[: MOTION_CHARS - 1].rsplit(" ", 1)[0] + " …"
