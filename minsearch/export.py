@@ -31,6 +31,7 @@ FILTER_NAMES = ("council", "committee", "since", "until")
 COLUMNS = (
     "number",
     "quote",
+    "vote_on",
     "citation",
     "council",
     "committee",
@@ -65,6 +66,9 @@ class Entry:
     query: str = ""
     mode: str = ""
     filters: dict[str, str] = field(default_factory=dict)  # council, committee, since, until (given ones)
+    # For a vote: the motion it decides (minsearch.searching.votes), so that "Yeas: ... Motion
+    # Passed (8 to 4)" taken away says on what; "" when not known.
+    vote_on: str = ""
 
     @property
     def citation(self) -> Citation:
@@ -76,10 +80,13 @@ def filters_of(f: Filters) -> dict[str, str]:
     return {k: str(getattr(f, k)) for k in FILTER_NAMES if getattr(f, k)}
 
 
-def entries_for(chunks: Iterable[Chunk], query: str, mode: str, filters: Filters) -> list[Entry]:
-    """The entries of one search's results."""
+def entries_for(
+    chunks: Iterable[Chunk], query: str, mode: str, filters: Filters, motions: Optional[dict[str, str]] = None
+) -> list[Entry]:
+    """The entries of one search's results (``motions``: a vote's motion by its chunk id)."""
     given = filters_of(filters)
-    return [Entry(c, query, mode, given) for c in chunks]
+    votes = motions or {}
+    return [Entry(c, query, mode, given, votes.get(c.chunk_id, "")) for c in chunks]
 
 
 def row(n: int, e: Entry) -> dict[str, str]:
@@ -88,6 +95,7 @@ def row(n: int, e: Entry) -> dict[str, str]:
     return {
         "number": str(n),
         "quote": e.chunk.text,
+        "vote_on": e.vote_on,
         "citation": c.text,
         "council": c.council,
         "committee": c.committee,
@@ -129,6 +137,7 @@ def to_json(entries: list[Entry], title: str = "") -> str:
             {
                 "number": n,
                 "quote": e.chunk.text,
+                "vote_on": e.vote_on or None,
                 "citation": e.citation.to_json(),
                 "doc_id": e.chunk.doc_id,
                 "chunk_id": e.chunk.chunk_id,
@@ -162,6 +171,9 @@ def to_markdown(entries: list[Entry], title: str = "Evidence from the minutes") 
         lines.append("")
         lines.extend("> " + md_text(part) for part in e.chunk.text.splitlines() or [""])
         lines.append("")
+        if e.vote_on:
+            lines.append(f"The vote on: {md_text(e.vote_on)}")
+            lines.append("")
         cited = md_text(c.text)
         lines.append(f"— {cited}" + (f" ([original]({_md_url(c.url)}))" if c.url else ""))
         if e.query:
@@ -195,6 +207,8 @@ def to_docx(entries: list[Entry], title: str = "Evidence from the minutes") -> b
         c = e.citation
         doc.add_heading(_xml_safe(f"{n}. {c.item_title or 'Untitled item'}"), level=2)
         doc.add_paragraph(_xml_safe(e.chunk.text), style="Quote")
+        if e.vote_on:
+            doc.add_paragraph(_xml_safe(f"The vote on: {e.vote_on}"))
         p = doc.add_paragraph(_xml_safe(c.text))
         if c.url:
             p.add_run(" (")

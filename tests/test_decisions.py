@@ -551,6 +551,19 @@ def test_a_vote_found_alone_says_what_it_decided(searcher, home, client):
     assert motion in [h["motion"] for h in json.loads(js.output)["hits"]]
     html = client.get("/?q=how+did+D.+White+vote&mode=keyword").get_data(as_text=True)
     assert "The vote on:" in html and "placement sufficiency action plan BE APPROVED." in html
+    # ... and taken away as evidence, it still says on what
+    import csv
+    import io
+
+    exported = CliRunner().invoke(
+        main, ["query", "how did D. White vote", "--mode", "keyword", "--format", "csv", "--index", str(home)]
+    )
+    rows = list(csv.DictReader(io.StringIO(exported.output)))
+    assert [r["vote_on"] for r in rows if r["quote"].startswith("Yeas:")] == [motion]
+    md = CliRunner().invoke(
+        main, ["query", "how did D. White vote", "--mode", "keyword", "--format", "md", "--index", str(home)]
+    )
+    assert "The vote on: That, on the recommendation" in md.output
 
 
 def test_a_vote_that_prints_its_motion_or_follows_another_vote_gets_none():

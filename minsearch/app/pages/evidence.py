@@ -46,7 +46,8 @@ def export() -> Any:
     render([], fmt)  # a wrong format is a clear 400 before any search runs
     result = searcher().search(form_query(form, 1, limit=EXPORT_LIMIT), strict=False, snippets=False)
     q = result.query
-    entries = entries_for([h.chunk for h in result.hits], q.text, q.mode, q.filters)
+    motions = {h.chunk.chunk_id: h.motion for h in result.hits if h.motion}
+    entries = entries_for([h.chunk for h in result.hits], q.text, q.mode, q.filters, motions)
     # A pasted citation is named by the minute it found ("...-minute-298-..."), not by its first
     # words, the council's name, which the file name's 40 characters cut before the number.
     about = result.hits[0].chunk.item_ref if result.by_number and result.hits else q.text
