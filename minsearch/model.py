@@ -164,8 +164,8 @@ class Hit:
     semantic_rank: Optional[int] = None
     snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_match) segments
     also: list[Chunk] = field(default_factory=list)  # the same text printed elsewhere (collapsed)
-    # For a vote (a tally or a result line): the motion it decides, as the minutes print it just
-    # before it in the same agenda item (minsearch.searching.votes); None when not known.
+    # For a vote (a tally or a result line): the motion it decides, as the minutes print it before
+    # the vote in the same agenda item (minsearch.searching.votes); None when not known.
     motion: Optional[str] = None
 
     def to_json(self) -> dict:

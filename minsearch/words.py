@@ -28,6 +28,12 @@ STOPWORDS = FUNCTION_SET | frozenset(stem(w) for w in FUNCTION_WORDS)  # (their 
 PERSONAL_TITLES = frozenset("mr mrs ms mx miss dr cllr".split())
 
 
+def excerpt(text: str, n: int = 300) -> str:
+    """``text`` (its spacing collapsed) cut to at most ``n`` characters at a word, with " …"."""
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"
+
+
 @lru_cache(maxsize=50000)
 def safe_stem(word: str) -> str:
     """The Porter stem of a lower-case ``word``, unless that would make a content word into a

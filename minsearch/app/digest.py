@@ -20,6 +20,7 @@ from ..export import md_text
 from ..model import Hit, MinsearchError, os_error_text, shown_source
 from ..searching.alerts import alerts_json
 from ..store.watchlist import Alert, News, SavedSearch
+from ..words import excerpt
 from .present import id_fits_a_path, nice_date, safe_link
 
 # SMTP credentials come from the environment only (never the command line or the index home).
@@ -64,11 +65,6 @@ def _count(n: int) -> str:
     return "no new matches" if n == 0 else f"{n} new match{'es' if n != 1 else ''}"
 
 
-def _excerpt(text: str, n: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"
-
-
 def text_digest(news: News, base_url: Optional[str] = None, markdown: bool = False) -> str:
     """Each saved search, then each new paragraph with where it is (plain text or Markdown)."""
     lines: list[str] = []
@@ -80,9 +76,9 @@ def text_digest(news: News, base_url: Optional[str] = None, markdown: bool = Fal
             link = where(a, base_url)
             if markdown:  # the minutes' text and the names shown as typed, never as markup
                 target = f"<{link}>" if _is_link(link) else f"`{link}`"
-                lines += [f"- **{md_text(citation(a))}**  ", f"  {md_text(_excerpt(a.text))}  ", f"  {target}"]
+                lines += [f"- **{md_text(citation(a))}**  ", f"  {md_text(excerpt(a.text))}  ", f"  {target}"]
             else:
-                lines += [f"  {citation(a)}", f"    {_excerpt(a.text)}", f"    {link}"]
+                lines += [f"  {citation(a)}", f"    {excerpt(a.text)}", f"    {link}"]
             lines.append("")
     if not news:
         lines.append("No saved searches; add one with `minsearch watch add WORDS`.")
@@ -98,7 +94,7 @@ def html_digest(news: News, base_url: Optional[str] = None) -> str:
         for a in alerts:
             link = where(a, base_url)
             ref = f'<a href="{e(link)}">{e(link)}</a>' if _is_link(link) else f"<code>{e(link)}</code>"
-            out.append(f"<li><strong>{e(citation(a))}</strong><br>{e(_excerpt(a.text))}<br>{ref}</li>")
+            out.append(f"<li><strong>{e(citation(a))}</strong><br>{e(excerpt(a.text))}<br>{ref}</li>")
         out.append("</ul>")
     out.append("</body></html>")
     return "\n".join(out)
@@ -203,6 +199,6 @@ def atom_feed(title: str, self_url: str, page_url: str, hits: Iterable[Hit], bas
         sub(entry, "id", link)
         sub(entry, "updated", updated)
         sub(entry, "link", rel="alternate", type="text/html", href=link)
-        sub(entry, "summary", _excerpt(c.text, 600))
+        sub(entry, "summary", excerpt(c.text, 600))
     body = _XML_BAD.sub("\ufffd", ET.tostring(feed, encoding="unicode"))  # control characters are not XML
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8", "replace")

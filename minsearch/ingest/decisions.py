@@ -23,14 +23,19 @@ MOTION_START = re.compile(
     re.I,
 )
 # A label a motion's movers may follow on the same line: "Additional Votes: Moved by ...".
-_LABEL = re.compile(r"^[A-Z][\w ]{0,30}:\s+")
+_LABEL = re.compile(r"^\s*[A-Z][\w ]{0,30}:\s+")
+
+
+def without_label(text: str) -> str:
+    """``text`` without a short label in front of it ("Additional Votes: ...")."""
+    return _LABEL.sub("", text, count=1)
 
 
 def opens_motion(text: str) -> bool:
     """Does ``text`` start a motion with its movers (:data:`MOTION_START`), maybe after a label
     ("Additional Votes: Moved by P. Cuddy Seconded by S. Hillier Motion to open the public
     participation meeting.", whose vote was read as the planning application's)?"""
-    return bool(MOTION_START.match(text) or MOTION_START.match(_LABEL.sub("", text, count=1)))
+    return bool(MOTION_START.match(text) or MOTION_START.match(without_label(text)))
 
 
 # A decision stated inside a paragraph of the minutes: what the meeting as a whole agreed ("it

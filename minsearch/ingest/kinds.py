@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Literal, Optional
 
-from ..words import FUNCTION_SET
+from ..words import FUNCTION_SET, PERSONAL_TITLES
 
 Kind = Literal["substance", "procedure", "heading"]
 KINDS: tuple[str, ...] = ("substance", "procedure", "heading")
@@ -455,11 +455,14 @@ def _is_mover_only(t: str) -> bool:
 
 # A personal title before a name, which a post ("Director", "Chair") is not: "Director of Public
 # Health" is a heading or a subject, "Dr. A. Smith" a person.
-_PERSONAL = re.compile(
-    r"^(?:mr|mrs|ms|miss|mx|messrs|dr|sir|dame|cllr|cllrs|clir|cmhlr|councill?ors?|councilmembers?|councilman|"
-    r"councilwoman|alderm[ae]n|alderwoman)\.?$",
-    re.I,
+_PERSONAL = PERSONAL_TITLES | frozenset(
+    "messrs sir dame cllrs clir cmhlr councillor councillors councilor councilors councilmember councilmembers "
+    "councilman councilwoman alderman aldermen alderwoman".split()
 )
+
+
+def _personal(word: str) -> bool:
+    return word.rstrip(".").lower() in _PERSONAL
 
 
 def _marked_person(item: str) -> bool:
@@ -471,7 +474,7 @@ def _marked_person(item: str) -> bool:
     words = [w.strip(",;:()-–") for w in item.split()]
     words = [w for w in words if w]
     return any(
-        (_PERSONAL.match(w) or (_INITIAL.match(w) and w.endswith(".") and w != "I."))
+        (_personal(w) or (_INITIAL.match(w) and w.endswith(".") and w != "I."))
         and i + 1 < len(words)
         and _NAME_WORD.match(words[i + 1]) is not None
         for i, w in enumerate(words)
@@ -496,7 +499,7 @@ def _person_and_post(t: str) -> bool:
     return any(
         _INITIAL.match(w) and w.rstrip(".") != "I" and i + 1 < len(bare) and _NAME_WORD.match(bare[i + 1])
         for i, w in enumerate(bare)
-    ) or any(_PERSONAL.match(w) and i + 1 < len(bare) and _NAME_WORD.match(bare[i + 1]) for i, w in enumerate(bare))
+    ) or any(_personal(w) and i + 1 < len(bare) and _NAME_WORD.match(bare[i + 1]) for i, w in enumerate(bare))
 
 
 # Who brought a measure: "By Council Member Zone.", "By Council Members Dow, K. Johnson and
