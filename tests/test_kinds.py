@@ -411,3 +411,26 @@ def test_signatures_and_sponsors_come_after_what_the_minutes_say(tmp_path, encod
         "Kevin J. Kelley President of Council",
     }
     assert set(people.values()) == {"procedure"}
+
+
+@pytest.mark.parametrize(
+    "text, vote",
+    [
+        ("Yeas: A. Hopkins, S. Lewis Nays: S. Stevenson Motion Passed (13 to 1)", True),
+        ("Those voting nay: Council Members Dow and Polensek.", True),
+        ("Motion Failed (1 to 4)", True),
+        ("For (15) Mr Bond, Mrs Game Against (4) Mr Hood", True),
+        ("Against (6) Mrs Dean, Mr Hook, Mr Passmore", True),
+        ("Abstain (0) Motion lost.", True),
+        ("Carried.", False),  # a bare result: it says nothing of who voted
+        ("Substantive Motion Carried.", False),
+        ("Additional Votes:", False),  # a label
+        ("Moved by S. Trosow Seconded by D. Ferreira", False),
+        ("Present: Councillors Keller, Prendiville.", False),
+        ("That the report BE RECEIVED for information.", False),
+    ],
+)
+def test_vote_lines_are_tallies_and_results(text, vote):
+    from minsearch.ingest.kinds import is_vote_line
+
+    assert is_vote_line(text) is vote

@@ -379,6 +379,37 @@ def test_the_same_vote_line_under_another_motion_is_another_vote():
     assert [(h.chunk_id, h.also) for h in r.matches] == [("m1", []), ("m2", ["m3"]), ("r1", ["r2"]), ("s1", ["s2"])]
 
 
+def test_a_vote_question_naming_nobody_lists_the_votes_of_its_items_first():
+    """ "which council members voted against the resolution condemning the travel ban": the
+    resolution's clauses hold more of the question than its roll call ("Those voting nay: Council
+    Member Polensek."), and meaning ranks them first; the answer is the roll call. Votes on the
+    items of the first substantive matches come first, item by item; votes elsewhere and the
+    order of a question naming a member are unchanged."""
+
+    def meta(cid: str, kind: str, item: int, doc: str = "record") -> ChunkMeta:
+        return ChunkMeta(cid, doc, "2017-02-01", kind, *fingerprint(f"paragraph {cid} of the minutes"), item=item)
+
+    m = {
+        "whereas": meta("whereas", "substance", 5),
+        "section": meta("section", "substance", 5),
+        "other": meta("other", "substance", 9),
+        "nay": meta("nay", "procedure", 5),
+        "yea": meta("yea", "procedure", 5),
+        "movers": meta("movers", "procedure", 5),
+        "far_vote": meta("far_vote", "procedure", 30, doc="another"),
+        "other_vote": meta("other_vote", "procedure", 9),
+    }
+    ids = ["whereas", "section", "other", "movers", "yea", "far_vote", "other_vote", "nay"]
+    sem = [(c, 0.9 - n / 20) for n, c in enumerate(ids)]
+    votes = frozenset({"nay", "yea", "far_vote", "other_vote"})
+    r = rank("semantic", [], {}, sem, m, OFF, procedural=ASKED, votes=votes)
+    assert [h.chunk_id for h in r.matches] == [
+        "yea", "nay", "other_vote", "whereas", "section", "other", "movers", "far_vote"
+    ]  # fmt: skip
+    # Without vote lines (a question naming a member uses its own rule), the fused order.
+    assert [h.chunk_id for h in rank("semantic", [], {}, sem, m, OFF, procedural=ASKED).matches] == ids
+
+
 def test_a_paragraph_like_two_kept_ones_folds_into_the_best_placed_whatever_the_hashing():
     """Which copy a repeat folded into followed the walk of a set of strings, which Python's
     string hashing orders differently in each process: 13 of 1,098 Limerick pages differed

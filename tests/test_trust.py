@@ -160,6 +160,17 @@ def test_how_a_councillor_voted_shows_their_vote_on_that_item_first(real):
     assert r.hits[0].chunk.kind == "substance"
 
 
+def test_who_voted_against_a_report_shows_its_votes_first(real):
+    # The same question without a member's name: the report's paragraphs and the attachment list
+    # hold more of its words, and meaning ranks them first. Its votes lead: the committee's (4 to
+    # 0) and the council's, where S. Stevenson voted against.
+    r = real.search(Query("who voted against the Whole of Community System Response report?"))
+    top = [h.chunk for h in r.hits[:2]]
+    assert all(c.kind == "procedure" and "Yeas:" in c.text for c in top), [h.chunk.text[:60] for h in r.hits[:5]]
+    assert any("Nays: S. Stevenson" in c.text for c in top)
+    assert all("Whole of Community System Response" in c.title for c in top)
+
+
 def test_persons_reads_the_people_a_procedure_question_names():
     from minsearch.ranking.rank import persons
 

@@ -348,6 +348,18 @@ def _is_tally(t: str) -> bool:
     return True
 
 
+def is_vote_line(text: str) -> bool:
+    """A vote's own line that says who voted which way or by how many: a tally or roll call
+    ("Yeas: ...", "Those voting nay: Council Members Dow and Polensek.", "Against (6) Mrs Dean,
+    ...") or a result with its count ("Motion Passed (9 to 3)"); not a bare result ("Motion
+    carried.") nor a label ("Additional Votes:"), which say nothing of who voted. What a question
+    about how a vote went ("who voted against ...") is answered by."""
+    t = " ".join(text.split())
+    if not (_is_tally(t) or _RESULT.match(t)):
+        return False
+    return bool(re.search(r"\d", t)) or bool(_RESULT.sub("", t, count=1).strip(" .;,:"))
+
+
 # What may stand before an attendance label: the body the list belongs to ("Finance Committee:
 # Present: Kelley, Chair; ..." in Cleveland's record, "FUND BUDGET HEARINGS: Present: ...").
 _LIST_LEAD = re.compile(r"^[^:.;()]{3,80}:\s+")
