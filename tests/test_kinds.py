@@ -434,3 +434,29 @@ def test_vote_lines_are_tallies_and_results(text, vote):
     from minsearch.ingest.kinds import is_vote_line
 
     assert is_vote_line(text) is vote
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("Moved by S. Trosow", True),
+        ("Seconded by D. Ferreira", True),
+        ("Motion made by C. Rahman", True),
+        ("(4) Mr Oakford proposed and Mr Gough Seconded the following motion:", True),
+        (
+            "The Council noted the report. On the proposal of Cllr. Sheehan, seconded by Cllr. Hartigan, it was agreed.",
+            True,
+        ),
+        ("Proposed by Councillor Collins (M); Seconded by Councillor Sheahan (J);", True),
+        ("Proposed: Cllr. Ryan", True),
+        ("Council Member Zone moved the rules be suspended.", True),
+        ("The proposed development at 123 Main Street was discussed.", False),
+        ("Residents moved into the new homes in May.", False),
+        ("A new scheme was proposed by officers.", False),  # by whom it says, but no one named
+        ("Mr Baker, Mrs Bell, Mr Booth", False),
+    ],
+)
+def test_a_paragraph_names_the_movers_only_with_their_names(text, named):
+    from minsearch.ingest.kinds import names_movers
+
+    assert names_movers(text) is named

@@ -402,7 +402,7 @@ def test_a_vote_question_naming_nobody_lists_the_votes_of_its_items_first():
     ids = ["whereas", "section", "other", "movers", "yea", "far_vote", "other_vote", "nay"]
     sem = [(c, 0.9 - n / 20) for n, c in enumerate(ids)]
     votes = frozenset({"nay", "yea", "far_vote", "other_vote"})
-    r = rank("semantic", [], {}, sem, m, OFF, procedural=ASKED, votes=votes)
+    r = rank("semantic", [], {}, sem, m, OFF, procedural=ASKED, lines=votes)
     assert [h.chunk_id for h in r.matches] == [
         "yea", "nay", "other_vote", "whereas", "section", "other", "movers", "far_vote"
     ]  # fmt: skip

@@ -171,6 +171,16 @@ def test_who_voted_against_a_report_shows_its_votes_first(real):
     assert all("Whole of Community System Response" in c.title for c in top)
 
 
+def test_who_seconded_a_motion_shows_its_movers_first(real):
+    # The same for the movers: "Moved by S. Trosow Seconded by D. Ferreira" under the report's
+    # item, not the report's own paragraphs.
+    r = real.search(Query("who seconded the motion on the Whole of Community System Response report?"))
+    first = r.hits[0].chunk
+    assert "Seconded by" in first.text and "Whole of Community System Response" in first.title, [
+        h.chunk.text[:60] for h in r.hits[:5]
+    ]
+
+
 def test_persons_reads_the_people_a_procedure_question_names():
     from minsearch.ranking.rank import persons
 

@@ -270,7 +270,9 @@ def _content_words(text: str) -> list[str]:
 _NAME = (
     r"(?:(?:His|Her|Their)\s+Worship\s+)?(?:(?:Cllrs?|Clir|Cmhlr|Councillors?|Councilmembers?|Councilman|Councilwoman|"
     r"Alderman|Mr|Mrs|Ms|Miss|Dr|Sir|Deputy\s+Mayor|Mayor|Deputy|Professor|Prof)\.?\s+)*"
-    r"(?:(?:[A-Z]\.\s*){1,3}|[A-Z]\s+)?(?:O['’]|Mc|Mac|Ó\s|Ní\s|Mac\s)?[A-ZÀ-ÖØ-Þ][\w'’\-]+"
+    # (A name starts a word: matched from inside one, a 20,000-letter "word" after "moved" took
+    # 28 s to classify, each of its letters the start of a name tried to its end.)
+    r"(?:(?:[A-Z]\.\s*){1,3}|[A-Z]\s+)?(?<![\w'’\-])(?:O['’]|Mc|Mac|Ó\s|Ní\s|Mac\s)?[A-ZÀ-ÖØ-Þ][\w'’\-]+"
     r"(?:\s+(?!(?:That|The|And|Seconded|Moved|Motion|Proposed|To|It|BE|Be|Carried|Yeas|Nays)\b)[A-ZÀ-ÖØ-Þ][\w'’\-]+)?"
     r"(?:\s*\([A-Z]{1,2}\))?"
 )
@@ -358,6 +360,25 @@ def is_vote_line(text: str) -> bool:
     if not (_is_tally(t) or _RESULT.match(t)):
         return False
     return bool(re.search(r"\d", t)) or bool(_RESULT.sub("", t, count=1).strip(" .;,:"))
+
+
+# Who moved a motion, named: after "moved by", "seconded by:", "on the proposal of" ...
+_MOVED_BY = re.compile(
+    r"(?i:\b(?:moved|motioned|proposed|seconded|motion\s+made)(?:\s+by\b\s*:?|\s*:)|\bon\s+the\s+(?:proposal|motion)\s+of\b)"
+    r"\s*(?=[A-ZÀ-Þ])"
+)
+# ... or before the verb, as a name of two capitalised words ("Mr Oakford proposed", "Member Zone
+# moved"; not "The proposed development", "Residents moved").
+_NAMED_MOVED = re.compile(r"\b[A-ZÀ-Þ][\w'’.-]*\s+[A-ZÀ-Þ][\w'’-]*\s+(?i:(?:duly\s+)?(?:proposed|seconded|moved))\b")
+
+
+def names_movers(text: str) -> bool:
+    """Does ``text`` say who moved, proposed or seconded a motion ("Moved by S. Trosow", "On the
+    proposal of Cllr. Sheehan, seconded by ...", "Mr Oakford proposed and Mr Gough seconded ...")?
+    Not "The proposed development" nor "Residents moved". What a question about who moved a
+    motion is answered by. (Not :data:`_MOVER_CLAUSE`, whose lists of names backtrack without
+    end on a vote's list of 40 members that no verb follows.)"""
+    return bool(_MOVED_BY.search(text) or _NAMED_MOVED.search(text))
 
 
 # What may stand before an attendance label: the body the list belongs to ("Finance Committee:

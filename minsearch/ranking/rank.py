@@ -139,7 +139,8 @@ class Ranking:
 
 # Words that make a query about the meeting's machinery rather than a topic.
 _PROCEDURE_QUERY = re.compile(
-    r"\b(?:vot(?:e|ed|es|ing)|yeas?|nays?|ayes?|noes|second(?:ed|er)|mov(?:ed|er)|proposer|abstain(?:ed|s)?|"
+    r"\b(?:vot(?:e|ed|es|ing)|yeas?|nays?|ayes?|noes|second(?:ed|er)|mov(?:ed|er)|proposer|who\s+proposed|"
+    r"proposed\s+by|abstain(?:ed|s)?|"
     r"abstentions?|recus(?:e|ed|al)|quorum|apologies|pecuniary|conflicts?\s+of\s+interest|roll\s*call|"
     r"adjourn(?:ed|ment)?|in\s+camera|closed\s+session)\b",
     re.I,
@@ -169,15 +170,22 @@ def asks_about_procedure(text: str) -> bool:
     return m is not None and (bool(_PERSON.search(text)) or _name_before(text[: m.start()]))
 
 
-# Words that ask how a vote went ("who voted against ...", "the yeas and nays on ...").
+# Words that ask how a vote went ("who voted against ...", "the yeas and nays on ...") ...
 _VOTE_QUERY = re.compile(
     r"\b(?:vot(?:e|ed|es|ing)|yeas?|nays?|ayes?|noes|abstain(?:ed|s)?|abstentions?|roll\s*call)\b", re.I
 )
+# ... and who moved a motion ("who seconded the ...", "who proposed the motion on ...").
+_MOVER_QUERY = re.compile(r"\b(?:mov(?:ed|er)|second(?:ed|er)|proposer|who\s+proposed|proposed\s+by)\b", re.I)
+VOTES = "votes"  # the question asks how a vote went: its tallies and roll calls answer it
+MOVERS = "movers"  # ... who moved or seconded a motion: the lines naming them answer it
 
 
-def asks_about_vote(text: str) -> bool:
-    """Does the query ask how a vote went (who voted which way, the count)?"""
-    return bool(_VOTE_QUERY.search(text))
+def asked_lines(text: str) -> Optional[str]:
+    """Which procedure lines answer the query: :data:`VOTES` (who voted which way, the count),
+    :data:`MOVERS` (who moved, proposed or seconded) or None (neither)."""
+    if _VOTE_QUERY.search(text):
+        return VOTES
+    return MOVERS if _MOVER_QUERY.search(text) else None
 
 
 def _name_before(head: str) -> bool:
@@ -436,7 +444,7 @@ def rank(
     confidence: tuple[float, float] = (-1.0, 0.0),
     named: Optional[AbstractSet[str]] = None,
     people: Optional[AbstractSet[str]] = None,
-    votes: Optional[AbstractSet[str]] = None,
+    lines: Optional[AbstractSet[str]] = None,
     reordered: Optional[list[tuple[str, float]]] = None,
     named_only: bool = False,
     unheld: bool = False,
@@ -458,8 +466,9 @@ def rank(
     refined it (:func:`minsearch.store.base.feedback_vector`); matches are still decided by
     ``semantic`` and ``cosines``, the cosines to the query itself.
     ``people``: the paragraphs naming, in their own words, the people a procedure question names
-    (:func:`persons`); ``votes``: the vote lines among the candidates of a question about how a
-    vote went that names nobody (:func:`asks_about_vote`); see :func:`_procedure_last`.
+    (:func:`persons`); ``lines``: the procedure lines among the candidates that answer a question
+    naming nobody (:func:`asked_lines`: its vote lines, or the lines naming who moved the motion);
+    see :func:`_procedure_last`.
     ``reference``: the best cosine and coverage of the query over the whole index, when the
     candidates come from a few documents only (a saved search over a re-index's new meeting), so
     that a match there is what it would be in a search of the whole index. ``confidence``: see
@@ -504,7 +513,7 @@ def rank(
         # "Tony Doran": the paragraphs naming him, then the lists of other people meaning finds.
         matches = [f for f in matches if f.chunk_id in named] + [f for f in matches if f.chunk_id not in named]
     own = coverage_text if coverage_text is not None else coverage
-    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own, people, votes)
+    matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own, people, lines)
     others = _procedure_last(others, meta, None, 0)
     if sort == "date":
         strong = _strong_rule(mode, coverage, semantic, params, cosines, words, named_only)
@@ -763,7 +772,7 @@ def _procedure_last(
     coverage: Optional[dict[str, float]] = None,
     own: Optional[dict[str, float]] = None,
     people: Optional[AbstractSet[str]] = None,
-    votes: Optional[AbstractSet[str]] = None,
+    lines: Optional[AbstractSet[str]] = None,
 ) -> list[Fused]:
     """Substance before procedure and headings. A query that asks about procedure keeps the fused
     order, except that the procedure naming the people it asks about (``people``) comes first
@@ -772,8 +781,9 @@ def _procedure_last(
     S. Hillier ..." line under that review, which meaning and the review's own paragraphs had put
     below them, and not by his votes on other items (less of the query) or by "Additional
     Votes:" (which does not name him). One about how a vote went that names nobody ("who voted
-    against the resolution condemning the travel ban") lists first the vote lines (``votes``)
-    under the agenda items of its first :data:`VOTED_ITEMS` substantive matches, item by item: the
+    against the resolution condemning the travel ban", "who seconded the motion on ...") lists
+    first the lines that answer it (``lines``: vote lines, or those naming the movers) under the
+    agenda items of its first :data:`ASKED_ITEMS` substantive matches, item by item: the
     resolution's own clauses had come before its roll call, which holds few of the query's words
     in its own. One about a name moves procedure ``penalty`` places down
     (a name in a vote list still counts, after the paragraphs where the person spoke) and treats
@@ -786,27 +796,27 @@ def _procedure_last(
     lines ("AWCAC") is found there, in the fused order, not after every weak neighbour in meaning.
     """
     ids = [f.chunk_id for f in fused]
-    return [fused[i] for i in _procedure_order(ids, meta, procedural, penalty, coverage, own, people, votes)]
+    return [fused[i] for i in _procedure_order(ids, meta, procedural, penalty, coverage, own, people, lines)]
 
 
-# A vote question's answers are the votes under the agenda items its first few substantive
-# matches belong to (the motion voted on and its clauses lead the fused list): a committee's
+# A vote or mover question's answers are the lines under the agenda items its first few
+# substantive matches belong to (the motion and its clauses lead the fused list): a committee's
 # vote, then the council's on the same report.
-VOTED_ITEMS = 3
+ASKED_ITEMS = 3
 
 
-def _votes_of_items(ids: list[str], kinds: list[str], meta: dict[str, ChunkMeta], votes: AbstractSet[str]) -> list[int]:
-    """The positions of the vote lines (``votes``) in the agenda items of the first
-    :data:`VOTED_ITEMS` substantive paragraphs of ``ids``, item by item, each item's in order."""
+def _lines_of_items(ids: list[str], kinds: list[str], meta: dict[str, ChunkMeta], lines: AbstractSet[str]) -> list[int]:
+    """The positions of ``lines`` in the agenda items of the first :data:`ASKED_ITEMS`
+    substantive paragraphs of ``ids``, item by item, each item's in order."""
     items: list[tuple[str, int]] = []
     for c, k in zip(ids, kinds):
         item = _item_of(meta, c)
         if k == "substance" and item[1] > 0 and item not in items:
             items.append(item)
-            if len(items) == VOTED_ITEMS:
+            if len(items) == ASKED_ITEMS:
                 break
     at = {item: n for n, item in enumerate(items)}
-    found = [(at[_item_of(meta, c)], i) for i, c in enumerate(ids) if c in votes and _item_of(meta, c) in at]
+    found = [(at[_item_of(meta, c)], i) for i, c in enumerate(ids) if c in lines and _item_of(meta, c) in at]
     return [i for _n, i in sorted(found)]
 
 
@@ -818,11 +828,11 @@ def _procedure_order(
     coverage: Optional[dict[str, float]] = None,
     own: Optional[dict[str, float]] = None,
     people: Optional[AbstractSet[str]] = None,
-    votes: Optional[AbstractSet[str]] = None,
+    lines: Optional[AbstractSet[str]] = None,
 ) -> list[int]:
     """:func:`_procedure_last` of the paragraphs ``ids``: the positions kept, in their new order."""
     if procedural == ASKED:
-        if not people and not votes:
+        if not people and not lines:
             return list(range(len(ids)))
         kinds = [_kind(meta, c) for c in ids]
         if people:
@@ -835,7 +845,7 @@ def _procedure_order(
                 if k == "procedure" and c in people and cov.get(c, 0.0) > 0 and cov.get(c, 0.0) >= best - 1e-9
             ]
         else:
-            first = _votes_of_items(ids, kinds, meta, votes or frozenset())
+            first = _lines_of_items(ids, kinds, meta, lines or frozenset())
         chosen = set(first)
         return first + [i for i in range(len(ids)) if i not in chosen]
     # Each paragraph's kind read once: a search's counts call this ~140 times (once per council,

@@ -10,12 +10,13 @@ import numpy as np
 
 from ..config import Settings
 from ..glossary import Expansion, Glossary, with_meanings
-from ..ingest.kinds import is_vote_line
+from ..ingest.kinds import is_vote_line, names_movers
 from ..model import ChunkMeta, Filters, Query
 from ..ranking.rank import (
     ASKED,
+    VOTES,
     acronyms,
-    asks_about_vote,
+    asked_lines,
     exact_by_names,
     exact_query,
     is_description,
@@ -47,10 +48,10 @@ class Candidates:
     # Paragraphs naming, in their own words, the people a procedure question asks about ("how
     # did Councillor Hillier vote ..."); None when it names none (see :func:`people_holders`).
     people: Optional[frozenset[str]] = None
-    # The vote lines among the keyword candidates of a question about how a vote went that names
-    # no member ("who voted against the travel ban resolution"); None for any other query (see
-    # :func:`vote_lines`).
-    votes: Optional[frozenset[str]] = None
+    # The lines among the keyword candidates that answer a question naming no member about how a
+    # vote went ("who voted against the travel ban resolution") or who moved a motion; None for
+    # any other query (see :func:`lines_asked`).
+    lines: Optional[frozenset[str]] = None
     exact: bool = False  # fusion leans on the keyword view (see :func:`leans_on_keywords`)
 
     @property
@@ -165,7 +166,7 @@ def gather(
                     out.named = named_holders(q.text, view, glossary, n)
                 out.people = people_holders(q.text, view, q.filters, n)
                 out.exact = leans_on_keywords(q.text, view, out.keyword, out.people) or bool(reworded)
-                out.votes = vote_lines(q.text, view, out.keyword)
+                out.lines = lines_asked(q.text, view, out.keyword)
                 out.meta = view.chunk_meta([c for c, _ in out.keyword_hits])
         except BaseException:
             if pending is not None:
@@ -175,7 +176,7 @@ def gather(
         if q.mode == "keyword":  # (a search by meaning alone has no coverage to order votes by)
             out.people = people_holders(q.text, view, q.filters, n)
             if out.keyword is not None:
-                out.votes = vote_lines(q.text, view, out.keyword)
+                out.lines = lines_asked(q.text, view, out.keyword)
     else:
         out.semantic = pending.result()
     if q.mode == "semantic":  # what the semantic view read: acronyms' meanings, reworded everyday groups
@@ -287,18 +288,25 @@ def people_holders(text: str, view: StoreView, filters: Filters, pool: int) -> O
     return frozenset(c for c, _s in kr.hits if kr.coverage_text.get(c, 0.0) >= 1 - 1e-9)
 
 
-def vote_lines(text: str, view: StoreView, keyword: KeywordResult) -> Optional[frozenset[str]]:
-    """For a question about how a vote went that names no member ("who voted against the
-    motocross ordinance", "what was the vote on the Aspire Food Group report"): the vote lines
-    (tallies, roll calls, results: :func:`~minsearch.ingest.kinds.is_vote_line`) among the keyword
-    view's candidates, which :func:`~minsearch.ranking.rank.rank` lists first under the agenda items
-    the best substantive matches belong to. None for any other query."""
-    if procedure_words(text) != ASKED or not asks_about_vote(text) or persons(text):
+def lines_asked(text: str, view: StoreView, keyword: KeywordResult) -> Optional[frozenset[str]]:
+    """For a question that names no member about how a vote went ("who voted against the
+    motocross ordinance", "what was the vote on the Aspire Food Group report") or who moved a
+    motion ("who seconded the motion on cycling lanes"): among the keyword view's candidates, the
+    vote lines (procedure that says who voted or by how many:
+    :func:`~minsearch.ingest.kinds.is_vote_line`) or the paragraphs naming the movers
+    (:func:`~minsearch.ingest.kinds.names_movers`, of any kind: "On the proposal of Cllr. X,
+    seconded by Cllr. Y, it was agreed ..." is the resolution too), which
+    :func:`~minsearch.ranking.rank.rank` lists first under the agenda items the best substantive
+    matches belong to. None for any other query."""
+    what = asked_lines(text)
+    if what is None or procedure_words(text) != ASKED or persons(text):
         return None
     ids = [c for c, _s in keyword.hits]
-    meta = view.chunk_meta(ids)
-    procedure = [c for c in ids if c in meta and meta[c].kind == "procedure"]
-    return frozenset(c for c, chunk in view.chunks(procedure).items() if is_vote_line(chunk.text))
+    if what == VOTES:
+        meta = view.chunk_meta(ids)
+        procedure = [c for c in ids if c in meta and meta[c].kind == "procedure"]
+        return frozenset(c for c, chunk in view.chunks(procedure).items() if is_vote_line(chunk.text))
+    return frozenset(c for c, chunk in view.chunks(ids).items() if names_movers(chunk.text))
 
 
 def _add_meta(out: Candidates, view: StoreView, mode: str) -> None:

@@ -46,7 +46,7 @@ def rank_candidates(
         confidence=confidence,
         named=c.named,
         people=c.people,
-        votes=c.votes,
+        lines=c.lines,
         reordered=c.reordered,
         named_only=named_only,
         unheld=unheld(named_only, c),
