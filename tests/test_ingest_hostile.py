@@ -350,12 +350,15 @@ def test_strict_and_the_cli_see_special_files_and_outside_links(tmp_path, encode
         "moved " + "X" * 20000,  # one 20,000-letter "word" after a mover's verb: 28 s to classify before
         "Moved by " + "Smith, " * 3000 + "and agreed",
         "For (41) " + "Mr Baker, Mrs Bell, " * 400,  # a vote's list of members that no mover's verb follows
+        # ... after a mover's line, short enough to be read as one: 20 names took 7 s, 24 minutes
+        "Seconded by Mrs Bell. For: " + ", ".join(f"Mr B{i}aker" for i in range(24)),
+        "Mr " * 2000,
     ],
 )
 def test_a_paragraph_is_classified_and_read_for_its_movers_in_linear_time(line):
-    from minsearch.ingest.kinds import classify, names_movers
+    from minsearch.ingest.kinds import classify, names_movers, strip_movers
 
-    for fn in (classify, names_movers):
+    for fn in (classify, names_movers, strip_movers):
         _out, seconds = _timed(fn, line)
         assert seconds < 3.0, (fn.__name__, seconds)  # ~0.01 s here
         _out, seconds_big = _timed(fn, line + line[len(line) // 2 :] * 4)

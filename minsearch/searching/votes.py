@@ -27,6 +27,7 @@ from .decisions import lead_in
 LOOKBACK = 8
 MOTION_LOOKBACK = 40
 MOTION_CHARS = 240  # of the motion's text shown with a vote
+MOVERS_READ = 2000  # characters of a movers' line read for the motion it states
 
 
 def is_vote(c: Chunk) -> bool:
@@ -79,7 +80,9 @@ def _motion_after(doc: list[Chunk], movers: int, i: int) -> Optional[str]:
     """The motion between its movers' line ``doc[movers]`` and its vote ``doc[i]``: what the
     movers' line says after the movers ("... Seconded by S. Franke Motion to open the public
     participation meeting."), else the first paragraph of the motion after it."""
-    own = without_label(strip_movers(doc[movers].text).strip(" .;:"))
+    # (its opening only: a motion is shown by its first MOTION_CHARS, and reading the movers out
+    # of a 20 KB paragraph of names takes seconds)
+    own = without_label(strip_movers(doc[movers].text[:MOVERS_READ]).strip(" .;:"))
     if len(own.split()) >= 3:
         return own
     motion = [c.text for c in doc[movers + 1 : i] if c.kind != "procedure" and c.text.strip()]
