@@ -194,6 +194,26 @@ def test_trust_checks_the_seeds_first_pages(real_seeds_index, monkeypatch):
     assert "| kent | not run: not built here |" in text
 
 
+@pytest.mark.slow
+def test_gate_measures_the_seeds_queries_against_off_topic_ones(real_seeds_index, monkeypatch):
+    """benchmarks.gate reads every judged seeds query, the 20 out-of-domain queries and the probes
+    through the product's candidates: every seeds query has a confident match, no out-of-domain
+    query does, and the report says so."""
+    from benchmarks import gate, quality
+
+    def index(corpus, data, encoder, log=print, build_limerick=True):
+        return (real_seeds_index, "seeds/") if corpus == "seeds" else (None, "not built here")
+
+    monkeypatch.setattr(quality, "minutes_index", index)
+    rows = gate.measure(DATA, log=lambda m: None)
+    seeds = rows["seeds"]
+    assert sum(1 for r in seeds if r["qid"]) == 25 and sum(r["kind"] == "out-of-domain" for r in seeds) == 20
+    assert all(r["answered"] for r in seeds if r["qid"])
+    assert not any(r["answered"] for r in seeds if r["kind"] == "out-of-domain")
+    text = gate.report(rows, "now")
+    assert "| seeds |" in text and "| none |" in text
+
+
 def test_item_context_puts_back_the_vector_search():
     """benchmarks.item_context reorders the semantic view for its own searches only."""
     from benchmarks.item_context import apply

@@ -17,8 +17,9 @@ The only place that decides what counts as a match and in what order matches com
    are listed only when no substance matches, unless the query is about procedure: a question
    that asks about it ("how did X vote", "who seconded", "was X absent") ranks it like any
    paragraph, and lists first the vote lines, attendance and declarations naming the member it
-   asks about under the item it asks about; a name that appears mostly in attendance and vote
-   lists moves it a few places down.
+   asks about under the item it asks about (naming nobody, "who voted against ...", "who
+   seconded ...": the vote lines or the movers' lines under the items of its first substantive
+   matches); a name that appears mostly in attendance and vote lists moves it a few places down.
 4. **Repeats collapse** into their best-placed copy, which lists the others (``also``).
 5. **Order**: by relevance, or newest meeting first among the matches.
 """
