@@ -358,7 +358,8 @@ def is_vote_line(text: str) -> bool:
     ("Yeas: ...", "Those voting nay: Council Members Dow and Polensek.", "Against (6) Mrs Dean,
     ...") or a result with its count ("Motion Passed (9 to 3)"); not a bare result ("Motion
     carried.") nor a label ("Additional Votes:"), which say nothing of who voted. What a question
-    about how a vote went ("who voted against ...") is answered by."""
+    about how a vote went ("who voted against ...") is answered by; a vote that a motion is shown
+    with (:func:`minsearch.searching.votes.is_vote`) is any line stating an outcome."""
     t = " ".join(text.split())
     if not (_is_tally(t) or _RESULT.match(t)):
         return False

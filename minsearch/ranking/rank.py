@@ -138,11 +138,14 @@ class Ranking:
     closest: list[Ranked]  # best candidates that are not matches (shown only when nothing matches)
 
 
+# Words that ask how a vote went ("who voted against ...", "the yeas and nays on ...") and who
+# moved a motion ("who seconded the ...", "who proposed the motion on ..."; "proposed" alone is
+# as often a topic: "the proposed development").
+_VOTE_WORDS = r"vot(?:e|ed|es|ing)|yeas?|nays?|ayes?|noes|abstain(?:ed|s)?|abstentions?|roll\s*call"
+_MOVER_WORDS = r"mov(?:ed|er)|second(?:ed|er)|proposer|who\s+proposed|proposed\s+by"
 # Words that make a query about the meeting's machinery rather than a topic.
 _PROCEDURE_QUERY = re.compile(
-    r"\b(?:vot(?:e|ed|es|ing)|yeas?|nays?|ayes?|noes|second(?:ed|er)|mov(?:ed|er)|proposer|who\s+proposed|"
-    r"proposed\s+by|abstain(?:ed|s)?|"
-    r"abstentions?|recus(?:e|ed|al)|quorum|apologies|pecuniary|conflicts?\s+of\s+interest|roll\s*call|"
+    rf"\b(?:{_VOTE_WORDS}|{_MOVER_WORDS}|recus(?:e|ed|al)|quorum|apologies|pecuniary|conflicts?\s+of\s+interest|"
     r"adjourn(?:ed|ment)?|in\s+camera|closed\s+session)\b",
     re.I,
 )
@@ -171,12 +174,8 @@ def asks_about_procedure(text: str) -> bool:
     return m is not None and (bool(_PERSON.search(text)) or _name_before(text[: m.start()]))
 
 
-# Words that ask how a vote went ("who voted against ...", "the yeas and nays on ...") ...
-_VOTE_QUERY = re.compile(
-    r"\b(?:vot(?:e|ed|es|ing)|yeas?|nays?|ayes?|noes|abstain(?:ed|s)?|abstentions?|roll\s*call)\b", re.I
-)
-# ... and who moved a motion ("who seconded the ...", "who proposed the motion on ...").
-_MOVER_QUERY = re.compile(r"\b(?:mov(?:ed|er)|second(?:ed|er)|proposer|who\s+proposed|proposed\s+by)\b", re.I)
+_VOTE_QUERY = re.compile(rf"\b(?:{_VOTE_WORDS})\b", re.I)
+_MOVER_QUERY = re.compile(rf"\b(?:{_MOVER_WORDS})\b", re.I)
 VOTES = "votes"  # the question asks how a vote went: its tallies and roll calls answer it
 MOVERS = "movers"  # ... who moved or seconded a motion: the lines naming them answer it
 

@@ -166,8 +166,8 @@ def gather(
                     out.named = named_holders(q.text, view, glossary, n)
                 out.people = people_holders(q.text, view, q.filters, n)
                 out.exact = leans_on_keywords(q.text, view, out.keyword, out.people) or bool(reworded)
-                out.lines = lines_asked(q.text, view, out.keyword)
                 out.meta = view.chunk_meta([c for c, _ in out.keyword_hits])
+                out.lines = lines_asked(q.text, view, out.keyword, out.meta)
         except BaseException:
             if pending is not None:
                 pending.cancel()
@@ -288,7 +288,9 @@ def people_holders(text: str, view: StoreView, filters: Filters, pool: int) -> O
     return frozenset(c for c, _s in kr.hits if kr.coverage_text.get(c, 0.0) >= 1 - 1e-9)
 
 
-def lines_asked(text: str, view: StoreView, keyword: KeywordResult) -> Optional[frozenset[str]]:
+def lines_asked(
+    text: str, view: StoreView, keyword: KeywordResult, meta: Optional[dict[str, ChunkMeta]] = None
+) -> Optional[frozenset[str]]:
     """For a question that names no member about how a vote went ("who voted against the
     motocross ordinance", "what was the vote on the Aspire Food Group report") or who moved a
     motion ("who seconded the motion on cycling lanes"): among the keyword view's candidates, the
@@ -297,13 +299,13 @@ def lines_asked(text: str, view: StoreView, keyword: KeywordResult) -> Optional[
     (:func:`~minsearch.ingest.kinds.names_movers`, of any kind: "On the proposal of Cllr. X,
     seconded by Cllr. Y, it was agreed ..." is the resolution too), which
     :func:`~minsearch.ranking.rank.rank` lists first under the agenda items the best substantive
-    matches belong to. None for any other query."""
+    matches belong to. None for any other query. ``meta``: the candidates' when already read."""
     what = asked_lines(text)
     if what is None or procedure_words(text) != ASKED or persons(text):
         return None
     ids = [c for c, _s in keyword.hits]
     if what == VOTES:
-        meta = view.chunk_meta(ids)
+        meta = meta if meta is not None else view.chunk_meta(ids)
         procedure = [c for c in ids if c in meta and meta[c].kind == "procedure"]
         return frozenset(c for c, chunk in view.chunks(procedure).items() if is_vote_line(chunk.text))
     return frozenset(c for c, chunk in view.chunks(ids).items() if names_movers(chunk.text))
