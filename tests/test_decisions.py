@@ -582,6 +582,61 @@ def test_a_vote_that_prints_its_motion_or_follows_another_vote_gets_none():
     assert motion_of(doc, 3) is None  # it prints its own motion
 
 
+def test_each_line_of_a_vote_or_its_movers_reads_the_whole_motion_it_belongs_to():
+    """Which of an item's motions a vote or mover question asks about is told by the motion's
+    words: London prints "Moved by" and "Seconded by" before the motion and one tally after it;
+    Kent prints a vote as three lines ("For (15) ...", "Against (35) ...", "Abstain (1) Motion
+    lost.") after "Mr X proposed and Mr Y seconded the following amendment:"; Limerick reports
+    its movers after the motion ("The Motion was proposed by Councillor Gavan ...")."""
+    from minsearch.model import Chunk
+    from minsearch.searching.votes import motion_words
+
+    def doc_of(texts: list[tuple[str, str]]) -> list[Chunk]:
+        return [
+            Chunk(f"d#p{n}", "d", "d.txt", "Item", "minutes", n, 0, 1, t, kind=k) for n, (k, t) in enumerate(texts, 1)
+        ]
+
+    london = doc_of(
+        [
+            ("procedure", "Moved by S. Trosow"),
+            ("procedure", "Seconded by A. Hopkins"),
+            ("substance", "That part b) the current board BE DISSOLVED;"),
+            ("procedure", "Yeas: S. Trosow Nays: A. Hopkins Motion Passed (1 to 1)"),
+            ("procedure", "Moved by A. Hopkins"),
+            ("procedure", "Seconded by S. Trosow"),
+            ("substance", "That part d) appointments BE REFERRED to Council;"),
+            ("procedure", "Yeas: S. Trosow, A. Hopkins Motion Passed (2 to 0)"),
+        ]
+    )
+    for i in (0, 1, 3):
+        assert "DISSOLVED" in motion_words(london, i) and "REFERRED" not in motion_words(london, i)
+    for i in (4, 5, 7):
+        assert "REFERRED" in motion_words(london, i) and "DISSOLVED" not in motion_words(london, i)
+
+    kent = doc_of(
+        [
+            ("procedure", "Mr Hood proposed and Mr Lewis seconded the following amendment:"),
+            ("substance", "Replace first past the post with proportional representation."),
+            ("procedure", "For (15) Mr Hood, Mr Lewis"),
+            ("procedure", "Against (35) Mr Baker, Mrs Bell"),
+            ("procedure", "Abstain (1) Mr Mallon Motion lost."),
+        ]
+    )
+    for i in (0, 2, 3, 4):
+        assert "proportional representation" in motion_words(kent, i)
+
+    limerick = doc_of(
+        [
+            ("substance", "I will move that this Council commit to using factual information."),
+            ("procedure", "The Motion was proposed by Councillor Hickey and seconded by Councillor Ryan."),
+            ("substance", "I will move that employers provide menstrual and menopausal care to staff."),
+            ("procedure", "The Motion was proposed by Councillor Gavan and seconded by Councillor Ryan."),
+        ]
+    )
+    assert "menstrual" in motion_words(limerick, 3) and "factual" not in motion_words(limerick, 3)
+    assert "factual" in motion_words(limerick, 1) and "menstrual" not in motion_words(limerick, 1)
+
+
 def test_a_vote_on_a_motion_of_many_points_is_the_vote_on_the_motion():
     """The vote under the last point of a motion ("f) the resignations ... BE ACCEPTED") was shown
     as the vote on that point, not on the motion its movers put; a vote after "Additional Votes:

@@ -401,13 +401,48 @@ def test_a_vote_question_naming_nobody_lists_the_votes_of_its_items_first():
     }
     ids = ["whereas", "section", "other", "movers", "yea", "far_vote", "other_vote", "nay"]
     sem = [(c, 0.9 - n / 20) for n, c in enumerate(ids)]
-    votes = frozenset({"nay", "yea", "far_vote", "other_vote"})
+    votes = dict.fromkeys(["nay", "yea", "far_vote", "other_vote"], 0.0)
     r = rank("semantic", [], {}, sem, m, OFF, procedural=ASKED, lines=votes)
     assert [h.chunk_id for h in r.matches] == [
         "yea", "nay", "other_vote", "whereas", "section", "other", "movers", "far_vote"
     ]  # fmt: skip
     # Without vote lines (a question naming a member uses its own rule), the fused order.
     assert [h.chunk_id for h in rank("semantic", [], {}, sem, m, OFF, procedural=ASKED).matches] == ids
+
+
+def test_a_vote_question_lists_the_vote_on_the_motion_it_names_even_when_no_view_found_it():
+    """ "who voted against dissolving the London Transit Commission board": the item voted on
+    its report in parts, and the tallies hold none of the question's words, so neither view has
+    them. The searching layer reads them from the items of the best matches, each with how much
+    of the question its motion holds; the vote on the part that dissolves the board comes first,
+    the item's other votes are not pulled in, and a vote outside the first items is not listed."""
+
+    def meta(cid: str, kind: str, item: int, doc: str = "spp") -> ChunkMeta:
+        return ChunkMeta(cid, doc, "2025-03-25", kind, *fingerprint(f"paragraph {cid} of the minutes"), item=item)
+
+    m = {
+        "part_b": meta("part_b", "substance", 6),
+        "part_d": meta("part_d", "substance", 6),
+        "council_b": meta("council_b", "substance", 14, doc="council"),
+        "vote_d": meta("vote_d", "procedure", 6),
+        "vote_b": meta("vote_b", "procedure", 6),
+        "council_vote": meta("council_vote", "procedure", 14, doc="council"),
+        "elsewhere": meta("elsewhere", "procedure", 2, doc="other"),
+    }
+    sem = [("part_b", 0.8), ("part_d", 0.7), ("council_b", 0.65)]
+    lines = {"vote_d": 0.4, "vote_b": 0.8, "council_vote": 0.8, "elsewhere": 1.0}
+    r = rank("semantic", [], {}, sem, m, OFF, procedural=ASKED, lines=lines)
+    assert [h.chunk_id for h in r.matches] == ["vote_b", "council_vote", "part_b", "part_d", "council_b"]
+    assert r.matches[0].keyword_rank is None and r.matches[0].semantic_rank is None
+    # Counted as the page lists them (the counts by council and committee use match_count).
+    from minsearch.ranking.duplicates import repeats
+    from minsearch.ranking.rank import match_count
+
+    ids = [c for c, _ in sem]
+    n = match_count(
+        "semantic", [], {}, sem, m, OFF, ids, repeats(ids + list(lines), m, 0.8), procedural=ASKED, lines=lines
+    )
+    assert n == len(r.matches)
 
 
 def test_a_paragraph_like_two_kept_ones_folds_into_the_best_placed_whatever_the_hashing():

@@ -171,6 +171,18 @@ def test_who_voted_against_a_report_shows_its_votes_first(real):
     assert all("Whole of Community System Response" in c.title for c in top)
 
 
+def test_who_voted_against_one_part_of_a_motion_shows_that_parts_vote_first(real):
+    # Council voted on the encampment report in parts (referrals of parts h) and b), part e),
+    # parts f) and g)); the tallies hold none of the question's words and neither view finds
+    # them. The vote on referring part h), the Housing Stability Services budget, comes first.
+    r = real.search(Query("who voted against referring the use of the Housing Stability Services budget"))
+    first = r.hits[0].chunk
+    assert first.kind == "procedure" and "Nays: E. Peloza, S. Trosow" in first.text, [
+        h.chunk.text[:60] for h in r.hits[:5]
+    ]
+    assert r.hits[0].motion is not None and "part h)" in r.hits[0].motion
+
+
 def test_who_seconded_a_motion_shows_its_movers_first(real):
     # The same for the movers: "Moved by S. Trosow Seconded by D. Ferreira" under the report's
     # item, not the report's own paragraphs.

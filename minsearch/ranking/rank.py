@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import AbstractSet, Callable, Optional
+from typing import AbstractSet, Callable, Mapping, Optional
 
 from ..config import FUSIONS, Settings
 from ..model import ChunkMeta, MinsearchError, coverage_needed
@@ -444,7 +444,7 @@ def rank(
     confidence: tuple[float, float] = (-1.0, 0.0),
     named: Optional[AbstractSet[str]] = None,
     people: Optional[AbstractSet[str]] = None,
-    lines: Optional[AbstractSet[str]] = None,
+    lines: Optional[Mapping[str, float]] = None,
     reordered: Optional[list[tuple[str, float]]] = None,
     named_only: bool = False,
     unheld: bool = False,
@@ -466,9 +466,10 @@ def rank(
     refined it (:func:`minsearch.store.base.feedback_vector`); matches are still decided by
     ``semantic`` and ``cosines``, the cosines to the query itself.
     ``people``: the paragraphs naming, in their own words, the people a procedure question names
-    (:func:`persons`); ``lines``: the procedure lines among the candidates that answer a question
-    naming nobody (:func:`asked_lines`: its vote lines, or the lines naming who moved the motion);
-    see :func:`_procedure_last`.
+    (:func:`persons`); ``lines``: the lines that answer a question naming nobody
+    (:func:`asked_lines`: its vote lines, or the lines naming who moved the motion), each with the
+    share of the query its motion holds; those under the agenda items of the first matches are
+    matches, candidates or not (:func:`asked_lines_in`); see :func:`_procedure_last`.
     ``reference``: the best cosine and coverage of the query over the whole index, when the
     candidates come from a few documents only (a saved search over a re-index's new meeting), so
     that a match there is what it would be in a search of the whole index. ``confidence``: see
@@ -513,6 +514,13 @@ def rank(
         # "Tony Doran": the paragraphs naming him, then the lists of other people meaning finds.
         matches = [f for f in matches if f.chunk_id in named] + [f for f in matches if f.chunk_id not in named]
     own = coverage_text if coverage_text is not None else coverage
+    if procedural == ASKED and lines:
+        pulled = asked_lines_in([f.chunk_id for f in matches], meta, lines)
+        if pulled:
+            by_other = {f.chunk_id: f for f in others}
+            matches = matches + [by_other.get(c) or Fused(c, 0.0, None, None) for c in pulled]
+            gone = set(pulled)
+            others = [f for f in others if f.chunk_id not in gone]
     matches = _procedure_last(matches, meta, procedural, params.procedure_penalty, coverage, own, people, lines)
     others = _procedure_last(others, meta, None, 0)
     if sort == "date":
@@ -702,10 +710,11 @@ def match_count(
     confidence: tuple[float, float] = (-1.0, 0.0),
     named_only: bool = False,
     unheld: bool = False,
+    lines: Optional[Mapping[str, float]] = None,
 ) -> int:
     """How many matches :func:`rank` finds among these candidates (repeats counted once), without
     fusing them again: ``fused_order`` lists them in the fused order of a superset of them, and
-    ``neighbours`` are the repeats among that superset. (Repeats are collapsed in that order, which
+    ``neighbours`` are the repeats among that superset; ``lines``: as :func:`rank`'s. (Repeats are collapsed in that order, which
     can differ from their own fused order only where three or more near-copies chain.)"""
     is_match = match_rule(
         mode,
@@ -726,6 +735,8 @@ def match_count(
     # The matches' ids only: a search's counts judge ~140 subsets of its candidates, and making a
     # Fused of each match (then a frozen dataclass) was about half of this function's time.
     matches = [c for c in fused_order if is_match(c)]
+    if procedural == ASKED and lines:
+        matches += asked_lines_in(matches, meta, lines)
     own = coverage_text if coverage_text is not None else coverage
     kept = _procedure_order(matches, meta, procedural, params.procedure_penalty, coverage, own)
     return len(collapse([matches[i] for i in kept], meta, neighbours=neighbours))
@@ -772,7 +783,7 @@ def _procedure_last(
     coverage: Optional[dict[str, float]] = None,
     own: Optional[dict[str, float]] = None,
     people: Optional[AbstractSet[str]] = None,
-    lines: Optional[AbstractSet[str]] = None,
+    lines: Optional[Mapping[str, float]] = None,
 ) -> list[Fused]:
     """Substance before procedure and headings. A query that asks about procedure keeps the fused
     order, except that the procedure naming the people it asks about (``people``) comes first
@@ -805,18 +816,52 @@ def _procedure_last(
 ASKED_ITEMS = 3
 
 
-def _lines_of_items(ids: list[str], kinds: list[str], meta: dict[str, ChunkMeta], lines: AbstractSet[str]) -> list[int]:
-    """The positions of ``lines`` in the agenda items of the first :data:`ASKED_ITEMS`
-    substantive paragraphs of ``ids``, item by item, each item's in order."""
-    items: list[tuple[str, int]] = []
-    for c, k in zip(ids, kinds):
+def _asked_items(ids: list[str], meta: dict[str, ChunkMeta]) -> dict[tuple[str, int], int]:
+    """The agenda items of the first :data:`ASKED_ITEMS` substantive paragraphs of ``ids``,
+    numbered in that order."""
+    items: dict[tuple[str, int], int] = {}
+    for c in ids:
         item = _item_of(meta, c)
-        if k == "substance" and item[1] > 0 and item not in items:
-            items.append(item)
+        if _kind(meta, c) == "substance" and item[1] > 0 and item not in items:
+            items[item] = len(items)
             if len(items) == ASKED_ITEMS:
                 break
-    at = {item: n for n, item in enumerate(items)}
-    found = [(at[_item_of(meta, c)], i) for i, c in enumerate(ids) if c in lines and _item_of(meta, c) in at]
+    return items
+
+
+def answering_lines(matches: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]) -> list[str]:
+    """The ``lines`` that answer a vote or mover question: under each agenda item of the first
+    :data:`ASKED_ITEMS` substantive ``matches``, item by item, those of the motion holding most
+    of the query ("who voted against dissolving the board": the vote on the point that dissolves
+    it, not the item's other votes; a budget meeting votes on ten amendments under one item), in
+    ``lines``' order. They answer it there whatever their own words (a roll call holds none)."""
+    items = _asked_items(matches, meta)
+    best: dict[tuple[str, int], float] = {}
+    for c, share in lines.items():
+        item = _item_of(meta, c)
+        if item in items:
+            best[item] = max(best.get(item, 0.0), share)
+    chosen = [c for c, share in lines.items() if _item_of(meta, c) in items and share >= best[_item_of(meta, c)] - 1e-9]
+    return sorted(chosen, key=lambda c: items[_item_of(meta, c)])
+
+
+def asked_lines_in(matches: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]) -> list[str]:
+    """The :func:`answering_lines` that are not among ``matches`` (not candidates, or not matches
+    by their own words)."""
+    have = set(matches)
+    return [c for c in answering_lines(matches, meta, lines) if c not in have]
+
+
+def _lines_of_items(
+    ids: list[str], kinds: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]
+) -> list[int]:
+    """The positions of the :func:`answering_lines` among ``ids``, item by item, each item's in
+    the order of ``ids``."""
+    chosen = answering_lines([c for c, k in zip(ids, kinds) if k == "substance"], meta, lines)
+    where = {c: i for i, c in enumerate(ids)}
+    at = {c: n for n, c in enumerate(chosen)}
+    items = _asked_items([c for c, k in zip(ids, kinds) if k == "substance"], meta)
+    found = [(items[_item_of(meta, c)], where[c]) for c in at if c in where]
     return [i for _n, i in sorted(found)]
 
 
@@ -828,7 +873,7 @@ def _procedure_order(
     coverage: Optional[dict[str, float]] = None,
     own: Optional[dict[str, float]] = None,
     people: Optional[AbstractSet[str]] = None,
-    lines: Optional[AbstractSet[str]] = None,
+    lines: Optional[Mapping[str, float]] = None,
 ) -> list[int]:
     """:func:`_procedure_last` of the paragraphs ``ids``: the positions kept, in their new order."""
     if procedural == ASKED:
@@ -845,7 +890,7 @@ def _procedure_order(
                 if k == "procedure" and c in people and cov.get(c, 0.0) > 0 and cov.get(c, 0.0) >= best - 1e-9
             ]
         else:
-            first = _lines_of_items(ids, kinds, meta, lines or frozenset())
+            first = _lines_of_items(ids, kinds, meta, lines or {})
         chosen = set(first)
         return first + [i for i in range(len(ids)) if i not in chosen]
     # Each paragraph's kind read once: a search's counts call this ~140 times (once per council,

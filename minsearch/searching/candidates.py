@@ -14,6 +14,7 @@ from ..ingest.kinds import is_vote_line, names_movers
 from ..model import ChunkMeta, Filters, Query
 from ..ranking.rank import (
     ASKED,
+    MOVERS,
     VOTES,
     acronyms,
     asked_lines,
@@ -26,9 +27,10 @@ from ..ranking.rank import (
     proper_name,
 )
 from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
-from ..store.query import holds_words
+from ..store.query import holds_words, share_of_words
 from .encoding import LazyEncoder
 from .vocabulary import everyday_share, keyword_expansions, nearby_wordings
+from .votes import motion_words
 
 
 @dataclass
@@ -48,10 +50,10 @@ class Candidates:
     # Paragraphs naming, in their own words, the people a procedure question asks about ("how
     # did Councillor Hillier vote ..."); None when it names none (see :func:`people_holders`).
     people: Optional[frozenset[str]] = None
-    # The lines among the keyword candidates that answer a question naming no member about how a
-    # vote went ("who voted against the travel ban resolution") or who moved a motion; None for
-    # any other query (see :func:`lines_asked`).
-    lines: Optional[frozenset[str]] = None
+    # The lines that answer a question naming no member about how a vote went ("who voted
+    # against the travel ban resolution") or who moved a motion, each with the share of the
+    # query its motion holds; None for any other query (see :func:`lines_asked`).
+    lines: Optional[dict[str, float]] = None
     exact: bool = False  # fusion leans on the keyword view (see :func:`leans_on_keywords`)
 
     @property
@@ -167,7 +169,6 @@ def gather(
                 out.people = people_holders(q.text, view, q.filters, n)
                 out.exact = leans_on_keywords(q.text, view, out.keyword, out.people) or bool(reworded)
                 out.meta = view.chunk_meta([c for c, _ in out.keyword_hits])
-                out.lines = lines_asked(q.text, view, out.keyword, out.meta)
         except BaseException:
             if pending is not None:
                 pending.cancel()
@@ -175,10 +176,10 @@ def gather(
     if pending is None:
         if q.mode == "keyword":  # (a search by meaning alone has no coverage to order votes by)
             out.people = people_holders(q.text, view, q.filters, n)
-            if out.keyword is not None:
-                out.lines = lines_asked(q.text, view, out.keyword)
     else:
         out.semantic = pending.result()
+    if out.keyword is not None:  # (a search by meaning alone has no coverage to order votes by)
+        out.lines = lines_asked(q.text, view, out)
     if q.mode == "semantic":  # what the semantic view read: acronyms' meanings, reworded everyday groups
         out.expansions = [e.label() for e in expansions if not e.everyday or e in reworded]
     if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
@@ -288,27 +289,83 @@ def people_holders(text: str, view: StoreView, filters: Filters, pool: int) -> O
     return frozenset(c for c, _s in kr.hits if kr.coverage_text.get(c, 0.0) >= 1 - 1e-9)
 
 
-def lines_asked(
-    text: str, view: StoreView, keyword: KeywordResult, meta: Optional[dict[str, ChunkMeta]] = None
-) -> Optional[frozenset[str]]:
+# A vote or mover question's lines are read from the agenda items of this many of each view's
+# best substantive candidates: rank lists the lines under the items of the first
+# :data:`~minsearch.ranking.rank.ASKED_ITEMS` fused matches, which lead both views' lists, and a
+# tally holds few of the query's words ("Yeas: ... Nays: ..." under "Provision of Outdoor Basic
+# Needs" for "who voted against adding McCormick Park to the areas where encampments are not
+# permitted"), so it is rarely among the keyword view's candidates.
+ITEMS_READ = 5
+
+
+def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[str, float]]:
     """For a question that names no member about how a vote went ("who voted against the
     motocross ordinance", "what was the vote on the Aspire Food Group report") or who moved a
-    motion ("who seconded the motion on cycling lanes"): among the keyword view's candidates, the
-    vote lines (procedure that says who voted or by how many:
+    motion ("who seconded the motion on cycling lanes"): the lines that answer it, which
+    :func:`~minsearch.ranking.rank.rank` lists first under the agenda items of the best
+    substantive matches. None for any other query.
+
+    The lines are the vote lines (procedure that says who voted or by how many:
     :func:`~minsearch.ingest.kinds.is_vote_line`) or the paragraphs naming the movers
     (:func:`~minsearch.ingest.kinds.names_movers`, of any kind: "On the proposal of Cllr. X,
-    seconded by Cllr. Y, it was agreed ..." is the resolution too), which
-    :func:`~minsearch.ranking.rank.rank` lists first under the agenda items the best substantive
-    matches belong to. None for any other query. ``meta``: the candidates' when already read."""
+    seconded by Cllr. Y, it was agreed ..." is the resolution too) among the keyword candidates
+    and in the agenda items of the views' best substantive candidates (:data:`ITEMS_READ` of
+    each; their metadata joins ``out.meta``). Each is given the share of the query's words its
+    motion holds (:func:`~minsearch.searching.votes.motion_words`; 0 outside those items), which
+    orders an item's lines: a report voted on in parts has a vote per part."""
     what = asked_lines(text)
-    if what is None or procedure_words(text) != ASKED or persons(text):
+    if what is None or out.keyword is None or procedure_words(text) != ASKED or persons(text):
         return None
-    ids = [c for c, _s in keyword.hits]
+    ids = [c for c, _s in out.keyword_hits]
+    out.meta.update(view.chunk_meta([c for c in ids if c not in out.meta]))
+    semantic = [c for c, _s in out.semantic_hits[: 20 * ITEMS_READ]]
+    out.meta.update(view.chunk_meta([c for c in semantic if c not in out.meta]))
+    items = set(_leading_items(ids, out.meta) + _leading_items(semantic, out.meta))
+    lines: dict[str, float] = {}
+    for doc_id in sorted({doc for doc, _item in items}):
+        doc = view.document_chunks(doc_id)
+        for i, c in enumerate(doc):
+            if (c.doc_id, c.item) in items and _answers(what, c.kind, c.text):
+                lines[c.chunk_id] = _motion_score(text, motion_words(doc, i), c.title)
+    out.meta.update(view.chunk_meta([c for c in lines if c not in out.meta]))
+    maybe = [cid for cid in ids if cid not in lines and (what == MOVERS or _kind(out.meta, cid) == "procedure")]
+    for cid, chunk in view.chunks(maybe).items():
+        if _answers(what, _kind(out.meta, cid), chunk.text):
+            lines[cid] = 0.0
+    return lines
+
+
+def _motion_score(text: str, motion: str, title: str) -> float:
+    """How well a motion answers the question ``text`` among its agenda item's others: the share
+    of the question's words it holds beyond the item's ``title`` (which every motion under it is
+    read with), and of two holding as much, the shorter (a point voted alone, not the whole
+    motion restating it: "who voted against dissolving the board")."""
+    return share_of_words(text, motion, known=title)
+
+
+def _answers(what: str, kind: str, text: str) -> bool:
+    """Does a paragraph answer a question asking for ``what`` (:data:`VOTES` or :data:`MOVERS`)?"""
     if what == VOTES:
-        meta = meta if meta is not None else view.chunk_meta(ids)
-        procedure = [c for c in ids if c in meta and meta[c].kind == "procedure"]
-        return frozenset(c for c, chunk in view.chunks(procedure).items() if is_vote_line(chunk.text))
-    return frozenset(c for c, chunk in view.chunks(ids).items() if names_movers(chunk.text))
+        return kind == "procedure" and is_vote_line(text)
+    return names_movers(text)
+
+
+def _kind(meta: dict[str, ChunkMeta], cid: str) -> str:
+    m = meta.get(cid)
+    return m.kind if m is not None else "substance"
+
+
+def _leading_items(ids: list[str], meta: dict[str, ChunkMeta]) -> list[tuple[str, int]]:
+    """The (document, agenda item) of the first :data:`ITEMS_READ` substantive paragraphs of
+    ``ids`` with a known item, in order."""
+    items: list[tuple[str, int]] = []
+    for c in ids:
+        m = meta.get(c)
+        if m is not None and m.kind == "substance" and m.item > 0 and (m.doc_id, m.item) not in items:
+            items.append((m.doc_id, m.item))
+            if len(items) == ITEMS_READ:
+                break
+    return items
 
 
 def _add_meta(out: Candidates, view: StoreView, mode: str) -> None:

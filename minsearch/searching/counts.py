@@ -52,7 +52,8 @@ def count_matches(
     and how close a paragraph must be to match, are decided there, as a filtered search decides
     them: a council's count is never more than the search finds in it)."""
     kw = c.keyword
-    ids = list(dict.fromkeys([cid for cid, _ in c.keyword_hits] + [cid for cid, _ in c.semantic_order]))
+    lines = c.lines or {}  # (a vote question's lines that are not candidates count where they are)
+    ids = list(dict.fromkeys([cid for cid, _ in c.keyword_hits] + [cid for cid, _ in c.semantic_order] + list(lines)))
     # The values each candidate counts under: (kind, value) pairs.
     where: dict[str, list[tuple[str, str]]] = {}
     for cid in ids:
@@ -81,6 +82,10 @@ def count_matches(
     for cid, cos in c.cosines.items():
         for place in where.get(cid, ()):
             cosines[place][cid] = cos
+    lines_at: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for cid, share in lines.items():
+        for place in where.get(cid, ()):
+            lines_at[place][cid] = share
     # Fused once, and repeats found once, among all the candidates: each value reads its own.
     order: dict[tuple[str, str], list[str]] = defaultdict(list)
     for cid in fused_order(q.mode, c.keyword_hits, c.semantic_order, params, c.exact):
@@ -96,7 +101,7 @@ def count_matches(
     chosen: dict[frozenset[str], int] = {}
     for place in {p for places in where.values() for p in places}:
         ids_here = order.get(place, [])
-        key = frozenset(ids_here)
+        key = frozenset(ids_here) | frozenset(lines_at.get(place, ()))
         if key not in chosen:
             k_hits = keyword.get(place, [])
             chosen[key] = match_count(
@@ -116,6 +121,7 @@ def count_matches(
                 confidence=confidence,
                 named_only=named_only,
                 unheld=nobody,
+                lines=lines_at.get(place),
             )
         counts[place[0]][place[1]] = chosen[key]
     return MatchCounts(

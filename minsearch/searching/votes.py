@@ -16,11 +16,11 @@ import re
 from typing import Optional
 
 from ..ingest.decisions import opens_motion, outcome, without_label
-from ..ingest.kinds import strip_movers
+from ..ingest.kinds import is_vote_line, names_movers, strip_movers
 from ..model import Chunk, Hit
 from ..store.base import StoreView
 from ..words import excerpt
-from .decisions import lead_in
+from .points import lead_in
 
 # Paragraphs read back from a vote for its motion: a roll call runs to a few lines; a motion of
 # many points ("a)" to "i)", each a paragraph) to a few dozen.
@@ -57,6 +57,67 @@ def motion_of(doc: list[Chunk], i: int) -> Optional[str]:
         if c.kind == "procedure" and outcome(c.text, tally=True) is not None and not _same_vote(c, vote):
             return None  # another vote's result: which motion this one decides is not printed here
     return None
+
+
+def motion_words(doc: list[Chunk], i: int) -> str:
+    """All the words of the motion the line ``doc[i]`` belongs to, for telling which of an agenda
+    item's motions a question is about ("who voted against dissolving the board": the vote on
+    part b), "the current London Transit Commission BE DISSOLVED", not the referral of part d)).
+    Empty when the minutes do not say.
+
+    A vote's: its movers' line and what the minutes print between it and the vote (or, without
+    movers, :func:`motion_of`). A movers' line's (with the movers' lines beside it: "Moved by
+    ..." then "Seconded by ..."): what it says after the movers, and the motion it opens when it
+    starts with them or ends with a colon ("Moved by ...", "Mr X proposed and Mr Y seconded the
+    following amendment:"); else, or when it is in the passive, the motion before it, which it
+    reports ("The Motion was proposed by Councillor X and seconded by Councillor Y.", after the
+    motion's text)."""
+    line = doc[i]
+    if is_vote_line(line.text):
+        # One vote's lines ("For (15) ...", "Against (35) ...", "Abstain (1) ... Motion lost.")
+        # share its motion: read back from the first.
+        first = i
+        while first > 0 and doc[first - 1].item == line.item and is_vote_line(doc[first - 1].text):
+            first -= 1
+        if any(_says_its_motion(c.text) for c in doc[first : i + 1]):
+            return " ".join(c.text for c in doc[first : i + 1])
+        movers = _movers_before(doc, first)
+        if movers is None:
+            return motion_of(doc, first) or ""
+        span = [doc[movers]] + [c for c in doc[movers + 1 : first] if c.kind != "procedure"]
+        return " ".join(_read(c) for c in span)
+    first, last = i, i
+    while first > 0 and _beside(doc[first - 1], line):
+        first -= 1
+    while last + 1 < len(doc) and _beside(doc[last + 1], line):
+        last += 1
+    block = [_read(c) for c in doc[first : last + 1]]
+    if not _REPORTS.search(block[0]) and (opens_motion(block[0]) or block[-1].rstrip().endswith(":")):
+        side = doc[last + 1 : last + 1 + MOTION_LOOKBACK]
+    else:
+        side = doc[max(0, first - MOTION_LOOKBACK) : first][::-1]
+    motion: list[str] = []
+    for c in side:
+        if c.item != line.item or c.kind == "procedure" or names_movers(_read(c)) or is_vote_line(c.text):
+            break  # (another motion's movers or vote)
+        motion.append(c.text)
+    return " ".join(block + motion)
+
+
+# A movers' line in the passive reports a motion the minutes printed before it ("The Motion was
+# proposed by Councillor Gavan and seconded by Councillor O'Donovan.", after the motion's text).
+_REPORTS = re.compile(r"\b(?:was|were|been|being)\s+(?:duly\s+)?(?:proposed|moved|seconded)\b", re.I)
+
+
+def _beside(c: Chunk, line: Chunk) -> bool:
+    """Is ``c`` a movers' line of the same agenda item as ``line``?"""
+    return c.item == line.item and names_movers(_read(c))
+
+
+def _read(c: Chunk) -> str:
+    """A paragraph as far as a motion is read from it (a procedure paragraph: its opening, see
+    :data:`MOVERS_READ`)."""
+    return c.text[:MOVERS_READ] if c.kind == "procedure" else c.text
 
 
 def _movers_before(doc: list[Chunk], i: int) -> Optional[int]:

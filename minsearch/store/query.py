@@ -546,6 +546,16 @@ def holds_words(words: str, text: str) -> bool:
     return want <= {t.text for t in STEMMED(text)}
 
 
+def share_of_words(words: str, text: str, known: str = "") -> float:
+    """The share of the distinct words of ``words`` (function words and the words of ``known``
+    left out; stemmed, as the keyword index reads them) that ``text`` holds: 0 when ``words`` has
+    none."""
+    want = {t.text for t in STEMMED(words)} - STOPWORDS - {t.text for t in STEMMED(known)}
+    if not want:
+        return 0.0
+    return len(want & {t.text for t in STEMMED(text)}) / len(want)
+
+
 # -- dates in the words of a query ------------------------------------------------------------------
 _MONTH = r"(?:%s)" % "|".join(sorted(MONTHS, key=len, reverse=True))
 _WHEN = rf"(?:(?P<{{n}}m>{_MONTH})\.?\s+)?(?P<{{n}}y>(?:19|20)\d\d)"
