@@ -379,6 +379,26 @@ def test_the_same_vote_line_under_another_motion_is_another_vote():
     assert [(h.chunk_id, h.also) for h in r.matches] == [("m1", []), ("m2", ["m3"]), ("r1", ["r2"]), ("s1", ["s2"])]
 
 
+def test_two_votes_of_one_item_with_nearly_the_same_roll_call_are_two_hits():
+    """Kent prints each vote as "For (33) Mr Brady, Mrs Bell, ..." and the next vote of the same
+    item named the same 33 members and one more: the second vote was folded "also in" the first,
+    so "who voted against the motion on disposable vapes" showed one of the item's two votes. Two
+    lines of procedure of one meeting are one only when printed word for word; an attendance list
+    printed again in another meeting's minutes still folds."""
+    names = ", ".join(f"Mr Member{n}" for n in range(33))
+    present = ", ".join(f"Ms Officer{n}" for n in range(20))
+    meta = {
+        "v1": ChunkMeta("v1", "cc-03-13", "2025-03-13", "procedure", *fingerprint(f"For (33) {names}"), item=18),
+        "v2": ChunkMeta(
+            "v2", "cc-03-13", "2025-03-13", "procedure", *fingerprint(f"For (34) {names}, Mr Baker"), item=18
+        ),
+        "p1": ChunkMeta("p1", "cc-03-13", "2025-03-13", "procedure", *fingerprint(f"Present: {present}"), item=1),
+        "p2": ChunkMeta("p2", "cc-05-15", "2025-05-15", "procedure", *fingerprint(f"Present: {present}"), item=1),
+    }
+    r = rank("semantic", [], {}, [(c, 0.9 - n / 10) for n, c in enumerate(meta)], meta, OFF, procedural=ASKED)
+    assert [(h.chunk_id, h.also) for h in r.matches] == [("v1", []), ("v2", []), ("p1", ["p2"])]
+
+
 def test_a_vote_question_naming_nobody_lists_the_votes_of_its_items_first():
     """ "which council members voted against the resolution condemning the travel ban": the
     resolution's clauses hold more of the question than its roll call ("Those voting nay: Council

@@ -41,11 +41,14 @@ def same_event(a: ChunkMeta, b: ChunkMeta) -> bool:
     under another agenda item are another event ("Moved by S. Trosow Seconded by D. Ferreira"
     under three motions, "Those voting nay: Council Member Polensek." under three ordinances were
     one hit each, the others "also in" it: a new user asking how a member voted saw one vote). It
-    collapses only within its agenda item."""
-    short = min(a.words, b.words) < MIN_WORDS
-    if not short or (a.kind != "procedure" and b.kind != "procedure"):
+    collapses only within its agenda item. Two lines of procedure of one meeting are one only when
+    printed word for word: the next vote of an item often names nearly the same members ("For
+    (33) ..." then "For (34) ...", Kent), and folding it hid the item's other vote."""
+    if a.kind != "procedure" and b.kind != "procedure":
         return True
-    return a.doc_id == b.doc_id and a.item == b.item
+    if a.doc_id == b.doc_id:
+        return a.item == b.item and a.exact == b.exact
+    return min(a.words, b.words) >= MIN_WORDS
 
 
 def repeats(ids: Sequence[str], meta: dict[str, ChunkMeta], min_jaccard: float = 0.8) -> Neighbours:
