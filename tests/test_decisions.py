@@ -637,6 +637,36 @@ def test_each_line_of_a_vote_or_its_movers_reads_the_whole_motion_it_belongs_to(
     assert "factual" in motion_words(limerick, 1) and "menstrual" not in motion_words(limerick, 1)
 
 
+def test_a_vote_after_a_report_of_its_movers_is_the_vote_on_the_motion_before_them():
+    """Limerick prints a notice of motion, then who moved it, then "agreed.": 156 of its votes were
+    shown as the vote on "The Notice of Motion was proposed by Councillor Kiely, seconded by
+    Councillor O'Sullivan and". A movers' line that says the motion is still the motion."""
+    from minsearch.model import Chunk
+    from minsearch.searching.votes import motion_of
+
+    def doc_of(texts: list[tuple[str, str]]) -> list[Chunk]:
+        return [
+            Chunk(f"d#p{n}", "d", "d.txt", "Notices", "minutes", n, 0, 1, t, kind=k)
+            for n, (k, t) in enumerate(texts, 1)
+        ]
+
+    notice = "I will move at the next Meeting that we write to the CEO of An Post about the post office."
+    doc = doc_of(
+        [
+            ("substance", notice),
+            (
+                "substance",
+                "The Notice of Motion was proposed by Councillor Kiely, seconded by Councillor O'Sullivan and",
+            ),
+            ("procedure", "agreed."),
+        ]
+    )
+    assert motion_of(doc, 2) == notice
+    amend = "It was proposed by Councillor Collins to amend the motion to include Land Search and Rescue."
+    doc = doc_of([("substance", notice), ("substance", amend), ("procedure", "agreed.")])
+    assert motion_of(doc, 2) == amend
+
+
 def test_a_vote_on_a_motion_of_many_points_is_the_vote_on_the_motion():
     """The vote under the last point of a motion ("f) the resignations ... BE ACCEPTED") was shown
     as the vote on that point, not on the motion its movers put; a vote after "Additional Votes:

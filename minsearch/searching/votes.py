@@ -52,7 +52,7 @@ def motion_of(doc: list[Chunk], i: int) -> Optional[str]:
         c = doc[j]
         if c.item != vote.item:
             return None
-        if c.kind == "substance":
+        if c.kind == "substance" and not _reports_movers_only(c.text):
             return _with_lead(doc, j)
         if c.kind == "procedure" and outcome(c.text, tally=True) is not None and not _same_vote(c, vote):
             return None  # another vote's result: which motion this one decides is not printed here
@@ -107,6 +107,27 @@ def motion_words(doc: list[Chunk], i: int) -> str:
 # A movers' line in the passive reports a motion the minutes printed before it ("The Motion was
 # proposed by Councillor Gavan and seconded by Councillor O'Donovan.", after the motion's text).
 _REPORTS = re.compile(r"\b(?:was|were|been|being)\s+(?:duly\s+)?(?:proposed|moved|seconded)\b", re.I)
+
+
+_MOTION_CLAUSE = re.compile(r"(?i:\bthat\b)|\b[Tt]o\s+[a-z]|:\s*$")
+# Words a report of the movers opens with before its verb ("The Motion, as outlined by Councillor
+# Keary, was seconded by ..."); "Councillor Sheahan proposed the March meeting be held in Adare,
+# which was seconded by ..." states its motion.
+REPORT_OPENING = 10
+
+
+def _reports_movers_only(text: str) -> bool:
+    """A paragraph that only reports who moved the motion printed before it ("The Notice of Motion
+    was proposed by Councillor Kiely, seconded by Councillor O'Sullivan and", then "agreed."):
+    not the motion a vote after it decides (156 of Limerick's votes were shown with such a line).
+    One that says the motion ("It was proposed by Councillor Collins that the Council call on
+    ...", "It was proposed by Councillor Collins to amend the motion to include ...") or
+    introduces it ("... seconded by Councillor Butler as follows:") is; so is one whose verb comes
+    late ("Councillor Sheahan proposed the March meeting be held in Adare, which was seconded by
+    ...": it states its motion)."""
+    head = text[:MOVERS_READ]
+    opening = " ".join(head.split()[:REPORT_OPENING])
+    return bool(_REPORTS.search(opening)) and names_movers(head) and not _MOTION_CLAUSE.search(head)
 
 
 def _beside(c: Chunk, line: Chunk) -> bool:
