@@ -667,6 +667,23 @@ def test_a_vote_after_a_report_of_its_movers_is_the_vote_on_the_motion_before_th
     assert motion_of(doc, 2) == amend
 
 
+def test_a_movers_line_cut_off_where_its_motion_begins_shows_the_motion_after_it():
+    """Kent's PDF breaks "1) Mr Hood proposed, and Mr Lewis seconded that" from the motion on the
+    next line: 14 of its votes were shown as the vote on "1) , and that"."""
+    from minsearch.model import Chunk
+    from minsearch.searching.votes import motion_of
+
+    texts = [
+        ("procedure", "4) Following further debate, Mr Rayner proposed and Mr Meade seconded that"),
+        ("substance", "the substantive motion (as amended) in paragraph 3 be put to the vote."),
+        ("procedure", "For (33) Mr Brady, Mrs Bell"),
+        ("procedure", "Against (2) Mr Baker, Mr Lehmann"),
+        ("procedure", "Abstain (0) Motion carried."),
+    ]
+    doc = [Chunk(f"d#p{n}", "d", "d.txt", "Vapes", "minutes", n, 0, 1, t, kind=k) for n, (k, t) in enumerate(texts, 1)]
+    assert motion_of(doc, 4) == "the substantive motion (as amended) in paragraph 3 be put to the vote."
+
+
 def test_a_vote_on_a_motion_of_many_points_is_the_vote_on_the_motion():
     """The vote under the last point of a motion ("f) the resignations ... BE ACCEPTED") was shown
     as the vote on that point, not on the motion its movers put; a vote after "Additional Votes:
