@@ -223,8 +223,8 @@ def test_document_view_marks_the_hit_paragraph(client):
     for n in range(1, 13):
         assert f'id="p{n}"' in html  # the whole agenda item, every paragraph anchored
     assert re.search(r'<h2 class="section-heading section-minutes">Minutes</h2>', html)
-    assert re.search(r'<h2 class="section-heading section-resolved">Resolved</h2>', html)
-    assert html.index(">Minutes</h2>") < html.index(">Resolved</h2>")
+    assert re.search(r'<h2 class="section-heading section-resolved">Motion or decision</h2>', html)
+    assert html.index(">Minutes</h2>") < html.index(">Motion or decision</h2>")
     assert "<h1>Performance Monitoring Information</h1>" in html
     assert "Wolverhampton" in html and "Corporate Parenting Board" in html
     assert 'href="#p8">highlighted below</a>' in html

@@ -30,7 +30,10 @@ MODE_LABELS = {
     "semantic": ("Meaning", "same idea, other words"),
 }
 SORT_LABELS = {"relevance": "Best match", "date": "Newest meeting first"}
-SECTION_LABELS = {"minutes": "Minutes", "resolved": "Resolved", "description": "Description"}
+# The "resolved" section holds motions and decisions by their shape, carried or not ("Moved by S.
+# Trosow Seconded by A. Hopkins" and the amendment it put, which failed 3 to 11): labelled
+# "Resolved" on the page, a failed amendment read as decided.
+SECTION_LABELS = {"minutes": "Minutes", "resolved": "Motion or decision", "description": "Description"}
 FILTER_KEYS = ("council", "committee", "since", "until")
 UNAVAILABLE = (
     "The search index is not available right now: it is being rebuilt, or it is damaged. Please try again later."
