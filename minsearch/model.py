@@ -167,6 +167,9 @@ class Hit:
     # For a vote (a tally or a result line): the motion it decides, as the minutes print it before
     # the vote in the same agenda item (minsearch.searching.votes); None when not known.
     motion: Optional[str] = None
+    # For a line naming who moved or seconded a motion ("Moved by S. Trosow") that does not say
+    # the motion itself: the motion it puts (minsearch.searching.votes); None otherwise.
+    moves: Optional[str] = None
 
     def to_json(self) -> dict:
         """The hit shape shared by ``minsearch query --json`` and ``/api/search``."""
@@ -197,6 +200,7 @@ class Hit:
             "url": ref.url or None,
             "original": ref.original or None,
             "motion": self.motion,
+            "moves": self.moves,
             "also": [
                 {
                     "chunk_id": a.chunk_id,

@@ -39,6 +39,7 @@ HIT_KEYS = {
     "url",
     "original",
     "motion",
+    "moves",
     "also",
 }
 

@@ -684,6 +684,45 @@ def test_a_movers_line_cut_off_where_its_motion_begins_shows_the_motion_after_it
     assert motion_of(doc, 4) == "the substantive motion (as amended) in paragraph 3 be put to the vote."
 
 
+def test_a_line_of_movers_shows_the_motion_it_puts():
+    """ "Moved by S. Trosow" / "Seconded by A. Hopkins" said nothing of which of an item's motions
+    they moved. London prints the motion after its movers; Limerick reports the movers after the
+    motion and a member's speech on it; a line that says its motion needs none."""
+    from minsearch.model import Chunk
+    from minsearch.searching.votes import motion_moved
+
+    def doc_of(texts: list[tuple[str, str]]) -> list[Chunk]:
+        return [
+            Chunk(f"d#p{n}", "d", "d.txt", "Item", "minutes", n, 0, 1, t, kind=k) for n, (k, t) in enumerate(texts, 1)
+        ]
+
+    london = doc_of(
+        [
+            ("procedure", "Moved by S. Trosow"),
+            ("procedure", "Seconded by A. Hopkins"),
+            ("substance", "That Saturday property inspections BE ARRANGED;"),
+            ("procedure", "Yeas: S. Trosow Nays: A. Hopkins Motion Failed (1 to 1)"),
+            ("procedure", "Motion made by A. Hopkins Seconded by S. Trosow That the report BE RECEIVED."),
+        ]
+    )
+    assert motion_moved(london, 0) == motion_moved(london, 1) == "That Saturday property inspections BE ARRANGED;"
+    assert motion_moved(london, 4) is None  # it says its motion
+    limerick = doc_of(
+        [
+            (
+                "substance",
+                "I will move at the next Meeting that employers provide menstrual and menopausal care to staff.",
+            ),
+            (
+                "substance",
+                "In moving the Motion, Councillor Gavan looked for policies to be put in place by employers.",
+            ),
+            ("procedure", "The Motion was proposed by Councillor Gavan and seconded by Councillor O'Donovan."),
+        ]
+    )
+    assert motion_moved(limerick, 2) == limerick[0].text
+
+
 def test_a_vote_on_a_motion_of_many_points_is_the_vote_on_the_motion():
     """The vote under the last point of a motion ("f) the resignations ... BE ACCEPTED") was shown
     as the vote on that point, not on the motion its movers put; a vote after "Additional Votes:

@@ -191,6 +191,14 @@ def test_who_seconded_a_motion_shows_its_movers_first(real):
     assert "Seconded by" in first.text and "Whole of Community System Response" in first.title, [
         h.chunk.text[:60] for h in r.hits[:5]
     ]
+    # ... each with the motion it put where the line does not say it: "Moved by H. McAlister
+    # Seconded by J. Pribil" moved the report's recommendation; "Moved by J. Pribil Seconded by S.
+    # Trosow Motion to approve the delegation request ..." says its own.
+    movers = {h.chunk.text.strip(): h for h in r.hits[:5] if "Seconded by" in h.chunk.text}
+    report = movers["Moved by H. McAlister Seconded by J. Pribil"]
+    assert report.moves and "Whole of Community System Response" in report.moves and report.motion is None
+    assert report.to_json()["moves"] == report.moves
+    assert all(h.moves is None for t, h in movers.items() if "Motion to approve" in t)
 
 
 def test_persons_reads_the_people_a_procedure_question_names():

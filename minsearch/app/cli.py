@@ -292,7 +292,7 @@ def _format_hit(hit, color: bool) -> str:
         also = f"    also in: {places}{more}\n"
     ref = cite(c)
     link = f"    original: {ref.url}\n" if ref.url else ""
-    motion = f"    the vote on: {hit.motion}\n" if hit.motion else ""
+    motion = f"    the vote on: {hit.motion}\n" if hit.motion else f"    the motion: {hit.moves}\n" if hit.moves else ""
     return (
         f"{click.style(head, bold=True) if color else head}\n"
         f"    {where} · {c.section} · {c.chunk_id}\n"

@@ -180,6 +180,16 @@ VOTES = "votes"  # the question asks how a vote went: its tallies and roll calls
 MOVERS = "movers"  # ... who moved or seconded a motion: the lines naming them answer it
 
 
+_ASKING = re.compile(rf"\b(?:{_VOTE_WORDS}|{_MOVER_WORDS}|motions?)\b", re.I)
+
+
+def asked_topic(text: str) -> str:
+    """A vote or mover question without the words that ask about the vote or the movers ("who
+    seconded the motion on the Whole of Community System Response report?" -> "... the Whole of
+    Community System Response report?"): what tells one motion from another."""
+    return _ASKING.sub(" ", text)
+
+
 def asked_lines(text: str) -> Optional[str]:
     """Which procedure lines answer the query: :data:`VOTES` (who voted which way, the count),
     :data:`MOVERS` (who moved, proposed or seconded) or None (neither)."""

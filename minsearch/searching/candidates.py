@@ -18,6 +18,7 @@ from ..ranking.rank import (
     VOTES,
     acronyms,
     asked_lines,
+    asked_topic,
     exact_by_names,
     exact_query,
     is_description,
@@ -322,11 +323,12 @@ def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[st
     out.meta.update(view.chunk_meta([c for c in semantic if c not in out.meta]))
     items = set(_leading_items(ids, out.meta) + _leading_items(semantic, out.meta))
     lines: dict[str, float] = {}
+    topic = asked_topic(text)
     for doc_id in sorted({doc for doc, _item in items}):
         doc = view.document_chunks(doc_id)
         for i, c in enumerate(doc):
             if (c.doc_id, c.item) in items and _answers(what, c.kind, c.text):
-                lines[c.chunk_id] = _motion_score(text, motion_words(doc, i), c.title)
+                lines[c.chunk_id] = _motion_score(topic, motion_words(doc, i), c.title)
     out.meta.update(view.chunk_meta([c for c in lines if c not in out.meta]))
     maybe = [cid for cid in ids if cid not in lines and (what == MOVERS or _kind(out.meta, cid) == "procedure")]
     for cid, chunk in view.chunks(maybe).items():
