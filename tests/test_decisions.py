@@ -20,7 +20,7 @@ from minsearch.app.cli import main
 from minsearch.config import load_settings
 from minsearch.ingest.chunker import chunk_document
 from minsearch.ingest.decisions import is_decision, outcome
-from minsearch.model import Document, Filters, MinsearchError, Query
+from minsearch.model import Chunk, Document, Filters, MinsearchError, Query
 from minsearch.search import Searcher
 from minsearch.searching.decisions import DecisionQuestion, read_question
 
@@ -131,6 +131,11 @@ def test_discussion_and_notices_are_not_decisions(text):
 def _section_of(meeting: dict, start: str) -> str:
     (section,) = [s for s, t in _sections(meeting["text"]) if t.startswith(start)]
     return section
+
+
+def _minutes(texts: list[tuple[str, str]]) -> list[Chunk]:
+    """A document's paragraphs in one agenda item, from (kind, text) pairs."""
+    return [Chunk(f"d#p{n}", "d", "d.txt", "Item", "minutes", n, 0, 1, t, kind=k) for n, (k, t) in enumerate(texts, 1)]
 
 
 def test_motions_and_agreements_are_put_in_the_resolved_section():
@@ -588,15 +593,9 @@ def test_each_line_of_a_vote_or_its_movers_reads_the_whole_motion_it_belongs_to(
     Kent prints a vote as three lines ("For (15) ...", "Against (35) ...", "Abstain (1) Motion
     lost.") after "Mr X proposed and Mr Y seconded the following amendment:"; Limerick reports
     its movers after the motion ("The Motion was proposed by Councillor Gavan ...")."""
-    from minsearch.model import Chunk
     from minsearch.searching.votes import motion_words
 
-    def doc_of(texts: list[tuple[str, str]]) -> list[Chunk]:
-        return [
-            Chunk(f"d#p{n}", "d", "d.txt", "Item", "minutes", n, 0, 1, t, kind=k) for n, (k, t) in enumerate(texts, 1)
-        ]
-
-    london = doc_of(
+    london = _minutes(
         [
             ("procedure", "Moved by S. Trosow"),
             ("procedure", "Seconded by A. Hopkins"),
@@ -613,7 +612,7 @@ def test_each_line_of_a_vote_or_its_movers_reads_the_whole_motion_it_belongs_to(
     for i in (4, 5, 7):
         assert "REFERRED" in motion_words(london, i) and "DISSOLVED" not in motion_words(london, i)
 
-    kent = doc_of(
+    kent = _minutes(
         [
             ("procedure", "Mr Hood proposed and Mr Lewis seconded the following amendment:"),
             ("substance", "Replace first past the post with proportional representation."),
@@ -625,7 +624,7 @@ def test_each_line_of_a_vote_or_its_movers_reads_the_whole_motion_it_belongs_to(
     for i in (0, 2, 3, 4):
         assert "proportional representation" in motion_words(kent, i)
 
-    limerick = doc_of(
+    limerick = _minutes(
         [
             ("substance", "I will move that this Council commit to using factual information."),
             ("procedure", "The Motion was proposed by Councillor Hickey and seconded by Councillor Ryan."),
@@ -641,17 +640,10 @@ def test_a_vote_after_a_report_of_its_movers_is_the_vote_on_the_motion_before_th
     """Limerick prints a notice of motion, then who moved it, then "agreed.": 156 of its votes were
     shown as the vote on "The Notice of Motion was proposed by Councillor Kiely, seconded by
     Councillor O'Sullivan and". A movers' line that says the motion is still the motion."""
-    from minsearch.model import Chunk
     from minsearch.searching.votes import motion_of
 
-    def doc_of(texts: list[tuple[str, str]]) -> list[Chunk]:
-        return [
-            Chunk(f"d#p{n}", "d", "d.txt", "Notices", "minutes", n, 0, 1, t, kind=k)
-            for n, (k, t) in enumerate(texts, 1)
-        ]
-
     notice = "I will move at the next Meeting that we write to the CEO of An Post about the post office."
-    doc = doc_of(
+    doc = _minutes(
         [
             ("substance", notice),
             (
@@ -663,7 +655,7 @@ def test_a_vote_after_a_report_of_its_movers_is_the_vote_on_the_motion_before_th
     )
     assert motion_of(doc, 2) == notice
     amend = "It was proposed by Councillor Collins to amend the motion to include Land Search and Rescue."
-    doc = doc_of([("substance", notice), ("substance", amend), ("procedure", "agreed.")])
+    doc = _minutes([("substance", notice), ("substance", amend), ("procedure", "agreed.")])
     assert motion_of(doc, 2) == amend
 
 
@@ -688,15 +680,9 @@ def test_a_line_of_movers_shows_the_motion_it_puts():
     """ "Moved by S. Trosow" / "Seconded by A. Hopkins" said nothing of which of an item's motions
     they moved. London prints the motion after its movers; Limerick reports the movers after the
     motion and a member's speech on it; a line that says its motion needs none."""
-    from minsearch.model import Chunk
     from minsearch.searching.votes import motion_moved
 
-    def doc_of(texts: list[tuple[str, str]]) -> list[Chunk]:
-        return [
-            Chunk(f"d#p{n}", "d", "d.txt", "Item", "minutes", n, 0, 1, t, kind=k) for n, (k, t) in enumerate(texts, 1)
-        ]
-
-    london = doc_of(
+    london = _minutes(
         [
             ("procedure", "Moved by S. Trosow"),
             ("procedure", "Seconded by A. Hopkins"),
@@ -707,7 +693,7 @@ def test_a_line_of_movers_shows_the_motion_it_puts():
     )
     assert motion_moved(london, 0) == motion_moved(london, 1) == "That Saturday property inspections BE ARRANGED;"
     assert motion_moved(london, 4) is None  # it says its motion
-    limerick = doc_of(
+    limerick = _minutes(
         [
             (
                 "substance",
