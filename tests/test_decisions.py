@@ -662,7 +662,6 @@ def test_a_vote_after_a_report_of_its_movers_is_the_vote_on_the_motion_before_th
 def test_a_movers_line_cut_off_where_its_motion_begins_shows_the_motion_after_it():
     """Kent's PDF breaks "1) Mr Hood proposed, and Mr Lewis seconded that" from the motion on the
     next line: 14 of its votes were shown as the vote on "1) , and that"."""
-    from minsearch.model import Chunk
     from minsearch.searching.votes import motion_of
 
     texts = [
@@ -672,8 +671,7 @@ def test_a_movers_line_cut_off_where_its_motion_begins_shows_the_motion_after_it
         ("procedure", "Against (2) Mr Baker, Mr Lehmann"),
         ("procedure", "Abstain (0) Motion carried."),
     ]
-    doc = [Chunk(f"d#p{n}", "d", "d.txt", "Vapes", "minutes", n, 0, 1, t, kind=k) for n, (k, t) in enumerate(texts, 1)]
-    assert motion_of(doc, 4) == "the substantive motion (as amended) in paragraph 3 be put to the vote."
+    assert motion_of(_minutes(texts), 4) == "the substantive motion (as amended) in paragraph 3 be put to the vote."
 
 
 def test_a_line_of_movers_shows_the_motion_it_puts():
