@@ -674,6 +674,39 @@ def test_a_movers_line_cut_off_where_its_motion_begins_shows_the_motion_after_it
     assert motion_of(_minutes(texts), 4) == "the substantive motion (as amended) in paragraph 3 be put to the vote."
 
 
+def test_every_line_of_a_vote_printed_in_three_says_what_it_decided():
+    """Kent prints one vote as "For (15) ...", "Against (35) ..." and "Abstain (1) Mr Mallon Motion
+    lost.": only the last said which motion it decided, so the "Against" line a question about who
+    voted against finds said nothing. Each line of the vote now says it; a roll call whose result
+    the minutes do not print says nothing; and what the movers leave of a line ("3) Mr Hood
+    proposed, and Mr Lewis seconded, that ...") is not shown as "3) , and that"."""
+    from minsearch.model import Hit
+    from minsearch.searching.votes import add_motions
+
+    texts = [
+        (
+            "procedure",
+            "3) Mr Hood proposed, and Mr Lewis seconded, that the Council calls for proportional representation.",
+        ),
+        ("procedure", "For (15) Mr Hood, Mr Lewis"),
+        ("procedure", "Against (35) Mr Baker, Mrs Bell"),
+        ("procedure", "Abstain (1) Mr Mallon Motion lost."),
+        ("substance", "4) That the report on devolution be noted."),
+        ("procedure", "Yeas: Mr Baker, Mrs Bell"),
+        ("procedure", "Nays: None."),
+    ]
+    doc = _minutes(texts)
+
+    class Meeting:
+        def document_chunks(self, doc_id: str) -> list[Chunk]:
+            return doc
+
+    hits = [Hit(n, 0.0, doc[n]) for n in (1, 2, 3, 5, 6)]
+    add_motions(hits, Meeting())  # type: ignore[arg-type]
+    said = "the Council calls for proportional representation"
+    assert [h.motion for h in hits] == [said, said, said, None, None]
+
+
 def test_a_line_of_movers_shows_the_motion_it_puts():
     """ "Moved by S. Trosow" / "Seconded by A. Hopkins" said nothing of which of an item's motions
     they moved. London prints the motion after its movers; Limerick reports the movers after the

@@ -27,6 +27,7 @@ from .points import lead_in
 LOOKBACK = 8
 MOTION_LOOKBACK = 40
 MOTION_CHARS = 240  # of the motion's text shown with a vote
+TALLY_LINES = 4  # lines one vote is printed in at most (Kent: "For (n) ...", "Against (n) ...", "Abstain (n) ...")
 MOVERS_READ = 2000  # characters of a movers' line read for the motion it states
 
 
@@ -76,9 +77,7 @@ def motion_words(doc: list[Chunk], i: int) -> str:
     if is_vote_line(line.text):
         # One vote's lines ("For (15) ...", "Against (35) ...", "Abstain (1) ... Motion lost.")
         # share its motion: read back from the first.
-        first = i
-        while first > 0 and doc[first - 1].item == line.item and is_vote_line(doc[first - 1].text):
-            first -= 1
+        first = first_line_of_vote(doc, i)
         if any(_says_its_motion(c.text) for c in doc[first : i + 1]):
             return " ".join(c.text for c in doc[first : i + 1])
         movers = _movers_before(doc, first)
@@ -90,6 +89,32 @@ def motion_words(doc: list[Chunk], i: int) -> str:
     return " ".join([_read(c) for c in block] + [c.text for c in motion])
 
 
+def first_line_of_vote(doc: list[Chunk], i: int) -> int:
+    """The first of the lines of the vote ``doc[i]`` is a line of: Kent prints one vote as "For
+    (15) ...", "Against (35) ...", "Abstain (1) ... Motion lost."; a line that states an outcome
+    ends a vote (London Ontario prints two votes' tallies one after the other)."""
+    first = i
+    while first > 0 and doc[first - 1].item == doc[i].item and is_vote_line(doc[first - 1].text):
+        if is_vote(doc[first - 1]):
+            break
+        first -= 1
+    return first
+
+
+def _outcome_line(doc: list[Chunk], i: int) -> Optional[int]:
+    """The line stating the outcome of the vote ``doc[i]`` is a line of: itself, or the next of
+    its lines that does ("For (15) ..." / "Against (35) ..." / "Abstain (1) ... Motion lost.");
+    None when none follows (a roll call whose result the minutes do not print: its motion is not
+    told apart from the clause before it)."""
+    for j in range(i, min(len(doc), i + TALLY_LINES)):
+        c = doc[j]
+        if c.item != doc[i].item or c.kind != "procedure" or not is_vote_line(c.text):
+            return None
+        if is_vote(c):
+            return j
+    return None
+
+
 def motion_moved(doc: list[Chunk], i: int) -> Optional[str]:
     """The motion the movers' line ``doc[i]`` puts, for showing it with the line ("Moved by S.
     Trosow" / "Seconded by A. Hopkins" said nothing of which of an item's motions they moved):
@@ -97,7 +122,7 @@ def motion_moved(doc: list[Chunk], i: int) -> Optional[str]:
     :func:`motion_words` reads it. None when the line states its motion itself ("Mr Oakford
     proposed and Mr Gough seconded that the report be noted", "On the proposal of ..., it was
     agreed to ...") or the minutes do not print it."""
-    own = without_label(strip_movers(doc[i].text[:MOVERS_READ]).strip(" .;:"))
+    own = _own_motion(doc[i].text)
     if len(own.split()) >= 3 and not _CUT_OFF.search(own) and not _reports_movers_only(doc[i].text):
         return None
     block, motion = _movers_motion(doc, i)
@@ -204,7 +229,7 @@ def _motion_after(doc: list[Chunk], movers: int, i: int) -> Optional[str]:
     participation meeting."), else the first paragraph of the motion after it."""
     # (its opening only: a motion is shown by its first MOTION_CHARS, and reading the movers out
     # of a 20 KB paragraph of names takes seconds)
-    own = without_label(strip_movers(doc[movers].text[:MOVERS_READ]).strip(" .;:"))
+    own = _own_motion(doc[movers].text)
     said = len(own.split()) >= 3
     if said and not _CUT_OFF.search(own):
         return own
@@ -224,6 +249,19 @@ def _motion_after(doc: list[Chunk], movers: int, i: int) -> Optional[str]:
 # motion is the paragraph after it (65 of the five corpora's votes were shown as "1) , and that").
 CUT_OFF_MOTION_WORDS = 5
 _CUT_OFF = re.compile(r"(?:\b(?:that|and|or|to|of|the|by|with)|[,(–-])\s*$", re.I)
+
+
+# What the movers leave at the start of their line: its number and the joints of the sentence
+# they were taken out of ("3) Mr Hood proposed, and Mr Lewis seconded, that “This Council notes"
+# read "3) , and that “This Council notes").
+_LEFT_BY_MOVERS = re.compile(
+    r"^(?:\(?\d{1,3}[.)]\)?)?\s*(?:[,;:]\s*|and\s+)+(?:(?:and|the)\s+)*(?:that\b[\s,]*)?", re.I
+)
+
+
+def _own_motion(text: str) -> str:
+    """What a movers' line says besides who moved it: its motion, when it states one."""
+    return _LEFT_BY_MOVERS.sub("", without_label(strip_movers(text[:MOVERS_READ]).strip(" .;:")), count=1)
 
 
 def _with_lead(doc: list[Chunk], j: int) -> str:
@@ -264,7 +302,8 @@ def add_motions(hits: list[Hit], view: StoreView) -> None:
     :data:`MOTION_CHARS`); each meeting's paragraphs read once."""
     docs: dict[str, list[Chunk]] = {}
     for h in hits:
-        vote = is_vote(h.chunk)
+        # (every line of a vote: Kent's "For (15) ..." and "Against (35) ..." state no outcome)
+        vote = is_vote(h.chunk) or (h.chunk.kind == "procedure" and is_vote_line(h.chunk.text))
         if not vote and not names_movers(h.chunk.text[:MOVERS_READ]):
             continue
         doc = docs.get(h.chunk.doc_id)
@@ -274,7 +313,8 @@ def add_motions(hits: list[Hit], view: StoreView) -> None:
         if at is None:
             continue
         if vote:
-            text = motion_of(doc, at)
+            outcome_line = _outcome_line(doc, at)
+            text = motion_of(doc, outcome_line) if outcome_line is not None else None
             h.motion = excerpt(text, MOTION_CHARS) if text else None
         else:
             text = motion_moved(doc, at)
