@@ -705,6 +705,12 @@ def test_every_line_of_a_vote_printed_in_three_says_what_it_decided():
     add_motions(hits, Meeting())  # type: ignore[arg-type]
     said = "the Council calls for proportional representation"
     assert [h.motion for h in hits] == [said, said, said, None, None]
+    # A result with no count is no line of a roll call, and still a vote with its motion.
+    notice = "I will move at the next Meeting that we write to the CEO of An Post about the post office."
+    doc = _minutes([("substance", notice), ("procedure", "agreed.")])
+    hits = [Hit(1, 0.0, doc[1])]
+    add_motions(hits, Meeting())  # type: ignore[arg-type]
+    assert hits[0].motion == notice
 
 
 def test_a_line_of_movers_shows_the_motion_it_puts():

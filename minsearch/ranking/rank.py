@@ -845,14 +845,20 @@ def answering_lines(matches: list[str], meta: dict[str, ChunkMeta], lines: Mappi
     of the query ("who voted against dissolving the board": the vote on the point that dissolves
     it, not the item's other votes; a budget meeting votes on ten amendments under one item), in
     ``lines``' order. They answer it there whatever their own words (a roll call holds none)."""
+    return [c for _n, c in sorted(_answering(matches, meta, lines), key=lambda nc: nc[0])]
+
+
+def _answering(matches: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]) -> list[tuple[int, str]]:
+    """:func:`answering_lines`, each with the number of its item among the asked ones, in
+    ``lines``' order."""
     items = _asked_items(matches, meta)
     best: dict[tuple[str, int], float] = {}
     for c, share in lines.items():
         item = _item_of(meta, c)
         if item in items:
             best[item] = max(best.get(item, 0.0), share)
-    chosen = [c for c, share in lines.items() if _item_of(meta, c) in items and share >= best[_item_of(meta, c)] - 1e-9]
-    return sorted(chosen, key=lambda c: items[_item_of(meta, c)])
+    placed = ((items.get(_item_of(meta, c)), c, share) for c, share in lines.items())
+    return [(n, c) for n, c, share in placed if n is not None and share >= best[_item_of(meta, c)] - 1e-9]
 
 
 def asked_lines_in(matches: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]) -> list[str]:
@@ -862,17 +868,11 @@ def asked_lines_in(matches: list[str], meta: dict[str, ChunkMeta], lines: Mappin
     return [c for c in answering_lines(matches, meta, lines) if c not in have]
 
 
-def _lines_of_items(
-    ids: list[str], kinds: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]
-) -> list[int]:
+def _lines_of_items(ids: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]) -> list[int]:
     """The positions of the :func:`answering_lines` among ``ids``, item by item, each item's in
     the order of ``ids``."""
-    chosen = answering_lines([c for c, k in zip(ids, kinds) if k == "substance"], meta, lines)
     where = {c: i for i, c in enumerate(ids)}
-    at = {c: n for n, c in enumerate(chosen)}
-    items = _asked_items([c for c, k in zip(ids, kinds) if k == "substance"], meta)
-    found = [(items[_item_of(meta, c)], where[c]) for c in at if c in where]
-    return [i for _n, i in sorted(found)]
+    return [i for _n, i in sorted((n, where[c]) for n, c in _answering(ids, meta, lines) if c in where)]
 
 
 def _procedure_order(
@@ -900,7 +900,7 @@ def _procedure_order(
                 if k == "procedure" and c in people and cov.get(c, 0.0) > 0 and cov.get(c, 0.0) >= best - 1e-9
             ]
         else:
-            first = _lines_of_items(ids, kinds, meta, lines or {})
+            first = _lines_of_items(ids, meta, lines or {})
         chosen = set(first)
         return first + [i for i in range(len(ids)) if i not in chosen]
     # Each paragraph's kind read once: a search's counts call this ~140 times (once per council,

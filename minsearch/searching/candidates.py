@@ -10,8 +10,8 @@ import numpy as np
 
 from ..config import Settings
 from ..glossary import Expansion, Glossary, with_meanings
-from ..ingest.kinds import is_vote_line, names_movers
-from ..model import ChunkMeta, Filters, Query
+from ..ingest.kinds import names_movers
+from ..model import Chunk, ChunkMeta, Filters, Query
 from ..ranking.rank import (
     ASKED,
     MOVERS,
@@ -31,7 +31,7 @@ from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
 from ..store.query import holds_words, share_of_words
 from .encoding import LazyEncoder
 from .vocabulary import everyday_share, keyword_expansions, nearby_wordings
-from .votes import motion_words
+from .votes import is_vote_part, motion_words
 
 
 @dataclass
@@ -327,13 +327,12 @@ def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[st
     for doc_id in sorted({doc for doc, _item in items}):
         doc = view.document_chunks(doc_id)
         for i, c in enumerate(doc):
-            if (c.doc_id, c.item) in items and _answers(what, c.kind, c.text):
+            if (c.doc_id, c.item) in items and _answers(what, c):
                 lines[c.chunk_id] = _motion_score(topic, motion_words(doc, i), c.title)
     out.meta.update(view.chunk_meta([c for c in lines if c not in out.meta]))
-    maybe = [cid for cid in ids if cid not in lines and (what == MOVERS or _kind(out.meta, cid) == "procedure")]
-    for cid, chunk in view.chunks(maybe).items():
-        if _answers(what, _kind(out.meta, cid), chunk.text):
-            lines[cid] = 0.0
+    # (the keyword candidates' texts read only where they can answer: a vote line is procedure)
+    maybe = [c for c in ids if c not in lines and c in out.meta and (what == MOVERS or out.meta[c].kind == "procedure")]
+    lines.update((c, 0.0) for c, chunk in view.chunks(maybe).items() if _answers(what, chunk))
     return lines
 
 
@@ -345,16 +344,9 @@ def _motion_score(text: str, motion: str, title: str) -> float:
     return share_of_words(text, motion, known=title)
 
 
-def _answers(what: str, kind: str, text: str) -> bool:
+def _answers(what: str, c: Chunk) -> bool:
     """Does a paragraph answer a question asking for ``what`` (:data:`VOTES` or :data:`MOVERS`)?"""
-    if what == VOTES:
-        return kind == "procedure" and is_vote_line(text)
-    return names_movers(text)
-
-
-def _kind(meta: dict[str, ChunkMeta], cid: str) -> str:
-    m = meta.get(cid)
-    return m.kind if m is not None else "substance"
+    return is_vote_part(c) if what == VOTES else names_movers(c.text)
 
 
 def _leading_items(ids: list[str], meta: dict[str, ChunkMeta]) -> list[tuple[str, int]]:

@@ -36,6 +36,13 @@ def is_vote(c: Chunk) -> bool:
     return c.kind == "procedure" and outcome(c.text, tally=True) is not None
 
 
+def is_vote_part(c: Chunk) -> bool:
+    """A line of a vote: procedure that says who voted or by how many
+    (:func:`~minsearch.ingest.kinds.is_vote_line`: "Yeas: ...", "Against (35) ..."), with or
+    without its outcome. What a question about how a vote went is answered by."""
+    return c.kind == "procedure" and is_vote_line(c.text)
+
+
 def motion_of(doc: list[Chunk], i: int) -> Optional[str]:
     """The text of the motion the vote ``doc[i]`` decides (see the module docstring), or None.
 
@@ -108,10 +115,12 @@ def _outcome_line(doc: list[Chunk], i: int) -> Optional[int]:
     told apart from the clause before it)."""
     for j in range(i, min(len(doc), i + TALLY_LINES)):
         c = doc[j]
-        if c.item != doc[i].item or c.kind != "procedure" or not is_vote_line(c.text):
+        if c.item != doc[i].item:
             return None
-        if is_vote(c):
+        if is_vote(c):  # (a result without a count is not a vote line: "Motion carried.", "agreed.")
             return j
+        if not is_vote_part(c):
+            return None
     return None
 
 
@@ -303,7 +312,7 @@ def add_motions(hits: list[Hit], view: StoreView) -> None:
     docs: dict[str, list[Chunk]] = {}
     for h in hits:
         # (every line of a vote: Kent's "For (15) ..." and "Against (35) ..." state no outcome)
-        vote = is_vote(h.chunk) or (h.chunk.kind == "procedure" and is_vote_line(h.chunk.text))
+        vote = is_vote(h.chunk) or is_vote_part(h.chunk)
         if not vote and not names_movers(h.chunk.text[:MOVERS_READ]):
             continue
         doc = docs.get(h.chunk.doc_id)
