@@ -10,7 +10,7 @@ import shutil
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -21,6 +21,28 @@ ROOT = BENCH_DIR.parent
 CACHE = BENCH_DIR / ".cache"
 PLOTS = BENCH_DIR / "plots"
 SEEDS = ROOT / "seeds"
+
+
+def measured_report(
+    argv: Optional[list[str]],
+    doc: str,
+    measure: Callable[[Path], Any],
+    report: Callable[[Any, str], str],
+    out: Path,
+) -> None:
+    """The command line of a benchmark that measures the judged corpora under ``--data`` and
+    writes a dated report to ``out`` (and prints it): ``measure(data)``, then
+    ``report(measured, "YYYY-MM-DD HH:MM UTC")``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=None, help="data dir (default: $MINSEARCH_DATA / settings)")
+    args = ap.parse_args(argv)
+    from minsearch.config import load_settings
+
+    text = report(measure(args.data or load_settings().data_dir), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    out.write_text(text, encoding="utf-8")
+    print(text)
 
 
 def checkout_env(code: Path, **extra: str) -> dict[str, str]:

@@ -15,12 +15,10 @@ writes ``benchmarks/results/gate.md`` (included in RESULTS.md). About 10 s with 
 
 from __future__ import annotations
 
-import argparse
-import time
 from pathlib import Path
 from typing import Callable, Optional
 
-from .common import BENCH_DIR
+from .common import BENCH_DIR, measured_report
 
 RESULTS = BENCH_DIR / "results" / "gate.md"
 
@@ -135,16 +133,7 @@ def report(rows: dict[str, list[dict]], when: str) -> str:
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=None, help="data dir (default: $MINSEARCH_DATA / settings)")
-    args = ap.parse_args(argv)
-    from minsearch.config import load_settings
-
-    data = args.data or load_settings().data_dir
-    rows = measure(data, log=lambda m: None)
-    text = report(rows, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
-    RESULTS.write_text(text, encoding="utf-8")
-    print(text)
+    measured_report(argv, __doc__, lambda data: measure(data, log=lambda m: None), report, RESULTS)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,10 @@ writes ``benchmarks/results/trust.md`` (included in RESULTS.md). About 10 s with
 
 from __future__ import annotations
 
-import argparse
-import time
 from pathlib import Path
 from typing import Optional
 
-from .common import BENCH_DIR
+from .common import BENCH_DIR, measured_report
 
 RESULTS = BENCH_DIR / "results" / "trust.md"
 
@@ -104,16 +102,7 @@ def report(pages: dict[str, dict], when: str) -> str:
 
 
 def main(argv: Optional[list[str]] = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=None, help="data dir (default: $MINSEARCH_DATA / settings)")
-    args = ap.parse_args(argv)
-    from minsearch.config import load_settings
-
-    data = args.data or load_settings().data_dir
-    pages = first_pages(data, log=lambda m: None)
-    text = report(pages, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
-    RESULTS.write_text(text, encoding="utf-8")
-    print(text)
+    measured_report(argv, __doc__, lambda data: first_pages(data, log=lambda m: None), report, RESULTS)
 
 
 if __name__ == "__main__":
