@@ -632,17 +632,125 @@ def test_two_unread_item_numbers_do_not_split_the_agenda():
     for h in heads:
         parts += [h, f"I will ask about matter {h[:2]} at the next meeting of the Council."]
     parts += [
-        "4. Question submitted by Councillor C. Ryan I will ask for the number of new homes built this "
-        "year in the district and the plans for next year.",
+        "4. Members asked for the number of new homes built this year in the district and the plans for next year.",
         "REPLY: Forty homes were built.",
-        "5. Question submitted by Councillor D. Keane I will ask when the library will reopen after the "
-        "works to its roof and windows.",
+        "5. Members asked when the library will reopen after the works to its roof and windows.",
         "REPLY: In March.",
     ]
     for h in late:
         parts += [h, f"I will move at the next meeting that the Council consider matter {h[:2]}."]
     refs = {c.item_ref for c in chunks_of("\n\n".join(parts), fmt="text")}
     assert {f"item {n}" for n in (1, 2, 3, 6, 7, 8, 9, 10, 11)} <= refs
+
+
+def test_numbered_headings_run_into_their_first_lines_are_items_in_every_shape():
+    """A heading printed with a colon, in capitals run into its text, before "Heading: text", or
+    naming who brought the item run into the item's first line (OCR reads "I will" as "| will"):
+    each heads its item, and what follows it is the item's text. 1,613 Limerick headings that
+    continue their meeting's numbering were read as text of the item before them."""
+    text = "\n\n".join(
+        [
+            "Minutes of the Monthly Meeting of the Municipal District",
+            "1. Adoption of Minutes",
+            "The minutes of the previous meeting were adopted.",
+            "2. Schedule of Meetings:",
+            "The Members agreed to meet on the second Tuesday of each month.",
+            "3. FIXING OF DATES FOR DISTRICT MEETINGS The Meetings Administrator advised that the dates "
+            "of the annual meetings are set by law.",
+            "4. Result of the Local Elections: The Returning Officer read the results of the election "
+            "for the district.",
+            "5. Question submitted by Councillor L. Galvin | will ask at the next Meeting for a report "
+            "on the houses at Coill Bhui.",
+            "REPLY: Twelve houses remain to be completed.",
+            "6. Notice of Motion submitted by Councillor John Gilligan I will move at the next meeting "
+            "that this Council erect a monument.",
+            "7. Notice of Motion submitted by Councillor Ryan The Council will write to the Minister "
+            "about rural bus routes.",
+            "8. Question submitted by Councillors B. Teefy and N. Ó Gleeson | will ask for the cost of "
+            "the new library at the next Meeting.",
+            "9. Notice of Motion submitted by Councillor L. Galvin, Mayor of the City and County of Limerick",
+            "That the Council honour the county's hurlers.",
+        ]
+    )
+    by_start = {c.text[:30]: (c.title, c.item_ref) for c in chunks_of(text, fmt="text")}
+    assert by_start["The Members agreed to meet on "] == ("Schedule of Meetings", "item 2")
+    assert by_start["The Meetings Administrator adv"] == ("FIXING OF DATES FOR DISTRICT MEETINGS", "item 3")
+    assert by_start["The Returning Officer read the"] == ("Result of the Local Elections", "item 4")
+    assert by_start["| will ask at the next Meeting"] == ("Question submitted by Councillor L. Galvin", "item 5")
+    assert by_start["REPLY: Twelve houses remain to"] == ("Question submitted by Councillor L. Galvin", "item 5")
+    assert by_start["I will move at the next meetin"] == (
+        "Notice of Motion submitted by Councillor John Gilligan",
+        "item 6",
+    )
+    # A name ends where a sentence starts.
+    assert by_start["The Council will write to the "] == ("Notice of Motion submitted by Councillor Ryan", "item 7")
+    # Names joined by "and", and a name that goes on ("Mayor of ...") is not cut.
+    assert by_start["| will ask for the cost of the"] == (
+        "Question submitted by Councillors B. Teefy and N. Ó Gleeson",
+        "item 8",
+    )
+    assert by_start["That the Council honour the co"] == (
+        "Notice of Motion submitted by Councillor L. Galvin, Mayor of the City and County of Limerick",
+        "item 9",
+    )
+
+
+def test_a_numbered_list_of_headed_entries_is_not_an_agenda():
+    """ "1. Determination of user demands: to discover ...", "2. ...: ..." one after the other
+    are a list's entries (a CISI abstract), not items, though a heading may end in a colon."""
+    text = "\n\n".join(
+        [
+            "This study of the habits of customers of technical libraries had three aims.",
+            "1. Determination of user demands: to discover what items of information customers seek.",
+            "2. Classification of user groups: to test whether customers fall into meaningful groups.",
+            "3. Estimation of the significance for librarians: to measure the demand on libraries.",
+            "The results are reported for each aim in turn.",
+        ]
+    )
+    assert {c.item_ref for c in chunks_of(text, fmt="text")} == {""}
+    # ... nor is one beside entries that read as no heading, with a title-like entry further on.
+    text = "\n\n".join(
+        [
+            "The selection and grouping of the terms are based on:",
+            "1. A systematic approach to indexing in depth, based on earlier work and resulting in consistent terms.",
+            "2. An analytical approach to word forms in which these categories are distinguished: actions, states.",
+            "3. Criteria for term-splitting with limited factoring. Occasionally terms are merged.",
+            "4. Criteria for dealing with antonyms, which are reciprocals. Others are not.",
+            "5. Introduction of conditional cross-referencing",
+            "6. Recognition of multiword synonyms. It is the major difficulty.",
+        ]
+    )
+    assert {c.item_ref for c in chunks_of(text, fmt="text")} == {""}
+
+
+def test_a_long_gap_in_the_numbers_joins_two_runs_of_items():
+    """Items 4-8 unread (their headings are sentences): items 1-3 and 9-12 are one agenda (20
+    June 2016 in Limerick lost items 1-6 to the run 11-24); one stray number far on is not an item."""
+    parts = ["Minutes of the Meeting of the Council"]
+    for n in (1, 2, 3, 9, 10, 11, 12):
+        parts += [f"{n}. Report of the Director of Service {n}", f"The Members noted report {n} of the Director."]
+        if n == 3:
+            parts += [
+                f"{k}. Members asked about the roads. The footpaths of ward {k} were discussed." for k in range(4, 9)
+            ]
+    parts += [
+        "The Members discussed the list.",
+        "19. Members asked about the roads. The footpaths were discussed again.",
+    ]
+    refs = {c.item_ref for c in chunks_of("\n\n".join(parts), fmt="text")}
+    assert {f"item {n}" for n in (1, 2, 3, 9, 10, 11, 12)} <= refs
+    assert "item 19" not in refs
+
+
+@pytest.mark.skipif(not (DATA / "cleveland-city-record").is_dir(), reason=f"shared Cleveland corpus not in {DATA}")
+def test_real_city_record_keeps_its_measures_over_a_numbered_list():
+    """The City Record of 28 November 2018 prints an exam's job titles numbered 2-19 among its 112
+    measures: the measures are its items, not the job titles."""
+    rec = next(r for r in import_cleveland(DATA) if r["id"] == "cleveland/2018/2018-11-28")
+    chunks = chunk_document(Document(doc_id=rec["id"], source="x", text=rec["text"], title=rec["title"]))
+    refs = {c.item_ref for c in chunks}
+    assert len([r for r in refs if r.startswith("Ord. No.")]) > 50
+    assert not [c for c in chunks if c.title.startswith("Airport Operations Agent")]
 
 
 # A council journal that numbers its measures, not an agenda (as the City Record prints them).

@@ -93,7 +93,15 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    substance they led first pages by meaning ("By Council Member Zone." for a question about
 #    council); Limerick 1,579 paragraphs (of 88,627), Cleveland 60 of 10,574, London Ontario 20
 #    (its tallies' "Recuse:" lines: a resolution and its vote are now apart), Kent 2, seeds none.
-CHUNKER_VERSION = 32
+# 33: numbered headings run into their first lines ("22. Notice of Motion submitted by Councillor
+#    C. McMahon I will move ...", "2.UPDATE FROM CHIEF SUPERINTENDENT The Chief ...", "1. RESULT OF
+#    THE LOCAL ELECTIONS ...: The Meetings Administrator ...") or ending in a colon head items; a
+#    gap of 4-10 numbers joins two runs of items; a journal's measures win over a numbered list
+#    with fewer items. Limerick 7,857 -> 9,284 items (9,863 paragraphs cited under another
+#    item's number and title before; meetings with no item number 419 -> 391); 5 City Records
+#    now itemised by their measures, not a board's bylaws, an exam's list of documents or a
+#    zoning appeal's conditions; Kent, London Ontario and the seeds unchanged.
+CHUNKER_VERSION = 33
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -199,7 +207,13 @@ def _numbered_items(text: str, paras: list[Para], default_title: str) -> Optiona
 
     Found by :mod:`minsearch.ingest.structure`; None means "no numbering found".
     """
-    spans = split_numbered_items(text, paras) or split_measures(paras)
+    spans = split_numbered_items(text, paras)
+    measures = split_measures(paras)
+    # A journal's measures hold numbered lists of their own (a board's bylaws 1-12, an exam's job
+    # titles 2-19 in the City Record of 28 November 2018, which took the place of its 112
+    # measures): the numbering with more items is the document's.
+    if measures and (not spans or len(measures) > len(spans)):
+        spans = measures
     if not spans:
         return None
     return [

@@ -424,8 +424,10 @@ def _title_like(t: str) -> bool:
 # What a gap in the numbers costs a chain of items (each item found adds 1): an item or two
 # whose heading was not read (run into its first sentence) must not split the agenda in two, of
 # which only the longer would be kept (Limerick, 23 May 2016: items 8 and 9 unread, items 1-7 lost
-# to the longer run 10-23).
-GAP_COST = {1: 0.0, 2: 0.5, 3: 0.9}
+# to the longer run 10-23). A longer gap joins two runs of two items or more, never one stray
+# number: 20 Limerick meetings whose unread headings left gaps of 4-9 lost their first items
+# (items 1-6 of 20 June 2016, to the run 11-24) once the later headings were read.
+GAP_COST = {1: 0.0, 2: 0.5, 3: 0.9, **{step: 0.9 + 0.2 * (step - 3) for step in range(4, 11)}}
 
 
 def _run_on_title(text: str, p: Para, rest: str) -> Optional[tuple[str, Para]]:
@@ -442,25 +444,175 @@ def _run_on_title(text: str, p: Para, rest: str) -> Optional[tuple[str, Para]]:
     remark = re.match(r"\(\s*[^\W\d_]+(?:\s+[^\W\d_]+){2}", rest[cut + 1 :]) if cut > 0 else None
     if remark is None or "(" in title or len(title.split()) < 3 or not _title_like(title):
         return None
-    bracket = re.search(r"\s\(", p.raw)
-    if bracket is None:
+    return _cut_after(text, p, title, rest[cut + 1 :])
+
+
+# Words in capitals that open a paragraph (two or more, or one of four letters or more): a
+# section's heading run into its first lines ("THE CALENDAR The following measures ...",
+# "CONDOLENCE RESOLUTIONS The rules were ...", "MOTION The Council Meeting adjourned at").
+_CAPS_LEAD = re.compile(r"^(?:(?:[A-Z][A-Z'’&-]+\s+){2,}|[A-Z][A-Z'’&-]{3,}\s+)(?=[A-Z][a-z])")
+
+
+# The words a numbered heading may have before it runs into its text, for the shapes below.
+HEADING_WORDS = 14
+# "... submitted by Councillor E. O'Brien", "... tabled by Cllr Smith": a heading that names who
+# brought the item, run into its first line ("I will ask at the next Meeting ..."). 1,613 numbered
+# Limerick headings that continue their meeting's numbering were run into their text (read in
+# /tmp samples: most are questions and notices of motion, OCR'd "| will", "! will", "1 will").
+_BROUGHT_BY = re.compile(r"\b(?:submitted|tabled|lodged|presented|raised|circulated)\s+by\s+", re.I)
+# Capitalised words that open a sentence, not a name ("... by Councillor Smith The Council ...").
+_SENTENCE_OPENERS = {"I", "The", "This", "That", "It", "We", "In", "At", "To", "A", "An", "He", "She"}
+# The words a name may have after "by": "Councillor S. Novak Uí Chonchúir", "Councillors B. Teefy
+# and N. Gleeson", "Councillor K. Sheahan, Mayor", "Councillor Hogan, Leddin, Lynch and McCreesh".
+NAME_WORDS = 10
+
+
+def _name_word(word: str) -> bool:
+    """A word of a person's name or title: capitalised letters (an initial with its stop), not a
+    word that opens a sentence."""
+    w = word.rstrip(",;")
+    if not w or not w[0].isupper() or w in _SENTENCE_OPENERS:
+        return False
+    return all(ch.isalpha() or ch in ".’'-" for ch in w)
+
+
+def _name_end(rest: str, at: int) -> int:
+    """Where the name that starts at ``at`` ends: ``at`` when none does, or when what follows it
+    does not start a sentence ("Councillor L. Galvin, Mayor of the City ...": the name goes on)."""
+    words = list(re.finditer(r"[^\s(]+", rest[at:]))  # "Sheehy(to be referred": a bracket ends a word
+    end, n = at, 0
+    while n < len(words):
+        w = words[n].group(0)
+        if n == NAME_WORDS:
+            return at
+        if w in ("and", "&") and n + 1 < len(words) and _name_word(words[n + 1].group(0)) and end > at:
+            n += 1
+            continue
+        if not _name_word(w):
+            return at if w[:1].islower() else end
+        end = at + words[n].end()
+        n += 1
+    return end
+
+
+# A colon that ends a heading run into its text: "RESULT OF THE LOCAL ELECTIONS ...: The Meetings
+# Administrator, as Returning Officer ..." (a colon after a sentence's first clause is not it: the
+# part before must read as a title, see _title_like).
+_HEAD_COLON = re.compile(r":\s+(?=\S)")
+_LIST_LEAD = re.compile(r"\b(?:follows|following)\s*:?\s*$", re.I)
+
+
+def _cut_after(text: str, p: Para, title: str, after: str) -> Optional[tuple[str, Para]]:
+    """``title`` and a paragraph holding what follows it in ``p`` (found in ``p.raw`` by the first
+    words of ``after``); None when they cannot be found there, so the heading is not taken and
+    no text is lost."""
+    words = after.split()[:3]
+    if not words:
         return None
-    at = bracket.start() + 1
+    # PDF and Markdown text between the words: spaces, line breaks, emphasis marks.
+    pattern = r"[\s*_]+".join(re.escape(w.strip("*_")) for w in words if w.strip("*_"))
+    if not pattern:
+        return None
+    found = re.search(pattern, p.raw)
+    if found is None:
+        return None
+    at = found.start()
     start = p.start + at if text[p.start : p.end] == p.raw else p.start
-    return title.rstrip("."), Para(start, p.end, p.raw[at:], page=p.page)
+    return title.rstrip(".: "), Para(start, p.end, p.raw[at:], page=p.page)
+
+
+def _brought_by_title(text: str, p: Para, rest: str) -> Optional[tuple[str, Para]]:
+    """ "22. Notice of Motion submitted by Councillor C. McMahon I will move at the next Meeting
+    ...": the title up to the end of the name, the rest as content."""
+    by = _BROUGHT_BY.search(rest)
+    if by is None or len(rest[: by.start()].split()) > HEADING_WORDS // 2:
+        return None
+    at = _name_end(rest, by.end())
+    title, after = rest[:at].strip().rstrip(",;"), rest[at:]
+    if at == by.end() or not after.strip() or not _title_like(title):
+        return None
+    if after.lstrip().startswith("(") and _title_like(rest):
+        return None  # a remark in brackets ("(to be referred to ...)") is part of a short heading
+    return _cut_after(text, p, title, after)
+
+
+def _caps_title(text: str, p: Para, rest: str) -> Optional[tuple[str, Para]]:
+    """A heading in capitals run into its item's first lines ("2.UPDATE FROM CHIEF
+    SUPERINTENDENT The Chief Superintendent stated ...")."""
+    caps = _CAPS_LEAD.match(rest)
+    return _cut_title(text, p, rest, caps.group(0).strip() if caps else "")
+
+
+def _colon_title(text: str, p: Para, rest: str) -> Optional[tuple[str, Para]]:
+    """A heading ending in a colon run into its item's first lines ("1. RESULT OF THE LOCAL
+    ELECTIONS HELD ON 23 MAY, 2014: The Meetings Administrator ...")."""
+    colon = _HEAD_COLON.search(rest, 0, 160)
+    return _cut_title(text, p, rest, rest[: colon.start()].strip() if colon else "")
+
+
+def _cut_title(text: str, p: Para, rest: str, title: str) -> Optional[tuple[str, Para]]:
+    if not title or len(title.split()) > HEADING_WORDS or not _title_like(title):
+        return None
+    return _cut_after(text, p, title, rest[len(title) :].lstrip(" :"))
+
+
+@dataclass(frozen=True)
+class NumberedHeading:
+    """What a numbered paragraph reads as when it may head an agenda item."""
+
+    title: str
+    content: list[Para]  # what of the paragraph is the item's text (empty: the heading alone)
+    # The shape of a numbered list's entries too ("1. Determination of user demands: to discover
+    # ..."): not an item when the next number follows right after it.
+    list_like: bool
+
+
+def numbered_heading(text: str, p: Para, rest: str) -> Optional[NumberedHeading]:
+    """How a numbered paragraph reads as an agenda item's heading (``rest`` is the text after its
+    number); None when it does not. A heading alone ("4. Disposal of Land", "4. Schedule of
+    Meetings:"), or run into its item's first lines (see :func:`_run_on_title`,
+    :func:`_brought_by_title`, :func:`_caps_title`, :func:`_colon_title`). Whether it is an item is decided by the
+    numbering around it."""
+    if _LIST_LEAD.search(rest):
+        # "Councillor Scanlan proposed two amendments to the Draft Plan as follows:" leads into a
+        # list (Limerick: a plan's amendments took such lines as their items' titles).
+        return None
+    alone = rest
+    if rest.endswith(":"):
+        # "Adoption of Minutes: Circulated, copy of draft Minutes of the Meetings:" is a heading run
+        # into its first line (see _colon_title), not a title.
+        inner = _HEAD_COLON.search(rest[:-1]) is not None
+        alone = "" if inner or len(rest.split()) > HEADING_WORDS else rest[:-1].strip()
+    # A name and what follows it, short enough to pass for a title ("Notice of Motion submitted by
+    # Councillor S. Keary I will move at the next Meeting that Standing Order No. 3"): cut first.
+    by_name = _brought_by_title(text, p, rest)
+    if by_name is not None:
+        return NumberedHeading(by_name[0], [by_name[1]], list_like=False)
+    if _title_like(alone):
+        return NumberedHeading(alone.rstrip("."), [], list_like=True)
+    bracket = _run_on_title(text, p, rest)
+    if bracket is not None:
+        return NumberedHeading(bracket[0], [bracket[1]], list_like=False)
+    caps = _caps_title(text, p, rest)
+    if caps is not None:
+        return NumberedHeading(caps[0], [caps[1]], list_like=False)
+    colon = _colon_title(text, p, rest)
+    if colon is not None:
+        return NumberedHeading(colon[0], [colon[1]], list_like=True)
+    return None
 
 
 def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
     cands: list[tuple[int, int, int, str, list[Para]]] = []  # (number, index, count, title, content)
+    list_like: set[int] = set()  # indices of headings shaped like a list's entries too
     for i, p in enumerate(paras):
         t = _clean(p.text)
         m = _NUMBERED_HEAD.match(t)
-        if m and _title_like(m.group(2).strip()):
-            cands.append((int(m.group(1)), i, 1, m.group(2).strip().rstrip("."), []))
-            continue
-        run_on = _run_on_title(text, p, m.group(2).strip()) if m else None
-        if m and run_on is not None:
-            cands.append((int(m.group(1)), i, 1, run_on[0], [run_on[1]]))
+        heading = numbered_heading(text, p, m.group(2).strip()) if m else None
+        if m and heading is not None:
+            cands.append((int(m.group(1)), i, 1, heading.title, heading.content))
+            if heading.list_like:
+                list_like.add(i)
             continue
         m = re.fullmatch(r"\(?(\d{1,3})[.)]\)?", t)
         if m and i + 1 < len(paras):
@@ -468,12 +620,28 @@ def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
             if _title_like(nxt) and not _NUMBERED_HEAD.match(nxt):
                 cands.append((int(m.group(1)), i, 2, nxt.rstrip("."), []))
     # Numbered lists (1. ... 2. ... one after the other) are not agenda items: drop candidates
-    # that sit right next to their predecessor or successor.
+    # that sit right next to their predecessor or successor. A list's entries may be "Heading:
+    # text" too (a CISI abstract's "1. Determination of user demands: to discover ...").
     dense: set[int] = set()
-    for (n1, i1, c1, _, r1), (n2, i2, _c2, _t2, _r2) in zip(cands, cands[1:]):
-        if n2 == n1 + 1 and i2 == i1 + c1 and not r1:
+    for (n1, i1, c1, _, r1), (n2, i2, _c2, _t2, r2) in zip(cands, cands[1:]):
+        listed = not r1 or (i1 in list_like and (i2 in list_like or not r2))
+        if n2 == n1 + 1 and i2 == i1 + c1 and listed:
             dense.update((i1, i2))
-    cands = [c for c in cands if c[1] not in dense]
+    # ... or "Heading: text" beside an entry of its list that reads as no heading ("1. A
+    # systematic approach to indexing in depth, based on ...", then "2. An analytical approach
+    # to word forms in which ... are distinguished: ACTION forms; ...", a CISI abstract).
+    heads = {c[1] for c in cands}
+
+    def entry_number(j: int) -> Optional[int]:
+        m = _NUMBERED_HEAD.match(_clean(paras[j].text)) if 0 <= j < len(paras) and j not in heads else None
+        return int(m.group(1)) if m else None
+
+    beside = {
+        i
+        for n, i, c, _t, r in cands
+        if r and i in list_like and (entry_number(i - 1) == n - 1 or entry_number(i + c) == n + 1)
+    }
+    cands = [c for c in cands if c[1] not in dense and c[1] not in beside]
     if len(cands) < 2:
         return []
     # The longest run of consecutive numbers (1, 2, 3 ... or 76, 77, 78 ...) in reading order.
@@ -484,7 +652,7 @@ def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
     for j in range(len(cands)):
         for i in range(j):
             step = cands[j][0] - cands[i][0]
-            if 1 <= step <= 3 and cands[j][1] > cands[i][1]:
+            if step in GAP_COST and cands[j][1] > cands[i][1]:
                 body = cands[j][1] - (cands[i][1] + cands[i][2]) + len(cands[i][4])
                 score = best[i] + (1.0 if body >= 1 else 0.1) - GAP_COST[step]
                 if score > best[j]:
@@ -567,12 +735,6 @@ def split_measures(paras: list[Para]) -> Optional[list[tuple[str, str, list[Para
     if loose:
         out.append(("", "", loose))
     return out
-
-
-# Words in capitals that open a paragraph (two or more, or one of four letters or more): a
-# section's heading run into its first lines ("THE CALENDAR The following measures ...",
-# "CONDOLENCE RESOLUTIONS The rules were ...", "MOTION The Council Meeting adjourned at").
-_CAPS_LEAD = re.compile(r"^(?:(?:[A-Z][A-Z'’&-]+\s+){2,}|[A-Z][A-Z'’&-]{3,}\s+)(?=[A-Z][a-z])")
 
 
 def _section_heading(text: str) -> bool:
