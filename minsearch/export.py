@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Iterable, Optional
 
 from .citation import Citation, cite, long_date
-from .model import Chunk, Filters, MinsearchError
+from .model import Chunk, Filters, Hit, MinsearchError
 
 # format -> (media type, file extension)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -32,6 +32,7 @@ COLUMNS = (
     "number",
     "quote",
     "vote_on",
+    "moves",
     "citation",
     "council",
     "committee",
@@ -69,6 +70,8 @@ class Entry:
     # For a vote: the motion it decides (minsearch.searching.votes), so that "Yeas: ... Motion
     # Passed (8 to 4)" taken away says on what; "" when not known.
     vote_on: str = ""
+    # For a line of movers that does not say its motion ("Moved by S. Trosow"): the motion it puts.
+    moves: str = ""
 
     @property
     def citation(self) -> Citation:
@@ -80,13 +83,16 @@ def filters_of(f: Filters) -> dict[str, str]:
     return {k: str(getattr(f, k)) for k in FILTER_NAMES if getattr(f, k)}
 
 
-def entries_for(
-    chunks: Iterable[Chunk], query: str, mode: str, filters: Filters, motions: Optional[dict[str, str]] = None
-) -> list[Entry]:
-    """The entries of one search's results (``motions``: a vote's motion by its chunk id)."""
+def entry_of(hit: Hit, query: str = "", mode: str = "", filters: Optional[dict[str, str]] = None) -> Entry:
+    """One paragraph found (``hit``, with the motion a vote decides or a line of movers puts) as
+    evidence of the search that found it."""
+    return Entry(hit.chunk, query, mode, dict(filters or {}), hit.motion or "", hit.moves or "")
+
+
+def entries_for(hits: Iterable[Hit], query: str, mode: str, filters: Filters) -> list[Entry]:
+    """The entries of one search's results."""
     given = filters_of(filters)
-    votes = motions or {}
-    return [Entry(c, query, mode, given, votes.get(c.chunk_id, "")) for c in chunks]
+    return [entry_of(h, query, mode, given) for h in hits]
 
 
 def row(n: int, e: Entry) -> dict[str, str]:
@@ -96,6 +102,7 @@ def row(n: int, e: Entry) -> dict[str, str]:
         "number": str(n),
         "quote": e.chunk.text,
         "vote_on": e.vote_on,
+        "moves": e.moves,
         "citation": c.text,
         "council": c.council,
         "committee": c.committee,
@@ -138,6 +145,7 @@ def to_json(entries: list[Entry], title: str = "") -> str:
                 "number": n,
                 "quote": e.chunk.text,
                 "vote_on": e.vote_on or None,
+                "moves": e.moves or None,
                 "citation": e.citation.to_json(),
                 "doc_id": e.chunk.doc_id,
                 "chunk_id": e.chunk.chunk_id,
@@ -163,6 +171,11 @@ def searched(e: Entry) -> str:
     return f"“{e.query}”" + (f" ({', '.join(parts)})" if parts else "")
 
 
+def motion_label(e: Entry) -> str:
+    """How an entry's motion is introduced: a vote's "The vote on:", a line of movers' "The motion:"."""
+    return "The vote on:" if e.vote_on else "The motion:"
+
+
 def to_markdown(entries: list[Entry], title: str = "Evidence from the minutes") -> str:
     lines = [f"# {md_text(title)}", "", f"Exported {_now()[:10]}; {len(entries)} paragraph(s).", ""]
     for n, e in enumerate(entries, start=1):
@@ -171,8 +184,8 @@ def to_markdown(entries: list[Entry], title: str = "Evidence from the minutes") 
         lines.append("")
         lines.extend("> " + md_text(part) for part in e.chunk.text.splitlines() or [""])
         lines.append("")
-        if e.vote_on:
-            lines.append(f"The vote on: {md_text(e.vote_on)}")
+        if e.vote_on or e.moves:
+            lines.append(f"{motion_label(e)} {md_text(e.vote_on or e.moves)}")
             lines.append("")
         cited = md_text(c.text)
         lines.append(f"— {cited}" + (f" ([original]({_md_url(c.url)}))" if c.url else ""))
@@ -207,8 +220,8 @@ def to_docx(entries: list[Entry], title: str = "Evidence from the minutes") -> b
         c = e.citation
         doc.add_heading(_xml_safe(f"{n}. {c.item_title or 'Untitled item'}"), level=2)
         doc.add_paragraph(_xml_safe(e.chunk.text), style="Quote")
-        if e.vote_on:
-            doc.add_paragraph(_xml_safe(f"The vote on: {e.vote_on}"))
+        if e.vote_on or e.moves:
+            doc.add_paragraph(_xml_safe(f"{motion_label(e)} {e.vote_on or e.moves}"))
         p = doc.add_paragraph(_xml_safe(c.text))
         if c.url:
             p.add_run(" (")

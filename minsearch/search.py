@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 import numpy as np
 
 from .config import Settings, load_settings
 from .glossary import Glossary, load_glossary
-from .model import Chunk, Filters, MatchCounts, MinsearchError, Query, SearchResult, printable
+from .model import Chunk, Filters, Hit, MatchCounts, MinsearchError, Query, SearchResult, printable
 from .ranking.rank import RankParams, params_from, rank
 from .ranking.snippets import TermMatcher
 from .searching import browse
@@ -272,6 +272,17 @@ class Searcher:
         if found is None:
             raise _not_found("paragraph", chunk_id)
         return found
+
+    def paragraphs(self, chunk_ids: Sequence[str]) -> list[Hit]:
+        """Paragraphs by id, in the order given, each with the motion a vote decides or a line of
+        movers puts (the evidence list: a pinned "Motion Passed (8 to 4)" still says on what); ids
+        no longer in the index are left out."""
+        with self.pinned() as view:
+            found = view.chunks(chunk_ids)
+            kept = [found[c] for c in dict.fromkeys(chunk_ids) if c in found]
+            out = [Hit(rank=n, score=0.0, chunk=c) for n, c in enumerate(kept, start=1)]
+            add_motions(out, view)
+        return out
 
     def document(self, doc_id: str) -> list[Chunk]:
         """Every paragraph of a document, in order (for the document view)."""

@@ -571,6 +571,33 @@ def test_a_vote_found_alone_says_what_it_decided(searcher, home, client):
     assert "The vote on: That, on the recommendation" in md.output
 
 
+def test_a_pinned_vote_or_movers_line_says_its_motion_in_the_evidence_list_and_its_downloads(searcher, home, client):
+    """A vote pinned to the evidence list ("Yeas: ... Motion Passed (3 to 1)") and a line of movers
+    ("Moved by C. Brown") said nothing of which motion they were about, on the list page and in
+    its downloads; a search's export of a line of movers did not either."""
+    import csv
+    import io
+
+    vote, movers = "council-2022-06-20#p3", "council-2022-06-20#p4"
+    assert searcher.chunk(vote).text.startswith("Yeas:") and searcher.chunk(movers).text.startswith("Moved by C. Brown")
+    for chunk in (vote, movers, "gone#p1"):
+        client.post("/evidence/pin", data={"chunk": chunk, "q": "placement sufficiency"})
+    html = client.get("/evidence").get_data(as_text=True)
+    assert "The vote on:</span> That, on the recommendation of the Director" in html
+    assert "The motion:</span> That the parks report BE RECEIVED." in html
+    rows = list(csv.DictReader(io.StringIO(client.get("/evidence/download?format=csv").get_data(as_text=True))))
+    by_id = {r["chunk_id"]: r for r in rows}
+    assert by_id[vote]["vote_on"].startswith("That, on the recommendation") and by_id[vote]["moves"] == ""
+    assert by_id[movers]["moves"] == "That the parks report BE RECEIVED." and by_id[movers]["vote_on"] == ""
+    md = client.get("/evidence/download?format=md").get_data(as_text=True)
+    assert "The motion: That the parks report BE RECEIVED." in md
+    exported = CliRunner().invoke(
+        main, ["query", "Moved by C. Brown", "--mode", "keyword", "--format", "json", "--index", str(home)]
+    )
+    entries = json.loads(exported.output)["entries"]
+    assert "That the parks report BE RECEIVED." in [e["moves"] for e in entries]
+
+
 def test_a_vote_that_prints_its_motion_or_follows_another_vote_gets_none():
     from minsearch.model import Chunk
     from minsearch.searching.votes import motion_of

@@ -76,6 +76,14 @@ def test_csv_reads_back_with_the_columns_and_no_formula():
     assert row["quote"].startswith("'=HYPERLINK")  # shown as text by a spreadsheet, never run
 
 
+def test_the_readme_lists_the_csv_columns_as_exported():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"CSV columns: `([^`]+)`", readme)
+    assert listed and tuple(c.strip() for c in listed[1].split(",")) == COLUMNS
+
+
 def test_a_download_is_named_after_its_search_in_plain_letters():
     day = r"\d{4}-\d\d-\d\d"
     assert re.fullmatch(rf"minutes-evidence-{day}\.csv", filename(None, "csv"))

@@ -306,8 +306,7 @@ def _export(result, fmt: str, output: Optional[Path]) -> None:
     from ..export import entries_for, render
 
     q = result.query
-    motions = {h.chunk.chunk_id: h.motion for h in result.hits if h.motion}
-    entries = entries_for([h.chunk for h in result.hits], q.text, q.mode, q.filters, motions)
+    entries = entries_for(result.hits, q.text, q.mode, q.filters)
     if not entries:
         click.echo("note: no confident matches; the export has no entries", err=True)
     data, _media, _ext = render(entries, fmt, title=f"Evidence from the minutes: {q.text}")

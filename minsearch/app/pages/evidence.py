@@ -6,14 +6,14 @@ downloadable the same ways. The files are made by :mod:`minsearch.export`, as ``
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.exceptions import Forbidden
 
-from ...export import Entry, entries_for, filename, render
-from ...model import Chunk, MinsearchError
+from ...export import Entry, entries_for, entry_of, filename, render
+from ...model import MinsearchError
 from ..evidence import COOKIE, MAX_PINS, Pin, local_path, pin, pin_from_form, read_pins, unpin, write_pins
 from ..links import searcher
 from .search import form_query, search_form
@@ -46,8 +46,7 @@ def export() -> Any:
     render([], fmt)  # a wrong format is a clear 400 before any search runs
     result = searcher().search(form_query(form, 1, limit=EXPORT_LIMIT), strict=False, snippets=False)
     q = result.query
-    motions = {h.chunk.chunk_id: h.motion for h in result.hits if h.motion}
-    entries = entries_for([h.chunk for h in result.hits], q.text, q.mode, q.filters, motions)
+    entries = entries_for(result.hits, q.text, q.mode, q.filters)
     # A pasted citation is named by the minute it found ("...-minute-298-..."), not by its first
     # words, the council's name, which the file name's 40 characters cut before the number.
     about = result.hits[0].chunk.item_ref if result.by_number and result.hits else q.text
@@ -106,21 +105,9 @@ def clear() -> Any:
 
 def _entries(pins: list[Pin]) -> tuple[list[Entry], list[Pin]]:
     """The pinned paragraphs still in the index, and the pins of those that are not."""
-    found: list[Entry] = []
-    gone: list[Pin] = []
-    for p in pins:
-        chunk: Optional[Chunk]
-        try:
-            chunk = searcher().chunk(p.chunk_id)
-        except MinsearchError as e:
-            if e.status != 404:
-                raise
-            chunk = None
-        if chunk is None:
-            gone.append(p)
-        else:
-            found.append(Entry(chunk, p.query, p.mode, dict(p.filters)))
-    return found, gone
+    found = {h.chunk.chunk_id: h for h in searcher().paragraphs([p.chunk_id for p in pins])}
+    entries = [entry_of(found[p.chunk_id], p.query, p.mode, dict(p.filters)) for p in pins if p.chunk_id in found]
+    return entries, [p for p in pins if p.chunk_id not in found]
 
 
 @bp.get("/evidence")
