@@ -542,6 +542,58 @@ def test_each_vote_is_read_against_its_own_motion(tmp_path, encoder):
     assert spaces == ["Passed (4 to 0)", "Failed (1 to 3)"]
 
 
+def test_a_motion_introducing_its_wording_is_shown_with_it_whole_where_it_is_quoted(tmp_path, encoder):
+    """A browser pass on London Ontario: "Moved by S. Trosow Seconded by E. Peloza That part b) be
+    approved to read as follows:" gave its vote the motion "That part b) be approved to read as
+    follows" and nothing of what b) was to read; and a motion kept as evidence was cut to its
+    first 240 characters ("...") in the spreadsheet. A result shows the motion's opening; the
+    JSON, the evidence list and the exports keep it whole."""
+    import csv
+    import io
+
+    from minsearch.app.web import create_app
+    from minsearch.indexer import index_paths
+
+    wording = (
+        "b) the Civic Administration BE DIRECTED to report back on options for winter shelter spaces, "
+        "including warming centres in each ward, the costs of keeping them open overnight from December "
+        "to March, the staff needed to run them, and the partners who could operate them, with a "
+        "recommendation on funding from the Housing Stability reserve; it being noted that the "
+        "committee received a communication from the Middlesex-London Health Unit on cold weather."
+    )
+    text = (
+        "3. Winter Response\n\nMoved by S. Trosow Seconded by E. Peloza That part b) be approved to read as "
+        f"follows:\n{wording}\nYeas: S. Trosow, E. Peloza, A. Hopkins\nNays: P. Cuddy\nMotion Passed (3 to 1)\n"
+    )
+    src = tmp_path / "council.jsonl"
+    meeting = {"id": "sppc-2025-07-17", "date": "2025-07-17", "council": "Testshire", "committee": "SPPC"}
+    src.write_text(json.dumps({**meeting, "text": text}) + "\n", encoding="utf-8")
+    home = tmp_path / "ix"
+    index_paths([src], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    whole = f"That part b) be approved to read as follows: {wording}"
+    js = CliRunner().invoke(main, ["query", "how did P. Cuddy vote", "--json", "--index", str(home)])
+    vote = next(h for h in json.loads(js.output)["hits"] if h["text"].startswith("Yeas:"))
+    assert vote["motion"] == whole
+    out = CliRunner().invoke(main, ["query", "how did P. Cuddy vote", "--index", str(home)]).output
+    assert "the vote on: That part b) be approved to read as follows: b) the Civic Administration" in out
+    assert wording[-40:] not in out and " …" in out  # the opening only
+    exported = CliRunner().invoke(main, ["query", "how did P. Cuddy vote", "--format", "csv", "--index", str(home)])
+    rows = list(csv.DictReader(io.StringIO(exported.output)))
+    assert [r["vote_on"] for r in rows if r["quote"].startswith("Yeas:")] == [whole]
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        client = create_app(searcher=s).test_client()
+        page = client.get("/?q=how+did+P.+Cuddy+vote").get_data(as_text=True)
+        assert "The vote on:</span> That part b) be approved" in page and wording[-40:] not in page
+        chunk = next(
+            h.chunk.chunk_id for h in s.search(Query("how did P. Cuddy vote")).hits if h.chunk.text.startswith("Yeas:")
+        )
+        client.post("/evidence/pin", data={"chunk": chunk, "q": "how did P. Cuddy vote"})
+        assert wording[-40:] in client.get("/evidence").get_data(as_text=True)
+    finally:
+        s.close()
+
+
 def test_a_vote_found_alone_says_what_it_decided(searcher, home, client):
     """Asked how a member voted, the page listed "Yeas: ... Nays: D. White Motion Passed (3 to 1)"
     and nothing said on what: each vote now shows the motion the minutes print just before it."""

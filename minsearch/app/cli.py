@@ -24,7 +24,7 @@ from ..config import FUSIONS, Settings, load_settings
 from ..export import FORMATS
 from ..model import MODES, SORTS, MinsearchError, os_error_text
 from ..searching.validate import MAX_LIMIT
-from .present import also_in, count_text
+from .present import also_in, count_text, shown_motion
 
 INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index in the working directory."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
@@ -292,7 +292,8 @@ def _format_hit(hit, color: bool) -> str:
         also = f"    also in: {places}{more}\n"
     ref = cite(c)
     link = f"    original: {ref.url}\n" if ref.url else ""
-    motion = f"    the vote on: {hit.motion}\n" if hit.motion else f"    the motion: {hit.moves}\n" if hit.moves else ""
+    said = "the vote on" if hit.motion else "the motion"
+    motion = f"    {said}: {shown_motion(hit.motion or hit.moves)}\n" if hit.motion or hit.moves else ""
     return (
         f"{click.style(head, bold=True) if color else head}\n"
         f"    {where} · {c.section} · {c.chunk_id}\n"

@@ -54,6 +54,18 @@ def section_label(section: str) -> str:
     return SECTION_LABELS.get(section, section.replace("_", " ").capitalize())
 
 
+# Of a motion shown with a vote or a line of movers on the results page and in the CLI (the page's
+# evidence list, the JSON and the exports keep the whole motion: it is what is quoted).
+MOTION_CHARS = 240
+
+
+def shown_motion(text: Optional[str]) -> str:
+    """The opening of a motion, as a result shows it."""
+    from ..words import excerpt  # (minsearch.words loads Whoosh: `minsearch --help` must stay light)
+
+    return excerpt(text, MOTION_CHARS) if text else ""
+
+
 def plural(n: int, word: str, more: bool = False) -> str:
     """``1 matching paragraph``, ``1,234+ matching paragraphs``."""
     return f"{n:,}{'+' if more else ''} {word}{'' if n == 1 and not more else 's'}"

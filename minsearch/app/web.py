@@ -50,6 +50,7 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
     "also_in": present.also_in,
     "marks": present.marks,
     "plural": present.plural,
+    "shown_motion": present.shown_motion,
     "item_label": present.item_label,
     "safe_link": present.safe_link,
     "url_with": url_with,

@@ -19,14 +19,12 @@ from ..ingest.decisions import opens_motion, outcome, without_label
 from ..ingest.kinds import is_vote_line, names_movers, strip_movers
 from ..model import Chunk, Hit
 from ..store.base import StoreView
-from ..words import excerpt
 from .points import lead_in
 
 # Paragraphs read back from a vote for its motion: a roll call runs to a few lines; a motion of
 # many points ("a)" to "i)", each a paragraph) to a few dozen.
 LOOKBACK = 8
 MOTION_LOOKBACK = 40
-MOTION_CHARS = 240  # of the motion's text shown with a vote
 TALLY_LINES = 4  # lines one vote is printed in at most (Kent: "For (n) ...", "Against (n) ...", "Abstain (n) ...")
 MOVERS_READ = 2000  # characters of a movers' line read for the motion it states
 
@@ -236,13 +234,17 @@ def _motion_after(doc: list[Chunk], movers: int, i: int) -> Optional[str]:
     """The motion between its movers' line ``doc[movers]`` and its vote ``doc[i]``: what the
     movers' line says after the movers ("... Seconded by S. Franke Motion to open the public
     participation meeting."), else the first paragraph of the motion after it."""
-    # (its opening only: a motion is shown by its first MOTION_CHARS, and reading the movers out
-    # of a 20 KB paragraph of names takes seconds)
+    # (its first MOVERS_READ characters only: reading the movers out of a 20 KB paragraph of
+    # names takes seconds)
     own = _own_motion(doc[movers].text)
     said = len(own.split()) >= 3
+    motion = [c.text for c in doc[movers + 1 : i] if c.kind != "procedure" and c.text.strip()]
+    if said and motion and _read(doc[movers]).rstrip().endswith(":"):
+        # "Moved by S. Trosow Seconded by E. Peloza That part b) be approved to read as follows:"
+        # says what follows it: the motion is the two together (London Ontario).
+        return f"{own}: {motion[0]}"
     if said and not _CUT_OFF.search(own):
         return own
-    motion = [c.text for c in doc[movers + 1 : i] if c.kind != "procedure" and c.text.strip()]
     if said:  # (cut off: the rest of a line of names, "Sheahan (J) and agreed.", is not the motion)
         motion = [t for t in motion if len(t.split()) >= CUT_OFF_MOTION_WORDS]
     if not motion:
@@ -307,8 +309,8 @@ def _same_vote(a: Chunk, b: Chunk) -> bool:
 
 def add_motions(hits: list[Hit], view: StoreView) -> None:
     """Each vote among ``hits`` with the motion it decides, and each line of movers that does not
-    say its motion with the motion it puts (:func:`motion_moved`; texts cut to
-    :data:`MOTION_CHARS`); each meeting's paragraphs read once."""
+    say its motion with the motion it puts (:func:`motion_moved`; whole, its spacing collapsed:
+    a front end shows its opening, an export keeps it all); each meeting's paragraphs read once."""
     docs: dict[str, list[Chunk]] = {}
     for h in hits:
         # (every line of a vote: Kent's "For (15) ..." and "Against (35) ..." state no outcome)
@@ -324,7 +326,7 @@ def add_motions(hits: list[Hit], view: StoreView) -> None:
         if vote:
             outcome_line = _outcome_line(doc, at)
             text = motion_of(doc, outcome_line) if outcome_line is not None else None
-            h.motion = excerpt(text, MOTION_CHARS) if text else None
+            h.motion = " ".join(text.split()) if text else None
         else:
             text = motion_moved(doc, at)
-            h.moves = excerpt(text, MOTION_CHARS) if text else None
+            h.moves = " ".join(text.split()) if text else None
