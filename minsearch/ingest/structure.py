@@ -17,6 +17,7 @@ while ``start``/``end`` still cover the paragraph in the document.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -479,7 +480,8 @@ def _name_word(word: str) -> bool:
 def _name_end(rest: str, at: int) -> int:
     """Where the name that starts at ``at`` ends: ``at`` when none does, or when what follows it
     does not start a sentence ("Councillor L. Galvin, Mayor of the City ...": the name goes on)."""
-    words = list(re.finditer(r"[^\s(]+", rest[at:]))  # "Sheehy(to be referred": a bracket ends a word
+    # (a bracket ends a word: "Sheehy(to be referred"; the words a name may have, and one more)
+    words = list(itertools.islice(re.finditer(r"[^\s(]+", rest[at:]), NAME_WORDS + 2))
     end, n = at, 0
     while n < len(words):
         w = words[n].group(0)
@@ -502,18 +504,23 @@ _HEAD_COLON = re.compile(r":\s+(?=\S)")
 _LIST_LEAD = re.compile(r"\b(?:follows|following)\s*:?\s*$", re.I)
 
 
+def _words_pattern(words: list[str]) -> str:
+    """A pattern for ``words`` as a PDF or Markdown text prints them: spaces, line breaks or
+    emphasis marks between them ("" when they hold no text)."""
+    kept = [re.escape(w.strip("*_")) for w in words if w.strip("*_")]
+    return r"[\s*_]+".join(kept)
+
+
 def _cut_after(text: str, p: Para, title: str, after: str) -> Optional[tuple[str, Para]]:
     """``title`` and a paragraph holding what follows it in ``p`` (found in ``p.raw`` by the first
     words of ``after``); None when they cannot be found there, so the heading is not taken and
     no text is lost."""
-    words = after.split()[:3]
-    if not words:
-        return None
-    # PDF and Markdown text between the words: spaces, line breaks, emphasis marks.
-    pattern = r"[\s*_]+".join(re.escape(w.strip("*_")) for w in words if w.strip("*_"))
-    if not pattern:
-        return None
-    found = re.search(pattern, p.raw)
+    # After the title's last word (what follows may repeat the title's words: "UPDATE ... The
+    # update ..."), the first words of the rest.
+    ends = _words_pattern(title.split()[-1:])
+    last = re.search(ends, p.raw) if ends else None
+    pattern = _words_pattern(after.split()[:3])
+    found = re.compile(pattern).search(p.raw, last.end() if last else 0) if pattern else None
     if found is None:
         return None
     at = found.start()
@@ -605,9 +612,12 @@ def numbered_heading(text: str, p: Para, rest: str) -> Optional[NumberedHeading]
 def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
     cands: list[tuple[int, int, int, str, list[Para]]] = []  # (number, index, count, title, content)
     list_like: set[int] = set()  # indices of headings shaped like a list's entries too
+    numbers: dict[int, int] = {}  # index -> the number a paragraph starts with
     for i, p in enumerate(paras):
         t = _clean(p.text)
         m = _NUMBERED_HEAD.match(t)
+        if m:
+            numbers[i] = int(m.group(1))
         heading = numbered_heading(text, p, m.group(2).strip()) if m else None
         if m and heading is not None:
             cands.append((int(m.group(1)), i, 1, heading.title, heading.content))
@@ -630,16 +640,11 @@ def _items_by_number(text: str, paras: list[Para]) -> list[_Head]:
     # ... or "Heading: text" beside an entry of its list that reads as no heading ("1. A
     # systematic approach to indexing in depth, based on ...", then "2. An analytical approach
     # to word forms in which ... are distinguished: ACTION forms; ...", a CISI abstract).
-    heads = {c[1] for c in cands}
-
-    def entry_number(j: int) -> Optional[int]:
-        m = _NUMBERED_HEAD.match(_clean(paras[j].text)) if 0 <= j < len(paras) and j not in heads else None
-        return int(m.group(1)) if m else None
-
+    entries = {j: n for j, n in numbers.items() if j not in {c[1] for c in cands}}
     beside = {
         i
         for n, i, c, _t, r in cands
-        if r and i in list_like and (entry_number(i - 1) == n - 1 or entry_number(i + c) == n + 1)
+        if r and i in list_like and (entries.get(i - 1) == n - 1 or entries.get(i + c) == n + 1)
     }
     cands = [c for c in cands if c[1] not in dense and c[1] not in beside]
     if len(cands) < 2:
