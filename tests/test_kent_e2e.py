@@ -124,3 +124,14 @@ def test_the_panels_minutes_belong_to_kent_though_they_never_say_so(kent):
     top = r.hits[0].chunk
     assert "Tony Doran" in top.text and top.committee == "Corporate Parenting Panel"
     assert top.council == "Kent County Council"
+
+
+def test_how_a_member_voted_lists_the_names_printed_after_their_count(kent):
+    """Kent prints a count and its names as two paragraphs ("Abstain (11)" / "Mr Chittenden, Mrs
+    Dean MBE, ..."): the names are where a member's abstention is, and they come first, before
+    his votes on other items."""
+    r = kent.search(Query("how did Mr Chittenden vote on the minerals and waste plan"))
+    first = r.hits[0].chunk
+    assert first.text.startswith("Mr Chittenden, Mrs Dean MBE") and "Minerals and Waste" in first.title, [
+        (h.chunk.title[:30], h.chunk.text[:40]) for h in r.hits[:4]
+    ]

@@ -201,6 +201,62 @@ def test_who_seconded_a_motion_shows_its_movers_first(real):
     assert all(h.moves is None for t, h in movers.items() if "Motion to approve" in t)
 
 
+def test_how_a_councillor_voted_on_a_topic_in_other_words_shows_that_items_votes(real):
+    """ "how did Councillor Trosow vote on the encampment strategy": the item is "Unsheltered
+    Homelessness Encampment Initiatives" ("strategy" is not its word), and the lines naming him
+    led instead (he "enters the meeting" at 1:55 and 2:07 PM, moved "Additional Votes" under the
+    Economic Development Strategy). The item's roll calls listing him, and the motion he moved
+    there, come first."""
+    r = real.search(Query("how did Councillor Trosow vote on the encampment strategy"))
+    top = [h.chunk for h in r.hits[:5]]
+    assert all("Encampment" in c.title and "Trosow" in c.text for c in top), [(c.title[:30], c.text[:50]) for c in top]
+    assert any(c.kind == "procedure" and "Yeas:" in c.text for c in top)
+    assert not [h for h in r.hits[:10] if "enters the meeting" in h.chunk.text or "leaves the meeting" in h.chunk.text]
+    # Naming only him, the lines naming him answer it, wherever they are.
+    alone = real.search(Query("how did Councillor Trosow vote?", filters=LONDON))
+    assert alone.hits and all("Trosow" in h.chunk.text for h in alone.hits[:3])
+
+
+def test_whether_a_councillor_seconded_a_motion_shows_the_movers_lines(real):
+    """ "did Councillor Pribil second ...": "second" after a member's name asks who seconded
+    (as "seconded" did); it was read as a topic word, and the report's paragraphs came first."""
+    r = real.search(Query("did Councillor Pribil second the motion on the Whole of Community System Response report?"))
+    first = r.hits[0].chunk
+    assert "Seconded by J. Pribil" in first.text or "Moved by J. Pribil" in first.text, [
+        h.chunk.text[:60] for h in r.hits[:5]
+    ]
+    assert "Whole of Community System Response" in first.title
+
+
+def test_vote_topic_is_a_members_question_without_the_member():
+    from minsearch.ranking.rank import vote_topic
+
+    assert (
+        vote_topic("how did Councillor Trosow vote on the encampment strategy")
+        == "how did vote on the encampment strategy"
+    )
+    assert vote_topic("how did Deputy Mayor S. Lewis vote on the budget?") == "how did vote on the budget?"
+    assert vote_topic("did Rahman vote for the budget") == "did vote for the budget"
+    assert vote_topic("did Cllr B. Collins propose the material contravention?") == "did the material contravention?"
+    assert vote_topic("did Mr Lewis second the amendment") == "did the amendment"
+    # Naming only the member, nobody, or asking no vote or mover question: searched as typed.
+    assert vote_topic("how did Councillor Trosow vote?") is None
+    assert vote_topic("how did D. White vote") is None
+    assert vote_topic("how did councillors vote on the encampment motion") is None
+    assert vote_topic("was Councillor Pribil absent from the February 2025 Audit Committee meeting?") is None
+    assert vote_topic('how did "Councillor Trosow" vote on the budget') is None
+
+
+def test_a_member_moving_or_seconding_asks_about_the_movers():
+    from minsearch.ranking.rank import MOVERS, asked_lines, asks_about_procedure
+
+    assert asked_lines("did Cllr Secas second the proposal not to extend the business park?") == MOVERS
+    assert asked_lines("did Councillor Rahman move the referral") == MOVERS
+    # an ordinal, or a proposal nobody is said to have made, is a topic
+    assert not asks_about_procedure("second reading of the bill")
+    assert not asks_about_procedure("What did Kent propose for SEND transport")
+
+
 def test_persons_reads_the_people_a_procedure_question_names():
     from minsearch.ranking.rank import persons
 

@@ -327,6 +327,12 @@ _LABEL_COUNT = re.compile(
 )
 
 
+def is_count_label(text: str) -> bool:
+    """A vote's label and count alone ("Abstain (11)"): its names, if any, are the next paragraph
+    (Kent prints "Abstain (11)" / "Mr Chittenden, Mrs Dean MBE, Mr Hook, ...")."""
+    return _LABEL_COUNT.fullmatch(" ".join(text.split())) is not None
+
+
 def _is_tally(t: str) -> bool:
     """A vote tally: one or more "Yeas: ...", "For (15) ...", "Motion Passed (9 to 3)" parts."""
     rest = _VOTING.sub("", t, count=1)

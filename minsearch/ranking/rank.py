@@ -16,10 +16,11 @@ The only place that decides what counts as a match and in what order matches com
 3. **Procedure last.** Attendance, votes, movers and headings (:mod:`minsearch.ingest.kinds`)
    are listed only when no substance matches, unless the query is about procedure: a question
    that asks about it ("how did X vote", "who seconded", "was X absent") ranks it like any
-   paragraph, and lists first the vote lines, attendance and declarations naming the member it
-   asks about under the item it asks about (naming nobody, "who voted against ...", "who
-   seconded ...": the vote lines or the movers' lines under the items of its first substantive
-   matches); a name that appears mostly in attendance and vote lists moves it a few places down.
+   paragraph, and lists first the vote lines or the movers' lines under the items of its first
+   matches ("who voted against ...", "who seconded ..."; "how did Councillor X vote on ...":
+   searched by its topic, the lines naming X first), or, for a question with no such lines, the
+   attendance and declarations naming the member it asks about under the item it asks about; a
+   name that appears mostly in attendance and vote lists moves it a few places down.
 4. **Repeats collapse** into their best-placed copy, which lists the others (``also``).
 5. **Order**: by relevance, or newest meeting first among the matches.
 """
@@ -168,7 +169,7 @@ _PERSON = re.compile(
 def asks_about_procedure(text: str) -> bool:
     """Does the query ask about the meeting's machinery: votes, movers, declarations of interest,
     who attended or was absent (see :func:`about_procedure`)?"""
-    if _PROCEDURE_QUERY.search(text):
+    if _PROCEDURE_QUERY.search(text) or _member_moved(text.split()):
         return True
     m = _PROCEDURE_IF_PERSON.search(text)
     return m is not None and (bool(_PERSON.search(text)) or _name_before(text[: m.start()]))
@@ -195,7 +196,22 @@ def asked_lines(text: str) -> Optional[str]:
     :data:`MOVERS` (who moved, proposed or seconded) or None (neither)."""
     if _VOTE_QUERY.search(text):
         return VOTES
-    return MOVERS if _MOVER_QUERY.search(text) else None
+    return MOVERS if _MOVER_QUERY.search(text) or _member_moved(text.split()) else None
+
+
+# Verbs that ask who moved a motion when a member is their subject ("did Cllr Secas second the
+# proposal", "did Mr Lewis propose the amendment", "did Councillor Rahman move the referral");
+# otherwise they are as often an ordinal or a topic ("the second reading", "the proposed
+# development", "a move to").
+_MEMBER_MOVER = re.compile(r"(?:second(?:s|ed)?|propos(?:e|es|ed)|mov(?:e|es|ed))", re.I)
+
+
+def _member_moved(words: list[str]) -> list[int]:
+    """The positions of such verbs right after a member's name in a question's ``words``."""
+    if not any(_MEMBER_MOVER.fullmatch(w.strip(",;:?.!")) for w in words):
+        return []
+    members = set(_member_words(words))
+    return [i for i, w in enumerate(words) if i - 1 in members and _MEMBER_MOVER.fullmatch(w.strip(",;:?.!"))]
 
 
 def _name_before(head: str) -> bool:
@@ -213,26 +229,73 @@ def _name_word(word: str) -> bool:
 _TITLE = re.compile(r"\b(?:councill?or|cllr|alderman|alderwoman|mayor|reeve|member|mr|mrs|ms|miss|dr)s?\.?$", re.I)
 
 
+_INITIAL = re.compile(r"[A-Z]\.")  # "S." of "Councillor S. Trosow"
+_TITLE_LEAD = re.compile(r"(?:deputy|acting|vice|lord)-?", re.I)
+
+
 def persons(text: str) -> list[str]:
     """The people a procedure question names: the capitalised words after a member's title
     ("how did Councillor Hillier vote" -> ["Hillier"]) or just before the procedure word ("was
     Pribil absent", "did Rahman declare"); not the topic's capitalised words ("the February 2025
     Audit Committee meeting", "the Watson Park motion"), which a vote line does not repeat."""
     words = text.split()
-    out: list[str] = []
+    out = [
+        re.sub(r"\W+$", "", words[i])
+        for i in _member_words(words)
+        if not _TITLE.search(words[i].strip(",;:")) and not _TITLE_LEAD.fullmatch(words[i])
+    ]
+    # Initials ("J.") are written in many ways ("J. Pribil", "Pribil, J."): the surname is enough.
+    return [w for w in dict.fromkeys(out) if len(w.rstrip(".")) > 1]
+
+
+def _member_words(words: list[str]) -> list[int]:
+    """The positions of the members :func:`persons` reads in a question's ``words``: each
+    member's title and the name after it, or the names just before the procedure word."""
+    out: list[int] = []
     for i, word in enumerate(words):
         if not _TITLE.search(word.strip(",;:")) or i + 1 >= len(words):
             continue
-        for after in words[i + 1 : i + 3]:
-            if not _name_word(after) or _TITLE.search(after.strip(",;:")):
+        named = []
+        for j in range(i + 1, min(i + 3, len(words))):
+            if not (_name_word(words[j]) or _INITIAL.fullmatch(words[j])) or _TITLE.search(words[j].strip(",;:")):
                 break
-            out.append(re.sub(r"\W+$", "", after))
-    if not out:
-        m = _PROCEDURE_IF_PERSON.search(text) or _PROCEDURE_QUERY.search(text)
-        if m is not None:
-            out = [re.sub(r"\W+$", "", w) for w in text[: m.start()].split()[1:][-2:] if _name_word(w)]
-    # Initials ("J.") are written in many ways ("J. Pribil", "Pribil, J."): the surname is enough.
-    return [w for w in dict.fromkeys(out) if len(w.rstrip(".")) > 1]
+            named.append(j)
+        if named:
+            # (with "Deputy" of "Deputy Mayor Lewis", which is no topic)
+            out += [i - 1] if i and _TITLE_LEAD.fullmatch(words[i - 1]) else []
+            out += [i, *named]
+    if out:
+        return out
+    text = " ".join(words)
+    m = _PROCEDURE_IF_PERSON.search(text) or _PROCEDURE_QUERY.search(text)
+    if m is None:
+        return []
+    before = len(text[: m.start()].split())
+    named = [i for i in range(max(1, before - 2), before) if _name_word(words[i])]
+    # (with the initial before the name: "how did D. White vote")
+    return [i - 1 for i in named[:1] if i > 1 and _INITIAL.fullmatch(words[i - 1])] + named
+
+
+def vote_topic(text: str) -> Optional[str]:
+    """A question about how members voted or who moved a motion that names the members and a
+    topic ("how did Councillor Trosow vote on the encampment strategy"), without the members
+    ("how did vote on the encampment strategy"): what the views search for it, so that the
+    agenda items it asks about are found by the topic, and not by the name (every attendance
+    line and other items' votes naming him had led: "At 2:07 PM, Councillor S. Trosow enters the
+    meeting.", "Additional Votes: Moved by S. Trosow" under the Economic Development Strategy).
+    None for any other question, and for one naming only members ("how did Councillor Trosow
+    vote?"), which their own lines answer."""
+    if asked_lines(text) is None or not asks_about_procedure(text):
+        return None
+    words = text.split()
+    members = set(_member_words(words))
+    if not members or any(re.search(r"[\"()\[\]{}:]", words[i]) for i in members):
+        return None  # (a member in the query language's quotes or fields: searched as typed)
+    members.update(_member_moved(words))  # ("did Cllr Secas second ...": the asking verb too)
+    topic = " ".join(w for i, w in enumerate(words) if i not in members)
+    if not any(len(w) > 1 and w.lower() not in STOPWORDS for w in re.findall(r"\w+", asked_topic(topic))):
+        return None
+    return topic
 
 
 ASKED = "asked"  # the query's words ask about procedure
@@ -476,7 +539,7 @@ def rank(
     refined it (:func:`minsearch.store.base.feedback_vector`); matches are still decided by
     ``semantic`` and ``cosines``, the cosines to the query itself.
     ``people``: the paragraphs naming, in their own words, the people a procedure question names
-    (:func:`persons`); ``lines``: the lines that answer a question naming nobody
+    (:func:`persons`); ``lines``: the lines that answer a vote or mover question
     (:func:`asked_lines`: its vote lines, or the lines naming who moved the motion), each with the
     share of the query its motion holds; those under the agenda items of the first matches are
     matches, candidates or not (:func:`asked_lines_in`); see :func:`_procedure_last`.
@@ -801,12 +864,13 @@ def _procedure_last(
     did Councillor Hillier vote on the winter maintenance review?" is answered by the "Yeas: ...
     S. Hillier ..." line under that review, which meaning and the review's own paragraphs had put
     below them, and not by his votes on other items (less of the query) or by "Additional
-    Votes:" (which does not name him). One about how a vote went that names nobody ("who voted
-    against the resolution condemning the travel ban", "who seconded the motion on ...") lists
-    first the lines that answer it (``lines``: vote lines, or those naming the movers) under the
-    agenda items of its first :data:`ASKED_ITEMS` substantive matches, item by item: the
+    Votes:" (which does not name him). One about how a vote went or who moved a motion ("who
+    voted against the resolution condemning the travel ban", "who seconded the motion on ...")
+    lists first the lines that answer it (``lines``: vote lines, or those naming the movers)
+    under the agenda items of its first :data:`ASKED_ITEMS` matches, item by item: the
     resolution's own clauses had come before its roll call, which holds few of the query's words
-    in its own. One about a name moves procedure ``penalty`` places down
+    in its own. Naming members too (its topic searched without them: :func:`vote_topic`), the
+    items whose lines name them come first, and there their lines. One about a name moves procedure ``penalty`` places down
     (a name in a vote list still counts, after the paragraphs where the person spoke) and treats
     headings as any other query does.
 
@@ -826,13 +890,17 @@ def _procedure_last(
 ASKED_ITEMS = 3
 
 
-def _asked_items(ids: list[str], meta: dict[str, ChunkMeta]) -> dict[tuple[str, int], int]:
-    """The agenda items of the first :data:`ASKED_ITEMS` substantive paragraphs of ``ids``,
-    numbered in that order."""
+def _asked_items(ids: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]) -> dict[tuple[str, int], int]:
+    """The agenda items of the first :data:`ASKED_ITEMS` paragraphs of ``ids`` that are neither
+    headings nor ``lines``, numbered in that order. Procedure counts: "Supporting documents:
+    2025-05-27 Staff Report - (4.2) 2025 LMCH Asset Management Plan" names the report its item
+    is about, whose own paragraphs may say little ("That the report BE RECEIVED"); a vote line
+    would choose its item by the words that ask about it ("Against (6) ..." for "who voted
+    against")."""
     items: dict[tuple[str, int], int] = {}
     for c in ids:
         item = _item_of(meta, c)
-        if _kind(meta, c) == "substance" and item[1] > 0 and item not in items:
+        if _kind(meta, c) != "heading" and c not in lines and item[1] > 0 and item not in items:
             items[item] = len(items)
             if len(items) == ASKED_ITEMS:
                 break
@@ -841,7 +909,7 @@ def _asked_items(ids: list[str], meta: dict[str, ChunkMeta]) -> dict[tuple[str, 
 
 def answering_lines(matches: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]) -> list[str]:
     """The ``lines`` that answer a vote or mover question: under each agenda item of the first
-    :data:`ASKED_ITEMS` substantive ``matches``, item by item, those of the motion holding most
+    :data:`ASKED_ITEMS` ``matches`` (:func:`_asked_items`), item by item, those of the motion holding most
     of the query ("who voted against dissolving the board": the vote on the point that dissolves
     it, not the item's other votes; a budget meeting votes on ten amendments under one item), in
     ``lines``' order. They answer it there whatever their own words (a roll call holds none)."""
@@ -851,7 +919,7 @@ def answering_lines(matches: list[str], meta: dict[str, ChunkMeta], lines: Mappi
 def _answering(matches: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]) -> list[tuple[int, str]]:
     """:func:`answering_lines`, each with the number of its item among the asked ones, in
     ``lines``' order."""
-    items = _asked_items(matches, meta)
+    items = _asked_items(matches, meta, lines)
     best: dict[tuple[str, int], float] = {}
     for c, share in lines.items():
         item = _item_of(meta, c)
@@ -868,11 +936,17 @@ def asked_lines_in(matches: list[str], meta: dict[str, ChunkMeta], lines: Mappin
     return [c for c in answering_lines(matches, meta, lines) if c not in have]
 
 
-def _lines_of_items(ids: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float]) -> list[int]:
-    """The positions of the :func:`answering_lines` among ``ids``, item by item, each item's in
-    the order of ``ids``."""
+def _lines_of_items(
+    ids: list[str], meta: dict[str, ChunkMeta], lines: Mapping[str, float], people: AbstractSet[str] = frozenset()
+) -> list[int]:
+    """The positions of the :func:`answering_lines` among ``ids``: those naming ``people`` first
+    ("how did Councillor Stevenson vote on ...": the council's roll call listing him before the
+    committee's, where he had no vote), then item by item, each item's in the order of ``ids``."""
     where = {c: i for i, c in enumerate(ids)}
-    return [i for _n, i in sorted((n, where[c]) for n, c in _answering(ids, meta, lines) if c in where)]
+    answering = [(n, c) for n, c in _answering(ids, meta, lines) if c in where]
+    theirs = {n for n, c in answering if c in people}
+    placed = sorted((n not in theirs, n, c not in people, where[c]) for n, c in answering)
+    return [i for _none, _n, _other, i in placed]
 
 
 def _procedure_order(
@@ -890,7 +964,9 @@ def _procedure_order(
         if not people and not lines:
             return list(range(len(ids)))
         kinds = [_kind(meta, c) for c in ids]
-        if people:
+        if lines:
+            first = _lines_of_items(ids, meta, lines, people or frozenset())
+        elif people:
             cov = coverage or {}
             best = max((cov.get(c, 0.0) for c, k in zip(ids, kinds) if k == "substance"), default=0.0)
             first = [
@@ -899,8 +975,6 @@ def _procedure_order(
                 # (a search by meaning alone has no coverage to tell the item's votes from the others)
                 if k == "procedure" and c in people and cov.get(c, 0.0) > 0 and cov.get(c, 0.0) >= best - 1e-9
             ]
-        else:
-            first = _lines_of_items(ids, meta, lines or {})
         chosen = set(first)
         return first + [i for i in range(len(ids)) if i not in chosen]
     # Each paragraph's kind read once: a search's counts call this ~140 times (once per council,

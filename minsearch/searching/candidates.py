@@ -26,12 +26,13 @@ from ..ranking.rank import (
     persons,
     procedure_words,
     proper_name,
+    vote_topic,
 )
 from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
-from ..store.query import holds_words, share_of_words
+from ..store.query import holds_words, semantic_text, share_of_words
 from .encoding import LazyEncoder
 from .vocabulary import everyday_share, keyword_expansions, nearby_wordings
-from .votes import is_vote_part, motion_words
+from .votes import is_vote_part, motion_words, vote_line_at
 
 
 @dataclass
@@ -51,9 +52,9 @@ class Candidates:
     # Paragraphs naming, in their own words, the people a procedure question asks about ("how
     # did Councillor Hillier vote ..."); None when it names none (see :func:`people_holders`).
     people: Optional[frozenset[str]] = None
-    # The lines that answer a question naming no member about how a vote went ("who voted
-    # against the travel ban resolution") or who moved a motion, each with the share of the
-    # query its motion holds; None for any other query (see :func:`lines_asked`).
+    # The lines that answer a question about how a vote went ("who voted against the travel ban
+    # resolution", "how did Councillor Hillier vote on ...") or who moved a motion, each with the
+    # share of the query its motion holds; None for any other query (see :func:`lines_asked`).
     lines: Optional[dict[str, float]] = None
     exact: bool = False  # fusion leans on the keyword view (see :func:`leans_on_keywords`)
 
@@ -94,6 +95,12 @@ def gather(
     ``meaning`` is the query's words without query syntax, as the encoder reads them.
     """
     s = settings
+    # A question about a member's vote on a topic is searched by its topic (rank.vote_topic); the
+    # member's own lines are read by the question as asked (people_holders).
+    asked = q.text
+    topic = vote_topic(asked)
+    if topic is not None:
+        q, meaning = replace(q, text=topic), semantic_text(topic)
     # The same pool for both orders, so "newest first" lists the same matches, and counts them
     # the same, as "best match".
     n = max(s.candidates, q.offset + q.limit)
@@ -167,7 +174,7 @@ def gather(
                 # While the encoder works on the other core: what does not need the query's vector.
                 if not names_code(q.text):
                     out.named = named_holders(q.text, view, glossary, n)
-                out.people = people_holders(q.text, view, q.filters, n)
+                out.people = people_holders(asked, view, q.filters, n)
                 out.exact = leans_on_keywords(q.text, view, out.keyword, out.people) or bool(reworded)
                 out.meta = view.chunk_meta([c for c, _ in out.keyword_hits])
         except BaseException:
@@ -176,11 +183,11 @@ def gather(
             raise
     if pending is None:
         if q.mode == "keyword":
-            out.people = people_holders(q.text, view, q.filters, n)
+            out.people = people_holders(asked, view, q.filters, n)
     else:
         out.semantic = pending.result()
     if out.keyword is not None:  # (a search by meaning alone has no coverage to order votes by)
-        out.lines = lines_asked(q.text, view, out)
+        out.lines = lines_asked(asked, view, out)
     if q.mode == "semantic":  # what the semantic view read: acronyms' meanings, reworded everyday groups
         out.expansions = [e.label() for e in expansions if not e.everyday or e in reworded]
     if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
@@ -291,7 +298,7 @@ def people_holders(text: str, view: StoreView, filters: Filters, pool: int) -> O
 
 
 # A vote or mover question's lines are read from the agenda items of this many of each view's
-# best substantive candidates: rank lists the lines under the items of the first
+# best candidates that are not headings: rank lists the lines under the items of the first
 # :data:`~minsearch.ranking.rank.ASKED_ITEMS` fused matches, which lead both views' lists, and a
 # tally holds few of the query's words ("Yeas: ... Nays: ..." under "Provision of Outdoor Basic
 # Needs" for "who voted against adding McCormick Park to the areas where encampments are not
@@ -300,23 +307,35 @@ ITEMS_READ = 5
 
 
 def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[str, float]]:
-    """For a question that names no member about how a vote went ("who voted against the
-    motocross ordinance", "what was the vote on the Aspire Food Group report") or who moved a
-    motion ("who seconded the motion on cycling lanes"): the lines that answer it, which
-    :func:`~minsearch.ranking.rank.rank` lists first under the agenda items of the best
-    substantive matches. None for any other query.
+    """For a question about how a vote went ("who voted against the motocross ordinance", "what
+    was the vote on the Aspire Food Group report", "how did Councillor Hillier vote on the winter
+    maintenance review") or who moved a motion ("who seconded the motion on cycling lanes"): the
+    lines that answer it, which :func:`~minsearch.ranking.rank.rank` lists first under the
+    agenda items of the best matches. None for any other query, and for one naming members and
+    no topic ("how did Councillor Trosow vote?"), which the lines naming them answer.
 
     The lines are the vote lines (procedure that says who voted or by how many:
-    :func:`~minsearch.ingest.kinds.is_vote_line`) or the paragraphs naming the movers
+    :func:`~minsearch.ingest.kinds.is_vote_line`, and the names a count's paragraph leaves to
+    the next: :func:`~minsearch.searching.votes.vote_line_at`) or the paragraphs naming the movers
     (:func:`~minsearch.ingest.kinds.names_movers`, of any kind: "On the proposal of Cllr. X,
     seconded by Cllr. Y, it was agreed ..." is the resolution too) among the keyword candidates
-    and in the agenda items of the views' best substantive candidates (:data:`ITEMS_READ` of
+    and in the agenda items of the views' best candidates (:data:`ITEMS_READ` of
     each; their metadata joins ``out.meta``). Each is given the share of the query's words its
     motion holds (:func:`~minsearch.searching.votes.motion_words`; 0 outside those items), which
-    orders an item's lines: a report voted on in parts has a vote per part."""
+    orders an item's lines: a report voted on in parts has a vote per part. A question naming
+    members is read by its topic (:func:`~minsearch.ranking.rank.vote_topic`), and a line
+    naming them as movers answers it too: it says how they stood."""
     what = asked_lines(text)
-    if what is None or out.keyword is None or procedure_words(text) != ASKED or persons(text):
+    if what is None or out.keyword is None or procedure_words(text) != ASKED:
         return None
+    member: frozenset[str] = frozenset()
+    if persons(text):
+        # A member's vote on a topic (:func:`~minsearch.ranking.rank.vote_topic`): the topic's
+        # lines, the member's first; a motion the member moved or seconded says how they stood.
+        topic = vote_topic(text)
+        if topic is None:
+            return None
+        text, member = topic, out.people or frozenset()
     ids = [c for c, _s in out.keyword_hits]
     out.meta.update(view.chunk_meta([c for c in ids if c not in out.meta]))
     semantic = [c for c, _s in out.semantic_hits[: 20 * ITEMS_READ]]
@@ -327,8 +346,12 @@ def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[st
     for doc_id in sorted({doc for doc, _item in items}):
         doc = view.document_chunks(doc_id)
         for i, c in enumerate(doc):
-            if (c.doc_id, c.item) in items and _answers(what, c):
-                lines[c.chunk_id] = _motion_score(topic, motion_words(doc, i), c.title)
+            if (c.doc_id, c.item) not in items:
+                continue
+            # (a vote's part is scored by its vote's motion; a line naming movers by its own)
+            vote = vote_line_at(doc, i) if what == VOTES else None
+            if vote is not None or (names_movers(c.text) and (what == MOVERS or c.chunk_id in member)):
+                lines[c.chunk_id] = _motion_score(topic, motion_words(doc, i if vote is None else vote), c.title)
     out.meta.update(view.chunk_meta([c for c in lines if c not in out.meta]))
     # (the keyword candidates' texts read only where they can answer: a vote line is procedure)
     maybe = [c for c in ids if c not in lines and c in out.meta and (what == MOVERS or out.meta[c].kind == "procedure")]
@@ -350,12 +373,13 @@ def _answers(what: str, c: Chunk) -> bool:
 
 
 def _leading_items(ids: list[str], meta: dict[str, ChunkMeta]) -> list[tuple[str, int]]:
-    """The (document, agenda item) of the first :data:`ITEMS_READ` substantive paragraphs of
-    ``ids`` with a known item, in order."""
+    """The (document, agenda item) of the first :data:`ITEMS_READ` paragraphs of ``ids`` that
+    are not headings, with a known item, in order (see
+    :func:`~minsearch.ranking.rank.answering_lines`)."""
     items: list[tuple[str, int]] = []
     for c in ids:
         m = meta.get(c)
-        if m is not None and m.kind == "substance" and m.item > 0 and (m.doc_id, m.item) not in items:
+        if m is not None and m.kind != "heading" and m.item > 0 and (m.doc_id, m.item) not in items:
             items.append((m.doc_id, m.item))
             if len(items) == ITEMS_READ:
                 break
