@@ -101,6 +101,27 @@ def test_pdf_lines_rebuilt_into_paragraphs_page_numbers_dropped():
     assert all(len(c.text) > 10 for c in chunks if c.item > 1)
 
 
+def test_a_votes_counts_one_under_another_keep_the_names_under_the_last():
+    """Kent prints "For (52)" / names, then "Against (0)" / "Abstain (11)" / names: the abstainers'
+    names were a paragraph of their own, apart from the count that says what they did."""
+    text = (
+        "2) Following the debate, the Chairman put the motion set out in paragraph 1 to \n"
+        "the vote and the voting was as follows: \n \nFor (52)  \n \n"
+        "Mr Baker, Mr Baldock, Mr Brady, Mr Bartlett, Mr Beaney, Mrs Bell, Mrs Binks, Mr \n"
+        "Booth, Mr Brazier, Mr Broadley, Mr Cannon, Miss Carey, Sir Paul Carter CBE, \n"
+        "Mrs Chandler, Mr Chard, Mr Cole, Mrs Cole, Mr Cooke, Ms Constantine, Mr \n"
+        "Dance, Ms Dawkins, Mr Dendor, Mrs Game, Mr Gough, Ms Grehan, Ms Hawkins, \n"
+        "Wright \n \n \n \nAgainst (0)  \n \nAbstain (11)  \n \n"
+        "Mr Chittenden, Mrs Dean MBE, Mr Hook, Mr Lehmann, Mr Lewis, Mr Mallon, Mr \n"
+        "Passmore, Mr Ross, Mr Shonk, Mr Sole, Mr Streatfeild MBE \nMotion carried. \n \n"
+    )
+    texts = [c.text for c in chunks_of(text)]
+    abstain = [t for t in texts if "Abstain (11)" in t]
+    assert len(abstain) == 1 and "Mr Chittenden" in abstain[0] and "Mr Streatfeild MBE" in abstain[0], texts
+    assert not [t for t in texts if t.startswith("Mr Chittenden")]
+    assert any(t.startswith("For (52) Mr Baker") for t in texts)
+
+
 def test_resolved_blocks_and_their_points_are_resolved_section():
     chunks = chunks_of(KENT_STYLE)
     sec = {c.text: c.section for c in chunks}

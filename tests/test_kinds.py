@@ -422,6 +422,10 @@ def test_signatures_and_sponsors_come_after_what_the_minutes_say(tmp_path, encod
         ("For (15) Mr Bond, Mrs Game Against (4) Mr Hood", True),
         ("Against (6) Mrs Dean, Mr Hook, Mr Passmore", True),
         ("Abstain (0) Motion lost.", True),
+        ("Against (0) Abstain (11) Mr Chittenden, Mrs Dean MBE, Mr Hook", True),
+        # Limerick's roll call says nobody abstained in a sentence
+        ("Against Councillors Browne, Butler, Byrne, Sheehy. (29) There were no abstentions.", True),
+        ("There were no abstentions.", False),
         ("Carried.", False),  # a bare result: it says nothing of who voted
         ("Substantive Motion Carried.", False),
         ("Additional Votes:", False),  # a label

@@ -327,15 +327,14 @@ _LABEL_COUNT = re.compile(
 )
 
 
-def is_count_label(text: str) -> bool:
-    """A vote's label and count alone ("Abstain (11)"): its names, if any, are the next paragraph
-    (Kent prints "Abstain (11)" / "Mr Chittenden, Mrs Dean MBE, Mr Hook, ...")."""
-    return _LABEL_COUNT.fullmatch(" ".join(text.split())) is not None
+# A roll call's last line that says nobody abstained ("For Councillors ... (12) Against
+# Councillors ... (29) There were no abstentions.": 44 of Limerick's roll calls).
+_NONE_ABSTAINED = re.compile(r"(?i)\s*\bthere\s+(?:were|was)\s+no\s+abstentions?\b\.?\s*$")
 
 
 def _is_tally(t: str) -> bool:
     """A vote tally: one or more "Yeas: ...", "For (15) ...", "Motion Passed (9 to 3)" parts."""
-    rest = _VOTING.sub("", t, count=1)
+    rest = _NONE_ABSTAINED.sub("", _VOTING.sub("", t, count=1))
     if not (_TALLY_START.match(rest) or _RESULT.match(rest) or _COUNT.search(rest[:40])):
         return False
     # Each part after a tally label must be names, counts or a result.

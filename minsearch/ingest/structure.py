@@ -55,6 +55,8 @@ _LABEL_ONLY = re.compile(
     r"|(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?)\s*$",
     re.I,
 )
+# A vote's count on a line of its own ("Against (0)", "Abstain (11)"; see _labels_next).
+_COUNT_ONLY = re.compile(r"^\s*(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?\s*$", re.I)
 _SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s*$")
 _SOFT_END = re.compile(r"[:;][\"'”’)\]]*\s*$")
 _LEADS_ON = re.compile(r"^(?:of|at|in|on|and|held|for|the|to|by|with)\b", re.I)
@@ -255,8 +257,8 @@ def _boundary(cur: list[_Line], b: _Line, width: float, in_motion: bool, quote_o
         return False  # ... and belongs to the title lines before it
     if (_NUM_LABEL.match(A) or _BULLET_ONLY.match(A)) and len(cur) == 1:
         return False  # "**2.**" or "•" alone: the item title or paragraph follows
-    if len(cur) == 1 and _LABEL_ONLY.match(A) and not (_NUM_START.match(B) or BULLET.match(B) or _ITEM_MARK.match(B)):
-        return False  # "MEMBERS PRESENT:", "REPLY:", "For (15)": the label and what it labels
+    if _labels_next(cur, B):
+        return False
     if cur_len > MAX_PARA_CHARS:
         return True
     if in_motion:
@@ -289,6 +291,18 @@ def _boundary(cur: list[_Line], b: _Line, width: float, in_motion: bool, quote_o
     # No punctuation at the end of A: a title line ends here if it was set apart (and short,
     # where blank lines follow every line anyway).
     return b.gap and not b.page and B[:1].isupper() and (len(A) < 0.6 * width or not b.loose)
+
+
+def _labels_next(cur: list[_Line], B: str) -> bool:
+    """Do the lines ``cur`` label what the line ``B`` starts: a label alone ("MEMBERS PRESENT:",
+    "REPLY:", "For (15)"), or a vote's counts one under another ("Against (0)" / "Abstain (11)"),
+    the names under the last (they were a paragraph of their own, which no question about the
+    vote found)?"""
+    if _NUM_START.match(B) or BULLET.match(B) or _ITEM_MARK.match(B):
+        return False
+    if len(cur) == 1:
+        return bool(_LABEL_ONLY.match(cur[0].body))
+    return all(_COUNT_ONLY.match(x.body) for x in cur)
 
 
 def _all_caps(s: str) -> bool:

@@ -32,7 +32,7 @@ from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
 from ..store.query import holds_words, semantic_text, share_of_words
 from .encoding import LazyEncoder
 from .vocabulary import everyday_share, keyword_expansions, nearby_wordings
-from .votes import is_vote_part, motion_words, vote_line_at
+from .votes import is_vote_part, motion_words
 
 
 @dataclass
@@ -315,8 +315,7 @@ def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[st
     no topic ("how did Councillor Trosow vote?"), which the lines naming them answer.
 
     The lines are the vote lines (procedure that says who voted or by how many:
-    :func:`~minsearch.ingest.kinds.is_vote_line`, and the names a count's paragraph leaves to
-    the next: :func:`~minsearch.searching.votes.vote_line_at`) or the paragraphs naming the movers
+    :func:`~minsearch.ingest.kinds.is_vote_line`) or the paragraphs naming the movers
     (:func:`~minsearch.ingest.kinds.names_movers`, of any kind: "On the proposal of Cllr. X,
     seconded by Cllr. Y, it was agreed ..." is the resolution too) among the keyword candidates
     and in the agenda items of the views' best candidates (:data:`ITEMS_READ` of
@@ -348,10 +347,8 @@ def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[st
         for i, c in enumerate(doc):
             if (c.doc_id, c.item) not in items:
                 continue
-            # (a vote's part is scored by its vote's motion; a line naming movers by its own)
-            vote = vote_line_at(doc, i) if what == VOTES else None
-            if vote is not None or (names_movers(c.text) and (what == MOVERS or c.chunk_id in member)):
-                lines[c.chunk_id] = _motion_score(topic, motion_words(doc, i if vote is None else vote), c.title)
+            if _answers(what, c) or (c.chunk_id in member and names_movers(c.text)):
+                lines[c.chunk_id] = _motion_score(topic, motion_words(doc, i), c.title)
     out.meta.update(view.chunk_meta([c for c in lines if c not in out.meta]))
     # (the keyword candidates' texts read only where they can answer: a vote line is procedure)
     maybe = [c for c in ids if c not in lines and c in out.meta and (what == MOVERS or out.meta[c].kind == "procedure")]

@@ -16,7 +16,7 @@ import re
 from typing import Optional
 
 from ..ingest.decisions import opens_motion, outcome, without_label
-from ..ingest.kinds import is_count_label, is_vote_line, names_movers, names_share, strip_movers
+from ..ingest.kinds import is_vote_line, names_movers, strip_movers
 from ..model import Chunk, Hit
 from ..store.base import StoreView
 from .points import lead_in
@@ -39,26 +39,6 @@ def is_vote_part(c: Chunk) -> bool:
     (:func:`~minsearch.ingest.kinds.is_vote_line`: "Yeas: ...", "Against (35) ..."), with or
     without its outcome. What a question about how a vote went is answered by."""
     return c.kind == "procedure" and is_vote_line(c.text)
-
-
-def vote_line_at(doc: list[Chunk], i: int) -> Optional[int]:
-    """Which vote line of a meeting's paragraphs ``doc`` the paragraph ``doc[i]`` is part of: ``i``
-    for a vote line (:func:`is_vote_part`), ``i - 1`` for the names of a count printed as a
-    paragraph of their own after it ("Abstain (11)" / "Mr Chittenden, Mrs Dean MBE, Mr Hook, Mr
-    Lehmann, ..."; who abstained is in those, not in the count: 4 of Kent's votes), else None."""
-    c = doc[i]
-    if is_vote_part(c):
-        return i
-    before = doc[i - 1] if i > 0 else None
-    if (
-        before is not None
-        and c.kind == "procedure"
-        and before.item == c.item
-        and is_count_label(before.text)
-        and names_share(c.text) >= 0.5
-    ):
-        return i - 1
-    return None
 
 
 def motion_of(doc: list[Chunk], i: int) -> Optional[str]:
