@@ -147,7 +147,7 @@ class Searcher:
         kw = c.keyword
         if kw is not None:
             notices.extend(kw.notices)
-        terms = kw.terms if kw else []
+        terms = (kw.terms if kw else []) + c.marked
         result = result_page(view, q, ranked.ranking.matches, terms, notices, more=ranked.more)
         if not result.hits and q.offset == 0:
             result.closest = hits(view, ranked.ranking.closest[:CLOSEST], 0)

@@ -544,6 +544,21 @@ def test_a_long_paragraph_shows_the_part_holding_most_of_the_query():
     assert shown[0] == ("… ", False)
 
 
+def test_a_window_into_a_long_roll_call_says_which_list_it_is():
+    """A member's name deep in Kent's "For (52) Mr Baker, ... Mr Thomas, ..." was shown as "… Mr
+    Stepto, Mr Thomas, ...": the reader could not tell whether he voted for or against."""
+    from minsearch.ranking.snippets import TermMatcher, snippet
+    from minsearch.store.query import STEMMED
+
+    names = ", ".join(f"Mr Member{i}" for i in range(60))
+    text = f"For (52) {names}, Mr Thomas Against (2) Mr Hood, Mr Lewis Abstain (0)"
+    shown = snippet(text, TermMatcher(("text", t.text) for t in STEMMED("Thomas")), max_chars=200)
+    assert shown[0] == ("For (52) … ", False) and ("Thomas", True) in shown
+    # ... and text that is no roll call keeps a plain ellipsis
+    plain = "The committee noted the report. " * 20 + "Thomas spoke."
+    assert snippet(plain, TermMatcher(("text", t.text) for t in STEMMED("Thomas")), max_chars=200)[0] == ("… ", False)
+
+
 def test_a_phrase_is_marked_where_it_stands_whole_not_word_by_word():
     """What an acronym stands for, and a quoted phrase, are marked where their words stand
     together: "VAPAC" marked every "Council" of a City Record paragraph ("By Council Member

@@ -212,6 +212,9 @@ def test_how_a_councillor_voted_on_a_topic_in_other_words_shows_that_items_votes
     assert all("Encampment" in c.title and "Trosow" in c.text for c in top), [(c.title[:30], c.text[:50]) for c in top]
     assert any(c.kind == "procedure" and "Yeas:" in c.text for c in top)
     assert not [h for h in r.hits[:10] if "enters the meeting" in h.chunk.text or "leaves the meeting" in h.chunk.text]
+    # His name is marked where it stands in the roll call, though the topic alone was searched.
+    assert any(text == "Trosow" for text, marked in r.hits[0].snippet if marked), r.hits[0].snippet
+    assert "trosow" in r.terms  # (the words marked, as the index stems them)
     # Naming only him, the lines naming him answer it, wherever they are.
     alone = real.search(Query("how did Councillor Trosow vote?", filters=LONDON))
     assert alone.hits and all("Trosow" in h.chunk.text for h in alone.hits[:3])

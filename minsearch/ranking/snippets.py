@@ -145,6 +145,10 @@ def _densest(text: str, hits: list[tuple[int, int]], max_chars: int) -> int:
     return best
 
 
+# A roll call's label for the names after it ("For (52)", "Against (6)", "Yeas:", "Nays:").
+_VOTE_LABEL = re.compile(r"\b(?:For|Against|Abstain(?:ed)?|Abstentions?|Yeas|Nays|Ayes|Noes)\s*(?:\(\s*\d+\s*\)|:)")
+
+
 def snippet(text: str, matcher: TermMatcher, max_chars: int = 320, focus: Optional[tuple[int, int]] = None) -> Segments:
     """Up to ``max_chars`` of ``text`` around the matches (or ``focus``), matches marked: the
     window holding the most distinct matched words, the first of equals."""
@@ -169,7 +173,9 @@ def snippet(text: str, matcher: TermMatcher, max_chars: int = 320, focus: Option
             hi = sp if sp > lo else hi
     segments: Segments = []
     if lo > 0:
-        segments.append(("… ", False))
+        # A window into a long roll call says which list it is: "For (52) … Mr Stepto, Mr Thomas".
+        label = [m for m in _VOTE_LABEL.finditer(text, 0, lo) if m.end() <= lo][-1:]
+        segments.append((f"{label[0].group()} … " if label else "… ", False))
     pos = lo
     for s, e in hits:
         if e <= lo or s >= hi:

@@ -57,6 +57,9 @@ class Candidates:
     # share of the query its motion holds; None for any other query (see :func:`lines_asked`).
     lines: Optional[dict[str, float]] = None
     exact: bool = False  # fusion leans on the keyword view (see :func:`leans_on_keywords`)
+    # Words to mark that the keyword view did not search: the members a question about their vote
+    # names, whose topic alone is searched (:func:`~minsearch.ranking.rank.vote_topic`).
+    marked: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def keyword_hits(self) -> list[tuple[str, float]]:
@@ -188,6 +191,8 @@ def gather(
         out.semantic = pending.result()
     if out.keyword is not None:  # (a search by meaning alone has no coverage to order votes by)
         out.lines = lines_asked(asked, view, out)
+    if topic is not None:
+        out.marked = member_terms(asked, view)
     if q.mode == "semantic":  # what the semantic view read: acronyms' meanings, reworded everyday groups
         out.expansions = [e.label() for e in expansions if not e.everyday or e in reworded]
     if q.mode == "hybrid" and '"' in q.text and out.keyword is not None and out.semantic is not None:
@@ -295,6 +300,13 @@ def people_holders(text: str, view: StoreView, filters: Filters, pool: int) -> O
         # asked about is not among the first few hundred by the name alone (London Ontario).
         kr = view.keyword_search(said, filters, min(kr.covered, PEOPLE_POOL), strict=False, min_coverage=1.0)
     return frozenset(c for c, _s in kr.hits if kr.coverage_text.get(c, 0.0) >= 1 - 1e-9)
+
+
+def member_terms(text: str, view: StoreView) -> list[tuple[str, str]]:
+    """The index's terms for the members a question names (:func:`~minsearch.ranking.rank.persons`),
+    to mark them where they stand: "S. Trosow" among the twelve names of a roll call."""
+    said = " ".join(persons(text))
+    return view.keyword_search(said, Filters(), 1, strict=False).terms if said else []
 
 
 # A vote or mover question's lines are read from the agenda items of this many of each view's
