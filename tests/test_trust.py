@@ -231,6 +231,17 @@ def test_whether_a_councillor_seconded_a_motion_shows_the_movers_lines(real):
     assert "Whole of Community System Response" in first.title
 
 
+def test_a_members_vote_question_without_a_topic_says_how_to_ask_for_one_vote():
+    """ "how did Councillor Trosow vote?" listed his arrivals and other items' votes, with no word
+    on asking for one vote; the page, the CLI and the JSON now say how."""
+    from minsearch.searching.validate import validate
+
+    _q, notices = validate(Query("how did Councillor Trosow vote?"))
+    assert notices == ["To see one vote first, say what it was on: “how did Councillor Trosow vote on …”."]
+    for asked in ("how did Councillor Trosow vote on the budget?", "who voted against the budget", "Councillor Trosow"):
+        assert validate(Query(asked))[1] == []
+
+
 def test_vote_topic_is_a_members_question_without_the_member():
     from minsearch.ranking.rank import vote_topic
 

@@ -298,6 +298,13 @@ def vote_topic(text: str) -> Optional[str]:
     return topic
 
 
+def names_only_members(text: str) -> bool:
+    """A question about how members voted or who moved a motion that names members and no topic
+    ("how did Councillor Trosow vote?"): their own lines answer it, from every item they voted or
+    moved on, and the asker is told to say which vote (see :func:`vote_topic`)."""
+    return asked_lines(text) is not None and asks_about_procedure(text) and bool(persons(text)) and not vote_topic(text)
+
+
 ASKED = "asked"  # the query's words ask about procedure
 NAMES = "names"  # its best keyword matches are mostly procedure (a member's name)
 

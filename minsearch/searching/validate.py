@@ -137,6 +137,12 @@ def validate(q: Query, dated: bool = True) -> tuple[Query, list[str]]:
         notices.append("Most of these minutes have no meeting date, and a date filter leaves out those without one.")
     if not dated and q.sort == "date":
         notices.append("Most of these minutes have no meeting date: listed by best match.")
+    from ..ranking.rank import names_only_members  # (here: the CLI's --help imports this module, not numpy)
+
+    if names_only_members(text):
+        # ("how did Councillor Trosow vote?" listed his arrivals and other items' votes, with no
+        # word on how to ask for one vote.)
+        notices.append(f"To see one vote first, say what it was on: “{text.rstrip(' ?')} on …”.")
     return Query(
         text=text,
         mode=q.mode,
