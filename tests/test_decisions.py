@@ -650,6 +650,37 @@ def test_a_pinned_vote_or_movers_line_says_its_motion_in_the_evidence_list_and_i
     assert "That the parks report BE RECEIVED." in [e["moves"] for e in entries]
 
 
+def test_a_vote_on_one_part_of_a_report_says_which_part():
+    """London Ontario's council votes a report part by part, each vote after the report's lead-in
+    and the one part it decides: both votes read "That the following actions be taken with respect
+    to the Review of Winter Maintenance Performance ...:", and a member voted for one and against
+    the other. A vote on the whole list keeps the lead-in alone."""
+    from minsearch.searching.votes import motion_of
+
+    lead = "That the following actions be taken with respect to the Review of Winter Maintenance Performance:"
+    doc = _minutes(
+        [
+            ("procedure", "Motion made by C. Rahman Seconded by S. Stevenson"),
+            ("substance", lead),
+            ("substance", "a) the Civic Administration BE DIRECTED to report back on snow clearing;"),
+            ("procedure", "Yeas: A. Hopkins, S. Hillier Motion Passed (2 to 0)"),
+            ("procedure", "Motion made by C. Rahman Seconded by S. Stevenson"),
+            ("substance", lead),
+            ("substance", "b) the City's winter maintenance performance BE RECEIVED, including:"),
+            ("substance", "i) a performance assessment of contracted service providers;"),
+            ("procedure", "Yeas: A. Hopkins Nays: S. Hillier Motion Passed (1 to 1)"),
+            ("procedure", "Motion made by C. Rahman Seconded by S. Stevenson"),
+            ("substance", lead),
+            ("substance", "a) the Civic Administration BE DIRECTED to report back on snow clearing;"),
+            ("substance", "b) the City's winter maintenance performance BE RECEIVED;"),
+            ("procedure", "Yeas: A. Hopkins, S. Hillier Motion Passed (2 to 0)"),
+        ]
+    )
+    assert motion_of(doc, 3) == f"{lead} a) the Civic Administration BE DIRECTED to report back on snow clearing;"
+    assert motion_of(doc, 8) == f"{lead} b) the City's winter maintenance performance BE RECEIVED, including:"
+    assert motion_of(doc, 13) == lead
+
+
 def test_a_vote_that_prints_its_motion_or_follows_another_vote_gets_none():
     from minsearch.model import Chunk
     from minsearch.searching.votes import motion_of

@@ -249,10 +249,24 @@ def _motion_after(doc: list[Chunk], movers: int, i: int) -> Optional[str]:
         motion = [t for t in motion if len(t.split()) >= CUT_OFF_MOTION_WORDS]
     if not motion:
         return own if said else None
-    # "Motion to refer part h):" is said with the point it introduces
-    if len(motion) > 1 and motion[0].endswith(":") and len(motion[0]) <= SHORT_LEAD:
+    # "Motion to refer part h):" is said with the point it introduces; so is a long lead-in when
+    # one lettered part follows it before the vote (a council voting a report part by part:
+    # "That the following actions be taken ...:" / "b) the City's 2024/2025 winter maintenance
+    # ..." / "i) ...": the votes on a) and on b) read alike with the lead-in alone).
+    if len(motion) > 1 and motion[0].endswith(":") and (len(motion[0]) <= SHORT_LEAD or _one_part(motion[1:])):
         return f"{motion[0]} {motion[1]}"
     return motion[0]
+
+
+# A lettered part of a motion ("a) ", "(b) "); not a roman numeral's letters (i, v, x).
+_LETTERED = re.compile(r"^\(?([a-hj-uwyz])\)\s")
+
+
+def _one_part(points: list[str]) -> bool:
+    """Do ``points`` (the paragraphs after a lead-in) begin with a lettered part, and is it the
+    only one (its roman sub-points aside)? Several letters are the whole list, voted at once."""
+    first = _LETTERED.match(points[0])
+    return first is not None and all((m := _LETTERED.match(p)) is None or m.group(1) == first.group(1) for p in points)
 
 
 # A movers' line that breaks off where its motion begins ("1) Mr Hood proposed, and Mr Lewis
