@@ -343,10 +343,10 @@ def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[st
     if persons(text):
         # A member's vote on a topic (:func:`~minsearch.ranking.rank.vote_topic`): the topic's
         # lines, the member's first; a motion the member moved or seconded says how they stood.
-        topic = vote_topic(text)
-        if topic is None:
+        searched = vote_topic(text)
+        if searched is None:
             return None
-        text, member = topic, out.people or frozenset()
+        text, member = searched, out.people or frozenset()
     ids = [c for c, _s in out.keyword_hits]
     out.meta.update(view.chunk_meta([c for c in ids if c not in out.meta]))
     semantic = [c for c, _s in out.semantic_hits[: 20 * ITEMS_READ]]
