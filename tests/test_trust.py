@@ -237,7 +237,7 @@ def test_a_members_vote_question_without_a_topic_says_how_to_ask_for_one_vote():
     from minsearch.searching.validate import validate
 
     _q, notices = validate(Query("how did Councillor Trosow vote?"))
-    assert notices == ["To see one vote first, say what it was on: “how did Councillor Trosow vote on …”."]
+    assert notices == ["To see one vote first, say what it was on, as in “… vote on the budget”."]
     for asked in ("how did Councillor Trosow vote on the budget?", "who voted against the budget", "Councillor Trosow"):
         assert validate(Query(asked))[1] == []
 

@@ -50,13 +50,10 @@ _MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
 _MINUTE_NO = re.compile(r"^\s*minute\s+(?:no\.?\s*)?\d+(?:/\d{2,4})?\b", re.I)
 
 _BULLET_ONLY = re.compile(r"^\s*[·•▪◦●\uf0b7\uf0a7\-–*]\s*$")
-_LABEL_ONLY = re.compile(
-    r"^\s*(?:[A-Z][A-Z ,&/()'’-]{1,38}\s*:|(?:[A-Z][a-z]+\s*){1,3}:"
-    r"|(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?)\s*$",
-    re.I,
-)
-# A vote's count on a line of its own ("Against (0)", "Abstain (11)"; see _labels_next).
-_COUNT_ONLY = re.compile(r"^\s*(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?\s*$", re.I)
+# A vote's count on a line of its own ("Against (0)", "Abstain (11)", "For:"; see _labels_next).
+_COUNT = r"(?:for|against|abstain(?:ed)?|yeas|nays)\s*\(?\d*\)?\s*:?"
+_COUNT_ONLY = re.compile(rf"^\s*{_COUNT}\s*$", re.I)
+_LABEL_ONLY = re.compile(rf"^\s*(?:[A-Z][A-Z ,&/()'’-]{{1,38}}\s*:|(?:[A-Z][a-z]+\s*){{1,3}}:|{_COUNT})\s*$", re.I)
 _SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s*$")
 _SOFT_END = re.compile(r"[:;][\"'”’)\]]*\s*$")
 _LEADS_ON = re.compile(r"^(?:of|at|in|on|and|held|for|the|to|by|with)\b", re.I)

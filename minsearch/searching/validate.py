@@ -142,7 +142,7 @@ def validate(q: Query, dated: bool = True) -> tuple[Query, list[str]]:
     if names_only_members(text):
         # ("how did Councillor Trosow vote?" listed his arrivals and other items' votes, with no
         # word on how to ask for one vote.)
-        notices.append(f"To see one vote first, say what it was on: “{text.rstrip(' ?')} on …”.")
+        notices.append("To see one vote first, say what it was on, as in “… vote on the budget”.")
     return Query(
         text=text,
         mode=q.mode,
