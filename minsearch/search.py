@@ -42,6 +42,7 @@ from .searching.page import add_snippets, hits, result_page
 from .searching.pergen import PerGeneration
 from .searching.ranked import best_scores, rank_candidates
 from .searching.reference import numbered_page, read_reference
+from .searching.repeats import repeats_in
 from .searching.spelling import did_you_mean
 from .searching.validate import (
     MAX_LIMIT,
@@ -143,7 +144,8 @@ class Searcher:
         c = self.candidates(q, view, strict=strict)
         confidence = self._confidence(view, q, c, strict)
         params = self.rank_params(q.fusion, view, q.mode)
-        ranked = rank_candidates(q, c, params, reference=confidence, confidence=confidence)
+        near = repeats_in(view, c.meta, c.meta, params.duplicate_jaccard)
+        ranked = rank_candidates(q, c, params, reference=confidence, confidence=confidence, neighbours=near)
         kw = c.keyword
         if kw is not None:
             notices.extend(kw.notices)
@@ -160,7 +162,9 @@ class Searcher:
             )
         result.expansions = c.expansions
         if counts:
-            result.counts = count_matches(q, c, params, view.documents(), result.total, ranked.more, confidence)
+            result.counts = count_matches(
+                q, c, params, view.documents(), result.total, ranked.more, confidence, neighbours=near
+            )
         if q.mode != "semantic":  # a query by meaning has no words to misspell
             glossary_words = {w for e in self.glossary_for(view).expand(q.text) for w in e.words}
             # (cut as the search was: a pasted page must not send every word to the speller)
@@ -213,7 +217,8 @@ class Searcher:
             # only when a council, committee or date filter narrows it (see _confidence).
             unsectioned = replace(q, filters=without_section(q.filters))
             best = self._confidence(view, unsectioned, everything, strict)
-            ranked = rank_candidates(q, c, params, reference=best, confidence=best)
+            near = repeats_in(view, c.meta, c.meta, params.duplicate_jaccard)
+            ranked = rank_candidates(q, c, params, reference=best, confidence=best, neighbours=near)
             kept = decision_matches(ranked.ranking.matches, decision_ids(found), c, params, q.mode)
             result = timeline(view, q, kept)
         kw = c.keyword
@@ -254,7 +259,8 @@ class Searcher:
         meta = view.chunk_meta([c for c, _ in semantic])
         # Every neighbour is shown (it is a browse, not a search): no relevance floor.
         params = replace(self.rank_params(), semantic_floor=-1.0)
-        ranking = rank("semantic", [], {}, semantic, meta, params)
+        near = repeats_in(view, meta, meta, params.duplicate_jaccard)
+        ranking = rank("semantic", [], {}, semantic, meta, params, neighbours=near)
         q = Query(text=found.text[:200], mode="semantic", limit=limit, offset=offset, filters=f)
         result = result_page(view, q, ranking.matches, [], [])
         if snippets:

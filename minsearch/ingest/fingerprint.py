@@ -12,7 +12,9 @@ array operations instead of reading and comparing their texts:
   tried first: on Kent's repeated motions it put pairs of Jaccard 0.9 and 0.6 at the same
   distances (3-13 bits), so it could not tell a re-quoted motion from a related one.
 
-How close is close enough is decided at query time (:mod:`minsearch.ranking.duplicates`).
+How close is close enough is decided at query time (:mod:`minsearch.ranking.duplicates`), where
+two near-identical paragraphs must also print the same :class:`Facts`: the same words around
+another amount, year or member are another decision.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ import re
 from typing import NamedTuple
 
 import numpy as np
+
+from ..words import FUNCTION_SET
+from .metadata import dates_in
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _MASK = (1 << 64) - 1
@@ -62,3 +67,43 @@ def fingerprint(text: str) -> Fingerprint:
     ) % np.uint64(_PRIME)
     sketch = (mixed.min(axis=0) & np.uint64(0xFFFFFFFF)).astype("<u4").tobytes()
     return Fingerprint(exact & _MASK, sketch, len(words))
+
+
+class Facts(NamedTuple):
+    """What two near-identical paragraphs must agree on to be one: the numbers and dates they
+    print and the people they name, in the order named (see
+    :func:`minsearch.ranking.duplicates.differ`)."""
+
+    numbers: frozenset[str]  # without the paragraph's own number in its list, and without dates
+    dates: frozenset[str]  # the dates it prints, ISO
+    people: tuple[str, ...]  # the members it names, first mention first
+    date: str  # its meeting's date, ISO ("" unknown)
+
+
+# A paragraph's own number in its list ("(12)", "5)", "3.2", "Section 4."): where it is, not what it
+# says (the same clause of two ordinances, a recommendation and the resolution adopting it).
+_OWN_NUMBER = re.compile(
+    r"^\W*(?:(?:section|item|minute|para(?:graph)?)\s+)?\(?\d{1,3}(?:\.\d{1,3})*[.):]?(?=\s)", re.I
+)
+_NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*")
+_ZERO_CENTS = re.compile(r"\.0+$")
+# A member's name: the capitalised word after a title or an initial ("Councillor Benson",
+# "Cllr. Sheehan", "S. Trosow", "Council Member Zone", "Mr Oakford").
+_PERSON = re.compile(
+    r"(?:\b(?:Councillors?|Cllrs?|Cmhlr|Mr|Mrs|Ms|Mx|Miss|Dr|Mayor|Members?|Messrs)\.?\s+(?:[A-Z]\.\s*)*"
+    r"|\b[A-Z]\.\s*)([A-Z][a-z][\w’'-]*)"
+)
+
+
+def facts(text: str, date: str = "") -> Facts:
+    """The :class:`Facts` of a paragraph of a meeting held on ``date`` (ISO)."""
+    body = _OWN_NUMBER.sub(" ", text, count=1)
+    dates = set()
+    for start, end, iso in sorted(dates_in(body), reverse=True):
+        dates.add(iso)
+        body = body[:start] + " " + body[end:]
+    numbers = frozenset(_ZERO_CENTS.sub("", n.replace(",", "")) for n in _NUMBER.findall(body))
+    people = tuple(
+        dict.fromkeys(p.replace("’", "'") for p in _PERSON.findall(body) if p.casefold() not in FUNCTION_SET)
+    )
+    return Facts(numbers, frozenset(dates), people, date)

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..model import Document, MinsearchError
 
@@ -129,6 +129,17 @@ def find_date(text: str) -> Optional[str]:
             if iso:
                 break
     return best[1] if best else None
+
+
+def dates_in(text: str) -> Iterator[tuple[int, int, str]]:
+    """Every real date written out in ``text`` as day-month-year or month-day-year ("12 March
+    2024", "March 12, 2024"): (start, end, ISO date)."""
+    for rx, mdy in ((_DMY, False), (_MDY, True)):
+        for m in rx.finditer(text):
+            d, mon = (m.group(2), m.group(1)) if mdy else (m.group(1), m.group(2))
+            iso = _iso(int(m.group(3)), MONTHS.get(mon.lower()), int(d))
+            if iso:
+                yield m.start(), m.end(), iso
 
 
 def _iso(y: int, mo: Optional[int], d: int) -> Optional[str]:

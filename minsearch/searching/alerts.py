@@ -33,6 +33,7 @@ from .candidates import Candidates, gather
 from .encoding import LazyEncoder, TextEncoder
 from .filters import resolve_filters
 from .ranked import best_scores, rank_candidates
+from .repeats import repeats_in
 from .validate import MAX_LIMIT, dated_index, validate
 from .vocabulary import index_glossary
 
@@ -154,7 +155,8 @@ def _check_all(
     try:
         for s, q in queries:
             c = _within_pool(gather(q, view, settings, glossary, lazy, semantic_text(q.text), strict=False), s)
-            ranking = rank_candidates(q, c, params, (s.best_cos, s.best_cov)).ranking
+            near = repeats_in(view, c.meta, c.meta, params.duplicate_jaccard)
+            ranking = rank_candidates(q, c, params, (s.best_cos, s.best_cov), neighbours=near).ranking
             best_cos, best_cov = best_scores(q, c)
             s.best_cos, s.best_cov = max(s.best_cos, best_cos), max(s.best_cov, best_cov)
             _record(wl, s, ranking, fresh, seen, live, now, run)

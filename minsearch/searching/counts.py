@@ -13,10 +13,10 @@ more matches than were ranked (a total shown as ``300+``), so may each count be 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterable
+from typing import Iterable, Optional
 
 from ..model import MatchCounts, Query
-from ..ranking.duplicates import repeats
+from ..ranking.duplicates import Neighbours, repeats
 from ..ranking.rank import RankParams, fused_order, match_count, only_named, procedure_among, procedure_words
 from ..store.base import DocRecord
 from .candidates import Candidates
@@ -44,13 +44,15 @@ def count_matches(
     total: int = 0,
     more: bool = False,
     confidence: tuple[float, float] = (-1.0, 0.0),
+    neighbours: Optional[Neighbours] = None,
 ) -> MatchCounts:
     """Matches of ``q`` per council, committee, year, quarter and month, each as the search
     filtered to it counts them (see the module docstring). ``c``: the query's candidates,
     ``documents``: the index's document records (council and committee names as stored),
     ``confidence``: the query's best scores over the whole index (whether it has a confident answer,
     and how close a paragraph must be to match, are decided there, as a filtered search decides
-    them: a council's count is never more than the search finds in it)."""
+    them: a council's count is never more than the search finds in it); ``neighbours``: the
+    repeats among the candidates, as the search collapsed them (:func:`~.repeats.repeats_in`)."""
     kw = c.keyword
     lines = c.lines or {}  # (a vote question's lines that are not candidates count where they are)
     ids = list(dict.fromkeys([cid for cid, _ in c.keyword_hits] + [cid for cid, _ in c.semantic_order] + list(lines)))
@@ -91,7 +93,8 @@ def count_matches(
     for cid in fused_order(q.mode, c.keyword_hits, c.semantic_order, params, c.exact):
         for place in where.get(cid, ()):
             order[place].append(cid)
-    neighbours = repeats(ids, c.meta, params.duplicate_jaccard)
+    if neighbours is None:
+        neighbours = repeats(ids, c.meta, params.duplicate_jaccard)
     own = kw.coverage_text if kw else None
     asked = procedure_words(q.text)  # (the query's words read once, not once per value)
     named_only = only_named(q.text)

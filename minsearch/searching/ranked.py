@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from ..model import Query, coverage_needed
+from ..ranking.duplicates import Neighbours
 from ..ranking.rank import Ranking, RankParams, about_procedure, alone_floor, names_code, only_named, rank
 from .candidates import Candidates
 
@@ -23,9 +25,11 @@ def rank_candidates(
     params: RankParams,
     reference: tuple[float, float] = (-1.0, 0.0),
     confidence: tuple[float, float] = (-1.0, 0.0),
+    neighbours: Optional[Neighbours] = None,
 ) -> RankedQuery:
     """Rank a validated query's candidates (matches and the closest non-matches); ``reference``
-    and ``confidence``: see :func:`~minsearch.ranking.rank.rank`."""
+    and ``confidence``: see :func:`~minsearch.ranking.rank.rank`; ``neighbours``: the repeats
+    among them (:func:`~.repeats.repeats_in`; without it, those their fingerprints find)."""
     kw = c.keyword
     named_only = only_named(q.text)  # (read once: the ranking, its "nobody holds it" and its "+")
     ranking = rank(
@@ -50,6 +54,7 @@ def rank_candidates(
         reordered=c.reordered,
         named_only=named_only,
         unheld=unheld(named_only, c),
+        neighbours=neighbours,
     )
     return RankedQuery(ranking, bool(ranking.matches) and _counted_more(q, c, params, named_only))
 
