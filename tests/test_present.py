@@ -173,3 +173,15 @@ def test_document_view_shows_the_item_of_the_hit_with_section_headings():
     assert present.document_view("d1", chunks, hit=99, item=1).item == 1
     only = present.document_view("d9", [chunk(1, doc="d9", title="")], hit=None, item=None)
     assert only.item == 1 and only.title == ""
+
+
+def test_counts_note_only_when_the_counts_are_not_shares_of_the_total():
+    from minsearch.model import MatchCounts
+
+    shares = MatchCounts(committees={"Council": 30, "Planning": 11}, years={"2025": 41}, total=41)
+    assert present.counts_note(shares) == ""
+    filtered = MatchCounts(committees={"Council": 35, "Planning": 23}, years={"2025": 41}, total=41)
+    assert present.counts_note(filtered).startswith("Each count is what the search finds with that filter chosen")
+    assert "need not add up to 41." in present.counts_note(filtered)
+    more = MatchCounts(committees={"Council": 150, "Planning": 39}, years={"2025": 189}, total=189, more=True)
+    assert present.counts_note(more) == "Counted among the first 189 matches; a filter may find more."

@@ -404,6 +404,35 @@ def test_minutes_text_and_metadata_are_escaped_and_slashed_ids_work():
     assert unescape(html).count(HOSTILE) >= 3
 
 
+class CountedSearcher(StubSearcher):
+    """A search whose views counted more matches than were ranked ("1+"), and whose counts by
+    committee do not add up to its total (a filter sets its own bar for a match)."""
+
+    def search(self, q, strict=True, snippets=True, counts=False):
+        from minsearch.model import MatchCounts
+
+        result = super().search(q, strict, snippets, counts)
+        result.more = True
+        result.counts = MatchCounts(committees={"Board": 3}, years={"2021": 1}, total=1, more=True)
+        return result
+
+
+def test_the_page_says_why_counts_need_not_add_up_and_that_more_match_on_the_last_page():
+    """ "homeless encampments" has 41 matches on London Ontario and its committees count 35 and 23
+    (each what that filtered search lists): the page said nothing of why. And the last page of a
+    "189+" search ended with no word on the more that match."""
+    from minsearch.app.web import create_app
+
+    client = create_app(searcher=CountedSearcher()).test_client()
+    html = unescape(text(client.get("/?q=anything")))
+    assert "Counted among the first 1 matches; a filter may find more." in html
+    assert "Each count is what the search finds with that filter chosen" in html
+    assert "need not add up to 1." in html
+    assert "These are the 1 best-matching paragraphs, and more match" in html
+    html = unescape(text(create_app(searcher=StubSearcher()).test_client().get("/?q=anything")))
+    assert "need not add up" not in html and "more match" not in html
+
+
 def test_unexpected_errors_are_a_friendly_500_and_logged(caplog):
     from minsearch.app.web import create_app
 

@@ -24,7 +24,7 @@ from ..config import FUSIONS, Settings, load_settings
 from ..export import FORMATS
 from ..model import MODES, SORTS, MinsearchError, os_error_text
 from ..searching.validate import MAX_LIMIT
-from .present import also_in, count_text, shown_motion
+from .present import also_in, count_text, counts_note, shown_motion
 
 INDEX_HELP = "Index home folder. Default: $MINSEARCH_INDEX, else ./index in the working directory."
 BACKEND_HELP = "Where chunks live: 'embedded' (Whoosh + NumPy, default) or 'milvus' ($MINSEARCH_BACKEND)."
@@ -562,8 +562,9 @@ def facets_cmd(
     click.echo(f"{total:,}{'+' if more else ''} {what}")
     if suggestion:
         click.echo(f"Did you mean: {suggestion}?  ({_suggested_command('facets', suggestion)})")
-    if counts.more:
-        click.echo("(counts of the matches ranked; there are more)")
+    note = counts_note(counts) if text else ""
+    if note:
+        click.echo(note)
     for title, values, n in (
         ("councils", counts.councils, top),
         ("committees", counts.committees, top),

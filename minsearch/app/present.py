@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Optional
 from urllib.parse import urlsplit
 
 from ..citation import long_date, safe_url
-from ..model import Chunk, Hit, MinsearchError, SearchResult
+from ..model import Chunk, Hit, MatchCounts, MinsearchError, SearchResult
 from ..searching.validate import check_range, whole_number
 
 if TYPE_CHECKING:  # (the timeline's module imports the ranker: `minsearch --help` must stay light)
@@ -76,6 +76,25 @@ def count_text(result: SearchResult) -> str:
     if result.total or result.more:
         return plural(result.total, "matching paragraph", result.more)
     return "No confident matches"
+
+
+def counts_note(counts: MatchCounts) -> str:
+    """What the counts by council, committee and period are, when they are not simply shares of
+    the total: each is what the search finds with that filter chosen, and a filter sets its own
+    bar for a match (its best paragraph's), so "homeless encampments" (41 matches on London
+    Ontario) counts 35 in Council and 23 in the committee, as those two filtered searches list.
+    "" when the committees, the years and the months add up to the total and no more were found."""
+    notes = []
+    if counts.more:
+        notes.append(f"Counted among the first {counts.total:,} matches; a filter may find more.")
+    if any(
+        values and sum(values.values()) != counts.total for values in (counts.committees, counts.years, counts.months)
+    ):
+        notes.append(
+            "Each count is what the search finds with that filter chosen (the best paragraphs there set"
+            f" the bar for a match), so the counts need not add up to {counts.total:,}."
+        )
+    return " ".join(notes)
 
 
 def found_by(hit: Hit, closest: bool = False) -> str:

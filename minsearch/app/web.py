@@ -45,6 +45,7 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
     "nice_date": present.nice_date,
     "section_label": present.section_label,
     "count_text": present.count_text,
+    "counts_note": present.counts_note,
     "decisions_count_text": present.decisions_count_text,
     "found_by": present.found_by,
     "also_in": present.also_in,
