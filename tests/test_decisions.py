@@ -784,6 +784,68 @@ def test_a_movers_line_cut_off_where_its_motion_begins_shows_the_motion_after_it
     assert motion_of(_minutes(texts), 4) == "the substantive motion (as amended) in paragraph 3 be put to the vote."
 
 
+def test_a_vote_the_chair_put_by_its_paragraph_number_is_the_vote_on_that_paragraphs_motion():
+    """Kent's minutes say "5) The Chairman put the substantive motion (as amended) as set out in
+    paragraph 3 to the vote": the vote was shown as on those words, not on the motion of its
+    paragraph 3. A motion that the substantive motion "be put to the vote" (to end the debate) is
+    its own motion, and a part the chair quotes is shown as quoted."""
+    from dataclasses import replace
+
+    from minsearch.searching.votes import motion_of
+
+    texts = [
+        ("1", "procedure", "1) Mr Hood proposed, and Ms Hawkins seconded the motion that"),
+        ("1", "substance", "This Council believes that action is needed on disposable vapes."),
+        ("2", "procedure", "2) Mr Watkins proposed and Mr Brazier seconded the following amendment:"),
+        ("", "heading", "This Council believes that:"),
+        ("", "substance", "a) Urgent action is required to close the loopholes on disposable vapes."),
+        (
+            "3",
+            "substance",
+            "3) The proposer and seconder agreed to the amendment, which became the substantive motion:",
+        ),
+        ("", "heading", "This Council believes that:"),
+        ("", "substance", "a) Urgent action is required to close the loopholes on disposable vapes."),
+        ("4", "procedure", "4) Following further debate, Mr Rayner proposed and Mr Meade seconded that"),
+        ("4", "substance", "the substantive motion (as amended) in paragraph 3 be put to the vote."),
+        ("", "procedure", "For (33) Mr Brady, Mrs Bell"),
+        ("", "procedure", "Against (2) Mr Baker, Mr Lehmann"),
+        ("", "procedure", "Abstain (0) Motion carried."),
+        (
+            "5",
+            "substance",
+            "5) The Chairman put the substantive motion (as amended) as set out in paragraph 3 to the vote.",
+        ),
+        ("", "procedure", "For (34) Mr Baker, Mr Brady"),
+        ("", "procedure", "Against (0)"),
+        ("", "procedure", "Abstain (0) Substantive motion carried."),
+        (
+            "6",
+            "substance",
+            "6) Following the debate the Chairman put the amendment set out in paragraph 2 to the vote:",
+        ),
+        ("", "procedure", "Against (11) Mr Gough"),
+        ("", "procedure", "Abstain (0) Amendment carried."),
+        (
+            "7",
+            "substance",
+            "7) The Chairman put part a) of the motion at paragraph 2 – “Urgent action is required” to the vote:",
+        ),
+        ("", "procedure", "Against (2) Mr Hook"),
+        ("", "procedure", "Abstain (0) Motion carried."),
+    ]
+    doc = [replace(c, para_ref=ref) for c, (ref, _k, _t) in zip(_minutes([(k, t) for _r, k, t in texts]), texts)]
+    assert motion_of(doc, 12) == "the substantive motion (as amended) in paragraph 3 be put to the vote."
+    assert motion_of(doc, 16) == (
+        "3) The proposer and seconder agreed to the amendment, which became the substantive motion: "
+        "This Council believes that: a) Urgent action is required to close the loopholes on disposable vapes."
+    )
+    assert motion_of(doc, 19) == (
+        "This Council believes that: a) Urgent action is required to close the loopholes on disposable vapes."
+    )
+    assert motion_of(doc, 22).startswith("7) The Chairman put part a) of the motion at paragraph 2 – “Urgent")
+
+
 def test_every_line_of_a_vote_printed_in_three_says_what_it_decided():
     """Kent prints one vote as "For (15) ...", "Against (35) ..." and "Abstain (1) Mr Mallon Motion
     lost.": only the last said which motion it decided, so the "Against" line a question about who
