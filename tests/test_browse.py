@@ -327,6 +327,32 @@ def test_dates_named_in_the_words_filter_the_meetings(s, dated, client):
     assert any("from your words “since March 2024”" in n for n in json.loads(out.stdout)["notices"])
 
 
+def test_a_word_found_by_its_stem_is_not_offered_another_spelling(tmp_path, encoder):
+    """Kent prints "Abstain (3) Mr Baker": "who abstained on the vapes motion" finds those lines
+    (the search compares stems) and was offered "Did you mean: who abstain on the vapes motion"."""
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+    from minsearch.search import Searcher
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "Minutes of the County Council held on 13 March 2025\n\n1. Disposable vapes\n\n"
+        "The Chairman put the motion on disposable vapes to the vote.\n\nAbstain (3) Mr Baker, Mrs Bell, Mr Brady\n",
+        encoding="utf-8",
+    )
+    home = tmp_path / "ix"
+    index_paths([docs], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        assert s.search(Query("who abstained on the vapes motion", mode="keyword")).suggestion is None
+        assert s.search(Query("who abstian on the vapes motion", mode="keyword")).suggestion == (
+            "who abstain on the vapes motion"
+        )
+    finally:
+        s.close()
+
+
 def test_suggestions_are_near_typos_not_other_words():
     from minsearch.store.keyword import closest_spellings
 

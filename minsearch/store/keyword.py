@@ -27,6 +27,7 @@ from whoosh.writing import IndexWriter
 
 from ..glossary import Expansion
 from ..model import Chunk, Filters, IndexUnavailable, coverage_needed
+from ..words import safe_stem
 from .base import KeywordResult
 from .keyword_scoring import PostingCache, PostingScorer, UnsupportedPostings
 from .postings import CompactCodec
@@ -630,13 +631,17 @@ class KeywordIndex:
         """For each of ``words`` that no paragraph contains, the index's words closest in
         spelling (see :func:`closest_spellings`). Words are looked up in ``exact`` (every word of
         the texts and titles, lower-cased and unstemmed), so a correction is a word as printed.
-        ``leave``: see :meth:`~.base.StoreView.corrections`."""
+        A word whose stem the texts hold is searched as it is and is not corrected: Kent prints
+        "Abstain (3)", and "who abstained on the vapes motion" (which finds those lines) was
+        offered "Did you mean: who abstain ...". ``leave``: see :meth:`~.base.StoreView.corrections`."""
         out: dict[str, list[str]] = {}
         with self._reader() as r:
             reader = r.searcher.reader()
             unknown = 0
             for w in dict.fromkeys(words):
                 if not w or reader.doc_frequency("exact", w) > 0 or (leave is not None and leave(w)):
+                    continue
+                if reader.doc_frequency("text", safe_stem(w)) > 0:
                     continue
                 unknown += 1
                 if unknown > CORRECTED_WORDS:
