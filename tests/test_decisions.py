@@ -916,6 +916,20 @@ def test_a_line_of_movers_shows_the_motion_it_puts():
         ]
     )
     assert motion_moved(limerick, 2) == limerick[0].text
+    # Limerick's usual shape: the movers, then the resolution they moved (printed as procedure),
+    # after a member's statement against it (which was shown as "The motion:").
+    resolved = (
+        "And Resolved: “That, in accordance with Section 20 of the Finance (Local Property Tax) Act, the basic "
+        "rate of Local Property Tax be varied upwards by fifteen per cent (15%) for the year 2022.”"
+    )
+    tax = _minutes(
+        [
+            ("substance", "Councillor Benson stated that there should be no variation of the Local Property Tax."),
+            ("procedure", "Proposed by Councillor J. Sheahan; Seconded by Councillor M. Collins;"),
+            ("procedure", resolved),
+        ]
+    )
+    assert motion_moved(tax, 1) == resolved
 
 
 def test_a_vote_on_a_motion_of_many_points_is_the_vote_on_the_motion():

@@ -225,6 +225,13 @@ def _movers_motion(doc: list[Chunk], i: int) -> tuple[list[Chunk], list[Chunk]]:
     while last + 1 < len(doc) and _beside(doc[last + 1], line):
         last += 1
     block = doc[first : last + 1]
+    after = doc[last + 1] if last + 1 < len(doc) else None
+    if after is not None and after.item == line.item and _RESOLVED.match(after.text):
+        # "Proposed by Councillor J. Sheahan; Seconded by Councillor M. Collins;" then "And
+        # Resolved: “That ...”" (Limerick prints most motions so; the resolution is procedure
+        # there): what they moved is the resolution, not the speech before them (735 of
+        # Limerick's movers' lines showed the paragraph before, or nothing).
+        return block, [after]
     opening = _read(block[0])
     forward = not _REPORTS.search(opening) and (opens_motion(opening) or _read(block[-1]).rstrip().endswith(":"))
     side = doc[last + 1 : last + 1 + MOTION_LOOKBACK] if forward else doc[max(0, first - MOTION_LOOKBACK) : first][::-1]
@@ -236,6 +243,8 @@ def _movers_motion(doc: list[Chunk], i: int) -> tuple[list[Chunk], list[Chunk]]:
     return block, motion if forward else motion[::-1]
 
 
+# A resolution stated after its movers: "And Resolved: “That ...”", "Resolved - that ...".
+_RESOLVED = re.compile(r"\W*(?:and\s+)?(?:it\s+was\s+)?resolved\b", re.I)
 # A member speaking to a motion, not the motion: "In proposing the Motion, Councillor X ...",
 # "Councillor Y, in seconding the motion, ...".
 _SPEECH = re.compile(r"\bin\s+(?:proposing|moving|seconding|supporting)\b", re.I)
