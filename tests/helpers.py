@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 if TYPE_CHECKING:
     from minsearch.model import Chunk
+    from minsearch.search import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -133,5 +135,25 @@ def kept_sentences_match_the_texts(home) -> int:
                 assert [tuple(x) for x in at.tolist()] == spans and vecs.shape == (len(spans), dim)
                 assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-2)
         return len(kept)
+    finally:
+        s.close()
+
+
+@contextmanager
+def minutes_searcher(tmp_path: Path, encoder, files: dict[str, str]) -> Iterator["Searcher"]:
+    """A Searcher over a fresh index of ``files`` (name -> minutes text), written under ``tmp_path``."""
+    from minsearch.config import load_settings
+    from minsearch.indexer import index_paths
+    from minsearch.search import Searcher
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in files.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    home = tmp_path / "ix"
+    index_paths([docs], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
+    s = Searcher(load_settings(index_dir=home))
+    try:
+        yield s
     finally:
         s.close()

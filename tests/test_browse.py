@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import TEST_MODEL
+from helpers import TEST_MODEL, minutes_searcher
 
 from minsearch.app.cli import main
 from minsearch.app.web import create_app
@@ -330,27 +330,15 @@ def test_dates_named_in_the_words_filter_the_meetings(s, dated, client):
 def test_a_word_found_by_its_stem_is_not_offered_another_spelling(tmp_path, encoder):
     """Kent prints "Abstain (3) Mr Baker": "who abstained on the vapes motion" finds those lines
     (the search compares stems) and was offered "Did you mean: who abstain on the vapes motion"."""
-    from minsearch.config import load_settings
-    from minsearch.indexer import index_paths
-    from minsearch.search import Searcher
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text(
+    minutes = (
         "Minutes of the County Council held on 13 March 2025\n\n1. Disposable vapes\n\n"
-        "The Chairman put the motion on disposable vapes to the vote.\n\nAbstain (3) Mr Baker, Mrs Bell, Mr Brady\n",
-        encoding="utf-8",
+        "The Chairman put the motion on disposable vapes to the vote.\n\nAbstain (3) Mr Baker, Mrs Bell, Mr Brady\n"
     )
-    home = tmp_path / "ix"
-    index_paths([docs], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
-    s = Searcher(load_settings(index_dir=home))
-    try:
+    with minutes_searcher(tmp_path, encoder, {"a.txt": minutes}) as s:
         assert s.search(Query("who abstained on the vapes motion", mode="keyword")).suggestion is None
         assert s.search(Query("who abstian on the vapes motion", mode="keyword")).suggestion == (
             "who abstain on the vapes motion"
         )
-    finally:
-        s.close()
 
 
 def test_suggestions_are_near_typos_not_other_words():

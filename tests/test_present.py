@@ -181,7 +181,8 @@ def test_counts_note_only_when_the_counts_are_not_shares_of_the_total():
     shares = MatchCounts(committees={"Council": 30, "Planning": 11}, years={"2025": 41}, total=41)
     assert present.counts_note(shares) == ""
     filtered = MatchCounts(committees={"Council": 35, "Planning": 23}, years={"2025": 41}, total=41)
-    assert present.counts_note(filtered).startswith("Each count is what the search finds with that filter chosen")
-    assert "need not add up to 41." in present.counts_note(filtered)
+    assert present.counts_note(filtered) == "Each count is what choosing it lists, so the counts need not add up to 41."
     more = MatchCounts(committees={"Council": 150, "Planning": 39}, years={"2025": 189}, total=189, more=True)
-    assert present.counts_note(more) == "Counted among the first 189 matches; a filter may find more."
+    assert present.counts_note(more) == (
+        "Counted among the first 189 matches: choosing one may list more, and the counts need not add up to 189."
+    )

@@ -4,6 +4,7 @@ terms and the plain words of a query."""
 from __future__ import annotations
 
 import pytest
+from helpers import minutes_searcher
 
 from minsearch.store.query import (
     QuerySyntaxError,
@@ -273,30 +274,19 @@ def test_a_code_in_an_item_title_is_not_every_vote_lines_own_words(tmp_path, enc
     """The vote and mover lines under "1378 Commissioners Road (Z-9815)" hold the code only
     through their item's title: they are not matches for it (procedure must match in its own
     words). A code searched in the field that holds the title took "Z-9815" to 0.08 nDCG@10."""
-    from minsearch.config import load_settings
-    from minsearch.indexer import index_paths
     from minsearch.model import Query
-    from minsearch.search import Searcher
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text(
+    minutes = (
         "Minutes of the Planning and Environment Committee\n\n"
         "1. 1378 Commissioners Road West (Z-9815)\n\n"
         "That the application of Sifton Properties relating to 1378 Commissioners Road West BE APPROVED.\n\n"
         "Moved by S. Hillier Seconded by E. Peloza\n\n"
         "Motion Passed (5 to 0)\n\n"
         "2. Other Business\n\n"
-        "The report on file Z-9815 was received for information by the committee.\n",
-        encoding="utf-8",
+        "The report on file Z-9815 was received for information by the committee.\n"
     )
-    home = tmp_path / "ix"
-    index_paths([docs], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
-    s = Searcher(load_settings(index_dir=home))
-    try:
+    with minutes_searcher(tmp_path, encoder, {"a.txt": minutes}) as s:
         r = s.search(Query(text))
         kinds = [h.chunk.kind for h in r.hits]
         assert r.total == len(r.hits) and "procedure" not in kinds, [(h.chunk.kind, h.chunk.text) for h in r.hits]
         assert {h.chunk.text[:20] for h in r.hits} >= {"That the application", "The report on file Z"}
-    finally:
-        s.close()

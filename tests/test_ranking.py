@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from helpers import minutes_searcher
 
 from minsearch.config import load_settings
 from minsearch.indexer import index_paths
@@ -426,6 +427,15 @@ _BIA = (
             "2025-01-21",
             "2025-01-21",
         ),
+        # another association's by-law, no number to tell them apart (London Ontario)
+        (
+            "d) the proposed by-law as appended to the staff report as Schedule “C”, with respect to the Municipal "
+            "Special Levy for the Argyle Business Improvement Area, BE INTRODUCED at the Municipal Council meeting.",
+            "d) the proposed by-law as appended to the staff report as Schedule “C”, with respect to the Municipal "
+            "Special Levy for the Hyde Park Business Improvement Area, BE INTRODUCED at the Municipal Council meeting.",
+            "2025-01-13",
+            "2025-01-13",
+        ),
         # the council amended the committee's amount
         (
             "b) the City's financial contribution of $80,000 BE APPROVED from the Economic Development Reserve Fund;",
@@ -502,8 +512,6 @@ def test_a_repeat_with_its_own_number_or_date_added_is_one_hit(a, b, a_date, b_d
 def test_each_years_resolution_is_its_own_hit_and_a_reprint_is_also_in(tmp_path, encoder):
     """End to end: the same resolution for two years is two hits; the committee's recommendation
     printed again in the council's minutes is one hit, the council's copy "also in" it."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
     lpt = (
         "And Resolved: That, in accordance with Section 20 of the Finance (Local Property Tax) Act, the members "
         "of Limerick City and County Council hereby resolve that the basic rate of Local Property Tax be varied "
@@ -513,29 +521,22 @@ def test_each_years_resolution_is_its_own_hit_and_a_reprint_is_also_in(tmp_path,
         "That the Civic Administration BE DIRECTED to bring forward options for the restoration of the "
         "Aeolian Hall roof and windows, with costs and a timeline, to a future meeting of the committee."
     )
-    for name, day, body in (
-        ("a", "5 July 2021", lpt.format(year=2022)),
-        ("b", "28 September 2020", lpt.format(year=2021)),
-        ("c", "3 March 2025", hall),
-        ("d", "11 March 2025", "RESOLVED: " + hall),
-    ):
-        (docs / f"{name}.txt").write_text(
-            f"Minutes of the meeting of the Council held on {day}\n\n1. Business\n\n{body}\n", encoding="utf-8"
+    files = {
+        f"{name}.txt": f"Minutes of the meeting of the Council held on {day}\n\n1. Business\n\n{body}\n"
+        for name, day, body in (
+            ("a", "5 July 2021", lpt.format(year=2022)),
+            ("b", "28 September 2020", lpt.format(year=2021)),
+            ("c", "3 March 2025", hall),
+            ("d", "11 March 2025", "RESOLVED: " + hall),
         )
-    home = tmp_path / "ix"
-    index_paths([docs], load_settings(index_dir=home, model=encoder.name), encoder=encoder)
-    s = Searcher(load_settings(index_dir=home))
-    try:
+    }
+    with minutes_searcher(tmp_path, encoder, files) as s:
         r = s.search(Query('"basic rate of Local Property Tax"'))
         assert sorted(h.chunk.text[-10:] for h in r.hits) == ["year 2021.", "year 2022."] and r.total == 2
         assert not any(h.also for h in r.hits)
         r = s.search(Query('"Aeolian Hall roof"'))
-        assert r.total == 1 and {r.hits[0].chunk.date, *(a.date for a in r.hits[0].also)} == {
-            "2025-03-03",
-            "2025-03-11",
-        }
-    finally:
-        s.close()
+        dates = {r.hits[0].chunk.date, *(a.date for a in r.hits[0].also)}
+        assert r.total == 1 and dates == {"2025-03-03", "2025-03-11"}
 
 
 def test_two_votes_of_one_item_with_nearly_the_same_roll_call_are_two_hits():

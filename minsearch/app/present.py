@@ -80,21 +80,22 @@ def count_text(result: SearchResult) -> str:
 
 def counts_note(counts: MatchCounts) -> str:
     """What the counts by council, committee and period are, when they are not simply shares of
-    the total: each is what the search finds with that filter chosen, and a filter sets its own
-    bar for a match (its best paragraph's), so "homeless encampments" (41 matches on London
-    Ontario) counts 35 in Council and 23 in the committee, as those two filtered searches list.
-    "" when the committees, the years and the months add up to the total and no more were found."""
-    notes = []
+    the total. Each is what choosing it lists, and a search narrowed to one committee sets its own
+    bar for a match, so "homeless encampments" (41 matches on London Ontario) counts 35 in Council
+    and 23 in the committee. When the views found more matches than were ranked (a total with
+    "+"), each count is of the matches ranked, and choosing it may list more ("Cabinet 55" lists
+    111 on Kent). "" when the committees, the years and the months add up to the total and no
+    more were found."""
     if counts.more:
-        notes.append(f"Counted among the first {counts.total:,} matches; a filter may find more.")
+        return (
+            f"Counted among the first {counts.total:,} matches: choosing one may list more,"
+            f" and the counts need not add up to {counts.total:,}."
+        )
     if any(
         values and sum(values.values()) != counts.total for values in (counts.committees, counts.years, counts.months)
     ):
-        notes.append(
-            "Each count is what the search finds with that filter chosen (the best paragraphs there set"
-            f" the bar for a match), so the counts need not add up to {counts.total:,}."
-        )
-    return " ".join(notes)
+        return f"Each count is what choosing it lists, so the counts need not add up to {counts.total:,}."
+    return ""
 
 
 def found_by(hit: Hit, closest: bool = False) -> str:

@@ -78,6 +78,8 @@ class Facts(NamedTuple):
     dates: frozenset[str]  # the dates it prints, ISO
     people: tuple[str, ...]  # the members it names, first mention first
     date: str  # its meeting's date, ISO ("" unknown)
+    names: frozenset[str] = frozenset()  # its capitalised words inside sentences, lower-cased ("argyle")
+    lower: str = ""  # its text, lower-cased (what a name is looked for in)
 
 
 # A paragraph's own number in its list ("(12)", "5)", "3.2", "Section 4."): where it is, not what it
@@ -85,6 +87,7 @@ class Facts(NamedTuple):
 _OWN_NUMBER = re.compile(
     r"^\W*(?:(?:section|item|minute|para(?:graph)?)\s+)?\(?\d{1,3}(?:\.\d{1,3})*[.):]?(?=\s)", re.I
 )
+_YEAR = re.compile(r"\b(?:1[89]|2[01])\d\d\b")
 _NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*")
 _ZERO_CENTS = re.compile(r"\.0+$")
 # A member's name: the capitalised word after a title or an initial ("Councillor Benson",
@@ -95,15 +98,22 @@ _PERSON = re.compile(
 )
 
 
+# A capitalised word inside a sentence: a name of a place, a body or a thing ("the Argyle Business
+# Improvement Association", "Hyde Park"), not a sentence's first word.
+_NAME = re.compile(r"(?<![.!?:;]\s)(?<!^)\b[A-Z][a-z]+\b")
+
+
 def facts(text: str, date: str = "") -> Facts:
     """The :class:`Facts` of a paragraph of a meeting held on ``date`` (ISO)."""
     body = _OWN_NUMBER.sub(" ", text, count=1)
     dates = set()
-    for start, end, iso in sorted(dates_in(body), reverse=True):
-        dates.add(iso)
-        body = body[:start] + " " + body[end:]
+    if _YEAR.search(body):  # (a date written out has its year: most paragraphs have none)
+        for start, end, iso in sorted(dates_in(body), reverse=True):
+            dates.add(iso)
+            body = body[:start] + " " + body[end:]
     numbers = frozenset(_ZERO_CENTS.sub("", n.replace(",", "")) for n in _NUMBER.findall(body))
     people = tuple(
         dict.fromkeys(p.replace("’", "'") for p in _PERSON.findall(body) if p.casefold() not in FUNCTION_SET)
     )
-    return Facts(numbers, frozenset(dates), people, date)
+    names = frozenset(w.lower() for w in _NAME.findall(body))
+    return Facts(numbers, frozenset(dates), people, date, names, body.lower())

@@ -17,8 +17,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..ingest.fingerprint import Facts
+from ..ingest.fingerprint import Facts, words_of
 from ..model import ChunkMeta
+from ..words import safe_stem
 
 MIN_WORDS = 12  # below this, a SimHash says too little: only identical short texts collapse
 MIN_LENGTH_RATIO = 0.8
@@ -97,7 +98,8 @@ def differ(a: Facts, b: Facts) -> bool:
     """Do two paragraphs of nearly the same words say different things? They do when each prints a
     number or a date the other does not (the same resolution for 2022 and for 2020; $80,000
     amended to $50,000), when each names a member the other does not ("Moved by S. Hillier" /
-    "Moved by S. Lewis"), or when they name the same members in another order (proposer and
+    "Moved by S. Lewis") or a place or body the other's words lack (the Argyle and the Hyde Park
+    business improvement associations' by-laws), or when they name the same members in another order (proposer and
     seconder swapped). A number or a name only one of them prints is not enough: a journal's
     reprint adds the measure's number ("Ord. No. 808-16."), the council's minutes add the
     committee's name. Nor is either meeting's own date: a journal stamps each measure with the
@@ -114,7 +116,20 @@ def differ(a: Facts, b: Facts) -> bool:
     pa, pb = set(a.people), set(b.people)
     if (pa - pb) and (pb - pa):
         return True
+    if _names_apart(a, b):
+        return True  # another place's or body's name ("the Argyle ..." / "the Hyde Park ... Association")
     return [p for p in a.people if p in pb] != [p for p in b.people if p in pa]
+
+
+def _names_apart(a: Facts, b: Facts) -> bool:
+    """Does each of ``a`` and ``b`` name a place or body the other's words lack, in any form
+    ("Adopts" / "Adopt" is one word)? Stems are compared only when the texts differ so (rarely)."""
+    only_a = {n for n in a.names - b.names if n not in b.lower}
+    only_b = {n for n in b.names - a.names if n not in a.lower} if only_a else set()
+    if not (only_a and only_b):
+        return False
+    stems_a, stems_b = ({safe_stem(w) for w in words_of(f.lower)} for f in (a, b))
+    return any(safe_stem(n) not in stems_b for n in only_a) and any(safe_stem(n) not in stems_a for n in only_b)
 
 
 def apart(near: Neighbours, facts: dict[str, Facts]) -> Neighbours:
