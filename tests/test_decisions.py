@@ -782,6 +782,21 @@ def test_a_movers_line_cut_off_where_its_motion_begins_shows_the_motion_after_it
         ("procedure", "Abstain (0) Motion carried."),
     ]
     assert motion_of(_minutes(texts), 4) == "the substantive motion (as amended) in paragraph 3 be put to the vote."
+    # Broken inside what it says: the vote was on an amendment, not on "the substantive motion".
+    texts = [
+        ("procedure", "19) Mr Brady proposed and Ms Constantine seconded the following amendment"),
+        ("substance", "to the substantive motion set out in paragraph 15:"),
+        ("heading", "“County Council is asked to:"),
+        ("substance", "(1) Endorse the ongoing joint work between KCC and Medway Council on devolution;"),
+        ("substance", "(2) Comment that the Council does not support an elected mayor.”"),
+        ("procedure", "For (17) Mr Baldock, Mr Brady"),
+        ("procedure", "Against (43) Mr Baker, Mr Bartlett"),
+        ("procedure", "Abstain (3) Mrs Hudson Amendment lost."),
+    ]
+    assert motion_of(_minutes(texts), 7) == (
+        "following amendment to the substantive motion set out in paragraph 15: “County Council is asked to: "
+        "(1) Endorse the ongoing joint work between KCC and Medway Council on devolution;"
+    )
 
 
 def test_a_vote_the_chair_put_by_its_paragraph_number_is_the_vote_on_that_paragraphs_motion():

@@ -319,6 +319,17 @@ def _motion_after(doc: list[Chunk], movers: int, i: int) -> Optional[str]:
         return own
     if said:  # (cut off: the rest of a line of names, "Sheahan (J) and agreed.", is not the motion)
         motion = [t for t in motion if len(t.split()) >= CUT_OFF_MOTION_WORDS]
+    if (
+        motion
+        and own[:1].islower()  # (not a label: "Additional Votes")
+        and motion[0][:1].islower()
+        and (not said or _GOES_ON.search(own) or _GOES_ON_FROM.match(motion[0]))
+    ):
+        # The line's sentence goes on in the next ("17) Mr Hood proposed and Mr Baldock seconded
+        # the following amendment to" / "the substantive motion set out in paragraph 15:" /
+        # "“County Council is asked to:" / "(1) ..."): said whole, with what it introduces, it is
+        # an amendment (the vote was shown as on "the substantive motion set out in paragraph 15").
+        return _introduced(f"{own} {motion[0]}", motion[1:])
     if not motion:
         return own if said else None
     # "Motion to refer part h):" is said with the point it introduces; so is a long lead-in when
@@ -328,6 +339,24 @@ def _motion_after(doc: list[Chunk], movers: int, i: int) -> Optional[str]:
     if len(motion) > 1 and motion[0].endswith(":") and (len(motion[0]) <= SHORT_LEAD or _one_part(motion[1:])):
         return f"{motion[0]} {motion[1]}"
     return motion[0]
+
+
+def _introduced(lead: str, rest: list[str]) -> str:
+    """``lead`` with the introductions that follow it, each ending with a colon, and the first
+    paragraph they introduce (a few at most)."""
+    out = [lead]
+    for text in rest[:INTRODUCTIONS]:
+        if not out[-1].rstrip().endswith(":"):
+            break
+        out.append(text)
+    return " ".join(out)
+
+
+INTRODUCTIONS = 3
+# A line broken off inside what it says ("... seconded the following amendment to", "... to"), not
+# before its motion ("... seconded that": the motion is the next paragraph, said alone).
+_GOES_ON = re.compile(r"\b(?:to|of|for|on)\s*$", re.I)
+_GOES_ON_FROM = re.compile(r"(?:to|of|for|on)\s", re.I)  # ("... the following amendment" / "to the ...")
 
 
 # A lettered part of a motion ("a) ", "(b) "); not a roman numeral's letters (i, v, x).
