@@ -900,6 +900,40 @@ def test_every_line_of_a_vote_printed_in_three_says_what_it_decided():
     assert hits[0].motion == notice
 
 
+def test_a_roll_call_without_its_result_says_what_the_chair_called_the_vote_on():
+    """Limerick prints "The Mayor directed that a Vote be taken on the proposal ... to vary the
+    Local Property Tax ..." then the roll call, and the result only in the words of a later
+    paragraph: the roll call showed no motion. One called on "the Motion" alone names none."""
+    from minsearch.model import Hit
+    from minsearch.searching.votes import add_motions
+
+    texts = [
+        (
+            "substance",
+            "The Mayor directed that a Vote be taken on the proposal put forward by Cmhlr. Ó Ceallaigh and "
+            "seconded by Councillor Browne to vary the Local Property Tax basic rate downwards by 15% for 2016 and "
+            "the result of the voting was as follows:",
+        ),
+        ("procedure", "For Councillors Browne, Keller, Loftus, McCreesh."),
+        ("procedure", "Against Councillors Butler, Byrne, Clifford."),
+        ("substance", "Following some discussion, the Cathaoirleach directed that a vote be taken on the Motion."),
+        ("procedure", "For Councillors Daly, Gilligan."),
+    ]
+    doc = _minutes(texts)
+
+    class Meeting:
+        def document_chunks(self, doc_id: str) -> list[Chunk]:
+            return doc
+
+    hits = [Hit(n, 0.0, doc[n]) for n in (1, 2, 4)]
+    add_motions(hits, Meeting())  # type: ignore[arg-type]
+    called = (
+        "the proposal put forward by Cmhlr. Ó Ceallaigh and seconded by Councillor Browne to vary the Local "
+        "Property Tax basic rate downwards by 15% for 2016"
+    )
+    assert [h.motion for h in hits] == [called, called, None]
+
+
 def test_a_line_of_movers_shows_the_motion_it_puts():
     """ "Moved by S. Trosow" / "Seconded by A. Hopkins" said nothing of which of an item's motions
     they moved. London prints the motion after its movers; Limerick reports the movers after the

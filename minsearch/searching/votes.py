@@ -157,6 +157,34 @@ def motion_words(doc: list[Chunk], i: int) -> str:
     return " ".join([_read(c) for c in block] + [c.text for c in motion])
 
 
+# The chair calling a vote on what it names ("The Mayor directed that a Vote be taken on the
+# proposal put forward by Cmhlr. Ó Ceallaigh ... to vary the Local Property Tax ...", Limerick),
+# and the words that close it ("and the result of the voting was as follows:").
+_CALLED_ON = re.compile(
+    r"^.{0,200}?\b(?:directed\s+that\s+a\s+(?:recorded\s+)?vote\s+be\s+taken|called\s+(?:for\s+)?a\s+"
+    r"(?:recorded\s+)?vote(?:\s+to\s+be\s+taken)?)\s+on\s+",
+    re.I | re.S,
+)
+_RESULT_FOLLOWS = re.compile(r"[,.]?\s*(?:and\s+)?the\s+result\s+of\s+the\s+vot\w*\s+was\s+as\s+follows\W*$", re.I)
+CALLED_WORDS = 4  # fewer words name no motion ("on the Motion", "on each of the Amendments")
+
+
+def announced(doc: list[Chunk], i: int) -> Optional[str]:
+    """For a roll call whose result the minutes do not print (no motion can be read back from
+    it): what the chair called the vote on, in the paragraph just before the roll call, when it
+    says ("the proposal put forward by Cmhlr. Ó Ceallaigh and seconded by Councillor Browne to
+    vary the Local Property Tax downwards by 15% for 2016"; Limerick's roll calls showed no
+    motion). None when the paragraph names no motion of its own."""
+    first = first_line_of_vote(doc, i)
+    if first == 0 or doc[first - 1].item != doc[i].item:
+        return None
+    called = _CALLED_ON.match(doc[first - 1].text[:MOVERS_READ])
+    if called is None:
+        return None
+    what = _RESULT_FOLLOWS.sub("", doc[first - 1].text[called.end() :]).strip()
+    return what if len(what.split()) >= CALLED_WORDS else None
+
+
 def first_line_of_vote(doc: list[Chunk], i: int) -> int:
     """The first of the lines of the vote ``doc[i]`` is a line of: Kent prints one vote as "For
     (15) ...", "Against (35) ...", "Abstain (1) ... Motion lost."; a line that states an outcome
@@ -440,7 +468,7 @@ def add_motions(hits: list[Hit], view: StoreView) -> None:
             continue
         if vote:
             outcome_line = _outcome_line(doc, at)
-            text = motion_of(doc, outcome_line) if outcome_line is not None else None
+            text = motion_of(doc, outcome_line) if outcome_line is not None else announced(doc, at)
             h.motion = " ".join(text.split()) if text else None
         else:
             text = motion_moved(doc, at)
