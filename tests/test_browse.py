@@ -180,6 +180,11 @@ def test_facets_command_with_and_without_a_query(dated):
     assert plain.exit_code == 0, plain.output
     assert "Kirklees" in plain.output and "Kent County Council" not in plain.output
     assert "Children's Scrutiny Panel" in plain.output and "2024" in plain.output
+    # A blank query counts every paragraph, and says so (it read "matching paragraphs").
+    blank = run(dated, "facets", "   ")
+    assert blank.exit_code == 0 and blank.output.splitlines()[0].endswith(" paragraphs"), blank.output
+    assert "matching" not in blank.output.splitlines()[0]
+    assert json.loads(run(dated, "facets", "   ", "--json").output)["query"] is None
 
 
 def test_api_and_json_give_the_counts(client, dated):

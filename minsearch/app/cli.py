@@ -541,10 +541,11 @@ def facets_cmd(
     from ..search import Searcher
 
     filters = Filters(council=council, committee=committee, since=since, until=until)
+    asked = bool(text and text.strip())  # (blank: every paragraph is counted, not a search's matches)
     try:
         searcher = Searcher(_settings(index, backend, milvus_uri, milvus_collection))
-        if text and text.strip():
-            result = searcher.search(Query(text=text, mode=mode, filters=filters), snippets=False, counts=True)
+        if asked:
+            result = searcher.search(Query(text=text or "", mode=mode, filters=filters), snippets=False, counts=True)
             counts, total, more = result.counts, result.total, result.more
             suggestion, notices = result.suggestion, result.notices
         else:
@@ -554,15 +555,17 @@ def facets_cmd(
         _fail(e)
     assert counts is not None
     if as_json:
-        click.echo(json.dumps({"query": text or None, **counts.to_json(), "notices": notices}, ensure_ascii=False))
+        click.echo(
+            json.dumps({"query": text if asked else None, **counts.to_json(), "notices": notices}, ensure_ascii=False)
+        )
         return
     for note in notices:  # e.g. the dates named in the words, which filter what is counted
         click.echo(f"note: {note}", err=True)
-    what = ("matching paragraph" if text else "paragraph") + ("" if total == 1 else "s")
+    what = ("matching paragraph" if asked else "paragraph") + ("" if total == 1 else "s")
     click.echo(f"{total:,}{'+' if more else ''} {what}")
     if suggestion:
         click.echo(f"Did you mean: {suggestion}?  ({_suggested_command('facets', suggestion)})")
-    note = counts_note(counts) if text else ""
+    note = counts_note(counts) if asked else ""
     if note:
         click.echo(note)
     for title, values, n in (

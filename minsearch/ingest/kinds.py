@@ -828,6 +828,12 @@ def _all_caps(s: str) -> bool:
 _RESOLVES = re.compile(r"^(?:and\s+)?(?:it\s+was\s+)?resolved\b", re.I)
 
 
+def states_resolution(text: str) -> bool:
+    """Does a paragraph open with what the meeting resolved ("And Resolved: “That ...”", "Resolved
+    - that ...", "It was resolved ...")?"""
+    return bool(_RESOLVES.match(text.lstrip(" \t\n\"'“‘([")))
+
+
 def _wraps(prev: str, line: str) -> bool:
     """Does ``line`` go on with the list ``prev`` began (a PDF's line break, not a new sentence)?
     ``prev`` ends with a comma, an opening bracket or a joining word ("... Mr D Watkins and" /

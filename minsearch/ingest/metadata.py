@@ -111,35 +111,31 @@ _ISO_IN_TEXT = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 def find_date(text: str) -> Optional[str]:
     """The first real date written out in ``text`` (``12 March 2024``, ``March 12, 2024``, ISO)."""
-    best: Optional[tuple[int, str]] = None
-    for rx, order in ((_DMY, "dmy"), (_MDY, "mdy"), (_ISO_IN_TEXT, "ymd")):
-        for m in rx.finditer(text):
-            if order == "dmy":
-                d, mon, y = m.group(1), m.group(2), m.group(3)
-                mo = MONTHS.get(mon.lower())
-                iso = _iso(int(y), mo, int(d)) if mo else None
-            elif order == "mdy":
-                mon, d, y = m.group(1), m.group(2), m.group(3)
-                mo = MONTHS.get(mon.lower())
-                iso = _iso(int(y), mo, int(d)) if mo else None
-            else:
-                iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            if iso and (best is None or m.start() < best[0]):
-                best = (m.start(), iso)
-            if iso:
-                break
-    return best[1] if best else None
+    firsts = [next(((start, iso) for start, _end, iso in _written(text, rx, mdy)), None) for rx, mdy in _WRITTEN]
+    iso_first = next(
+        ((m.start(), iso) for m in _ISO_IN_TEXT.finditer(text) if (iso := _iso(*map(int, m.groups())))), None
+    )
+    found = [f for f in (*firsts, iso_first) if f is not None]
+    return min(found, key=lambda f: f[0])[1] if found else None  # (the earliest; on a tie, the first kind)
+
+
+_WRITTEN = ((_DMY, False), (_MDY, True))
 
 
 def dates_in(text: str) -> Iterator[tuple[int, int, str]]:
     """Every real date written out in ``text`` as day-month-year or month-day-year ("12 March
     2024", "March 12, 2024"): (start, end, ISO date)."""
-    for rx, mdy in ((_DMY, False), (_MDY, True)):
-        for m in rx.finditer(text):
-            d, mon = (m.group(2), m.group(1)) if mdy else (m.group(1), m.group(2))
-            iso = _iso(int(m.group(3)), MONTHS.get(mon.lower()), int(d))
-            if iso:
-                yield m.start(), m.end(), iso
+    for rx, mdy in _WRITTEN:
+        yield from _written(text, rx, mdy)
+
+
+def _written(text: str, rx: re.Pattern[str], mdy: bool) -> Iterator[tuple[int, int, str]]:
+    """The real dates ``rx`` (:data:`_DMY` or, ``mdy``, :data:`_MDY`) finds in ``text``, in order."""
+    for m in rx.finditer(text):
+        d, mon = (m.group(2), m.group(1)) if mdy else (m.group(1), m.group(2))
+        iso = _iso(int(m.group(3)), MONTHS.get(mon.lower()), int(d))
+        if iso:
+            yield m.start(), m.end(), iso
 
 
 def _iso(y: int, mo: Optional[int], d: int) -> Optional[str]:

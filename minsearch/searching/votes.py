@@ -17,7 +17,7 @@ from itertools import takewhile
 from typing import Optional
 
 from ..ingest.decisions import opens_motion, outcome, without_label
-from ..ingest.kinds import is_vote_line, names_movers, strip_movers
+from ..ingest.kinds import is_vote_line, names_movers, states_resolution, strip_movers
 from ..model import Chunk, Hit
 from ..store.base import StoreView
 from .points import lead_in
@@ -254,7 +254,7 @@ def _movers_motion(doc: list[Chunk], i: int) -> tuple[list[Chunk], list[Chunk]]:
         last += 1
     block = doc[first : last + 1]
     after = doc[last + 1] if last + 1 < len(doc) else None
-    if after is not None and after.item == line.item and _RESOLVED.match(after.text):
+    if after is not None and after.item == line.item and states_resolution(after.text):
         # "Proposed by Councillor J. Sheahan; Seconded by Councillor M. Collins;" then "And
         # Resolved: “That ...”" (Limerick prints most motions so; the resolution is procedure
         # there): what they moved is the resolution, not the speech before them (735 of
@@ -271,8 +271,6 @@ def _movers_motion(doc: list[Chunk], i: int) -> tuple[list[Chunk], list[Chunk]]:
     return block, motion if forward else motion[::-1]
 
 
-# A resolution stated after its movers: "And Resolved: “That ...”", "Resolved - that ...".
-_RESOLVED = re.compile(r"\W*(?:and\s+)?(?:it\s+was\s+)?resolved\b", re.I)
 # A member speaking to a motion, not the motion: "In proposing the Motion, Councillor X ...",
 # "Councillor Y, in seconding the motion, ...".
 _SPEECH = re.compile(r"\bin\s+(?:proposing|moving|seconding|supporting)\b", re.I)
