@@ -822,13 +822,14 @@ def test_a_vote_the_chair_put_by_its_paragraph_number_is_the_vote_on_that_paragr
         ("", "heading", "This Council believes that:"),
         ("", "substance", "a) Urgent action is required to close the loopholes on disposable vapes."),
         ("4", "procedure", "4) Following further debate, Mr Rayner proposed and Mr Meade seconded that"),
-        ("4", "substance", "the substantive motion (as amended) in paragraph 3 be put to the vote."),
+        # (the chair's announcements are procedure: they only point to the motion)
+        ("4", "procedure", "the substantive motion (as amended) in paragraph 3 be put to the vote."),
         ("", "procedure", "For (33) Mr Brady, Mrs Bell"),
         ("", "procedure", "Against (2) Mr Baker, Mr Lehmann"),
         ("", "procedure", "Abstain (0) Motion carried."),
         (
             "5",
-            "substance",
+            "procedure",
             "5) The Chairman put the substantive motion (as amended) as set out in paragraph 3 to the vote.",
         ),
         ("", "procedure", "For (34) Mr Baker, Mr Brady"),
@@ -836,7 +837,7 @@ def test_a_vote_the_chair_put_by_its_paragraph_number_is_the_vote_on_that_paragr
         ("", "procedure", "Abstain (0) Substantive motion carried."),
         (
             "6",
-            "substance",
+            "procedure",
             "6) Following the debate the Chairman put the amendment set out in paragraph 2 to the vote:",
         ),
         ("", "procedure", "Against (11) Mr Gough"),

@@ -44,6 +44,7 @@ PROCEDURE = [
     "PRESENT IN THE CHAIR: Councillor K. Sheahan, An Cathaoirleach.",
     "A vote was taken which resulted as follows:",
     "The County Secretary declared the Motion carried.",
+    "The Mayor declared the amended Motion defeated.",
     "Sinithe:",
     # Cleveland City Record
     "Yeas: Directors Langhenry, Davis, Interim Director Szabo, Directors Cox, Gordon, McGrath. Nays: None.",
@@ -116,6 +117,19 @@ PROCEDURE = [
     "Correspondence was noted and taken as read.",
     "Recommendation No. 3 was agreed.",
     "No matters arising from previous minutes.",
+    # a vote's announcement in pointers and meeting words only: the motion is the paragraph it
+    # points to, the outcome the tally after it (Kent, Limerick: 6 of Kent's first 10 for
+    # "amendment to council tax increase" were such lines)
+    "(8) Following the debate, the Chairman put to the vote the amendment set out in paragraph 7 above and the "
+    "voting was as follows:",
+    "25) The Chairman put the substantive motion set out in paragraph 15 to the vote and the voting was as follows:",
+    "the substantive motion (as amended) in paragraph 3 be put to the vote.",
+    "As all Members were not in agreement, a Vote was taken which resulted as follows:",
+    "The Cathaoirleach stated that a Vote would now be required and the result of the voting was as follows:",
+    "In the absence of any further nominations, the Mayor directed that a Vote be taken and the result of the "
+    "voting was as follows:",
+    "The Mayor then directed that a Vote would be taken on Amendment No. 1 as proposed by Councillor Prendiville "
+    "and seconded by Councillor Keller. The result of the voting was as follows:",
 ]
 
 SUBSTANCE = [
@@ -176,6 +190,17 @@ SUBSTANCE = [
     "Part 8 planning application for the Castletroy greenway.",
     "NOTE: BID MUST BE DELIVERED AT THE OFFICE OF THE COMMISSIONER OF PURCHASES AND SUPPLIES, CLEVELAND CITY HALL, "
     "LAKESIDE AVENUE.",
+    # a vote's announcement that says what was voted on
+    "The Mayor directed that a Vote be taken on the proposal put forward by Cmhlr. Ó Ceallaigh and seconded by "
+    "Councillor Browne to vary the Local Property Tax basic rate downwards by 15% for 2016. The result of the "
+    "voting was as follows:",
+    "As all Members were not in agreement, a Vote was taken on the proposed amendment to the original motion that "
+    "meetings commence at 4.00 p.m. The result of the voting was as follows:",
+    "Following this proposal to reject the disposal the Meetings Administrator confirmed that a vote would be "
+    "taken on the disposal of 2 Pery Square which resulted as follows :",
+    # ... or a line the PDF cut before it says so, and a rule's title
+    "The Mayor then directed that a Vote would be taken on Amendment No. 2 as",
+    "Rule 17. Roll Call of Council.",
 ]
 
 HEADING = [
@@ -277,6 +302,9 @@ def test_chunker_gives_each_part_of_a_motion_its_kind_and_section():
         # Limerick's officials, their names after their posts; an initial's full stop ends nothing
         "OFFICIALS IN ATTENDANCE: Chief Executive (Mr. C. Murray), Administrative Officer, Limerick "
         "Enterprise\nDevelopment Partnership (Mr. M. Cantwell), Meetings Administrator (Mr. C.\nO'Connor).",
+        # a roll call under its announcement, its last name wrapped (the announcement's line is
+        # not cut from it: "Teefy. (26)" was left a paragraph of its own)
+        "The result of the voting was as follows:\nFor Councillors Butler, Byrne, Clifford, Sheahan (M),\nTeefy. (26)",
     ],
 )
 def test_a_name_wrapped_after_its_title_stays_with_its_vote(raw):

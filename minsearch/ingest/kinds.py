@@ -10,7 +10,9 @@ embedded beside an agenda item title it looks like the topic itself.
 The rules read the *shape* of a paragraph, not one council's phrases: a label followed by a list
 of names, a line that is mostly names, a vote tally, a moved/seconded clause with nothing else,
 a motion whose words are all meeting vocabulary (adjourn, agenda, minutes, delegation status),
-a change of chair, a time stamp of the meeting opening or closing, an empty marker ("None."),
+a change of chair, a vote's announcement that only points to the motion put ("the Chairman put
+the amendment set out in paragraph 7 to the vote and the voting was as follows:"), a time
+stamp of the meeting opening or closing, an empty marker ("None."),
 a short label ending in a colon, a line in capitals, an entry of an index or table of contents
 (words, then dot leaders to a page number). Checked on every minutes corpus in
 ``../shared/data`` (Kent ModernGov, Limerick, London Ontario eScribe, Cleveland City Record) and
@@ -127,7 +129,7 @@ _RESULT = re.compile(
     + _RESULT_TAIL
     + r"|^(?:the\s+)?(?:motion|amendment|question)\s+(?:was\s+)?put(?:\s+to\s+the\s+vote)?"
     + _RESULT_TAIL
-    + r"|^(?:the\s+)?[\w\s]{0,30}\bdeclared\s+the\s+(?:motion|amendment|resolution)"
+    + r"|^(?:the\s+)?[\w\s]{0,30}\bdeclared\s+the\s+(?:(?:amended|original|substantive|main)\s+)?(?:motion|amendment|resolution)"
     r"\s+(?:carried|lost|passed|defeated)" + _RESULT_TAIL,
     re.I,
 )
@@ -292,6 +294,63 @@ _MOVER_CLAUSE = re.compile(
 def strip_movers(text: str) -> str:
     """``text`` without its moved/seconded clauses and the names they carry."""
     return _MOVER_CLAUSE.sub(" ", text)
+
+
+# A vote's announcement: the chair puts a motion to the vote, a vote is taken, "the result of the
+# voting was as follows:". Said with pointers and speech only ("Following the debate, the
+# Chairman put to the vote the amendment set out in paragraph 7 above and the voting was as
+# follows:", "As all Members were not in agreement, a Vote was taken which resulted as
+# follows:"), it says nothing a search could want: the motion is the paragraph it points to, the
+# outcome the tally after it.
+_ANNOUNCES = re.compile(r"(?i)\b(?:vote|votes|voting|show\s+of\s+hands|roll[-\s]?call)\b")
+# The words such an announcement is made of besides meeting vocabulary: pointers to where the motion
+# is set out, who spoke and how the vote was called.
+_ANNOUNCING_WORDS = frozenset(
+    """
+set out at in above below earlier accordingly then now which there not all any more than one each
+result results resulted follow directed instructed indicated stated confirmed announced advised requested
+required would will should be taken take took called call form show hands roll recorded division
+agreement disagreement absence favour further some general discussion discussions debate debated
+nominations county secretary administrator
+""".split()
+)
+_ANNOUNCING_VERB = re.compile(r"(?i)\b(?:put|taken|take|took|called|call\s+for|held|result(?:ed|s)?|follows)\b")
+_ABBREVIATED_END = re.compile(r"(?:\b(?:No|Nos|Cllr|Cllrs|Mr|Mrs|Ms|Dr|St|Cmhlr)|\b[A-Z])\.$")
+# A member named after their title ("Councillor Prendiville’s", "Cmhlr. Ó Ceallaigh", "Mr Hood").
+_PERSON = re.compile(
+    r"\b(?:Cllrs?|Clir|Cmhlr|Councillors?|Council\s+Members?|Alderman|Mr|Mrs|Ms|Miss|Mx|Dr|Sir)\.?\s+"
+    r"(?:[A-Z]\.\s*){0,3}(?:O['’]|Mc|Mac|Ó\s|Ní\s)?[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s*\([A-Z]{1,2}\))?(?:['’]s)?"
+)
+
+
+def _is_vote_announcement(t: str) -> bool:
+    """An announcement of a vote in pointers, speech and meeting vocabulary only (``_ANNOUNCES``,
+    ``_ANNOUNCING_WORDS``); one that says what was voted on ("a Vote was taken on the proposal
+    ... to vary the Local Property Tax basic rate downwards by 15%") is substance. People may be
+    named ("the Mayor called for a vote on Councillor Prendiville's Motion"): who asked for a
+    vote is no topic."""
+    # (A whole sentence of five words or more: a line the PDF cut, "a Vote was taken on the Motion
+    # as", goes on to what was voted on; "Division" and "Roll Call" alone are labels.)
+    if (
+        not 5 <= len(t.split()) <= 40
+        or not t.rstrip().endswith((".", ":", ":-"))
+        or _ABBREVIATED_END.search(t)  # "... taken on Amendment No." / "2 as proposed by ..."
+        or not _ANNOUNCES.search(t)
+        or not _ANNOUNCING_VERB.search(t)  # "Rule 17. Roll Call of Council." is a rule's title
+    ):
+        return False
+    words = _content_words(_PERSON.sub(" ", strip_movers(t)))
+    return bool(words) and all(
+        w in _PROCEDURE_WORDS or w in _ANNOUNCING_WORDS or _HONORIFIC.match(w) is not None for w in words
+    )
+
+
+def announces_vote(text: str) -> bool:
+    """Is a paragraph a vote's announcement in pointers and meeting words only ("(8) Following the
+    debate, the Chairman put to the vote the amendment set out in paragraph 7 above and the voting
+    was as follows:")? Procedure, yet what the minutes print for the vote after it: the paragraph
+    it points to is the motion (:func:`minsearch.searching.votes.pointed_motion`)."""
+    return _is_vote_announcement(_ENUM.sub("", " ".join(text.split())).strip())
 
 
 def is_procedural_motion(text: str) -> bool:
@@ -610,10 +669,12 @@ def _few_people(t: str) -> bool:
     return any(_marked_person(i) for i in rest)
 
 
-def classify(text: str, title: str = "", *, people_lists: bool = True) -> Kind:
+def classify(text: str, title: str = "", *, people_lists: bool = True, announcements: bool = True) -> Kind:
     """The kind of one paragraph (normalised text, whitespace collapsed), from its shape alone.
-    ``people_lists``: a list of people with their roles and no label is procedure (not for one
-    line of a paragraph: see :func:`split_procedure_lines`)."""
+    ``people_lists``: a list of people with their roles and no label is procedure;
+    ``announcements``: so is a vote's announcement in pointers only (neither for one line of a
+    paragraph: see :func:`split_procedure_lines`; the announcement's line would be cut from the
+    roll call it leads, whose wrapped last name, "Teefy. (26)", was left on its own)."""
     t = _ENUM.sub("", text).strip()
     if not t:
         return "heading"
@@ -664,6 +725,8 @@ def classify(text: str, title: str = "", *, people_lists: bool = True) -> Kind:
         return "procedure"
     if n <= 12 and re.search(r"[^\W\d_]{4,}", t) and _only_procedure_words(t):
         return "procedure"  # "Read second time.", "The report was noted.", "Agreed."
+    if announcements and _is_vote_announcement(t):
+        return "procedure"  # "The Chairman put the motion set out in paragraph 3 to the vote and ..."
     if 2 <= n <= 80 and _sentences_of_procedure(t):
         return "procedure"  # "15. Nays 0. Read second time. Read third time in full. Passed."
     return "heading" if _is_heading(t, title) else "substance"
@@ -895,7 +958,10 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
             len(ln.split()) <= 80
             and not _RESOLVES.match(ln)
             # (a line of a wrapped list of people is read with the rest of the list)
-            and (classify(ln, people_lists=False) == "procedure" or _VOTE_TAKEN.match(ln) is not None)
+            and (
+                classify(ln, people_lists=False, announcements=False) == "procedure"
+                or _VOTE_TAKEN.match(ln) is not None
+            )
             # a tally's label and count whose names are on the next line is read with them
             and not (_LABEL_COUNT.fullmatch(ln) and j + 1 < n and _is_name_list(lines[j + 1].rstrip(".")))
         )

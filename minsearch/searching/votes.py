@@ -17,7 +17,7 @@ from itertools import takewhile
 from typing import Optional
 
 from ..ingest.decisions import opens_motion, outcome, without_label
-from ..ingest.kinds import is_vote_line, names_movers, states_resolution, strip_movers
+from ..ingest.kinds import announces_vote, is_vote_line, names_movers, states_resolution, strip_movers
 from ..model import Chunk, Hit
 from ..store.base import StoreView
 from .points import lead_in
@@ -105,6 +105,20 @@ def pointed_motion(doc: list[Chunk], i: int, said: str) -> Optional[str]:
     return " ".join(texts)
 
 
+def _points(c: Chunk) -> bool:
+    """Does a vote's announcement point to the paragraph of the motion put ("the Chairman put
+    the amendment set out in paragraph 11 to the vote")?"""
+    return announces_vote(c.text) and _PUT.search(c.text[:MOVERS_READ]) is not None
+
+
+def _question_put(c: Chunk) -> bool:
+    """A motion that the question be put, right after its movers ("4) ... Mr Rayner proposed and
+    Mr Meade seconded that" / "the substantive motion (as amended) in paragraph 3 be put to the
+    vote."): procedure in meeting words only, yet the motion they moved."""
+    # (it goes on from the movers' line, in lower case: a sentence of its own is the chair's)
+    return c.kind == "procedure" and c.text[:1].islower() and announces_vote(c.text) and not is_vote_line(c.text)
+
+
 def _motion_printed(doc: list[Chunk], i: int) -> Optional[str]:
     """:func:`motion_of` as the minutes print it before the vote (a pointer left as it is)."""
     vote = doc[i]
@@ -117,7 +131,9 @@ def _motion_printed(doc: list[Chunk], i: int) -> Optional[str]:
         c = doc[j]
         if c.item != vote.item:
             return None
-        if c.kind == "substance" and not _reports_movers_only(c.text):
+        # (a vote's announcement is procedure, yet one pointing to a paragraph says which holds
+        # the motion put: pointed_motion reads it)
+        if (c.kind == "substance" or _points(c)) and not _reports_movers_only(c.text):
             return _with_lead(doc, j)
         if c.kind == "procedure" and outcome(c.text, tally=True) is not None and not _same_vote(c, vote):
             return None  # another vote's result: which motion this one decides is not printed here
@@ -265,8 +281,10 @@ def _movers_motion(doc: list[Chunk], i: int) -> tuple[list[Chunk], list[Chunk]]:
     side = doc[last + 1 : last + 1 + MOTION_LOOKBACK] if forward else doc[max(0, first - MOTION_LOOKBACK) : first][::-1]
     motion: list[Chunk] = []
     for c in side:
-        if c.item != line.item or c.kind == "procedure" or names_movers(_read(c)) or is_vote_line(c.text):
+        if c.item != line.item or names_movers(_read(c)) or is_vote_line(c.text):
             break  # (another motion's movers or vote)
+        if c.kind == "procedure" and not (forward and not motion and _question_put(c)):
+            break
         motion.append(c)
     return block, motion if forward else motion[::-1]
 
@@ -334,9 +352,15 @@ def _motion_after(doc: list[Chunk], movers: int, i: int) -> Optional[str]:
     participation meeting."), else the first paragraph of the motion after it."""
     # (its first MOVERS_READ characters only: reading the movers out of a 20 KB paragraph of
     # names takes seconds)
-    own = _own_motion(doc[movers].text)
+    # (a vote's announcement naming the movers, "a Vote would be taken on the Motion as proposed
+    # by Councillor Collins (M) and seconded by Councillor Foley", says no motion of its own)
+    own = "" if announces_vote(doc[movers].text) else _own_motion(doc[movers].text)
     said = len(own.split()) >= 3
     motion = [c.text for c in doc[movers + 1 : i] if c.kind != "procedure" and c.text.strip()]
+    if movers + 1 < i and _question_put(doc[movers + 1]):
+        # (a motion that the question be put, "that the substantive motion ... be put to the
+        # vote", is procedure in meeting words only, yet what its movers moved)
+        motion.insert(0, doc[movers + 1].text)
     if said and motion and _read(doc[movers]).rstrip().endswith(":"):
         # "Moved by S. Trosow Seconded by E. Peloza That part b) be approved to read as follows:"
         # says what follows it: the motion is the two together (London Ontario).
