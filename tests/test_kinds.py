@@ -157,6 +157,9 @@ SUBSTANCE = [
     "An emergency resolution objecting to the transfer of ownership of a C1 and C2 Liquor Permit to 4677 West 130th Street.",
     "Ms Chandler said that placements for children in care had become harder to find and more expensive.",
     "Housing Grants 122,387",
+    # an amount is not a year, and a motion's clause is no label whatever its capitals
+    "Patrickswell Tidy Towns €2000",
+    "d) the 2024 Financial Statements BE RECEIVED; and",
     "Ord. No. 1444-16.",  # a reference number on its own stays searchable as substance
     # "referred to" in a sentence about something, not a referral to a body
     "Referred to the establishment of Limerick 2030 and the borrowing of finances from European investment banks.",
@@ -221,6 +224,11 @@ HEADING = [
     "Adult Social Care and Health Directorate",
     "The City Record",
     "Monaleen Community Games",
+    # ... with the year or years it covers
+    "Kent Pay Scheme 2025-26",
+    "(b) Proposed Askeaton Local Area Plan 2015-2021",
+    "Amendment to Southern Environs Local Area Plan 2011 - 2017",
+    "Year of Culture 2014",
     # a clock time on a line of its own (a session's label): "at 9:30 a.m. the Council met" is text
     "9:30 A.M.",
     "2:00 p.m.",

@@ -111,7 +111,11 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    "As all Members were not in agreement, a Vote was taken which resulted as follows:") is
 #    procedure: Kent 27, Limerick 47 paragraphs; so is "The Mayor declared the amended Motion
 #    defeated." (3, Limerick). No paragraph's bounds change, no other corpus.
-CHUNKER_VERSION = 35
+# 36: a title-case label keeps its kind with the year or years it covers ("Kent Pay Scheme
+#    2025-26", "(b) Proposed Askeaton Local Area Plan 2015-2021", "Budget 2015"): heading.
+#    Limerick 401 paragraphs, Kent 6; Cleveland's and Limerick's table headers with years join
+#    as one heading row.
+CHUNKER_VERSION = 36
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
