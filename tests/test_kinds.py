@@ -41,6 +41,9 @@ PROCEDURE = [
     "The Motion was seconded by Councillor Keary.",
     "The motion was proposed by Councillor Quinlivan and seconded by Cmhlr. Ó Ceallaigh.",
     "Councillors Keller, Loftus, Prendiville. (3)",
+    "Teefy, Wade. (9)",  # a roll call's last names, wrapped, and its count
+    "Sheahan (M), Teefy. (28)",
+    "O'Hanlon and Sheahan (11)",
     "PRESENT IN THE CHAIR: Councillor K. Sheahan, An Cathaoirleach.",
     "A vote was taken which resulted as follows:",
     "The County Secretary declared the Motion carried.",
@@ -157,6 +160,7 @@ SUBSTANCE = [
     "An emergency resolution objecting to the transfer of ownership of a C1 and C2 Liquor Permit to 4677 West 130th Street.",
     "Ms Chandler said that placements for children in care had become harder to find and more expensive.",
     "Housing Grants 122,387",
+    "Schedule of Works (4)",  # a label and its number is no roll call
     # an amount is not a year, and a motion's clause is no label whatever its capitals
     "Patrickswell Tidy Towns €2000",
     "d) the 2024 Financial Statements BE RECEIVED; and",

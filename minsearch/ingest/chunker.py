@@ -115,7 +115,10 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    2025-26", "(b) Proposed Askeaton Local Area Plan 2015-2021", "Budget 2015"): heading.
 #    Limerick 401 paragraphs, Kent 6; Cleveland's and Limerick's table headers with years join
 #    as one heading row.
-CHUNKER_VERSION = 36
+# 37: a roll call's last names the PDF wrapped onto a line of their own, with its count ("Teefy,
+#    Wade. (9)"), are procedure: 38 of Limerick's paragraphs (4 were shown as the motion of the
+#    vote after them); no other corpus.
+CHUNKER_VERSION = 37
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

@@ -345,6 +345,16 @@ def _is_vote_announcement(t: str) -> bool:
     )
 
 
+# The last one or two names of a roll call the PDF wrapped onto a line of their own, with the
+# count the minutes print after them ("Teefy, Wade. (9)", "Sheahan (M), Teefy. (28)", "O'Hanlon
+# and Sheahan (11)"): 38 of Limerick's paragraphs were read as substance, and "Teefy, Wade. (9)"
+# was shown as the motion of the vote after it.
+_ROLL_TAIL = re.compile(
+    r"^(?:(?:and\s+)?(?:(?:Cmhlr|Cllr|Councillors?)\.?\s+)?[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s\([A-Z]\))?[,.;]?\s+){1,2}"
+    r"\(\d{1,3}\)\.?$"
+)
+
+
 def announces_vote(text: str) -> bool:
     """Is a paragraph a vote's announcement in pointers and meeting words only ("(8) Following the
     debate, the Chairman put to the vote the amendment set out in paragraph 7 above and the voting
@@ -669,12 +679,12 @@ def _few_people(t: str) -> bool:
     return any(_marked_person(i) for i in rest)
 
 
-def classify(text: str, title: str = "", *, people_lists: bool = True, announcements: bool = True) -> Kind:
+def classify(text: str, title: str = "", *, people_lists: bool = True, whole: bool = True) -> Kind:
     """The kind of one paragraph (normalised text, whitespace collapsed), from its shape alone.
-    ``people_lists``: a list of people with their roles and no label is procedure;
-    ``announcements``: so is a vote's announcement in pointers only (neither for one line of a
-    paragraph: see :func:`split_procedure_lines`; the announcement's line would be cut from the
-    roll call it leads, whose wrapped last name, "Teefy. (26)", was left on its own)."""
+    ``people_lists``: a list of people with their roles and no label is procedure; ``whole``:
+    so are a vote's announcement in pointers only and a roll call's wrapped last names with its
+    count (neither for one line of a paragraph: see :func:`split_procedure_lines`; the roll call
+    would be cut from the announcement it follows, or its last name from the roll call)."""
     t = _ENUM.sub("", text).strip()
     if not t:
         return "heading"
@@ -725,7 +735,9 @@ def classify(text: str, title: str = "", *, people_lists: bool = True, announcem
         return "procedure"
     if n <= 12 and re.search(r"[^\W\d_]{4,}", t) and _only_procedure_words(t):
         return "procedure"  # "Read second time.", "The report was noted.", "Agreed."
-    if announcements and _is_vote_announcement(t):
+    if whole and n <= 8 and _ROLL_TAIL.match(t):
+        return "procedure"  # "Teefy, Wade. (9)": the last names of a roll call and its count
+    if whole and _is_vote_announcement(t):
         return "procedure"  # "The Chairman put the motion set out in paragraph 3 to the vote and ..."
     if 2 <= n <= 80 and _sentences_of_procedure(t):
         return "procedure"  # "15. Nays 0. Read second time. Read third time in full. Passed."
@@ -968,10 +980,7 @@ def split_procedure_lines(raw: str) -> list[tuple[int, int, Optional[Kind]]]:
             len(ln.split()) <= 80
             and not _RESOLVES.match(ln)
             # (a line of a wrapped list of people is read with the rest of the list)
-            and (
-                classify(ln, people_lists=False, announcements=False) == "procedure"
-                or _VOTE_TAKEN.match(ln) is not None
-            )
+            and (classify(ln, people_lists=False, whole=False) == "procedure" or _VOTE_TAKEN.match(ln) is not None)
             # a tally's label and count whose names are on the next line is read with them
             and not (_LABEL_COUNT.fullmatch(ln) and j + 1 < n and _is_name_list(lines[j + 1].rstrip(".")))
         )
