@@ -112,7 +112,7 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 #    procedure: Kent 27, Limerick 47 paragraphs; so is "The Mayor declared the amended Motion
 #    defeated." (3, Limerick). No paragraph's bounds change, no other corpus.
 # 36: a title-case label keeps its kind with the year or years it covers ("Kent Pay Scheme
-#    2025-26", "(b) Proposed Askeaton Local Area Plan 2015-2021", "Budget 2015"): heading.
+#    2025-26", "(b) Proposed Askeaton Local Area Plan 2015-2021", "Year of Culture 2014"): heading.
 #    Limerick 401 paragraphs, Kent 6; Cleveland's and Limerick's table headers with years join
 #    as one heading row.
 # 37: a roll call's last names the PDF wrapped onto a line of their own, with its count ("Teefy,
