@@ -134,6 +134,11 @@ class Glossary:
     def merged(self, other: "Glossary") -> "Glossary":
         return Glossary(self._groups + other._groups)
 
+    def everyday_groups(self) -> list[tuple[str, ...]]:
+        """The groups without an acronym (everyday wordings and the minutes' own), each as its
+        wordings were written, in the files' order."""
+        return [tuple(t.text for t in g) for g in self._groups if g and not any(t.acronym for t in g)]
+
     def expand(self, query: str) -> list[Expansion]:
         """The glossary groups ``query`` names, longest match first, each with its other terms."""
         tokens = [(m.group(), safe_stem(m.group().casefold().replace("’", "'"))) for m in _WORD.finditer(query)]

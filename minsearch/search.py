@@ -37,6 +37,7 @@ from .searching.decisions import (
     without_section,
 )
 from .searching.encoding import LazyEncoder, TextEncoder
+from .searching.examples import Examples, find_examples
 from .searching.filters import resolve_filters
 from .searching.page import add_snippets, hits, result_page
 from .searching.pergen import PerGeneration
@@ -80,6 +81,9 @@ class Searcher:
         probes = functools.cache(lambda: probe_vectors(self.settings.index_dir, self.store.model, self.encode))
         self._null: PerGeneration[NullScores] = PerGeneration(lambda view: null_scores(view, probes()))
         self._dated: PerGeneration[bool] = PerGeneration(dated_index)
+        self._examples: PerGeneration[Examples] = PerGeneration(
+            lambda view: find_examples(view, self.glossary_for(view))
+        )
 
     # -- the query encoder, loaded on first semantic use --------------------------------------
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -301,6 +305,12 @@ class Searcher:
     def facets(self) -> Facets:
         with self.pinned() as view:
             return view.facets()
+
+    def examples(self) -> Examples:
+        """Searches that find something in this index, for the page's tips
+        (:mod:`minsearch.searching.examples`; ~0.3 s on Limerick, once per generation)."""
+        with self.pinned() as view:
+            return self._examples.get(view)
 
     def counts(self, filters: Optional[Filters] = None) -> MatchCounts:
         """Paragraphs by council, committee, year and month, of the meetings ``filters`` allow

@@ -246,3 +246,18 @@ def test_meaning_feedback_reorders_the_same_hits_on_every_store(backend_searcher
     scores = [s for _c, s in fed.reordered]
     assert scores == sorted(scores, reverse=True)
     assert dict(fed.reordered) == pytest.approx(expected, abs=1e-4)
+
+
+def test_search_tips_examples_find_paragraphs(backend_searcher):
+    """The page's tips (minsearch.searching.examples) offer searches that find something in each
+    store (Milvus has no lexicon: its phrases are counted by search, within a budget)."""
+    ex = backend_searcher.examples()
+    assert ex.words and ex.phrase and ex.exclude and ex.title and ex.meaning, ex
+    for text, mode in (
+        (ex.words, "hybrid"),
+        (f'"{ex.phrase}"', "keyword"),
+        (f"{ex.exclude[0]} NOT {ex.exclude[1]}", "keyword"),
+        (f"title:{ex.title}", "keyword"),
+        (ex.meaning[0], "hybrid"),
+    ):
+        assert backend_searcher.search(Query(text, mode=mode, limit=3)).total > 0, text

@@ -13,6 +13,7 @@ from helpers import DENTAL, TEST_MODEL, make_chunk
 
 from minsearch.config import load_settings
 from minsearch.model import Chunk, Hit, MinsearchError, Query, SearchResult
+from minsearch.searching.examples import Examples
 from minsearch.store.base import Facets, IndexInfo
 
 HOSTILE = "<script>alert(1)</script>"
@@ -379,6 +380,12 @@ class StubSearcher:
     def facets(self):
         return Facets(councils={"<i>Evil</i> Council": 3}, committees={"Board": 3})
 
+    def examples(self):
+        # (An index home's own glossary.tsv could hold any text: the tips escape it.)
+        return Examples(
+            words=HOSTILE, phrase=HOSTILE, exclude=(HOSTILE, "x"), title=HOSTILE, meaning=(HOSTILE, HOSTILE)
+        )
+
     def info(self):
         return IndexInfo("embedded", "/secret/path", "gen-000009", 1, 3, "m", 384, 10, "2021-03-04T00:00:00")
 
@@ -396,6 +403,8 @@ def test_minutes_text_and_metadata_are_escaped_and_slashed_ids_work():
     assert "note &lt;script&gt;" in html
     assert 'href="/doc/council/a/b?hit=2&amp;back=' in html
     assert "4 March 2021" in html and 'datetime="2021-03-04"' in html
+    tips = text(client.get("/"))  # the search tips' examples
+    assert "<script>" not in tips and tips.count("&lt;script&gt;") >= 7
     r = client.get("/doc/council/a/b?hit=2")
     assert r.status_code == 200
     html = text(r)
@@ -671,3 +680,42 @@ def test_every_hit_links_back_to_its_own_search_and_pins_record_it(client):
         assert len(pins) >= 5 and all(f'<input type="hidden" name="q" value="{q}">' in f for f in pins)
         nexts = re.findall(r'<input type="hidden" name="next" value="([^"]*)">', html)
         assert nexts and all(n.replace("&amp;", "&").startswith(here + "#h-") for n in nexts), nexts[:2]
+
+
+def _tip_links(html: str) -> list[str]:
+    tips = html.split('id="tips-heading"')[1].split("</dl>")[0]
+    return [unescape(h) for h in re.findall(r'<dt><a href="([^"]+)"', tips)]
+
+
+def test_every_search_tip_finds_something_in_this_index(client):
+    html = text(client.get("/"))
+    links = _tip_links(html)
+    assert len(links) == 5, links  # words, "a phrase", a NOT b, title:word, everyday words
+    for link in links:
+        page = text(client.get(link))
+        assert re.search(r'class="count">\s*[1-9]\d*\+? matching paragraphs?', page), link
+
+
+def test_search_tips_come_from_the_minutes_indexed(tmp_path, encoder):
+    """A roads committee's minutes are offered examples from roads, not the seeds' children's
+    services ("dental checks" found nothing on an index of other minutes)."""
+    from helpers import minutes_searcher
+
+    from minsearch.app.web import create_app
+
+    meeting = (
+        "Transport Committee\n\n1. Road Safety\n\n"
+        "Members discussed traffic calming on Mill Road, where residents reported speeding.\n\n"
+        "Traffic calming measures near the primary school were agreed.\n\n"
+        "The engineer said traffic calming would be funded from the road safety budget.\n\n"
+        "2. Winter Service\n\nThe gritting routes for the winter were approved.\n"
+    )
+    files = {f"transport-2024-0{i}-1{i}.txt": meeting for i in range(1, 4)}
+    with minutes_searcher(tmp_path, encoder, files) as s:
+        c = create_app(searcher=s).test_client()
+        html = text(c.get("/"))
+        assert "dental checks" not in html and "care leavers" not in html
+        links = _tip_links(html)
+        assert any("traffic+calming" in link for link in links), links
+        for link in links:
+            assert re.search(r'class="count">\s*[1-9]\d*\+? matching paragraphs?', text(c.get(link))), link

@@ -56,6 +56,7 @@ def page() -> Any:
         "committees": counted_options(f.committees if f else {}, form["committee"], None),
         "date_min": (f.date_min if f else "") or "",
         "date_max": (f.date_max if f else "") or "",
+        "examples": optional(searcher().examples),  # the tips' and the search box's examples
     }
     if not form["q"].strip():
         ctx["info"] = optional(searcher().info)
