@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from minsearch.app import present
-from minsearch.model import Chunk, Hit, MinsearchError, Query, SearchResult
+from minsearch.model import Chunk, Hit, MatchCounts, MinsearchError, Query, SearchResult
 
 
 def chunk(n: int, doc: str = "d1", item: int = 1, section: str = "minutes", **kw) -> Chunk:
@@ -186,3 +186,20 @@ def test_counts_note_only_when_the_counts_are_not_shares_of_the_total():
     assert present.counts_note(more) == (
         "Counted among the first 189 matches: choosing one may list more, and the counts need not add up to 189."
     )
+
+
+def test_the_last_pages_hint_offers_only_what_would_narrow_the_matches():
+    """A "189+" search's last page says what would list the other matches: a committee or a year
+    only when the matches ranked span several and none is chosen (all in 2025: not "a year")."""
+    more_match_hint = present.more_match_hint
+    spread = MatchCounts(committees={"Cabinet": 5, "Council": 4}, years={"2024": 3, "2025": 6}, total=9, more=True)
+    assert more_match_hint(189, spread, {}) == (
+        "These are the 189 best-matching paragraphs, and more match: add words, choose a committee"
+        " or choose a year to see others."
+    )
+    one_year = MatchCounts(committees={"Cabinet": 9}, years={"2025": 9}, months={"2025-01": 9}, total=9, more=True)
+    assert more_match_hint(9, one_year, {}).endswith("more match: add words to see others.")
+    months = MatchCounts(committees={"Cabinet": 9}, years={"2025": 9}, months={"2025-01": 4, "2025-03": 5}, total=9)
+    assert "add words or narrow the dates" in more_match_hint(9, months, {})
+    assert "choose a committee" not in more_match_hint(189, spread, {"committee": "Cabinet"})
+    assert "narrow the dates" in more_match_hint(189, spread, {"since": "2024-01-01"})

@@ -98,6 +98,21 @@ def counts_note(counts: MatchCounts) -> str:
     return ""
 
 
+def more_match_hint(total: int, counts: Optional[MatchCounts], form: dict[str, str]) -> str:
+    """The last page of a search with more matches than were ranked ("189+"): what would list the
+    others. A committee or a year is offered only when the matches ranked span more than one and
+    none is chosen yet: all of a search's matches in 2025 were told to "choose a year"."""
+    ways = ["add words"]
+    if counts is not None and not form.get("committee") and len(counts.committees) > 1:
+        ways.append("choose a committee")
+    if counts is not None and len(counts.years) > 1:
+        ways.append("choose a year" if not (form.get("since") or form.get("until")) else "narrow the dates")
+    elif counts is not None and len(counts.months) > 1:
+        ways.append("narrow the dates")
+    said = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " or " + ways[-1]
+    return f"These are the {total:,} best-matching paragraphs, and more match: {said} to see others."
+
+
 def found_by(hit: Hit, closest: bool = False) -> str:
     """Which search found a hit, as the page says it."""
     if closest:

@@ -46,6 +46,7 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
     "section_label": present.section_label,
     "count_text": present.count_text,
     "counts_note": present.counts_note,
+    "more_match_hint": present.more_match_hint,
     "decisions_count_text": present.decisions_count_text,
     "found_by": present.found_by,
     "also_in": present.also_in,
