@@ -61,7 +61,7 @@ def measure(data: Path, log=print) -> dict[str, list[dict]]:
             for qid, kind, text in queries:
                 q, _notes = searcher.validate(Query(text=text, mode="hybrid", limit=10), view)
                 c = searcher.candidates(q, view, strict=False)
-                cos, cov = best_scores(q, c)
+                cos, cov, _joint = best_scores(q, c, params.joint_coverage)
                 sem = sorted((s for _c, s in c.semantic_hits), reverse=True)[:50]
                 shared = {i for i, _s in c.keyword_hits[:20]} & {i for i, _s in c.semantic_hits[:20]}
                 answered = bool(searcher.search(q, strict=False, snippets=False).total)

@@ -18,7 +18,7 @@ import numpy as np
 from .config import Settings, load_settings
 from .glossary import Glossary, load_glossary
 from .model import Chunk, Filters, Hit, MatchCounts, MinsearchError, Query, SearchResult, printable
-from .ranking.rank import RankParams, params_from, rank
+from .ranking.rank import BestScores, RankParams, params_from, rank
 from .ranking.snippets import TermMatcher
 from .searching import browse
 from .searching import candidates as _candidates
@@ -175,7 +175,7 @@ class Searcher:
             result.suggestion = did_you_mean(query_text(typed)[0], view, glossary_words)
         return result
 
-    def _confidence(self, view: StoreView, q: Query, c: Candidates, strict: bool) -> tuple[float, float]:
+    def _confidence(self, view: StoreView, q: Query, c: Candidates, strict: bool) -> BestScores:
         """The best scores ``q`` reaches over the whole index: whether it has a confident answer at
         all is decided there, so that a council, committee or date filter narrows the answers and
         does not make the query unanswerable. Judged among a filter's candidates alone, a filter
@@ -185,15 +185,15 @@ class Searcher:
         among its own weaker candidates, "459 Hales Street" had 7 matches in all and 90+ in one
         committee). One more gather, only for filtered queries.
         """
-        f = q.filters
+        f, joint = q.filters, self.settings.joint_coverage
         if not (f.council or f.committee or f.since or f.until or f.section):
-            return best_scores(q, c)
+            return best_scores(q, c, joint)
         everywhere = replace(f, council=None, committee=None, since=None, until=None, section=None)
         best, here = (
-            best_scores(q, self.candidates(replace(q, filters=everywhere), view, strict=strict)),
-            best_scores(q, c),
+            best_scores(q, self.candidates(replace(q, filters=everywhere), view, strict=strict), joint),
+            best_scores(q, c, joint),
         )
-        return max(best[0], here[0]), max(best[1], here[1])
+        return BestScores(*(max(a, b) for a, b in zip(best, here)))
 
     def _resolve(self, view: StoreView, f: Filters) -> Filters:
         """Council and committee as the index stores them (names are read only when filtered on)."""

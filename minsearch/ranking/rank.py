@@ -29,13 +29,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import AbstractSet, Callable, Mapping, Optional
+from typing import AbstractSet, Callable, Mapping, NamedTuple, Optional
 
 from ..config import FUSIONS, Settings
 from ..model import ChunkMeta, MinsearchError, coverage_needed
 from ..words import STOPWORDS
 from .duplicates import Neighbours, collapse, repeats
 from .fusion import Fused, fuse, single
+
+
+class BestScores(NamedTuple):
+    """The best a query reaches among some candidates (:func:`~minsearch.searching.ranked.best_scores`):
+    over the whole index, it decides whether a filtered search, or a saved search over a few new
+    paragraphs, has a confident answer at all (see :func:`match_rule`)."""
+
+    cosine: float = -1.0  # the best cosine
+    coverage: float = 0.0  # the best share of the query a paragraph holds
+    # The best cosine of a paragraph holding ``joint_coverage`` of the query: both views
+    # half-confident about the same paragraph (hybrid only).
+    joint: float = -1.0
+
+
+NO_SCORES = BestScores()
 
 
 @dataclass(frozen=True)
@@ -520,8 +535,8 @@ def rank(
     code: bool = False,
     sort: str = "relevance",
     neighbours: Optional[Neighbours] = None,
-    reference: tuple[float, float] = (-1.0, 0.0),
-    confidence: tuple[float, float] = (-1.0, 0.0),
+    reference: BestScores = NO_SCORES,
+    confidence: BestScores = NO_SCORES,
     named: Optional[AbstractSet[str]] = None,
     people: Optional[AbstractSet[str]] = None,
     lines: Optional[Mapping[str, float]] = None,
@@ -667,8 +682,8 @@ def match_rule(
     cosines: Optional[dict[str, float]] = None,
     words: int = 0,
     procedural: Optional[str] = None,
-    reference: tuple[float, float] = (-1.0, 0.0),
-    confidence: tuple[float, float] = (-1.0, 0.0),
+    reference: BestScores = NO_SCORES,
+    confidence: BestScores = NO_SCORES,
     named_only: bool = False,
     unheld: bool = False,
 ) -> Callable[[str], bool]:
@@ -683,26 +698,34 @@ def match_rule(
     cov = {c: coverage.get(c, 0.0) for c, _s in keyword} if mode != "semantic" else {}
     own = coverage_text if coverage_text is not None else coverage
     eps = 1e-9
-    best_cos = max(max(cos.values(), default=-1.0), reference[0] if mode != "keyword" else -1.0)
+    best_cos = max(max(cos.values(), default=-1.0), reference.cosine if mode != "keyword" else -1.0)
     floor = max(params.semantic_floor, best_cos - params.relative_floor)
     # A long query (a question, a pasted paragraph) is rarely covered by a third of its weight:
     # then a match needs the weight of a few of its words, or a share of what the best candidate covers.
     need = min(
         coverage_needed(params.min_coverage, params.match_words, words),
-        params.relative_coverage * max(max(cov.values(), default=0.0), reference[1] if mode != "semantic" else 0.0),
+        params.relative_coverage
+        * max(max(cov.values(), default=0.0), reference.coverage if mode != "semantic" else 0.0),
     )
     gate = coverage_needed(params.confident_coverage, params.confident_words, words)
-    best_cov = max(max(cov.values(), default=0.0), reference[1] if mode != "semantic" else 0.0)
+    best_cov = max(max(cov.values(), default=0.0), reference.coverage if mode != "semantic" else 0.0)
     # Keyword mode asks for words: a paragraph that has enough of them is a match, shown with the
     # words highlighted, however weak the best one. The gate is for meaning, which always finds
     # a nearest paragraph ("purple elephant trombone" is 0.1-0.47 from something in every corpus).
-    gate_cos = max(best_cos, confidence[0] if mode != "keyword" else -1.0)
-    gate_cov = max(best_cov, confidence[1] if mode != "semantic" else 0.0)
+    gate_cos = max(best_cos, confidence.cosine if mode != "keyword" else -1.0)
+    gate_cov = max(best_cov, confidence.coverage if mode != "semantic" else 0.0)
+    # Both views half-confident about one paragraph, not each about its own: "zebra crossing the
+    # milky way galaxy" had a London Ontario paragraph holding "pedestrian crossovers" (0.55 of
+    # the query, by the glossary) and another 0.37 close in meaning, so it was "answered".
+    gate_joint = max(
+        max((cos.get(c, -1.0) for c, v in cov.items() if v >= params.joint_coverage - eps), default=-1.0),
+        max(confidence.joint, reference.joint) if mode == "hybrid" else -1.0,
+    )
     confident = (
         mode == "keyword"
         or gate_cov >= gate - eps
         or gate_cos >= params.confident_floor
-        or (gate_cos >= params.joint_floor and gate_cov >= params.joint_coverage - eps)
+        or gate_joint >= params.joint_floor
     )
 
     if unheld and mode == "hybrid":
@@ -786,8 +809,8 @@ def match_count(
     cosines: Optional[dict[str, float]] = None,
     words: int = 0,
     procedural: Optional[str] = None,
-    reference: tuple[float, float] = (-1.0, 0.0),
-    confidence: tuple[float, float] = (-1.0, 0.0),
+    reference: BestScores = NO_SCORES,
+    confidence: BestScores = NO_SCORES,
     named_only: bool = False,
     unheld: bool = False,
     lines: Optional[Mapping[str, float]] = None,

@@ -22,7 +22,7 @@ from ..config import Settings
 from ..glossary import load_glossary, with_meanings
 from ..ingest.fingerprint import fingerprint
 from ..model import Chunk, Filters, MinsearchError, Query
-from ..ranking.rank import Ranking, params_from
+from ..ranking.rank import BestScores, Ranking, params_from
 from ..store import open_store
 from ..store import watchlist as wlist
 from ..store.base import Store, StoreView
@@ -156,9 +156,10 @@ def _check_all(
         for s, q in queries:
             c = _within_pool(gather(q, view, settings, glossary, lazy, semantic_text(q.text), strict=False), s)
             near = repeats_in(view, c.meta, c.meta, params.duplicate_jaccard)
-            ranking = rank_candidates(q, c, params, (s.best_cos, s.best_cov), neighbours=near).ranking
-            best_cos, best_cov = best_scores(q, c)
-            s.best_cos, s.best_cov = max(s.best_cos, best_cos), max(s.best_cov, best_cov)
+            saved = BestScores(s.best_cos, s.best_cov, s.best_joint)
+            ranking = rank_candidates(q, c, params, saved, neighbours=near).ranking
+            best = BestScores(*(max(a, b) for a, b in zip(saved, best_scores(q, c, params.joint_coverage))))
+            s.best_cos, s.best_cov, s.best_joint = best
             _record(wl, s, ranking, fresh, seen, live, now, run)
     finally:
         lazy.close()
@@ -319,7 +320,7 @@ def save_search(
     finally:
         if own:
             store.close()
-    search.best_cos, search.best_cov = best_scores(q, c)
+    search.best_cos, search.best_cov, search.best_joint = best_scores(q, c, settings.joint_coverage)
     if c.qvec is not None:  # what gather() encoded: the query's words with what the glossary adds
         search.vector, search.vector_of = _pack(c.qvec), c.encoded
     n = max(settings.candidates, q.limit)  # what gather() asks each view for

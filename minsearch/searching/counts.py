@@ -17,7 +17,16 @@ from typing import Iterable, Optional
 
 from ..model import MatchCounts, Query
 from ..ranking.duplicates import Neighbours, repeats
-from ..ranking.rank import RankParams, fused_order, match_count, only_named, procedure_among, procedure_words
+from ..ranking.rank import (
+    NO_SCORES,
+    BestScores,
+    RankParams,
+    fused_order,
+    match_count,
+    only_named,
+    procedure_among,
+    procedure_words,
+)
 from ..store.base import DocRecord
 from .candidates import Candidates
 from .ranked import unheld
@@ -43,7 +52,7 @@ def count_matches(
     documents: dict[str, DocRecord],
     total: int = 0,
     more: bool = False,
-    confidence: tuple[float, float] = (-1.0, 0.0),
+    confidence: BestScores = NO_SCORES,
     neighbours: Optional[Neighbours] = None,
 ) -> MatchCounts:
     """Matches of ``q`` per council, committee, year, quarter and month, each as the search

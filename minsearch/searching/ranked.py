@@ -7,7 +7,17 @@ from typing import Optional
 
 from ..model import Query, coverage_needed
 from ..ranking.duplicates import Neighbours
-from ..ranking.rank import Ranking, RankParams, about_procedure, alone_floor, names_code, only_named, rank
+from ..ranking.rank import (
+    NO_SCORES,
+    BestScores,
+    Ranking,
+    RankParams,
+    about_procedure,
+    alone_floor,
+    names_code,
+    only_named,
+    rank,
+)
 from .candidates import Candidates
 
 
@@ -23,8 +33,8 @@ def rank_candidates(
     q: Query,
     c: Candidates,
     params: RankParams,
-    reference: tuple[float, float] = (-1.0, 0.0),
-    confidence: tuple[float, float] = (-1.0, 0.0),
+    reference: BestScores = NO_SCORES,
+    confidence: BestScores = NO_SCORES,
     neighbours: Optional[Neighbours] = None,
 ) -> RankedQuery:
     """Rank a validated query's candidates (matches and the closest non-matches); ``reference``
@@ -89,9 +99,15 @@ def _counted_more(q: Query, c: Candidates, params: RankParams, named_only: bool 
     return False
 
 
-def best_scores(q: Query, c: Candidates) -> tuple[float, float]:
-    """The best cosine and the best coverage among ``c`` as :func:`rank` weighs them (the
-    ``reference`` of a later search of a few documents)."""
-    cos = [*c.cosines.values(), *(s for _c, s in c.semantic_hits)] if q.mode != "keyword" else []
-    cov = [c.keyword.coverage.get(cid, 0.0) for cid, _s in c.keyword_hits] if c.keyword and q.mode != "semantic" else []
-    return max(cos, default=-1.0), max(cov, default=0.0)
+def best_scores(q: Query, c: Candidates, joint_coverage: float) -> BestScores:
+    """The best cosine, the best coverage, and the best cosine of a paragraph holding
+    ``joint_coverage`` of the query among ``c``, as :func:`rank` weighs them (the ``reference`` of
+    a later search of a few documents, the ``confidence`` of a filtered one)."""
+    cos = {**c.cosines, **dict(c.semantic_hits)} if q.mode != "keyword" else {}
+    cov = (
+        {cid: c.keyword.coverage.get(cid, 0.0) for cid, _s in c.keyword_hits}
+        if c.keyword and q.mode != "semantic"
+        else {}
+    )
+    held = [cos.get(cid, -1.0) for cid, v in cov.items() if v >= joint_coverage - 1e-9] if q.mode == "hybrid" else []
+    return BestScores(max(cos.values(), default=-1.0), max(cov.values(), default=0.0), max(held, default=-1.0))

@@ -46,6 +46,9 @@ class SavedSearch:
     # check): a new paragraph is a match when it would be one in a search of the whole index.
     best_cos: float = -1.0
     best_cov: float = 0.0
+    # ... and the best cosine of a paragraph holding enough of it (rank.BestScores.joint; -1 in a
+    # list saved before it was kept: then a new paragraph must be that paragraph itself).
+    best_joint: float = -1.0
     # The score of the last candidate each view handed to the ranker in that search (None: it
     # handed over every paragraph it found): a new paragraph below both would not have been shown.
     last_cos: Optional[float] = None
@@ -175,6 +178,7 @@ def check_search(search: SavedSearch) -> SavedSearch:
         created=search.created or time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         best_cos=search.best_cos,
         best_cov=search.best_cov,
+        best_joint=search.best_joint,
         last_cos=search.last_cos,
         last_keyword=search.last_keyword,
         vector=search.vector,
