@@ -586,6 +586,7 @@ def markdown(res: dict, plot_files: list[str]) -> str:
         "feedback.md",
         "nearby.md",
         "everyday.md",
+        "joint.md",
         "exact_floor.md",
         "topic_floor.md",
         "query_variants.md",
@@ -593,7 +594,7 @@ def markdown(res: dict, plot_files: list[str]) -> str:
         "calibration.md",
         "ranking.md",
     ):
-        # Measured by their own commands (python -m benchmarks.feedback, .nearby, .everyday,
+        # Measured by their own commands (python -m benchmarks.feedback, .nearby, .everyday, .joint,
         # .exact_floor (also --setting topic_gap), .query_variants, .item_context, .calibration, .tuning): as written.
         ranking = Path(__file__).resolve().parent / "results" / name
         if ranking.is_file():
