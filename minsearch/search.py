@@ -193,7 +193,7 @@ class Searcher:
             best_scores(q, self.candidates(replace(q, filters=everywhere), view, strict=strict), joint),
             best_scores(q, c, joint),
         )
-        return BestScores(*(max(a, b) for a, b in zip(best, here)))
+        return best.with_(here)
 
     def _resolve(self, view: StoreView, f: Filters) -> Filters:
         """Council and committee as the index stores them (names are read only when filtered on)."""

@@ -49,8 +49,19 @@ class BestScores(NamedTuple):
     # half-confident about the same paragraph (hybrid only).
     joint: float = -1.0
 
+    def with_(self, other: "BestScores") -> "BestScores":
+        """The better of the two for each score (the whole index's and a filter's, a saved
+        search's and a re-index's new paragraphs)."""
+        return BestScores(*(max(a, b) for a, b in zip(self, other)))
+
 
 NO_SCORES = BestScores()
+
+
+def joint_cosine(cos: Mapping[str, float], cov: Mapping[str, float], joint_coverage: float) -> float:
+    """The best cosine of a paragraph holding ``joint_coverage`` of the query (:attr:`BestScores.joint`);
+    ``cos`` and ``cov``: the candidates' cosines and coverages (-1.0: none holds that much)."""
+    return max((cos.get(c, -1.0) for c, v in cov.items() if v >= joint_coverage - 1e-9), default=-1.0)
 
 
 @dataclass(frozen=True)
@@ -718,7 +729,7 @@ def match_rule(
     # milky way galaxy" had a London Ontario paragraph holding "pedestrian crossovers" (0.55 of
     # the query, by the glossary) and another 0.37 close in meaning, so it was "answered".
     gate_joint = max(
-        max((cos.get(c, -1.0) for c, v in cov.items() if v >= params.joint_coverage - eps), default=-1.0),
+        joint_cosine(cos, cov, params.joint_coverage),
         max(confidence.joint, reference.joint) if mode == "hybrid" else -1.0,
     )
     confident = (

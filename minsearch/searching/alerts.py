@@ -158,8 +158,7 @@ def _check_all(
             near = repeats_in(view, c.meta, c.meta, params.duplicate_jaccard)
             saved = BestScores(s.best_cos, s.best_cov, s.best_joint)
             ranking = rank_candidates(q, c, params, saved, neighbours=near).ranking
-            best = BestScores(*(max(a, b) for a, b in zip(saved, best_scores(q, c, params.joint_coverage))))
-            s.best_cos, s.best_cov, s.best_joint = best
+            s.best_cos, s.best_cov, s.best_joint = saved.with_(best_scores(q, c, params.joint_coverage))
             _record(wl, s, ranking, fresh, seen, live, now, run)
     finally:
         lazy.close()

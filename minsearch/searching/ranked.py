@@ -14,6 +14,7 @@ from ..ranking.rank import (
     RankParams,
     about_procedure,
     alone_floor,
+    joint_cosine,
     names_code,
     only_named,
     rank,
@@ -109,5 +110,5 @@ def best_scores(q: Query, c: Candidates, joint_coverage: float) -> BestScores:
         if c.keyword and q.mode != "semantic"
         else {}
     )
-    held = [cos.get(cid, -1.0) for cid, v in cov.items() if v >= joint_coverage - 1e-9] if q.mode == "hybrid" else []
-    return BestScores(max(cos.values(), default=-1.0), max(cov.values(), default=0.0), max(held, default=-1.0))
+    joint = joint_cosine(cos, cov, joint_coverage) if q.mode == "hybrid" else -1.0
+    return BestScores(max(cos.values(), default=-1.0), max(cov.values(), default=0.0), joint)
