@@ -956,3 +956,74 @@ def test_a_query_that_is_only_a_proper_name(query, name):
     from minsearch.ranking.rank import proper_name
 
     assert proper_name(query) == name
+
+
+_JOURNAL = """The City Record
+
+Wednesday, February 8, 2017
+
+Res. No. 146-17.
+
+By Council Members Kelley and Zone.
+
+An emergency resolution appointing three members to the Civilian Police Review Board.
+
+Whereas, section 115-2 of the Charter of the City of Cleveland establishes the Board and its terms of office; and
+
+Whereas, pursuant to that section, Council requested and has received nominations from the Mayor; now, therefore,
+
+Section 1. That this Council hereby appoints the following individuals to the Board: Michael P. Hess, Jr., Gloria Evans.
+
+Adopted.
+
+Res. No. 147-17.
+
+By Council Member Brancatelli.
+
+An emergency resolution declaring the intent to vacate a portion of Carroll Avenue.
+
+Whereas, this Council has received a petition from the abutting owners to vacate the street; now, therefore,
+
+Section 1. That the Council declares its intent to vacate the portion of Carroll Avenue described in the petition.
+
+Adopted.
+
+File No. 177-17. RE: 63186770005.
+"""
+
+_REPORT = """Minutes of the Cabinet held on 9 January 2025
+
+1. Quarterly Performance Report
+
+Mr Wagner outlined the report for Quarter 2, which set out the performance data up to September.
+
+The number of properties brought back into active use through the No Use Empty programme remained above target.
+
+The share of new Education, Health and Care Plans (EHCP) issued within 20 weeks had risen to 41 per cent.
+
+Highways repairs were completed within 28 days in 93 per cent of cases.
+
+RESOLVED that Cabinet note the Quarter 2 Performance Report.
+"""
+
+
+def test_a_measures_clauses_follow_its_number(tmp_path, encoder):
+    """A measure's number heads its clauses, which do not repeat it: searched by its number, the
+    measure's paragraph comes first and its clauses next, before another measure's number that
+    only looks like it ("Res. No. 147-17", "File No. 177-17")."""
+    with minutes_searcher(tmp_path, encoder, {"2017-02-08.txt": _JOURNAL}) as s:
+        res = s.search(Query(text="Res. No. 146-17", mode="hybrid", limit=10), snippets=False)
+    texts = [h.chunk.text for h in res.hits]
+    assert "146-17" in texts[0]
+    clauses = [i for i, t in enumerate(texts) if "115-2" in t or "pursuant to that section" in t or "Hess" in t]
+    assert len(clauses) == 3 and max(clauses) <= 3, texts
+    assert not any("Carroll Avenue" in t for t in texts[: max(clauses) + 1]), texts
+    assert res.total >= 4
+
+
+def test_a_name_in_the_middle_of_an_item_does_not_bring_the_item(tmp_path, encoder):
+    """Only an item the name heads or is titled with is about it: "EHCP" in one point of a
+    performance report does not make the report's other points matches."""
+    with minutes_searcher(tmp_path, encoder, {"cabinet.txt": _REPORT}) as s:
+        res = s.search(Query(text="EHCP", mode="hybrid", limit=10), snippets=False)
+    assert [h.chunk.text for h in res.hits] == [t for t in _REPORT.split("\n\n") if "EHCP" in t]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Optional
@@ -23,6 +24,7 @@ from ..ranking.rank import (
     exact_query,
     is_description,
     names_code,
+    only_named,
     persons,
     procedure_words,
     proper_name,
@@ -30,6 +32,7 @@ from ..ranking.rank import (
 )
 from ..store.base import NO_FEEDBACK, KeywordResult, StoreView, VectorResult
 from ..store.query import holds_words, semantic_text, share_of_words
+from ..words import STOPWORDS
 from .encoding import LazyEncoder
 from .vocabulary import everyday_share, keyword_expansions, nearby_wordings
 from .votes import is_vote_part, motion_words
@@ -57,6 +60,9 @@ class Candidates:
     # share of the query its motion holds; None for any other query (see :func:`lines_asked`).
     lines: Optional[dict[str, float]] = None
     exact: bool = False  # fusion leans on the keyword view (see :func:`leans_on_keywords`)
+    # For a query that only names something: the other paragraphs of the agenda items it heads or
+    # titles, each with the paragraph holding it; None for any other query (see :func:`item_context`).
+    context: Optional[dict[str, str]] = None
     # Words to mark that the keyword view did not search: the members a question about their vote
     # names, whose topic alone is searched (:func:`~minsearch.ranking.rank.vote_topic`).
     marked: list[tuple[str, str]] = field(default_factory=list)
@@ -191,6 +197,8 @@ def gather(
         out.semantic = pending.result()
     if out.keyword is not None:  # (a search by meaning alone has no coverage to order votes by)
         out.lines = lines_asked(asked, view, out)
+        if q.mode == "hybrid":
+            out.context = item_context(q.text, view, out, q.filters.section)
     if topic is not None:
         out.marked = member_terms(asked, view)
     if q.mode == "semantic":  # what the semantic view read: acronyms' meanings, reworded everyday groups
@@ -316,6 +324,51 @@ def member_terms(text: str, view: StoreView) -> list[tuple[str, str]]:
 # Needs" for "who voted against adding McCormick Park to the areas where encampments are not
 # permitted"), so it is rarely among the keyword view's candidates.
 ITEMS_READ = 5
+
+
+# The paragraphs holding what a query names whose agenda items are read (the keyword view's first).
+CONTEXT_HOLDERS = 5
+
+
+def item_context(text: str, view: StoreView, out: Candidates, section: Optional[str]) -> Optional[dict[str, str]]:
+    """For a query that only names something (:func:`~minsearch.ranking.rank.only_named`: a code,
+    a number, a name, a quoted phrase): the other paragraphs of each agenda item that a paragraph
+    holding all of it heads (its first paragraph of substance) or that is titled with it, each
+    mapped to that paragraph; :func:`~minsearch.ranking.rank.rank` lists them after the holders.
+    None for any other query.
+
+    Why: a journal prints a measure as its number and description, then its clauses ("Res. No.
+    146-17. By Council Members ... An emergency resolution appointing three members to the
+    Civilian Police Review Board" / "Whereas, ..." / "Section 1. That this Council hereby
+    appoints ..."); the clauses do not repeat the number and are far from it in meaning, while
+    other measures' numbers ("File No. 177-17.") are near it. Only an item the name heads or titles
+    is about it: "EHCP" in the middle of a performance report names one of its thirty points."""
+    kw = out.keyword
+    if kw is None or not only_named(text):
+        return None
+    own = kw.coverage_text or kw.coverage
+    holders = [c for c, _s in kw.hits if own.get(c, 0.0) >= 1 - 1e-9][:CONTEXT_HOLDERS]
+    words = {w for w in re.findall(r"\w+", text.casefold()) if w not in STOPWORDS}
+    context: dict[str, str] = {}
+    docs: dict[str, list[Chunk]] = {}
+    for holder in holders:
+        m = out.meta.get(holder) or view.chunk_meta([holder]).get(holder)
+        if m is None or m.item <= 0:
+            continue
+        if m.doc_id not in docs:
+            docs[m.doc_id] = view.document_chunks(m.doc_id)
+        item = [ch for ch in docs[m.doc_id] if ch.item == m.item]
+        first = next((ch for ch in item if ch.kind == "substance"), None)
+        mine = next((ch for ch in item if ch.chunk_id == holder), None)
+        if mine is None or not (mine is first or words <= set(re.findall(r"\w+", mine.title.casefold()))):
+            continue
+        for ch in item:
+            if ch.kind == "substance" and ch.chunk_id not in context and ch.chunk_id not in holders:
+                if section is None or ch.section == section:
+                    context[ch.chunk_id] = holder
+    if context:
+        out.meta.update(view.chunk_meta([c for c in context if c not in out.meta]))
+    return context
 
 
 def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[str, float]]:

@@ -13,7 +13,7 @@ more matches than were ranked (a total shown as ``300+``), so may each count be 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional, TypeVar
 
 from ..model import MatchCounts, Query
 from ..ranking.duplicates import Neighbours, repeats
@@ -30,6 +30,8 @@ from ..ranking.rank import (
 from ..store.base import DocRecord
 from .candidates import Candidates
 from .ranked import unheld
+
+V = TypeVar("V")
 
 
 def quarter_of(date: str) -> str:
@@ -64,7 +66,12 @@ def count_matches(
     repeats among the candidates, as the search collapsed them (:func:`~.repeats.repeats_in`)."""
     kw = c.keyword
     lines = c.lines or {}  # (a vote question's lines that are not candidates count where they are)
-    ids = list(dict.fromkeys([cid for cid, _ in c.keyword_hits] + [cid for cid, _ in c.semantic_order] + list(lines)))
+    context = c.context or {}  # (as are a named measure's clauses: its holder's places)
+    ids = list(
+        dict.fromkeys(
+            [cid for cid, _ in c.keyword_hits] + [cid for cid, _ in c.semantic_order] + list(lines) + list(context)
+        )
+    )
     # The values each candidate counts under: (kind, value) pairs.
     where: dict[str, list[tuple[str, str]]] = {}
     for cid in ids:
@@ -93,10 +100,8 @@ def count_matches(
     for cid, cos in c.cosines.items():
         for place in where.get(cid, ()):
             cosines[place][cid] = cos
-    lines_at: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    for cid, share in lines.items():
-        for place in where.get(cid, ()):
-            lines_at[place][cid] = share
+    lines_at = _by_place(lines, where)
+    context_at = _by_place(context, where)
     # Fused once, and repeats found once, among all the candidates: each value reads its own.
     order: dict[tuple[str, str], list[str]] = defaultdict(list)
     for cid in fused_order(q.mode, c.keyword_hits, c.semantic_order, params, c.exact):
@@ -113,7 +118,7 @@ def count_matches(
     chosen: dict[frozenset[str], int] = {}
     for place in {p for places in where.values() for p in places}:
         ids_here = order.get(place, [])
-        key = frozenset(ids_here) | frozenset(lines_at.get(place, ()))
+        key = frozenset(ids_here) | frozenset(lines_at.get(place, ())) | frozenset(context_at.get(place, ()))
         if key not in chosen:
             k_hits = keyword.get(place, [])
             chosen[key] = match_count(
@@ -134,6 +139,7 @@ def count_matches(
                 named_only=named_only,
                 unheld=nobody,
                 lines=lines_at.get(place),
+                context=context_at.get(place),
             )
         counts[place[0]][place[1]] = chosen[key]
     return MatchCounts(
@@ -145,6 +151,17 @@ def count_matches(
         total=total,
         more=more,
     )
+
+
+def _by_place(
+    values: Mapping[str, V], where: Mapping[str, list[tuple[str, str]]]
+) -> dict[tuple[str, str], dict[str, V]]:
+    """``values`` (keyed by chunk id) split by the places each chunk counts under."""
+    out: dict[tuple[str, str], dict[str, V]] = defaultdict(dict)
+    for cid, value in values.items():
+        for place in where.get(cid, ()):
+            out[place][cid] = value
+    return out
 
 
 def count_paragraphs(documents: Iterable[DocRecord]) -> MatchCounts:

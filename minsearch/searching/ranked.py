@@ -62,6 +62,7 @@ def rank_candidates(
         named=c.named,
         people=c.people,
         lines=c.lines,
+        context=c.context,
         reordered=c.reordered,
         named_only=named_only,
         unheld=unheld(named_only, c),
