@@ -261,3 +261,16 @@ def test_search_tips_examples_find_paragraphs(backend_searcher):
         (ex.meaning[0], "hybrid"),
     ):
         assert backend_searcher.search(Query(text, mode=mode, limit=3)).total > 0, text
+
+
+def test_a_name_lists_its_holders_then_the_items_it_heads_on_every_store(backend_searcher):
+    """A query that is only a name: the paragraphs naming the person first, then the rest of an
+    agenda item one of them opens (the report they introduced), counted as matches, by council
+    too, whichever store answers."""
+    r = backend_searcher.search(Query("Laura Caunce", mode="hybrid", limit=40), counts=True, snippets=False)
+    holds = [("Laura Caunce" in h.chunk.text) for h in r.hits]
+    k = holds.index(False)
+    assert k >= 1 and not any(holds[k:]), holds
+    items = {(h.chunk.doc_id, h.chunk.item) for h in r.hits[:k]}
+    assert (r.hits[k].chunk.doc_id, r.hits[k].chunk.item) in items
+    assert r.counts is not None and sum(r.counts.councils.values()) == r.total
