@@ -422,6 +422,29 @@ def test_reference_number_is_read_with_the_measure_it_numbers():
     assert "No. 5378" in texts and "CITY COUNCIL" in texts
 
 
+APPEALS_STYLE = """Yeas: Messrs. Denk, Saab, Bradley, Maschke. Nays: None. Absent: Mr. Gallagher.
+
+Docket A-210-16.
+
+RE: Appeal of Eileen Ables, Owner of the One Dwelling Unit Single-Family Residence, located on the
+premises known as 3751 East 147th Street from a CONDEMNATION NOTICE OF VIOLATION.
+
+Kent Pay Scheme 2025-26
+
+Ward A-1 boundary review
+"""
+
+
+def test_a_docket_is_read_with_the_appeal_it_numbers():
+    """A board of appeals heads each appeal with its docket on a line of its own: "Docket
+    A-210-16." alone was a hit that said nothing, and the appeal a hit without its docket. A
+    title-case label with the years it covers is not a code, nor a sentence ending in one."""
+    texts = [c.text for c in chunks_of(APPEALS_STYLE, fmt="text")]
+    appeal = next(t for t in texts if "A-210-16" in t)
+    assert appeal.startswith("Docket A-210-16. RE: Appeal of Eileen Ables") and "East 147th Street" in appeal
+    assert "Kent Pay Scheme 2025-26" in texts and "Ward A-1 boundary review" in texts
+
+
 @pytest.mark.skipif(not (DATA / "cleveland-city-record").is_dir(), reason=f"shared Cleveland corpus not in {DATA}")
 def test_real_city_record_ordinance_keeps_its_number():
     """In the real City Record (1 February 2017 issue), the VAPAC ordinance's number, sponsor and

@@ -118,7 +118,10 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 # 37: a roll call's last names the PDF wrapped onto a line of their own, with its count ("Teefy,
 #    Wade. (9)"), are procedure: 38 of Limerick's paragraphs (4 were shown as the motion of the
 #    vote after them); no other corpus.
-CHUNKER_VERSION = 37
+# 38: a docket or other code with its label alone ("Docket A-210-16.") is joined to the paragraph
+#    it numbers, as "Ord. No. 29-17." is: 46 of the City Record's paragraphs (12 issues), no other
+#    corpus.
+CHUNKER_VERSION = 38
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".
@@ -130,6 +133,10 @@ _LETTERED = re.compile(r"\((?:[a-z]|[ivx]{2,5})\)$", re.I)  # a reference's poin
 # No. 514-16.", "R.PS. Reg. No. 1693.", "Amendment No. 2"), at most a few words before it (a page
 # header's date run into it). The identifier holds a digit: "No." alone is an answer, not a label.
 _REFERENCE_LABEL = re.compile(r"(?:^|\s)(?:No|Nos|Number|#)\.?\s*[A-Z]{0,4}[-./]?\d[\w./-]*\.?$", re.I)
+# ... or a word or two naming what is numbered, then a code of capitals and numbers ("Docket
+# A-210-16.", "Application P-1234"): a board's appeals, each headed by its docket (46 of the
+# City Record's first 12 issues, none in Kent, Limerick, London Ontario or the seeds).
+_CODE_LABEL = re.compile(r"^(?:[A-Z][a-z]+\.?\s+){1,2}[A-Z]{1,4}-\d+(?:[-/]\d+)*\.?$")
 # A sponsor line between the number and the text: "By Council Member Kelley.", "By Director Dumas."
 _SPONSOR = re.compile(r"^By\s+[A-Z]")
 _NUMBERED = re.compile(r"^[\s\u00a0]*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])[\s\u00a0]+\S")
@@ -399,7 +406,7 @@ def _split_motion(text: str, para: Para) -> list[Para]:
 
 def _is_reference_label(text: str) -> bool:
     """A paragraph that is only a reference number (and maybe a date before it), nothing to read."""
-    return len(text.split()) <= 8 and bool(_REFERENCE_LABEL.search(text))
+    return len(text.split()) <= 8 and bool(_REFERENCE_LABEL.search(text) or _CODE_LABEL.match(text))
 
 
 def _attach_labels(paras: list[Para]) -> list[Para]:
