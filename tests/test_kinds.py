@@ -99,6 +99,9 @@ PROCEDURE = [
     "Item 10, clause 2.9, as amended, BE APPROVED.",
     "Item 9, clause 5.1, as amended, reads as follows:",
     "That clause 1 of the 7th Report of the Council, In Closed Session, read as follows:",
+    # ... suspending the rules for final passage (chunker 39)
+    "Motion to suspend rules, Charter, and statutory provisions and place on final adoption.",
+    "On motions, the following resolutions were adopted, except as may be otherwise noted.",
     # one or two people alone, a signature, a sponsor, a recusal (chunker 32): about every meeting,
     # they led Cleveland's first page for "which streets did council give honorary names to?"
     "Councillor S. Stevenson",

@@ -121,7 +121,12 @@ from .structure import rebuild_paragraphs, split_measures, split_numbered_items
 # 38: a docket or other code with its label alone ("Docket A-210-16.") is joined to the paragraph
 #    it numbers, as "Ord. No. 29-17." is: 46 of the City Record's paragraphs (12 issues), no other
 #    corpus.
-CHUNKER_VERSION = 38
+# 39: a motion suspending the rules for final passage ("Motion to suspend rules, Charter, and
+#    statutory provisions and place on final adoption.") and "On motions, the following
+#    resolutions were adopted, except as may be otherwise noted." are procedure: Cleveland 55
+#    paragraphs (12 issues), Limerick 4 ("... be placed on the Agenda for the next Meeting."); no
+#    other corpus.
+CHUNKER_VERSION = 39
 
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # A paragraph the source numbers itself: "4) The Leader said", "12. The Committee noted".

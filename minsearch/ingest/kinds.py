@@ -221,6 +221,7 @@ nominations other under constitution resolve conclude concluded
 first second third reading readings bill bills enacted enact passed
 follows clause clauses part parts action actions above above-noted staff reads
 correspondence proposal recommendation recommendations arising
+attached except otherwise may final passage place placed statutory provisions
 """.split()
 )
 
@@ -719,7 +720,7 @@ def classify(text: str, title: str = "", *, people_lists: bool = True, whole: bo
         n <= 60
         and (
             _MOVER.search(t)
-            or low.startswith(("that", "motion to", "it was agreed", "resolved", "and resolved"))
+            or low.startswith(("that", "motion to", "it was agreed", "resolved", "and resolved", "on motion"))
             or _RESULT.search(t)
         )
         and is_procedural_motion(t)
