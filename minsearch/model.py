@@ -170,6 +170,9 @@ class Hit:
     # For a line naming who moved or seconded a motion ("Moved by S. Trosow") that does not say
     # the motion itself: the motion it puts (minsearch.searching.votes); None otherwise.
     moves: Optional[str] = None
+    # Listed as the rest of an agenda item that a paragraph naming what was searched heads or is
+    # titled by (a measure's clauses after its number), not found by words or meaning itself.
+    context: bool = False
 
     def to_json(self) -> dict:
         """The hit shape shared by ``minsearch query --json`` and ``/api/search``."""

@@ -1012,13 +1012,22 @@ def test_a_measures_clauses_follow_its_number(tmp_path, encoder):
     measure's paragraph comes first and its clauses next, before another measure's number that
     only looks like it ("Res. No. 147-17", "File No. 177-17")."""
     with minutes_searcher(tmp_path, encoder, {"2017-02-08.txt": _JOURNAL}) as s:
-        res = s.search(Query(text="Res. No. 146-17", mode="hybrid", limit=10), snippets=False)
+        res = s.search(Query(text="Res. No. 146-17", mode="hybrid", limit=10))
     texts = [h.chunk.text for h in res.hits]
     assert "146-17" in texts[0]
     clauses = [i for i, t in enumerate(texts) if "115-2" in t or "pursuant to that section" in t or "Hess" in t]
     assert len(clauses) == 3 and max(clauses) <= 3, texts
     assert not any("Carroll Avenue" in t for t in texts[: max(clauses) + 1]), texts
     assert res.total >= 4
+    # The page says why a clause is listed, and shows it from its start, nothing marked as a match.
+    from minsearch.app.present import found_by
+
+    assert found_by(res.hits[0]).startswith("matched words") and not res.hits[0].context
+    for i in clauses:
+        hit = res.hits[i]
+        assert hit.context and found_by(hit) == "part of the item that names it"
+        assert hit.snippet and hit.chunk.text.startswith(hit.snippet[0][0].rstrip(" …")[:30])
+        assert not any(marked for _text, marked in hit.snippet), hit.snippet
 
 
 def test_a_name_in_the_middle_of_an_item_does_not_bring_the_item(tmp_path, encoder):

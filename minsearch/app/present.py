@@ -117,6 +117,8 @@ def found_by(hit: Hit, closest: bool = False) -> str:
     """Which search found a hit, as the page says it."""
     if closest:
         return "nearest, not a match"
+    if hit.context:
+        return "part of the item that names it"
     if hit.keyword_rank and hit.semantic_rank:
         return "matched words and meaning"
     if hit.keyword_rank:

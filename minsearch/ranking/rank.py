@@ -157,6 +157,9 @@ class Ranked:
     keyword_rank: Optional[int] = None
     semantic_rank: Optional[int] = None
     also: list[str] = field(default_factory=list)  # the same text elsewhere (chunk ids)
+    # Listed as the rest of an agenda item a match heads or is titled by, not found by either view
+    # (:func:`context_after_holders`).
+    context: bool = False
 
 
 @dataclass
@@ -625,10 +628,12 @@ def rank(
         # "Tony Doran": the paragraphs naming him, then the lists of other people meaning finds.
         matches = [f for f in matches if f.chunk_id in named] + [f for f in matches if f.chunk_id not in named]
     own = coverage_text if coverage_text is not None else coverage
+    added: set[str] = set()
     if mode == "hybrid" and context:
+        before = {f.chunk_id for f in matches}
         matches = context_after_holders(matches, others, context, own)
-        placed = {f.chunk_id for f in matches}
-        others = [f for f in others if f.chunk_id not in placed]
+        added = {f.chunk_id for f in matches} - before
+        others = [f for f in others if f.chunk_id not in added]
     if procedural == ASKED and lines:
         pulled = asked_lines_in([f.chunk_id for f in matches], meta, lines)
         if pulled:
@@ -651,7 +656,7 @@ def rank(
         )
     by_id = {f.chunk_id: f for f in matches}
     out = [
-        Ranked(cid, by_id[cid].score, by_id[cid].keyword_rank, by_id[cid].semantic_rank, also)
+        Ranked(cid, by_id[cid].score, by_id[cid].keyword_rank, by_id[cid].semantic_rank, also, cid in added)
         for cid, also in collapse([f.chunk_id for f in matches], meta, neighbours=neighbours)
     ]
     seen = {c for r in out for c in [r.chunk_id, *r.also]}

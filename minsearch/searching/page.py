@@ -30,6 +30,7 @@ def hits(view: StoreView, ranked: list[Ranked], first: int) -> list[Hit]:
             keyword_rank=r.keyword_rank,
             semantic_rank=r.semantic_rank,
             also=[chunks[a] for a in r.also if a in chunks],
+            context=r.context,
         )
         for i, r in enumerate(ranked)
         if r.chunk_id in chunks
@@ -66,9 +67,12 @@ def add_snippets(
     sentences it does not keep has them encoded here (at most :data:`FOCUS_BUDGET` a page).
     ``mark_sentences=False`` (the closest paragraphs of a query without matches): the excerpt is
     still the best sentence, unmarked, since it is not known to answer anything.
+    A hit listed as the rest of an agenda item (``Hit.context``) shows its opening, and the
+    query's words if it holds any.
     ``encode_sentences=False`` (more like this, where ``meaning`` is a whole paragraph): nothing is
     encoded; without kept vectors, the sentence with the most of its words, the first of equals."""
-    need_focus = [h for h in hits if not (matcher and matcher.spans(h.chunk.text))]
+    # (an item's rest listed after what names it opens at its start: it matched nothing itself)
+    need_focus = [h for h in hits if not (h.context or (matcher and matcher.spans(h.chunk.text)))]
     focus: dict[str, tuple[int, int]] = {}
     # The first sentences are enough to choose from, and keep a page fast; a paragraph of
     # one sentence needs no choosing (most minutes paragraphs are one or two sentences).
