@@ -674,21 +674,32 @@ def context_after_holders(
 ) -> list[Fused]:
     """``matches`` with the paragraphs holding all of the query in their own words first (not by
     their item's title alone: the paragraph naming "459 Hales Street" before the tallies under an
-    item titled with it), then the ``context`` of those holders that are not matches already (each
-    holder's in the order given: the document's), then the other matches. Measured on the judged minutes (benchmarks/
-    RESULTS.md, "A measure's clauses after its number"): "Ord. No. 1027-16" 0.59 -> 0.83 nDCG@10,
-    "Storm Darwin" 0.76 -> 0.94; placed after every match instead, "EHCP" fell 0.81 -> 0.56 when
-    any item holding it counted."""
-    holders = [f for f in matches if own.get(f.chunk_id, 0.0) >= 1 - 1e-9]
-    at = {f.chunk_id: i for i, f in enumerate(holders)}
-    have = {f.chunk_id for f in matches}
-    extra = sorted((c for c, h in context.items() if h in at and c not in have), key=lambda c: at[context[c]])
+    item titled with it), then :func:`context_of` them, then the other matches. Measured on the
+    judged minutes (benchmarks/RESULTS.md, "A measure's clauses after its number"): "Ord. No.
+    1027-16" 0.59 -> 0.83 nDCG@10, "Storm Darwin" 0.76 -> 0.94; with every holder's item, wherever
+    the holder is in it, "EHCP" fell 0.81 -> 0.56."""
+    holders = [f for f in matches if _holds_all(own, f.chunk_id)]
+    held = {f.chunk_id for f in holders}
     by_other = {f.chunk_id: f for f in others}
+    extra = context_of([f.chunk_id for f in matches], context, own)
     return (
         holders
         + [by_other.get(c) or Fused(c, 0.0, None, None) for c in extra]
-        + [f for f in matches if f.chunk_id not in at]
+        + [f for f in matches if f.chunk_id not in held]
     )
+
+
+def context_of(matches: list[str], context: Mapping[str, str], own: Mapping[str, float]) -> list[str]:
+    """The ``context`` paragraphs of those ``matches`` that hold all of the query in their own
+    words, not already among them: each holder's in the order ``context`` gives (the document's),
+    holder after holder."""
+    at = {c: i for i, c in enumerate(c for c in matches if _holds_all(own, c))}
+    have = set(matches)
+    return sorted((c for c, h in context.items() if h in at and c not in have), key=lambda c: at[context[c]])
+
+
+def _holds_all(own: Mapping[str, float], cid: str) -> bool:
+    return own.get(cid, 0.0) >= 1 - 1e-9
 
 
 def _strong_rule(
@@ -888,11 +899,7 @@ def match_count(
     # Fused of each match (then a frozen dataclass) was about half of this function's time.
     matches = [c for c in fused_order if is_match(c)]
     if mode == "hybrid" and context:
-        held = {
-            c for c in matches if (coverage_text if coverage_text is not None else coverage).get(c, 0.0) >= 1 - 1e-9
-        }
-        have = set(matches)
-        matches += [c for c, h in context.items() if h in held and c not in have]
+        matches += context_of(matches, context, coverage_text if coverage_text is not None else coverage)
     if procedural == ASKED and lines:
         matches += asked_lines_in(matches, meta, lines)
     own = coverage_text if coverage_text is not None else coverage

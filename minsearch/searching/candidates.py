@@ -346,8 +346,8 @@ def item_context(text: str, view: StoreView, out: Candidates, section: Optional[
     kw = out.keyword
     if kw is None or not only_named(text):
         return None
-    own = kw.coverage_text or kw.coverage
-    holders = [c for c, _s in kw.hits if own.get(c, 0.0) >= 1 - 1e-9][:CONTEXT_HOLDERS]
+    # (holding it in their own words, as :func:`~minsearch.ranking.rank.rank` reads them)
+    holders = [c for c, _s in kw.hits if kw.coverage_text.get(c, 0.0) >= 1 - 1e-9][:CONTEXT_HOLDERS]
     words = {w for w in re.findall(r"\w+", text.casefold()) if w not in STOPWORDS}
     context: dict[str, str] = {}
     docs: dict[str, list[Chunk]] = {}
