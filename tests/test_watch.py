@@ -462,3 +462,23 @@ def test_saved_queries_are_encoded_once_not_on_every_reindex(tmp_path, corpus, e
     assert summary.new_chunks == len(chunks) == 3 and sentences and counting.texts
     for text in counting.texts:  # (a text the index had already embedded is not embedded again)
         assert text in sentences or any(text.endswith(c.text) for c in chunks), text
+
+
+@pytest.mark.parametrize("value", ['"x"', "true", "[]"])
+def test_a_saved_search_with_a_score_that_is_not_a_number_is_one_line_naming_the_file(tmp_path, value):
+    """A hand-edited watch.json ("best_joint": "x") is reported when it is read, naming the file
+    and the score, not at the next re-index deep in ranking; the file is left as it was."""
+    from minsearch.model import MinsearchError
+    from minsearch.store.layout import IndexLayout
+
+    path = IndexLayout(tmp_path).watch_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = '{"version": 1, "searches": [{"name": "roads", "query": "roads", "best_joint": %s}]}' % value
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MinsearchError) as e:
+        watchlist.load(tmp_path)
+    msg = str(e.value)
+    assert "\n" not in msg and str(path) in msg and "best_joint" in msg
+    assert path.read_text(encoding="utf-8") == text
+    path.write_text(text.replace(f'"best_joint": {value}', '"best_joint": 0.4'), encoding="utf-8")
+    assert watchlist.load(tmp_path).searches[0].best_joint == 0.4

@@ -351,8 +351,11 @@ def item_context(text: str, view: StoreView, out: Candidates, section: Optional[
     words = {w for w in re.findall(r"\w+", text.casefold()) if w not in STOPWORDS}
     context: dict[str, str] = {}
     docs: dict[str, list[Chunk]] = {}
+    missing = [h for h in holders if h not in out.meta]
+    if missing:
+        out.meta.update(view.chunk_meta(missing))  # (one read for all of them)
     for holder in holders:
-        m = out.meta.get(holder) or view.chunk_meta([holder]).get(holder)
+        m = out.meta.get(holder)
         if m is None or m.item <= 0:
             continue
         if m.doc_id not in docs:

@@ -87,19 +87,17 @@ def count_matches(
         if len(m.date) >= 7 and m.date[5:7].isdigit():
             places += [("year", m.date[:4]), ("quarter", quarter_of(m.date)), ("month", m.date[:7])]
         where[cid] = places
-    # Each value's share of the views' lists (in their order) and of the meaning scores, in one pass.
+    # Each value's share of the views' lists (in their order), of the meaning scores, of the lines a
+    # vote question pulls in and of the context a named measure brings.
     keyword: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
     semantic: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
-    cosines: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for hit in c.keyword_hits:
         for place in where.get(hit[0], ()):
             keyword[place].append(hit)
     for hit in c.semantic_hits:
         for place in where.get(hit[0], ()):
             semantic[place].append(hit)
-    for cid, cos in c.cosines.items():
-        for place in where.get(cid, ()):
-            cosines[place][cid] = cos
+    cosines = _by_place(c.cosines, where)
     lines_at = _by_place(lines, where)
     context_at = _by_place(context, where)
     # Fused once, and repeats found once, among all the candidates: each value reads its own.
