@@ -35,11 +35,12 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # Before/after summaries, shown after the headline, newest first.
 BEFORE_AND_AFTER = ("serving.md", "before_after.md")
 # Sections written by their own commands, in the order RESULTS.md shows them after "Speed and size":
-# trust (benchmarks.trust), gate (benchmarks.gate), scale_out (benchmarks.scale_out), load and memory (benchmarks.load),
+# trust (benchmarks.trust), gate (benchmarks.gate), encoders (benchmarks.encoders), scale_out (benchmarks.scale_out), load and memory (benchmarks.load),
 # meaning and excerpts (benchmarks.meaning), watch (benchmarks.watch), store_size (benchmarks.store_size), build (benchmarks.build).
 MEASURED_APART = (
     "trust.md",
     "gate.md",
+    "encoders.md",
     "scale_out.md",
     "load.md",
     "memory.md",

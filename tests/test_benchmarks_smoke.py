@@ -254,3 +254,35 @@ def test_query_variants_put_back_what_they_change():
     )
     assert without_body("how did Councillor Trosow vote?") == "how did Councillor Trosow vote?"
     assert without_body("council tax rise") == "council tax rise"
+
+
+def test_encoders_scores_each_model_by_its_first_ten_and_refuses_a_folder_without_a_model(tmp_path, capsys):
+    """benchmarks.encoders: a judged fragment first scores 1.0 and second less; the report puts the
+    two models side by side; --other that is not a sentence-transformers folder is a one-line
+    error naming the option, before any model is loaded."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from benchmarks import encoders
+
+    rows = [{"qid": "q1", "query": "missing children", "relevant": [{"doc_id": "d", "fragment": "Missing  from care"}]}]
+    chunks = [
+        SimpleNamespace(doc_id="d", text="Children missing from care rose."),
+        SimpleNamespace(doc_id="d", text="Other."),
+    ]
+    assert encoders._scores(rows, chunks, np.array([[0.9, 0.1]])) == {"q1": 1.0}
+    second = encoders._scores(rows, chunks, np.array([[0.1, 0.9]]))["q1"]
+    assert 0.6 < second < 0.7  # 1 / log2(3)
+    measured = {
+        "models": ["small", "big"],
+        "queries": {
+            "q1": {"corpus": "seeds", "kind": "paraphrase", "query": "missing children", "small": 0.5, "big": 1.0}
+        },
+        "per_second": {"small": 100.0, "big": 20.0},
+    }
+    text = encoders.report(measured, "now", tmp_path)
+    assert "| seeds | 1 | 0.5000 | 1.0000 |" in text and "| q1 missing children | 0.500 | 1.000 |" in text
+    with pytest.raises(SystemExit):
+        encoders.main(["--other", str(tmp_path)])
+    assert f"--other: {tmp_path} is not a sentence-transformers folder" in capsys.readouterr().err
