@@ -46,7 +46,9 @@ def safe_stem(word: str) -> str:
 
 # A sentence ends at . ! ? (and closing quotes or brackets) followed by space and a capital, a
 # digit or an opening quote or bracket; decimals ("£5.6m") never have the space.
-_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ])")
+# (From the first stop of a run only, the run and its quotes read once: from every "!" of 30,000
+# without a capital after them, finding the sentences took 10.8 s, quadratic.)
+_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9À-Þ])")
 # ... but not after an initial ("S. Lewis"), a title or a common abbreviation ("No. 4", "e.g. the").
 _NOT_AN_END = re.compile(
     r"(?:^|[\s(\[\"'“‘])(?:[A-Za-z]|Mr|Mrs|Ms|Mx|Dr|Cllr|Cllrs|Clir|Cmhlr|Councillor|Prof|Rev|Revd|Sr|Jr|St|Mt|"

@@ -365,3 +365,54 @@ def test_a_paragraph_is_classified_and_read_for_its_movers_in_linear_time(line):
         assert seconds < 3.0, (fn.__name__, seconds)  # ~0.01 s here
         _out, seconds_big = _timed(fn, line + line[len(line) // 2 :] * 4)
         assert seconds_big < 4 * seconds + 3.0, (fn.__name__, seconds, seconds_big)
+
+
+def _hostile_text_cases():
+    from minsearch.ingest.kinds import classify, names_movers, names_share, strip_movers
+    from minsearch.ingest.metadata import metadata_from_text
+    from minsearch.ingest.structure import rebuild_paragraphs
+    from minsearch.words import sentence_spans
+
+    # (function, text): each took 7.8-18.5 s before (cubic or quadratic), ~0.03 s at most now.
+    return [
+        (metadata_from_text, "\n" * 1200 + "Minutes"),  # blank lines at the head of every file read
+        (rebuild_paragraphs, "X" * 1200 + "\nx"),  # one long line among line-broken text
+        (classify, "(A) " * 15000),  # a list's noise read as runs of spaces
+        (names_share, "a" + " " * 30000 + "b"),
+        (sentence_spans, "!" * 30000),  # every excerpt and every indexed paragraph's sentences
+        (names_movers, "A." * 30000),  # candidates' texts at query time
+        (strip_movers, "Mr " * 20000),
+    ]
+
+
+@pytest.mark.parametrize(
+    "case",
+    range(7),
+    ids=["metadata", "line-broken", "list-noise", "names-share", "stops", "initials", "titles"],
+)
+def test_text_shaped_to_make_a_pattern_retry_is_read_in_linear_time(case):
+    """Found by a red-team pass: a pattern tried again from every position of a long run (blank
+    lines, letters, spaces, "!", initials, titles) that never completes it."""
+    fn, text = _hostile_text_cases()[case]
+    _out, seconds = _timed(fn, text)
+    assert seconds < 3.0, (fn.__name__, seconds)
+
+
+def test_a_file_headed_by_blank_lines_and_a_run_of_list_noise_is_indexed(tmp_path):
+    """The whole path: 3,000 blank lines before the minutes and a paragraph of "(A) " x 15,000
+    (minutes of indexing before: killed at 120 s)."""
+    import time
+
+    from click.testing import CliRunner
+
+    from minsearch.app.cli import main
+
+    root = tmp_path / "minutes"
+    root.mkdir()
+    body = "Agenda item\n\nBudget\n\nMinutes:\n\nThe budget was agreed.\n\n" + "(A) " * 15000 + "\n"
+    (root / "blank-head.txt").write_text("\n" * 3000 + body, encoding="utf-8")
+    start = time.perf_counter()
+    r = CliRunner().invoke(main, ["index", str(root), "--index", str(tmp_path / "index"), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output.strip().splitlines()[-1])["documents"] == 1
+    assert time.perf_counter() - start < 60  # ~2 s here
