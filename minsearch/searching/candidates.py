@@ -324,6 +324,11 @@ def member_terms(text: str, view: StoreView) -> list[tuple[str, str]]:
 # Needs" for "who voted against adding McCormick Park to the areas where encampments are not
 # permitted"), so it is rarely among the keyword view's candidates.
 ITEMS_READ = 5
+# At most this many lines of those items are read: the judged questions' most is 147 (Limerick).
+# Unbounded, 3,000 movers' lines under one item were all read for their motions and compared
+# pairwise as repeats: 11 s for "who seconded the budget" (and 15 s at 1,000 before their runs
+# were bounded, votes.MOVERS_BESIDE).
+LINES_READ = 400
 
 
 # The paragraphs holding what a query names whose agenda items are read (the keyword view's first).
@@ -413,7 +418,7 @@ def lines_asked(text: str, view: StoreView, out: Candidates) -> Optional[dict[st
     for doc_id in sorted({doc for doc, _item in items}):
         doc = view.document_chunks(doc_id)
         for i, c in enumerate(doc):
-            if (c.doc_id, c.item) not in items:
+            if (c.doc_id, c.item) not in items or len(lines) >= LINES_READ:
                 continue
             if _answers(what, c) or (c.chunk_id in member and names_movers(c.text)):
                 lines[c.chunk_id] = _motion_score(topic, motion_words(doc, i), c.title)
