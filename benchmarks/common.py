@@ -310,3 +310,23 @@ def judged_items(row: dict, idmap: dict[str, str]) -> list[tuple[int, str, str, 
         (i, idmap.get(x["doc_id"], x["doc_id"]), norm_text(x["fragment"]), float(x.get("grade", 1)))
         for i, x in enumerate(row["relevant"])
     ]
+
+
+def judged_labels(
+    items: list[tuple[int, str, str, float]], results: Iterable[tuple[str, list[tuple[str, str]]]]
+) -> tuple[list[str], dict[str, float]]:
+    """Ranked results labelled for scoring, and the judged items' gains. ``results``: each
+    result's chunk id and the (document id, normalised text) pairs it shows (its own, and its
+    repeats' "also in"). A result covering judged ``items`` (:func:`judged_items`) none before it
+    covered is labelled ``"item<i>"`` for the best of them; any other, its chunk id: each item is
+    credited once, at the first result covering it (gain = grade)."""
+    labels: list[str] = []
+    covered: set[int] = set()
+    for cid, shown in results:
+        hit = [it for it in items if it[0] not in covered and any(it[1] == d and it[2] in t for d, t in shown)]
+        if hit:
+            labels.append(f"item{max(hit, key=lambda it: it[3])[0]}")
+            covered.update(it[0] for it in hit)
+        else:
+            labels.append(cid)
+    return labels, {f"item{i}": g for i, _d, _f, g in items}

@@ -22,24 +22,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Optional
 
-from .common import BENCH_DIR, by_corpus_of, judged_items, judged_rows, norm_text
+from .common import BENCH_DIR, by_corpus_of, judged_items, judged_labels, judged_rows, norm_text
+from .metrics import ndcg_at_k
 
 RESULTS = BENCH_DIR / "results" / "encoders.md"
 PER_QUERY = BENCH_DIR / "results" / "encoders.json"
 CORPORA = ("seeds", "kent", "london-ontario", "cleveland")
 WINDOW = 256  # word pieces each model reads (the packaged model's window)
-
-
-def _ndcg10(gains: list[float], ideal: list[float]) -> float:
-    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains[:10]))
-    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(ideal, reverse=True)[:10]))
-    return dcg / idcg if idcg else 0.0
 
 
 def _scores(rows: list[dict], chunks: list, sims) -> dict[str, float]:
@@ -48,16 +42,11 @@ def _scores(rows: list[dict], chunks: list, sims) -> dict[str, float]:
 
     out = {}
     for qi, r in enumerate(rows):
-        items = judged_items(r, {})
-        covered: set[int] = set()
-        gains = []
-        for j in np.argsort(-sims[qi])[:10]:
-            c = chunks[j]
-            text = norm_text(c.text)
-            hit = [it for it in items if it[0] not in covered and it[1] == c.doc_id and it[2] in text]
-            gains.append(max((it[3] for it in hit), default=0.0))
-            covered.update(it[0] for it in hit)
-        out[r["qid"]] = _ndcg10(gains, [it[3] for it in items])
+        first = [chunks[j] for j in np.argsort(-sims[qi])[:10]]
+        labels, gains = judged_labels(
+            judged_items(r, {}), ((str(j), [(c.doc_id, norm_text(c.text))]) for j, c in enumerate(first))
+        )
+        out[r["qid"]] = ndcg_at_k(labels, gains, 10)
     return out
 
 

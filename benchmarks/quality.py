@@ -26,6 +26,7 @@ from .common import (
     corpus_jsonl,
     file_hash,
     judged_items,
+    judged_labels,
     judged_rows,
     norm_text,
     plain_query,
@@ -252,19 +253,13 @@ def eval_minutes(
             idmap = id_maps.get(corpus) or {}
             for r in qs:
                 items = judged_items(r, idmap)
-                labels, covered = [], set()
-                for cid, doc, text, also in runs.get(r["qid"], []):
-                    shown = [(doc, norm_text(text))] + [(d, norm_text(t)) for d, t in also]
-                    hit = [
-                        it for it in items if it[0] not in covered and any(it[1] == d and it[2] in t for d, t in shown)
-                    ]
-                    if hit:
-                        best = max(hit, key=lambda it: it[3])
-                        labels.append(f"item{best[0]}")
-                        covered.update(it[0] for it in hit)
-                    else:
-                        labels.append(cid)
-                gains = {f"item{i}": g for i, _d, _f, g in items}
+                labels, gains = judged_labels(
+                    items,
+                    (
+                        (cid, [(doc, norm_text(text))] + [(d, norm_text(t)) for d, t in also])
+                        for cid, doc, text, also in runs.get(r["qid"], [])
+                    ),
+                )
                 top10_cov, top100_cov = set(), set()
                 for at, (_cid, doc, text, also) in enumerate(runs.get(r["qid"], [])[:100]):
                     shown = [(doc, norm_text(text))] + [(d, norm_text(t)) for d, t in also]

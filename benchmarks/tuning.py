@@ -31,7 +31,7 @@ from typing import Optional
 
 import numpy as np
 
-from .common import BENCH_DIR, judged_items, judged_rows, norm_text
+from .common import BENCH_DIR, judged_items, judged_labels, judged_rows, norm_text
 from .metrics import mrr_at_k, ndcg_at_k
 
 CORPORA = ("seeds", "kent", "limerick", "london-ontario", "cleveland")
@@ -277,24 +277,15 @@ def ranked(qd: QueryData, cd: CorpusData, s: Setting):
 def score(qd: QueryData, cd: CorpusData, s: Setting) -> dict:
     """nDCG@10, MRR@10, recall@10, and the first page's procedure and repeats, for one query."""
     r = ranked(qd, cd, s)
-    labels, covered = [], set()
+    labels, gains = judged_labels(
+        qd.items,
+        ((hit.chunk_id, [cd.text.get(c, ("", "")) for c in [hit.chunk_id, *hit.also]]) for hit in r.matches),
+    )
     top_kinds, top_exact = [], []
-    for pos, hit in enumerate(r.matches):
-        hits = []
-        for cid in [hit.chunk_id, *hit.also]:
-            doc, text = cd.text.get(cid, ("", ""))
-            hits += [it for it in qd.items if it[1] == doc and it[2] in text and it[0] not in covered]
-        if hits:
-            best = max(hits, key=lambda it: it[3])
-            labels.append(f"item{best[0]}")
-            covered.update(it[0] for it in hits)
-        else:
-            labels.append(hit.chunk_id)
-        if pos < 10:
-            m = cd.meta.get(hit.chunk_id)
-            top_kinds.append(m.kind if m else "substance")
-            top_exact.append(m.exact if m else hash(hit.chunk_id))
-    gains = {f"item{i}": g for i, _d, _f, g in qd.items}
+    for hit in r.matches[:10]:
+        m = cd.meta.get(hit.chunk_id)
+        top_kinds.append(m.kind if m else "substance")
+        top_exact.append(m.exact if m else hash(hit.chunk_id))
     rel10 = {lab for lab in labels[:10] if lab.startswith("item") and gains.get(lab, 0) > 0}
     n_rel = sum(1 for g in gains.values() if g > 0)
     return {

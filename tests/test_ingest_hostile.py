@@ -367,33 +367,26 @@ def test_a_paragraph_is_classified_and_read_for_its_movers_in_linear_time(line):
         assert seconds_big < 4 * seconds + 3.0, (fn.__name__, seconds, seconds_big)
 
 
-def _hostile_text_cases():
-    from minsearch.ingest.kinds import classify, names_movers, names_share, strip_movers
-    from minsearch.ingest.metadata import metadata_from_text
-    from minsearch.ingest.structure import rebuild_paragraphs
-    from minsearch.words import sentence_spans
-
-    # (function, text): each took 7.8-18.5 s before (cubic or quadratic), ~0.03 s at most now.
-    return [
-        (metadata_from_text, "\n" * 1200 + "Minutes"),  # blank lines at the head of every file read
-        (rebuild_paragraphs, "X" * 1200 + "\nx"),  # one long line among line-broken text
-        (classify, "(A) " * 15000),  # a list's noise read as runs of spaces
-        (names_share, "a" + " " * 30000 + "b"),
-        (sentence_spans, "!" * 30000),  # every excerpt and every indexed paragraph's sentences
-        (names_movers, "A." * 30000),  # candidates' texts at query time
-        (strip_movers, "Mr " * 20000),
-    ]
-
-
+# (module:function, text): each took 7.8-18.5 s before (cubic or quadratic), ~0.03 s at most now.
 @pytest.mark.parametrize(
-    "case",
-    range(7),
-    ids=["metadata", "line-broken", "list-noise", "names-share", "stops", "initials", "titles"],
+    "where, text",
+    [
+        pytest.param("minsearch.ingest.metadata:metadata_from_text", "\n" * 1200 + "Minutes", id="blank-head"),
+        pytest.param("minsearch.ingest.structure:rebuild_paragraphs", "X" * 1200 + "\nx", id="long-line"),
+        pytest.param("minsearch.ingest.kinds:classify", "(A) " * 15000, id="list-noise"),  # runs of spaces
+        pytest.param("minsearch.ingest.kinds:names_share", "a" + " " * 30000 + "b", id="spaces"),
+        pytest.param("minsearch.words:sentence_spans", "!" * 30000, id="stops"),  # excerpts too
+        pytest.param("minsearch.ingest.kinds:names_movers", "A." * 30000, id="initials"),  # at query time
+        pytest.param("minsearch.ingest.kinds:strip_movers", "Mr " * 20000, id="titles"),
+    ],
 )
-def test_text_shaped_to_make_a_pattern_retry_is_read_in_linear_time(case):
+def test_text_shaped_to_make_a_pattern_retry_is_read_in_linear_time(where, text):
     """Found by a red-team pass: a pattern tried again from every position of a long run (blank
     lines, letters, spaces, "!", initials, titles) that never completes it."""
-    fn, text = _hostile_text_cases()[case]
+    import importlib
+
+    module, name = where.split(":")
+    fn = getattr(importlib.import_module(module), name)
     _out, seconds = _timed(fn, text)
     assert seconds < 3.0, (fn.__name__, seconds)
 

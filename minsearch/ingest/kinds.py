@@ -288,11 +288,12 @@ _NAME = (
 # Each name atomic: "Mr Baker" read as a title and a name or as two name words, "McDonald" with or
 # without its prefix, made a list of n names 2^n ways to read when no verb followed ("Seconded by
 # Mrs Bell. For: Mr Baker, Mr Bartlett, ..." with 20 names: 7 s to classify, 24: minutes).
-_NAMES = rf"(?>{_NAME})(?:\s*(?:,|\band\b|&)\s*(?>{_NAME}))*"
+_NEXT_NAME = rf"\s*(?:,|\band\b|&)\s*(?>{_NAME})"
+_NAMES = rf"(?>{_NAME})(?:{_NEXT_NAME})*"
 # Names before their verb ("Councillors Kiely and Teskey proposed"): at most ten. Read from each
 # name of a long list that no verb follows, an unbounded list made the search quadratic (3,000
 # "Smith, " with more after them: 3.3 s to strip the movers); movers are one to three people.
-_NAMES_BEFORE = rf"(?>{_NAME})(?:\s*(?:,|\band\b|&)\s*(?>{_NAME})){{0,9}}"
+_NAMES_BEFORE = rf"(?>{_NAME})(?:{_NEXT_NAME}){{0,9}}"
 _MOVER_CLAUSE = re.compile(
     rf"(?:(?i:it\s+was\s+|was\s+|(?:this|the)\s+(?:motion|proposal|amendment|recommendation)s?\s+(?:was|were)\s+))?"
     rf"(?i:moved|motioned|proposed|seconded|motion\s+made)(?:(?i:\s+by)\s*:?|\s*:)\s*{_NAMES}"
